@@ -1,0 +1,19 @@
+import { answerEnsureEngine } from '../lib/host/ensure';
+import { ensureOffscreenDocument } from '../lib/host/offscreen';
+
+export default defineBackground({
+  // Firefox (MV2): the background page hosts the engine and must not be unloaded.
+  persistent: true,
+  main() {
+    if (import.meta.env.MANIFEST_VERSION === 2) {
+      // Imported only here, so Chrome's service worker bundle carries no WebRTC or socket code.
+      const engineReady = import('../lib/host/engine-host').then(({ startEngineHost }) => void startEngineHost());
+      answerEnsureEngine(() => engineReady);
+      return;
+    }
+    // Chrome (MV3): this service worker may be stopped at any time; the engine lives in the offscreen document.
+    answerEnsureEngine(ensureOffscreenDocument);
+    browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());
+    void ensureOffscreenDocument();
+  },
+});

@@ -1,0 +1,3 @@
+import { startEngineHost } from '../../lib/host/engine-host';
+
+startEngineHost();

@@ -1,0 +1,45 @@
+import { useState } from 'preact/hooks';
+import type { UserId } from '../../../shared/ids';
+import { ContactList } from '../../components/ContactList';
+import { Conversation } from '../../components/Conversation';
+import { SettingsForm } from '../../components/SettingsForm';
+import { StatusBar } from '../../components/StatusBar';
+import { useEngine } from '../../hooks/useEngine';
+
+export function App() {
+  const view = useEngine();
+  const [selected, setSelected] = useState<UserId>();
+  const [editing, setEditing] = useState(false);
+
+  if (view.phase === 'connecting') {
+    return (
+      <main>
+        <p class="loading" role="status">
+          {view.error ?? 'Starting…'}
+        </p>
+      </main>
+    );
+  }
+  const { client, state } = view;
+  if (!state.settings || editing) {
+    return (
+      <main>
+        <SettingsForm client={client} settings={state.settings} onDone={state.settings ? () => setEditing(false) : undefined} />
+      </main>
+    );
+  }
+  const peer = state.online.find((user) => user.userId === selected);
+  return (
+    <main class="chat">
+      <StatusBar state={state} onSettings={() => setEditing(true)} />
+      <div class="panes">
+        <ContactList online={state.online} links={state.links} selected={selected} onSelect={setSelected} />
+        {peer ? (
+          <Conversation key={peer.userId} client={client} peer={peer} />
+        ) : (
+          <p class="hint">{selected ? 'This contact went offline.' : 'Pick someone to chat with.'}</p>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'preact/hooks';
+import { connectEngine, type EngineClient } from '../lib/messaging/client';
+import type { EngineState } from '../lib/messaging/protocol';
+
+export type EngineView =
+  | { readonly phase: 'connecting'; readonly error?: string }
+  | { readonly phase: 'ready'; readonly client: EngineClient; readonly state: EngineState };
+
+const RETRY_MS = 500;
+
+/** Connects the page to the engine, follows its state, and reconnects if the engine restarts. */
+export function useEngine(): EngineView {
+  const [view, setView] = useState<EngineView>({ phase: 'connecting' });
+
+  useEffect(() => {
+    let stopped = false;
+    let client: EngineClient | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+
+    const connect = async (): Promise<void> => {
+      try {
+        const connected = await connectEngine();
+        if (stopped) return connected.close();
+        client = connected;
+        connected.on('state', (state) => setView({ phase: 'ready', client: connected, state }));
+        connected.onClose(() => {
+          if (stopped) return;
+          setView({ phase: 'connecting', error: 'The messenger engine restarted; reconnecting…' });
+          retry = setTimeout(() => void connect(), RETRY_MS);
+        });
+        const state = await connected.request('getState', {});
+        if (!stopped) setView({ phase: 'ready', client: connected, state });
+      } catch (error) {
+        if (stopped) return;
+        setView({ phase: 'connecting', error: `Cannot reach the messenger engine: ${String(error)}` });
+        retry = setTimeout(() => void connect(), RETRY_MS);
+      }
+    };
+    void connect();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      client?.close();
+    };
+  }, []);
+
+  return view;
+}

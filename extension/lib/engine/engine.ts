@@ -1,0 +1,203 @@
+import { ErrorCode } from '../../../shared/errors';
+import { randomId, type UserId } from '../../../shared/ids';
+import { PEER_PROTOCOL_VERSION, PeerFrameSchema } from '../../../shared/protocol/peer';
+import type { User } from '../../../shared/protocol/socket';
+import { parse } from '../../../shared/validate';
+import type {
+  ChatMessage,
+  ConnectionStatus,
+  EngineEvents,
+  EngineMethod,
+  EngineParams,
+  EngineResponses,
+  EngineState,
+  LinkStatus,
+} from '../messaging/protocol';
+import type { Settings } from '../settings';
+import type { SettingsStore } from '../storage/settings-store';
+import type { CreateMesh, PeerMesh } from '../transport/peers';
+import type { ConnectSignaling, SignalingConnection } from '../transport/signaling';
+import { createConversations } from './conversations';
+import { EngineError } from './errors';
+
+export type EngineApi = { [M in EngineMethod]: (params: EngineParams<M>) => Promise<EngineResponses[M]> };
+
+export type EngineListener = <E extends keyof EngineEvents>(name: E, data: EngineEvents[E]) => void;
+
+export interface Engine extends EngineApi {
+  /** Loads settings and, when the user has chosen a name, goes online. */
+  start(): Promise<void>;
+  subscribe(listener: EngineListener): () => void;
+}
+
+export interface EngineDeps {
+  readonly settingsStore: SettingsStore;
+  readonly connectSignaling: ConnectSignaling;
+  readonly createMesh: CreateMesh;
+  readonly now?: () => number;
+}
+
+/**
+ * The long-lived core: one per browser profile, hosted by the offscreen document (Chrome)
+ * or the background page (Firefox). UI pages reach it only through EngineApi.
+ */
+export function createEngine({ settingsStore, connectSignaling, createMesh, now = Date.now }: EngineDeps): Engine {
+  const listeners = new Set<EngineListener>();
+  const conversations = createConversations();
+  const online = new Map<UserId, User>();
+  const links = new Map<UserId, LinkStatus>();
+  const startedAt = now();
+  let settings: Settings | null = null;
+  let connection: { status: ConnectionStatus; error?: string } = { status: 'unconfigured' };
+  let signaling: SignalingConnection | undefined;
+  let mesh: PeerMesh | undefined;
+  let connectionsBefore = 0; // RTCPeerConnections created by meshes already torn down
+  let started: Promise<void> | undefined;
+
+  const emit: EngineListener = (name, data) => {
+    for (const listener of listeners) listener(name, data);
+  };
+  const state = (): EngineState => ({
+    settings: settings && { name: settings.name, serverUrl: settings.serverUrl, userId: settings.userId },
+    connection,
+    online: [...online.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    links: Object.fromEntries(links),
+  });
+  const publish = (): void => emit('state', state());
+  const setConnection = (status: ConnectionStatus, error?: string): void => {
+    connection = error === undefined ? { status } : { status, error };
+    publish();
+  };
+  const record = (message: ChatMessage): ChatMessage => {
+    if (conversations.upsert(message)) emit('message', message);
+    return message;
+  };
+
+  function goOnline(current: Settings): void {
+    goOffline();
+    setConnection('connecting');
+    const activeMesh = createMesh({
+      serverUrl: current.serverUrl,
+      selfId: current.userId,
+      iceServers: [],
+      onFrame: receiveFrame,
+      onLinkChange(peerId, status) {
+        if (status === 'closed') links.delete(peerId);
+        else links.set(peerId, status);
+        publish();
+      },
+      onSignalingLost() {
+        void activeSignaling.request('peer:ticket', {}).then((result) => {
+          if (result.ok && mesh === activeMesh) activeMesh.resume(result.data);
+        });
+      },
+    });
+    const activeSignaling = connectSignaling(current.serverUrl, {
+      onConnected() {
+        void activeSignaling.request('session:start', { userId: current.userId, name: current.name }).then((result) => {
+          if (signaling !== activeSignaling) return;
+          if (!result.ok) {
+            setConnection('offline', result.error.message);
+            return;
+          }
+          online.clear();
+          for (const user of result.data.online) online.set(user.userId, user);
+          activeMesh.resume(result.data.peer);
+          setConnection('online');
+        });
+      },
+      onDisconnected(reason) {
+        if (signaling !== activeSignaling) return;
+        online.clear();
+        setConnection('connecting', `Connection to the server lost (${reason}); retrying`);
+      },
+      onPresenceOnline(user) {
+        online.set(user.userId, user);
+        publish();
+      },
+      onPresenceOffline(userId) {
+        online.delete(userId);
+        publish();
+      },
+    });
+    mesh = activeMesh;
+    signaling = activeSignaling;
+  }
+
+  function goOffline(): void {
+    signaling?.close();
+    signaling = undefined;
+    if (mesh) connectionsBefore += mesh.connectionsCreated;
+    mesh?.destroy();
+    mesh = undefined;
+    online.clear();
+    links.clear();
+  }
+
+  function receiveFrame(peerId: UserId, data: unknown): void {
+    const parsed = parse(PeerFrameSchema, data);
+    if (!parsed.ok) {
+      console.warn(`engine: dropped a malformed frame from ${peerId}: ${parsed.message}`);
+      return;
+    }
+    const frame = parsed.value;
+    record({ id: frame.id, peerId, direction: 'in', text: frame.text, sentAt: frame.sentAt, status: 'sent' });
+  }
+
+  const ready = (): Promise<void> => started ?? engine.start();
+
+  const engine: Engine = {
+    start() {
+      started ??= settingsStore.load().then((loaded) => {
+        settings = loaded ?? null;
+        if (settings) goOnline(settings);
+      });
+      return started;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async getState() {
+      await ready();
+      return state();
+    },
+    async saveSettings(input) {
+      await ready();
+      const next: Settings = { ...input, userId: settings?.userId ?? randomId() };
+      await settingsStore.save(next);
+      const changed = next.name !== settings?.name || next.serverUrl !== settings.serverUrl;
+      settings = next;
+      if (changed || connection.status !== 'online') goOnline(next);
+      return state();
+    },
+    async openConversation({ peerId }) {
+      await ready();
+      mesh?.connect(peerId);
+      return conversations.list(peerId);
+    },
+    async sendText({ peerId, text }) {
+      await ready();
+      if (!settings || !mesh) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name and connect first');
+      const message = record({
+        id: randomId(),
+        peerId,
+        direction: 'out',
+        text,
+        sentAt: now(),
+        status: 'sending',
+      });
+      try {
+        await mesh.send(peerId, { v: PEER_PROTOCOL_VERSION, kind: 'chat', id: message.id, text, sentAt: message.sentAt });
+        return record({ ...message, status: 'sent' });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return record({ ...message, status: 'failed', error: reason });
+      }
+    },
+    async getDiagnostics() {
+      return { peerConnectionsCreated: connectionsBefore + (mesh?.connectionsCreated ?? 0), startedAt };
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,80 @@
+import { browser } from 'wxt/browser';
+import type { WireError } from '../../../shared/errors';
+import {
+  ENGINE_PORT,
+  type EngineEvents,
+  type EngineMethod,
+  type EngineParams,
+  type EngineResponses,
+  type PortEvent,
+  type PortRequest,
+  type PortResponse,
+} from './protocol';
+import { ENSURE_ENGINE } from '../host/ensure';
+
+export class EngineRequestError extends Error {
+  constructor(readonly error: WireError) {
+    super(error.message);
+    this.name = 'EngineRequestError';
+  }
+}
+
+export interface EngineClient {
+  request<M extends EngineMethod>(method: M, params: EngineParams<M>): Promise<EngineResponses[M]>;
+  on<E extends keyof EngineEvents>(name: E, listener: (data: EngineEvents[E]) => void): () => void;
+  /** Called once if the engine goes away (its document was closed); connect again to go on. */
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+/** Makes sure the engine runs (the background creates it if needed), then opens a port to it. */
+export async function connectEngine(): Promise<EngineClient> {
+  await browser.runtime.sendMessage(ENSURE_ENGINE);
+  const port = browser.runtime.connect({ name: ENGINE_PORT });
+  let nextId = 0;
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const listeners = new Map<string, Set<(data: unknown) => void>>();
+  const closeListeners = new Set<() => void>();
+
+  // Frames come from our own engine (checked on its side), so their shape is trusted here.
+  port.onMessage.addListener((frame: PortResponse | PortEvent) => {
+    if (frame.kind === 'event') {
+      for (const listener of listeners.get(frame.name) ?? []) listener(frame.data);
+      return;
+    }
+    const waiter = pending.get(frame.id);
+    pending.delete(frame.id);
+    if (frame.result.ok) waiter?.resolve(frame.result.data);
+    else waiter?.reject(new EngineRequestError(frame.result.error));
+  });
+  port.onDisconnect.addListener(() => {
+    for (const waiter of pending.values()) waiter.reject(new Error('The messenger engine stopped; reopen the popup'));
+    pending.clear();
+    for (const listener of closeListeners) listener();
+  });
+
+  return {
+    request(method, params) {
+      const id = nextId++;
+      const frame: PortRequest = { kind: 'request', id, method, params };
+      return new Promise((resolve, reject) => {
+        // The engine answers request `id` with the response type of `method`.
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        port.postMessage(frame);
+      });
+    },
+    on(name, listener) {
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
+      const untyped = listener as (data: unknown) => void;
+      set.add(untyped);
+      return () => set.delete(untyped);
+    },
+    onClose(listener) {
+      closeListeners.add(listener);
+    },
+    close() {
+      port.disconnect();
+    },
+  };
+}

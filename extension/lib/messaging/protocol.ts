@@ -1,0 +1,85 @@
+/**
+ * The one protocol between UI pages (popup, later options and call windows) and the engine.
+ * Pages open a runtime Port named ENGINE_PORT; requests are answered by id, and the engine pushes events.
+ */
+import * as v from 'valibot';
+import type { Result } from '../../../shared/errors';
+import { UserIdSchema, type UserId } from '../../../shared/ids';
+import { TextMessageSchema } from '../../../shared/protocol/peer';
+import type { User } from '../../../shared/protocol/socket';
+import { SettingsInputSchema, type SettingsInput } from '../settings';
+
+export const ENGINE_PORT = 'engine';
+
+export const engineRequestSchemas = {
+  getState: v.strictObject({}),
+  saveSettings: SettingsInputSchema,
+  openConversation: v.strictObject({ peerId: UserIdSchema }),
+  sendText: v.strictObject({ peerId: UserIdSchema, text: TextMessageSchema }),
+  getDiagnostics: v.strictObject({}),
+} as const;
+
+export type EngineMethod = keyof typeof engineRequestSchemas;
+export type EngineParams<M extends EngineMethod> = v.InferOutput<(typeof engineRequestSchemas)[M]>;
+
+export type ConnectionStatus = 'unconfigured' | 'connecting' | 'online' | 'offline';
+export type LinkStatus = 'connecting' | 'open';
+
+export interface EngineState {
+  readonly settings: (SettingsInput & { readonly userId: UserId }) | null;
+  readonly connection: { readonly status: ConnectionStatus; readonly error?: string };
+  /** Other users online now, by name. */
+  readonly online: readonly User[];
+  /** Peer-to-peer links that exist now, by user id. */
+  readonly links: Readonly<Record<UserId, LinkStatus>>;
+}
+
+export type MessageStatus = 'sending' | 'sent' | 'failed';
+
+export interface ChatMessage {
+  readonly id: string;
+  readonly peerId: UserId;
+  readonly direction: 'in' | 'out';
+  readonly text: string;
+  /** The sender's clock, ms since epoch. */
+  readonly sentAt: number;
+  readonly status: MessageStatus;
+  readonly error?: string;
+}
+
+export interface Diagnostics {
+  /** RTCPeerConnections this engine has created since it started: a reopened popup must not add any. */
+  readonly peerConnectionsCreated: number;
+  readonly startedAt: number;
+}
+
+export interface EngineResponses {
+  getState: EngineState;
+  saveSettings: EngineState;
+  openConversation: readonly ChatMessage[];
+  sendText: ChatMessage;
+  getDiagnostics: Diagnostics;
+}
+
+export interface EngineEvents {
+  state: EngineState;
+  /** A message was added or its status changed. */
+  message: ChatMessage;
+}
+
+export type PortRequest = { readonly kind: 'request'; readonly id: number; readonly method: string; readonly params: unknown };
+export type PortResponse = { readonly kind: 'response'; readonly id: number; readonly result: Result<unknown> };
+export type PortEvent = {
+  [E in keyof EngineEvents]: { readonly kind: 'event'; readonly name: E; readonly data: EngineEvents[E] };
+}[keyof EngineEvents];
+
+export const PortRequestSchema = v.strictObject({
+  kind: v.literal('request'),
+  id: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  method: v.string(),
+  params: v.unknown(),
+});
+
+export function isEngineMethod(method: string): method is EngineMethod {
+  return Object.hasOwn(engineRequestSchemas, method);
+}

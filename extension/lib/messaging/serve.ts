@@ -1,0 +1,67 @@
+import { browser, type Browser } from 'wxt/browser';
+import * as v from 'valibot';
+import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
+import { parse } from '../../../shared/validate';
+import type { Engine } from '../engine/engine';
+import { EngineError } from '../engine/errors';
+import {
+  ENGINE_PORT,
+  PortRequestSchema,
+  engineRequestSchemas,
+  isEngineMethod,
+  type EngineMethod,
+  type PortEvent,
+  type PortResponse,
+} from './protocol';
+
+type Port = Browser.runtime.Port;
+
+/** Only this extension's own pages may drive the engine; content scripts and other extensions may not. */
+export function isOwnPage(sender: Browser.runtime.MessageSender | undefined): boolean {
+  if (!sender || sender.id !== browser.runtime.id || sender.tab?.url?.startsWith('http')) return false;
+  return sender.url?.startsWith(browser.runtime.getURL('/')) ?? false;
+}
+
+/** Answers EngineApi requests from UI pages over ports and pushes engine events to every open page. */
+export function serveEngine(engine: Engine): void {
+  browser.runtime.onConnect.addListener((port: Port) => {
+    if (port.name !== ENGINE_PORT) return;
+    if (!isOwnPage(port.sender)) {
+      port.disconnect();
+      return;
+    }
+    let open = true;
+    const post = (frame: PortResponse | PortEvent): void => {
+      if (open) port.postMessage(frame);
+    };
+    const unsubscribe = engine.subscribe((name, data) => post({ kind: 'event', name, data } as PortEvent));
+    port.onDisconnect.addListener(() => {
+      open = false;
+      unsubscribe();
+    });
+    port.onMessage.addListener((message: unknown) => {
+      const request = parse(PortRequestSchema, message);
+      if (!request.ok) {
+        console.warn(`serveEngine: dropped a malformed frame: ${request.message}`);
+        return;
+      }
+      const { id, method, params } = request.value;
+      void answer(engine, method, params).then((result) => post({ kind: 'response', id, result }));
+    });
+  });
+}
+
+async function answer(engine: Engine, method: string, params: unknown): Promise<Result<unknown>> {
+  if (!isEngineMethod(method)) return fail(ErrorCode.UnknownEvent, `Unknown engine method "${method.slice(0, 64)}"`);
+  const parsed = parse(engineRequestSchemas[method] as v.GenericSchema, params);
+  if (!parsed.ok) return fail(ErrorCode.InvalidPayload, parsed.message);
+  try {
+    // parsed.value was validated by the schema of `method`, so it is that method's params.
+    const call = engine[method] as (params: unknown) => Promise<unknown>;
+    return ok(await call(parsed.value as EngineMethod));
+  } catch (error) {
+    if (error instanceof EngineError) return fail(error.code, error.message);
+    console.error(`serveEngine: ${method} failed`, error);
+    return fail(ErrorCode.Internal, `${method} failed; see the extension's console`);
+  }
+}

@@ -1,0 +1,30 @@
+import * as v from 'valibot';
+import { UserIdSchema } from '../../shared/ids';
+import { MAX_URL_LENGTH } from '../../shared/limits';
+import { DisplayNameSchema } from '../../shared/names';
+
+export const DEFAULT_SERVER_URL = 'http://localhost:3000';
+
+/** An http(s) URL with no credentials, e.g. `https://signal.example.org`. */
+export const ServerUrlSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
+  v.url('must be a URL such as http://localhost:3000'),
+  v.check((text) => {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+  }, 'must start with http:// or https:// and hold no user name or password'),
+);
+
+export const SettingsInputSchema = v.strictObject({
+  name: DisplayNameSchema,
+  serverUrl: ServerUrlSchema,
+});
+export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
+
+export const SettingsSchema = v.strictObject({
+  ...SettingsInputSchema.entries,
+  userId: UserIdSchema,
+});
+export type Settings = v.InferOutput<typeof SettingsSchema>;

@@ -1,0 +1,8 @@
+import type { IDBPDatabase } from 'idb';
+import type { MessengerDB } from '../schema';
+import { migrate001 } from './001-settings';
+
+export type Migration = (db: IDBPDatabase<MessengerDB>) => void;
+
+/** Migration N upgrades the database from version N-1 to N. Append only; never edit a shipped one. */
+export const migrations: readonly Migration[] = [migrate001];

@@ -1,0 +1,177 @@
+import { Peer, type DataConnection, type PeerError } from 'peerjs';
+import type { UserId } from '../../../shared/ids';
+import type { PeerFrame } from '../../../shared/protocol/peer';
+import { PEERJS_KEY, PEERJS_PATH, type PeerTicket } from '../../../shared/protocol/socket';
+import type { LinkStatus } from '../messaging/protocol';
+
+/** How long a send waits for a data channel to open, in ms. */
+export const LINK_OPEN_TIMEOUT_MS = 10_000;
+
+export interface MeshOptions {
+  readonly serverUrl: string;
+  readonly selfId: UserId;
+  /** No third-party STUN/TURN by default: peers on one network connect with host candidates. */
+  readonly iceServers: RTCIceServer[];
+  onFrame(peerId: UserId, data: unknown): void;
+  onLinkChange(peerId: UserId, status: LinkStatus | 'closed'): void;
+  /** The PeerJS signaling socket dropped; the engine answers with `resume(freshTicket)`. */
+  onSignalingLost(): void;
+}
+
+export interface PeerMesh {
+  /** Opens (or reopens) the signaling socket with a ticket from the session. */
+  resume(ticket: PeerTicket): void;
+  /** Starts a link to `peerId` unless one exists. */
+  connect(peerId: UserId): void;
+  /** Sends over the link to `peerId`, opening it first; rejects if it cannot open in time. */
+  send(peerId: UserId, frame: PeerFrame): Promise<void>;
+  destroy(): void;
+  /** RTCPeerConnections created so far (each PeerJS DataConnection owns one). */
+  readonly connectionsCreated: number;
+}
+
+export type CreateMesh = (options: MeshOptions) => PeerMesh;
+
+interface Waiter {
+  resolve(conn: DataConnection): void;
+  reject(error: Error): void;
+}
+
+export const createPeerMesh: CreateMesh = (options) => {
+  let peer: Peer | undefined;
+  let connectionsCreated = 0;
+  const links = new Map<string, DataConnection>();
+  const outgoing = new WeakSet<DataConnection>();
+  const waiters = new Map<string, Set<Waiter>>();
+
+  const initiatorOf = (conn: DataConnection): string => (outgoing.has(conn) ? options.selfId : conn.peer);
+
+  function settleWaiters(peerId: string, outcome: { conn: DataConnection } | { error: Error }): void {
+    const pending = waiters.get(peerId);
+    if (!pending) return;
+    waiters.delete(peerId);
+    for (const waiter of pending) {
+      if ('conn' in outcome) waiter.resolve(outcome.conn);
+      else waiter.reject(outcome.error);
+    }
+  }
+
+  /** Makes `conn` the link to its peer unless the link already there wins the tie-break. */
+  function adopt(conn: DataConnection): void {
+    connectionsCreated += 1;
+    const current = links.get(conn.peer);
+    // Both sides may dial at once; both keep the link whose initiator has the smaller id.
+    // A link from the same initiator is newer and replaces the old one (that side restarted).
+    if (current && initiatorOf(current) !== initiatorOf(conn) && initiatorOf(current) < initiatorOf(conn)) {
+      conn.close();
+      return;
+    }
+    links.set(conn.peer, conn);
+    current?.close();
+    options.onLinkChange(conn.peer, conn.open ? 'open' : 'connecting');
+
+    conn.on('open', () => {
+      if (links.get(conn.peer) !== conn) return;
+      options.onLinkChange(conn.peer, 'open');
+      settleWaiters(conn.peer, { conn });
+    });
+    // Frames from a link that just lost the tie-break still count: they were sent before it closed.
+    conn.on('data', (data) => options.onFrame(conn.peer, data));
+    conn.on('close', () => {
+      if (links.get(conn.peer) !== conn) return;
+      links.delete(conn.peer);
+      options.onLinkChange(conn.peer, 'closed');
+    });
+    conn.on('error', (error) => console.warn(`peers: link to ${conn.peer} failed: ${error.type}`));
+    if (conn.open) settleWaiters(conn.peer, { conn });
+  }
+
+  function createPeer(ticket: PeerTicket): Peer {
+    const url = new URL(options.serverUrl);
+    const secure = url.protocol === 'https:';
+    const created = new Peer(options.selfId, {
+      host: url.hostname,
+      port: Number(url.port || (secure ? 443 : 80)),
+      secure,
+      path: PEERJS_PATH,
+      key: PEERJS_KEY,
+      token: ticket.ticket,
+      config: { iceServers: options.iceServers },
+      debug: 0,
+    });
+    created.on('connection', (conn) => adopt(conn));
+    created.on('disconnected', () => options.onSignalingLost());
+    created.on('close', () => {
+      if (peer === created) peer = undefined;
+    });
+    created.on('error', (error: PeerError<string>) => {
+      if (error.type === 'peer-unavailable') {
+        const peerId = /([0-9a-f]{32})$/.exec(error.message)?.[1];
+        if (peerId) settleWaiters(peerId, { error: new Error('This contact is offline or unreachable right now') });
+      } else {
+        console.warn(`peers: ${error.type}`);
+      }
+    });
+    return created;
+  }
+
+  function dial(peerId: UserId): void {
+    if (links.has(peerId) || !peer || peer.disconnected) return;
+    const conn = peer.connect(peerId, { serialization: 'json', reliable: true });
+    outgoing.add(conn);
+    adopt(conn);
+  }
+
+  function waitForLink(peerId: UserId): Promise<DataConnection> {
+    const current = links.get(peerId);
+    if (current?.open) return Promise.resolve(current);
+    dial(peerId);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (conn) => {
+          clearTimeout(timer);
+          resolve(conn);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.get(peerId)?.delete(waiter);
+        reject(new Error(`No direct connection to this contact within ${LINK_OPEN_TIMEOUT_MS / 1000} s`));
+      }, LINK_OPEN_TIMEOUT_MS);
+      const pending = waiters.get(peerId) ?? new Set<Waiter>();
+      pending.add(waiter);
+      waiters.set(peerId, pending);
+    });
+  }
+
+  return {
+    get connectionsCreated() {
+      return connectionsCreated;
+    },
+    resume(ticket) {
+      if (!peer || peer.destroyed) {
+        peer = createPeer(ticket);
+      } else if (peer.disconnected) {
+        // PeerJS reconnects with its stored token; the old ticket may have expired.
+        peer.options.token = ticket.ticket;
+        peer.reconnect();
+      }
+    },
+    connect(peerId) {
+      dial(peerId);
+    },
+    async send(peerId, frame) {
+      const conn = await waitForLink(peerId);
+      await conn.send(frame);
+    },
+    destroy() {
+      for (const peerId of waiters.keys()) settleWaiters(peerId, { error: new Error('The engine was stopped') });
+      peer?.destroy();
+      peer = undefined;
+      links.clear();
+    },
+  };
+};

@@ -1,0 +1,18 @@
+/** Explicit limits shared by the server and the extension. Units are in the names or comments. */
+
+/** Longest display name, in characters (UTF-16 code units). */
+export const MAX_NAME_LENGTH = 32;
+/** Longest text message, in characters (UTF-16 code units). */
+export const MAX_TEXT_LENGTH = 10_000;
+/** Largest Socket.IO packet the server accepts, in bytes. */
+export const MAX_SOCKET_PAYLOAD_BYTES = 256 * 1024;
+/** Largest PeerJS signaling frame (offer, answer, candidate) the server relays, in bytes. */
+export const MAX_SIGNAL_FRAME_BYTES = 64 * 1024;
+/** Largest frame a peer may send over a data channel before it is decrypted, in bytes. */
+export const MAX_PEER_FRAME_BYTES = 64 * 1024;
+/** How long a peer ticket issued by a session stays valid, in milliseconds. */
+export const PEER_TICKET_TTL_MS = 10 * 60 * 1000;
+/** Longest server URL the user may configure, in characters. */
+export const MAX_URL_LENGTH = 2048;
+/** Signaling frames one peer connection may send per second before being cut off. */
+export const MAX_SIGNAL_FRAMES_PER_SECOND = 200;

@@ -1,0 +1,20 @@
+import * as v from 'valibot';
+import { MAX_NAME_LENGTH } from './limits';
+
+// Control and format characters (bidi overrides, zero-width joiners) would let one name impersonate another on screen.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/** A display name as the user typed it: trimmed, 1 to MAX_NAME_LENGTH characters, no control characters. */
+export const DisplayNameSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
+  v.check((name) => !FORBIDDEN_IN_NAME.test(name), 'must not contain control or invisible characters'),
+);
+
+/** The form two names are compared in, so "Alice" and "alice" cannot both be online. */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').toLocaleLowerCase('en-US');
+}

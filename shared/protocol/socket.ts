@@ -1,0 +1,90 @@
+/**
+ * The Socket.IO protocol between the engine and the signal server.
+ * Requests are `domain:verb` events answered through an acknowledgement carrying a Result;
+ * pushes are server-to-client events without acknowledgement.
+ */
+import * as v from 'valibot';
+import { ErrorCode, type Result, type WireError } from '../errors';
+import { UserIdSchema, type UserId } from '../ids';
+import { DisplayNameSchema } from '../names';
+
+export const SessionStartSchema = v.strictObject({
+  userId: UserIdSchema,
+  name: DisplayNameSchema,
+});
+export type SessionStart = v.InferOutput<typeof SessionStartSchema>;
+
+export const EmptyRequestSchema = v.strictObject({});
+
+/** The schema that validates each request's payload, by event name. */
+export const requestSchemas = {
+  'session:start': SessionStartSchema,
+  'peer:ticket': EmptyRequestSchema,
+} as const;
+
+export type RequestEvent = keyof typeof requestSchemas;
+export type RequestPayload<E extends RequestEvent> = v.InferInput<(typeof requestSchemas)[E]>;
+
+export function isRequestEvent(event: string): event is RequestEvent {
+  return Object.hasOwn(requestSchemas, event);
+}
+
+export const UserSchema = v.object({ userId: UserIdSchema, name: DisplayNameSchema });
+export interface User {
+  readonly userId: UserId;
+  readonly name: string;
+}
+
+export const PeerTicketSchema = v.object({
+  peerId: UserIdSchema,
+  ticket: v.pipe(v.string(), v.regex(/^[\w.-]{1,128}$/, 'must be a URL-safe token')),
+  expiresAt: v.pipe(v.number(), v.integer()),
+});
+/** Lets one PeerJS client open the signaling socket as `peerId` until `expiresAt` (ms since epoch). */
+export type PeerTicket = Readonly<v.InferOutput<typeof PeerTicketSchema>>;
+
+export const SessionStartedSchema = v.object({
+  self: UserSchema,
+  online: v.array(UserSchema),
+  peer: PeerTicketSchema,
+});
+export interface SessionStarted {
+  readonly self: User;
+  readonly online: readonly User[];
+  readonly peer: PeerTicket;
+}
+
+const WireErrorSchema = v.object({ code: v.picklist(Object.values(ErrorCode)), message: v.string() });
+const resultSchema = <S extends v.GenericSchema>(data: S) =>
+  v.variant('ok', [v.object({ ok: v.literal(true), data }), v.object({ ok: v.literal(false), error: WireErrorSchema })]);
+
+/** Validates each response on the client: the server is trusted with routing, not with shapes. */
+export const responseSchemas = {
+  'session:start': resultSchema(SessionStartedSchema),
+  'peer:ticket': resultSchema(PeerTicketSchema),
+} as const;
+
+export const PresenceOfflineSchema = v.object({ userId: UserIdSchema });
+
+export interface ResponseMap {
+  'session:start': SessionStarted;
+  'peer:ticket': PeerTicket;
+}
+
+export type Ack<E extends RequestEvent> = (result: Result<ResponseMap[E]>) => void;
+
+export type ClientToServerEvents = {
+  [E in RequestEvent]: (payload: RequestPayload<E>, ack: Ack<E>) => void;
+};
+
+export interface ServerToClientEvents {
+  'presence:online': (user: User) => void;
+  'presence:offline': (user: { readonly userId: UserId }) => void;
+  /** A request the server could not even answer (no acknowledgement, unknown event). */
+  'protocol:error': (error: WireError & { readonly event: string }) => void;
+}
+
+/** Where the PeerJS signaling endpoint is mounted; the PeerJS client appends `peerjs?key=…`. */
+export const PEERJS_PATH = '/peerjs';
+/** The PeerJS API key. We have one deployment per server, so the key is fixed; tickets do the authentication. */
+export const PEERJS_KEY = 'peerjs';

@@ -1,0 +1,138 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { USER_ID_PATTERN } from '../../../shared/ids';
+import { MAX_SIGNAL_FRAME_BYTES, MAX_SIGNAL_FRAMES_PER_SECOND } from '../../../shared/limits';
+import {
+  ClientSignalFrameSchema,
+  RelayedTypes,
+  type RelayedType,
+  type ServerSignalFrame,
+} from '../../../shared/protocol/peerjs';
+import { PEERJS_KEY, PEERJS_PATH } from '../../../shared/protocol/socket';
+import { parse } from '../../../shared/validate';
+import type { Logger } from '../logger';
+import type { SignalRouter } from './router';
+import type { TicketAuthority } from './tickets';
+
+/** The peerjs client sends HEARTBEAT every 5 s; a socket silent this long is dead. */
+const ALIVE_TIMEOUT_MS = 60_000;
+const SWEEP_INTERVAL_MS = 15_000;
+
+export interface SignalMetrics {
+  readonly relayed: Record<RelayedType, number>;
+  rejectedFrames: number;
+}
+
+export interface PeerjsEndpoint {
+  /** Takes the upgrade if it is for the PeerJS path; returns false to leave it to others. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  readonly metrics: SignalMetrics;
+  close(): void;
+}
+
+interface Deps {
+  readonly tickets: TicketAuthority;
+  readonly router: SignalRouter;
+  readonly logger: Logger;
+}
+
+/** The signaling endpoint the `peerjs` client speaks to, with ids bound to sessions through tickets. */
+export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsEndpoint {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_FRAME_BYTES });
+  const metrics: SignalMetrics = {
+    relayed: Object.fromEntries(RelayedTypes.map((type) => [type, 0])) as Record<RelayedType, number>,
+    rejectedFrames: 0,
+  };
+  const lastSeen = new Map<WebSocket, number>();
+  const sweeper = setInterval(() => {
+    const deadline = Date.now() - ALIVE_TIMEOUT_MS;
+    for (const [ws, seen] of lastSeen) if (seen < deadline) ws.terminate();
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
+  const send = (ws: WebSocket, frame: ServerSignalFrame): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+  const refuse = (ws: WebSocket, frame: ServerSignalFrame, reason: string): void => {
+    logger.info({ reason }, 'peerjs socket refused');
+    send(ws, frame);
+    ws.close(1008, reason);
+  };
+
+  function accept(ws: WebSocket, request: IncomingMessage): void {
+    const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+    const peerId = query.get('id') ?? '';
+    if (query.get('key') !== PEERJS_KEY) {
+      return refuse(ws, { type: 'INVALID-KEY', payload: { msg: `Invalid key; use "${PEERJS_KEY}"` } }, 'bad key');
+    }
+    if (!USER_ID_PATTERN.test(peerId) || !tickets.verify(peerId, query.get('token') ?? '')) {
+      const msg = 'Peer ticket missing, expired or not for this id; ask the server for a new one (peer:ticket)';
+      return refuse(ws, { type: 'ERROR', payload: { msg } }, 'bad ticket');
+    }
+
+    const detach = router.attach(
+      peerId,
+      (frame) => send(ws, frame),
+      () => ws.close(4000, 'replaced by a newer connection'),
+    );
+    lastSeen.set(ws, Date.now());
+    let window = { second: 0, frames: 0 };
+    logger.debug({ peerId }, 'peerjs socket open');
+    send(ws, { type: 'OPEN' });
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      lastSeen.set(ws, Date.now());
+      const second = Math.floor(Date.now() / 1000);
+      window = window.second === second ? { second, frames: window.frames + 1 } : { second, frames: 1 };
+      if (window.frames > MAX_SIGNAL_FRAMES_PER_SECOND) {
+        return refuse(ws, { type: 'ERROR', payload: { msg: 'Too many signaling frames' } }, 'rate limited');
+      }
+      const frame = isBinary ? undefined : parseJson(data.toString());
+      const parsed = parse(ClientSignalFrameSchema, frame);
+      if (!parsed.ok) {
+        metrics.rejectedFrames += 1;
+        return refuse(ws, { type: 'ERROR', payload: { msg: `Malformed signaling frame: ${parsed.message}` } }, 'malformed');
+      }
+      const message = parsed.value;
+      if (message.type === 'HEARTBEAT') return;
+      const delivered = { type: message.type, src: peerId, dst: message.dst, payload: message.payload };
+      void router.route(delivered).then(
+        (reached) => {
+          if (reached) metrics.relayed[message.type] += 1;
+          else if (message.type === 'OFFER') send(ws, { type: 'EXPIRE', src: message.dst });
+        },
+        (error: unknown) => logger.error({ err: error, type: message.type }, 'signal routing failed'),
+      );
+    });
+    ws.on('close', () => {
+      lastSeen.delete(ws);
+      detach();
+      logger.debug({ peerId }, 'peerjs socket closed');
+    });
+    ws.on('error', (error) => logger.warn({ err: error, peerId }, 'peerjs socket error'));
+  }
+
+  const upgradePath = `${PEERJS_PATH}/peerjs`;
+  return {
+    metrics,
+    handleUpgrade(request, socket, head) {
+      if (new URL(request.url ?? '/', 'http://localhost').pathname !== upgradePath) return false;
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
+      return true;
+    },
+    close() {
+      clearInterval(sweeper);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

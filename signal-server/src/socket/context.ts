@@ -1,0 +1,41 @@
+import type { Server, Socket } from 'socket.io';
+import type * as v from 'valibot';
+import type { Result } from '../../../shared/errors';
+import type {
+  ClientToServerEvents,
+  RequestEvent,
+  ResponseMap,
+  ServerToClientEvents,
+  User,
+  requestSchemas,
+} from '../../../shared/protocol/socket';
+import type { Logger } from '../logger';
+import type { TicketAuthority } from '../peerjs/tickets';
+import type { Stores } from '../stores';
+
+export interface SocketData {
+  /** Set once `session:start` succeeded. */
+  user?: User;
+}
+
+export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface HandlerContext {
+  readonly io: TypedServer;
+  readonly socket: TypedSocket;
+  readonly stores: Stores;
+  readonly tickets: TicketAuthority;
+  readonly logger: Logger;
+}
+
+export interface Handler<E extends RequestEvent> {
+  /** Refuse the request with `unauthenticated` unless `session:start` has succeeded. */
+  readonly requiresSession: boolean;
+  handle(payload: v.InferOutput<(typeof requestSchemas)[E]>, ctx: HandlerContext): Promise<Result<ResponseMap[E]>>;
+}
+
+export type HandlerRegistry = { readonly [E in RequestEvent]: Handler<E> };
+
+/** Room of every socket with a running session: presence is broadcast to it. */
+export const ONLINE_ROOM = 'online';

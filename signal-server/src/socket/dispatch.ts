@@ -1,0 +1,56 @@
+import * as v from 'valibot';
+import { ErrorCode, fail, type Result } from '../../../shared/errors';
+import { isRequestEvent, requestSchemas, type RequestEvent } from '../../../shared/protocol/socket';
+import { parse } from '../../../shared/validate';
+import type { Handler, HandlerContext, HandlerRegistry } from './context';
+import { endSession } from './handlers/session';
+
+/**
+ * Routes every incoming event through one gate: known event, acknowledgement present,
+ * session present when required, payload valid. Handler failures become `internal` errors
+ * with the details logged, never sent.
+ */
+export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry): void {
+  const { socket, logger } = ctx;
+
+  socket.onAny((event: string, ...args: unknown[]) => {
+    const ack = args.at(-1);
+    if (!isRequestEvent(event)) {
+      socket.emit('protocol:error', { event: String(event).slice(0, 64), ...unknownEvent(event).error });
+      return;
+    }
+    if (typeof ack !== 'function') {
+      const message = `${event}: requests must be sent with an acknowledgement (emitWithAck)`;
+      socket.emit('protocol:error', { event, code: ErrorCode.InvalidPayload, message });
+      return;
+    }
+    void run(event, args.length > 1 ? args[0] : undefined).then((result) => {
+      (ack as (result: unknown) => void)(result);
+    });
+  });
+
+  socket.on('disconnect', () => {
+    endSession(ctx).catch((error: unknown) => logger.error({ err: error }, 'ending session failed'));
+  });
+
+  async function run<E extends RequestEvent>(event: E, payload: unknown): Promise<Result<unknown>> {
+    // The registry is keyed by event, so registry[event] is the handler for E.
+    const handler = registry[event] as unknown as Handler<E>;
+    if (handler.requiresSession && !socket.data.user) {
+      return fail(ErrorCode.Unauthenticated, `${event}: start a session first (session:start)`);
+    }
+    const parsed = parse(requestSchemas[event] as v.GenericSchema, payload);
+    if (!parsed.ok) return fail(ErrorCode.InvalidPayload, `${event}: ${parsed.message}`);
+    try {
+      return await handler.handle(parsed.value as v.InferOutput<(typeof requestSchemas)[E]>, ctx);
+    } catch (error) {
+      logger.error({ err: error, event, socketId: socket.id }, 'handler failed');
+      return fail(ErrorCode.Internal, `${event}: the server failed; try again`);
+    }
+  }
+}
+
+function unknownEvent(event: unknown): { ok: false; error: { code: ErrorCode; message: string } } {
+  const known = Object.keys(requestSchemas).join(', ');
+  return fail(ErrorCode.UnknownEvent, `Unknown event "${String(event).slice(0, 64)}"; known events: ${known}`);
+}

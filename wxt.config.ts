@@ -1,0 +1,21 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+// Chrome builds as MV3 (the engine lives in an offscreen document);
+// Firefox builds as MV2 (the engine lives in the persistent background page).
+export default defineConfig({
+  srcDir: 'extension',
+  outDir: '.output',
+  vite: () => ({
+    plugins: [preact()],
+  }),
+  manifest: ({ browser }) => ({
+    name: 'Toolbar Messenger',
+    description: 'Private peer-to-peer chat from your browser toolbar.',
+    permissions: browser === 'firefox' ? [] : ['offscreen'],
+    browser_specific_settings:
+      browser === 'firefox'
+        ? { gecko: { id: 'messenger@toolbar-messenger.local', strict_min_version: '128.0' } }
+        : undefined,
+  }),
+});
