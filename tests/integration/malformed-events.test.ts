@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomId } from '../../shared/ids';
+import { connect, next, startTestServer, type TestClient, type TestServer } from '../support/server';
+
+let server: TestServer;
+let socket: TestClient;
+
+beforeEach(async () => {
+  server = await startTestServer();
+  socket = await connect(server.url);
+});
+afterEach(async () => {
+  socket.close();
+  await server.close();
+});
+
+// The typed client would not let us send these; the untyped view is the point of the test.
+const raw = (s: TestClient) =>
+  s as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown>; emit(event: string, ...args: unknown[]): void };
+
+describe('malformed events', () => {
+  it('answers an invalid payload with invalid-payload naming each failing field', async () => {
+    const result = await raw(socket).emitWithAck('session:start', { userId: 'nope', name: '' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    const message = (result as { error: { message: string } }).error.message;
+    expect(message).toContain('userId: must be 32 lowercase hex digits');
+    expect(message).toContain('name: must not be empty');
+  });
+
+  it('refuses names with control or invisible characters', async () => {
+    const result = await raw(socket).emitWithAck('session:start', { userId: randomId(), name: 'Ev\u202Eil' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+
+  it('answers requests that need a session with unauthenticated', async () => {
+    expect(await raw(socket).emitWithAck('peer:ticket', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+  });
+
+  it('answers an unknown event and a request without acknowledgement on protocol:error', async () => {
+    const unknown = next(socket, 'protocol:error');
+    raw(socket).emit('admin:drop-all', {});
+    expect(await unknown).toMatchObject({ code: 'unknown-event', event: 'admin:drop-all' });
+
+    const noAck = next(socket, 'protocol:error');
+    raw(socket).emit('session:start', { userId: randomId(), name: 'NoAck' });
+    expect(await noAck).toMatchObject({ code: 'invalid-payload', event: 'session:start' });
+  });
+
+  it('survives a barrage of garbage and still serves sessions', async () => {
+    const garbage: unknown[] = [null, 0, -1, 'x', [], [1, 2], { userId: null }, { __proto__: { polluted: 1 } }, 'a'.repeat(10_000)];
+    for (const payload of garbage) {
+      const result = await raw(socket).emitWithAck('session:start', payload);
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    }
+    const result = await socket.emitWithAck('session:start', { userId: randomId(), name: 'Survivor' });
+    expect(result.ok).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('never writes request payloads to its logs', async () => {
+    await raw(socket).emitWithAck('session:start', { userId: 'secret-looking-value', name: 'hunter2-name' });
+    const logs = server.logs.join('');
+    expect(logs).not.toContain('secret-looking-value');
+    expect(logs).not.toContain('hunter2-name');
+  });
+});

@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { createApp, type App } from '../../signal-server/src/app';
+import { createLogger } from '../../signal-server/src/logger';
+import { createEmbeddedStores } from '../../signal-server/src/stores';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/socket';
+
+export interface TestServer {
+  readonly app: App;
+  readonly url: string;
+  /** Every log line the server wrote, as text. */
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+/** The real signal server on 127.0.0.1, port 0, embedded stores, logs captured. */
+export async function startTestServer(): Promise<TestServer> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
+  const config = { port: 0, host: '127.0.0.1', logLevel: 'debug' as const, ticketSecret: Buffer.from('test-secret-'.repeat(3)) };
+  const app = createApp(config, createEmbeddedStores(), createLogger(config, sink));
+  const address = await app.listen(0, '127.0.0.1');
+  return { app, url: `http://127.0.0.1:${address.port}`, logs, close: () => app.close() };
+}
+
+export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export function connect(url: string): Promise<TestClient> {
+  const socket: TestClient = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** Resolves with the next `event` the socket receives. */
+export function next<E extends keyof ServerToClientEvents>(
+  socket: TestClient,
+  event: E,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve) => {
+    socket.once(event, ((payload: Parameters<ServerToClientEvents[E]>[0]) => resolve(payload)) as never);
+  });
+}
