@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
+import { ChromeUser } from '../support/chrome-extension';
+import type { PopupPage } from '../support/popup-page';
+import { startTestServer, type TestServer } from '../support/server';
+
+/** Milliseconds since `start`, to one decimal. */
+const since = (start: number): number => Math.round((performance.now() - start) * 10) / 10;
+
+describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Chrome users', () => {
+  let server: TestServer;
+  let alice: ChromeUser;
+  let bob: ChromeUser;
+  let alicePopup: PopupPage;
+  let bobPopup: PopupPage;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
+  });
+  afterAll(async () => {
+    await Promise.all([alice?.close(), bob?.close()]);
+    await server?.close();
+  });
+
+  it('shows both users online to each other', async () => {
+    [alicePopup, bobPopup] = await Promise.all([alice.openPopup(), bob.openPopup()]);
+    await alicePopup.chooseName('Alice', server.url);
+    await bobPopup.chooseName('Bob', server.url);
+    await Promise.all([alicePopup.waitOnline(), bobPopup.waitOnline()]);
+    await alicePopup.contact('Bob').waitFor();
+    await bobPopup.contact('Alice').waitFor();
+    expect(await alicePopup.page.getByTestId('self-name').textContent()).toBe('Alice');
+  });
+
+  it("delivers a message typed in Alice's popup to Bob's popup over a direct data channel", async () => {
+    const connectStart = performance.now();
+    await alicePopup.openChat('Bob');
+    await alicePopup.waitDirect('Bob');
+    const connectMs = since(connectStart);
+
+    const sendStart = performance.now();
+    await alicePopup.send('Hello Bob, this is peer to peer');
+    await bobPopup.openChat('Alice');
+    await bobPopup.message('Hello Bob, this is peer to peer').waitFor();
+    const deliveryMs = since(sendStart);
+
+    const roundTripStart = performance.now();
+    await bobPopup.send('Hi Alice');
+    await alicePopup.message('Hi Alice').waitFor();
+    const replyMs = since(roundTripStart);
+    console.info(`[figures] connect (click to direct link): ${connectMs} ms; first message typed-to-shown: ${deliveryMs} ms; reply typed-to-shown: ${replyMs} ms`);
+
+    // The server only introduced the peers: one offer was relayed, no message passed through it.
+    expect(server.app.signalMetrics.relayed.OFFER).toBe(1);
+    expect(server.logs.join('')).not.toContain('Hello Bob');
+  });
+
+  it('renders message text as text, never as HTML', async () => {
+    const hostile = '<img src=x onerror="document.title=\'pwned\'"><b>bold</b>';
+    await alicePopup.send(hostile);
+    await bobPopup.expectNoHtmlIn(hostile);
+    expect(await bobPopup.page.title()).not.toBe('pwned');
+  });
+
+  it('keeps the connection when the popup is closed and reopened (no new peer connection)', async () => {
+    const before = await alicePopup.diagnostics();
+    const offersBefore = server.app.signalMetrics.relayed.OFFER;
+    await alicePopup.close();
+    alicePopup = await alice.openPopup();
+    await alicePopup.waitOnline();
+    await alicePopup.openChat('Bob');
+    // History comes back from the engine, and the link is already up.
+    await alicePopup.message('Hello Bob, this is peer to peer').waitFor();
+    await alicePopup.waitDirect('Bob');
+    await alicePopup.send('Still here after reopening');
+    await bobPopup.message('Still here after reopening').waitFor();
+
+    const after = await alicePopup.diagnostics();
+    expect(after.peerConnectionsCreated).toBe(before.peerConnectionsCreated);
+    expect(after.startedAt).toBe(before.startedAt);
+    expect(server.app.signalMetrics.relayed.OFFER).toBe(offersBefore);
+  });
+
+  it('still delivers after the MV3 service worker is stopped', async () => {
+    await alice.stopServiceWorker();
+    const types = (await alice.extensionTargets()).map((target) => target.type);
+    expect(types).not.toContain('service_worker');
+    expect(types).toContain('background_page'); // the offscreen document lives on
+
+    await alicePopup.send('Sent while the service worker is stopped');
+    await bobPopup.message('Sent while the service worker is stopped').waitFor();
+    await bobPopup.send('And back again');
+    await alicePopup.message('And back again').waitFor();
+
+    // A newly opened popup wakes the worker, which finds the engine already running.
+    const reopened = await alice.openPopup();
+    await reopened.waitOnline();
+    expect((await reopened.diagnostics()).startedAt).toBe((await alicePopup.diagnostics()).startedAt);
+    await reopened.close();
+  });
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type CDPSession } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browsers';
+import { PopupPage } from './popup-page';
+
+export const CHROME_BUILD = resolve('.output/chrome-mv3');
+
+/** One user: a fresh Chromium profile with the built extension loaded. */
+export class ChromeUser {
+  private constructor(
+    readonly context: BrowserContext,
+    readonly extensionId: string,
+    private readonly profileDir: string,
+  ) {}
+
+  static async launch(): Promise<ChromeUser> {
+    const profileDir = mkdtempSync(join(tmpdir(), 'messenger-e2e-'));
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS, `--disable-extensions-except=${CHROME_BUILD}`, `--load-extension=${CHROME_BUILD}`],
+    });
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    return new ChromeUser(context, new URL(worker.url()).host, profileDir);
+  }
+
+  async openPopup(): Promise<PopupPage> {
+    const page = await this.context.newPage();
+    await page.goto(`chrome-extension://${this.extensionId}/popup.html`);
+    return new PopupPage(page);
+  }
+
+  /** The extension's targets as the DevTools protocol lists them, e.g. `service_worker`, `background_page`. */
+  async extensionTargets(): Promise<{ type: string; url: string; targetId: string }[]> {
+    const { targetInfos } = await (await this.browserCdp()).send('Target.getTargets');
+    return targetInfos.filter((target) => target.url.startsWith(`chrome-extension://${this.extensionId}/`));
+  }
+
+  /** Stops the MV3 service worker through the DevTools protocol, as Chrome does to an idle worker. */
+  async stopServiceWorker(): Promise<void> {
+    const worker = (await this.extensionTargets()).find((target) => target.type === 'service_worker');
+    if (!worker) throw new Error('stopServiceWorker: no service worker is running');
+    await (await this.browserCdp()).send('Target.closeTarget', { targetId: worker.targetId });
+    // Chrome stops the worker asynchronously: wait, bounded, until it is gone from the targets.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (!(await this.extensionTargets()).some((target) => target.targetId === worker.targetId)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('stopServiceWorker: the service worker was still running 5 s after it was closed');
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+    rmSync(this.profileDir, { recursive: true, force: true });
+  }
+
+  private cdp: CDPSession | undefined;
+  private async browserCdp(): Promise<CDPSession> {
+    const browser = this.context.browser();
+    if (!browser) throw new Error('browserCdp: this context has no browser to open a DevTools session on');
+    this.cdp ??= await browser.newBrowserCDPSession();
+    return this.cdp;
+  }
+}

@@ -1,0 +1,83 @@
+import { expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import type { Diagnostics } from '../../extension/lib/messaging/protocol';
+
+/** The toolbar popup, driven the way a user would: labels, roles and visible text. */
+export class PopupPage {
+  constructor(readonly page: Page) {}
+
+  async chooseName(name: string, serverUrl: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Your name' }).fill(name);
+    await this.page.getByRole('textbox', { name: 'Signal server' }).fill(serverUrl);
+    await this.page.getByRole('button', { name: 'Start chatting' }).click();
+  }
+
+  status(): Locator {
+    return this.page.getByTestId('connection-status');
+  }
+
+  async waitOnline(): Promise<void> {
+    await this.status().filter({ hasText: 'Online' }).waitFor();
+  }
+
+  contact(name: string): Locator {
+    return this.page.getByTestId('contact').filter({ hasText: name });
+  }
+
+  async openChat(name: string): Promise<void> {
+    await this.contact(name).click();
+  }
+
+  /** Resolves once the contact shows a direct (peer-to-peer) link. */
+  async waitDirect(name: string): Promise<void> {
+    await this.contact(name).getByText('direct').waitFor();
+  }
+
+  async send(text: string): Promise<void> {
+    const box = this.page.getByRole('textbox', { name: /^Message to / });
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  message(text: string): Locator {
+    return this.page.getByTestId('message-text').filter({ hasText: text });
+  }
+
+  async messageTexts(): Promise<string[]> {
+    return this.page.getByTestId('message-text').allTextContents();
+  }
+
+  /** Asks the engine for its counters over the same port protocol the popup uses. */
+  async diagnostics(): Promise<Diagnostics> {
+    return this.page.evaluate(
+      () =>
+        new Promise<Diagnostics>((resolve, reject) => {
+          interface Port {
+            onMessage: { addListener(listener: (frame: { kind: string; result?: { ok: boolean; data: Diagnostics } }) => void): void };
+            postMessage(message: unknown): void;
+            disconnect(): void;
+          }
+          const { chrome } = globalThis as unknown as { chrome: { runtime: { connect(info: { name: string }): Port } } };
+          const port = chrome.runtime.connect({ name: 'engine' });
+          port.onMessage.addListener((frame) => {
+            if (frame.kind !== 'response' || !frame.result) return;
+            port.disconnect();
+            if (frame.result.ok) resolve(frame.result.data);
+            else reject(new Error('getDiagnostics failed'));
+          });
+          port.postMessage({ kind: 'request', id: 0, method: 'getDiagnostics', params: {} });
+        }),
+    );
+  }
+
+  async expectNoHtmlIn(text: string): Promise<void> {
+    const bubble = this.message(text);
+    await bubble.waitFor();
+    expect(await bubble.textContent()).toBe(text);
+    expect(await bubble.locator('*').count()).toBe(0);
+  }
+
+  async close(): Promise<void> {
+    await this.page.close();
+  }
+}
