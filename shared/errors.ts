@@ -15,7 +15,8 @@ export interface WireError {
 }
 
 /** The answer to every request: data, or an error the caller can show. */
-export type Result<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: WireError };
+export type Result<T> =
+  { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: WireError };
 
 export function ok<T>(data: T): Result<T> {
   return { ok: true, data };

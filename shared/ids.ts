@@ -10,7 +10,10 @@ export const UserIdSchema = v.pipe(v.string(), v.regex(USER_ID_PATTERN, 'must be
 export type UserId = v.InferOutput<typeof UserIdSchema>;
 
 /** A message id: 32 lowercase hex digits, chosen by the sender. */
-export const MessageIdSchema = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits'));
+export const MessageIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits'),
+);
 export type MessageId = v.InferOutput<typeof MessageIdSchema>;
 
 /** The part of Web Crypto that shared/ needs; browsers and Node 20 both have it on globalThis. */

@@ -2,7 +2,6 @@ import * as v from 'valibot';
 import { MAX_NAME_LENGTH } from './limits';
 
 // Control and format characters (bidi overrides, zero-width joiners) would let one name impersonate another on screen.
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 
 /** A display name as the user typed it: trimmed, 1 to MAX_NAME_LENGTH characters, no control characters. */

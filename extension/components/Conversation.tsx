@@ -10,7 +10,11 @@ interface Props {
   readonly peer: User;
 }
 
-const STATUS_LABELS: Record<ChatMessage['status'], string> = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' };
+const STATUS_LABELS: Record<ChatMessage['status'], string> = {
+  sending: 'Sending…',
+  sent: 'Sent',
+  failed: 'Not sent',
+};
 
 /** One conversation. Message text is rendered as text (Preact escapes it), never as HTML. */
 export function Conversation({ client, peer }: Props) {

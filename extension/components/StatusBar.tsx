@@ -23,7 +23,11 @@ export function StatusBar({ state, onSettings }: Props) {
         <span class={`status status-${status}`} role="status" data-testid="connection-status">
           {LABELS[status]}
         </span>
-        {error && <p class="error" data-testid="connection-error">{error}</p>}
+        {error && (
+          <p class="error" data-testid="connection-error">
+            {error}
+          </p>
+        )}
       </div>
       <button type="button" onClick={onSettings} aria-label="Settings">
         ⚙

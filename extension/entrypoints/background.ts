@@ -7,7 +7,9 @@ export default defineBackground({
   main() {
     if (import.meta.env.MANIFEST_VERSION === 2) {
       // Imported only here, so Chrome's service worker bundle carries no WebRTC or socket code.
-      const engineReady = import('../lib/host/engine-host').then(({ startEngineHost }) => void startEngineHost());
+      const engineReady = import('../lib/host/engine-host').then(
+        ({ startEngineHost }) => void startEngineHost(),
+      );
       answerEnsureEngine(() => engineReady);
       return;
     }

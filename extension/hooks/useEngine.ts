@@ -14,24 +14,26 @@ export function useEngine(): EngineView {
 
   useEffect(() => {
     let stopped = false;
+    // A function, so TypeScript re-reads the flag after each await instead of narrowing it once.
+    const unmounted = (): boolean => stopped;
     let client: EngineClient | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
 
     const connect = async (): Promise<void> => {
       try {
         const connected = await connectEngine();
-        if (stopped) return connected.close();
+        if (unmounted()) return connected.close();
         client = connected;
         connected.on('state', (state) => setView({ phase: 'ready', client: connected, state }));
         connected.onClose(() => {
-          if (stopped) return;
+          if (unmounted()) return;
           setView({ phase: 'connecting', error: 'The messenger engine restarted; reconnecting…' });
           retry = setTimeout(() => void connect(), RETRY_MS);
         });
         const state = await connected.request('getState', {});
-        if (!stopped) setView({ phase: 'ready', client: connected, state });
+        if (!unmounted()) setView({ phase: 'ready', client: connected, state });
       } catch (error) {
-        if (stopped) return;
+        if (unmounted()) return;
         setView({ phase: 'connecting', error: `Cannot reach the messenger engine: ${String(error)}` });
         retry = setTimeout(() => void connect(), RETRY_MS);
       }

@@ -11,11 +11,15 @@ export const ServerUrlSchema = v.pipe(
   v.trim(),
   v.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
   v.url('must be a URL such as http://localhost:3000'),
-  v.check((text) => {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
-  }, 'must start with http:// or https:// and hold no user name or password'),
+  v.check(isPlainHttpUrl, 'must start with http:// or https:// and hold no user name or password'),
 );
+
+// Valibot runs this check even when `v.url` already failed, so it must not throw on non-URLs.
+function isPlainHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+}
 
 export const SettingsInputSchema = v.strictObject({
   name: DisplayNameSchema,

@@ -56,7 +56,10 @@ export interface SessionStarted {
 
 const WireErrorSchema = v.object({ code: v.picklist(Object.values(ErrorCode)), message: v.string() });
 const resultSchema = <S extends v.GenericSchema>(data: S) =>
-  v.variant('ok', [v.object({ ok: v.literal(true), data }), v.object({ ok: v.literal(false), error: WireErrorSchema })]);
+  v.variant('ok', [
+    v.object({ ok: v.literal(true), data }),
+    v.object({ ok: v.literal(false), error: WireErrorSchema }),
+  ]);
 
 /** Validates each response on the client: the server is trusted with routing, not with shapes. */
 export const responseSchemas = {

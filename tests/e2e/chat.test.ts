@@ -9,6 +9,7 @@ const since = (start: number): number => Math.round((performance.now() - start) 
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Chrome users', () => {
   let server: TestServer;
+  const users: ChromeUser[] = [];
   let alice: ChromeUser;
   let bob: ChromeUser;
   let alicePopup: PopupPage;
@@ -17,10 +18,11 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
   beforeAll(async () => {
     server = await startTestServer();
     [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
+    users.push(alice, bob);
   });
   afterAll(async () => {
-    await Promise.all([alice?.close(), bob?.close()]);
-    await server?.close();
+    await Promise.all(users.map((user) => user.close()));
+    await server.close();
   });
 
   it('shows both users online to each other', async () => {
@@ -49,7 +51,9 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
     await bobPopup.send('Hi Alice');
     await alicePopup.message('Hi Alice').waitFor();
     const replyMs = since(roundTripStart);
-    console.info(`[figures] connect (click to direct link): ${connectMs} ms; first message typed-to-shown: ${deliveryMs} ms; reply typed-to-shown: ${replyMs} ms`);
+    console.info(
+      `[figures] connect (click to direct link): ${connectMs} ms; first message typed-to-shown: ${deliveryMs} ms; reply typed-to-shown: ${replyMs} ms`,
+    );
 
     // The server only introduced the peers: one offer was relayed, no message passed through it.
     expect(server.app.signalMetrics.relayed.OFFER).toBe(1);

@@ -16,7 +16,10 @@ afterEach(async () => {
 
 // The typed client would not let us send these; the untyped view is the point of the test.
 const raw = (s: TestClient) =>
-  s as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown>; emit(event: string, ...args: unknown[]): void };
+  s as unknown as {
+    emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+    emit(event: string, ...args: unknown[]): void;
+  };
 
 describe('malformed events', () => {
   it('answers an invalid payload with invalid-payload naming each failing field', async () => {
@@ -33,7 +36,10 @@ describe('malformed events', () => {
   });
 
   it('answers requests that need a session with unauthenticated', async () => {
-    expect(await raw(socket).emitWithAck('peer:ticket', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await raw(socket).emitWithAck('peer:ticket', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
   });
 
   it('answers an unknown event and a request without acknowledgement on protocol:error', async () => {
@@ -47,7 +53,17 @@ describe('malformed events', () => {
   });
 
   it('survives a barrage of garbage and still serves sessions', async () => {
-    const garbage: unknown[] = [null, 0, -1, 'x', [], [1, 2], { userId: null }, { __proto__: { polluted: 1 } }, 'a'.repeat(10_000)];
+    const garbage: unknown[] = [
+      null,
+      0,
+      -1,
+      'x',
+      [],
+      [1, 2],
+      { userId: null },
+      { __proto__: { polluted: 1 } },
+      'a'.repeat(10_000),
+    ];
     for (const payload of garbage) {
       const result = await raw(socket).emitWithAck('session:start', payload);
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });

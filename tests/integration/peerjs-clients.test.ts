@@ -50,8 +50,17 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('real peerjs clients
           connect(id: string, options: object): Conn;
           destroy(): void;
         }
-        const { Peer } = (window as unknown as { peerjs: { Peer: new (id: string, options: object) => PeerLike } }).peerjs;
-        const options = (token: string) => ({ host: '127.0.0.1', port, path, key, token, config: { iceServers: [] } });
+        const { Peer } = (
+          window as unknown as { peerjs: { Peer: new (id: string, options: object) => PeerLike } }
+        ).peerjs;
+        const options = (token: string) => ({
+          host: '127.0.0.1',
+          port,
+          path,
+          key,
+          token,
+          config: { iceServers: [] },
+        });
         const open = (peer: PeerLike) =>
           new Promise<void>((resolve, reject) => {
             peer.on('open', () => resolve());

@@ -41,7 +41,11 @@ describe('PeerJS signaling endpoint', () => {
     const forgedSrc = randomId();
     alice.send({ type: 'OFFER', src: forgedSrc, dst: bobTicket.peerId, payload: { sdp: { type: 'offer' } } });
     const delivered = await bob.nextFrame();
-    expect(delivered).toMatchObject({ type: 'OFFER', dst: bobTicket.peerId, payload: { sdp: { type: 'offer' } } });
+    expect(delivered).toMatchObject({
+      type: 'OFFER',
+      dst: bobTicket.peerId,
+      payload: { sdp: { type: 'offer' } },
+    });
     expect(delivered.src).not.toBe(forgedSrc);
     expect(server.app.signalMetrics.relayed.OFFER).toBe(1);
   });
@@ -62,7 +66,11 @@ describe('PeerJS signaling endpoint', () => {
     expect(await stolen.nextFrame()).toMatchObject({ type: 'ERROR' });
     expect(await stolen.closed).toBe(1008);
 
-    const forged = await openPeerjsSocket(server.url, alice.peerId, `${Date.now() + 60_000}.${'A'.repeat(43)}`);
+    const forged = await openPeerjsSocket(
+      server.url,
+      alice.peerId,
+      `${Date.now() + 60_000}.${'A'.repeat(43)}`,
+    );
     expect(await forged.nextFrame()).toMatchObject({ type: 'ERROR' });
 
     const wrongKey = await openPeerjsSocket(server.url, alice.peerId, alice.ticket, 'other');

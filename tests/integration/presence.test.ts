@@ -23,7 +23,10 @@ describe('presence', () => {
     const alice = await client();
     const aliceId = randomId();
     const started = await alice.emitWithAck('session:start', { userId: aliceId, name: 'Alice' });
-    expect(started).toMatchObject({ ok: true, data: { self: { userId: aliceId, name: 'Alice' }, online: [] } });
+    expect(started).toMatchObject({
+      ok: true,
+      data: { self: { userId: aliceId, name: 'Alice' }, online: [] },
+    });
 
     const bob = await client();
     const bobId = randomId();

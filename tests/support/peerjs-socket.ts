@@ -10,13 +10,18 @@ export interface PeerjsSocket {
 }
 
 /** A WebSocket speaking the PeerJS signaling protocol by hand, for what a real client never sends. */
-export async function openPeerjsSocket(serverUrl: string, id: string, token: string, key = PEERJS_KEY): Promise<PeerjsSocket> {
+export async function openPeerjsSocket(
+  serverUrl: string,
+  id: string,
+  token: string,
+  key = PEERJS_KEY,
+): Promise<PeerjsSocket> {
   const url = `${serverUrl.replace('http', 'ws')}${PEERJS_PATH}/peerjs?key=${key}&id=${id}&token=${token}&version=1.5.5`;
   const ws = new WebSocket(url);
   const frames: Record<string, unknown>[] = [];
   const waiting: ((frame: Record<string, unknown>) => void)[] = [];
   ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as Record<string, unknown>;
+    const frame = JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>; // ws delivers Buffers
     const waiter = waiting.shift();
     if (waiter) waiter(frame);
     else frames.push(frame);

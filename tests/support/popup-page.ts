@@ -53,11 +53,17 @@ export class PopupPage {
       () =>
         new Promise<Diagnostics>((resolve, reject) => {
           interface Port {
-            onMessage: { addListener(listener: (frame: { kind: string; result?: { ok: boolean; data: Diagnostics } }) => void): void };
+            onMessage: {
+              addListener(
+                listener: (frame: { kind: string; result?: { ok: boolean; data: Diagnostics } }) => void,
+              ): void;
+            };
             postMessage(message: unknown): void;
             disconnect(): void;
           }
-          const { chrome } = globalThis as unknown as { chrome: { runtime: { connect(info: { name: string }): Port } } };
+          const { chrome } = globalThis as unknown as {
+            chrome: { runtime: { connect(info: { name: string }): Port } };
+          };
           const port = chrome.runtime.connect({ name: 'engine' });
           port.onMessage.addListener((frame) => {
             if (frame.kind !== 'response' || !frame.result) return;

@@ -22,7 +22,12 @@ export async function startTestServer(): Promise<TestServer> {
       done();
     },
   });
-  const config = { port: 0, host: '127.0.0.1', logLevel: 'debug' as const, ticketSecret: Buffer.from('test-secret-'.repeat(3)) };
+  const config = {
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'debug' as const,
+    ticketSecret: Buffer.from('test-secret-'.repeat(3)),
+  };
   const app = createApp(config, createEmbeddedStores(), createLogger(config, sink));
   const address = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${address.port}`, logs, close: () => app.close() };
@@ -31,7 +36,11 @@ export async function startTestServer(): Promise<TestServer> {
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export function connect(url: string): Promise<TestClient> {
-  const socket: TestClient = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: TestClient = connectClient(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);

@@ -24,7 +24,11 @@ export function App() {
   if (!state.settings || editing) {
     return (
       <main>
-        <SettingsForm client={client} settings={state.settings} onDone={state.settings ? () => setEditing(false) : undefined} />
+        <SettingsForm
+          client={client}
+          settings={state.settings}
+          onDone={state.settings ? () => setEditing(false) : undefined}
+        />
       </main>
     );
   }

@@ -41,7 +41,12 @@ export interface EngineDeps {
  * The long-lived core: one per browser profile, hosted by the offscreen document (Chrome)
  * or the background page (Firefox). UI pages reach it only through EngineApi.
  */
-export function createEngine({ settingsStore, connectSignaling, createMesh, now = Date.now }: EngineDeps): Engine {
+export function createEngine({
+  settingsStore,
+  connectSignaling,
+  createMesh,
+  now = Date.now,
+}: EngineDeps): Engine {
   const listeners = new Set<EngineListener>();
   const conversations = createConversations();
   const online = new Map<UserId, User>();
@@ -94,17 +99,19 @@ export function createEngine({ settingsStore, connectSignaling, createMesh, now 
     });
     const activeSignaling = connectSignaling(current.serverUrl, {
       onConnected() {
-        void activeSignaling.request('session:start', { userId: current.userId, name: current.name }).then((result) => {
-          if (signaling !== activeSignaling) return;
-          if (!result.ok) {
-            setConnection('offline', result.error.message);
-            return;
-          }
-          online.clear();
-          for (const user of result.data.online) online.set(user.userId, user);
-          activeMesh.resume(result.data.peer);
-          setConnection('online');
-        });
+        void activeSignaling
+          .request('session:start', { userId: current.userId, name: current.name })
+          .then((result) => {
+            if (signaling !== activeSignaling) return;
+            if (!result.ok) {
+              setConnection('offline', result.error.message);
+              return;
+            }
+            online.clear();
+            for (const user of result.data.online) online.set(user.userId, user);
+            activeMesh.resume(result.data.peer);
+            setConnection('online');
+          });
       },
       onDisconnected(reason) {
         if (signaling !== activeSignaling) return;
@@ -178,7 +185,8 @@ export function createEngine({ settingsStore, connectSignaling, createMesh, now 
     },
     async sendText({ peerId, text }) {
       await ready();
-      if (!settings || !mesh) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name and connect first');
+      if (!settings || !mesh)
+        throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name and connect first');
       const message = record({
         id: randomId(),
         peerId,
@@ -188,7 +196,13 @@ export function createEngine({ settingsStore, connectSignaling, createMesh, now 
         status: 'sending',
       });
       try {
-        await mesh.send(peerId, { v: PEER_PROTOCOL_VERSION, kind: 'chat', id: message.id, text, sentAt: message.sentAt });
+        await mesh.send(peerId, {
+          v: PEER_PROTOCOL_VERSION,
+          kind: 'chat',
+          id: message.id,
+          text,
+          sentAt: message.sentAt,
+        });
         return record({ ...message, status: 'sent' });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);

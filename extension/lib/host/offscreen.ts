@@ -9,7 +9,10 @@ let creating: Promise<void> | undefined;
  */
 export async function ensureOffscreenDocument(): Promise<void> {
   const url = browser.runtime.getURL(OFFSCREEN_PATH);
-  const existing = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'], documentUrls: [url] });
+  const existing = await browser.runtime.getContexts({
+    contextTypes: ['OFFSCREEN_DOCUMENT'],
+    documentUrls: [url],
+  });
   if (existing.length > 0) return;
   creating ??= browser.offscreen
     .createDocument({

@@ -48,7 +48,8 @@ export async function connectEngine(): Promise<EngineClient> {
     else waiter?.reject(new EngineRequestError(frame.result.error));
   });
   port.onDisconnect.addListener(() => {
-    for (const waiter of pending.values()) waiter.reject(new Error('The messenger engine stopped; reopen the popup'));
+    for (const waiter of pending.values())
+      waiter.reject(new Error('The messenger engine stopped; reopen the popup'));
     pending.clear();
     for (const listener of closeListeners) listener();
   });
@@ -59,7 +60,7 @@ export async function connectEngine(): Promise<EngineClient> {
       const frame: PortRequest = { kind: 'request', id, method, params };
       return new Promise((resolve, reject) => {
         // The engine answers request `id` with the response type of `method`.
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        pending.set(id, { resolve, reject });
         port.postMessage(frame);
       });
     },

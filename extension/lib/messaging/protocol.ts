@@ -67,8 +67,17 @@ export interface EngineEvents {
   message: ChatMessage;
 }
 
-export type PortRequest = { readonly kind: 'request'; readonly id: number; readonly method: string; readonly params: unknown };
-export type PortResponse = { readonly kind: 'response'; readonly id: number; readonly result: Result<unknown> };
+export type PortRequest = {
+  readonly kind: 'request';
+  readonly id: number;
+  readonly method: string;
+  readonly params: unknown;
+};
+export type PortResponse = {
+  readonly kind: 'response';
+  readonly id: number;
+  readonly result: Result<unknown>;
+};
 export type PortEvent = {
   [E in keyof EngineEvents]: { readonly kind: 'event'; readonly name: E; readonly data: EngineEvents[E] };
 }[keyof EngineEvents];

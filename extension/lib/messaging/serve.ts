@@ -52,7 +52,8 @@ export function serveEngine(engine: Engine): void {
 }
 
 async function answer(engine: Engine, method: string, params: unknown): Promise<Result<unknown>> {
-  if (!isEngineMethod(method)) return fail(ErrorCode.UnknownEvent, `Unknown engine method "${method.slice(0, 64)}"`);
+  if (!isEngineMethod(method))
+    return fail(ErrorCode.UnknownEvent, `Unknown engine method "${method.slice(0, 64)}"`);
   const parsed = parse(engineRequestSchemas[method] as v.GenericSchema, params);
   if (!parsed.ok) return fail(ErrorCode.InvalidPayload, parsed.message);
   try {

@@ -89,6 +89,8 @@ export const createPeerMesh: CreateMesh = (options) => {
   function createPeer(ticket: PeerTicket): Peer {
     const url = new URL(options.serverUrl);
     const secure = url.protocol === 'https:';
+    // PeerJS types its options as a class but documents (and reads) a plain object.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     const created = new Peer(options.selfId, {
       host: url.hostname,
       port: Number(url.port || (secure ? 443 : 80)),
@@ -97,7 +99,6 @@ export const createPeerMesh: CreateMesh = (options) => {
       key: PEERJS_KEY,
       token: ticket.ticket,
       config: { iceServers: options.iceServers },
-      debug: 0,
     });
     created.on('connection', (conn) => adopt(conn));
     created.on('disconnected', () => options.onSignalingLost());
@@ -107,7 +108,8 @@ export const createPeerMesh: CreateMesh = (options) => {
     created.on('error', (error: PeerError<string>) => {
       if (error.type === 'peer-unavailable') {
         const peerId = /([0-9a-f]{32})$/.exec(error.message)?.[1];
-        if (peerId) settleWaiters(peerId, { error: new Error('This contact is offline or unreachable right now') });
+        if (peerId)
+          settleWaiters(peerId, { error: new Error('This contact is offline or unreachable right now') });
       } else {
         console.warn(`peers: ${error.type}`);
       }
@@ -168,7 +170,8 @@ export const createPeerMesh: CreateMesh = (options) => {
       await conn.send(frame);
     },
     destroy() {
-      for (const peerId of waiters.keys()) settleWaiters(peerId, { error: new Error('The engine was stopped') });
+      for (const peerId of waiters.keys())
+        settleWaiters(peerId, { error: new Error('The engine was stopped') });
       peer?.destroy();
       peer = undefined;
       links.clear();

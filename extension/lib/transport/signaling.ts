@@ -59,15 +59,21 @@ export const connectSignaling: ConnectSignaling = (serverUrl, handlers) => {
       let answer: unknown;
       try {
         // The socket's event map types this emit; the answer is validated below, not trusted.
-        answer = await (socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck as (e: string, p: unknown) => Promise<unknown>)(
-          event,
-          payload,
-        );
+        answer = await (
+          socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck as (e: string, p: unknown) => Promise<unknown>
+        )(event, payload);
       } catch {
-        return fail(ErrorCode.Internal, `The server did not answer ${event} within ${REQUEST_TIMEOUT_MS / 1000} s`);
+        return fail(
+          ErrorCode.Internal,
+          `The server did not answer ${event} within ${REQUEST_TIMEOUT_MS / 1000} s`,
+        );
       }
       const parsed = parse(responseSchemas[event], answer);
-      if (!parsed.ok) return fail(ErrorCode.InvalidPayload, `The server's answer to ${event} is malformed: ${parsed.message}`);
+      if (!parsed.ok)
+        return fail(
+          ErrorCode.InvalidPayload,
+          `The server's answer to ${event} is malformed: ${parsed.message}`,
+        );
       return parsed.value as Result<ResponseMap[typeof event]>;
     },
     close() {

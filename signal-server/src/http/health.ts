@@ -5,10 +5,13 @@ import type { Stores } from '../stores';
 export function healthRouter(stores: Stores, startedAt: number): Router {
   const router = Router();
   router.get('/health', (_request, response, next) => {
-    stores.presence.count().then(
-      (online) => response.json({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), online }),
-      next,
-    );
+    stores.presence
+      .count()
+      .then(
+        (online) =>
+          response.json({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), online }),
+        next,
+      );
   });
   return router;
 }

@@ -64,10 +64,15 @@ export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsE
     const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
     const peerId = query.get('id') ?? '';
     if (query.get('key') !== PEERJS_KEY) {
-      return refuse(ws, { type: 'INVALID-KEY', payload: { msg: `Invalid key; use "${PEERJS_KEY}"` } }, 'bad key');
+      return refuse(
+        ws,
+        { type: 'INVALID-KEY', payload: { msg: `Invalid key; use "${PEERJS_KEY}"` } },
+        'bad key',
+      );
     }
     if (!USER_ID_PATTERN.test(peerId) || !tickets.verify(peerId, query.get('token') ?? '')) {
-      const msg = 'Peer ticket missing, expired or not for this id; ask the server for a new one (peer:ticket)';
+      const msg =
+        'Peer ticket missing, expired or not for this id; ask the server for a new one (peer:ticket)';
       return refuse(ws, { type: 'ERROR', payload: { msg } }, 'bad ticket');
     }
 
@@ -88,11 +93,15 @@ export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsE
       if (window.frames > MAX_SIGNAL_FRAMES_PER_SECOND) {
         return refuse(ws, { type: 'ERROR', payload: { msg: 'Too many signaling frames' } }, 'rate limited');
       }
-      const frame = isBinary ? undefined : parseJson(data.toString());
+      const frame = !isBinary && Buffer.isBuffer(data) ? parseJson(data.toString('utf8')) : undefined;
       const parsed = parse(ClientSignalFrameSchema, frame);
       if (!parsed.ok) {
         metrics.rejectedFrames += 1;
-        return refuse(ws, { type: 'ERROR', payload: { msg: `Malformed signaling frame: ${parsed.message}` } }, 'malformed');
+        return refuse(
+          ws,
+          { type: 'ERROR', payload: { msg: `Malformed signaling frame: ${parsed.message}` } },
+          'malformed',
+        );
       }
       const message = parsed.value;
       if (message.type === 'HEARTBEAT') return;

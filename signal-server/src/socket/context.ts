@@ -18,8 +18,18 @@ export interface SocketData {
   user?: User;
 }
 
-export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TypedServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type TypedSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 export interface HandlerContext {
   readonly io: TypedServer;
@@ -32,7 +42,10 @@ export interface HandlerContext {
 export interface Handler<E extends RequestEvent> {
   /** Refuse the request with `unauthenticated` unless `session:start` has succeeded. */
   readonly requiresSession: boolean;
-  handle(payload: v.InferOutput<(typeof requestSchemas)[E]>, ctx: HandlerContext): Promise<Result<ResponseMap[E]>>;
+  handle(
+    payload: v.InferOutput<(typeof requestSchemas)[E]>,
+    ctx: HandlerContext,
+  ): Promise<Result<ResponseMap[E]>>;
 }
 
 export type HandlerRegistry = { readonly [E in RequestEvent]: Handler<E> };

@@ -2,7 +2,10 @@ import type { User } from '../../../shared/protocol/socket';
 import type { UserId } from '../../../shared/ids';
 
 export type ClaimOutcome =
-  | { readonly ok: true; /** The session this claim replaced, to be disconnected. */ readonly replaced?: string }
+  | {
+      readonly ok: true;
+      /** The session this claim replaced, to be disconnected. */ readonly replaced?: string;
+    }
   | { readonly ok: false; readonly reason: 'name-taken' };
 
 /**

@@ -5,11 +5,15 @@ export const sessionStart: Handler<'session:start'> = {
   requiresSession: false,
   async handle({ userId, name }, { io, socket, stores, tickets, logger }) {
     if (socket.data.user) {
-      return fail(ErrorCode.InvalidPayload, 'session:start: a session is already running on this socket; reconnect to start another');
+      return fail(
+        ErrorCode.InvalidPayload,
+        'session:start: a session is already running on this socket; reconnect to start another',
+      );
     }
     const user = { userId, name };
     const claim = await stores.presence.claim(user, socket.id);
-    if (!claim.ok) return fail(ErrorCode.NameTaken, `The name "${name}" is in use by someone online; choose another name`);
+    if (!claim.ok)
+      return fail(ErrorCode.NameTaken, `The name "${name}" is in use by someone online; choose another name`);
     if (!socket.connected) {
       // The socket went away while the claim was being written: undo it, nobody will release it later.
       await stores.presence.release(userId, socket.id);

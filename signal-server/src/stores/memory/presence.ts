@@ -22,7 +22,9 @@ export function createMemoryPresenceStore(): PresenceStore {
       if (previous) userByName.delete(nameKey(previous.user.name));
       byUser.set(user.userId, { user, sessionId });
       userByName.set(key, user.userId);
-      return previous && previous.sessionId !== sessionId ? { ok: true, replaced: previous.sessionId } : { ok: true };
+      return previous && previous.sessionId !== sessionId
+        ? { ok: true, replaced: previous.sessionId }
+        : { ok: true };
     },
     async release(userId, sessionId) {
       const entry = byUser.get(userId);

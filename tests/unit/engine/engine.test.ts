@@ -1,0 +1,201 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
+import { randomId } from '../../../shared/ids';
+import type { PeerFrame } from '../../../shared/protocol/peer';
+import type { PeerTicket, RequestEvent, ResponseMap, SessionStarted } from '../../../shared/protocol/socket';
+import { createEngine, type Engine } from '../../../extension/lib/engine/engine';
+import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/protocol';
+import type { Settings } from '../../../extension/lib/settings';
+import type { SettingsStore } from '../../../extension/lib/storage/settings-store';
+import type { MeshOptions, PeerMesh } from '../../../extension/lib/transport/peers';
+import type { SignalingHandlers } from '../../../extension/lib/transport/signaling';
+
+/** Fakes for the two transports, recording what the engine asked of them. */
+class Fakes {
+  stored: Settings | undefined;
+  handlers: SignalingHandlers | undefined;
+  mesh: MeshOptions | undefined;
+  requests: { event: string; payload: unknown }[] = [];
+  resumed: PeerTicket[] = [];
+  sent: { peerId: string; frame: PeerFrame }[] = [];
+  sendFailure: Error | undefined;
+  answers: Partial<{ [E in RequestEvent]: Result<ResponseMap[E]> }> = {};
+  readonly counters = { connectionsCreated: 0 };
+
+  settingsStore: SettingsStore = {
+    load: async () => this.stored,
+    save: async (settings) => {
+      this.stored = settings;
+    },
+  };
+
+  engine(): Engine {
+    return createEngine({
+      settingsStore: this.settingsStore,
+      connectSignaling: (_url, handlers) => {
+        this.handlers = handlers;
+        return {
+          request: async (event, payload) => {
+            this.requests.push({ event, payload });
+            const answer = this.answers[event];
+            if (!answer) throw new Error(`no fake answer for ${event}`);
+            return answer;
+          },
+          close: () => undefined,
+        };
+      },
+      createMesh: (options) => {
+        this.mesh = options;
+        const counters = this.counters;
+        const mesh: PeerMesh = {
+          get connectionsCreated() {
+            return counters.connectionsCreated;
+          },
+          resume: (ticket) => this.resumed.push(ticket),
+          connect: () => undefined,
+          send: async (peerId, frame) => {
+            if (this.sendFailure) throw this.sendFailure;
+            this.sent.push({ peerId, frame });
+          },
+          destroy: () => undefined,
+        };
+        return mesh;
+      },
+    });
+  }
+}
+
+const ticket = (peerId: string): PeerTicket => ({ peerId, ticket: '1.x', expiresAt: 1 });
+
+let fakes: Fakes;
+beforeEach(() => {
+  fakes = new Fakes();
+});
+
+async function onlineEngine(): Promise<{
+  engine: Engine;
+  states: EngineState[];
+  messages: ChatMessage[];
+  bob: string;
+}> {
+  const engine = fakes.engine();
+  const states: EngineState[] = [];
+  const messages: ChatMessage[] = [];
+  engine.subscribe((name, data) =>
+    name === 'state' ? states.push(data as EngineState) : messages.push(data as ChatMessage),
+  );
+  const bob = randomId();
+  await engine.saveSettings({ name: 'Alice', serverUrl: 'http://localhost:3000' });
+  const userId = fakes.stored?.userId ?? '';
+  const started: SessionStarted = {
+    self: { userId, name: 'Alice' },
+    online: [{ userId: bob, name: 'Bob' }],
+    peer: ticket(userId),
+  };
+  fakes.answers['session:start'] = ok(started);
+  fakes.handlers?.onConnected();
+  await vi.waitFor(() => expect(states.at(-1)?.connection.status).toBe('online'));
+  return { engine, states, messages, bob };
+}
+
+describe('engine', () => {
+  it('waits for a name before going online', async () => {
+    const engine = fakes.engine();
+    await engine.start();
+    expect((await engine.getState({})).connection.status).toBe('unconfigured');
+    expect(fakes.handlers).toBeUndefined();
+  });
+
+  it('saves settings with a new user id, starts a session and opens the peer socket with its ticket', async () => {
+    const { engine, bob } = await onlineEngine();
+    expect(fakes.stored).toMatchObject({ name: 'Alice', serverUrl: 'http://localhost:3000' });
+    expect(fakes.stored?.userId).toMatch(/^[0-9a-f]{32}$/);
+    expect(fakes.requests[0]).toEqual({
+      event: 'session:start',
+      payload: { userId: fakes.stored?.userId, name: 'Alice' },
+    });
+    expect(fakes.resumed).toHaveLength(1);
+    expect((await engine.getState({})).online).toEqual([{ userId: bob, name: 'Bob' }]);
+  });
+
+  it('goes online by itself at start when settings were saved before', async () => {
+    fakes.stored = { name: 'Alice', serverUrl: 'http://localhost:3000', userId: randomId() };
+    const engine = fakes.engine();
+    await engine.start();
+    expect((await engine.getState({})).connection.status).toBe('connecting');
+    expect(fakes.handlers).toBeDefined();
+  });
+
+  it('shows the server refusing the session, with its reason', async () => {
+    const engine = fakes.engine();
+    await engine.saveSettings({ name: 'Alice', serverUrl: 'http://localhost:3000' });
+    fakes.answers['session:start'] = fail(ErrorCode.NameTaken, 'The name "Alice" is in use');
+    fakes.handlers?.onConnected();
+    await vi.waitFor(async () =>
+      expect((await engine.getState({})).connection).toEqual({
+        status: 'offline',
+        error: 'The name "Alice" is in use',
+      }),
+    );
+  });
+
+  it('follows presence pushes', async () => {
+    const { engine, bob } = await onlineEngine();
+    const carol = { userId: randomId(), name: 'Carol' };
+    fakes.handlers?.onPresenceOnline(carol);
+    fakes.handlers?.onPresenceOffline(bob);
+    expect((await engine.getState({})).online).toEqual([carol]);
+  });
+
+  it('sends text as a chat frame and marks it sent', async () => {
+    const { engine, messages, bob } = await onlineEngine();
+    const sent = await engine.sendText({ peerId: bob, text: 'hello' });
+    expect(sent).toMatchObject({ direction: 'out', text: 'hello', status: 'sent' });
+    expect(fakes.sent).toEqual([
+      { peerId: bob, frame: { v: 1, kind: 'chat', id: sent.id, text: 'hello', sentAt: sent.sentAt } },
+    ]);
+    expect(messages.map((m) => m.status)).toEqual(['sending', 'sent']);
+  });
+
+  it('marks a message failed, with the reason, when no link opens', async () => {
+    const { engine, bob } = await onlineEngine();
+    fakes.sendFailure = new Error('This contact is offline or unreachable right now');
+    const sent = await engine.sendText({ peerId: bob, text: 'hello?' });
+    expect(sent).toMatchObject({
+      status: 'failed',
+      error: 'This contact is offline or unreachable right now',
+    });
+    expect(await engine.openConversation({ peerId: bob })).toEqual([sent]);
+  });
+
+  it('records valid frames from peers once and drops malformed ones', async () => {
+    const { engine, messages, bob } = await onlineEngine();
+    const frame = { v: 1, kind: 'chat', id: randomId(), text: 'hi Alice', sentAt: 5 };
+    fakes.mesh?.onFrame(bob, frame);
+    fakes.mesh?.onFrame(bob, frame);
+    fakes.mesh?.onFrame(bob, { ...frame, id: randomId(), text: '' });
+    fakes.mesh?.onFrame(bob, '<script>');
+    expect(messages).toHaveLength(1);
+    expect(await engine.openConversation({ peerId: bob })).toEqual([
+      { id: frame.id, peerId: bob, direction: 'in', text: 'hi Alice', sentAt: 5, status: 'sent' },
+    ]);
+  });
+
+  it('asks for a fresh ticket when the peer socket drops, and resumes with it', async () => {
+    await onlineEngine();
+    const fresh = ticket(fakes.stored?.userId ?? '');
+    fakes.answers['peer:ticket'] = ok({ ...fresh, ticket: '2.fresh' });
+    fakes.mesh?.onSignalingLost();
+    await vi.waitFor(() => expect(fakes.resumed.at(-1)?.ticket).toBe('2.fresh'));
+  });
+
+  it('tracks links and counts peer connections for diagnostics', async () => {
+    const { engine, bob } = await onlineEngine();
+    fakes.mesh?.onLinkChange(bob, 'open');
+    fakes.counters.connectionsCreated = 1;
+    expect((await engine.getState({})).links).toEqual({ [bob]: 'open' });
+    expect((await engine.getDiagnostics({})).peerConnectionsCreated).toBe(1);
+    fakes.mesh?.onLinkChange(bob, 'closed');
+    expect((await engine.getState({})).links).toEqual({});
+  });
+});

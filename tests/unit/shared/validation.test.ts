@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { randomId } from '../../../shared/ids';
+import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '../../../shared/limits';
+import { DisplayNameSchema, nameKey } from '../../../shared/names';
+import { PeerFrameSchema } from '../../../shared/protocol/peer';
+import { ClientSignalFrameSchema } from '../../../shared/protocol/peerjs';
+import { SessionStartSchema, responseSchemas } from '../../../shared/protocol/socket';
+import { parse } from '../../../shared/validate';
+
+describe('display names', () => {
+  it('trims and accepts letters of any script', () => {
+    expect(parse(DisplayNameSchema, '  Zoë 李 ')).toEqual({ ok: true, value: 'Zoë 李' });
+  });
+  it.each([
+    ['', 'must not be empty'],
+    ['   ', 'must not be empty'],
+    ['x'.repeat(MAX_NAME_LENGTH + 1), `at most ${MAX_NAME_LENGTH}`],
+    ['bad\u0000name', 'control or invisible'],
+    ['right\u202Eto-left', 'control or invisible'],
+    ['zero\u200Bwidth', 'control or invisible'],
+  ])('refuses %j (%s)', (name, reason) => {
+    const result = parse(DisplayNameSchema, name);
+    expect(result.ok).toBe(false);
+    expect(result.ok || result.message).toContain(reason);
+  });
+  it('compares names regardless of case and compatibility forms', () => {
+    expect(nameKey('ALICE')).toBe(nameKey('alice'));
+    expect(nameKey('ﬁsh')).toBe(nameKey('fish'));
+  });
+});
+
+describe('ids', () => {
+  it('makes 32 hex digits, different each time', () => {
+    const a = randomId();
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(randomId()).not.toBe(a);
+  });
+});
+
+describe('session:start payload', () => {
+  it('lists every failing path', () => {
+    const result = parse(SessionStartSchema, { userId: 'ABC', name: 42, extra: true });
+    expect(result.ok).toBe(false);
+    const message = result.ok ? '' : result.message;
+    expect(message).toContain('userId');
+    expect(message).toContain('name');
+    expect(message).toContain('extra');
+  });
+});
+
+describe('responses from the server', () => {
+  it('accepts a well-formed answer and refuses one with a foreign error code', () => {
+    const ticket = { peerId: randomId(), ticket: '123.abc', expiresAt: 123 };
+    expect(parse(responseSchemas['peer:ticket'], { ok: true, data: ticket }).ok).toBe(true);
+    expect(
+      parse(responseSchemas['peer:ticket'], { ok: false, error: { code: 'pwned', message: '' } }).ok,
+    ).toBe(false);
+    expect(parse(responseSchemas['peer:ticket'], { ok: true, data: { ...ticket, ticket: 'a b' } }).ok).toBe(
+      false,
+    );
+  });
+});
+
+describe('peer frames', () => {
+  const chat = { v: 1, kind: 'chat', id: randomId(), text: 'hi', sentAt: 1_700_000_000_000 };
+  it('accepts a chat frame', () => {
+    expect(parse(PeerFrameSchema, chat)).toEqual({ ok: true, value: chat });
+  });
+  it.each([
+    ['an unknown kind', { ...chat, kind: 'exec' }],
+    ['an unknown version', { ...chat, v: 2 }],
+    ['empty text', { ...chat, text: '' }],
+    ['text over the limit', { ...chat, text: 'x'.repeat(MAX_TEXT_LENGTH + 1) }],
+    ['an extra field', { ...chat, html: '<b>' }],
+    ['a negative time', { ...chat, sentAt: -1 }],
+    ['a non-object', 'chat'],
+  ])('refuses %s', (_label, frame) => {
+    expect(parse(PeerFrameSchema, frame).ok).toBe(false);
+  });
+});
+
+describe('PeerJS signaling frames', () => {
+  it('accepts heartbeats and relayable frames', () => {
+    expect(parse(ClientSignalFrameSchema, { type: 'HEARTBEAT' }).ok).toBe(true);
+    expect(
+      parse(ClientSignalFrameSchema, { type: 'CANDIDATE', dst: randomId(), payload: { candidate: {} } }).ok,
+    ).toBe(true);
+  });
+  it.each([
+    [{ type: 'OFFER', payload: {} }],
+    [{ type: 'OPEN', dst: randomId() }],
+    [{ type: 'OFFER', dst: randomId(), payload: 'sdp' }],
+    [null],
+  ])('refuses %j', (frame) => {
+    expect(parse(ClientSignalFrameSchema, frame).ok).toBe(false);
+  });
+});
