@@ -115,6 +115,8 @@ describe('engine', () => {
       payload: { userId: fakes.stored?.userId, name: 'Alice' },
     });
     expect(fakes.resumed).toHaveLength(1);
+    // No third-party STUN/TURN servers: nobody outside the two peers and our server learns of the call.
+    expect(fakes.mesh?.iceServers).toEqual([]);
     expect((await engine.getState({})).online).toEqual([{ userId: bob, name: 'Bob' }]);
   });
 
