@@ -5,6 +5,10 @@ export default defineBackground({
   // Firefox (MV2): the background page hosts the engine and must not be unloaded.
   persistent: true,
   main() {
+    // A new user may not find the toolbar icon (Chrome tucks it away): greet them in a tab to choose a name.
+    browser.runtime.onInstalled.addListener(({ reason }) => {
+      if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
+    });
     if (import.meta.env.MANIFEST_VERSION === 2) {
       // Imported only here, so Chrome's service worker bundle carries no WebRTC or socket code.
       const engineReady = import('../lib/host/engine-host').then(
