@@ -94,7 +94,7 @@ export class FirefoxPopupPage {
     await this.page.waitForFunction(
       (css: string, wanted: string, prefix: boolean) =>
         [...document.querySelectorAll(css)].some((element) => {
-          const content = element.textContent ?? '';
+          const content = element.textContent;
           return prefix ? content.startsWith(wanted) : content === wanted;
         }),
       { timeout: 30_000 },
