@@ -2,29 +2,24 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from '../../shared/limits';
 import type { User } from '../../shared/protocol/socket';
 import { useConversation } from '../hooks/useConversation';
+import { MessageBubble } from './MessageBubble';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ChatMessage } from '../lib/messaging/protocol';
 
 interface Props {
   readonly client: EngineClient;
   readonly peer: User;
 }
 
-const STATUS_LABELS: Record<ChatMessage['status'], string> = {
-  sending: 'Sending…',
-  sent: 'Sent',
-  failed: 'Not sent',
-};
-
-/** One conversation. Message text is rendered as text (Preact escapes it), never as HTML. */
+/** One conversation: its messages and the box to write the next one. */
 export function Conversation({ client, peer }: Props) {
   const messages = useConversation(client, peer.userId);
   const [draft, setDraft] = useState('');
   const logRef = useRef<HTMLDivElement>(null);
 
+  // Follow the newest message; a status change of an old one does not scroll.
   useEffect(() => {
     logRef.current?.lastElementChild?.scrollIntoView({ block: 'end' });
-  }, [messages]);
+  }, [messages.length]);
 
   const send = (): void => {
     const text = draft.trim();
@@ -39,22 +34,7 @@ export function Conversation({ client, peer }: Props) {
       <h2 id="conversation-title">{peer.name}</h2>
       <div class="messages" role="log" aria-live="polite" ref={logRef} data-testid="messages">
         {messages.map((message) => (
-          <p key={message.id} class={`message message-${message.direction}`} data-testid="message">
-            <span class="text" data-testid="message-text">
-              {message.text}
-            </span>
-            <span class="meta">
-              <time dateTime={new Date(message.sentAt).toISOString()}>
-                {new Date(message.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
-              </time>
-              {message.direction === 'out' && (
-                <span class={`delivery delivery-${message.status}`} title={message.error}>
-                  {STATUS_LABELS[message.status]}
-                  {message.error && `: ${message.error}`}
-                </span>
-              )}
-            </span>
-          </p>
+          <MessageBubble key={message.id} message={message} />
         ))}
       </div>
       <form

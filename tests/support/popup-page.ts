@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import type { Diagnostics } from '../../extension/lib/messaging/protocol';
+import type { Diagnostics, EngineState } from '../../extension/lib/messaging/protocol';
 
 /** The toolbar popup, driven the way a user would: labels, roles and visible text. */
 export class PopupPage {
@@ -49,13 +49,25 @@ export class PopupPage {
 
   /** Asks the engine for its counters over the same port protocol the popup uses. */
   async diagnostics(): Promise<Diagnostics> {
+    return this.engineRequest<Diagnostics>('getDiagnostics');
+  }
+
+  /** This user's id, as the engine holds it. */
+  async selfId(): Promise<string> {
+    const state = await this.engineRequest<EngineState>('getState');
+    if (!state.settings) throw new Error('selfId: the user has not chosen a name yet');
+    return state.settings.userId;
+  }
+
+  private async engineRequest<T>(method: 'getDiagnostics' | 'getState'): Promise<T> {
+    // The engine answers `method` with T; the page only relays it.
     return this.page.evaluate(
-      () =>
-        new Promise<Diagnostics>((resolve, reject) => {
+      (method) =>
+        new Promise<T>((resolve, reject) => {
           interface Port {
             onMessage: {
               addListener(
-                listener: (frame: { kind: string; result?: { ok: boolean; data: Diagnostics } }) => void,
+                listener: (frame: { kind: string; result?: { ok: boolean; data: T } }) => void,
               ): void;
             };
             postMessage(message: unknown): void;
@@ -69,10 +81,11 @@ export class PopupPage {
             if (frame.kind !== 'response' || !frame.result) return;
             port.disconnect();
             if (frame.result.ok) resolve(frame.result.data);
-            else reject(new Error('getDiagnostics failed'));
+            else reject(new Error(`${method} failed`));
           });
-          port.postMessage({ kind: 'request', id: 0, method: 'getDiagnostics', params: {} });
+          port.postMessage({ kind: 'request', id: 0, method, params: {} });
         }),
+      method,
     );
   }
 

@@ -1,0 +1,227 @@
+/**
+ * `npm run bench`: chat latency through the real extension, beside a same-run baseline.
+ *
+ * - baseline: two bare PeerJS peers in two separate headless Chromium instances (as two users are), signaled by
+ *   the same server; one echoes. Connect time and data channel round trip: no engine, no extension messaging.
+ * - extension engine: two Chromium users with the built extension. Each page talks to its engine over the same
+ *   Port protocol the popup uses; B's page answers each ping. Timed inside A's page: no automation in the path.
+ * - extension UI: a message typed (by automation) in one popup until it shows in the other, and the reply back.
+ * Prints figures and ratios; asserts nothing.
+ */
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { randomId } from '../shared/ids';
+import { PEERJS_KEY, PEERJS_PATH } from '../shared/protocol/socket';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/browsers';
+import { ChromeUser } from '../tests/support/chrome-extension';
+import { connect, startTestServer, type TestClient } from '../tests/support/server';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
+const PEERJS_BUNDLE = createRequire(import.meta.url).resolve('peerjs/dist/peerjs.min.js');
+
+/** The parts of the PeerJS and runtime APIs the in-page code below touches. */
+interface Conn {
+  on(event: string, listener: (data?: unknown) => void): void;
+  send(data: unknown): void;
+}
+interface PeerLike {
+  on(event: string, listener: (value: never) => void): void;
+  connect(id: string, options: object): Conn;
+}
+interface EnginePort {
+  onMessage: {
+    addListener(
+      listener: (frame: { kind: string; name?: string; data?: { direction: string; text: string } }) => void,
+    ): void;
+  };
+  postMessage(message: unknown): void;
+}
+
+/** tsx (esbuild keepNames) wraps functions in __name(); code evaluated in a page needs it to exist there. */
+const prepare = (page: Page): Promise<unknown> => page.evaluate('globalThis.__name = (fn) => fn');
+
+function summary(samples: number[]): { p50: number; p95: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? NaN };
+}
+
+async function baselineFigures(serverUrl: string): Promise<{ connect: number; roundTrips: number[] }> {
+  const sockets: TestClient[] = [];
+  const browsers: Browser[] = [];
+  try {
+    const peers: { page: Page; id: string; token: string }[] = [];
+    for (const name of ['BaselineA', 'BaselineB']) {
+      const socket = await connect(serverUrl);
+      sockets.push(socket);
+      const result = await socket.emitWithAck('session:start', { userId: randomId(), name });
+      if (!result.ok) throw new Error(result.error.message);
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: CHROMIUM_ARGS,
+      });
+      browsers.push(browser);
+      const page = await browser.newPage();
+      await page.goto(`${serverUrl}/health`);
+      await page.addScriptTag({ path: PEERJS_BUNDLE });
+      await prepare(page);
+      await page.evaluate(
+        async ({ id, token, port, path, key }) => {
+          const { Peer } = (
+            window as unknown as { peerjs: { Peer: new (id: string, o: object) => PeerLike } }
+          ).peerjs;
+          const peer = new Peer(id, {
+            host: '127.0.0.1',
+            port,
+            path,
+            key,
+            token,
+            config: { iceServers: [] },
+          });
+          (window as unknown as { peer: PeerLike }).peer = peer;
+          peer.on('connection', (conn: Conn) => conn.on('data', (data) => conn.send(data)));
+          await new Promise<void>((resolve) => peer.on('open', () => resolve()));
+        },
+        {
+          id: result.data.peer.peerId,
+          token: result.data.peer.ticket,
+          port: Number(new URL(serverUrl).port),
+          path: PEERJS_PATH,
+          key: PEERJS_KEY,
+        },
+      );
+      peers.push({ page, id: result.data.peer.peerId, token: result.data.peer.ticket });
+    }
+    const [a, b] = peers as [(typeof peers)[0], (typeof peers)[0]];
+    return await a.page.evaluate(
+      async ({ target, rounds }) => {
+        const { peer } = window as unknown as { peer: PeerLike };
+        const start = performance.now();
+        const conn = peer.connect(target, { serialization: 'json', reliable: true });
+        await new Promise<void>((resolve) => conn.on('open', () => resolve()));
+        const connectMs = performance.now() - start;
+        let pending: (() => void) | undefined;
+        conn.on('data', () => pending?.());
+        const roundTrips: number[] = [];
+        for (let i = 0; i < rounds; i++) {
+          const t0 = performance.now();
+          await new Promise<void>((resolve) => {
+            pending = resolve;
+            conn.send({ i });
+          });
+          roundTrips.push(performance.now() - t0);
+        }
+        return { connect: connectMs, roundTrips };
+      },
+      { target: b.id, rounds: ROUNDS },
+    );
+  } finally {
+    await Promise.all(browsers.map((browser) => browser.close()));
+    for (const socket of sockets) socket.close();
+  }
+}
+
+/** Round trips timed inside A's page through the engines: B's page answers "ping N" with "pong N". */
+async function engineRoundTrips(pageA: Page, pageB: Page, aliceId: string, bobId: string): Promise<number[]> {
+  await Promise.all([prepare(pageA), prepare(pageB)]);
+  await pageB.evaluate((aliceId) => {
+    const { chrome } = globalThis as unknown as {
+      chrome: { runtime: { connect(i: { name: string }): EnginePort } };
+    };
+    const port = chrome.runtime.connect({ name: 'engine' });
+    let id = 1;
+    port.onMessage.addListener((frame) => {
+      const text = frame.kind === 'event' && frame.data?.direction === 'in' ? frame.data.text : '';
+      if (!text.startsWith('ping ')) return;
+      port.postMessage({
+        kind: 'request',
+        id: id++,
+        method: 'sendText',
+        params: { peerId: aliceId, text: text.replace('ping', 'pong') },
+      });
+    });
+  }, aliceId);
+  return pageA.evaluate(
+    async ({ bobId, rounds }) => {
+      const { chrome } = globalThis as unknown as {
+        chrome: { runtime: { connect(i: { name: string }): EnginePort } };
+      };
+      const port = chrome.runtime.connect({ name: 'engine' });
+      let waiting: { text: string; resolve: () => void } | undefined;
+      port.onMessage.addListener((frame) => {
+        if (frame.kind === 'event' && frame.data?.direction === 'in' && frame.data.text === waiting?.text)
+          waiting.resolve();
+      });
+      const samples: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const t0 = performance.now();
+        await new Promise<void>((resolve) => {
+          waiting = { text: `pong ${i}`, resolve };
+          port.postMessage({
+            kind: 'request',
+            id: i,
+            method: 'sendText',
+            params: { peerId: bobId, text: `ping ${i}` },
+          });
+        });
+        samples.push(performance.now() - t0);
+      }
+      return samples;
+    },
+    { bobId, rounds: ROUNDS },
+  );
+}
+
+async function extensionFigures(
+  serverUrl: string,
+): Promise<{ connect: number; engine: number[]; ui: number[] }> {
+  const [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
+  try {
+    const [a, b] = await Promise.all([alice.openPopup(), bob.openPopup()]);
+    await a.chooseName('Alice', serverUrl);
+    await b.chooseName('Bob', serverUrl);
+    await Promise.all([a.waitOnline(), b.waitOnline()]);
+    const start = performance.now();
+    await a.openChat('Bob');
+    await a.waitDirect('Bob');
+    const connectMs = performance.now() - start;
+    await b.openChat('Alice');
+    const ui: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const t0 = performance.now();
+      await a.send(`typed ${i}`);
+      await b.message(`typed ${i}`).waitFor();
+      await b.send(`reply ${i}`);
+      await a.message(`reply ${i}`).waitFor();
+      ui.push(performance.now() - t0);
+    }
+    const [aliceId, bobId] = await Promise.all([a.selfId(), b.selfId()]);
+    return { connect: connectMs, engine: await engineRoundTrips(a.page, b.page, aliceId, bobId), ui };
+  } finally {
+    await Promise.all([alice.close(), bob.close()]);
+  }
+}
+
+const server = await startTestServer();
+try {
+  const baseline = await baselineFigures(server.url);
+  const extension = await extensionFigures(server.url);
+  const [b, en, ui] = [summary(baseline.roundTrips), summary(extension.engine), summary(extension.ui)];
+  const ms = (x: number): string => `${x.toFixed(1)} ms`;
+  const line = (s: { p50: number; p95: number; max: number }): string =>
+    `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, max ${ms(s.max)}`;
+  console.log(`chat latency: ${ROUNDS} round trips each, loopback, two browsers, same run`);
+  console.log(
+    `  baseline (bare PeerJS, two Chromium): connect ${ms(baseline.connect)}; round trip ${line(b)}`,
+  );
+  console.log(`  extension engine (page port to page port): round trip ${line(en)}`);
+  console.log(
+    `  extension UI (typed by automation, seen in the other popup): connect ${ms(extension.connect)}; round trip ${line(ui)}`,
+  );
+  console.log(
+    `  ratios to baseline: connect ${(extension.connect / baseline.connect).toFixed(1)}x; engine round trip p50 ${(en.p50 / b.p50).toFixed(1)}x; UI round trip p50 ${(ui.p50 / b.p50).toFixed(1)}x`,
+  );
+} finally {
+  await server.close();
+}
