@@ -43,6 +43,8 @@ export const createPeerMesh: CreateMesh = (options) => {
   const links = new Map<string, DataConnection>();
   const outgoing = new WeakSet<DataConnection>();
   const waiters = new Map<string, Set<Waiter>>();
+  // PeerJS drops (silently) an offer sent before its signaling socket is open: such dials wait for 'open'.
+  const deferredDials = new Set<UserId>();
 
   const initiatorOf = (conn: DataConnection): string => (outgoing.has(conn) ? options.selfId : conn.peer);
 
@@ -100,6 +102,10 @@ export const createPeerMesh: CreateMesh = (options) => {
       token: ticket.ticket,
       config: { iceServers: options.iceServers },
     });
+    created.on('open', () => {
+      for (const peerId of deferredDials) dial(peerId);
+      deferredDials.clear();
+    });
     created.on('connection', (conn) => adopt(conn));
     created.on('disconnected', () => options.onSignalingLost());
     created.on('close', () => {
@@ -118,7 +124,11 @@ export const createPeerMesh: CreateMesh = (options) => {
   }
 
   function dial(peerId: UserId): void {
-    if (links.has(peerId) || !peer || peer.disconnected) return;
+    if (links.has(peerId)) return;
+    if (!peer?.open) {
+      deferredDials.add(peerId);
+      return;
+    }
     const conn = peer.connect(peerId, { serialization: 'json', reliable: true });
     outgoing.add(conn);
     adopt(conn);
@@ -175,6 +185,7 @@ export const createPeerMesh: CreateMesh = (options) => {
       peer?.destroy();
       peer = undefined;
       links.clear();
+      deferredDials.clear();
     },
   };
 };

@@ -108,6 +108,7 @@ export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsE
       const delivered = { type: message.type, src: peerId, dst: message.dst, payload: message.payload };
       void router.route(delivered).then(
         (reached) => {
+          logger.debug({ type: message.type, src: peerId, dst: message.dst, reached }, 'signal relayed');
           if (reached) metrics.relayed[message.type] += 1;
           else if (message.type === 'OFFER') send(ws, { type: 'EXPIRE', src: message.dst });
         },
