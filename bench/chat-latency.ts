@@ -8,26 +8,23 @@
  * - extension UI: a message typed (by automation) in one popup until it shows in the other, and the reply back.
  * Prints figures and ratios; asserts nothing.
  */
-import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { randomId } from '../shared/ids';
-import { PEERJS_KEY, PEERJS_PATH } from '../shared/protocol/socket';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/browsers';
 import { ChromeUser } from '../tests/support/chrome-extension';
+import {
+  defineNameHelper,
+  openPeerjsPage,
+  pagePeerOptions,
+  type PageDataConnection,
+  type PagePeer,
+  type PagePeerjs,
+} from '../tests/support/peerjs-page';
 import { connect, startTestServer, type TestClient } from '../tests/support/server';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
-const PEERJS_BUNDLE = createRequire(import.meta.url).resolve('peerjs/dist/peerjs.min.js');
 
-/** The parts of the PeerJS and runtime APIs the in-page code below touches. */
-interface Conn {
-  on(event: string, listener: (data?: unknown) => void): void;
-  send(data: unknown): void;
-}
-interface PeerLike {
-  on(event: string, listener: (value: never) => void): void;
-  connect(id: string, options: object): Conn;
-}
+/** The part of the runtime API the in-page code below touches. */
 interface EnginePort {
   onMessage: {
     addListener(
@@ -36,9 +33,6 @@ interface EnginePort {
   };
   postMessage(message: unknown): void;
 }
-
-/** tsx (esbuild keepNames) wraps functions in __name(); code evaluated in a page needs it to exist there. */
-const prepare = (page: Page): Promise<unknown> => page.evaluate('globalThis.__name = (fn) => fn');
 
 function summary(samples: number[]): { p50: number; p95: number; max: number } {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -50,7 +44,7 @@ async function baselineFigures(serverUrl: string): Promise<{ connect: number; ro
   const sockets: TestClient[] = [];
   const browsers: Browser[] = [];
   try {
-    const peers: { page: Page; id: string; token: string }[] = [];
+    const peers: { page: Page; id: string }[] = [];
     for (const name of ['BaselineA', 'BaselineB']) {
       const socket = await connect(serverUrl);
       sockets.push(socket);
@@ -63,40 +57,23 @@ async function baselineFigures(serverUrl: string): Promise<{ connect: number; ro
       });
       browsers.push(browser);
       const page = await browser.newPage();
-      await page.goto(`${serverUrl}/health`);
-      await page.addScriptTag({ path: PEERJS_BUNDLE });
-      await prepare(page);
+      await openPeerjsPage(page, `${serverUrl}/health`);
       await page.evaluate(
-        async ({ id, token, port, path, key }) => {
-          const { Peer } = (
-            window as unknown as { peerjs: { Peer: new (id: string, o: object) => PeerLike } }
-          ).peerjs;
-          const peer = new Peer(id, {
-            host: '127.0.0.1',
-            port,
-            path,
-            key,
-            token,
-            config: { iceServers: [] },
-          });
-          (window as unknown as { peer: PeerLike }).peer = peer;
-          peer.on('connection', (conn: Conn) => conn.on('data', (data) => conn.send(data)));
+        async ({ id, options }) => {
+          const { Peer } = (window as unknown as PagePeerjs).peerjs;
+          const peer = new Peer(id, options);
+          (window as unknown as { peer: PagePeer }).peer = peer;
+          peer.on('connection', (conn: PageDataConnection) => conn.on('data', (data) => conn.send(data)));
           await new Promise<void>((resolve) => peer.on('open', () => resolve()));
         },
-        {
-          id: result.data.peer.peerId,
-          token: result.data.peer.ticket,
-          port: Number(new URL(serverUrl).port),
-          path: PEERJS_PATH,
-          key: PEERJS_KEY,
-        },
+        { id: result.data.peer.peerId, options: pagePeerOptions(serverUrl, result.data.peer.ticket) },
       );
-      peers.push({ page, id: result.data.peer.peerId, token: result.data.peer.ticket });
+      peers.push({ page, id: result.data.peer.peerId });
     }
     const [a, b] = peers as [(typeof peers)[0], (typeof peers)[0]];
     return await a.page.evaluate(
       async ({ target, rounds }) => {
-        const { peer } = window as unknown as { peer: PeerLike };
+        const { peer } = window as unknown as { peer: PagePeer };
         const start = performance.now();
         const conn = peer.connect(target, { serialization: 'json', reliable: true });
         await new Promise<void>((resolve) => conn.on('open', () => resolve()));
@@ -124,7 +101,7 @@ async function baselineFigures(serverUrl: string): Promise<{ connect: number; ro
 
 /** Round trips timed inside A's page through the engines: B's page answers "ping N" with "pong N". */
 async function engineRoundTrips(pageA: Page, pageB: Page, aliceId: string, bobId: string): Promise<number[]> {
-  await Promise.all([prepare(pageA), prepare(pageB)]);
+  await Promise.all([defineNameHelper(pageA), defineNameHelper(pageB)]);
   await pageB.evaluate((aliceId) => {
     const { chrome } = globalThis as unknown as {
       chrome: { runtime: { connect(i: { name: string }): EnginePort } };
@@ -182,6 +159,7 @@ async function extensionFigures(
     await a.chooseName('Alice', serverUrl);
     await b.chooseName('Bob', serverUrl);
     await Promise.all([a.waitOnline(), b.waitOnline()]);
+    await a.contact('Bob').waitFor(); // presence first: the figure below is the peer connection alone
     const start = performance.now();
     await a.openChat('Bob');
     await a.waitDirect('Bob');

@@ -27,7 +27,18 @@ export class ChromeUser {
       ],
     });
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-    return new ChromeUser(context, new URL(worker.url()).host, profileDir);
+    const extensionId = new URL(worker.url()).host;
+    // The extension greets a new user in a tab. Close it, so that it cannot come to the front later and
+    // hide the page a test drives (a hidden page gets no animation frames, which stalls clicks).
+    const welcomeUrl = `chrome-extension://${extensionId}/popup.html`;
+    const welcome =
+      context.pages().find((page) => page.url() === welcomeUrl) ??
+      (await context.waitForEvent('page', {
+        predicate: (page) => page.url() === welcomeUrl,
+        timeout: 10_000,
+      }));
+    await welcome.close();
+    return new ChromeUser(context, extensionId, profileDir);
   }
 
   async openPopup(): Promise<PopupPage> {
