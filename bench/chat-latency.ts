@@ -9,7 +9,6 @@
  * Prints figures and ratios; asserts nothing.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { randomId } from '../shared/ids';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/browsers';
 import { ChromeUser } from '../tests/support/chrome-extension';
 import {
@@ -20,6 +19,7 @@ import {
   type PagePeer,
   type PagePeerjs,
 } from '../tests/support/peerjs-page';
+import { signIn } from '../tests/support/identity';
 import { connect, startTestServer, type TestClient } from '../tests/support/server';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
@@ -48,7 +48,7 @@ async function baselineFigures(serverUrl: string): Promise<{ connect: number; ro
     for (const name of ['BaselineA', 'BaselineB']) {
       const socket = await connect(serverUrl);
       sockets.push(socket);
-      const result = await socket.emitWithAck('session:start', { userId: randomId(), name });
+      const result = await signIn(socket, name);
       if (!result.ok) throw new Error(result.error.message);
       const browser = await chromium.launch({
         executablePath: CHROMIUM_PATH,

@@ -16,3 +16,5 @@ export const PEER_TICKET_TTL_MS = 10 * 60 * 1000;
 export const MAX_URL_LENGTH = 2048;
 /** Signaling frames one peer connection may send per second before being cut off. */
 export const MAX_SIGNAL_FRAMES_PER_SECOND = 200;
+/** How long a session challenge (server nonce) may be answered, in milliseconds. Each one works once. */
+export const CHALLENGE_TTL_MS = 60 * 1000;

@@ -17,3 +17,13 @@ export const DisplayNameSchema = v.pipe(
 export function nameKey(name: string): string {
   return name.normalize('NFKC').toLocaleLowerCase('en-US');
 }
+
+/**
+ * A display name on the wire: already canonical (trimmed), because it is signed: a server that trimmed it
+ * would be checking a signature over text other than what was signed.
+ */
+export const WireNameSchema = v.pipe(
+  v.string(),
+  v.check((name) => name === name.trim(), 'must not start or end with spaces'),
+  DisplayNameSchema,
+);

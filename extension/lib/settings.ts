@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { UserIdSchema } from '../../shared/ids';
 import { MAX_URL_LENGTH } from '../../shared/limits';
 import { DisplayNameSchema } from '../../shared/names';
 
@@ -27,8 +26,6 @@ export const SettingsInputSchema = v.strictObject({
 });
 export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
 
-export const SettingsSchema = v.strictObject({
-  ...SettingsInputSchema.entries,
-  userId: UserIdSchema,
-});
+// Settings stored by version 1 also held a random user id; it now derives from the identity key and is ignored.
+export const SettingsSchema = v.object(SettingsInputSchema.entries);
 export type Settings = v.InferOutput<typeof SettingsSchema>;

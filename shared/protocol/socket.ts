@@ -5,12 +5,27 @@
  */
 import * as v from 'valibot';
 import { ErrorCode, type Result, type WireError } from '../errors';
+import {
+  CHALLENGE_LENGTH,
+  SIGNATURE_LENGTH,
+  SIGNING_KEY_LENGTH,
+  PublicIdentitySchema,
+  bytesSchema,
+  isUserIdOf,
+} from '../crypto/identity';
 import { UserIdSchema, type UserId } from '../ids';
-import { DisplayNameSchema } from '../names';
+import { WireNameSchema } from '../names';
 
+/**
+ * Starting a session takes two requests: `session:challenge` hands out a fresh single-use nonce for this
+ * connection; `session:start` proves the identity key by signing sessionStatement(nonce, userId, name).
+ * The user id is not sent: the server derives it from the signing key.
+ */
 export const SessionStartSchema = v.strictObject({
-  userId: UserIdSchema,
-  name: DisplayNameSchema,
+  identity: PublicIdentitySchema,
+  name: WireNameSchema,
+  challenge: bytesSchema(CHALLENGE_LENGTH),
+  signature: bytesSchema(SIGNATURE_LENGTH),
 });
 export type SessionStart = v.InferOutput<typeof SessionStartSchema>;
 
@@ -18,6 +33,7 @@ export const EmptyRequestSchema = v.strictObject({});
 
 /** The schema that validates each request's payload, by event name. */
 export const requestSchemas = {
+  'session:challenge': EmptyRequestSchema,
   'session:start': SessionStartSchema,
   'peer:ticket': EmptyRequestSchema,
 } as const;
@@ -29,10 +45,21 @@ export function isRequestEvent(event: string): event is RequestEvent {
   return Object.hasOwn(requestSchemas, event);
 }
 
-export const UserSchema = v.object({ userId: UserIdSchema, name: DisplayNameSchema });
+/** A user as others see them. Clients check that `userId` is derived from `signingKey` (userIdOf). */
+export const UserSchema = v.pipe(
+  v.object({ userId: UserIdSchema, name: WireNameSchema, signingKey: bytesSchema(SIGNING_KEY_LENGTH) }),
+  v.check((user) => isUserIdOf(user.userId, user.signingKey), 'userId must derive from signingKey'),
+);
 export interface User {
   readonly userId: UserId;
   readonly name: string;
+  /** Ed25519 public key, base64url. */
+  readonly signingKey: string;
+}
+
+export const ChallengeSchema = v.object({ challenge: bytesSchema(CHALLENGE_LENGTH) });
+export interface Challenge {
+  readonly challenge: string;
 }
 
 export const PeerTicketSchema = v.object({
@@ -63,6 +90,7 @@ const resultSchema = <S extends v.GenericSchema>(data: S) =>
 
 /** Validates each response on the client: the server is trusted with routing, not with shapes. */
 export const responseSchemas = {
+  'session:challenge': resultSchema(ChallengeSchema),
   'session:start': resultSchema(SessionStartedSchema),
   'peer:ticket': resultSchema(PeerTicketSchema),
 } as const;
@@ -70,6 +98,7 @@ export const responseSchemas = {
 export const PresenceOfflineSchema = v.object({ userId: UserIdSchema });
 
 export interface ResponseMap {
+  'session:challenge': Challenge;
   'session:start': SessionStarted;
   'peer:ticket': PeerTicket;
 }

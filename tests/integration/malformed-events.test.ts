@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomId } from '../../shared/ids';
+import { signIn } from '../support/identity';
 import { connect, next, startTestServer, type TestClient, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -23,16 +23,28 @@ const raw = (s: TestClient) =>
 
 describe('malformed events', () => {
   it('answers an invalid payload with invalid-payload naming each failing field', async () => {
-    const result = await raw(socket).emitWithAck('session:start', { userId: 'nope', name: '' });
+    const result = await raw(socket).emitWithAck('session:start', {
+      identity: { signingKey: 'nope', exchangeKey: 'AA', exchangeKeySignature: '' },
+      name: '',
+      challenge: 'x',
+      signature: 'y',
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     const message = (result as { error: { message: string } }).error.message;
-    expect(message).toContain('userId: must be 32 lowercase hex digits');
+    expect(message).toContain('identity.signingKey: must encode exactly 32 bytes');
     expect(message).toContain('name: must not be empty');
+    expect(message).toContain('challenge: must encode exactly 32 bytes');
   });
 
   it('refuses names with control or invisible characters', async () => {
-    const result = await raw(socket).emitWithAck('session:start', { userId: randomId(), name: 'Ev\u202Eil' });
+    const result = await signIn(socket, 'Ev\u202Eil');
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+
+  it('refuses a name with surrounding spaces: a signed field must be sent as it was signed', async () => {
+    const result = await signIn(socket, ' Bob ');
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(result.ok || result.error.message).toContain('name: must not start or end with spaces');
   });
 
   it('answers requests that need a session with unauthenticated', async () => {
@@ -48,8 +60,8 @@ describe('malformed events', () => {
     expect(await unknown).toMatchObject({ code: 'unknown-event', event: 'admin:drop-all' });
 
     const noAck = next(socket, 'protocol:error');
-    raw(socket).emit('session:start', { userId: randomId(), name: 'NoAck' });
-    expect(await noAck).toMatchObject({ code: 'invalid-payload', event: 'session:start' });
+    raw(socket).emit('session:challenge', {});
+    expect(await noAck).toMatchObject({ code: 'invalid-payload', event: 'session:challenge' });
   });
 
   it('survives a barrage of garbage and still serves sessions', async () => {
@@ -68,14 +80,19 @@ describe('malformed events', () => {
       const result = await raw(socket).emitWithAck('session:start', payload);
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     }
-    const result = await socket.emitWithAck('session:start', { userId: randomId(), name: 'Survivor' });
+    const result = await signIn(socket, 'Survivor');
     expect(result.ok).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('never writes request payloads to its logs', async () => {
-    await raw(socket).emitWithAck('session:start', { userId: 'secret-looking-value', name: 'hunter2-name' });
+    await raw(socket).emitWithAck('session:start', {
+      identity: 'secret-looking-value',
+      name: 'hunter2-name',
+    });
+    expect((await signIn(socket, 'Visible Name')).ok).toBe(true);
     const logs = server.logs.join('');
+    expect(logs).not.toContain('Visible Name');
     expect(logs).not.toContain('secret-looking-value');
     expect(logs).not.toContain('hunter2-name');
   });

@@ -1,6 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomId } from '../../shared/ids';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import {
   openPeerjsPage,
@@ -9,6 +8,7 @@ import {
   type PagePeer,
   type PagePeerjs,
 } from '../support/peerjs-page';
+import { signIn } from '../support/identity';
 import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('real peerjs clients through the server', () => {
@@ -29,7 +29,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('real peerjs clients
   async function ticketFor(name: string): Promise<{ id: string; options: object }> {
     const socket = await connect(server.url);
     sockets.push(socket);
-    const result = await socket.emitWithAck('session:start', { userId: randomId(), name });
+    const result = await signIn(socket, name);
     if (!result.ok) throw new Error(result.error.message);
     return { id: result.data.peer.peerId, options: pagePeerOptions(server.url, result.data.peer.ticket) };
   }

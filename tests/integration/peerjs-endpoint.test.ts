@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomId } from '../../shared/ids';
 import type { PeerTicket } from '../../shared/protocol/socket';
 import { openPeerjsSocket, type PeerjsSocket } from '../support/peerjs-socket';
+import { signIn } from '../support/identity';
 import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -16,10 +17,10 @@ afterEach(async () => {
 });
 
 /** A signed-in user: a session on Socket.IO and the ticket it was given. */
-async function signIn(name: string): Promise<{ socket: TestClient; ticket: PeerTicket }> {
+async function signedInUser(name: string): Promise<{ socket: TestClient; ticket: PeerTicket }> {
   const socket = await connect(server.url);
   cleanups.push(() => socket.close());
-  const result = await socket.emitWithAck('session:start', { userId: randomId(), name });
+  const result = await signIn(socket, name);
   if (!result.ok) throw new Error(result.error.message);
   return { socket, ticket: result.data.peer };
 }
@@ -32,8 +33,8 @@ async function openAs(ticket: PeerTicket): Promise<PeerjsSocket> {
 
 describe('PeerJS signaling endpoint', () => {
   it('opens for a valid ticket and relays offers with src set by the server, not the sender', async () => {
-    const alice = await openAs((await signIn('Alice')).ticket);
-    const bobTicket = (await signIn('Bob')).ticket;
+    const alice = await openAs((await signedInUser('Alice')).ticket);
+    const bobTicket = (await signedInUser('Bob')).ticket;
     const bob = await openAs(bobTicket);
     expect(await alice.nextFrame()).toEqual({ type: 'OPEN' });
     expect(await bob.nextFrame()).toEqual({ type: 'OPEN' });
@@ -51,7 +52,7 @@ describe('PeerJS signaling endpoint', () => {
   });
 
   it('answers an offer to someone offline with EXPIRE', async () => {
-    const alice = await openAs((await signIn('Alice')).ticket);
+    const alice = await openAs((await signedInUser('Alice')).ticket);
     await alice.nextFrame();
     const nobody = randomId();
     alice.send({ type: 'OFFER', dst: nobody, payload: {} });
@@ -59,8 +60,8 @@ describe('PeerJS signaling endpoint', () => {
   });
 
   it("refuses another user's id, a forged ticket and a wrong key", async () => {
-    const alice = (await signIn('Alice')).ticket;
-    const bob = (await signIn('Bob')).ticket;
+    const alice = (await signedInUser('Alice')).ticket;
+    const bob = (await signedInUser('Bob')).ticket;
 
     const stolen = await openPeerjsSocket(server.url, bob.peerId, alice.ticket);
     expect(await stolen.nextFrame()).toMatchObject({ type: 'ERROR' });
@@ -78,13 +79,13 @@ describe('PeerJS signaling endpoint', () => {
   });
 
   it('answers a malformed frame with ERROR, closes that socket, and keeps serving others', async () => {
-    const alice = await openAs((await signIn('Alice')).ticket);
+    const alice = await openAs((await signedInUser('Alice')).ticket);
     await alice.nextFrame();
     alice.send('{not json');
     expect(await alice.nextFrame()).toMatchObject({ type: 'ERROR' });
     expect(await alice.closed).toBe(1008);
 
-    const bob = await openAs((await signIn('Bob')).ticket);
+    const bob = await openAs((await signedInUser('Bob')).ticket);
     expect(await bob.nextFrame()).toEqual({ type: 'OPEN' });
     bob.send({ type: 'OFFER', dst: 'not-an-id', payload: {} });
     const error = await bob.nextFrame();
@@ -94,7 +95,7 @@ describe('PeerJS signaling endpoint', () => {
   });
 
   it('lets a newer socket with a valid ticket replace an older one for the same id', async () => {
-    const { ticket } = await signIn('Alice');
+    const { ticket } = await signedInUser('Alice');
     const first = await openAs(ticket);
     await first.nextFrame();
     const second = await openAs(ticket);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomId } from '../../shared/ids';
+import { createIdentityKeys, publicIdentity, userIdOfKeys } from '../../extension/lib/crypto/identity';
+import { signIn } from '../support/identity';
 import { connect, next, startTestServer, type TestClient, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -9,6 +10,11 @@ const client = async (): Promise<TestClient> => {
   clients.push(socket);
   return socket;
 };
+const asUser = (keys: ReturnType<typeof createIdentityKeys>, name: string) => ({
+  userId: userIdOfKeys(keys),
+  name,
+  signingKey: publicIdentity(keys).signingKey,
+});
 
 beforeEach(async () => {
   server = await startTestServer();
@@ -21,41 +27,50 @@ afterEach(async () => {
 describe('presence', () => {
   it('shows each user to the others and announces arrivals and departures', async () => {
     const alice = await client();
-    const aliceId = randomId();
-    const started = await alice.emitWithAck('session:start', { userId: aliceId, name: 'Alice' });
-    expect(started).toMatchObject({
-      ok: true,
-      data: { self: { userId: aliceId, name: 'Alice' }, online: [] },
-    });
+    const aliceKeys = createIdentityKeys();
+    const started = await signIn(alice, 'Alice', aliceKeys);
+    expect(started).toMatchObject({ ok: true, data: { self: asUser(aliceKeys, 'Alice'), online: [] } });
 
     const bob = await client();
-    const bobId = randomId();
+    const bobKeys = createIdentityKeys();
     const arrival = next(alice, 'presence:online');
-    const bobStarted = await bob.emitWithAck('session:start', { userId: bobId, name: '  Bob ' });
-    expect(bobStarted.ok && bobStarted.data.online).toEqual([{ userId: aliceId, name: 'Alice' }]);
-    expect(await arrival).toEqual({ userId: bobId, name: 'Bob' });
+    const bobStarted = await signIn(bob, 'Bob', bobKeys);
+    expect(bobStarted.ok && bobStarted.data.online).toEqual([asUser(aliceKeys, 'Alice')]);
+    expect(await arrival).toEqual(asUser(bobKeys, 'Bob'));
 
     const departure = next(alice, 'presence:offline');
     bob.close();
-    expect(await departure).toEqual({ userId: bobId });
+    expect(await departure).toEqual({ userId: userIdOfKeys(bobKeys) });
   });
 
-  it('refuses a name that someone else online holds, whatever its case', async () => {
+  it("refuses a name bound to someone else's key, whatever its case, even after they went offline", async () => {
     const alice = await client();
-    await alice.emitWithAck('session:start', { userId: randomId(), name: 'Alice' });
+    expect((await signIn(alice, 'Alice')).ok).toBe(true);
+    alice.close();
     const impostor = await client();
-    const result = await impostor.emitWithAck('session:start', { userId: randomId(), name: 'ALICE' });
+    const result = await signIn(impostor, 'ALICE');
     expect(result).toMatchObject({ ok: false, error: { code: 'name-taken' } });
     expect(result.ok || result.error.message).toContain('choose another name');
   });
 
-  it('lets a returning user replace their stale session, which is disconnected', async () => {
-    const userId = randomId();
+  it('lets the owner of a key change name, which frees the old one', async () => {
+    const keys = createIdentityKeys();
     const first = await client();
-    await first.emitWithAck('session:start', { userId, name: 'Carol' });
+    await signIn(first, 'Dana', keys);
+    first.close();
+    const again = await client();
+    expect((await signIn(again, 'Danielle', keys)).ok).toBe(true);
+    const other = await client();
+    expect((await signIn(other, 'Dana')).ok).toBe(true);
+  });
+
+  it('lets a returning user replace their stale session, which is disconnected', async () => {
+    const keys = createIdentityKeys();
+    const first = await client();
+    await signIn(first, 'Carol', keys);
     const dropped = new Promise((resolve) => first.once('disconnect', resolve));
     const second = await client();
-    const result = await second.emitWithAck('session:start', { userId, name: 'Carol' });
+    const result = await signIn(second, 'Carol', keys);
     expect(result.ok).toBe(true);
     await dropped;
     const health = (await (await fetch(`${server.url}/health`)).json()) as { online: number };

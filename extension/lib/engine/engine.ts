@@ -1,7 +1,8 @@
-import { ErrorCode } from '../../../shared/errors';
+import { decodeBytes } from '../../../shared/crypto/identity';
+import { ErrorCode, type Result } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import { PEER_PROTOCOL_VERSION, PeerFrameSchema } from '../../../shared/protocol/peer';
-import type { User } from '../../../shared/protocol/socket';
+import type { SessionStarted, User } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type {
   ChatMessage,
@@ -14,6 +15,8 @@ import type {
   LinkStatus,
 } from '../messaging/protocol';
 import type { Settings } from '../settings';
+import { publicIdentity, signSessionChallenge, userIdOfKeys, type IdentityKeys } from '../crypto/identity';
+import type { IdentityStore } from '../storage/identity-store';
 import type { SettingsStore } from '../storage/settings-store';
 import type { CreateMesh, PeerMesh } from '../transport/peers';
 import type { ConnectSignaling, SignalingConnection } from '../transport/signaling';
@@ -32,6 +35,7 @@ export interface Engine extends EngineApi {
 
 export interface EngineDeps {
   readonly settingsStore: SettingsStore;
+  readonly identityStore: IdentityStore;
   readonly connectSignaling: ConnectSignaling;
   readonly createMesh: CreateMesh;
   readonly now?: () => number;
@@ -43,6 +47,7 @@ export interface EngineDeps {
  */
 export function createEngine({
   settingsStore,
+  identityStore,
   connectSignaling,
   createMesh,
   now = Date.now,
@@ -53,6 +58,7 @@ export function createEngine({
   const links = new Map<UserId, LinkStatus>();
   const startedAt = now();
   let settings: Settings | null = null;
+  let keys: IdentityKeys | undefined;
   let connection: { status: ConnectionStatus; error?: string } = { status: 'unconfigured' };
   let signaling: SignalingConnection | undefined;
   let mesh: PeerMesh | undefined;
@@ -63,7 +69,10 @@ export function createEngine({
     for (const listener of listeners) listener(name, data);
   };
   const state = (): EngineState => ({
-    settings: settings && { name: settings.name, serverUrl: settings.serverUrl, userId: settings.userId },
+    settings:
+      settings && keys
+        ? { name: settings.name, serverUrl: settings.serverUrl, userId: userIdOfKeys(keys) }
+        : null,
     connection,
     online: [...online.values()].sort((a, b) => a.name.localeCompare(b.name)),
     links: Object.fromEntries(links),
@@ -78,12 +87,28 @@ export function createEngine({
     return message;
   };
 
-  function goOnline(current: Settings): void {
+  /** Proves the identity key to the server: sign its fresh challenge, then start the session. */
+  async function startSession(
+    connection: SignalingConnection,
+    current: Settings,
+    identity: IdentityKeys,
+  ): Promise<Result<SessionStarted>> {
+    const challenge = await connection.request('session:challenge', {});
+    if (!challenge.ok) return challenge;
+    return connection.request('session:start', {
+      identity: publicIdentity(identity),
+      name: current.name,
+      challenge: challenge.data.challenge,
+      signature: signSessionChallenge(identity, decodeBytes(challenge.data.challenge), current.name),
+    });
+  }
+
+  function goOnline(current: Settings, identity: IdentityKeys): void {
     goOffline();
     setConnection('connecting');
     const activeMesh = createMesh({
       serverUrl: current.serverUrl,
-      selfId: current.userId,
+      selfId: userIdOfKeys(identity),
       iceServers: [],
       onFrame: receiveFrame,
       onLinkChange(peerId, status) {
@@ -99,19 +124,17 @@ export function createEngine({
     });
     const activeSignaling = connectSignaling(current.serverUrl, {
       onConnected() {
-        void activeSignaling
-          .request('session:start', { userId: current.userId, name: current.name })
-          .then((result) => {
-            if (signaling !== activeSignaling) return;
-            if (!result.ok) {
-              setConnection('offline', result.error.message);
-              return;
-            }
-            online.clear();
-            for (const user of result.data.online) online.set(user.userId, user);
-            activeMesh.resume(result.data.peer);
-            setConnection('online');
-          });
+        void startSession(activeSignaling, current, identity).then((result) => {
+          if (signaling !== activeSignaling) return;
+          if (!result.ok) {
+            setConnection('offline', result.error.message);
+            return;
+          }
+          online.clear();
+          for (const user of result.data.online) online.set(user.userId, user);
+          activeMesh.resume(result.data.peer);
+          setConnection('online');
+        });
       },
       onDisconnected(reason) {
         if (signaling !== activeSignaling) return;
@@ -155,10 +178,13 @@ export function createEngine({
 
   const engine: Engine = {
     start() {
-      started ??= settingsStore.load().then((loaded) => {
-        settings = loaded ?? null;
-        if (settings) goOnline(settings);
-      });
+      started ??= Promise.all([settingsStore.load(), identityStore.loadOrCreate()]).then(
+        ([loaded, identity]) => {
+          settings = loaded ?? null;
+          keys = identity;
+          if (settings) goOnline(settings, identity);
+        },
+      );
       return started;
     },
     subscribe(listener) {
@@ -171,11 +197,12 @@ export function createEngine({
     },
     async saveSettings(input) {
       await ready();
-      const next: Settings = { ...input, userId: settings?.userId ?? randomId() };
-      await settingsStore.save(next);
-      const changed = next.name !== settings?.name || next.serverUrl !== settings.serverUrl;
-      settings = next;
-      if (changed || connection.status !== 'online') goOnline(next);
+      const identity = keys ?? (await identityStore.loadOrCreate());
+      await settingsStore.save(input);
+      const changed = input.name !== settings?.name || input.serverUrl !== settings.serverUrl;
+      settings = input;
+      keys = identity;
+      if (changed || connection.status !== 'online') goOnline(input, identity);
       return state();
     },
     async openConversation({ peerId }) {

@@ -1,14 +1,17 @@
 import { createEngine, type Engine } from '../engine/engine';
 import { serveEngine } from '../messaging/serve';
 import { openMessengerDB } from '../storage/db';
+import { createIdentityStore } from '../storage/identity-store';
 import { createSettingsStore } from '../storage/settings-store';
 import { createPeerMesh } from '../transport/peers';
 import { connectSignaling } from '../transport/signaling';
 
 /** Starts the engine in this context (offscreen document or Firefox background page) and serves it to pages. */
 export function startEngineHost(): Engine {
+  const database = openMessengerDB();
   const engine = createEngine({
-    settingsStore: createSettingsStore(openMessengerDB()),
+    settingsStore: createSettingsStore(database),
+    identityStore: createIdentityStore(database),
     connectSignaling,
     createMesh: createPeerMesh,
   });

@@ -14,6 +14,8 @@ import type { TicketAuthority } from '../peerjs/tickets';
 import type { Stores } from '../stores';
 
 export interface SocketData {
+  /** The nonce handed out by `session:challenge`, until it is answered (once) or expires. */
+  challenge?: { readonly bytes: Uint8Array; readonly expiresAt: number };
   /** Set once `session:start` succeeded. */
   user?: User;
 }

@@ -1,15 +1,13 @@
-import type { User } from '../../../shared/protocol/socket';
 import type { UserId } from '../../../shared/ids';
+import type { User } from '../../../shared/protocol/socket';
 
-export type ClaimOutcome =
-  | {
-      readonly ok: true;
-      /** The session this claim replaced, to be disconnected. */ readonly replaced?: string;
-    }
-  | { readonly ok: false; readonly reason: 'name-taken' };
+/** The session this claim replaced, to be disconnected. */
+export interface ClaimOutcome {
+  readonly replaced?: string;
+}
 
 /**
- * Who is online, and which display names they hold while online.
+ * Who is online, through which session. Names are not checked here: the account store binds them.
  * Asynchronous so that a shared store (Redis) can stand behind it when the server scales out.
  */
 export interface PresenceStore {

@@ -2,7 +2,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
 import { randomId } from '../../../shared/ids';
 import type { PeerFrame } from '../../../shared/protocol/peer';
-import type { PeerTicket, RequestEvent, ResponseMap, SessionStarted } from '../../../shared/protocol/socket';
+import { encodeBytes, sessionStatement, verifySignature } from '../../../shared/crypto/identity';
+import type {
+  PeerTicket,
+  RequestEvent,
+  ResponseMap,
+  SessionStart,
+  SessionStarted,
+} from '../../../shared/protocol/socket';
+import { createIdentityKeys, publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { createEngine, type Engine } from '../../../extension/lib/engine/engine';
 import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/protocol';
 import type { Settings } from '../../../extension/lib/settings';
@@ -13,6 +21,8 @@ import type { SignalingHandlers } from '../../../extension/lib/transport/signali
 /** Fakes for the two transports, recording what the engine asked of them. */
 class Fakes {
   stored: Settings | undefined;
+  readonly keys = createIdentityKeys();
+  readonly challenge = new Uint8Array(32).fill(7);
   handlers: SignalingHandlers | undefined;
   mesh: MeshOptions | undefined;
   requests: { event: string; payload: unknown }[] = [];
@@ -32,6 +42,7 @@ class Fakes {
   engine(): Engine {
     return createEngine({
       settingsStore: this.settingsStore,
+      identityStore: { loadOrCreate: async () => this.keys },
       connectSignaling: (_url, handlers) => {
         this.handlers = handlers;
         return {
@@ -86,12 +97,13 @@ async function onlineEngine(): Promise<{
   );
   const bob = randomId();
   await engine.saveSettings({ name: 'Alice', serverUrl: 'http://localhost:3000' });
-  const userId = fakes.stored?.userId ?? '';
+  const userId = userIdOfKeys(fakes.keys);
   const started: SessionStarted = {
-    self: { userId, name: 'Alice' },
-    online: [{ userId: bob, name: 'Bob' }],
+    self: { userId, name: 'Alice', signingKey: publicIdentity(fakes.keys).signingKey },
+    online: [{ userId: bob, name: 'Bob', signingKey: 'bob-key' }],
     peer: ticket(userId),
   };
+  fakes.answers['session:challenge'] = ok({ challenge: encodeBytes(fakes.challenge) });
   fakes.answers['session:start'] = ok(started);
   fakes.handlers?.onConnected();
   await vi.waitFor(() => expect(states.at(-1)?.connection.status).toBe('online'));
@@ -106,22 +118,24 @@ describe('engine', () => {
     expect(fakes.handlers).toBeUndefined();
   });
 
-  it('saves settings with a new user id, starts a session and opens the peer socket with its ticket', async () => {
+  it('saves settings, proves its identity key on the challenge, and opens the peer socket with its ticket', async () => {
     const { engine, bob } = await onlineEngine();
-    expect(fakes.stored).toMatchObject({ name: 'Alice', serverUrl: 'http://localhost:3000' });
-    expect(fakes.stored?.userId).toMatch(/^[0-9a-f]{32}$/);
-    expect(fakes.requests[0]).toEqual({
-      event: 'session:start',
-      payload: { userId: fakes.stored?.userId, name: 'Alice' },
-    });
+    expect(fakes.stored).toEqual({ name: 'Alice', serverUrl: 'http://localhost:3000' });
+    expect(fakes.requests.map((request) => request.event)).toEqual(['session:challenge', 'session:start']);
+    const start = fakes.requests[1]?.payload as SessionStart;
+    expect(start.identity).toEqual(publicIdentity(fakes.keys));
+    expect(start.challenge).toBe(encodeBytes(fakes.challenge));
+    const statement = sessionStatement(fakes.challenge, userIdOfKeys(fakes.keys), 'Alice');
+    expect(verifySignature(statement, start.signature, start.identity.signingKey)).toBe(true);
+    expect((await engine.getState({})).settings?.userId).toBe(userIdOfKeys(fakes.keys));
     expect(fakes.resumed).toHaveLength(1);
     // No third-party STUN/TURN servers: nobody outside the two peers and our server learns of the call.
     expect(fakes.mesh?.iceServers).toEqual([]);
-    expect((await engine.getState({})).online).toEqual([{ userId: bob, name: 'Bob' }]);
+    expect((await engine.getState({})).online).toEqual([{ userId: bob, name: 'Bob', signingKey: 'bob-key' }]);
   });
 
   it('goes online by itself at start when settings were saved before', async () => {
-    fakes.stored = { name: 'Alice', serverUrl: 'http://localhost:3000', userId: randomId() };
+    fakes.stored = { name: 'Alice', serverUrl: 'http://localhost:3000' };
     const engine = fakes.engine();
     await engine.start();
     expect((await engine.getState({})).connection.status).toBe('connecting');
@@ -131,6 +145,7 @@ describe('engine', () => {
   it('shows the server refusing the session, with its reason', async () => {
     const engine = fakes.engine();
     await engine.saveSettings({ name: 'Alice', serverUrl: 'http://localhost:3000' });
+    fakes.answers['session:challenge'] = ok({ challenge: encodeBytes(fakes.challenge) });
     fakes.answers['session:start'] = fail(ErrorCode.NameTaken, 'The name "Alice" is in use');
     fakes.handlers?.onConnected();
     await vi.waitFor(async () =>
@@ -143,7 +158,7 @@ describe('engine', () => {
 
   it('follows presence pushes', async () => {
     const { engine, bob } = await onlineEngine();
-    const carol = { userId: randomId(), name: 'Carol' };
+    const carol = { userId: randomId(), name: 'Carol', signingKey: 'carol-key' };
     fakes.handlers?.onPresenceOnline(carol);
     fakes.handlers?.onPresenceOffline(bob);
     expect((await engine.getState({})).online).toEqual([carol]);
@@ -185,7 +200,7 @@ describe('engine', () => {
 
   it('asks for a fresh ticket when the peer socket drops, and resumes with it', async () => {
     await onlineEngine();
-    const fresh = ticket(fakes.stored?.userId ?? '');
+    const fresh = ticket(userIdOfKeys(fakes.keys));
     fakes.answers['peer:ticket'] = ok({ ...fresh, ticket: '2.fresh' });
     fakes.mesh?.onSignalingLost();
     await vi.waitFor(() => expect(fakes.resumed.at(-1)?.ticket).toBe('2.fresh'));

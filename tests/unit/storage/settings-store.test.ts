@@ -4,6 +4,9 @@ import { randomId } from '../../../shared/ids';
 import { openMessengerDB } from '../../../extension/lib/storage/db';
 import { migrations } from '../../../extension/lib/storage/migrations';
 import { createSettingsStore } from '../../../extension/lib/storage/settings-store';
+import { createIdentityStore } from '../../../extension/lib/storage/identity-store';
+import { userIdOfKeys } from '../../../extension/lib/crypto/identity';
+import type { Settings } from '../../../extension/lib/settings';
 
 describe('IndexedDB storage', () => {
   it('migration 001 creates the settings store', async () => {
@@ -13,9 +16,35 @@ describe('IndexedDB storage', () => {
     db.close();
   });
 
+  it('migration 002 adds the identity store and keeps version-1 settings, dropping their old random user id', async () => {
+    const name = `test-${randomId()}`;
+    const v1 = await openMessengerDB(name, migrations.slice(0, 1));
+    // Version 1 stored a random user id with the settings (not part of the version 2 type, hence the cast).
+    await v1.put(
+      'settings',
+      { name: 'Alice', serverUrl: 'http://localhost:3000', userId: randomId() } as Settings,
+      'settings',
+    );
+    v1.close();
+    const v2 = openMessengerDB(name, migrations.slice(0, 2));
+    expect([...(await v2).objectStoreNames].sort()).toEqual(['identity', 'settings']);
+    expect(await createSettingsStore(v2).load()).toEqual({
+      name: 'Alice',
+      serverUrl: 'http://localhost:3000',
+    });
+  });
+
+  it('creates the identity keys once and returns the same ones afterwards', async () => {
+    const name = `test-${randomId()}`;
+    const first = await createIdentityStore(openMessengerDB(name)).loadOrCreate();
+    const again = await createIdentityStore(openMessengerDB(name)).loadOrCreate();
+    expect(userIdOfKeys(again)).toBe(userIdOfKeys(first));
+    expect(again.signing.secretKey).toEqual(first.signing.secretKey);
+  });
+
   it('saves and loads settings across openings', async () => {
     const name = `test-${randomId()}`;
-    const settings = { name: 'Alice', serverUrl: 'https://signal.example.org', userId: randomId() };
+    const settings = { name: 'Alice', serverUrl: 'https://signal.example.org' };
     const first = openMessengerDB(name);
     await createSettingsStore(first).save(settings);
     (await first).close();
@@ -26,7 +55,7 @@ describe('IndexedDB storage', () => {
     const name = `test-${randomId()}`;
     const db = await openMessengerDB(name);
     // A corrupted or older record: the store must not hand it to the engine.
-    await db.put('settings', { name: '', serverUrl: 'javascript:alert(1)', userId: 'x' }, 'settings');
+    await db.put('settings', { name: '', serverUrl: 'javascript:alert(1)' }, 'settings');
     expect(await createSettingsStore(Promise.resolve(db)).load()).toBeUndefined();
   });
 });

@@ -1,8 +1,9 @@
 import type { HandlerRegistry } from '../context';
 import { peerTicket } from './peer';
-import { sessionStart } from './session';
+import { sessionChallenge, sessionStart } from './session';
 
 export const handlers: HandlerRegistry = {
+  'session:challenge': sessionChallenge,
   'session:start': sessionStart,
   'peer:ticket': peerTicket,
 };

@@ -1,19 +1,75 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  CHALLENGE_LENGTH,
+  decodeBytes,
+  encodeBytes,
+  sessionStatement,
+  userIdOf,
+  verifyPublicIdentity,
+  verifySignature,
+} from '../../../../shared/crypto/identity';
 import { ErrorCode, fail, ok } from '../../../../shared/errors';
+import { CHALLENGE_TTL_MS } from '../../../../shared/limits';
 import { ONLINE_ROOM, type Handler, type HandlerContext } from '../context';
+
+/** A fresh nonce for this connection; the next `session:start` must sign it. */
+export const sessionChallenge: Handler<'session:challenge'> = {
+  requiresSession: false,
+  async handle(_payload, { socket }) {
+    const bytes = randomBytes(CHALLENGE_LENGTH);
+    socket.data.challenge = { bytes, expiresAt: Date.now() + CHALLENGE_TTL_MS };
+    return ok({ challenge: encodeBytes(bytes) });
+  },
+};
 
 export const sessionStart: Handler<'session:start'> = {
   requiresSession: false,
-  async handle({ userId, name }, { io, socket, stores, tickets, logger }) {
+  async handle({ identity, name, challenge, signature }, { io, socket, stores, tickets, logger }) {
     if (socket.data.user) {
       return fail(
         ErrorCode.InvalidPayload,
         'session:start: a session is already running on this socket; reconnect to start another',
       );
     }
-    const user = { userId, name };
+    // Single use: whatever happens next, this nonce is spent, so a captured answer can never be replayed.
+    const pending = socket.data.challenge;
+    socket.data.challenge = undefined;
+    if (!pending || pending.expiresAt <= Date.now()) {
+      return fail(
+        ErrorCode.Unauthenticated,
+        'session:start: ask for a challenge first (session:challenge); each works once, for 60 s',
+      );
+    }
+    const nonce = decodeBytes(challenge);
+    if (!timingSafeEqual(nonce, pending.bytes)) {
+      return fail(
+        ErrorCode.Unauthenticated,
+        'session:start: that challenge was not issued to this connection; ask for a new one',
+      );
+    }
+    if (!verifyPublicIdentity(identity)) {
+      return fail(
+        ErrorCode.Unauthenticated,
+        'session:start: the exchange key is not signed by the signing key',
+      );
+    }
+    const userId = userIdOf(decodeBytes(identity.signingKey));
+    if (!verifySignature(sessionStatement(nonce, userId, name), signature, identity.signingKey)) {
+      return fail(
+        ErrorCode.Unauthenticated,
+        'session:start: the signature does not match this identity key and challenge',
+      );
+    }
+    const bound = await stores.accounts.bindName(userId, name);
+    if (!bound.ok) {
+      return fail(
+        ErrorCode.NameTaken,
+        `The name "${name}" belongs to someone else's key; choose another name`,
+      );
+    }
+
+    const user = { userId, name, signingKey: identity.signingKey };
     const claim = await stores.presence.claim(user, socket.id);
-    if (!claim.ok)
-      return fail(ErrorCode.NameTaken, `The name "${name}" is in use by someone online; choose another name`);
     if (!socket.connected) {
       // The socket went away while the claim was being written: undo it, nobody will release it later.
       await stores.presence.release(userId, socket.id);

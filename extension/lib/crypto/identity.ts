@@ -1,0 +1,40 @@
+import nacl from 'tweetnacl';
+import {
+  encodeBytes,
+  exchangeKeyStatement,
+  sessionStatement,
+  userIdOf,
+  type PublicIdentity,
+} from '../../../shared/crypto/identity';
+import type { UserId } from '../../../shared/ids';
+
+/** This user's identity key pairs, as the engine keeps them. Never leaves the engine. */
+export interface IdentityKeys {
+  readonly signing: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array };
+  readonly exchange: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array };
+}
+
+export function createIdentityKeys(): IdentityKeys {
+  return { signing: nacl.sign.keyPair(), exchange: nacl.box.keyPair() };
+}
+
+export function userIdOfKeys(keys: IdentityKeys): UserId {
+  return userIdOf(keys.signing.publicKey);
+}
+
+export function publicIdentity(keys: IdentityKeys): PublicIdentity {
+  return {
+    signingKey: encodeBytes(keys.signing.publicKey),
+    exchangeKey: encodeBytes(keys.exchange.publicKey),
+    exchangeKeySignature: encodeBytes(
+      nacl.sign.detached(exchangeKeyStatement(keys.exchange.publicKey), keys.signing.secretKey),
+    ),
+  };
+}
+
+/** The signature that answers a session challenge for `name` (see sessionStatement). */
+export function signSessionChallenge(keys: IdentityKeys, challenge: Uint8Array, name: string): string {
+  return encodeBytes(
+    nacl.sign.detached(sessionStatement(challenge, userIdOfKeys(keys), name), keys.signing.secretKey),
+  );
+}
