@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeBytes, encodeBytes } from '../../shared/crypto/identity';
 import type { SessionStart } from '../../shared/protocol/socket';
 import {
@@ -9,23 +9,10 @@ import {
 } from '../../extension/lib/crypto/identity';
 import { signIn } from '../support/identity';
 import { openPeerjsSocket } from '../support/peerjs-socket';
-import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
+import { useTestServer, type TestClient } from '../support/server';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-const client = async (): Promise<TestClient> => {
-  const socket = await connect(server.url);
-  clients.push(socket);
-  return socket;
-};
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  for (const socket of clients.splice(0)) socket.close();
-  await server.close();
-});
+const fixture = useTestServer();
+const client = (): Promise<TestClient> => fixture.client();
 
 /** A correctly signed session:start for `socket`'s current challenge, as the engine would send it. */
 async function signedStart(socket: TestClient, keys: IdentityKeys, name: string): Promise<SessionStart> {
@@ -100,9 +87,9 @@ describe('authentication by identity key', () => {
     const alice = await signIn(await client(), 'Alice');
     const bob = await signIn(await client(), 'Bob');
     if (!alice.ok || !bob.ok) throw new Error('sign-in failed');
-    const stolen = await openPeerjsSocket(server.url, bob.data.self.userId, alice.data.peer.ticket);
+    const stolen = await openPeerjsSocket(fixture.server.url, bob.data.self.userId, alice.data.peer.ticket);
     expect(await stolen.nextFrame()).toMatchObject({ type: 'ERROR' });
-    const own = await openPeerjsSocket(server.url, alice.data.self.userId, alice.data.peer.ticket);
+    const own = await openPeerjsSocket(fixture.server.url, alice.data.self.userId, alice.data.peer.ticket);
     expect(await own.nextFrame()).toEqual({ type: 'OPEN' });
     own.ws.close();
   });

@@ -1,27 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIdentityKeys, publicIdentity, userIdOfKeys } from '../../extension/lib/crypto/identity';
 import { signIn } from '../support/identity';
-import { connect, next, startTestServer, type TestClient, type TestServer } from '../support/server';
+import { next, useTestServer, type TestClient } from '../support/server';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-const client = async (): Promise<TestClient> => {
-  const socket = await connect(server.url);
-  clients.push(socket);
-  return socket;
-};
+const fixture = useTestServer();
+const client = (): Promise<TestClient> => fixture.client();
 const asUser = (keys: ReturnType<typeof createIdentityKeys>, name: string) => ({
   userId: userIdOfKeys(keys),
   name,
   signingKey: publicIdentity(keys).signingKey,
-});
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  for (const socket of clients.splice(0)) socket.close();
-  await server.close();
 });
 
 describe('presence', () => {
@@ -73,12 +60,12 @@ describe('presence', () => {
     const result = await signIn(second, 'Carol', keys);
     expect(result.ok).toBe(true);
     await dropped;
-    const health = (await (await fetch(`${server.url}/health`)).json()) as { online: number };
+    const health = (await (await fetch(`${fixture.server.url}/health`)).json()) as { online: number };
     expect(health.online).toBe(1);
   });
 
   it('reports health with the number of users online', async () => {
-    const response = await fetch(`${server.url}/health`);
+    const response = await fetch(`${fixture.server.url}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', online: 0 });
   });

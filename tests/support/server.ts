@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { Writable } from 'node:stream';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { createApp, type App } from '../../signal-server/src/app';
@@ -55,4 +56,36 @@ export function next<E extends keyof ServerToClientEvents>(
   return new Promise((resolve) => {
     socket.once(event, ((payload: Parameters<ServerToClientEvents[E]>[0]) => resolve(payload)) as never);
   });
+}
+
+export interface ServerFixture {
+  /** The server of the running test. */
+  readonly server: TestServer;
+  /** A connected client, closed after the test. */
+  client(): Promise<TestClient>;
+}
+
+/** Starts a fresh server before each test; after it, closes every client opened through the fixture, then the server. */
+export function useTestServer(): ServerFixture {
+  let current: TestServer | undefined;
+  const clients: TestClient[] = [];
+  beforeEach(async () => {
+    current = await startTestServer();
+  });
+  afterEach(async () => {
+    for (const socket of clients.splice(0)) socket.close();
+    await current?.close();
+  });
+  const fixture: ServerFixture = {
+    get server() {
+      if (!current) throw new Error('useTestServer: the server is only there while a test runs');
+      return current;
+    },
+    async client() {
+      const socket = await connect(fixture.server.url);
+      clients.push(socket);
+      return socket;
+    },
+  };
+  return fixture;
 }
