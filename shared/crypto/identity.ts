@@ -63,6 +63,21 @@ const text = (value: string): Uint8Array => utf8.decode(value); // @scure/base: 
 const EXCHANGE_KEY_CONTEXT = 'toolbar-messenger exchange-key v1\n';
 const SESSION_CONTEXT = 'toolbar-messenger session v1\n';
 
+const CHANNEL_CONTEXT = 'toolbar-messenger channel v1\n';
+
+/**
+ * What each end of a data channel signs once it opens: who it is, who it meant to reach, and the DTLS
+ * fingerprints of both ends as its own SDP shows them. A relay that swapped fingerprints cannot make these agree.
+ */
+export function channelStatement(
+  from: UserId,
+  to: UserId,
+  fromFingerprint: string,
+  toFingerprint: string,
+): Uint8Array {
+  return text(`${CHANNEL_CONTEXT}${from}\n${to}\n${fromFingerprint}\n${toFingerprint}`);
+}
+
 export function exchangeKeyStatement(exchangeKey: Uint8Array): Uint8Array {
   return concat(text(EXCHANGE_KEY_CONTEXT), exchangeKey);
 }

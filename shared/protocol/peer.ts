@@ -1,5 +1,6 @@
 /** Frames exchanged between two engines over a WebRTC data channel. Validated on arrival. */
 import * as v from 'valibot';
+import { PublicIdentitySchema, SIGNATURE_LENGTH, bytesSchema } from '../crypto/identity';
 import { MessageIdSchema } from '../ids';
 import { MAX_TEXT_LENGTH } from '../limits';
 
@@ -23,3 +24,12 @@ export type ChatFrame = v.InferOutput<typeof ChatFrameSchema>;
 
 export const PeerFrameSchema = v.variant('kind', [ChatFrameSchema]);
 export type PeerFrame = v.InferOutput<typeof PeerFrameSchema>;
+
+/** The first frame each end sends on a new channel: its identity and its signed channelStatement. */
+export const HelloFrameSchema = v.strictObject({
+  v: v.literal(PEER_PROTOCOL_VERSION),
+  kind: v.literal('hello'),
+  identity: PublicIdentitySchema,
+  signature: bytesSchema(SIGNATURE_LENGTH),
+});
+export type HelloFrame = v.InferOutput<typeof HelloFrameSchema>;

@@ -108,7 +108,7 @@ export function createEngine({
     setConnection('connecting');
     const activeMesh = createMesh({
       serverUrl: current.serverUrl,
-      selfId: userIdOfKeys(identity),
+      identity,
       iceServers: [],
       onFrame: receiveFrame,
       onLinkChange(peerId, status) {

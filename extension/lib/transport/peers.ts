@@ -2,14 +2,17 @@ import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { UserId } from '../../../shared/ids';
 import type { PeerFrame } from '../../../shared/protocol/peer';
 import { PEERJS_KEY, PEERJS_PATH, type PeerTicket } from '../../../shared/protocol/socket';
+import { userIdOfKeys, type IdentityKeys } from '../crypto/identity';
 import type { LinkStatus } from '../messaging/protocol';
+import { createHello, fingerprintsOf, verifyHello } from './channel-auth';
 
 /** How long a send waits for a data channel to open, in ms. */
 export const LINK_OPEN_TIMEOUT_MS = 10_000;
 
 export interface MeshOptions {
   readonly serverUrl: string;
-  readonly selfId: UserId;
+  /** Signs each channel's hello; the peer id is the user id derived from it. */
+  readonly identity: IdentityKeys;
   /** No third-party STUN/TURN by default: peers on one network connect with host candidates. */
   readonly iceServers: RTCIceServer[];
   onFrame(peerId: UserId, data: unknown): void;
@@ -38,15 +41,18 @@ interface Waiter {
 }
 
 export const createPeerMesh: CreateMesh = (options) => {
+  const selfId = userIdOfKeys(options.identity);
   let peer: Peer | undefined;
   let connectionsCreated = 0;
   const links = new Map<string, DataConnection>();
   const outgoing = new WeakSet<DataConnection>();
+  // Links whose hello verified: only they carry frames, and only they count as open.
+  const verified = new WeakSet<DataConnection>();
   const waiters = new Map<string, Set<Waiter>>();
   // PeerJS drops (silently) an offer sent before its signaling socket is open: such dials wait for 'open'.
   const deferredDials = new Set<UserId>();
 
-  const initiatorOf = (conn: DataConnection): string => (outgoing.has(conn) ? options.selfId : conn.peer);
+  const initiatorOf = (conn: DataConnection): string => (outgoing.has(conn) ? selfId : conn.peer);
 
   function settleWaiters(peerId: string, outcome: { conn: DataConnection } | { error: Error }): void {
     const pending = waiters.get(peerId);
@@ -70,22 +76,41 @@ export const createPeerMesh: CreateMesh = (options) => {
     }
     links.set(conn.peer, conn);
     current?.close();
-    options.onLinkChange(conn.peer, conn.open ? 'open' : 'connecting');
+    options.onLinkChange(conn.peer, 'connecting');
 
+    // Each end proves who it is on this very channel before anything else passes (see channelStatement).
     conn.on('open', () => {
+      const fingerprints = fingerprintsOf(conn.peerConnection);
+      if (!fingerprints) return refuse(conn, 'its connection offer carries no DTLS fingerprint');
+      void conn.send(createHello(options.identity, conn.peer, fingerprints));
+    });
+    conn.on('data', (data) => {
+      // Frames from a link that just lost the tie-break still count: they were sent before it closed.
+      if (verified.has(conn)) return options.onFrame(conn.peer, data);
+      const fingerprints = fingerprintsOf(conn.peerConnection);
+      const check = fingerprints
+        ? verifyHello(data, selfId, conn.peer, fingerprints)
+        : { ok: false as const, reason: 'its connection offer carries no DTLS fingerprint' };
+      if (!check.ok) return refuse(conn, check.reason);
+      verified.add(conn);
       if (links.get(conn.peer) !== conn) return;
       options.onLinkChange(conn.peer, 'open');
       settleWaiters(conn.peer, { conn });
     });
-    // Frames from a link that just lost the tie-break still count: they were sent before it closed.
-    conn.on('data', (data) => options.onFrame(conn.peer, data));
     conn.on('close', () => {
       if (links.get(conn.peer) !== conn) return;
       links.delete(conn.peer);
       options.onLinkChange(conn.peer, 'closed');
     });
     conn.on('error', (error) => console.warn(`peers: link to ${conn.peer} failed: ${error.type}`));
-    if (conn.open) settleWaiters(conn.peer, { conn });
+  }
+
+  /** Closes a link whose identity could not be verified, and fails what waited for it. */
+  function refuse(conn: DataConnection, reason: string): void {
+    console.warn(`peers: closed the link to ${conn.peer}: ${reason}`);
+    conn.close();
+    const error = new Error(`Could not verify this contact on the direct connection (${reason})`);
+    if (links.get(conn.peer) === conn || !links.has(conn.peer)) settleWaiters(conn.peer, { error });
   }
 
   function createPeer(ticket: PeerTicket): Peer {
@@ -93,7 +118,7 @@ export const createPeerMesh: CreateMesh = (options) => {
     const secure = url.protocol === 'https:';
     // PeerJS types its options as a class but documents (and reads) a plain object.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const created = new Peer(options.selfId, {
+    const created = new Peer(selfId, {
       host: url.hostname,
       port: Number(url.port || (secure ? 443 : 80)),
       secure,
@@ -136,7 +161,7 @@ export const createPeerMesh: CreateMesh = (options) => {
 
   function waitForLink(peerId: UserId): Promise<DataConnection> {
     const current = links.get(peerId);
-    if (current?.open) return Promise.resolve(current);
+    if (current && verified.has(current)) return Promise.resolve(current);
     dial(peerId);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
