@@ -4,6 +4,7 @@ export const ErrorCode = {
   UnknownEvent: 'unknown-event',
   Unauthenticated: 'unauthenticated',
   NameTaken: 'name-taken',
+  KeyChanged: 'key-changed',
   RateLimited: 'rate-limited',
   Internal: 'internal',
 } as const;

@@ -5,11 +5,12 @@ import type { LinkStatus } from '../lib/messaging/protocol';
 interface Props {
   readonly online: readonly User[];
   readonly links: Readonly<Record<UserId, LinkStatus>>;
+  readonly keyChanged: readonly UserId[];
   readonly selected: UserId | undefined;
   readonly onSelect: (userId: UserId) => void;
 }
 
-export function ContactList({ online, links, selected, onSelect }: Props) {
+export function ContactList({ online, links, keyChanged, selected, onSelect }: Props) {
   return (
     <nav class="contacts" aria-labelledby="contacts-title">
       <h2 id="contacts-title">Online ({online.length})</h2>
@@ -27,6 +28,7 @@ export function ContactList({ online, links, selected, onSelect }: Props) {
                 onClick={() => onSelect(user.userId)}
               >
                 {user.name}
+                {keyChanged.includes(user.userId) && <span class="key-badge">⚠ key changed</span>}
                 {links[user.userId] === 'open' && (
                   <span class="link-badge" title="Direct peer-to-peer connection">
                     direct

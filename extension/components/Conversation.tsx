@@ -3,15 +3,19 @@ import { MAX_TEXT_LENGTH } from '../../shared/limits';
 import type { User } from '../../shared/protocol/socket';
 import { useConversation } from '../hooks/useConversation';
 import { MessageBubble } from './MessageBubble';
+import { SafetyNumber } from './SafetyNumber';
 import type { EngineClient } from '../lib/messaging/client';
 
 interface Props {
   readonly client: EngineClient;
   readonly peer: User;
+  /** The name now comes with another identity key than the one first seen: nothing is sent until accepted. */
+  readonly keyChanged: boolean;
 }
 
 /** One conversation: its messages and the box to write the next one. */
-export function Conversation({ client, peer }: Props) {
+export function Conversation({ client, peer, keyChanged }: Props) {
+  const [showSafety, setShowSafety] = useState(false);
   const messages = useConversation(client, peer.userId);
   const [draft, setDraft] = useState('');
   const logRef = useRef<HTMLDivElement>(null);
@@ -31,7 +35,27 @@ export function Conversation({ client, peer }: Props) {
 
   return (
     <section class="conversation" aria-labelledby="conversation-title">
-      <h2 id="conversation-title">{peer.name}</h2>
+      <header class="conversation-header">
+        <h2 id="conversation-title">{peer.name}</h2>
+        <button type="button" aria-expanded={showSafety} onClick={() => setShowSafety(!showSafety)}>
+          Safety number
+        </button>
+      </header>
+      {keyChanged && (
+        <div class="key-changed" role="alert">
+          <p>
+            <strong>{peer.name}'s safety number has changed.</strong> Someone may be pretending to be{' '}
+            {peer.name}, or {peer.name} started over with a new key. Compare the safety number before you
+            trust it.
+          </p>
+          <button type="button" onClick={() => void client.request('acceptKey', { peerId: peer.userId })}>
+            Accept the new key
+          </button>
+        </div>
+      )}
+      {(showSafety || keyChanged) && (
+        <SafetyNumber client={client} peerId={peer.userId} peerName={peer.name} />
+      )}
       <div class="messages" role="log" aria-live="polite" ref={logRef} data-testid="messages">
         {messages.map((message) => (
           <MessageBubble key={message.id} message={message} />
@@ -52,6 +76,7 @@ export function Conversation({ client, peer }: Props) {
           value={draft}
           maxLength={MAX_TEXT_LENGTH}
           rows={2}
+          disabled={keyChanged}
           placeholder={`Message ${peer.name} (Enter to send, Shift+Enter for a new line)`}
           onInput={(event) => setDraft(event.currentTarget.value)}
           onKeyDown={(event) => {

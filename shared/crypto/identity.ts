@@ -5,6 +5,7 @@
  */
 import { base64urlnopad, utf8 } from '@scure/base';
 import nacl from 'tweetnacl';
+import { concatBytes } from './bytes';
 import * as v from 'valibot';
 import type { UserId } from '../ids';
 
@@ -79,12 +80,12 @@ export function channelStatement(
 }
 
 export function exchangeKeyStatement(exchangeKey: Uint8Array): Uint8Array {
-  return concat(text(EXCHANGE_KEY_CONTEXT), exchangeKey);
+  return concatBytes(text(EXCHANGE_KEY_CONTEXT), exchangeKey);
 }
 
 /** What a client signs to start a session: the server's fresh nonce, its own user id, and the name it claims. */
 export function sessionStatement(challenge: Uint8Array, userId: UserId, name: string): Uint8Array {
-  return concat(text(SESSION_CONTEXT), challenge, text(`\n${userId}\n${name}`));
+  return concatBytes(text(SESSION_CONTEXT), challenge, text(`\n${userId}\n${name}`));
 }
 
 /** Whether the identity's exchange key is vouched for by its signing key. */
@@ -99,14 +100,4 @@ export function verifyPublicIdentity(identity: PublicIdentity): boolean {
 
 export function verifySignature(message: Uint8Array, signature: string, signingKey: string): boolean {
   return nacl.sign.detached.verify(message, decodeBytes(signature), decodeBytes(signingKey));
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -60,6 +60,13 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
     expect(server.logs.join('')).not.toContain('Hello Bob');
   });
 
+  it('shows the same safety number on both sides, with a QR code', async () => {
+    const [aliceSees, bobSees] = await Promise.all([alicePopup.safetyNumber(), bobPopup.safetyNumber()]);
+    expect(aliceSees).toMatch(/^(\d{5} ){11}\d{5}$/);
+    expect(bobSees).toBe(aliceSees);
+    await alicePopup.page.getByRole('img', { name: 'Safety number as a QR code' }).waitFor();
+  });
+
   it('renders message text as text, never as HTML', async () => {
     const hostile = '<img src=x onerror="document.title=\'pwned\'"><b>bold</b>';
     await alicePopup.send(hostile);

@@ -39,6 +39,14 @@ export class PopupPage {
     await box.press('Enter');
   }
 
+  /** Opens the safety number of the open conversation and returns its digits as shown. */
+  async safetyNumber(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Safety number' }).click();
+    const digits = this.page.getByTestId('safety-number');
+    await digits.waitFor();
+    return (await digits.textContent()) ?? '';
+  }
+
   message(text: string): Locator {
     return this.page.getByTestId('message-text').filter({ hasText: text });
   }

@@ -37,9 +37,20 @@ export function App() {
     <main class="chat">
       <StatusBar state={state} onSettings={() => setEditing(true)} />
       <div class="panes">
-        <ContactList online={state.online} links={state.links} selected={selected} onSelect={setSelected} />
+        <ContactList
+          online={state.online}
+          links={state.links}
+          keyChanged={state.keyChanged}
+          selected={selected}
+          onSelect={setSelected}
+        />
         {peer ? (
-          <Conversation key={peer.userId} client={client} peer={peer} />
+          <Conversation
+            key={peer.userId}
+            client={client}
+            peer={peer}
+            keyChanged={state.keyChanged.includes(peer.userId)}
+          />
         ) : (
           <p class="hint">{selected ? 'This contact went offline.' : 'Pick someone to chat with.'}</p>
         )}

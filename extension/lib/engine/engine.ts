@@ -1,4 +1,5 @@
-import { decodeBytes } from '../../../shared/crypto/identity';
+import { decodeBytes, encodeBytes } from '../../../shared/crypto/identity';
+import { safetyNumber } from '../../../shared/crypto/safety-number';
 import { ErrorCode, type Result } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import { PEER_PROTOCOL_VERSION, PeerFrameSchema } from '../../../shared/protocol/peer';
@@ -20,6 +21,7 @@ import type { IdentityStore } from '../storage/identity-store';
 import type { SettingsStore } from '../storage/settings-store';
 import type { CreateMesh, PeerMesh } from '../transport/peers';
 import type { ConnectSignaling, SignalingConnection } from '../transport/signaling';
+import { createKeyPins, type ContactStore, type KeyPins } from './contacts';
 import { createConversations } from './conversations';
 import { EngineError } from './errors';
 
@@ -36,6 +38,7 @@ export interface Engine extends EngineApi {
 export interface EngineDeps {
   readonly settingsStore: SettingsStore;
   readonly identityStore: IdentityStore;
+  readonly contactStore: ContactStore;
   readonly connectSignaling: ConnectSignaling;
   readonly createMesh: CreateMesh;
   readonly now?: () => number;
@@ -48,6 +51,7 @@ export interface EngineDeps {
 export function createEngine({
   settingsStore,
   identityStore,
+  contactStore,
   connectSignaling,
   createMesh,
   now = Date.now,
@@ -59,6 +63,8 @@ export function createEngine({
   const startedAt = now();
   let settings: Settings | null = null;
   let keys: IdentityKeys | undefined;
+  let pins: KeyPins | undefined;
+  const keyChanged = new Set<UserId>();
   let connection: { status: ConnectionStatus; error?: string } = { status: 'unconfigured' };
   let signaling: SignalingConnection | undefined;
   let mesh: PeerMesh | undefined;
@@ -76,11 +82,25 @@ export function createEngine({
     connection,
     online: [...online.values()].sort((a, b) => a.name.localeCompare(b.name)),
     links: Object.fromEntries(links),
+    keyChanged: [...keyChanged],
   });
   const publish = (): void => emit('state', state());
   const setConnection = (status: ConnectionStatus, error?: string): void => {
     connection = error === undefined ? { status } : { status, error };
     publish();
+  };
+  /** Compares an online user's key with the one pinned under their name (pinning it if new). */
+  const observe = (user: User): void => {
+    void pins?.observe(user).then((changed) => {
+      if (changed) keyChanged.add(user.userId);
+      else keyChanged.delete(user.userId);
+      publish();
+    });
+  };
+  const onlineUser = (peerId: UserId): User => {
+    const user = online.get(peerId);
+    if (!user) throw new EngineError(ErrorCode.InvalidPayload, 'This contact is not online now');
+    return user;
   };
   const record = (message: ChatMessage): ChatMessage => {
     if (conversations.upsert(message)) emit('message', message);
@@ -131,7 +151,10 @@ export function createEngine({
             return;
           }
           online.clear();
-          for (const user of result.data.online) online.set(user.userId, user);
+          for (const user of result.data.online) {
+            online.set(user.userId, user);
+            observe(user);
+          }
           activeMesh.resume(result.data.peer);
           setConnection('online');
         });
@@ -143,6 +166,7 @@ export function createEngine({
       },
       onPresenceOnline(user) {
         online.set(user.userId, user);
+        observe(user);
         publish();
       },
       onPresenceOffline(userId) {
@@ -178,10 +202,11 @@ export function createEngine({
 
   const engine: Engine = {
     start() {
-      started ??= Promise.all([settingsStore.load(), identityStore.loadOrCreate()]).then(
-        ([loaded, identity]) => {
+      started ??= Promise.all([settingsStore.load(), identityStore.loadOrCreate(), contactStore.all()]).then(
+        ([loaded, identity, pinned]) => {
           settings = loaded ?? null;
           keys = identity;
+          pins = createKeyPins(contactStore, pinned);
           if (settings) goOnline(settings, identity);
         },
       );
@@ -207,13 +232,20 @@ export function createEngine({
     },
     async openConversation({ peerId }) {
       await ready();
-      mesh?.connect(peerId);
+      // No connection to someone presenting a changed key until the user has looked at it.
+      if (!keyChanged.has(peerId)) mesh?.connect(peerId);
       return conversations.list(peerId);
     },
     async sendText({ peerId, text }) {
       await ready();
       if (!settings || !mesh)
         throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name and connect first');
+      if (keyChanged.has(peerId)) {
+        throw new EngineError(
+          ErrorCode.KeyChanged,
+          "This contact's safety number has changed. Compare it, then accept the new key before sending",
+        );
+      }
       const message = record({
         id: randomId(),
         peerId,
@@ -235,6 +267,20 @@ export function createEngine({
         const reason = error instanceof Error ? error.message : String(error);
         return record({ ...message, status: 'failed', error: reason });
       }
+    },
+    async getSafetyNumber({ peerId }) {
+      await ready();
+      if (!keys) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
+      const self = { userId: userIdOfKeys(keys), signingKey: encodeBytes(keys.signing.publicKey) };
+      return { digits: safetyNumber(self, onlineUser(peerId)) };
+    },
+    async acceptKey({ peerId }) {
+      await ready();
+      await pins?.accept(onlineUser(peerId));
+      keyChanged.delete(peerId);
+      mesh?.connect(peerId);
+      publish();
+      return state();
     },
     async getDiagnostics() {
       return { peerConnectionsCreated: connectionsBefore + (mesh?.connectionsCreated ?? 0), startedAt };

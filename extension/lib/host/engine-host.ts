@@ -1,6 +1,7 @@
 import { createEngine, type Engine } from '../engine/engine';
 import { serveEngine } from '../messaging/serve';
 import { openMessengerDB } from '../storage/db';
+import { createContactStore } from '../storage/contact-store';
 import { createIdentityStore } from '../storage/identity-store';
 import { createSettingsStore } from '../storage/settings-store';
 import { createPeerMesh } from '../transport/peers';
@@ -12,6 +13,7 @@ export function startEngineHost(): Engine {
   const engine = createEngine({
     settingsStore: createSettingsStore(database),
     identityStore: createIdentityStore(database),
+    contactStore: createContactStore(database),
     connectSignaling,
     createMesh: createPeerMesh,
   });

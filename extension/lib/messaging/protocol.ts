@@ -17,6 +17,8 @@ export const engineRequestSchemas = {
   openConversation: v.strictObject({ peerId: UserIdSchema }),
   sendText: v.strictObject({ peerId: UserIdSchema, text: TextMessageSchema }),
   getDiagnostics: v.strictObject({}),
+  getSafetyNumber: v.strictObject({ peerId: UserIdSchema }),
+  acceptKey: v.strictObject({ peerId: UserIdSchema }),
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
@@ -32,6 +34,8 @@ export interface EngineState {
   readonly online: readonly User[];
   /** Peer-to-peer links that exist now, by user id. */
   readonly links: Readonly<Record<UserId, LinkStatus>>;
+  /** Online users whose name now comes with another identity key than the one pinned: sending to them waits. */
+  readonly keyChanged: readonly UserId[];
 }
 
 export type MessageStatus = 'sending' | 'sent' | 'failed';
@@ -59,6 +63,9 @@ export interface EngineResponses {
   openConversation: readonly ChatMessage[];
   sendText: ChatMessage;
   getDiagnostics: Diagnostics;
+  /** 60 digits, the same on both sides when each sees the other's real key. */
+  getSafetyNumber: { readonly digits: string };
+  acceptKey: EngineState;
 }
 
 export interface EngineEvents {

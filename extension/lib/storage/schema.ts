@@ -1,5 +1,6 @@
 import type { DBSchema } from 'idb';
 import type { IdentityKeys } from '../crypto/identity';
+import type { PinnedContact } from '../engine/contacts';
 import type { Settings } from '../settings';
 
 /**
@@ -15,6 +16,11 @@ export interface MessengerDB extends DBSchema {
   identity: {
     key: 'keys';
     value: IdentityKeys;
+  };
+  /** Each contact's identity key as first seen, by nameKey(name): what a changed key is compared with. */
+  contacts: {
+    key: string;
+    value: PinnedContact;
   };
 }
 

@@ -3,6 +3,7 @@ import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
 import { randomId } from '../../../shared/ids';
 import type { PeerFrame } from '../../../shared/protocol/peer';
 import { encodeBytes, sessionStatement, verifySignature } from '../../../shared/crypto/identity';
+import { safetyNumber } from '../../../shared/crypto/safety-number';
 import type {
   PeerTicket,
   RequestEvent,
@@ -12,6 +13,7 @@ import type {
 } from '../../../shared/protocol/socket';
 import { createIdentityKeys, publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { createEngine, type Engine } from '../../../extension/lib/engine/engine';
+import type { PinnedContact } from '../../../extension/lib/engine/contacts';
 import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/protocol';
 import type { Settings } from '../../../extension/lib/settings';
 import type { SettingsStore } from '../../../extension/lib/storage/settings-store';
@@ -22,6 +24,7 @@ import type { SignalingHandlers } from '../../../extension/lib/transport/signali
 class Fakes {
   stored: Settings | undefined;
   readonly keys = createIdentityKeys();
+  pinned: PinnedContact[] = [];
   readonly challenge = new Uint8Array(32).fill(7);
   handlers: SignalingHandlers | undefined;
   mesh: MeshOptions | undefined;
@@ -43,6 +46,12 @@ class Fakes {
     return createEngine({
       settingsStore: this.settingsStore,
       identityStore: { loadOrCreate: async () => this.keys },
+      contactStore: {
+        all: async () => [...this.pinned],
+        pin: async (contact) => {
+          this.pinned = [...this.pinned.filter((known) => known.name !== contact.name), contact];
+        },
+      },
       connectSignaling: (_url, handlers) => {
         this.handlers = handlers;
         return {
@@ -214,5 +223,41 @@ describe('engine', () => {
     expect((await engine.getDiagnostics({})).peerConnectionsCreated).toBe(1);
     fakes.mesh?.onLinkChange(bob, 'closed');
     expect((await engine.getState({})).links).toEqual({});
+  });
+
+  it("pins a contact's key on first sight, and blocks sending when the name comes back with another key", async () => {
+    const { engine, bob } = await onlineEngine();
+    await vi.waitFor(() => expect(fakes.pinned.map((c) => c.name)).toEqual(['Bob']));
+    expect((await engine.getState({})).keyChanged).toEqual([]);
+
+    // The server now presents "Bob" with another key (and so another user id).
+    const impostor = { userId: randomId(), name: 'Bob', signingKey: 'other-key' };
+    fakes.handlers?.onPresenceOffline(bob);
+    fakes.handlers?.onPresenceOnline(impostor);
+    await vi.waitFor(async () => expect((await engine.getState({})).keyChanged).toEqual([impostor.userId]));
+    await expect(engine.sendText({ peerId: impostor.userId, text: 'hi' })).rejects.toMatchObject({
+      code: 'key-changed',
+    });
+    expect(fakes.sent).toEqual([]);
+
+    await engine.acceptKey({ peerId: impostor.userId });
+    expect((await engine.getState({})).keyChanged).toEqual([]);
+    expect(fakes.pinned).toEqual([{ name: 'Bob', userId: impostor.userId, signingKey: 'other-key' }]);
+    expect((await engine.sendText({ peerId: impostor.userId, text: 'hi' })).status).toBe('sent');
+  });
+
+  it('computes the safety number with an online contact', async () => {
+    const { engine } = await onlineEngine();
+    const carol = createIdentityKeys();
+    const carolUser = {
+      userId: userIdOfKeys(carol),
+      name: 'Carol',
+      signingKey: publicIdentity(carol).signingKey,
+    };
+    fakes.handlers?.onPresenceOnline(carolUser);
+    const { digits } = await engine.getSafetyNumber({ peerId: carolUser.userId });
+    const self = { userId: userIdOfKeys(fakes.keys), signingKey: publicIdentity(fakes.keys).signingKey };
+    expect(digits).toBe(safetyNumber(self, carolUser));
+    await expect(engine.getSafetyNumber({ peerId: randomId() })).rejects.toThrow('not online');
   });
 });

@@ -5,6 +5,7 @@ import { openMessengerDB } from '../../../extension/lib/storage/db';
 import { migrations } from '../../../extension/lib/storage/migrations';
 import { createSettingsStore } from '../../../extension/lib/storage/settings-store';
 import { createIdentityStore } from '../../../extension/lib/storage/identity-store';
+import { createContactStore } from '../../../extension/lib/storage/contact-store';
 import { userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import type { Settings } from '../../../extension/lib/settings';
 
@@ -57,5 +58,14 @@ describe('IndexedDB storage', () => {
     // A corrupted or older record: the store must not hand it to the engine.
     await db.put('settings', { name: '', serverUrl: 'javascript:alert(1)' }, 'settings');
     expect(await createSettingsStore(Promise.resolve(db)).load()).toBeUndefined();
+  });
+
+  it('migration 003 adds the contact store, where pins survive reopening', async () => {
+    const name = `test-${randomId()}`;
+    const contact = { name: 'Bob', userId: randomId(), signingKey: 'key' };
+    await createContactStore(openMessengerDB(name)).pin(contact);
+    const reopened = await openMessengerDB(name);
+    expect(reopened.version).toBe(3);
+    expect(await createContactStore(Promise.resolve(reopened)).all()).toEqual([contact]);
   });
 });
