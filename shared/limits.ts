@@ -18,3 +18,7 @@ export const MAX_URL_LENGTH = 2048;
 export const MAX_SIGNAL_FRAMES_PER_SECOND = 200;
 /** How long a session challenge (server nonce) may be answered, in milliseconds. Each one works once. */
 export const CHALLENGE_TTL_MS = 60 * 1000;
+/** Message keys the ratchet keeps for messages not yet arrived (out of order or lost), per conversation. */
+export const MAX_SKIPPED_MESSAGE_KEYS = 1000;
+/** Largest ratchet envelope ciphertext, in base64url characters. */
+export const MAX_ENVELOPE_CIPHERTEXT_LENGTH = 96 * 1024;
