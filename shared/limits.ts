@@ -22,3 +22,7 @@ export const CHALLENGE_TTL_MS = 60 * 1000;
 export const MAX_SKIPPED_MESSAGE_KEYS = 1000;
 /** Largest ratchet envelope ciphertext, in base64url characters. */
 export const MAX_ENVELOPE_CIPHERTEXT_LENGTH = 96 * 1024;
+/** How often each end of a verified data channel sends a heartbeat when it has sent nothing else, in milliseconds. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** A data channel silent this long is dead, even if the browser still says it is open, in milliseconds. */
+export const HEARTBEAT_TIMEOUT_MS = 15_000;

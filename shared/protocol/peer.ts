@@ -33,3 +33,13 @@ export const HelloFrameSchema = v.strictObject({
   signature: bytesSchema(SIGNATURE_LENGTH),
 });
 export type HelloFrame = v.InferOutput<typeof HelloFrameSchema>;
+
+/** Keeps a quiet channel provably alive; handled by the transport, never shown. */
+export const HeartbeatFrameSchema = v.strictObject({
+  v: v.literal(PEER_PROTOCOL_VERSION),
+  kind: v.literal('heartbeat'),
+});
+export const HEARTBEAT_FRAME: v.InferOutput<typeof HeartbeatFrameSchema> = {
+  v: PEER_PROTOCOL_VERSION,
+  kind: 'heartbeat',
+};

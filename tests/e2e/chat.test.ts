@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEARTBEAT_TIMEOUT_MS } from '../../shared/limits';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { ChromeUser } from '../support/chrome-extension';
 import type { PopupPage } from '../support/popup-page';
@@ -91,6 +92,17 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
     expect(after.peerConnectionsCreated).toBe(before.peerConnectionsCreated);
     expect(after.startedAt).toBe(before.startedAt);
     expect(server.app.signalMetrics.relayed.OFFER).toBe(offersBefore);
+  });
+
+  it('keeps a quiet link alive with heartbeats, which never show as messages', async () => {
+    const before = await alicePopup.diagnostics();
+    const shown = (await bobPopup.messageTexts()).length;
+    // Longer than the silence after which a link counts as dead: only heartbeats keep it.
+    await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_TIMEOUT_MS + 3_000));
+    await alicePopup.waitDirect('Bob');
+    await bobPopup.waitDirect('Alice');
+    expect((await alicePopup.diagnostics()).peerConnectionsCreated).toBe(before.peerConnectionsCreated);
+    expect(await bobPopup.messageTexts()).toHaveLength(shown);
   });
 
   it('still delivers after the MV3 service worker is stopped', async () => {

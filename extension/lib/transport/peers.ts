@@ -1,10 +1,12 @@
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { UserId } from '../../../shared/ids';
-import type { PeerFrame } from '../../../shared/protocol/peer';
+import * as v from 'valibot';
+import { HEARTBEAT_FRAME, HeartbeatFrameSchema, type PeerFrame } from '../../../shared/protocol/peer';
 import { PEERJS_KEY, PEERJS_PATH, type PeerTicket } from '../../../shared/protocol/socket';
 import { userIdOfKeys, type IdentityKeys } from '../crypto/identity';
 import type { LinkStatus } from '../messaging/protocol';
 import { createHello, fingerprintsOf, verifyHello } from './channel-auth';
+import { watchLiveness, type Liveness } from './liveness';
 
 /** How long a send waits for a data channel to open, in ms. */
 export const LINK_OPEN_TIMEOUT_MS = 10_000;
@@ -48,6 +50,7 @@ export const createPeerMesh: CreateMesh = (options) => {
   const outgoing = new WeakSet<DataConnection>();
   // Links whose hello verified: only they carry frames, and only they count as open.
   const verified = new WeakSet<DataConnection>();
+  const liveness = new Map<DataConnection, Liveness>();
   const waiters = new Map<string, Set<Waiter>>();
   // PeerJS drops (silently) an offer sent before its signaling socket is open: such dials wait for 'open'.
   const deferredDials = new Set<UserId>();
@@ -85,19 +88,35 @@ export const createPeerMesh: CreateMesh = (options) => {
       void conn.send(createHello(options.identity, conn.peer, fingerprints));
     });
     conn.on('data', (data) => {
-      // Frames from a link that just lost the tie-break still count: they were sent before it closed.
-      if (verified.has(conn)) return options.onFrame(conn.peer, data);
+      if (verified.has(conn)) {
+        liveness.get(conn)?.received();
+        if (v.is(HeartbeatFrameSchema, data)) return;
+        // Frames from a link that just lost the tie-break still count: they were sent before it closed.
+        return options.onFrame(conn.peer, data);
+      }
       const fingerprints = fingerprintsOf(conn.peerConnection);
       const check = fingerprints
         ? verifyHello(data, selfId, conn.peer, fingerprints)
         : { ok: false as const, reason: 'its connection offer carries no DTLS fingerprint' };
       if (!check.ok) return refuse(conn, check.reason);
       verified.add(conn);
+      liveness.set(
+        conn,
+        watchLiveness({
+          sendHeartbeat: () => void conn.send(HEARTBEAT_FRAME),
+          onDead: () => {
+            console.warn(`peers: the link to ${conn.peer} went silent; closing it`);
+            conn.close();
+          },
+        }),
+      );
       if (links.get(conn.peer) !== conn) return;
       options.onLinkChange(conn.peer, 'open');
       settleWaiters(conn.peer, { conn });
     });
     conn.on('close', () => {
+      liveness.get(conn)?.stop();
+      liveness.delete(conn);
       if (links.get(conn.peer) !== conn) return;
       links.delete(conn.peer);
       options.onLinkChange(conn.peer, 'closed');
@@ -203,10 +222,13 @@ export const createPeerMesh: CreateMesh = (options) => {
     async send(peerId, frame) {
       const conn = await waitForLink(peerId);
       await conn.send(frame);
+      liveness.get(conn)?.sent();
     },
     destroy() {
       for (const peerId of waiters.keys())
         settleWaiters(peerId, { error: new Error('The engine was stopped') });
+      for (const watch of liveness.values()) watch.stop();
+      liveness.clear();
       peer?.destroy();
       peer = undefined;
       links.clear();
