@@ -6,11 +6,12 @@ interface Props {
   readonly online: readonly User[];
   readonly links: Readonly<Record<UserId, LinkStatus>>;
   readonly keyChanged: readonly UserId[];
+  readonly unread: Readonly<Record<UserId, number>>;
   readonly selected: UserId | undefined;
   readonly onSelect: (userId: UserId) => void;
 }
 
-export function ContactList({ online, links, keyChanged, selected, onSelect }: Props) {
+export function ContactList({ online, links, keyChanged, unread, selected, onSelect }: Props) {
   return (
     <nav class="contacts" aria-labelledby="contacts-title">
       <h2 id="contacts-title">Online ({online.length})</h2>
@@ -28,6 +29,11 @@ export function ContactList({ online, links, keyChanged, selected, onSelect }: P
                 onClick={() => onSelect(user.userId)}
               >
                 {user.name}
+                {(unread[user.userId] ?? 0) > 0 && (
+                  <span class="unread" data-testid="unread" aria-label={`${unread[user.userId] ?? 0} unread`}>
+                    {unread[user.userId]}
+                  </span>
+                )}
                 {keyChanged.includes(user.userId) && <span class="key-badge">⚠ key changed</span>}
                 {links[user.userId] === 'open' && (
                   <span class="link-badge" title="Direct peer-to-peer connection">

@@ -25,6 +25,12 @@ export function Conversation({ client, peer, keyChanged }: Props) {
     logRef.current?.lastElementChild?.scrollIntoView({ block: 'end' });
   }, [messages.length]);
 
+  // A message that arrives while this conversation is on screen has been seen.
+  const newest = messages.at(-1);
+  useEffect(() => {
+    if (newest?.direction === 'in') void client.request('markRead', { peerId: peer.userId });
+  }, [client, peer.userId, newest?.id, newest?.direction]);
+
   const send = (): void => {
     const text = draft.trim();
     if (!text) return;

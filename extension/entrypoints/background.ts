@@ -1,3 +1,4 @@
+import { answerBadgeRequests } from '../lib/host/badge';
 import { answerEnsureEngine } from '../lib/host/ensure';
 import { ensureOffscreenDocument } from '../lib/host/offscreen';
 
@@ -19,6 +20,7 @@ export default defineBackground({
     }
     // Chrome (MV3): this service worker may be stopped at any time; the engine lives in the offscreen document.
     answerEnsureEngine(ensureOffscreenDocument);
+    answerBadgeRequests();
     browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());
     void ensureOffscreenDocument();
   },

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HEARTBEAT_TIMEOUT_MS } from '../../shared/limits';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { ChromeUser } from '../support/chrome-extension';
@@ -121,5 +121,16 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
     await reopened.waitOnline();
     expect((await reopened.diagnostics()).startedAt).toBe((await alicePopup.diagnostics()).startedAt);
     await reopened.close();
+  });
+
+  it('shows messages that arrive while the popup is closed on the toolbar badge, until they are read', async () => {
+    await bobPopup.close();
+    await alicePopup.send('While you were away');
+    bobPopup = await bob.openPopup();
+    await vi.waitFor(async () => expect(await bobPopup.badgeText()).toBe('1'));
+    await bobPopup.contact('Alice').getByTestId('unread').filter({ hasText: '1' }).waitFor();
+    await bobPopup.openChat('Alice');
+    await bobPopup.message('While you were away').waitFor();
+    await vi.waitFor(async () => expect(await bobPopup.badgeText()).toBe(''));
   });
 });

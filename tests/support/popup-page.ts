@@ -39,6 +39,16 @@ export class PopupPage {
     await box.press('Enter');
   }
 
+  /** The text on the toolbar icon's badge ('' when none). */
+  async badgeText(): Promise<string> {
+    return this.page.evaluate(() => {
+      const { chrome } = globalThis as unknown as {
+        chrome: { action: { getBadgeText(details: object): Promise<string> } };
+      };
+      return chrome.action.getBadgeText({});
+    });
+  }
+
   /** Opens the safety number of the open conversation and returns its digits as shown. */
   async safetyNumber(): Promise<string> {
     await this.page.getByRole('button', { name: 'Safety number' }).click();

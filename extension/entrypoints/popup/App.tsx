@@ -41,6 +41,7 @@ export function App() {
           online={state.online}
           links={state.links}
           keyChanged={state.keyChanged}
+          unread={state.unread}
           selected={selected}
           onSelect={setSelected}
         />

@@ -39,6 +39,8 @@ export interface EngineDeps {
   readonly settingsStore: SettingsStore;
   readonly identityStore: IdentityStore;
   readonly contactStore: ContactStore;
+  /** Shows the number of unread messages outside the popup (the toolbar badge). */
+  readonly showUnread: (count: number) => void;
   readonly connectSignaling: ConnectSignaling;
   readonly createMesh: CreateMesh;
   readonly now?: () => number;
@@ -52,6 +54,7 @@ export function createEngine({
   settingsStore,
   identityStore,
   contactStore,
+  showUnread,
   connectSignaling,
   createMesh,
   now = Date.now,
@@ -65,6 +68,7 @@ export function createEngine({
   let keys: IdentityKeys | undefined;
   let pins: KeyPins | undefined;
   const keyChanged = new Set<UserId>();
+  const unread = new Map<UserId, number>();
   let connection: { status: ConnectionStatus; error?: string } = { status: 'unconfigured' };
   let signaling: SignalingConnection | undefined;
   let mesh: PeerMesh | undefined;
@@ -83,7 +87,15 @@ export function createEngine({
     online: [...online.values()].sort((a, b) => a.name.localeCompare(b.name)),
     links: Object.fromEntries(links),
     keyChanged: [...keyChanged],
+    unread: Object.fromEntries(unread),
   });
+  const setUnread = (peerId: UserId, count: number): void => {
+    if (count === 0 && !unread.has(peerId)) return;
+    if (count === 0) unread.delete(peerId);
+    else unread.set(peerId, count);
+    showUnread([...unread.values()].reduce((sum, n) => sum + n, 0));
+    publish();
+  };
   const publish = (): void => emit('state', state());
   const setConnection = (status: ConnectionStatus, error?: string): void => {
     connection = error === undefined ? { status } : { status, error };
@@ -102,9 +114,11 @@ export function createEngine({
     if (!user) throw new EngineError(ErrorCode.InvalidPayload, 'This contact is not online now');
     return user;
   };
-  const record = (message: ChatMessage): ChatMessage => {
-    if (conversations.upsert(message)) emit('message', message);
-    return message;
+  /** Stores a message, or an outgoing one's new status, and tells the pages; false for a duplicate. */
+  const record = (message: ChatMessage): boolean => {
+    if (!conversations.upsert(message)) return false;
+    emit('message', message);
+    return true;
   };
 
   /** Proves the identity key to the server: sign its fresh challenge, then start the session. */
@@ -195,7 +209,16 @@ export function createEngine({
       return;
     }
     const frame = parsed.value;
-    record({ id: frame.id, peerId, direction: 'in', text: frame.text, sentAt: frame.sentAt, status: 'sent' });
+    const message: ChatMessage = {
+      id: frame.id,
+      peerId,
+      direction: 'in',
+      text: frame.text,
+      sentAt: frame.sentAt,
+      status: 'sent',
+    };
+    // A new message (not a duplicate) is unread until a page shows it (openConversation, markRead).
+    if (record(message)) setUnread(peerId, (unread.get(peerId) ?? 0) + 1);
   }
 
   const ready = (): Promise<void> => started ?? engine.start();
@@ -234,6 +257,7 @@ export function createEngine({
       await ready();
       // No connection to someone presenting a changed key until the user has looked at it.
       if (!keyChanged.has(peerId)) mesh?.connect(peerId);
+      setUnread(peerId, 0);
       return conversations.list(peerId);
     },
     async sendText({ peerId, text }) {
@@ -246,14 +270,15 @@ export function createEngine({
           "This contact's safety number has changed. Compare it, then accept the new key before sending",
         );
       }
-      const message = record({
+      const message: ChatMessage = {
         id: randomId(),
         peerId,
         direction: 'out',
         text,
         sentAt: now(),
         status: 'sending',
-      });
+      };
+      record(message);
       try {
         await mesh.send(peerId, {
           v: PEER_PROTOCOL_VERSION,
@@ -262,10 +287,14 @@ export function createEngine({
           text,
           sentAt: message.sentAt,
         });
-        return record({ ...message, status: 'sent' });
+        const sent: ChatMessage = { ...message, status: 'sent' };
+        record(sent);
+        return sent;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        return record({ ...message, status: 'failed', error: reason });
+        const failed: ChatMessage = { ...message, status: 'failed', error: reason };
+        record(failed);
+        return failed;
       }
     },
     async getSafetyNumber({ peerId }) {
@@ -280,6 +309,11 @@ export function createEngine({
       keyChanged.delete(peerId);
       mesh?.connect(peerId);
       publish();
+      return state();
+    },
+    async markRead({ peerId }) {
+      await ready();
+      setUnread(peerId, 0);
       return state();
     },
     async getDiagnostics() {

@@ -1,4 +1,5 @@
 import { createEngine, type Engine } from '../engine/engine';
+import { requestBadge, setBadge } from './badge';
 import { serveEngine } from '../messaging/serve';
 import { openMessengerDB } from '../storage/db';
 import { createContactStore } from '../storage/contact-store';
@@ -14,6 +15,8 @@ export function startEngineHost(): Engine {
     settingsStore: createSettingsStore(database),
     identityStore: createIdentityStore(database),
     contactStore: createContactStore(database),
+    // Firefox's background page hosts the engine and may set the badge itself; Chrome's offscreen page may not.
+    showUnread: import.meta.env.MANIFEST_VERSION === 2 ? (count) => void setBadge(count) : requestBadge,
     connectSignaling,
     createMesh: createPeerMesh,
   });

@@ -19,6 +19,7 @@ export const engineRequestSchemas = {
   getDiagnostics: v.strictObject({}),
   getSafetyNumber: v.strictObject({ peerId: UserIdSchema }),
   acceptKey: v.strictObject({ peerId: UserIdSchema }),
+  markRead: v.strictObject({ peerId: UserIdSchema }),
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
@@ -36,6 +37,8 @@ export interface EngineState {
   readonly links: Readonly<Record<UserId, LinkStatus>>;
   /** Online users whose name now comes with another identity key than the one pinned: sending to them waits. */
   readonly keyChanged: readonly UserId[];
+  /** Messages received and not yet seen, by contact. */
+  readonly unread: Readonly<Record<UserId, number>>;
 }
 
 export type MessageStatus = 'sending' | 'sent' | 'failed';
@@ -66,6 +69,7 @@ export interface EngineResponses {
   /** 60 digits, the same on both sides when each sees the other's real key. */
   getSafetyNumber: { readonly digits: string };
   acceptKey: EngineState;
+  markRead: EngineState;
 }
 
 export interface EngineEvents {

@@ -25,6 +25,7 @@ class Fakes {
   stored: Settings | undefined;
   readonly keys = createIdentityKeys();
   pinned: PinnedContact[] = [];
+  badge: number[] = [];
   readonly challenge = new Uint8Array(32).fill(7);
   handlers: SignalingHandlers | undefined;
   mesh: MeshOptions | undefined;
@@ -46,6 +47,7 @@ class Fakes {
     return createEngine({
       settingsStore: this.settingsStore,
       identityStore: { loadOrCreate: async () => this.keys },
+      showUnread: (count) => this.badge.push(count),
       contactStore: {
         all: async () => [...this.pinned],
         pin: async (contact) => {
@@ -259,5 +261,24 @@ describe('engine', () => {
     const self = { userId: userIdOfKeys(fakes.keys), signingKey: publicIdentity(fakes.keys).signingKey };
     expect(digits).toBe(safetyNumber(self, carolUser));
     await expect(engine.getSafetyNumber({ peerId: randomId() })).rejects.toThrow('not online');
+  });
+
+  it('counts unread messages per contact for the badge, once each, until a page shows them', async () => {
+    const { engine, bob } = await onlineEngine();
+    const frame = (text: string) => ({ v: 1, kind: 'chat', id: randomId(), text, sentAt: 1 });
+    const first = frame('one');
+    fakes.mesh?.onFrame(bob, first);
+    fakes.mesh?.onFrame(bob, first); // a duplicate does not count
+    fakes.mesh?.onFrame(bob, frame('two'));
+    expect((await engine.getState({})).unread).toEqual({ [bob]: 2 });
+    expect(fakes.badge).toEqual([1, 2]);
+
+    await engine.openConversation({ peerId: bob });
+    expect((await engine.getState({})).unread).toEqual({});
+    expect(fakes.badge.at(-1)).toBe(0);
+
+    fakes.mesh?.onFrame(bob, frame('three'));
+    expect((await engine.markRead({ peerId: bob })).unread).toEqual({});
+    expect(fakes.badge).toEqual([1, 2, 0, 1, 0]);
   });
 });

@@ -1,0 +1,32 @@
+import { browser, type Browser } from 'wxt/browser';
+import * as v from 'valibot';
+import { isOwnPage } from '../messaging/serve';
+
+/** The engine (offscreen document, which has only the runtime API) asks the background to show a count. */
+const BadgeMessageSchema = v.strictObject({
+  type: v.literal('badge:set'),
+  count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+/** Shows `count` unread messages on the toolbar icon (nothing for zero). */
+export async function setBadge(count: number): Promise<void> {
+  // MV3 has `action`; Firefox's MV2 build has `browserAction`.
+  const action = (browser.action as typeof browser.action | undefined) ?? browser.browserAction;
+  await action.setBadgeText({ text: count === 0 ? '' : count > 99 ? '99+' : String(count) });
+}
+
+/** From the offscreen document: asks the background to set the badge. */
+export function requestBadge(count: number): void {
+  browser.runtime
+    .sendMessage({ type: 'badge:set', count } satisfies v.InferOutput<typeof BadgeMessageSchema>)
+    .catch((error: unknown) => console.warn('requestBadge: the background did not answer', error));
+}
+
+/** In the background (Chrome): sets the badge when the engine asks. */
+export function answerBadgeRequests(): void {
+  browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
+    if (!v.is(BadgeMessageSchema, message) || !isOwnPage(sender)) return undefined;
+    void setBadge(message.count);
+    return undefined;
+  });
+}
