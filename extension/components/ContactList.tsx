@@ -1,9 +1,8 @@
 import type { UserId } from '../../shared/ids';
-import type { User } from '../../shared/protocol/socket';
-import type { LinkStatus } from '../lib/messaging/protocol';
+import type { Contact, LinkStatus } from '../lib/messaging/protocol';
 
 interface Props {
-  readonly online: readonly User[];
+  readonly contacts: readonly Contact[];
   readonly links: Readonly<Record<UserId, LinkStatus>>;
   readonly keyChanged: readonly UserId[];
   readonly unread: Readonly<Record<UserId, number>>;
@@ -11,19 +10,19 @@ interface Props {
   readonly onSelect: (userId: UserId) => void;
 }
 
-export function ContactList({ online, links, keyChanged, unread, selected, onSelect }: Props) {
+export function ContactList({ contacts, links, keyChanged, unread, selected, onSelect }: Props) {
   return (
     <nav class="contacts" aria-labelledby="contacts-title">
-      <h2 id="contacts-title">Online ({online.length})</h2>
-      {online.length === 0 ? (
-        <p class="empty">Nobody else is online yet.</p>
+      <h2 id="contacts-title">Contacts ({contacts.filter((contact) => contact.online).length} online)</h2>
+      {contacts.length === 0 ? (
+        <p class="empty">Nobody else has been online yet.</p>
       ) : (
         <ul>
-          {online.map((user) => (
+          {contacts.map((user) => (
             <li key={user.userId}>
               <button
                 type="button"
-                class="contact"
+                class={user.online ? 'contact' : 'contact offline'}
                 data-testid="contact"
                 aria-current={user.userId === selected ? 'true' : undefined}
                 onClick={() => onSelect(user.userId)}
@@ -34,6 +33,7 @@ export function ContactList({ online, links, keyChanged, unread, selected, onSel
                     {unread[user.userId]}
                   </span>
                 )}
+                {!user.online && <span class="presence">offline</span>}
                 {keyChanged.includes(user.userId) && <span class="key-badge">⚠ key changed</span>}
                 {links[user.userId] === 'open' && (
                   <span class="link-badge" title="Direct peer-to-peer connection">

@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from '../../shared/limits';
-import type { User } from '../../shared/protocol/socket';
 import { useConversation } from '../hooks/useConversation';
 import { MessageBubble } from './MessageBubble';
 import { SafetyNumber } from './SafetyNumber';
 import type { EngineClient } from '../lib/messaging/client';
+import type { Contact } from '../lib/messaging/protocol';
 
 interface Props {
   readonly client: EngineClient;
-  readonly peer: User;
+  readonly peer: Contact;
   /** The name now comes with another identity key than the one first seen: nothing is sent until accepted. */
   readonly keyChanged: boolean;
 }
@@ -43,9 +43,11 @@ export function Conversation({ client, peer, keyChanged }: Props) {
     <section class="conversation" aria-labelledby="conversation-title">
       <header class="conversation-header">
         <h2 id="conversation-title">{peer.name}</h2>
-        <button type="button" aria-expanded={showSafety} onClick={() => setShowSafety(!showSafety)}>
-          Safety number
-        </button>
+        {peer.online && (
+          <button type="button" aria-expanded={showSafety} onClick={() => setShowSafety(!showSafety)}>
+            Safety number
+          </button>
+        )}
       </header>
       {keyChanged && (
         <div class="key-changed" role="alert">
@@ -82,8 +84,12 @@ export function Conversation({ client, peer, keyChanged }: Props) {
           value={draft}
           maxLength={MAX_TEXT_LENGTH}
           rows={2}
-          disabled={keyChanged}
-          placeholder={`Message ${peer.name} (Enter to send, Shift+Enter for a new line)`}
+          disabled={keyChanged || !peer.online}
+          placeholder={
+            peer.online
+              ? `Message ${peer.name} (Enter to send, Shift+Enter for a new line)`
+              : `${peer.name} is offline. Messages can be sent when ${peer.name} is back.`
+          }
           onInput={(event) => setDraft(event.currentTarget.value)}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {

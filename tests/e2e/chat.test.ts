@@ -133,4 +133,15 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
     await bobPopup.message('While you were away').waitFor();
     await vi.waitFor(async () => expect(await bobPopup.badgeText()).toBe(''));
   });
+
+  it('keeps a contact who went offline in the list, with the history readable and the composer saying why it waits', async () => {
+    await bob.close();
+    const bobOffline = alicePopup.contact('Bob').getByText('offline');
+    await bobOffline.waitFor();
+    await alicePopup.openChat('Bob');
+    await alicePopup.message('Hello Bob, this is peer to peer').waitFor();
+    const composer = alicePopup.page.getByRole('textbox', { name: /^Message to Bob/ });
+    expect(await composer.isDisabled()).toBe(true);
+    expect(await composer.getAttribute('placeholder')).toContain('Bob is offline');
+  });
 });

@@ -32,13 +32,13 @@ export function App() {
       </main>
     );
   }
-  const peer = state.online.find((user) => user.userId === selected);
+  const peer = state.contacts.find((contact) => contact.userId === selected);
   return (
     <main class="chat">
       <StatusBar state={state} onSettings={() => setEditing(true)} />
       <div class="panes">
         <ContactList
-          online={state.online}
+          contacts={state.contacts}
           links={state.links}
           keyChanged={state.keyChanged}
           unread={state.unread}
@@ -53,7 +53,7 @@ export function App() {
             keyChanged={state.keyChanged.includes(peer.userId)}
           />
         ) : (
-          <p class="hint">{selected ? 'This contact went offline.' : 'Pick someone to chat with.'}</p>
+          <p class="hint">Pick someone to chat with.</p>
         )}
       </div>
     </main>

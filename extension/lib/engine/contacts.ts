@@ -23,6 +23,8 @@ export interface KeyPins {
   observe(user: User): Promise<boolean>;
   /** Pins the user's current key, accepting a change. */
   accept(user: User): Promise<void>;
+  /** Everyone pinned so far: the contacts this profile knows, online or not. */
+  known(): readonly PinnedContact[];
 }
 
 export function createKeyPins(store: ContactStore, loaded: readonly PinnedContact[]): KeyPins {
@@ -42,5 +44,6 @@ export function createKeyPins(store: ContactStore, loaded: readonly PinnedContac
       return pinned.signingKey !== user.signingKey;
     },
     accept: pin,
+    known: () => [...pins.values()],
   };
 }

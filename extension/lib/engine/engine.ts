@@ -7,6 +7,7 @@ import type { SessionStarted, User } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type {
   ChatMessage,
+  Contact,
   ConnectionStatus,
   EngineEvents,
   EngineMethod,
@@ -84,7 +85,7 @@ export function createEngine({
         ? { name: settings.name, serverUrl: settings.serverUrl, userId: userIdOfKeys(keys) }
         : null,
     connection,
-    online: [...online.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    contacts: contactList(),
     links: Object.fromEntries(links),
     keyChanged: [...keyChanged],
     unread: Object.fromEntries(unread),
@@ -101,6 +102,14 @@ export function createEngine({
     connection = error === undefined ? { status } : { status, error };
     publish();
   };
+  function contactList(): Contact[] {
+    const known = new Map<UserId, string>((pins?.known() ?? []).map((pin) => [pin.userId, pin.name]));
+    for (const user of online.values()) known.set(user.userId, user.name);
+    return [...known]
+      .map(([userId, name]) => ({ userId, name, online: online.has(userId) }))
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+  }
+
   /** Compares an online user's key with the one pinned under their name (pinning it if new). */
   const observe = (user: User): void => {
     void pins?.observe(user).then((changed) => {
@@ -256,7 +265,7 @@ export function createEngine({
     async openConversation({ peerId }) {
       await ready();
       // No connection to someone presenting a changed key until the user has looked at it.
-      if (!keyChanged.has(peerId)) mesh?.connect(peerId);
+      if (online.has(peerId) && !keyChanged.has(peerId)) mesh?.connect(peerId);
       setUnread(peerId, 0);
       return conversations.list(peerId);
     },

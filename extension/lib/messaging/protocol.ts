@@ -6,7 +6,6 @@ import * as v from 'valibot';
 import type { Result } from '../../../shared/errors';
 import { UserIdSchema, type UserId } from '../../../shared/ids';
 import { TextMessageSchema } from '../../../shared/protocol/peer';
-import type { User } from '../../../shared/protocol/socket';
 import { SettingsInputSchema, type SettingsInput } from '../settings';
 
 export const ENGINE_PORT = 'engine';
@@ -28,11 +27,17 @@ export type EngineParams<M extends EngineMethod> = v.InferOutput<(typeof engineR
 export type ConnectionStatus = 'unconfigured' | 'connecting' | 'online' | 'offline';
 export type LinkStatus = 'connecting' | 'open';
 
+export interface Contact {
+  readonly userId: UserId;
+  readonly name: string;
+  readonly online: boolean;
+}
+
 export interface EngineState {
   readonly settings: (SettingsInput & { readonly userId: UserId }) | null;
   readonly connection: { readonly status: ConnectionStatus; readonly error?: string };
-  /** Other users online now, by name. */
-  readonly online: readonly User[];
+  /** Everyone this profile knows (seen online at least once) and everyone online now: online first, then by name. */
+  readonly contacts: readonly Contact[];
   /** Peer-to-peer links that exist now, by user id. */
   readonly links: Readonly<Record<UserId, LinkStatus>>;
   /** Online users whose name now comes with another identity key than the one pinned: sending to them waits. */

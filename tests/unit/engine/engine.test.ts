@@ -142,7 +142,7 @@ describe('engine', () => {
     expect(fakes.resumed).toHaveLength(1);
     // No third-party STUN/TURN servers: nobody outside the two peers and our server learns of the call.
     expect(fakes.mesh?.iceServers).toEqual([]);
-    expect((await engine.getState({})).online).toEqual([{ userId: bob, name: 'Bob', signingKey: 'bob-key' }]);
+    expect((await engine.getState({})).contacts).toEqual([{ userId: bob, name: 'Bob', online: true }]);
   });
 
   it('goes online by itself at start when settings were saved before', async () => {
@@ -167,12 +167,25 @@ describe('engine', () => {
     );
   });
 
-  it('follows presence pushes', async () => {
+  it('follows presence pushes, and keeps contacts it knows when they go offline', async () => {
     const { engine, bob } = await onlineEngine();
+    await vi.waitFor(() => expect(fakes.pinned).toHaveLength(1));
     const carol = { userId: randomId(), name: 'Carol', signingKey: 'carol-key' };
     fakes.handlers?.onPresenceOnline(carol);
     fakes.handlers?.onPresenceOffline(bob);
-    expect((await engine.getState({})).online).toEqual([carol]);
+    expect((await engine.getState({})).contacts).toEqual([
+      { userId: carol.userId, name: 'Carol', online: true },
+      { userId: bob, name: 'Bob', online: false },
+    ]);
+  });
+
+  it('lists contacts pinned in earlier sessions as offline at start', async () => {
+    fakes.pinned = [{ name: 'Dana', userId: randomId(), signingKey: 'dana-key' }];
+    const engine = fakes.engine();
+    await engine.start();
+    expect((await engine.getState({})).contacts).toEqual([
+      { userId: fakes.pinned[0]?.userId, name: 'Dana', online: false },
+    ]);
   });
 
   it('sends text as a chat frame and marks it sent', async () => {
