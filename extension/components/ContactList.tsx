@@ -35,7 +35,8 @@ export function ContactList({ contacts, links, keyChanged, unread, selected, onS
                 )}
                 {!user.online && <span class="presence">offline</span>}
                 {keyChanged.includes(user.userId) && <span class="key-badge">⚠ key changed</span>}
-                {links[user.userId] === 'open' && (
+                {/* A vanished peer's channel lingers until the heartbeat closes it: don't claim it. */}
+                {user.online && links[user.userId] === 'open' && (
                   <span class="link-badge" title="Direct peer-to-peer connection">
                     direct
                   </span>

@@ -138,6 +138,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
     await bob.close();
     const bobOffline = alicePopup.contact('Bob').getByText('offline');
     await bobOffline.waitFor();
+    expect(await alicePopup.contact('Bob').getByText('direct').count()).toBe(0);
     await alicePopup.openChat('Bob');
     await alicePopup.message('Hello Bob, this is peer to peer').waitFor();
     const composer = alicePopup.page.getByRole('textbox', { name: /^Message to Bob/ });
