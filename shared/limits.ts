@@ -26,3 +26,7 @@ export const MAX_ENVELOPE_CIPHERTEXT_LENGTH = 96 * 1024;
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** A data channel silent this long is dead, even if the browser still says it is open, in milliseconds. */
 export const HEARTBEAT_TIMEOUT_MS = 15_000;
+/** Socket.IO events one connection may send per second; past it requests are refused with `rate-limited`. */
+export const MAX_SOCKET_EVENTS_PER_SECOND = 50;
+/** A connection that sends this many times the limit within one second is disconnected. */
+export const FLOOD_DISCONNECT_FACTOR = 4;

@@ -96,4 +96,33 @@ describe('malformed events', () => {
     expect(logs).not.toContain('secret-looking-value');
     expect(logs).not.toContain('hunter2-name');
   });
+
+  it('refuses requests past the per-connection rate, then serves again', async () => {
+    const answers = await Promise.all(
+      Array.from(
+        { length: 120 },
+        () =>
+          raw(socket).emitWithAck('session:challenge', {}) as Promise<{
+            ok: boolean;
+            error?: { code: string };
+          }>,
+      ),
+    );
+    // 120 requests fall within at most two one-second windows: at least 50 served, at least one refused.
+    expect(answers.filter((answer) => answer.ok).length).toBeGreaterThanOrEqual(50);
+    expect(answers.filter((answer) => answer.error?.code === 'rate-limited').length).toBeGreaterThanOrEqual(
+      1,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await signIn(socket, 'Patient')).ok).toBe(true);
+  });
+
+  it('disconnects a connection that floods', async () => {
+    const dropped = new Promise((resolve) => socket.once('disconnect', resolve));
+    // 500 events: whichever second they straddle, one second sees at least 200 (4x the limit).
+    for (let i = 0; i < 500; i++) raw(socket).emit('session:challenge', {});
+    expect(await dropped).toBe('io server disconnect');
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+  });
 });

@@ -12,6 +12,7 @@ import {
 import { PEERJS_KEY, PEERJS_PATH } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type { Logger } from '../logger';
+import { createRateWindow } from '../rate-window';
 import type { SignalRouter } from './router';
 import type { TicketAuthority } from './tickets';
 
@@ -82,15 +83,13 @@ export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsE
       () => ws.close(4000, 'replaced by a newer connection'),
     );
     lastSeen.set(ws, Date.now());
-    let window = { second: 0, frames: 0 };
+    const rate = createRateWindow();
     logger.debug({ peerId }, 'peerjs socket open');
     send(ws, { type: 'OPEN' });
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       lastSeen.set(ws, Date.now());
-      const second = Math.floor(Date.now() / 1000);
-      window = window.second === second ? { second, frames: window.frames + 1 } : { second, frames: 1 };
-      if (window.frames > MAX_SIGNAL_FRAMES_PER_SECOND) {
+      if (rate.hit() > MAX_SIGNAL_FRAMES_PER_SECOND) {
         return refuse(ws, { type: 'ERROR', payload: { msg: 'Too many signaling frames' } }, 'rate limited');
       }
       const frame = !isBinary && Buffer.isBuffer(data) ? parseJson(data.toString('utf8')) : undefined;

@@ -1,8 +1,10 @@
 import * as v from 'valibot';
 import { ErrorCode, fail, type Result } from '../../../shared/errors';
+import { FLOOD_DISCONNECT_FACTOR, MAX_SOCKET_EVENTS_PER_SECOND } from '../../../shared/limits';
 import { isRequestEvent, requestSchemas, type RequestEvent } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type { Handler, HandlerContext, HandlerRegistry } from './context';
+import { createRateWindow } from '../rate-window';
 import { endSession } from './handlers/session';
 
 /**
@@ -12,9 +14,24 @@ import { endSession } from './handlers/session';
  */
 export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry): void {
   const { socket, logger } = ctx;
+  const rate = createRateWindow();
 
   socket.onAny((event: string, ...args: unknown[]) => {
     const ack = args.at(-1);
+    const seen = rate.hit();
+    if (seen > MAX_SOCKET_EVENTS_PER_SECOND) {
+      if (seen === MAX_SOCKET_EVENTS_PER_SECOND * FLOOD_DISCONNECT_FACTOR) {
+        logger.warn({ socketId: socket.id }, 'socket flooding; disconnected');
+        socket.disconnect(true);
+        return;
+      }
+      const error = fail(
+        ErrorCode.RateLimited,
+        `Too many requests: at most ${MAX_SOCKET_EVENTS_PER_SECOND} a second`,
+      );
+      if (typeof ack === 'function') (ack as (result: unknown) => void)(error);
+      return;
+    }
     if (!isRequestEvent(event)) {
       socket.emit('protocol:error', { event: event.slice(0, 64), ...unknownEvent(event).error });
       return;
