@@ -36,6 +36,13 @@ export interface Engine extends EngineApi {
   subscribe(listener: EngineListener): () => void;
 }
 
+interface Loaded {
+  readonly keys: IdentityKeys;
+  /** Derived from keys (SHA-512): computed once, not at every state push. */
+  readonly selfId: UserId;
+  readonly pins: KeyPins;
+}
+
 export interface EngineDeps {
   readonly settingsStore: SettingsStore;
   readonly identityStore: IdentityStore;
@@ -66,23 +73,23 @@ export function createEngine({
   const links = new Map<UserId, LinkStatus>();
   const startedAt = now();
   let settings: Settings | null = null;
-  let keys: IdentityKeys | undefined;
-  let pins: KeyPins | undefined;
+  /** What start() reads from storage once; set for good before any request is answered. */
+  let loaded: Loaded | undefined;
   const keyChanged = new Set<UserId>();
   const unread = new Map<UserId, number>();
   let connection: { status: ConnectionStatus; error?: string } = { status: 'unconfigured' };
   let signaling: SignalingConnection | undefined;
   let mesh: PeerMesh | undefined;
   let connectionsBefore = 0; // RTCPeerConnections created by meshes already torn down
-  let started: Promise<void> | undefined;
+  let loading: Promise<Loaded> | undefined;
 
   const emit: EngineListener = (name, data) => {
     for (const listener of listeners) listener(name, data);
   };
   const state = (): EngineState => ({
     settings:
-      settings && keys
-        ? { name: settings.name, serverUrl: settings.serverUrl, userId: userIdOfKeys(keys) }
+      settings && loaded
+        ? { name: settings.name, serverUrl: settings.serverUrl, userId: loaded.selfId }
         : null,
     connection,
     contacts: contactList(),
@@ -103,7 +110,7 @@ export function createEngine({
     publish();
   };
   function contactList(): Contact[] {
-    const known = new Map<UserId, string>((pins?.known() ?? []).map((pin) => [pin.userId, pin.name]));
+    const known = new Map<UserId, string>((loaded?.pins.known() ?? []).map((pin) => [pin.userId, pin.name]));
     for (const user of online.values()) known.set(user.userId, user.name);
     return [...known]
       .map(([userId, name]) => ({ userId, name, online: online.has(userId) }))
@@ -112,7 +119,7 @@ export function createEngine({
 
   /** Compares an online user's key with the one pinned under their name (pinning it if new). */
   const observe = (user: User): void => {
-    void pins?.observe(user).then((changed) => {
+    void loaded?.pins.observe(user).then((changed) => {
       if (changed) keyChanged.add(user.userId);
       else keyChanged.delete(user.userId);
       publish();
@@ -230,19 +237,20 @@ export function createEngine({
     if (record(message)) setUnread(peerId, (unread.get(peerId) ?? 0) + 1);
   }
 
-  const ready = (): Promise<void> => started ?? engine.start();
+  /** Loads settings, identity and pinned contacts once (going online if a name was chosen before). */
+  const ready = (): Promise<Loaded> =>
+    (loading ??= Promise.all([settingsStore.load(), identityStore.loadOrCreate(), contactStore.all()]).then(
+      ([stored, keys, pinned]) => {
+        loaded = { keys, selfId: userIdOfKeys(keys), pins: createKeyPins(contactStore, pinned) };
+        settings = stored ?? null;
+        if (settings) goOnline(settings, keys);
+        return loaded;
+      },
+    ));
 
   const engine: Engine = {
-    start() {
-      started ??= Promise.all([settingsStore.load(), identityStore.loadOrCreate(), contactStore.all()]).then(
-        ([loaded, identity, pinned]) => {
-          settings = loaded ?? null;
-          keys = identity;
-          pins = createKeyPins(contactStore, pinned);
-          if (settings) goOnline(settings, identity);
-        },
-      );
-      return started;
+    async start() {
+      await ready();
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -253,13 +261,11 @@ export function createEngine({
       return state();
     },
     async saveSettings(input) {
-      await ready();
-      const identity = keys ?? (await identityStore.loadOrCreate());
+      const { keys } = await ready();
       await settingsStore.save(input);
       const changed = input.name !== settings?.name || input.serverUrl !== settings.serverUrl;
       settings = input;
-      keys = identity;
-      if (changed || connection.status !== 'online') goOnline(input, identity);
+      if (changed || connection.status !== 'online') goOnline(input, keys);
       return state();
     },
     async openConversation({ peerId }) {
@@ -307,14 +313,13 @@ export function createEngine({
       }
     },
     async getSafetyNumber({ peerId }) {
-      await ready();
-      if (!keys) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
-      const self = { userId: userIdOfKeys(keys), signingKey: encodeBytes(keys.signing.publicKey) };
+      const { keys, selfId } = await ready();
+      const self = { userId: selfId, signingKey: encodeBytes(keys.signing.publicKey) };
       return { digits: safetyNumber(self, onlineUser(peerId)) };
     },
     async acceptKey({ peerId }) {
-      await ready();
-      await pins?.accept(onlineUser(peerId));
+      const { pins } = await ready();
+      await pins.accept(onlineUser(peerId));
       keyChanged.delete(peerId);
       mesh?.connect(peerId);
       publish();

@@ -9,7 +9,6 @@ import {
   PortRequestSchema,
   engineRequestSchemas,
   isEngineMethod,
-  type EngineMethod,
   type PortEvent,
   type PortResponse,
 } from './protocol';
@@ -59,7 +58,7 @@ async function answer(engine: Engine, method: string, params: unknown): Promise<
   try {
     // parsed.value was validated by the schema of `method`, so it is that method's params.
     const call = engine[method] as (params: unknown) => Promise<unknown>;
-    return ok(await call(parsed.value as EngineMethod));
+    return ok(await call(parsed.value));
   } catch (error) {
     if (error instanceof EngineError) return fail(error.code, error.message);
     console.error(`serveEngine: ${method} failed`, error);

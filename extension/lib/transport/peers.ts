@@ -35,6 +35,8 @@ export interface PeerMesh {
   readonly connectionsCreated: number;
 }
 
+const NO_FINGERPRINT = 'its connection offer carries no DTLS fingerprint';
+
 export type CreateMesh = (options: MeshOptions) => PeerMesh;
 
 interface Waiter {
@@ -48,9 +50,8 @@ export const createPeerMesh: CreateMesh = (options) => {
   let connectionsCreated = 0;
   const links = new Map<string, DataConnection>();
   const outgoing = new WeakSet<DataConnection>();
-  // Links whose hello verified: only they carry frames, and only they count as open.
-  const verified = new WeakSet<DataConnection>();
-  const liveness = new Map<DataConnection, Liveness>();
+  // Links whose hello verified, each with its heartbeat watch: only they carry frames and count as open.
+  const verified = new Map<DataConnection, Liveness>();
   const waiters = new Map<string, Set<Waiter>>();
   // PeerJS drops (silently) an offer sent before its signaling socket is open: such dials wait for 'open'.
   const deferredDials = new Set<UserId>();
@@ -84,12 +85,13 @@ export const createPeerMesh: CreateMesh = (options) => {
     // Each end proves who it is on this very channel before anything else passes (see channelStatement).
     conn.on('open', () => {
       const fingerprints = fingerprintsOf(conn.peerConnection);
-      if (!fingerprints) return refuse(conn, 'its connection offer carries no DTLS fingerprint');
+      if (!fingerprints) return refuse(conn, NO_FINGERPRINT);
       void conn.send(createHello(options.identity, conn.peer, fingerprints));
     });
     conn.on('data', (data) => {
-      if (verified.has(conn)) {
-        liveness.get(conn)?.received();
+      const watch = verified.get(conn);
+      if (watch) {
+        watch.received();
         if (v.is(HeartbeatFrameSchema, data)) return;
         // Frames from a link that just lost the tie-break still count: they were sent before it closed.
         return options.onFrame(conn.peer, data);
@@ -97,10 +99,9 @@ export const createPeerMesh: CreateMesh = (options) => {
       const fingerprints = fingerprintsOf(conn.peerConnection);
       const check = fingerprints
         ? verifyHello(data, selfId, conn.peer, fingerprints)
-        : { ok: false as const, reason: 'its connection offer carries no DTLS fingerprint' };
+        : { ok: false as const, reason: NO_FINGERPRINT };
       if (!check.ok) return refuse(conn, check.reason);
-      verified.add(conn);
-      liveness.set(
+      verified.set(
         conn,
         watchLiveness({
           sendHeartbeat: () => void conn.send(HEARTBEAT_FRAME),
@@ -115,8 +116,8 @@ export const createPeerMesh: CreateMesh = (options) => {
       settleWaiters(conn.peer, { conn });
     });
     conn.on('close', () => {
-      liveness.get(conn)?.stop();
-      liveness.delete(conn);
+      verified.get(conn)?.stop();
+      verified.delete(conn);
       if (links.get(conn.peer) !== conn) return;
       links.delete(conn.peer);
       options.onLinkChange(conn.peer, 'closed');
@@ -222,13 +223,13 @@ export const createPeerMesh: CreateMesh = (options) => {
     async send(peerId, frame) {
       const conn = await waitForLink(peerId);
       await conn.send(frame);
-      liveness.get(conn)?.sent();
+      verified.get(conn)?.sent();
     },
     destroy() {
       for (const peerId of waiters.keys())
         settleWaiters(peerId, { error: new Error('The engine was stopped') });
-      for (const watch of liveness.values()) watch.stop();
-      liveness.clear();
+      for (const watch of verified.values()) watch.stop();
+      verified.clear();
       peer?.destroy();
       peer = undefined;
       links.clear();
