@@ -6,6 +6,9 @@ export const ErrorCode = {
   NameTaken: 'name-taken',
   KeyChanged: 'key-changed',
   RateLimited: 'rate-limited',
+  NotFound: 'not-found',
+  Locked: 'locked',
+  WrongPassphrase: 'wrong-passphrase',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -30,3 +30,21 @@ export const HEARTBEAT_TIMEOUT_MS = 15_000;
 export const MAX_SOCKET_EVENTS_PER_SECOND = 50;
 /** A connection that sends this many times the limit within one second is disconnected. */
 export const FLOOD_DISCONNECT_FACTOR = 4;
+/** One-time prekeys one `prekeys:publish` may upload. */
+export const MAX_ONE_TIME_PREKEYS_PER_UPLOAD = 100;
+/** One-time prekeys the server keeps per user; the engine tops up to this. */
+export const MAX_ONE_TIME_PREKEYS = 100;
+/** Below this many one-time prekeys on the server, the engine uploads more. */
+export const ONE_TIME_PREKEYS_LOW_WATER = 30;
+/** How long a signed prekey is used before the engine publishes a new one, in milliseconds. */
+export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000;
+/** Ratchet sessions the engine keeps per contact (both sides may start one at once; old ones still decrypt). */
+export const MAX_SESSIONS_PER_CONTACT = 4;
+/** Shortest passphrase for the encrypted history and for backups, in characters. */
+export const MIN_PASSPHRASE_LENGTH = 8;
+/** Longest passphrase, in characters. */
+export const MAX_PASSPHRASE_LENGTH = 1024;
+/** Largest backup file accepted for import, in bytes. */
+export const MAX_BACKUP_BYTES = 64 * 1024 * 1024;
+/** Longest idle time the auto-lock may be set to, in minutes (0 turns it off). */
+export const MAX_AUTO_LOCK_MINUTES = 24 * 60;

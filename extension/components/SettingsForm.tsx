@@ -1,8 +1,11 @@
 import { useState } from 'preact/hooks';
+import { MAX_AUTO_LOCK_MINUTES, MAX_NAME_LENGTH, MIN_PASSPHRASE_LENGTH } from '../../shared/limits';
+import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { EngineState } from '../lib/messaging/protocol';
 import { DEFAULT_SERVER_URL } from '../lib/settings';
-import { MAX_NAME_LENGTH } from '../../shared/limits';
+import { FormError } from './FormError';
+import { PassphraseFields } from './PassphraseFields';
 
 interface Props {
   readonly client: EngineClient;
@@ -10,30 +13,33 @@ interface Props {
   readonly onDone?: () => void;
 }
 
-/** First start (choose a name) and later changes (name, server URL). */
+const AUTO_LOCK_CHOICES = [0, 5, 15, 60, 240].filter((minutes) => minutes <= MAX_AUTO_LOCK_MINUTES);
+
+/** First start (name, server, passphrase) and later changes (name, server, auto-lock). */
 export function SettingsForm({ client, settings, onDone }: Props) {
   const [name, setName] = useState(settings?.name ?? '');
   const [serverUrl, setServerUrl] = useState(settings?.serverUrl ?? DEFAULT_SERVER_URL);
-  const [error, setError] = useState<string>();
-  const [saving, setSaving] = useState(false);
+  const [autoLockMinutes, setAutoLockMinutes] = useState(settings?.autoLockMinutes ?? 0);
+  const [passphrase, setPassphrase] = useState<string>();
+  const { busy, error, run } = useAction();
+  const firstStart = !settings;
 
-  const submit = async (event: Event): Promise<void> => {
+  const submit = (event: Event): void => {
     event.preventDefault();
-    setSaving(true);
-    setError(undefined);
-    try {
-      await client.request('saveSettings', { name, serverUrl });
+    void run(async () => {
+      if (firstStart) {
+        if (passphrase === undefined) throw new Error('The two passphrases differ');
+        await client.request('setUp', { name, serverUrl, autoLockMinutes, passphrase });
+      } else {
+        await client.request('saveSettings', { name, serverUrl, autoLockMinutes });
+      }
       onDone?.();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   return (
-    <form class="settings" onSubmit={(event) => void submit(event)} aria-labelledby="settings-title">
-      <h1 id="settings-title">{settings ? 'Settings' : 'Welcome! Choose your name'}</h1>
+    <form class="settings" onSubmit={submit} aria-labelledby="settings-title">
+      <h1 id="settings-title">{firstStart ? 'Welcome! Choose your name' : 'Settings'}</h1>
       <label>
         Your name
         <input
@@ -56,19 +62,36 @@ export function SettingsForm({ client, settings, onDone }: Props) {
           onInput={(event) => setServerUrl(event.currentTarget.value)}
         />
       </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
+      {firstStart && (
+        <PassphraseFields
+          legend="Passphrase"
+          hint={`It encrypts your keys and history on this computer (at least ${MIN_PASSPHRASE_LENGTH} characters). It cannot be recovered.`}
+          onChange={setPassphrase}
+        />
       )}
+      <label>
+        Lock after
+        <select
+          name="autoLockMinutes"
+          value={autoLockMinutes}
+          onChange={(event) => setAutoLockMinutes(Number(event.currentTarget.value))}
+        >
+          {AUTO_LOCK_CHOICES.map((minutes) => (
+            <option key={minutes} value={minutes}>
+              {minutes === 0 ? 'never (until the browser closes)' : `${minutes} minutes idle`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <FormError error={error} />
       <div class="actions">
-        {settings && onDone && (
+        {!firstStart && onDone && (
           <button type="button" onClick={onDone}>
             Cancel
           </button>
         )}
-        <button type="submit" disabled={saving}>
-          {saving ? 'Saving…' : settings ? 'Save' : 'Start chatting'}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : firstStart ? 'Start chatting' : 'Save'}
         </button>
       </div>
     </form>

@@ -10,9 +10,10 @@ const LABELS = {
 interface Props {
   readonly state: EngineState;
   readonly onSettings: () => void;
+  readonly onLock: () => void;
 }
 
-export function StatusBar({ state, onSettings }: Props) {
+export function StatusBar({ state, onSettings, onLock }: Props) {
   const { status, error } = state.connection;
   return (
     <header class="status-bar">
@@ -29,9 +30,14 @@ export function StatusBar({ state, onSettings }: Props) {
           </p>
         )}
       </div>
-      <button type="button" onClick={onSettings} aria-label="Settings">
-        ⚙
-      </button>
+      <div class="status-actions">
+        <button type="button" onClick={onLock} aria-label="Lock" title="Lock: close the keys and history">
+          🔒
+        </button>
+        <button type="button" onClick={onSettings} aria-label="Settings">
+          ⚙
+        </button>
+      </div>
     </header>
   );
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { MAX_URL_LENGTH } from '../../shared/limits';
+import { MAX_AUTO_LOCK_MINUTES, MAX_PASSPHRASE_LENGTH, MAX_URL_LENGTH, MIN_PASSPHRASE_LENGTH } from '../../shared/limits';
 import { DisplayNameSchema } from '../../shared/names';
 
 export const DEFAULT_SERVER_URL = 'http://localhost:3000';
@@ -23,9 +23,21 @@ function isPlainHttpUrl(text: string): boolean {
 export const SettingsInputSchema = v.strictObject({
   name: DisplayNameSchema,
   serverUrl: ServerUrlSchema,
+  /** Lock after this many minutes without the popup being used; 0 never locks by itself. */
+  autoLockMinutes: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_AUTO_LOCK_MINUTES, `must be at most ${MAX_AUTO_LOCK_MINUTES}`)),
+    0,
+  ),
 });
 export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
 
 // Settings stored by version 1 also held a random user id; it now derives from the identity key and is ignored.
 export const SettingsSchema = v.object(SettingsInputSchema.entries);
 export type Settings = v.InferOutput<typeof SettingsSchema>;
+
+/** The passphrase that protects the stored history and keys (and, separately, a backup file). */
+export const PassphraseSchema = v.pipe(
+  v.string(),
+  v.minLength(MIN_PASSPHRASE_LENGTH, `must be at least ${MIN_PASSPHRASE_LENGTH} characters`),
+  v.maxLength(MAX_PASSPHRASE_LENGTH, `must be at most ${MAX_PASSPHRASE_LENGTH} characters`),
+);

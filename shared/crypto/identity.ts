@@ -63,6 +63,7 @@ const text = (value: string): Uint8Array => utf8.decode(value); // @scure/base: 
 // Domain-separated statements: a signature made for one purpose can never be replayed as another.
 const EXCHANGE_KEY_CONTEXT = 'toolbar-messenger exchange-key v1\n';
 const SESSION_CONTEXT = 'toolbar-messenger session v1\n';
+const SIGNED_PREKEY_CONTEXT = 'toolbar-messenger signed-prekey v1\n';
 
 const CHANNEL_CONTEXT = 'toolbar-messenger channel v1\n';
 
@@ -81,6 +82,11 @@ export function channelStatement(
 
 export function exchangeKeyStatement(exchangeKey: Uint8Array): Uint8Array {
   return concatBytes(text(EXCHANGE_KEY_CONTEXT), exchangeKey);
+}
+
+/** What the identity key signs to vouch for a signed prekey (X3DH). */
+export function signedPrekeyStatement(prekey: Uint8Array): Uint8Array {
+  return concatBytes(text(SIGNED_PREKEY_CONTEXT), prekey);
 }
 
 /** What a client signs to start a session: the server's fresh nonce, its own user id, and the name it claims. */

@@ -4,7 +4,7 @@
  * header and to both parties' identity keys (associated data).
  */
 import * as v from 'valibot';
-import { EXCHANGE_KEY_LENGTH, bytesSchema } from '../crypto/identity';
+import { EXCHANGE_KEY_LENGTH, PublicIdentitySchema, bytesSchema } from '../crypto/identity';
 import { MAX_ENVELOPE_CIPHERTEXT_LENGTH } from '../limits';
 
 export const ENVELOPE_VERSION = 1;
@@ -34,3 +34,38 @@ export const EnvelopeSchema = v.strictObject({
   ),
 });
 export type Envelope = v.InferOutput<typeof EnvelopeSchema>;
+
+const PrekeyIdSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff_ffff));
+
+/**
+ * Sent by the initiator of a session (X3DH) with each message until the first reply: enough for the responder
+ * to derive the same secret, even if it was offline when the session began.
+ */
+export const PrekeyHeaderSchema = v.strictObject({
+  /** The initiator's identity; its user id must be the sender's. */
+  identity: PublicIdentitySchema,
+  /** The initiator's ephemeral X25519 key for this session; it also names the session. */
+  ephemeral: bytesSchema(EXCHANGE_KEY_LENGTH),
+  signedPrekeyId: PrekeyIdSchema,
+  oneTimePrekeyId: v.optional(PrekeyIdSchema),
+});
+export type PrekeyHeader = v.InferOutput<typeof PrekeyHeaderSchema>;
+
+/**
+ * One end-to-end encrypted message as it travels, over a data channel or (later) through the mailbox: the
+ * session it belongs to, the X3DH header while the session is new, and the ratchet envelope.
+ */
+export const SealedMessageSchema = v.pipe(
+  v.strictObject({
+    v: v.literal(ENVELOPE_VERSION),
+    /** The session: the initiator's ephemeral key, base64url. */
+    session: bytesSchema(EXCHANGE_KEY_LENGTH),
+    prekey: v.optional(PrekeyHeaderSchema),
+    envelope: EnvelopeSchema,
+  }),
+  v.check(
+    (message) => !message.prekey || message.prekey.ephemeral === message.session,
+    'session must be the prekey header\'s ephemeral key',
+  ),
+);
+export type SealedMessage = v.InferOutput<typeof SealedMessageSchema>;

@@ -1,28 +1,19 @@
 /** Frames exchanged between two engines over a WebRTC data channel. Validated on arrival. */
 import * as v from 'valibot';
 import { PublicIdentitySchema, SIGNATURE_LENGTH, bytesSchema } from '../crypto/identity';
-import { MessageIdSchema } from '../ids';
-import { MAX_TEXT_LENGTH } from '../limits';
+import { SealedMessageSchema } from './envelope';
 
 export const PEER_PROTOCOL_VERSION = 1;
 
-export const TextMessageSchema = v.pipe(
-  v.string(),
-  v.minLength(1, 'must not be empty'),
-  v.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
-);
-
-export const ChatFrameSchema = v.strictObject({
+/** An end-to-end encrypted message; what it holds is Content (./content), once decrypted. */
+export const SealedFrameSchema = v.strictObject({
   v: v.literal(PEER_PROTOCOL_VERSION),
-  kind: v.literal('chat'),
-  id: MessageIdSchema,
-  text: TextMessageSchema,
-  /** Sender's clock, ms since epoch; shown, never trusted for ordering. */
-  sentAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  kind: v.literal('sealed'),
+  message: SealedMessageSchema,
 });
-export type ChatFrame = v.InferOutput<typeof ChatFrameSchema>;
+export type SealedFrame = v.InferOutput<typeof SealedFrameSchema>;
 
-export const PeerFrameSchema = v.variant('kind', [ChatFrameSchema]);
+export const PeerFrameSchema = v.variant('kind', [SealedFrameSchema]);
 export type PeerFrame = v.InferOutput<typeof PeerFrameSchema>;
 
 /** The first frame each end sends on a new channel: its identity and its signed channelStatement. */

@@ -15,6 +15,14 @@ import {
 } from '../crypto/identity';
 import { UserIdSchema, type UserId } from '../ids';
 import { WireNameSchema } from '../names';
+import {
+  PrekeyBundleSchema,
+  PrekeysClaimSchema,
+  PrekeysPublishSchema,
+  PrekeysPublishedSchema,
+  type PrekeyBundle,
+  type PrekeysPublished,
+} from './prekeys';
 
 /**
  * Starting a session takes two requests: `session:challenge` hands out a fresh single-use nonce for this
@@ -36,6 +44,8 @@ export const requestSchemas = {
   'session:challenge': EmptyRequestSchema,
   'session:start': SessionStartSchema,
   'peer:ticket': EmptyRequestSchema,
+  'prekeys:publish': PrekeysPublishSchema,
+  'prekeys:claim': PrekeysClaimSchema,
 } as const;
 
 export type RequestEvent = keyof typeof requestSchemas;
@@ -93,6 +103,8 @@ export const responseSchemas = {
   'session:challenge': resultSchema(ChallengeSchema),
   'session:start': resultSchema(SessionStartedSchema),
   'peer:ticket': resultSchema(PeerTicketSchema),
+  'prekeys:publish': resultSchema(PrekeysPublishedSchema),
+  'prekeys:claim': resultSchema(PrekeyBundleSchema),
 } as const;
 
 export const PresenceOfflineSchema = v.object({ userId: UserIdSchema });
@@ -101,6 +113,8 @@ export interface ResponseMap {
   'session:challenge': Challenge;
   'session:start': SessionStarted;
   'peer:ticket': PeerTicket;
+  'prekeys:publish': PrekeysPublished;
+  'prekeys:claim': PrekeyBundle;
 }
 
 export type Ack<E extends RequestEvent> = (result: Result<ResponseMap[E]>) => void;

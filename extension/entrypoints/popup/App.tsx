@@ -2,7 +2,9 @@ import { useState } from 'preact/hooks';
 import type { UserId } from '../../../shared/ids';
 import { ContactList } from '../../components/ContactList';
 import { Conversation } from '../../components/Conversation';
+import { BackupPanel } from '../../components/BackupPanel';
 import { SettingsForm } from '../../components/SettingsForm';
+import { UnlockForm } from '../../components/UnlockForm';
 import { StatusBar } from '../../components/StatusBar';
 import { useEngine } from '../../hooks/useEngine';
 
@@ -21,6 +23,13 @@ export function App() {
     );
   }
   const { client, state } = view;
+  if (state.vault === 'locked') {
+    return (
+      <main>
+        <UnlockForm client={client} />
+      </main>
+    );
+  }
   if (!state.settings || editing) {
     return (
       <main>
@@ -29,13 +38,18 @@ export function App() {
           settings={state.settings}
           onDone={state.settings ? () => setEditing(false) : undefined}
         />
+        {state.settings && <BackupPanel client={client} />}
       </main>
     );
   }
   const peer = state.contacts.find((contact) => contact.userId === selected);
   return (
     <main class="chat">
-      <StatusBar state={state} onSettings={() => setEditing(true)} />
+      <StatusBar
+        state={state}
+        onSettings={() => setEditing(true)}
+        onLock={() => void client.request('lock', {})}
+      />
       <div class="panes">
         <ContactList
           contacts={state.contacts}

@@ -1,4 +1,5 @@
 import nacl from 'tweetnacl';
+import * as v from 'valibot';
 import {
   encodeBytes,
   exchangeKeyStatement,
@@ -13,6 +14,24 @@ export interface IdentityKeys {
   readonly signing: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array };
   readonly exchange: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array };
 }
+
+const bytesOf = (length: number) =>
+  v.pipe(
+    v.instance(Uint8Array),
+    v.check((bytes) => bytes.length === length, `must be ${length} bytes`),
+  );
+
+/** Validates identity keys read back from storage or a backup file. */
+export const IdentityKeysSchema = v.object({
+  signing: v.object({
+    publicKey: bytesOf(nacl.sign.publicKeyLength),
+    secretKey: bytesOf(nacl.sign.secretKeyLength),
+  }),
+  exchange: v.object({
+    publicKey: bytesOf(nacl.box.publicKeyLength),
+    secretKey: bytesOf(nacl.box.secretKeyLength),
+  }),
+});
 
 export function createIdentityKeys(): IdentityKeys {
   return { signing: nacl.sign.keyPair(), exchange: nacl.box.keyPair() };

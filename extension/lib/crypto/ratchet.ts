@@ -13,6 +13,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import nacl from 'tweetnacl';
 import { concatBytes } from '../../../shared/crypto/bytes';
 import { decodeBytes, encodeBytes } from '../../../shared/crypto/identity';
+import { diffieHellman, KeyAgreementError, type KeyPair } from './dh';
 import { MAX_SKIPPED_MESSAGE_KEYS } from '../../../shared/limits';
 import { ENVELOPE_VERSION, type Envelope, type RatchetHeader } from '../../../shared/protocol/envelope';
 
@@ -21,10 +22,7 @@ const NONCE_LENGTH = nacl.secretbox.nonceLength; // 24 bytes
 const ROOT_INFO = new TextEncoder().encode('toolbar-messenger ratchet root v1');
 const MESSAGE_INFO = new TextEncoder().encode('toolbar-messenger ratchet message v1');
 
-export interface KeyPair {
-  readonly publicKey: Uint8Array;
-  readonly secretKey: Uint8Array;
-}
+export type { KeyPair };
 
 export interface RatchetState {
   readonly self: KeyPair;
@@ -174,11 +172,12 @@ function skipMessageKeys(state: RatchetState, until: number): RatchetState {
 }
 
 function dh(self: KeyPair, remote: Uint8Array): Uint8Array {
-  const shared = nacl.scalarMult(self.secretKey, remote);
-  // A low-order public key gives an all-zero secret: fail closed.
-  if (shared.every((byte) => byte === 0))
-    throw new RatchetError('ratchet: the remote ratchet key is invalid');
-  return shared;
+  try {
+    return diffieHellman(self.secretKey, remote);
+  } catch (error) {
+    if (error instanceof KeyAgreementError) throw new RatchetError('ratchet: the remote ratchet key is invalid');
+    throw error;
+  }
 }
 
 const slot = (ratchetKey: string, n: number): string => `${ratchetKey}:${n}`;

@@ -5,13 +5,23 @@
 import * as v from 'valibot';
 import type { Result } from '../../../shared/errors';
 import { UserIdSchema, type UserId } from '../../../shared/ids';
-import { TextMessageSchema } from '../../../shared/protocol/peer';
-import { SettingsInputSchema, type SettingsInput } from '../settings';
+import { TextMessageSchema } from '../../../shared/protocol/content';
+import { MAX_BACKUP_BYTES, MAX_PASSPHRASE_LENGTH } from '../../../shared/limits';
+import { PassphraseSchema, SettingsInputSchema, type SettingsInput } from '../settings';
 
 export const ENGINE_PORT = 'engine';
 
 export const engineRequestSchemas = {
   getState: v.strictObject({}),
+  /** First start: the name, the server and the passphrase that will protect everything stored. */
+  setUp: v.strictObject({ ...SettingsInputSchema.entries, passphrase: PassphraseSchema }),
+  unlock: v.strictObject({ passphrase: v.pipe(v.string(), v.maxLength(MAX_PASSPHRASE_LENGTH)) }),
+  lock: v.strictObject({}),
+  exportBackup: v.strictObject({ passphrase: PassphraseSchema }),
+  importBackup: v.strictObject({
+    passphrase: v.pipe(v.string(), v.maxLength(MAX_PASSPHRASE_LENGTH)),
+    backup: v.pipe(v.string(), v.maxLength(MAX_BACKUP_BYTES, 'is larger than a backup can be')),
+  }),
   saveSettings: SettingsInputSchema,
   openConversation: v.strictObject({ peerId: UserIdSchema }),
   sendText: v.strictObject({ peerId: UserIdSchema, text: TextMessageSchema }),
@@ -33,7 +43,11 @@ export interface Contact {
   readonly online: boolean;
 }
 
+/** new: no passphrase set yet; locked: stored data is sealed until the passphrase is given. */
+export type VaultStatus = 'new' | 'locked' | 'unlocked';
+
 export interface EngineState {
+  readonly vault: VaultStatus;
   readonly settings: (SettingsInput & { readonly userId: UserId }) | null;
   readonly connection: { readonly status: ConnectionStatus; readonly error?: string };
   /** Everyone this profile knows (seen online at least once) and everyone online now: online first, then by name. */
@@ -67,6 +81,12 @@ export interface Diagnostics {
 
 export interface EngineResponses {
   getState: EngineState;
+  setUp: EngineState;
+  unlock: EngineState;
+  lock: EngineState;
+  /** The backup file's text (JSON) and a name to save it under. */
+  exportBackup: { readonly fileName: string; readonly backup: string };
+  importBackup: EngineState;
   saveSettings: EngineState;
   openConversation: readonly ChatMessage[];
   sendText: ChatMessage;

@@ -1,15 +1,13 @@
-import type { IDBPDatabase } from 'idb';
 import { nameKey } from '../../../shared/names';
-import type { ContactStore } from '../engine/contacts';
-import type { MessengerDB } from './schema';
+import type { ContactStore, PinnedContact } from '../engine/contacts';
+import type { Records } from './records';
 
-export function createContactStore(database: Promise<IDBPDatabase<MessengerDB>>): ContactStore {
+const PREFIX = 'contact:';
+
+/** Pins by HMAC of the name: the record keys say nothing about who the contacts are. */
+export function createContactStore(records: Records): ContactStore {
   return {
-    async all() {
-      return (await database).getAll('contacts');
-    },
-    async pin(contact) {
-      await (await database).put('contacts', contact, nameKey(contact.name));
-    },
+    all: async () => (await records.list(PREFIX)) as PinnedContact[],
+    pin: (contact) => records.put(`${PREFIX}${records.tag(nameKey(contact.name))}`, contact),
   };
 }

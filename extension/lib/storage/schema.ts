@@ -1,27 +1,31 @@
 import type { DBSchema } from 'idb';
-import type { IdentityKeys } from '../crypto/identity';
-import type { PinnedContact } from '../engine/contacts';
-import type { Settings } from '../settings';
+import type { Sealed } from '../vault/seal';
+import type { VaultHeader } from '../vault/vault';
+
+/** A message of the history: only opaque keys and the order are in the clear. */
+export interface StoredMessage {
+  /** HMAC of the contact's id under the vault's index key. */
+  readonly conversation: string;
+  /** The order this engine learned of the message in (time-based, increasing). */
+  readonly seq: number;
+  readonly sealed: Sealed;
+}
 
 /**
- * The engine's IndexedDB schema.
- * TODO(encrypted history): the identity's secret keys are stored as they are until the passphrase-derived
- * storage key lands; then this store holds only secretbox ciphertext.
+ * The engine's IndexedDB schema. Everything that holds content or keys is sealed under the vault's data key;
+ * index keys are HMACs, never names, ids or words.
  */
 export interface MessengerDB extends DBSchema {
-  settings: {
-    key: 'settings';
-    value: Settings;
-  };
-  identity: {
-    key: 'keys';
-    value: IdentityKeys;
-  };
-  /** Each contact's identity key as first seen, by nameKey(name): what a changed key is compared with. */
-  contacts: {
-    key: string;
-    value: PinnedContact;
-  };
+  /** Versions 1–3 kept settings, identity keys and contact pins in the clear. Read once, sealed, then emptied. */
+  settings: { key: string; value: unknown };
+  identity: { key: string; value: unknown };
+  contacts: { key: string; value: unknown };
+  /** The vault header: KDF parameters, salt, and the wrapped data key. */
+  vault: { key: 'header'; value: VaultHeader };
+  /** Sealed records by opaque key: settings, identity, prekeys, contacts, sessions. */
+  records: { key: string; value: Sealed };
+  /** The encrypted history, by HMAC of (contact, message id). */
+  messages: { key: string; value: StoredMessage; indexes: { 'by-conversation': [string, number] } };
 }
 
 export const DB_NAME = 'messenger';

@@ -1,18 +1,16 @@
-import type { IDBPDatabase } from 'idb';
 import { parse } from '../../../shared/validate';
 import { SettingsSchema, type Settings } from '../settings';
-import type { MessengerDB } from './schema';
+import type { Records } from './records';
 
 export interface SettingsStore {
   load(): Promise<Settings | undefined>;
   save(settings: Settings): Promise<void>;
 }
 
-/** Settings in IndexedDB; takes the database as a promise so callers need not wait for it to open. */
-export function createSettingsStore(database: Promise<IDBPDatabase<MessengerDB>>): SettingsStore {
+export function createSettingsStore(records: Records): SettingsStore {
   return {
     async load() {
-      const stored: unknown = await (await database).get('settings', 'settings');
+      const stored = await records.get('settings');
       if (stored === undefined) return undefined;
       const parsed = parse(SettingsSchema, stored);
       if (!parsed.ok) {
@@ -21,8 +19,6 @@ export function createSettingsStore(database: Promise<IDBPDatabase<MessengerDB>>
       }
       return parsed.value;
     },
-    async save(settings) {
-      await (await database).put('settings', settings, 'settings');
-    },
+    save: (settings) => records.put('settings', settings),
   };
 }

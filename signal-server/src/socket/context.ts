@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type * as v from 'valibot';
+import type { PublicIdentity } from '../../../shared/crypto/identity';
 import type { Result } from '../../../shared/errors';
 import type {
   ClientToServerEvents,
@@ -18,6 +19,8 @@ export interface SocketData {
   challenge?: { readonly bytes: Uint8Array; readonly expiresAt: number };
   /** Set once `session:start` succeeded. */
   user?: User;
+  /** The identity proven by `session:start`: published with the user's prekeys. */
+  identity?: PublicIdentity;
 }
 
 export type TypedServer = Server<

@@ -77,6 +77,7 @@ export const sessionStart: Handler<'session:start'> = {
     }
     if (claim.replaced) io.in(claim.replaced).disconnectSockets(true);
     socket.data.user = user;
+    socket.data.identity = identity;
     await socket.join(ONLINE_ROOM);
     socket.to(ONLINE_ROOM).emit('presence:online', user);
     logger.info({ userId, socketId: socket.id }, 'session started');
@@ -90,6 +91,7 @@ export async function endSession({ socket, stores, logger }: HandlerContext): Pr
   const user = socket.data.user;
   if (!user) return;
   socket.data.user = undefined;
+  socket.data.identity = undefined;
   const wentOffline = await stores.presence.release(user.userId, socket.id);
   if (wentOffline) socket.to(ONLINE_ROOM).emit('presence:offline', { userId: user.userId });
   logger.info({ userId: user.userId, socketId: socket.id, wentOffline }, 'session ended');

@@ -1,0 +1,51 @@
+import { useState } from 'preact/hooks';
+import { MAX_PASSPHRASE_LENGTH, MIN_PASSPHRASE_LENGTH } from '../../shared/limits';
+
+interface Props {
+  readonly legend: string;
+  readonly hint: string;
+  /** The passphrase once both fields agree, undefined while they differ. */
+  readonly onChange: (passphrase: string | undefined) => void;
+}
+
+/** A new passphrase, typed twice. */
+export function PassphraseFields({ legend, hint, onChange }: Props) {
+  const [first, setFirst] = useState('');
+  const [second, setSecond] = useState('');
+  const update = (nextFirst: string, nextSecond: string): void => {
+    setFirst(nextFirst);
+    setSecond(nextSecond);
+    onChange(nextFirst === nextSecond ? nextFirst : undefined);
+  };
+  const mismatch = second.length > 0 && first !== second;
+  return (
+    <fieldset class="passphrase">
+      <legend>{legend}</legend>
+      <p class="hint">{hint}</p>
+      <label>
+        {legend}
+        <input
+          type="password"
+          value={first}
+          required
+          minLength={MIN_PASSPHRASE_LENGTH}
+          maxLength={MAX_PASSPHRASE_LENGTH}
+          autoComplete="new-password"
+          onInput={(event) => update(event.currentTarget.value, second)}
+        />
+      </label>
+      <label>
+        {`Repeat ${legend.toLowerCase()}`}
+        <input
+          type="password"
+          value={second}
+          required
+          aria-invalid={mismatch}
+          autoComplete="new-password"
+          onInput={(event) => update(first, event.currentTarget.value)}
+        />
+      </label>
+      {mismatch && <p class="error">The two passphrases differ</p>}
+    </fieldset>
+  );
+}

@@ -1,0 +1,41 @@
+import { useState } from 'preact/hooks';
+import { MAX_PASSPHRASE_LENGTH } from '../../shared/limits';
+import { useAction } from '../hooks/useAction';
+import type { EngineClient } from '../lib/messaging/client';
+import { FormError } from './FormError';
+
+/** The history and keys are sealed until the passphrase is given (after a browser restart, or a lock). */
+export function UnlockForm({ client }: { readonly client: EngineClient }) {
+  const [passphrase, setPassphrase] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    void run(async () => {
+      await client.request('unlock', { passphrase });
+    });
+  };
+  return (
+    <form class="settings" onSubmit={submit} aria-labelledby="unlock-title">
+      <h1 id="unlock-title">Locked</h1>
+      <p class="hint">Your keys and history are encrypted. Enter your passphrase to open them.</p>
+      <label>
+        Passphrase
+        <input
+          type="password"
+          value={passphrase}
+          required
+          autoFocus
+          maxLength={MAX_PASSPHRASE_LENGTH}
+          autoComplete="current-password"
+          onInput={(event) => setPassphrase(event.currentTarget.value)}
+        />
+      </label>
+      <FormError error={error} />
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {busy ? 'Unlocking…' : 'Unlock'}
+        </button>
+      </div>
+    </form>
+  );
+}

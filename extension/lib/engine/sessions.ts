@@ -1,0 +1,168 @@
+/**
+ * End-to-end sessions with each contact: X3DH to start one (from a prekey bundle the server hands out), then the
+ * Double Ratchet. Every change is stored before the plaintext or ciphertext leaves this module, so a restart
+ * never reuses a message key nor loses one.
+ */
+import { ErrorCode } from '../../../shared/errors';
+import type { UserId } from '../../../shared/ids';
+import { MAX_ONE_TIME_PREKEYS, MAX_SESSIONS_PER_CONTACT, ONE_TIME_PREKEYS_LOW_WATER } from '../../../shared/limits';
+import { ENVELOPE_VERSION, type PrekeyHeader, type SealedMessage } from '../../../shared/protocol/envelope';
+import type { PrekeyBundle, PrekeysPublish, PrekeysPublished } from '../../../shared/protocol/prekeys';
+import type { Result } from '../../../shared/errors';
+import type { IdentityKeys } from '../crypto/identity';
+import {
+  addOneTimePrekeys,
+  publicOneTimePrekeys,
+  publicSignedPrekey,
+  rotateSignedPrekey,
+  type OwnPrekeys,
+} from '../crypto/prekeys';
+import { initiateRatchet, ratchetDecrypt, ratchetEncrypt, respondRatchet, type RatchetState } from '../crypto/ratchet';
+import { initiateX3dh, respondX3dh } from '../crypto/x3dh';
+import { userIdOf, decodeBytes } from '../../../shared/crypto/identity';
+import { EngineError } from './errors';
+import { createKeyedQueue } from './queue';
+
+export interface PeerSession {
+  /** The initiator's ephemeral key, base64url: both sides name the session by it. */
+  readonly id: string;
+  readonly ratchet: RatchetState;
+  readonly associatedData: Uint8Array;
+  /** The X3DH header, sent with each message until the other side has answered on this session. */
+  readonly prekey?: PrekeyHeader;
+}
+
+/** A contact's sessions, the one to send on first. */
+export type PeerSessions = readonly PeerSession[];
+
+export interface SessionStore {
+  load(peerId: UserId): Promise<PeerSessions>;
+  save(peerId: UserId, sessions: PeerSessions): Promise<void>;
+  loadPrekeys(): Promise<OwnPrekeys>;
+  savePrekeys(prekeys: OwnPrekeys): Promise<void>;
+}
+
+export interface Sessions {
+  /** Encrypts for `peerId`, starting a session from their prekey bundle if there is none. */
+  seal(peerId: UserId, plaintext: Uint8Array): Promise<SealedMessage>;
+  /** Decrypts a message from `peerId` (whose identity the transport has verified); throws if it cannot. */
+  open(peerId: UserId, message: SealedMessage): Promise<Uint8Array>;
+  /** Rotates the signed prekey when due and tops up the one-time prekeys the server holds. */
+  publishPrekeys(publish: (request: PrekeysPublish) => Promise<Result<PrekeysPublished>>): Promise<void>;
+}
+
+export interface SessionsDeps {
+  readonly keys: IdentityKeys;
+  readonly store: SessionStore;
+  readonly claimBundle: (peerId: UserId) => Promise<PrekeyBundle>;
+  readonly now?: () => number;
+}
+
+const PREKEYS = 'own prekeys';
+
+export function createSessions({ keys, store, claimBundle, now = Date.now }: SessionsDeps): Sessions {
+  const queue = createKeyedQueue();
+
+  const front = (session: PeerSession, others: PeerSessions): PeerSessions =>
+    [session, ...others.filter((other) => other.id !== session.id)].slice(0, MAX_SESSIONS_PER_CONTACT);
+
+  async function startSession(peerId: UserId): Promise<PeerSession> {
+    const started = initiateX3dh(keys, await claimBundle(peerId), peerId);
+    return {
+      id: started.header.ephemeral,
+      ratchet: initiateRatchet(started.sharedSecret, started.remoteRatchetKey),
+      associatedData: started.associatedData,
+      prekey: started.header,
+    };
+  }
+
+  /** A session the other side started: X3DH from our prekeys. Returns the one-time prekey to spend on success. */
+  async function acceptSession(
+    peerId: UserId,
+    header: PrekeyHeader,
+  ): Promise<{ session: PeerSession; spends?: number }> {
+    if (userIdOf(decodeBytes(header.identity.signingKey)) !== peerId)
+      throw new EngineError(ErrorCode.InvalidPayload, 'A message claimed to start a session for someone else');
+    const prekeys = await store.loadPrekeys();
+    const signed = prekeys.signed.find((prekey) => prekey.id === header.signedPrekeyId);
+    if (!signed) throw new EngineError(ErrorCode.NotFound, 'A message used a signed prekey this profile does not have');
+    let oneTime;
+    if (header.oneTimePrekeyId !== undefined) {
+      oneTime = prekeys.oneTime.find((prekey) => prekey.id === header.oneTimePrekeyId);
+      if (!oneTime) {
+        throw new EngineError(
+          ErrorCode.NotFound,
+          'A message used a one-time prekey that is already spent (a replay, or sent to a restored profile)',
+        );
+      }
+    }
+    const agreed = respondX3dh(keys, header, signed.keyPair, oneTime?.keyPair);
+    return {
+      session: {
+        id: header.ephemeral,
+        ratchet: respondRatchet(agreed.sharedSecret, signed.keyPair),
+        associatedData: agreed.associatedData,
+      },
+      ...(oneTime ? { spends: oneTime.id } : {}),
+    };
+  }
+
+  return {
+    seal(peerId, plaintext) {
+      return queue.run(peerId, async () => {
+        const sessions = await store.load(peerId);
+        const current = sessions.find((session) => session.ratchet.sendChain) ?? (await startSession(peerId));
+        const { state, envelope } = ratchetEncrypt(current.ratchet, plaintext, current.associatedData);
+        await store.save(peerId, front({ ...current, ratchet: state }, sessions));
+        return {
+          v: ENVELOPE_VERSION,
+          session: current.id,
+          ...(current.prekey ? { prekey: current.prekey } : {}),
+          envelope,
+        };
+      });
+    },
+    open(peerId, message) {
+      return queue.run(peerId, async () => {
+        const sessions = await store.load(peerId);
+        const known = sessions.find((session) => session.id === message.session);
+        let session: PeerSession;
+        let spends: number | undefined;
+        if (known) session = known;
+        else if (message.prekey) ({ session, spends } = await acceptSession(peerId, message.prekey));
+        else throw new EngineError(ErrorCode.NotFound, 'A message arrived for a session this profile does not have');
+
+        const { state, plaintext } = ratchetDecrypt(session.ratchet, message.envelope, session.associatedData);
+        // An answer on our session shows the other side has it: no more prekey header.
+        const { prekey: _answered, ...opened } = session;
+        await store.save(peerId, front({ ...opened, ratchet: state }, sessions));
+        if (spends !== undefined) await spendOneTimePrekey(spends);
+        return plaintext;
+      });
+    },
+    publishPrekeys(publish) {
+      return queue.run(PREKEYS, async () => {
+        let prekeys = rotateSignedPrekey(await store.loadPrekeys(), keys, now());
+        await store.savePrekeys(prekeys);
+        const signedPrekey = publicSignedPrekey(prekeys);
+        if (!signedPrekey) throw new Error('publishPrekeys: no signed prekey after rotation');
+        const held = await publish({ signedPrekey, oneTimePrekeys: [] });
+        if (!held.ok) throw new EngineError(held.error.code, held.error.message);
+        if (held.data.oneTimePrekeys >= ONE_TIME_PREKEYS_LOW_WATER) return;
+        const firstNew = prekeys.nextId;
+        prekeys = addOneTimePrekeys(prekeys, MAX_ONE_TIME_PREKEYS - held.data.oneTimePrekeys);
+        // Stored before the server learns the public halves: a message using one can always be opened.
+        await store.savePrekeys(prekeys);
+        const added = await publish({ signedPrekey, oneTimePrekeys: publicOneTimePrekeys(prekeys, firstNew) });
+        if (!added.ok) throw new EngineError(added.error.code, added.error.message);
+      });
+    },
+  };
+
+  function spendOneTimePrekey(id: number): Promise<void> {
+    return queue.run(PREKEYS, async () => {
+      const prekeys = await store.loadPrekeys();
+      await store.savePrekeys({ ...prekeys, oneTime: prekeys.oneTime.filter((prekey) => prekey.id !== id) });
+    });
+  }
+}

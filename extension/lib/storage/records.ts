@@ -1,0 +1,44 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { IDBPDatabase } from 'idb';
+import { open, seal } from '../vault/seal';
+import type { VaultKeys } from '../vault/vault';
+import type { MessengerDB } from './schema';
+
+/** Sealed key-value records: the engine's small state (settings, identity, prekeys, contacts, sessions). */
+export interface Records {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+  /** Every record whose key starts with `prefix`. */
+  list(prefix: string): Promise<unknown[]>;
+  /** An opaque, stable key for `text` (a contact id, a name): HMAC under the vault's index key. */
+  tag(text: string): string;
+}
+
+export function createRecords(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): Records {
+  return {
+    async get(key) {
+      const sealed = await db.get('records', key);
+      return sealed && open(keys.records, `records/${key}`, sealed);
+    },
+    async put(key, value) {
+      await db.put('records', seal(keys.records, `records/${key}`, value), key);
+    },
+    async list(prefix) {
+      const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+      const tx = db.transaction('records');
+      const found: unknown[] = [];
+      for (let cursor = await tx.store.openCursor(range); cursor; cursor = await cursor.continue())
+        found.push(open(keys.records, `records/${cursor.key}`, cursor.value));
+      await tx.done;
+      return found;
+    },
+    tag: (text) => tagOf(keys, text),
+  };
+}
+
+export function tagOf(keys: VaultKeys, text: string): string {
+  return Array.from(hmac(sha256, keys.index, new TextEncoder().encode(text)).subarray(0, 16), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+}

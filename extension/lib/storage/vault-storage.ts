@@ -1,0 +1,160 @@
+/**
+ * Opens the engine's storage behind the vault: nothing that holds content or keys can be read before the
+ * passphrase is given. Creating the vault seals whatever versions 1–3 kept in the clear, then erases it.
+ */
+import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import * as v from 'valibot';
+import { ErrorCode } from '../../../shared/errors';
+import { nameKey } from '../../../shared/names';
+import { parse } from '../../../shared/validate';
+import { IdentityKeysSchema, createIdentityKeys, type IdentityKeys } from '../crypto/identity';
+import type { ContactStore, PinnedContact } from '../engine/contacts';
+import { EngineError } from '../engine/errors';
+import type { SessionStore } from '../engine/sessions';
+import type { ChatMessage } from '../messaging/protocol';
+import { SettingsSchema, type Settings } from '../settings';
+import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
+import { open, seal } from '../vault/seal';
+import { createVault, unlockVault, type VaultKeys } from '../vault/vault';
+import { createContactStore } from './contact-store';
+import { createHistoryStore, type HistoryStore } from './history-store';
+import { createRecords, tagOf } from './records';
+import type { MessengerDB } from './schema';
+import { createSessionStore } from './session-store';
+import { createSettingsStore, type SettingsStore } from './settings-store';
+
+/** What a backup carries: who the user is and what they said. Sessions and prekeys are left out on purpose. */
+export interface VaultContent {
+  readonly identity: IdentityKeys;
+  readonly settings?: Settings;
+  readonly contacts: readonly PinnedContact[];
+  readonly messages: readonly ChatMessage[];
+}
+
+export interface UnlockedVault {
+  readonly identity: IdentityKeys;
+  readonly settings: SettingsStore;
+  readonly contacts: ContactStore;
+  readonly sessions: SessionStore;
+  readonly history: HistoryStore;
+  exportContent(): Promise<VaultContent>;
+  /** Replaces everything with `content`, in one transaction; ratchet sessions and prekeys start over. */
+  restore(content: VaultContent): Promise<UnlockedVault>;
+}
+
+export type VaultStatus = 'new' | 'locked';
+
+export interface VaultStorage {
+  status(): Promise<VaultStatus>;
+  /** Sets the passphrase on a new vault (sealing any plaintext left by versions 1–3). */
+  create(passphrase: string): Promise<UnlockedVault>;
+  /** Throws EngineError `wrong-passphrase` for a wrong passphrase. */
+  unlock(passphrase: string): Promise<UnlockedVault>;
+}
+
+const LegacyContactSchema = v.object({ name: v.string(), userId: v.string(), signingKey: v.string() });
+const SEALED_STORES = ['records', 'messages'] as const;
+
+export function createVaultStorage(
+  database: Promise<IDBPDatabase<MessengerDB>>,
+  kdf: KdfParams = DEFAULT_KDF,
+): VaultStorage {
+  async function opened(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): Promise<UnlockedVault> {
+    const records = createRecords(db, keys);
+    const identity = parse(IdentityKeysSchema, await records.get('identity'));
+    if (!identity.ok) throw new Error(`The stored identity is unreadable (${identity.message})`);
+    const history = createHistoryStore(db, keys);
+    return {
+      identity: identity.value,
+      settings: createSettingsStore(records),
+      contacts: createContactStore(records),
+      sessions: createSessionStore(records),
+      history,
+      async exportContent() {
+        const tx = db.transaction('messages');
+        const messages: ChatMessage[] = [];
+        for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue())
+          messages.push(open(keys.records, `messages/${cursor.primaryKey}`, cursor.value.sealed) as ChatMessage);
+        await tx.done;
+        const settings = await createSettingsStore(records).load();
+        return {
+          identity: identity.value,
+          ...(settings ? { settings } : {}),
+          contacts: await createContactStore(records).all(),
+          messages,
+        };
+      },
+      async restore(content) {
+        const tx = db.transaction(SEALED_STORES, 'readwrite');
+        await Promise.all(SEALED_STORES.map((store) => tx.objectStore(store).clear()));
+        writeContent(tx, keys, content);
+        await tx.done;
+        return opened(db, keys);
+      },
+    };
+  }
+
+  return {
+    async status() {
+      return (await (await database).get('vault', 'header')) ? 'locked' : 'new';
+    },
+    async create(passphrase) {
+      const db = await database;
+      const { header, keys } = await createVault(passphrase, kdf);
+      const tx = db.transaction(['vault', 'settings', 'identity', 'contacts', ...SEALED_STORES], 'readwrite');
+      if (await tx.objectStore('vault').get('header')) {
+        tx.abort();
+        throw new EngineError(ErrorCode.InvalidPayload, 'A passphrase is already set: unlock instead');
+      }
+      const legacyIdentity = parse(IdentityKeysSchema, await tx.objectStore('identity').get('keys'));
+      const legacySettings = parse(SettingsSchema, await tx.objectStore('settings').get('settings'));
+      const legacyContacts = (await tx.objectStore('contacts').getAll()).filter((contact) =>
+        v.is(LegacyContactSchema, contact),
+      );
+      writeContent(tx, keys, {
+        identity: legacyIdentity.ok ? legacyIdentity.value : createIdentityKeys(),
+        ...(legacySettings.ok ? { settings: legacySettings.value } : {}),
+        contacts: legacyContacts,
+        messages: [],
+      });
+      await Promise.all(
+        (['settings', 'identity', 'contacts'] as const).map((store) => tx.objectStore(store).clear()),
+      );
+      await tx.objectStore('vault').put(header, 'header');
+      await tx.done;
+      return opened(db, keys);
+    },
+    async unlock(passphrase) {
+      const db = await database;
+      const header = await db.get('vault', 'header');
+      if (!header) throw new EngineError(ErrorCode.InvalidPayload, 'No passphrase is set yet');
+      return opened(db, await unlockVault(header, passphrase));
+    },
+  };
+}
+
+/** Seals `content` into the records and messages stores of `tx` (which must be open for writing). */
+function writeContent<S extends StoreNames<MessengerDB>[]>(
+  tx: IDBPTransaction<MessengerDB, S, 'readwrite'>,
+  keys: VaultKeys,
+  content: VaultContent,
+): void {
+  const records = tx.objectStore('records');
+  const put = (key: string, value: unknown): void =>
+    void records.put(seal(keys.records, `records/${key}`, value), key);
+  put('identity', content.identity);
+  if (content.settings) put('settings', content.settings);
+  for (const contact of content.contacts) put(`contact:${tagOf(keys, nameKey(contact.name))}`, contact);
+  const messages = tx.objectStore('messages');
+  content.messages.forEach((message, index) => {
+    const key = tagOf(keys, `${message.peerId}/${message.id}`);
+    void messages.put(
+      {
+        conversation: tagOf(keys, message.peerId),
+        seq: index,
+        sealed: seal(keys.records, `messages/${key}`, message),
+      },
+      key,
+    );
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * What a sealed message holds once decrypted: validated again after decryption, because a peer (not only the
+ * network) may be hostile.
+ */
+import * as v from 'valibot';
+import { MessageIdSchema } from '../ids';
+import { MAX_TEXT_LENGTH } from '../limits';
+
+export const CONTENT_VERSION = 1;
+
+export const TextMessageSchema = v.pipe(
+  v.string(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+);
+
+export const ChatContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('chat'),
+  id: MessageIdSchema,
+  text: TextMessageSchema,
+  /** Sender's clock, ms since epoch; shown, never trusted for ordering. */
+  sentAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+export type ChatContent = v.InferOutput<typeof ChatContentSchema>;
+
+export const ContentSchema = v.variant('kind', [ChatContentSchema]);
+export type Content = v.InferOutput<typeof ContentSchema>;
