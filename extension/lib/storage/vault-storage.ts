@@ -104,6 +104,7 @@ export function createVaultStorage(
       const tx = db.transaction(['vault', 'settings', 'identity', 'contacts', ...SEALED_STORES], 'readwrite');
       if (await tx.objectStore('vault').get('header')) {
         tx.abort();
+        await tx.done.catch(() => undefined); // the abort is ours
         throw new EngineError(ErrorCode.InvalidPayload, 'A passphrase is already set: unlock instead');
       }
       const legacyIdentity = parse(IdentityKeysSchema, await tx.objectStore('identity').get('keys'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { createConversations } from '../../../extension/lib/engine/conversations';
 import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import { testVaultStorage } from '../../support/vault';
 
 const peerId = randomId();
 const message = (overrides: Partial<ChatMessage> = {}): ChatMessage => ({
@@ -14,39 +15,50 @@ const message = (overrides: Partial<ChatMessage> = {}): ChatMessage => ({
   ...overrides,
 });
 
+async function history() {
+  const storage = testVaultStorage();
+  return { storage, vault: await storage.create('correct horse') };
+}
+
 describe('conversations', () => {
-  it('keeps messages per contact in arrival order', () => {
-    const conversations = createConversations();
+  it('keeps messages per contact in arrival order, in the encrypted history', async () => {
+    const { storage, vault } = await history();
+    const conversations = createConversations(vault.history);
     const first = message();
     const second = message({ direction: 'out' });
     const elsewhere = message({ peerId: randomId() });
-    for (const m of [first, second, elsewhere]) expect(conversations.upsert(m)).toBe(true);
-    expect(conversations.list(peerId)).toEqual([first, second]);
+    for (const m of [first, second, elsewhere]) expect(await conversations.upsert(m)).toBe(true);
+    expect(await conversations.list(peerId)).toEqual([first, second]);
+    // Read back after unlocking again, from storage rather than the cache.
+    const reopened = createConversations((await storage.unlock('correct horse')).history);
+    expect(await reopened.list(peerId)).toEqual([first, second]);
   });
 
-  it('drops a repeated incoming id, even with other content', () => {
-    const conversations = createConversations();
+  it('drops a repeated incoming id, even with other content', async () => {
+    const conversations = createConversations((await history()).vault.history);
     const original = message();
-    conversations.upsert(original);
-    expect(conversations.upsert({ ...original, text: 'replaced?' })).toBe(false);
-    expect(conversations.list(peerId)).toEqual([original]);
+    await conversations.upsert(original);
+    expect(await conversations.upsert({ ...original, text: 'replaced?' })).toBe(false);
+    expect(await conversations.list(peerId)).toEqual([original]);
   });
 
-  it('updates the status of an outgoing message in place', () => {
-    const conversations = createConversations();
+  it('updates the status of an outgoing message in place, in memory and in storage', async () => {
+    const { vault } = await history();
+    const conversations = createConversations(vault.history);
     const sending = message({ direction: 'out', status: 'sending' });
-    conversations.upsert(sending);
-    conversations.upsert(message());
-    expect(conversations.upsert({ ...sending, status: 'sent' })).toBe(true);
-    expect(conversations.list(peerId)[0]?.status).toBe('sent');
-    expect(conversations.list(peerId)).toHaveLength(2);
+    await conversations.upsert(sending);
+    await conversations.upsert(message());
+    expect(await conversations.upsert({ ...sending, status: 'sent' })).toBe(true);
+    expect((await conversations.list(peerId))[0]?.status).toBe('sent');
+    expect(await conversations.list(peerId)).toHaveLength(2);
+    expect((await vault.history.list(peerId)).map((m) => m.status)).toEqual(['sent', 'sent']);
   });
 
-  it('does not let an incoming frame overwrite an outgoing message with the same id', () => {
-    const conversations = createConversations();
+  it('does not let an incoming frame overwrite an outgoing message with the same id', async () => {
+    const conversations = createConversations((await history()).vault.history);
     const mine = message({ direction: 'out' });
-    conversations.upsert(mine);
-    expect(conversations.upsert({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
-    expect(conversations.list(peerId)).toEqual([mine]);
+    await conversations.upsert(mine);
+    expect(await conversations.upsert({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
+    expect(await conversations.list(peerId)).toEqual([mine]);
   });
 });

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { ok } from '../../../shared/errors';
+import type { UserId } from '../../../shared/ids';
+import { MAX_ONE_TIME_PREKEYS } from '../../../shared/limits';
+import type { SealedMessage } from '../../../shared/protocol/envelope';
+import type { PrekeyBundle } from '../../../shared/protocol/prekeys';
+import { createIdentityKeys, publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
+import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
+import { createMemoryPrekeyStore } from '../../../signal-server/src/stores/memory/prekeys';
+import { testVaultStorage } from '../../support/vault';
+
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+const read = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** Users whose sessions share one prekey server (the server's own in-memory store) and keep state in a vault. */
+async function world() {
+  const server = createMemoryPrekeyStore();
+  const claim = async (peerId: UserId): Promise<PrekeyBundle> => {
+    const bundle = await server.claim(peerId);
+    if (!bundle) throw new Error('no prekeys');
+    return { userId: peerId, ...bundle };
+  };
+  async function user() {
+    const storage = testVaultStorage();
+    const vault = await storage.create('correct horse');
+    const keys = vault.identity;
+    const make = (): Sessions => createSessions({ keys, store: vault.sessions, claimBundle: claim });
+    const sessions = make();
+    await sessions.publishPrekeys(async ({ signedPrekey, oneTimePrekeys }) =>
+      ok({
+        oneTimePrekeys: await server.publish(
+          userIdOfKeys(keys),
+          publicIdentity(keys),
+          signedPrekey,
+          oneTimePrekeys,
+          MAX_ONE_TIME_PREKEYS,
+        ),
+      }),
+    );
+    return { id: userIdOfKeys(keys), keys, vault, sessions, make };
+  }
+  return { server, user };
+}
+
+describe('sessions: X3DH, then the Double Ratchet', () => {
+  it('starts a session from a prekey bundle, with the recipient offline, and talks both ways', async () => {
+    const { user } = await world();
+    const alice = await user();
+    const bob = await user();
+    const first = await alice.sessions.seal(bob.id, text('hello Bob'));
+    const second = await alice.sessions.seal(bob.id, text('are you there?'));
+    expect(first.prekey?.oneTimePrekeyId).toBeDefined();
+    expect(second.prekey).toEqual(first.prekey); // until Bob answers
+
+    expect(read(await bob.sessions.open(alice.id, first))).toBe('hello Bob');
+    expect(read(await bob.sessions.open(alice.id, second))).toBe('are you there?');
+    const reply = await bob.sessions.seal(alice.id, text('yes'));
+    expect(reply.prekey).toBeUndefined();
+    expect(read(await alice.sessions.open(bob.id, reply))).toBe('yes');
+    const after = await alice.sessions.seal(bob.id, text('good'));
+    expect(after.prekey).toBeUndefined();
+    expect(read(await bob.sessions.open(alice.id, after))).toBe('good');
+  });
+
+  it('spends the one-time prekey: the same first message cannot open a second session', async () => {
+    const { user } = await world();
+    const alice = await user();
+    const bob = await user();
+    const first = await alice.sessions.seal(bob.id, text('once'));
+    await bob.sessions.open(alice.id, first);
+    await expect(bob.sessions.open(alice.id, first)).rejects.toThrow(/duplicate|altered/);
+    // On a profile that has forgotten the session (e.g. restored), the spent prekey is gone for good.
+    await bob.vault.sessions.save(alice.id, []);
+    await expect(bob.sessions.open(alice.id, first)).rejects.toThrow('already spent');
+  });
+
+  it('survives both sides starting a session at once', async () => {
+    const { user } = await world();
+    const alice = await user();
+    const bob = await user();
+    const fromAlice = await alice.sessions.seal(bob.id, text('hi from Alice'));
+    const fromBob = await bob.sessions.seal(alice.id, text('hi from Bob'));
+    expect(read(await bob.sessions.open(alice.id, fromAlice))).toBe('hi from Alice');
+    expect(read(await alice.sessions.open(bob.id, fromBob))).toBe('hi from Bob');
+    for (let round = 0; round < 3; round++) {
+      expect(read(await bob.sessions.open(alice.id, await alice.sessions.seal(bob.id, text(`a${round}`))))).toBe(
+        `a${round}`,
+      );
+      expect(read(await alice.sessions.open(bob.id, await bob.sessions.seal(alice.id, text(`b${round}`))))).toBe(
+        `b${round}`,
+      );
+    }
+  });
+
+  it('keeps sessions in the vault: a restarted engine goes on where it stopped', async () => {
+    const { user } = await world();
+    const alice = await user();
+    const bob = await user();
+    await bob.sessions.open(alice.id, await alice.sessions.seal(bob.id, text('before')));
+    const restartedBob = bob.make();
+    const restartedAlice = alice.make();
+    const reply = await restartedBob.seal(alice.id, text('after restart'));
+    expect(read(await restartedAlice.open(bob.id, reply))).toBe('after restart');
+  });
+
+  it('refuses a bundle that is not the contact’s own, and a message claiming to come from someone else', async () => {
+    const { server, user } = await world();
+    const alice = await user();
+    const bob = await user();
+    const mallory = await user();
+    // The server answers a claim for Bob with Mallory's bundle.
+    const swapped = createSessions({
+      keys: alice.keys,
+      store: (await testVaultStorage().create('x'.repeat(8))).sessions,
+      claimBundle: async () => ({ userId: bob.id, ...(await server.claim(mallory.id))! }),
+    });
+    await expect(swapped.seal(bob.id, text('secret'))).rejects.toThrow('belongs to another user');
+
+    const fromMallory: SealedMessage = await mallory.sessions.seal(bob.id, text('I am Alice'));
+    await expect(bob.sessions.open(alice.id, fromMallory)).rejects.toThrow('someone else');
+  });
+
+  it('tops up one-time prekeys on the server, and rotates nothing before it is due', async () => {
+    const { server, user } = await world();
+    const bob = await user();
+    for (let i = 0; i < 80; i++) await server.claim(bob.id);
+    let uploaded = 0;
+    await bob.sessions.publishPrekeys(async ({ oneTimePrekeys, signedPrekey }) => {
+      uploaded += oneTimePrekeys.length;
+      return ok({
+        oneTimePrekeys: await server.publish(bob.id, publicIdentity(bob.keys), signedPrekey, oneTimePrekeys, MAX_ONE_TIME_PREKEYS),
+      });
+    });
+    expect(uploaded).toBe(80);
+    const prekeys = await bob.vault.sessions.loadPrekeys();
+    expect(prekeys.signed).toHaveLength(1);
+  });
+});
