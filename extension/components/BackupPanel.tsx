@@ -34,7 +34,8 @@ export function BackupPanel({ client }: { readonly client: EngineClient }) {
     setDone(undefined);
     void importing.run(async () => {
       if (!file) throw new Error('Choose a backup file');
-      if (file.size > MAX_BACKUP_BYTES) throw new Error(`A backup is at most ${MAX_BACKUP_BYTES / 2 ** 20} MiB`);
+      if (file.size > MAX_BACKUP_BYTES)
+        throw new Error(`A backup is at most ${MAX_BACKUP_BYTES / 2 ** 20} MiB`);
       await client.request('importBackup', { passphrase: importPassphrase, backup: await file.text() });
       setDone('Backup restored');
     });

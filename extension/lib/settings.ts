@@ -1,5 +1,10 @@
 import * as v from 'valibot';
-import { MAX_AUTO_LOCK_MINUTES, MAX_PASSPHRASE_LENGTH, MAX_URL_LENGTH, MIN_PASSPHRASE_LENGTH } from '../../shared/limits';
+import {
+  MAX_AUTO_LOCK_MINUTES,
+  MAX_PASSPHRASE_LENGTH,
+  MAX_URL_LENGTH,
+  MIN_PASSPHRASE_LENGTH,
+} from '../../shared/limits';
 import { DisplayNameSchema } from '../../shared/names';
 
 export const DEFAULT_SERVER_URL = 'http://localhost:3000';
@@ -25,7 +30,12 @@ export const SettingsInputSchema = v.strictObject({
   serverUrl: ServerUrlSchema,
   /** Lock after this many minutes without the popup being used; 0 never locks by itself. */
   autoLockMinutes: v.optional(
-    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_AUTO_LOCK_MINUTES, `must be at most ${MAX_AUTO_LOCK_MINUTES}`)),
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(0),
+      v.maxValue(MAX_AUTO_LOCK_MINUTES, `must be at most ${MAX_AUTO_LOCK_MINUTES}`),
+    ),
     0,
   ),
 });

@@ -65,7 +65,7 @@ export const SealedMessageSchema = v.pipe(
   }),
   v.check(
     (message) => !message.prekey || message.prekey.ephemeral === message.session,
-    'session must be the prekey header\'s ephemeral key',
+    "session must be the prekey header's ephemeral key",
   ),
 );
 export type SealedMessage = v.InferOutput<typeof SealedMessageSchema>;

@@ -175,7 +175,8 @@ function dh(self: KeyPair, remote: Uint8Array): Uint8Array {
   try {
     return diffieHellman(self.secretKey, remote);
   } catch (error) {
-    if (error instanceof KeyAgreementError) throw new RatchetError('ratchet: the remote ratchet key is invalid');
+    if (error instanceof KeyAgreementError)
+      throw new RatchetError('ratchet: the remote ratchet key is invalid');
     throw error;
   }
 }

@@ -123,7 +123,9 @@ export function createEngine({
     publish();
   };
   function contactList(): Contact[] {
-    const known = new Map<UserId, string>((unlocked?.pins.known() ?? []).map((pin) => [pin.userId, pin.name]));
+    const known = new Map<UserId, string>(
+      (unlocked?.pins.known() ?? []).map((pin) => [pin.userId, pin.name]),
+    );
     for (const user of online.values()) known.set(user.userId, user.name);
     return [...known]
       .map(([userId, name]) => ({ userId, name, online: online.has(userId) }))

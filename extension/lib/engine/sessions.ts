@@ -5,7 +5,11 @@
  */
 import { ErrorCode } from '../../../shared/errors';
 import type { UserId } from '../../../shared/ids';
-import { MAX_ONE_TIME_PREKEYS, MAX_SESSIONS_PER_CONTACT, ONE_TIME_PREKEYS_LOW_WATER } from '../../../shared/limits';
+import {
+  MAX_ONE_TIME_PREKEYS,
+  MAX_SESSIONS_PER_CONTACT,
+  ONE_TIME_PREKEYS_LOW_WATER,
+} from '../../../shared/limits';
 import { ENVELOPE_VERSION, type PrekeyHeader, type SealedMessage } from '../../../shared/protocol/envelope';
 import type { PrekeyBundle, PrekeysPublish, PrekeysPublished } from '../../../shared/protocol/prekeys';
 import type { Result } from '../../../shared/errors';
@@ -17,7 +21,13 @@ import {
   rotateSignedPrekey,
   type OwnPrekeys,
 } from '../crypto/prekeys';
-import { initiateRatchet, ratchetDecrypt, ratchetEncrypt, respondRatchet, type RatchetState } from '../crypto/ratchet';
+import {
+  initiateRatchet,
+  ratchetDecrypt,
+  ratchetEncrypt,
+  respondRatchet,
+  type RatchetState,
+} from '../crypto/ratchet';
 import { initiateX3dh, respondX3dh } from '../crypto/x3dh';
 import { userIdOf, decodeBytes } from '../../../shared/crypto/identity';
 import { EngineError } from './errors';
@@ -82,10 +92,14 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
     header: PrekeyHeader,
   ): Promise<{ session: PeerSession; spends?: number }> {
     if (userIdOf(decodeBytes(header.identity.signingKey)) !== peerId)
-      throw new EngineError(ErrorCode.InvalidPayload, 'A message claimed to start a session for someone else');
+      throw new EngineError(
+        ErrorCode.InvalidPayload,
+        'A message claimed to start a session for someone else',
+      );
     const prekeys = await store.loadPrekeys();
     const signed = prekeys.signed.find((prekey) => prekey.id === header.signedPrekeyId);
-    if (!signed) throw new EngineError(ErrorCode.NotFound, 'A message used a signed prekey this profile does not have');
+    if (!signed)
+      throw new EngineError(ErrorCode.NotFound, 'A message used a signed prekey this profile does not have');
     let oneTime;
     if (header.oneTimePrekeyId !== undefined) {
       oneTime = prekeys.oneTime.find((prekey) => prekey.id === header.oneTimePrekeyId);
@@ -130,12 +144,24 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
         let spends: number | undefined;
         if (known) session = known;
         else if (message.prekey) ({ session, spends } = await acceptSession(peerId, message.prekey));
-        else throw new EngineError(ErrorCode.NotFound, 'A message arrived for a session this profile does not have');
+        else
+          throw new EngineError(
+            ErrorCode.NotFound,
+            'A message arrived for a session this profile does not have',
+          );
 
-        const { state, plaintext } = ratchetDecrypt(session.ratchet, message.envelope, session.associatedData);
+        const { state, plaintext } = ratchetDecrypt(
+          session.ratchet,
+          message.envelope,
+          session.associatedData,
+        );
         // An answer on our session shows the other side has it: no more prekey header.
-        const { prekey: _answered, ...opened } = session;
-        await store.save(peerId, front({ ...opened, ratchet: state }, sessions));
+        const answered: PeerSession = {
+          id: session.id,
+          ratchet: state,
+          associatedData: session.associatedData,
+        };
+        await store.save(peerId, front(answered, sessions));
         if (spends !== undefined) await spendOneTimePrekey(spends);
         return plaintext;
       });
@@ -153,7 +179,10 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
         prekeys = addOneTimePrekeys(prekeys, MAX_ONE_TIME_PREKEYS - held.data.oneTimePrekeys);
         // Stored before the server learns the public halves: a message using one can always be opened.
         await store.savePrekeys(prekeys);
-        const added = await publish({ signedPrekey, oneTimePrekeys: publicOneTimePrekeys(prekeys, firstNew) });
+        const added = await publish({
+          signedPrekey,
+          oneTimePrekeys: publicOneTimePrekeys(prekeys, firstNew),
+        });
         if (!added.ok) throw new EngineError(added.error.code, added.error.message);
       });
     },

@@ -74,7 +74,9 @@ export function createVaultStorage(
         const tx = db.transaction('messages');
         const messages: ChatMessage[] = [];
         for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue())
-          messages.push(open(keys.records, `messages/${cursor.primaryKey}`, cursor.value.sealed) as ChatMessage);
+          messages.push(
+            open(keys.records, `messages/${cursor.primaryKey}`, cursor.value.sealed) as ChatMessage,
+          );
         await tx.done;
         const settings = await createSettingsStore(records).load();
         return {

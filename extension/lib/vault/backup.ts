@@ -42,9 +42,7 @@ const ChatMessageSchema = v.strictObject({
 const VaultContentSchema = v.strictObject({
   identity: IdentityKeysSchema,
   settings: v.optional(SettingsSchema),
-  contacts: v.array(
-    v.strictObject({ name: v.string(), userId: UserIdSchema, signingKey: v.string() }),
-  ),
+  contacts: v.array(v.strictObject({ name: v.string(), userId: UserIdSchema, signingKey: v.string() })),
   messages: v.array(ChatMessageSchema),
 });
 
@@ -76,17 +74,22 @@ export async function decryptBackup(text: string, passphrase: string): Promise<V
     throw new EngineError(ErrorCode.InvalidPayload, 'This file is not a messenger backup (it is not JSON)');
   }
   const file = parse(BackupFileSchema, json);
-  if (!file.ok) throw new EngineError(ErrorCode.InvalidPayload, `This file is not a messenger backup: ${file.message}`);
+  if (!file.ok)
+    throw new EngineError(ErrorCode.InvalidPayload, `This file is not a messenger backup: ${file.message}`);
   const key = await deriveKey(passphrase, decodeBytes(file.value.salt), file.value.kdf);
   let value: unknown;
   try {
     value = open(key, PURPOSE, { nonce: decodeBytes(file.value.nonce), box: decodeBytes(file.value.box) });
   } catch (error) {
     if (error instanceof SealError)
-      throw new EngineError(ErrorCode.WrongPassphrase, 'Wrong passphrase for this backup (or the file is damaged)');
+      throw new EngineError(
+        ErrorCode.WrongPassphrase,
+        'Wrong passphrase for this backup (or the file is damaged)',
+      );
     throw error;
   }
   const content = parse(VaultContentSchema, value);
-  if (!content.ok) throw new EngineError(ErrorCode.InvalidPayload, `The backup's content is invalid: ${content.message}`);
+  if (!content.ok)
+    throw new EngineError(ErrorCode.InvalidPayload, `The backup's content is invalid: ${content.message}`);
   return content.value;
 }

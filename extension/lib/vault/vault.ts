@@ -41,7 +41,10 @@ export async function createVault(
   const dataKey = nacl.randomBytes(32);
   const salt = nacl.randomBytes(SALT_LENGTH);
   const wrappingKey = await deriveKey(passphrase, salt, kdf);
-  return { header: { v: 1, kdf, salt, wrappedKey: seal(wrappingKey, WRAPPED_KEY, dataKey) }, keys: keysOf(dataKey) };
+  return {
+    header: { v: 1, kdf, salt, wrappedKey: seal(wrappingKey, WRAPPED_KEY, dataKey) },
+    keys: keysOf(dataKey),
+  };
 }
 
 /** The vault's keys; a wrong passphrase is a clear `wrong-passphrase` error. */

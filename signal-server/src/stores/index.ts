@@ -13,7 +13,9 @@ export interface Stores {
 
 /** The default stores: in this process, no external service needed. */
 export function createEmbeddedStores(): Stores {
-  return { accounts: createMemoryAccountStore(), presence: createMemoryPresenceStore(),
+  return {
+    accounts: createMemoryAccountStore(),
+    presence: createMemoryPresenceStore(),
     prekeys: createMemoryPrekeyStore(),
   };
 }

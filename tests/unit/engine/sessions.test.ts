@@ -4,10 +4,10 @@ import type { UserId } from '../../../shared/ids';
 import { MAX_ONE_TIME_PREKEYS } from '../../../shared/limits';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { PrekeyBundle } from '../../../shared/protocol/prekeys';
-import { createIdentityKeys, publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
+import { publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
 import { createMemoryPrekeyStore } from '../../../signal-server/src/stores/memory/prekeys';
-import { testVaultStorage } from '../../support/vault';
+import { present, testVaultStorage } from '../../support/vault';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const read = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
@@ -83,12 +83,12 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     expect(read(await bob.sessions.open(alice.id, fromAlice))).toBe('hi from Alice');
     expect(read(await alice.sessions.open(bob.id, fromBob))).toBe('hi from Bob');
     for (let round = 0; round < 3; round++) {
-      expect(read(await bob.sessions.open(alice.id, await alice.sessions.seal(bob.id, text(`a${round}`))))).toBe(
-        `a${round}`,
-      );
-      expect(read(await alice.sessions.open(bob.id, await bob.sessions.seal(alice.id, text(`b${round}`))))).toBe(
-        `b${round}`,
-      );
+      expect(
+        read(await bob.sessions.open(alice.id, await alice.sessions.seal(bob.id, text(`a${round}`)))),
+      ).toBe(`a${round}`);
+      expect(
+        read(await alice.sessions.open(bob.id, await bob.sessions.seal(alice.id, text(`b${round}`)))),
+      ).toBe(`b${round}`);
     }
   });
 
@@ -112,7 +112,7 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     const swapped = createSessions({
       keys: alice.keys,
       store: (await testVaultStorage().create('x'.repeat(8))).sessions,
-      claimBundle: async () => ({ userId: bob.id, ...(await server.claim(mallory.id))! }),
+      claimBundle: async () => ({ userId: bob.id, ...present(await server.claim(mallory.id), 'bundle') }),
     });
     await expect(swapped.seal(bob.id, text('secret'))).rejects.toThrow('belongs to another user');
 
@@ -128,7 +128,13 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     await bob.sessions.publishPrekeys(async ({ oneTimePrekeys, signedPrekey }) => {
       uploaded += oneTimePrekeys.length;
       return ok({
-        oneTimePrekeys: await server.publish(bob.id, publicIdentity(bob.keys), signedPrekey, oneTimePrekeys, MAX_ONE_TIME_PREKEYS),
+        oneTimePrekeys: await server.publish(
+          bob.id,
+          publicIdentity(bob.keys),
+          signedPrekey,
+          oneTimePrekeys,
+          MAX_ONE_TIME_PREKEYS,
+        ),
       });
     });
     expect(uploaded).toBe(80);

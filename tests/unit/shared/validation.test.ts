@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '../../../shared/limits';
 import { DisplayNameSchema, nameKey } from '../../../shared/names';
+import { ContentSchema } from '../../../shared/protocol/content';
 import { PeerFrameSchema } from '../../../shared/protocol/peer';
+import { encodeBytes } from '../../../shared/crypto/identity';
 import { ClientSignalFrameSchema } from '../../../shared/protocol/peerjs';
 import { SessionStartSchema, responseSchemas } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
@@ -60,10 +62,10 @@ describe('responses from the server', () => {
   });
 });
 
-describe('peer frames', () => {
+describe('message content (validated again after decryption)', () => {
   const chat = { v: 1, kind: 'chat', id: randomId(), text: 'hi', sentAt: 1_700_000_000_000 };
-  it('accepts a chat frame', () => {
-    expect(parse(PeerFrameSchema, chat)).toEqual({ ok: true, value: chat });
+  it('accepts a chat message', () => {
+    expect(parse(ContentSchema, chat)).toEqual({ ok: true, value: chat });
   });
   it.each([
     ['an unknown kind', { ...chat, kind: 'exec' }],
@@ -73,6 +75,42 @@ describe('peer frames', () => {
     ['an extra field', { ...chat, html: '<b>' }],
     ['a negative time', { ...chat, sentAt: -1 }],
     ['a non-object', 'chat'],
+  ])('refuses %s', (_label, frame) => {
+    expect(parse(ContentSchema, frame).ok).toBe(false);
+  });
+});
+
+describe('peer frames', () => {
+  const key = encodeBytes(new Uint8Array(32).fill(1));
+  const sealed = {
+    v: 1,
+    kind: 'sealed',
+    message: { v: 1, session: key, envelope: { v: 1, header: { dh: key, pn: 0, n: 0 }, ciphertext: 'AAAA' } },
+  };
+  it('accepts a sealed frame', () => {
+    expect(parse(PeerFrameSchema, sealed)).toEqual({ ok: true, value: sealed });
+  });
+  it.each([
+    ['plaintext chat', { v: 1, kind: 'chat', id: randomId(), text: 'hi', sentAt: 1 }],
+    ['a short ratchet key', { ...sealed, message: { ...sealed.message, session: 'AAAA' } }],
+    [
+      'a prekey header naming another session',
+      {
+        ...sealed,
+        message: {
+          ...sealed.message,
+          prekey: {
+            identity: {
+              signingKey: key,
+              exchangeKey: key,
+              exchangeKeySignature: encodeBytes(new Uint8Array(64)),
+            },
+            ephemeral: encodeBytes(new Uint8Array(32).fill(2)),
+            signedPrekeyId: 1,
+          },
+        },
+      },
+    ],
   ])('refuses %s', (_label, frame) => {
     expect(parse(PeerFrameSchema, frame).ok).toBe(false);
   });

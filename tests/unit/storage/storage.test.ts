@@ -120,6 +120,8 @@ describe('the vault', () => {
     if (!identity) throw new Error('no identity record');
     await db.put('records', identity, 'settings'); // a swap by someone with the disk but not the key
     db.close();
-    await expect((await storage.unlock('correct horse')).settings.load()).rejects.toThrow('belongs elsewhere');
+    await expect((await storage.unlock('correct horse')).settings.load()).rejects.toThrow(
+      'belongs elsewhere',
+    );
   });
 });

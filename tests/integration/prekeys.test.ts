@@ -1,0 +1,74 @@
+import nacl from 'tweetnacl';
+import { describe, expect, it } from 'vitest';
+import { encodeBytes, signedPrekeyStatement } from '../../shared/crypto/identity';
+import { MAX_ONE_TIME_PREKEYS_PER_UPLOAD } from '../../shared/limits';
+import type { PrekeysPublish } from '../../shared/protocol/prekeys';
+import {
+  createIdentityKeys,
+  publicIdentity,
+  userIdOfKeys,
+  type IdentityKeys,
+} from '../../extension/lib/crypto/identity';
+import { signIn } from '../support/identity';
+import { useTestServer } from '../support/server';
+
+const fixture = useTestServer();
+
+function prekeys(keys: IdentityKeys, oneTimeIds: number[], signer: IdentityKeys = keys): PrekeysPublish {
+  const signed = nacl.box.keyPair().publicKey;
+  return {
+    signedPrekey: {
+      id: 1,
+      key: encodeBytes(signed),
+      signature: encodeBytes(nacl.sign.detached(signedPrekeyStatement(signed), signer.signing.secretKey)),
+    },
+    oneTimePrekeys: oneTimeIds.map((id) => ({ id, key: encodeBytes(nacl.box.keyPair().publicKey) })),
+  };
+}
+
+describe('prekeys on the server', () => {
+  it('hands out a published bundle, each one-time prekey once, then bundles without one', async () => {
+    const bobKeys = createIdentityKeys();
+    const bob = await fixture.client();
+    expect((await signIn(bob, 'Bob', bobKeys)).ok).toBe(true);
+    const published = await bob.emitWithAck('prekeys:publish', prekeys(bobKeys, [10, 11]));
+    expect(published).toEqual({ ok: true, data: { oneTimePrekeys: 2 } });
+
+    const alice = await fixture.client();
+    await signIn(alice, 'Alice');
+    const claims = [];
+    for (let i = 0; i < 3; i++)
+      claims.push(await alice.emitWithAck('prekeys:claim', { userId: userIdOfKeys(bobKeys) }));
+    expect(claims.map((claim) => claim.ok && claim.data.oneTimePrekey?.id)).toEqual([10, 11, undefined]);
+    expect(claims[0]).toMatchObject({ ok: true, data: { identity: publicIdentity(bobKeys) } });
+  });
+
+  it('refuses a signed prekey signed by another key, a claim before signing in, and unknown users', async () => {
+    const keys = createIdentityKeys();
+    const socket = await fixture.client();
+    expect(await socket.emitWithAck('prekeys:claim', { userId: userIdOfKeys(keys) })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    await signIn(socket, 'Carol', keys);
+    const forged = await socket.emitWithAck('prekeys:publish', prekeys(keys, [1], createIdentityKeys()));
+    expect(forged).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload', message: expect.stringContaining('not signed') },
+    });
+    expect(
+      await socket.emitWithAck('prekeys:claim', { userId: userIdOfKeys(createIdentityKeys()) }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    const tooMany = prekeys(
+      keys,
+      Array.from({ length: MAX_ONE_TIME_PREKEYS_PER_UPLOAD + 1 }, (_, i) => i),
+    );
+    expect(await socket.emitWithAck('prekeys:publish', tooMany)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+  });
+});
