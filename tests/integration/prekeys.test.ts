@@ -52,10 +52,8 @@ describe('prekeys on the server', () => {
     });
     await signIn(socket, 'Carol', keys);
     const forged = await socket.emitWithAck('prekeys:publish', prekeys(keys, [1], createIdentityKeys()));
-    expect(forged).toMatchObject({
-      ok: false,
-      error: { code: 'invalid-payload', message: expect.stringContaining('not signed') },
-    });
+    expect(forged).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(forged.ok || forged.error.message).toContain('not signed');
     expect(
       await socket.emitWithAck('prekeys:claim', { userId: userIdOfKeys(createIdentityKeys()) }),
     ).toMatchObject({

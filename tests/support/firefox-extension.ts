@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX_PATH } from './browsers';
+import { TEST_PASSPHRASE } from './popup-page';
 
 export const FIREFOX_BUILD = resolve('.output/firefox-mv2');
 const GECKO_ID = 'messenger@toolbar-messenger.local';
@@ -59,6 +60,8 @@ export class FirefoxPopupPage {
   async chooseName(name: string, serverUrl: string): Promise<void> {
     await this.page.locator(this.textbox('Your name')).fill(name);
     await this.page.locator(this.textbox('Signal server')).fill(serverUrl);
+    // Password fields have no ARIA role: the passphrase and its repetition, in order.
+    for (const field of await this.page.$$('input[type="password"]')) await field.type(TEST_PASSPHRASE);
     await this.page.locator('::-p-aria([name="Start chatting"][role="button"])').click();
   }
 

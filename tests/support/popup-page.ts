@@ -2,14 +2,34 @@ import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Diagnostics, EngineState } from '../../extension/lib/messaging/protocol';
 
+export const TEST_PASSPHRASE = 'correct horse battery staple';
+
 /** The toolbar popup, driven the way a user would: labels, roles and visible text. */
 export class PopupPage {
   constructor(readonly page: Page) {}
 
-  async chooseName(name: string, serverUrl: string): Promise<void> {
+  /** First start: name, server, and the passphrase that seals what the engine stores. */
+  async chooseName(name: string, serverUrl: string, passphrase = TEST_PASSPHRASE): Promise<void> {
     await this.page.getByRole('textbox', { name: 'Your name' }).fill(name);
     await this.page.getByRole('textbox', { name: 'Signal server' }).fill(serverUrl);
+    await this.page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+    await this.page.getByLabel('Repeat passphrase', { exact: true }).fill(passphrase);
     await this.page.getByRole('button', { name: 'Start chatting' }).click();
+  }
+
+  async lock(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Lock' }).click();
+    await this.page.getByRole('heading', { name: 'Locked' }).waitFor();
+  }
+
+  async unlock(passphrase = TEST_PASSPHRASE): Promise<void> {
+    await this.page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+    await this.page.getByRole('button', { name: 'Unlock' }).click();
+  }
+
+  /** The error shown in an alert (e.g. a wrong passphrase). */
+  alert(): Locator {
+    return this.page.getByRole('alert');
   }
 
   status(): Locator {
