@@ -97,10 +97,59 @@ export class PopupPage {
     return state.settings.userId;
   }
 
-  private async engineRequest<T>(method: 'getDiagnostics' | 'getState'): Promise<T> {
+  /** A backup file made by the engine, as the Backup panel would save it. */
+  async exportBackup(passphrase: string): Promise<string> {
+    return (await this.engineRequest<{ backup: string }>('exportBackup', { passphrase })).backup;
+  }
+
+  /**
+   * Every record of every IndexedDB database of the extension, and everything in chrome.storage (local, session,
+   * sync), as text: bytes written as hex, so that raw key bytes show up in a search too.
+   */
+  async dumpStorage(): Promise<string> {
+    return this.page.evaluate(async () => {
+      const hex = (bytes: Uint8Array): string =>
+        Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+      const replacer = (_key: string, value: unknown): unknown => {
+        if (value instanceof Uint8Array) return `bytes:${hex(value)}`;
+        if (value instanceof ArrayBuffer) return `bytes:${hex(new Uint8Array(value))}`;
+        return value;
+      };
+      const request = <T>(req: IDBRequest<T>): Promise<T> =>
+        new Promise((resolve, reject) => {
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+        });
+      const dump: Record<string, unknown> = {};
+      for (const info of await indexedDB.databases()) {
+        if (!info.name) continue;
+        const db = await request(indexedDB.open(info.name));
+        for (const store of Array.from(db.objectStoreNames)) {
+          const tx = db.transaction(store);
+          dump[`idb:${info.name}/${store}`] = {
+            keys: await request(tx.objectStore(store).getAllKeys()),
+            values: await request(tx.objectStore(store).getAll()),
+          };
+        }
+        db.close();
+      }
+      const { chrome } = globalThis as unknown as {
+        chrome: { storage?: Record<string, { get(keys: null): Promise<unknown> } | undefined> };
+      };
+      // Without the "storage" permission the API is absent: then nothing can be stored there at all.
+      for (const area of ['local', 'session', 'sync'])
+        dump[`chrome.storage.${area}`] = (await chrome.storage?.[area]?.get(null)) ?? 'unavailable';
+      return JSON.stringify(dump, replacer);
+    });
+  }
+
+  private async engineRequest<T>(
+    method: 'getDiagnostics' | 'getState' | 'exportBackup',
+    params: Record<string, unknown> = {},
+  ): Promise<T> {
     // The engine answers `method` with T; the page only relays it.
     return this.page.evaluate(
-      (method) =>
+      ([method, params]) =>
         new Promise<T>((resolve, reject) => {
           interface Port {
             onMessage: {
@@ -121,9 +170,9 @@ export class PopupPage {
             if (frame.result.ok) resolve(frame.result.data);
             else reject(new Error(`${method} failed`));
           });
-          port.postMessage({ kind: 'request', id: 0, method, params: {} });
+          port.postMessage({ kind: 'request', id: 0, method, params });
         }),
-      method,
+      [method, params] as const,
     );
   }
 
