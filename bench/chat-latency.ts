@@ -23,6 +23,7 @@ import { signIn } from '../tests/support/identity';
 import { connect, startTestServer, type TestClient } from '../tests/support/server';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
+const UNLOCK_ROUNDS = 5;
 
 /** The part of the runtime API the in-page code below touches. */
 interface EnginePort {
@@ -152,7 +153,7 @@ async function engineRoundTrips(pageA: Page, pageB: Page, aliceId: string, bobId
 
 async function extensionFigures(
   serverUrl: string,
-): Promise<{ connect: number; engine: number[]; ui: number[] }> {
+): Promise<{ connect: number; engine: number[]; ui: number[]; unlock: number[] }> {
   const [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
   try {
     const [a, b] = await Promise.all([alice.openPopup(), bob.openPopup()]);
@@ -175,7 +176,17 @@ async function extensionFigures(
       ui.push(performance.now() - t0);
     }
     const [aliceId, bobId] = await Promise.all([a.selfId(), b.selfId()]);
-    return { connect: connectMs, engine: await engineRoundTrips(a.page, b.page, aliceId, bobId), ui };
+    const engine = await engineRoundTrips(a.page, b.page, aliceId, bobId);
+    // Unlock: scrypt at full cost, opening the vault, and the chat view back (click to status bar).
+    const unlock: number[] = [];
+    for (let i = 0; i < UNLOCK_ROUNDS; i++) {
+      await a.lock();
+      const t0 = performance.now();
+      await a.unlock();
+      await a.status().waitFor();
+      unlock.push(performance.now() - t0);
+    }
+    return { connect: connectMs, engine, ui, unlock };
   } finally {
     await Promise.all([alice.close(), bob.close()]);
   }
@@ -196,6 +207,9 @@ try {
   console.log(`  extension engine (page port to page port): round trip ${line(en)}`);
   console.log(
     `  extension UI (typed by automation, seen in the other popup): connect ${ms(extension.connect)}; round trip ${line(ui)}`,
+  );
+  console.log(
+    `  unlock (scrypt N=2^17 r=8 p=1 in the engine, then the chat view; ${UNLOCK_ROUNDS} runs): ${line(summary(extension.unlock))}`,
   );
   console.log(
     `  ratios to baseline: connect ${(extension.connect / baseline.connect).toFixed(1)}x; engine round trip p50 ${(en.p50 / b.p50).toFixed(1)}x; UI round trip p50 ${(ui.p50 / b.p50).toFixed(1)}x`,

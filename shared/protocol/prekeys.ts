@@ -28,6 +28,8 @@ export type OneTimePrekey = v.InferOutput<typeof OneTimePrekeySchema>;
 /** `prekeys:publish`: replaces the signed prekey and adds one-time prekeys (ids must be new). */
 export const PrekeysPublishSchema = v.strictObject({
   signedPrekey: SignedPrekeySchema,
+  /** Drop the one-time prekeys held so far first: the profile starts over (new, or restored from a backup). */
+  replace: v.optional(v.boolean()),
   oneTimePrekeys: v.pipe(
     v.array(OneTimePrekeySchema),
     v.maxLength(MAX_ONE_TIME_PREKEYS_PER_UPLOAD, `at most ${MAX_ONE_TIME_PREKEYS_PER_UPLOAD} per upload`),

@@ -168,11 +168,15 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
     },
     publishPrekeys(publish) {
       return queue.run(PREKEYS, async () => {
-        let prekeys = rotateSignedPrekey(await store.loadPrekeys(), keys, now());
+        const stored = await store.loadPrekeys();
+        // No one-time prekey secrets here: whatever the server holds for this user cannot be opened (a new or
+        // restored profile), so it must drop them rather than hand them out.
+        const replace = stored.oneTime.length === 0;
+        let prekeys = rotateSignedPrekey(stored, keys, now());
         await store.savePrekeys(prekeys);
         const signedPrekey = publicSignedPrekey(prekeys);
         if (!signedPrekey) throw new Error('publishPrekeys: no signed prekey after rotation');
-        const held = await publish({ signedPrekey, oneTimePrekeys: [] });
+        const held = await publish({ signedPrekey, oneTimePrekeys: [], replace });
         if (!held.ok) throw new EngineError(held.error.code, held.error.message);
         if (held.data.oneTimePrekeys >= ONE_TIME_PREKEYS_LOW_WATER) return;
         const firstNew = prekeys.nextId;

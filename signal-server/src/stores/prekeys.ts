@@ -14,13 +14,16 @@ export interface StoredBundle {
  * A one-time prekey is handed out once and then forgotten.
  */
 export interface PrekeyStore {
-  /** Replaces the identity and signed prekey, adds one-time prekeys (ignoring known ids, dropping beyond `limit`); returns the count held. */
+  /**
+   * Replaces the identity and signed prekey, adds one-time prekeys (ignoring known ids, dropping beyond `limit`;
+   * after dropping all held ones if `replace`); returns the count held.
+   */
   publish(
     userId: UserId,
     identity: PublicIdentity,
     signedPrekey: SignedPrekey,
     oneTimePrekeys: readonly OneTimePrekey[],
-    limit: number,
+    options: { readonly limit: number; readonly replace: boolean },
   ): Promise<number>;
   /** The user's bundle, taking (removing) one one-time prekey; undefined if the user never published. */
   claim(userId: UserId): Promise<StoredBundle | undefined>;

@@ -42,15 +42,12 @@ async function contact(name: string): Promise<{ user: User; vault: UnlockedVault
       ...present(await prekeyServer.claim(peerId), 'bundle'),
     }),
   });
-  await sessions.publishPrekeys(async ({ signedPrekey, oneTimePrekeys }) =>
+  await sessions.publishPrekeys(async ({ signedPrekey, oneTimePrekeys, replace }) =>
     ok({
-      oneTimePrekeys: await prekeyServer.publish(
-        userId,
-        publicIdentity(keys),
-        signedPrekey,
-        oneTimePrekeys,
-        MAX_ONE_TIME_PREKEYS,
-      ),
+      oneTimePrekeys: await prekeyServer.publish(userId, publicIdentity(keys), signedPrekey, oneTimePrekeys, {
+        limit: MAX_ONE_TIME_PREKEYS,
+        replace: replace ?? false,
+      }),
     }),
   );
   return { user: { userId, name, signingKey: publicIdentity(keys).signingKey }, vault, sessions };
@@ -112,14 +109,14 @@ class Fakes {
     const started = this.answers['session:start'];
     const self = started?.ok ? started.data.self : undefined;
     if (event === 'prekeys:publish' && self) {
-      const { signedPrekey, oneTimePrekeys } = payload as PrekeysPublish;
+      const { signedPrekey, oneTimePrekeys, replace } = payload as PrekeysPublish;
       const vault = await this.storage.unlock(PASSPHRASE);
       const count = await prekeyServer.publish(
         self.userId,
         publicIdentity(vault.identity),
         signedPrekey,
         oneTimePrekeys,
-        MAX_ONE_TIME_PREKEYS,
+        { limit: MAX_ONE_TIME_PREKEYS, replace: replace ?? false },
       );
       return ok({ oneTimePrekeys: count });
     }

@@ -6,6 +6,7 @@ import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { PrekeyBundle } from '../../../shared/protocol/prekeys';
 import { publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
+import { NO_PREKEYS } from '../../../extension/lib/crypto/prekeys';
 import { createMemoryPrekeyStore } from '../../../signal-server/src/stores/memory/prekeys';
 import { present, testVaultStorage } from '../../support/vault';
 
@@ -26,14 +27,14 @@ async function world() {
     const keys = vault.identity;
     const make = (): Sessions => createSessions({ keys, store: vault.sessions, claimBundle: claim });
     const sessions = make();
-    await sessions.publishPrekeys(async ({ signedPrekey, oneTimePrekeys }) =>
+    await sessions.publishPrekeys(async ({ signedPrekey, oneTimePrekeys, replace }) =>
       ok({
         oneTimePrekeys: await server.publish(
           userIdOfKeys(keys),
           publicIdentity(keys),
           signedPrekey,
           oneTimePrekeys,
-          MAX_ONE_TIME_PREKEYS,
+          { limit: MAX_ONE_TIME_PREKEYS, replace: replace ?? false },
         ),
       }),
     );
@@ -125,20 +126,38 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     const bob = await user();
     for (let i = 0; i < 80; i++) await server.claim(bob.id);
     let uploaded = 0;
-    await bob.sessions.publishPrekeys(async ({ oneTimePrekeys, signedPrekey }) => {
+    await bob.sessions.publishPrekeys(async ({ oneTimePrekeys, signedPrekey, replace }) => {
       uploaded += oneTimePrekeys.length;
       return ok({
-        oneTimePrekeys: await server.publish(
-          bob.id,
-          publicIdentity(bob.keys),
-          signedPrekey,
-          oneTimePrekeys,
-          MAX_ONE_TIME_PREKEYS,
-        ),
+        oneTimePrekeys: await server.publish(bob.id, publicIdentity(bob.keys), signedPrekey, oneTimePrekeys, {
+          limit: MAX_ONE_TIME_PREKEYS,
+          replace: replace ?? false,
+        }),
       });
     });
     expect(uploaded).toBe(80);
     const prekeys = await bob.vault.sessions.loadPrekeys();
     expect(prekeys.signed).toHaveLength(1);
+  });
+});
+
+describe('a profile that starts over', () => {
+  it('has the server drop one-time prekeys it can no longer open, so first messages still arrive', async () => {
+    const { server, user } = await world();
+    const alice = await user();
+    const bob = await user();
+    // Bob's profile is restored from a backup: same identity, no prekey secrets, no sessions.
+    await bob.vault.sessions.savePrekeys(NO_PREKEYS);
+    const restored = bob.make();
+    await restored.publishPrekeys(async ({ signedPrekey, oneTimePrekeys, replace }) =>
+      ok({
+        oneTimePrekeys: await server.publish(bob.id, publicIdentity(bob.keys), signedPrekey, oneTimePrekeys, {
+          limit: MAX_ONE_TIME_PREKEYS,
+          replace: replace ?? false,
+        }),
+      }),
+    );
+    const first = await alice.sessions.seal(bob.id, text('welcome back'));
+    expect(read(await restored.open(alice.id, first))).toBe('welcome back');
   });
 });

@@ -6,7 +6,7 @@ import type { Handler } from '../context';
 /** Publishes the session user's signed prekey (checked against their identity key) and one-time prekeys. */
 export const prekeysPublish: Handler<'prekeys:publish'> = {
   requiresSession: true,
-  async handle({ signedPrekey, oneTimePrekeys }, { socket, stores }) {
+  async handle({ signedPrekey, oneTimePrekeys, replace = false }, { socket, stores }) {
     const { user, identity } = socket.data;
     if (!user || !identity) return fail(ErrorCode.Unauthenticated, 'prekeys:publish: start a session first');
     const statement = signedPrekeyStatement(decodeBytes(signedPrekey.key));
@@ -16,13 +16,10 @@ export const prekeysPublish: Handler<'prekeys:publish'> = {
         'prekeys:publish: the signed prekey is not signed by this identity key',
       );
     }
-    const count = await stores.prekeys.publish(
-      user.userId,
-      identity,
-      signedPrekey,
-      oneTimePrekeys,
-      MAX_ONE_TIME_PREKEYS,
-    );
+    const count = await stores.prekeys.publish(user.userId, identity, signedPrekey, oneTimePrekeys, {
+      limit: MAX_ONE_TIME_PREKEYS,
+      replace,
+    });
     return ok({ oneTimePrekeys: count });
   },
 };

@@ -5,10 +5,8 @@ import type { OneTimePrekey } from '../../../../shared/protocol/prekeys';
 export function createMemoryPrekeyStore(): PrekeyStore {
   const byUser = new Map<UserId, { bundle: Omit<StoredBundle, 'oneTimePrekey'>; oneTime: OneTimePrekey[] }>();
   return {
-    async publish(userId, identity, signedPrekey, oneTimePrekeys, limit) {
-      const entry = byUser.get(userId);
-      // A new identity for this user id cannot happen (the id derives from the key); keep the batch anyway.
-      const oneTime = entry?.oneTime ?? [];
+    async publish(userId, identity, signedPrekey, oneTimePrekeys, { limit, replace }) {
+      const oneTime = replace ? [] : (byUser.get(userId)?.oneTime ?? []);
       const known = new Set(oneTime.map((prekey) => prekey.id));
       for (const prekey of oneTimePrekeys) {
         if (oneTime.length >= limit) break;
