@@ -412,17 +412,21 @@ export function createEngine({
         sentAt: now(),
         status: 'sending',
       };
-      await record(message);
       const activeMesh = mesh;
+      const content: Content = {
+        v: CONTENT_VERSION,
+        kind: 'chat',
+        id: message.id,
+        text,
+        sentAt: message.sentAt,
+      };
+      // Stored and sealed at once (both wait on IndexedDB); it goes out only once both are done.
+      const stored = record(message);
       try {
-        const content: Content = {
-          v: CONTENT_VERSION,
-          kind: 'chat',
-          id: message.id,
-          text,
-          sentAt: message.sentAt,
-        };
-        const sealed = await sessions.seal(peerId, encoder.encode(JSON.stringify(content)));
+        const [sealed] = await Promise.all([
+          sessions.seal(peerId, encoder.encode(JSON.stringify(content))),
+          stored,
+        ]);
         await activeMesh.send(peerId, { v: PEER_PROTOCOL_VERSION, kind: 'sealed', message: sealed });
         const sent: ChatMessage = { ...message, status: 'sent' };
         await record(sent);
