@@ -87,4 +87,29 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('what the extension 
     await bobPopup.send('after unlock');
     await alicePopup.message('after unlock').waitFor();
   });
+
+  it('moves a profile to another browser with a backup file: wrong passphrase refused, then identity and history restored', async () => {
+    const file = await alicePopup.exportBackupFromUi('backup passphrase');
+    const aliceId = await alicePopup.selfId();
+    await alice.close(); // one identity online at a time
+    const carol = await ChromeUser.launch();
+    try {
+      const popup = await carol.openPopup();
+      await popup.chooseName('Carol', server.url);
+      await popup.waitOnline();
+      await popup.restoreBackupFromUi(file, 'not the backup passphrase');
+      await popup.alert().filter({ hasText: 'Wrong passphrase' }).waitFor();
+      expect(await popup.page.getByRole('textbox', { name: 'Your name' }).inputValue()).toBe('Carol');
+
+      await popup.restoreBackupFromUi(file, 'backup passphrase');
+      await popup.page.getByRole('status').filter({ hasText: 'Backup restored' }).waitFor();
+      expect(await popup.selfId()).toBe(aliceId);
+      await popup.page.getByRole('button', { name: 'Cancel' }).click();
+      await popup.waitOnline();
+      await popup.openChat('Bob');
+      await popup.message(TEXTS[1] ?? '').waitFor();
+    } finally {
+      await carol.close();
+    }
+  });
 });

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Diagnostics, EngineState } from '../../extension/lib/messaging/protocol';
@@ -25,6 +28,30 @@ export class PopupPage {
   async unlock(passphrase = TEST_PASSPHRASE): Promise<void> {
     await this.page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
     await this.page.getByRole('button', { name: 'Unlock' }).click();
+  }
+
+  /** Settings → Backup → Export: returns the path of the file the browser saved. */
+  async exportBackupFromUi(passphrase: string): Promise<string> {
+    await this.page.getByRole('button', { name: 'Settings' }).click();
+    await this.page.getByLabel('Backup passphrase', { exact: true }).fill(passphrase);
+    await this.page.getByLabel('Repeat backup passphrase', { exact: true }).fill(passphrase);
+    const download = this.page.waitForEvent('download');
+    await this.page.getByRole('button', { name: 'Export backup' }).click();
+    // Saved outside the profile: Playwright deletes its own copy when the browser closes.
+    const saved = await download;
+    const path = join(await mkdtemp(join(tmpdir(), 'backup-')), saved.suggestedFilename());
+    await saved.saveAs(path);
+    await this.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    return path;
+  }
+
+  /** Settings → Backup → Restore, from a file on disk. */
+  async restoreBackupFromUi(path: string, passphrase: string): Promise<void> {
+    if (!(await this.page.getByLabel('Backup file').isVisible()))
+      await this.page.getByRole('button', { name: 'Settings' }).click();
+    await this.page.getByLabel('Backup file').setInputFiles(path);
+    await this.page.getByLabel('Passphrase of the backup').fill(passphrase);
+    await this.page.getByRole('button', { name: 'Restore backup' }).click();
   }
 
   /** The error shown in an alert (e.g. a wrong passphrase). */
