@@ -3,12 +3,14 @@ import { Writable } from 'node:stream';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { createApp, type App } from '../../signal-server/src/app';
 import { createLogger } from '../../signal-server/src/logger';
-import { createEmbeddedStores } from '../../signal-server/src/stores';
+import { createEmbeddedStores, type Stores } from '../../signal-server/src/stores';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/socket';
 
 export interface TestServer {
   readonly app: App;
   readonly url: string;
+  /** The server's embedded stores, to look at what it keeps. */
+  readonly stores: Stores;
   /** Every log line the server wrote, as text. */
   readonly logs: string[];
   close(): Promise<void>;
@@ -29,9 +31,10 @@ export async function startTestServer(): Promise<TestServer> {
     logLevel: 'debug' as const,
     ticketSecret: Buffer.from('test-secret-'.repeat(3)),
   };
-  const app = createApp(config, createEmbeddedStores(), createLogger(config, sink));
+  const stores = createEmbeddedStores();
+  const app = createApp(config, stores, createLogger(config, sink));
   const address = await app.listen(0, '127.0.0.1');
-  return { app, url: `http://127.0.0.1:${address.port}`, logs, close: () => app.close() };
+  return { app, url: `http://127.0.0.1:${address.port}`, stores, logs, close: () => app.close() };
 }
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
