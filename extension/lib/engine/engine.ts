@@ -85,6 +85,8 @@ export function createEngine({
   const startedAt = now();
   const keyChanged = new Set<UserId>();
   const unread = new Map<UserId, number>();
+  /** Contacts whose conversation a page opened: linked to as soon as they are online (and their key is known). */
+  const wanted = new Set<UserId>();
   const inbound = createKeyedQueue();
   let vaultStatus: Exclude<VaultStatus, 'unlocked'> | undefined;
   let unlocked: Unlocked | undefined;
@@ -150,6 +152,7 @@ export function createEngine({
     vaultStatus = 'locked';
     keyChanged.clear();
     unread.clear();
+    wanted.clear();
     showUnread(0);
     connection = { status: 'unconfigured' };
     publish();
@@ -160,6 +163,7 @@ export function createEngine({
     void unlocked?.pins.observe(user).then((changed) => {
       if (changed) keyChanged.add(user.userId);
       else keyChanged.delete(user.userId);
+      if (!changed && wanted.has(user.userId)) mesh?.connect(user.userId);
       publish();
     });
   };
@@ -389,6 +393,7 @@ export function createEngine({
     },
     async openConversation({ peerId }) {
       const { conversations } = open();
+      wanted.add(peerId);
       // No connection to someone presenting a changed key until the user has looked at it.
       if (online.has(peerId) && !keyChanged.has(peerId)) mesh?.connect(peerId);
       setUnread(peerId, 0);

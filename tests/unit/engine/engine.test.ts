@@ -62,6 +62,7 @@ class Fakes {
   mesh: MeshOptions | undefined;
   requests: { event: string; payload: unknown }[] = [];
   resumed: PeerTicket[] = [];
+  connects: string[] = [];
   sent: { peerId: string; frame: PeerFrame }[] = [];
   sendFailure: Error | undefined;
   answers: Partial<{ [E in RequestEvent]: Result<ResponseMap[E]> }> = {};
@@ -92,7 +93,7 @@ class Fakes {
             return counters.connectionsCreated;
           },
           resume: (ticket) => this.resumed.push(ticket),
-          connect: () => undefined,
+          connect: (peerId) => this.connects.push(peerId),
           send: async (peerId, frame) => {
             if (this.sendFailure) throw this.sendFailure;
             this.sent.push({ peerId, frame });
@@ -260,6 +261,15 @@ describe('engine', () => {
         error: 'The name "Alice" is in use',
       }),
     );
+  });
+
+  it('links to a contact whose conversation is open as soon as they come online', async () => {
+    const { engine, bob } = await onlineEngine();
+    fakes.handlers?.onPresenceOffline(bob.user.userId);
+    await engine.openConversation({ peerId: bob.user.userId });
+    expect(fakes.connects).toEqual([]);
+    fakes.handlers?.onPresenceOnline(bob.user);
+    await vi.waitFor(() => expect(fakes.connects).toEqual([bob.user.userId]));
   });
 
   it('follows presence pushes, and keeps contacts it knows when they go offline', async () => {
