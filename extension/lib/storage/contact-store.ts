@@ -4,10 +4,14 @@ import type { Records } from './records';
 
 const PREFIX = 'contact:';
 
+/** The record key of a contact's pin: an HMAC of their name. */
+export const contactRecordKey = (tag: (text: string) => string, contact: PinnedContact): string =>
+  `${PREFIX}${tag(nameKey(contact.name))}`;
+
 /** Pins by HMAC of the name: the record keys say nothing about who the contacts are. */
 export function createContactStore(records: Records): ContactStore {
   return {
     all: async () => (await records.list(PREFIX)) as PinnedContact[],
-    pin: (contact) => records.put(`${PREFIX}${records.tag(nameKey(contact.name))}`, contact),
+    pin: (contact) => records.put(contactRecordKey(records.tag, contact), contact),
   };
 }

@@ -1,7 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { IDBPDatabase } from 'idb';
-import { open, seal } from '../vault/seal';
+import { open, seal, type Sealed } from '../vault/seal';
 import type { VaultKeys } from '../vault/vault';
 import type { MessengerDB } from './schema';
 
@@ -12,24 +12,31 @@ export interface Records {
   /** Every record whose key starts with `prefix`. */
   list(prefix: string): Promise<unknown[]>;
   /** An opaque, stable key for `text` (a contact id, a name): HMAC under the vault's index key. */
-  tag(text: string): string;
+  readonly tag: (text: string) => string;
 }
+
+/** A record sealed for its key: it opens only under that key (see seal's purpose). */
+export const sealRecord = (keys: VaultKeys, key: string, value: unknown): Sealed =>
+  seal(keys.records, `records/${key}`, value);
+
+const openRecord = (keys: VaultKeys, key: string, sealed: Sealed): unknown =>
+  open(keys.records, `records/${key}`, sealed);
 
 export function createRecords(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): Records {
   return {
     async get(key) {
       const sealed = await db.get('records', key);
-      return sealed && open(keys.records, `records/${key}`, sealed);
+      return sealed && openRecord(keys, key, sealed);
     },
     async put(key, value) {
-      await db.put('records', seal(keys.records, `records/${key}`, value), key);
+      await db.put('records', sealRecord(keys, key, value), key);
     },
     async list(prefix) {
       const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
       const tx = db.transaction('records');
       const found: unknown[] = [];
       for (let cursor = await tx.store.openCursor(range); cursor; cursor = await cursor.continue())
-        found.push(open(keys.records, `records/${cursor.key}`, cursor.value));
+        found.push(openRecord(keys, cursor.key, cursor.value));
       await tx.done;
       return found;
     },

@@ -5,7 +5,6 @@
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import * as v from 'valibot';
 import { ErrorCode } from '../../../shared/errors';
-import { nameKey } from '../../../shared/names';
 import { parse } from '../../../shared/validate';
 import { IdentityKeysSchema, createIdentityKeys, type IdentityKeys } from '../crypto/identity';
 import type { ContactStore, PinnedContact } from '../engine/contacts';
@@ -14,11 +13,10 @@ import type { SessionStore } from '../engine/sessions';
 import type { ChatMessage } from '../messaging/protocol';
 import { SettingsSchema, type Settings } from '../settings';
 import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
-import { open, seal } from '../vault/seal';
 import { createVault, unlockVault, type VaultKeys } from '../vault/vault';
-import { createContactStore } from './contact-store';
-import { createHistoryStore, type HistoryStore } from './history-store';
-import { createRecords, tagOf } from './records';
+import { contactRecordKey, createContactStore } from './contact-store';
+import { createHistoryStore, messageKey, storedMessage, type HistoryStore } from './history-store';
+import { createRecords, sealRecord, tagOf } from './records';
 import type { MessengerDB } from './schema';
 import { createSessionStore } from './session-store';
 import { createSettingsStore, type SettingsStore } from './settings-store';
@@ -63,26 +61,25 @@ export function createVaultStorage(
     const records = createRecords(db, keys);
     const identity = parse(IdentityKeysSchema, await records.get('identity'));
     if (!identity.ok) throw new Error(`The stored identity is unreadable (${identity.message})`);
+    const settings = createSettingsStore(records);
+    const contacts = createContactStore(records);
     const history = createHistoryStore(db, keys);
     return {
       identity: identity.value,
-      settings: createSettingsStore(records),
-      contacts: createContactStore(records),
+      settings,
+      contacts,
       sessions: createSessionStore(records),
       history,
       async exportContent() {
-        const tx = db.transaction('messages');
-        const messages: ChatMessage[] = [];
-        for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue())
-          messages.push(
-            open(keys.records, `messages/${cursor.primaryKey}`, cursor.value.sealed) as ChatMessage,
-          );
-        await tx.done;
-        const settings = await createSettingsStore(records).load();
+        const [stored, pinned, messages] = await Promise.all([
+          settings.load(),
+          contacts.all(),
+          history.all(),
+        ]);
         return {
           identity: identity.value,
-          ...(settings ? { settings } : {}),
-          contacts: await createContactStore(records).all(),
+          ...(stored ? { settings: stored } : {}),
+          contacts: pinned,
           messages,
         };
       },
@@ -143,21 +140,14 @@ function writeContent<S extends StoreNames<MessengerDB>[]>(
   content: VaultContent,
 ): void {
   const records = tx.objectStore('records');
-  const put = (key: string, value: unknown): void =>
-    void records.put(seal(keys.records, `records/${key}`, value), key);
+  const put = (key: string, value: unknown): void => void records.put(sealRecord(keys, key, value), key);
   put('identity', content.identity);
   if (content.settings) put('settings', content.settings);
-  for (const contact of content.contacts) put(`contact:${tagOf(keys, nameKey(contact.name))}`, contact);
+  const tag = (text: string): string => tagOf(keys, text);
+  for (const contact of content.contacts) put(contactRecordKey(tag, contact), contact);
   const messages = tx.objectStore('messages');
   content.messages.forEach((message, index) => {
-    const key = tagOf(keys, `${message.peerId}/${message.id}`);
-    void messages.put(
-      {
-        conversation: tagOf(keys, message.peerId),
-        seq: index,
-        sealed: seal(keys.records, `messages/${key}`, message),
-      },
-      key,
-    );
+    const key = messageKey(keys, message);
+    void messages.put(storedMessage(keys, key, message, index), key);
   });
 }
