@@ -101,10 +101,9 @@ export function createEngine({
     for (const listener of listeners) listener(name, data);
   };
   const state = (): EngineState => {
-    const settings = unlocked?.settings;
     return {
       vault: unlocked ? 'unlocked' : (vaultStatus ?? 'locked'),
-      settings: settings && unlocked ? { ...settings, userId: unlocked.selfId } : null,
+      settings: unlocked?.settings ? { ...unlocked.settings, userId: unlocked.selfId } : null,
       connection,
       contacts: contactList(),
       links: Object.fromEntries(links),
@@ -147,15 +146,19 @@ export function createEngine({
   }
   function lockNow(): void {
     clearTimeout(autoLock);
-    goOffline();
+    forgetProfile();
     unlocked = undefined;
     vaultStatus = 'locked';
-    keyChanged.clear();
-    unread.clear();
-    wanted.clear();
-    showUnread(0);
     connection = { status: 'unconfigured' };
     publish();
+  }
+  /** Drops the connections and the per-profile state of the vault opened so far (on lock, unlock, restore). */
+  function forgetProfile(): void {
+    goOffline();
+    keyChanged.clear();
+    wanted.clear();
+    if (unread.size > 0) showUnread(0); // the badge showed this profile's count
+    unread.clear();
   }
 
   /** Compares an online user's key with the one pinned under their name (pinning it if new). */
@@ -317,9 +320,7 @@ export function createEngine({
       }),
       settings: settings ?? null,
     };
-    goOffline();
-    keyChanged.clear();
-    unread.clear();
+    forgetProfile();
     unlocked = opened;
     armAutoLock(opened.settings);
     if (opened.settings) goOnline(opened.settings, opened);
