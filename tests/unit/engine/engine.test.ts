@@ -2,7 +2,6 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
-import { MAX_ONE_TIME_PREKEYS } from '../../../shared/limits';
 import type { PeerFrame, SealedFrame } from '../../../shared/protocol/peer';
 import type { PrekeysClaimSchema, PrekeysPublish } from '../../../shared/protocol/prekeys';
 import { encodeBytes, sessionStatement, verifySignature } from '../../../shared/crypto/identity';
@@ -14,7 +13,7 @@ import type {
   SessionStart,
   User,
 } from '../../../shared/protocol/socket';
-import { publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
+import { publicIdentity, userIdOfKeys, type IdentityKeys } from '../../../extension/lib/crypto/identity';
 import { createEngine, type Engine } from '../../../extension/lib/engine/engine';
 import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
 import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/protocol';
@@ -22,7 +21,8 @@ import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage
 import type { MeshOptions, PeerMesh } from '../../../extension/lib/transport/peers';
 import type { SignalingHandlers } from '../../../extension/lib/transport/signaling';
 import { createMemoryPrekeyStore } from '../../../signal-server/src/stores/memory/prekeys';
-import { FAST_KDF, present, testVaultStorage } from '../../support/vault';
+import { claimFrom, publishTo } from '../../support/prekeys';
+import { FAST_KDF, testVaultStorage } from '../../support/vault';
 import type * as v from 'valibot';
 
 const PASSPHRASE = 'correct horse battery';
@@ -34,28 +34,16 @@ async function contact(name: string): Promise<{ user: User; vault: UnlockedVault
   const vault = await testVaultStorage().create(PASSPHRASE);
   const keys = vault.identity;
   const userId = userIdOfKeys(keys);
-  const sessions = createSessions({
-    keys,
-    store: vault.sessions,
-    claimBundle: async (peerId) => ({
-      userId: peerId,
-      ...present(await prekeyServer.claim(peerId), 'bundle'),
-    }),
-  });
-  await sessions.publishPrekeys(async ({ signedPrekey, oneTimePrekeys, replace }) =>
-    ok({
-      oneTimePrekeys: await prekeyServer.publish(userId, publicIdentity(keys), signedPrekey, oneTimePrekeys, {
-        limit: MAX_ONE_TIME_PREKEYS,
-        replace: replace ?? false,
-      }),
-    }),
-  );
+  const sessions = createSessions({ keys, store: vault.sessions, claimBundle: claimFrom(prekeyServer) });
+  await sessions.publishPrekeys(publishTo(prekeyServer, keys));
   return { user: { userId, name, signingKey: publicIdentity(keys).signingKey }, vault, sessions };
 }
 
 /** Fakes for the two transports, recording what the engine asked of them; real vault storage. */
 class Fakes {
   readonly storage = testVaultStorage();
+  /** The engine's identity once set up: what its published prekeys are filed under. */
+  identity: IdentityKeys | undefined;
   badge: number[] = [];
   readonly challenge = new Uint8Array(32).fill(7);
   handlers: SignalingHandlers | undefined;
@@ -107,20 +95,8 @@ class Fakes {
 
   /** The prekey requests, answered by the server's own in-memory store. */
   private async prekeys(event: string, payload: unknown): Promise<Result<unknown> | undefined> {
-    const started = this.answers['session:start'];
-    const self = started?.ok ? started.data.self : undefined;
-    if (event === 'prekeys:publish' && self) {
-      const { signedPrekey, oneTimePrekeys, replace } = payload as PrekeysPublish;
-      const vault = await this.storage.unlock(PASSPHRASE);
-      const count = await prekeyServer.publish(
-        self.userId,
-        publicIdentity(vault.identity),
-        signedPrekey,
-        oneTimePrekeys,
-        { limit: MAX_ONE_TIME_PREKEYS, replace: replace ?? false },
-      );
-      return ok({ oneTimePrekeys: count });
-    }
+    if (event === 'prekeys:publish' && this.identity)
+      return publishTo(prekeyServer, this.identity)(payload as PrekeysPublish);
     if (event === 'prekeys:claim') {
       const { userId } = payload as v.InferOutput<typeof PrekeysClaimSchema>;
       const bundle = await prekeyServer.claim(userId);
@@ -147,6 +123,7 @@ async function onlineEngine(others: User[] = []) {
   const bob = await contact('Bob');
   await engine.setUp({ name: 'Alice', serverUrl: SERVER, autoLockMinutes: 0, passphrase: PASSPHRASE });
   const vault = await fakes.storage.unlock(PASSPHRASE);
+  fakes.identity = vault.identity;
   const userId = userIdOfKeys(vault.identity);
   const self = { userId, name: 'Alice', signingKey: publicIdentity(vault.identity).signingKey };
   fakes.answers['session:challenge'] = ok({ challenge: encodeBytes(fakes.challenge) });

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ok } from '../../../shared/errors';
-import type { UserId } from '../../../shared/ids';
-import { MAX_ONE_TIME_PREKEYS } from '../../../shared/limits';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
-import type { PrekeyBundle } from '../../../shared/protocol/prekeys';
-import { publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
+import { userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
 import { NO_PREKEYS } from '../../../extension/lib/crypto/prekeys';
 import { createMemoryPrekeyStore } from '../../../signal-server/src/stores/memory/prekeys';
-import { present, testVaultStorage } from '../../support/vault';
+import { claimFrom, publishTo } from '../../support/prekeys';
+import { testVaultStorage } from '../../support/vault';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const read = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
@@ -16,28 +13,14 @@ const read = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 /** Users whose sessions share one prekey server (the server's own in-memory store) and keep state in a vault. */
 async function world() {
   const server = createMemoryPrekeyStore();
-  const claim = async (peerId: UserId): Promise<PrekeyBundle> => {
-    const bundle = await server.claim(peerId);
-    if (!bundle) throw new Error('no prekeys');
-    return { userId: peerId, ...bundle };
-  };
   async function user() {
     const storage = testVaultStorage();
     const vault = await storage.create('correct horse');
     const keys = vault.identity;
-    const make = (): Sessions => createSessions({ keys, store: vault.sessions, claimBundle: claim });
+    const make = (): Sessions =>
+      createSessions({ keys, store: vault.sessions, claimBundle: claimFrom(server) });
     const sessions = make();
-    await sessions.publishPrekeys(async ({ signedPrekey, oneTimePrekeys, replace }) =>
-      ok({
-        oneTimePrekeys: await server.publish(
-          userIdOfKeys(keys),
-          publicIdentity(keys),
-          signedPrekey,
-          oneTimePrekeys,
-          { limit: MAX_ONE_TIME_PREKEYS, replace: replace ?? false },
-        ),
-      }),
-    );
+    await sessions.publishPrekeys(publishTo(server, keys));
     return { id: userIdOfKeys(keys), keys, vault, sessions, make };
   }
   return { server, user };
@@ -113,7 +96,7 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     const swapped = createSessions({
       keys: alice.keys,
       store: (await testVaultStorage().create('x'.repeat(8))).sessions,
-      claimBundle: async () => ({ userId: bob.id, ...present(await server.claim(mallory.id), 'bundle') }),
+      claimBundle: async () => ({ ...(await claimFrom(server)(mallory.id)), userId: bob.id }),
     });
     await expect(swapped.seal(bob.id, text('secret'))).rejects.toThrow('belongs to another user');
 
@@ -126,14 +109,9 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     const bob = await user();
     for (let i = 0; i < 80; i++) await server.claim(bob.id);
     let uploaded = 0;
-    await bob.sessions.publishPrekeys(async ({ oneTimePrekeys, signedPrekey, replace }) => {
-      uploaded += oneTimePrekeys.length;
-      return ok({
-        oneTimePrekeys: await server.publish(bob.id, publicIdentity(bob.keys), signedPrekey, oneTimePrekeys, {
-          limit: MAX_ONE_TIME_PREKEYS,
-          replace: replace ?? false,
-        }),
-      });
+    await bob.sessions.publishPrekeys((request) => {
+      uploaded += request.oneTimePrekeys.length;
+      return publishTo(server, bob.keys)(request);
     });
     expect(uploaded).toBe(80);
     const prekeys = await bob.vault.sessions.loadPrekeys();
@@ -149,14 +127,7 @@ describe('a profile that starts over', () => {
     // Bob's profile is restored from a backup: same identity, no prekey secrets, no sessions.
     await bob.vault.sessions.savePrekeys(NO_PREKEYS);
     const restored = bob.make();
-    await restored.publishPrekeys(async ({ signedPrekey, oneTimePrekeys, replace }) =>
-      ok({
-        oneTimePrekeys: await server.publish(bob.id, publicIdentity(bob.keys), signedPrekey, oneTimePrekeys, {
-          limit: MAX_ONE_TIME_PREKEYS,
-          replace: replace ?? false,
-        }),
-      }),
-    );
+    await restored.publishPrekeys(publishTo(server, bob.keys));
     const first = await alice.sessions.seal(bob.id, text('welcome back'));
     expect(read(await restored.open(alice.id, first))).toBe('welcome back');
   });
