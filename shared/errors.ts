@@ -9,6 +9,7 @@ export const ErrorCode = {
   NotFound: 'not-found',
   Locked: 'locked',
   WrongPassphrase: 'wrong-passphrase',
+  QuotaExceeded: 'quota-exceeded',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

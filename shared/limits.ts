@@ -48,3 +48,21 @@ export const MAX_PASSPHRASE_LENGTH = 1024;
 export const MAX_BACKUP_BYTES = 64 * 1024 * 1024;
 /** Longest idle time the auto-lock may be set to, in minutes (0 turns it off). */
 export const MAX_AUTO_LOCK_MINUTES = 24 * 60;
+/** How long the server's mailbox holds a message nobody fetched, in milliseconds (the server may be set lower). */
+export const MAILBOX_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** Messages the mailbox holds for one recipient; past it `mail:send` is refused with `quota-exceeded`. */
+export const MAX_MAILBOX_MESSAGES = 1000;
+/** Bytes of sealed messages the mailbox holds for one recipient. */
+export const MAX_MAILBOX_BYTES = 16 * 1024 * 1024;
+/** Share of one recipient's mailbox (messages) a single sender may fill, so one sender cannot block the rest. */
+export const MAX_MAILBOX_MESSAGES_FROM_ONE_SENDER = 500;
+/** Messages one `mail:fetch` returns at most; the answer says when more are waiting. */
+export const MAX_MAIL_FETCH = 100;
+/** Mail ids one `mail:ack` may name. */
+export const MAX_MAIL_ACK_IDS = 100;
+/** How long a send waits for a direct data channel to open before relaying through the server, in milliseconds. */
+export const DIRECT_LINK_TIMEOUT_MS = 5_000;
+/** How long a message sent over a data channel waits for its delivery receipt before it also goes through the server, in milliseconds. */
+export const DELIVERY_RECEIPT_TIMEOUT_MS = 5_000;
+/** Message ids one receipt may acknowledge. */
+export const MAX_RECEIPT_IDS = 100;

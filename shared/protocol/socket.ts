@@ -23,6 +23,18 @@ import {
   type PrekeyBundle,
   type PrekeysPublished,
 } from './prekeys';
+import {
+  MailAckSchema,
+  MailAckedSchema,
+  MailAcceptedSchema,
+  MailBatchSchema,
+  MailItemSchema,
+  MailSendSchema,
+  type MailAccepted,
+  type MailBatch,
+  type MailItem,
+} from './mailbox';
+import { IceServersSchema, type IceServers } from './ice';
 
 /**
  * Starting a session takes two requests: `session:challenge` hands out a fresh single-use nonce for this
@@ -46,6 +58,10 @@ export const requestSchemas = {
   'peer:ticket': EmptyRequestSchema,
   'prekeys:publish': PrekeysPublishSchema,
   'prekeys:claim': PrekeysClaimSchema,
+  'mail:send': MailSendSchema,
+  'mail:fetch': EmptyRequestSchema,
+  'mail:ack': MailAckSchema,
+  'ice:servers': EmptyRequestSchema,
 } as const;
 
 export type RequestEvent = keyof typeof requestSchemas;
@@ -105,6 +121,15 @@ export const responseSchemas = {
   'peer:ticket': resultSchema(PeerTicketSchema),
   'prekeys:publish': resultSchema(PrekeysPublishedSchema),
   'prekeys:claim': resultSchema(PrekeyBundleSchema),
+  'mail:send': resultSchema(MailAcceptedSchema),
+  'mail:fetch': resultSchema(MailBatchSchema),
+  'mail:ack': resultSchema(MailAckedSchema),
+  'ice:servers': resultSchema(IceServersSchema),
+} as const;
+
+/** Validates each push on the client. */
+export const pushSchemas = {
+  'mail:new': MailItemSchema,
 } as const;
 
 export const PresenceOfflineSchema = v.object({ userId: UserIdSchema });
@@ -115,6 +140,10 @@ export interface ResponseMap {
   'peer:ticket': PeerTicket;
   'prekeys:publish': PrekeysPublished;
   'prekeys:claim': PrekeyBundle;
+  'mail:send': MailAccepted;
+  'mail:fetch': MailBatch;
+  'mail:ack': { readonly deleted: number };
+  'ice:servers': IceServers;
 }
 
 export type Ack<E extends RequestEvent> = (result: Result<ResponseMap[E]>) => void;
@@ -126,6 +155,8 @@ export type ClientToServerEvents = {
 export interface ServerToClientEvents {
   'presence:online': (user: User) => void;
   'presence:offline': (user: { readonly userId: UserId }) => void;
+  /** A message arrived in the user's mailbox while they are online: store it, then `mail:ack`. */
+  'mail:new': (item: MailItem) => void;
   /** A request the server could not even answer (no acknowledgement, unknown event). */
   'protocol:error': (error: WireError & { readonly event: string }) => void;
 }

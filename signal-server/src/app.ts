@@ -1,18 +1,19 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
 import express from 'express';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
+import type { Backend } from './backend';
 import type { ServerConfig } from './config';
 import { healthRouter } from './http/health';
 import { createLogger, type Logger } from './logger';
 import { createPeerjsEndpoint, type SignalMetrics } from './peerjs/endpoint';
-import { createLocalSignalRouter } from './peerjs/router';
+import { createClusterSignalRouter, createLocalSignalRouter } from './peerjs/router';
 import { createTicketAuthority } from './peerjs/tickets';
 import type { TypedServer } from './socket/context';
 import { attachDispatcher } from './socket/dispatch';
 import { handlers } from './socket/handlers';
-import type { Stores } from './stores';
 
 export interface App {
   readonly httpServer: HttpServer;
@@ -23,23 +24,49 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Express (HTTP), Socket.IO (sessions, presence) and the PeerJS signaling endpoint on one port. */
-export function createApp(config: ServerConfig, stores: Stores, logger: Logger = createLogger(config)): App {
+/** How often expired mail is deleted, in ms. */
+const MAIL_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Express (HTTP), Socket.IO (sessions, presence, mailbox) and the PeerJS signaling endpoint on one port. With a
+ * Redis backend, Socket.IO's Redis adapter carries rooms, presence pushes and signaling between processes.
+ */
+export function createApp(
+  config: ServerConfig,
+  backend: Backend,
+  logger: Logger = createLogger(config),
+): App {
+  const { stores } = backend;
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRouter(stores, Date.now()));
 
   const httpServer = createServer(app);
   const tickets = createTicketAuthority(config.ticketSecret);
-  const peerjs = createPeerjsEndpoint({ tickets, router: createLocalSignalRouter(), logger });
 
   // WebSocket only: no long-polling, so several processes behind one address need no sticky sessions.
   const io: TypedServer = new Server(httpServer, {
     transports: ['websocket'],
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
     serveClient: false,
+    // requestsTimeout bounds how long a signaling frame waits for the other processes to answer.
+    ...(backend.redis && {
+      adapter: createAdapter(backend.redis.pub, backend.redis.sub, { requestsTimeout: 2_000 }),
+    }),
   });
-  io.on('connection', (socket) => attachDispatcher({ io, socket, stores, tickets, logger }, handlers));
+  const router = backend.redis ? createClusterSignalRouter(io) : createLocalSignalRouter();
+  const peerjs = createPeerjsEndpoint({ tickets, router, logger });
+  io.on('connection', (socket) =>
+    attachDispatcher({ io, socket, stores, tickets, logger, config }, handlers),
+  );
+
+  const purge = setInterval(() => {
+    stores.mailbox.purgeExpired(Date.now()).then(
+      (purged) => purged > 0 && logger.info({ purged }, 'expired mail deleted'),
+      (error: unknown) => logger.error({ err: error }, 'mail purge failed'),
+    );
+  }, MAIL_PURGE_INTERVAL_MS);
+  purge.unref();
 
   // Engine.io registers its upgrade listener first and ignores other paths; ours takes the PeerJS path.
   httpServer.on('upgrade', (request, socket, head: Buffer) => {
@@ -60,6 +87,7 @@ export function createApp(config: ServerConfig, stores: Stores, logger: Logger =
       });
     },
     async close() {
+      clearInterval(purge);
       peerjs.close();
       await io.close(); // also closes httpServer
     },

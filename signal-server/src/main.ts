@@ -1,17 +1,24 @@
 import { createApp } from './app';
+import { openBackend } from './backend';
 import { configFromEnv } from './config';
 import { createLogger } from './logger';
-import { createEmbeddedStores } from './stores';
 
 const config = configFromEnv();
 const logger = createLogger(config);
-const app = createApp(config, createEmbeddedStores(), logger);
+const backend = await openBackend(config);
+const app = createApp(config, backend, logger);
 const address = await app.listen(config.port, config.host);
-logger.info({ url: `http://${address.address}:${address.port}` }, 'signal server listening');
+logger.info(
+  { url: `http://${address.address}:${address.port}`, store: config.redisUrl ? 'redis' : config.dataDir },
+  'signal server listening',
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'shutting down');
-    void app.close().then(() => process.exit(0));
+    void app
+      .close()
+      .then(() => backend.close())
+      .then(() => process.exit(0));
   });
 }

@@ -3,21 +3,28 @@ import { Writable } from 'node:stream';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { createApp, type App } from '../../signal-server/src/app';
 import { createLogger } from '../../signal-server/src/logger';
-import { createEmbeddedStores, type Stores } from '../../signal-server/src/stores';
+import { openBackend } from '../../signal-server/src/backend';
+import type { ServerConfig } from '../../signal-server/src/config';
+import type { Stores } from '../../signal-server/src/stores';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/socket';
+import { testServerConfig } from './stores';
 
 export interface TestServer {
   readonly app: App;
   readonly url: string;
-  /** The server's embedded stores, to look at what it keeps. */
+  readonly port: number;
+  /** The server's stores, to look at what it keeps. */
   readonly stores: Stores;
   /** Every log line the server wrote, as text. */
   readonly logs: string[];
   close(): Promise<void>;
 }
 
-/** The real signal server on 127.0.0.1, port 0, embedded stores, logs captured. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * The real signal server on 127.0.0.1, logs captured. By default: a free port and the embedded store in memory;
+ * `dataDir` keeps it in a SQLite file (to restart on), `redisUrl` scales out, `port` takes a given port.
+ */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -25,16 +32,21 @@ export async function startTestServer(): Promise<TestServer> {
       done();
     },
   });
-  const config = {
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'debug' as const,
-    ticketSecret: Buffer.from('test-secret-'.repeat(3)),
+  const config = testServerConfig(overrides);
+  const backend = await openBackend(config);
+  const app = createApp(config, backend, createLogger(config, sink));
+  const address = await app.listen(config.port, '127.0.0.1');
+  return {
+    app,
+    port: address.port,
+    url: `http://127.0.0.1:${address.port}`,
+    stores: backend.stores,
+    logs,
+    async close() {
+      await app.close();
+      await backend.close();
+    },
   };
-  const stores = createEmbeddedStores();
-  const app = createApp(config, stores, createLogger(config, sink));
-  const address = await app.listen(0, '127.0.0.1');
-  return { app, url: `http://127.0.0.1:${address.port}`, stores, logs, close: () => app.close() };
 }
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;

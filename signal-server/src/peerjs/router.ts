@@ -1,4 +1,5 @@
 import type { DeliveredFrame, ServerSignalFrame } from '../../../shared/protocol/peerjs';
+import type { TypedServer } from '../socket/context';
 
 export type Deliver = (frame: ServerSignalFrame) => void;
 
@@ -30,6 +31,28 @@ export function createLocalSignalRouter(): SignalRouter {
       if (!target) return false;
       target.deliver(frame);
       return true;
+    },
+  };
+}
+
+/**
+ * Scale-out: frames for a socket on this process go straight to it; others are offered to the other processes
+ * through the Socket.IO adapter (Redis), and the one holding the destination delivers it.
+ */
+export function createClusterSignalRouter(io: TypedServer, local = createLocalSignalRouter()): SignalRouter {
+  io.on('signal', (frame, reached) => {
+    void local.route(frame).then(reached);
+  });
+  return {
+    attach: (peerId, deliver, onReplaced) => local.attach(peerId, deliver, onReplaced),
+    async route(frame) {
+      if (await local.route(frame)) return true;
+      try {
+        const answers = await io.serverSideEmitWithAck('signal', frame);
+        return answers.some(Boolean);
+      } catch {
+        return false; // some process did not answer in time; the sender's PeerJS client retries the offer
+      }
     },
   };
 }

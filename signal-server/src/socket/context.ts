@@ -10,6 +10,8 @@ import type {
   User,
   requestSchemas,
 } from '../../../shared/protocol/socket';
+import type { DeliveredFrame } from '../../../shared/protocol/peerjs';
+import type { ServerConfig } from '../config';
 import type { Logger } from '../logger';
 import type { TicketAuthority } from '../peerjs/tickets';
 import type { Stores } from '../stores';
@@ -23,18 +25,13 @@ export interface SocketData {
   identity?: PublicIdentity;
 }
 
-export type TypedServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-export type TypedSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
+/** Between server processes (through the adapter): a signaling frame for a PeerJS socket held elsewhere. */
+export interface ServerSideEvents {
+  signal: (frame: DeliveredFrame, reached: (delivered: boolean) => void) => void;
+}
+
+export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+export type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 export interface HandlerContext {
   readonly io: TypedServer;
@@ -42,6 +39,7 @@ export interface HandlerContext {
   readonly stores: Stores;
   readonly tickets: TicketAuthority;
   readonly logger: Logger;
+  readonly config: Pick<ServerConfig, 'mailbox' | 'ice'>;
 }
 
 export interface Handler<E extends RequestEvent> {
@@ -57,3 +55,6 @@ export type HandlerRegistry = { readonly [E in RequestEvent]: Handler<E> };
 
 /** Room of every socket with a running session: presence is broadcast to it. */
 export const ONLINE_ROOM = 'online';
+
+/** Room of one user's session socket, on whichever process holds it: pushes for the user go to it. */
+export const userRoom = (userId: string): string => `user:${userId}`;

@@ -1,21 +1,44 @@
+import type { Redis } from 'ioredis';
 import type { AccountStore } from './accounts';
-import { createMemoryAccountStore } from './memory/accounts';
+import type { MailboxLimits, MailboxStore } from './mailbox';
 import { createMemoryPresenceStore } from './memory/presence';
-import { createMemoryPrekeyStore } from './memory/prekeys';
 import type { PrekeyStore } from './prekeys';
 import type { PresenceStore } from './presence';
+import { createRedisAccountStore } from './redis/accounts';
+import { createRedisMailboxStore } from './redis/mailbox';
+import { createRedisPrekeyStore } from './redis/prekeys';
+import { createRedisPresenceStore } from './redis/presence';
+import { createSqliteAccountStore } from './sqlite/accounts';
+import type { Database } from './sqlite/database';
+import { createSqliteMailboxStore } from './sqlite/mailbox';
+import { createSqlitePrekeyStore } from './sqlite/prekeys';
 
 export interface Stores {
   readonly accounts: AccountStore;
   readonly presence: PresenceStore;
   readonly prekeys: PrekeyStore;
+  readonly mailbox: MailboxStore;
 }
 
-/** The default stores: in this process, no external service needed. */
-export function createEmbeddedStores(): Stores {
+/**
+ * The default: the embedded SQLite database for what must survive a restart (names, prekeys, the mailbox);
+ * presence in this process, since nobody is online after a restart.
+ */
+export function createEmbeddedStores(db: Database, limits: MailboxLimits): Stores {
   return {
-    accounts: createMemoryAccountStore(),
+    accounts: createSqliteAccountStore(db),
     presence: createMemoryPresenceStore(),
-    prekeys: createMemoryPrekeyStore(),
+    prekeys: createSqlitePrekeyStore(db),
+    mailbox: createSqliteMailboxStore(db, limits),
+  };
+}
+
+/** Scale-out: every store in Redis, shared by all server processes behind one address. */
+export function createRedisStores(redis: Redis, limits: MailboxLimits, prefix = 'tm:'): Stores {
+  return {
+    accounts: createRedisAccountStore(redis, prefix),
+    presence: createRedisPresenceStore(redis, prefix),
+    prekeys: createRedisPrekeyStore(redis, prefix),
+    mailbox: createRedisMailboxStore(redis, prefix, limits),
   };
 }

@@ -20,14 +20,14 @@ import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/
 import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
 import type { MeshOptions, PeerMesh } from '../../../extension/lib/transport/peers';
 import type { SignalingHandlers } from '../../../extension/lib/transport/signaling';
-import { createMemoryPrekeyStore } from '../../../signal-server/src/stores/memory/prekeys';
+import { memoryStores } from '../../support/stores';
 import { claimFrom, publishTo } from '../../support/prekeys';
 import { FAST_KDF, testVaultStorage } from '../../support/vault';
 import type * as v from 'valibot';
 
 const PASSPHRASE = 'correct horse battery';
 const SERVER = 'http://localhost:3000';
-const prekeyServer = createMemoryPrekeyStore();
+const prekeyServer = memoryStores().prekeys;
 
 /** A contact with a real identity and sessions, publishing prekeys to the same (fake) server as the engine. */
 async function contact(name: string): Promise<{ user: User; vault: UnlockedVault; sessions: Sessions }> {

@@ -3,7 +3,7 @@ import type { SealedMessage } from '../../../shared/protocol/envelope';
 import { userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
 import { NO_PREKEYS } from '../../../extension/lib/crypto/prekeys';
-import { createMemoryPrekeyStore } from '../../../signal-server/src/stores/memory/prekeys';
+import { memoryStores } from '../../support/stores';
 import { claimFrom, publishTo } from '../../support/prekeys';
 import { testVaultStorage } from '../../support/vault';
 
@@ -12,7 +12,7 @@ const read = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 /** Users whose sessions share one prekey server (the server's own in-memory store) and keep state in a vault. */
 async function world() {
-  const server = createMemoryPrekeyStore();
+  const server = memoryStores().prekeys;
   async function user() {
     const storage = testVaultStorage();
     const vault = await storage.create('correct horse');

@@ -1,4 +1,6 @@
 import type { HandlerRegistry } from '../context';
+import { iceServers } from './ice';
+import { mailAck, mailFetch, mailSend } from './mail';
 import { peerTicket } from './peer';
 import { prekeysClaim, prekeysPublish } from './prekeys';
 import { sessionChallenge, sessionStart } from './session';
@@ -9,4 +11,8 @@ export const handlers: HandlerRegistry = {
   'peer:ticket': peerTicket,
   'prekeys:publish': prekeysPublish,
   'prekeys:claim': prekeysClaim,
+  'mail:send': mailSend,
+  'mail:fetch': mailFetch,
+  'mail:ack': mailAck,
+  'ice:servers': iceServers,
 };

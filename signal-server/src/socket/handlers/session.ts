@@ -10,7 +10,7 @@ import {
 } from '../../../../shared/crypto/identity';
 import { ErrorCode, fail, ok } from '../../../../shared/errors';
 import { CHALLENGE_TTL_MS } from '../../../../shared/limits';
-import { ONLINE_ROOM, type Handler, type HandlerContext } from '../context';
+import { ONLINE_ROOM, userRoom, type Handler, type HandlerContext } from '../context';
 
 /** A fresh nonce for this connection; the next `session:start` must sign it. */
 export const sessionChallenge: Handler<'session:challenge'> = {
@@ -78,7 +78,7 @@ export const sessionStart: Handler<'session:start'> = {
     if (claim.replaced) io.in(claim.replaced).disconnectSockets(true);
     socket.data.user = user;
     socket.data.identity = identity;
-    await socket.join(ONLINE_ROOM);
+    await socket.join([ONLINE_ROOM, userRoom(userId)]);
     socket.to(ONLINE_ROOM).emit('presence:online', user);
     logger.info({ userId, socketId: socket.id }, 'session started');
     const online = (await stores.presence.list()).filter((other) => other.userId !== userId);
@@ -92,6 +92,7 @@ export async function endSession({ socket, stores, logger }: HandlerContext): Pr
   if (!user) return;
   socket.data.user = undefined;
   socket.data.identity = undefined;
+  await socket.leave(userRoom(user.userId));
   const wentOffline = await stores.presence.release(user.userId, socket.id);
   if (wentOffline) socket.to(ONLINE_ROOM).emit('presence:offline', { userId: user.userId });
   logger.info({ userId: user.userId, socketId: socket.id, wentOffline }, 'session ended');

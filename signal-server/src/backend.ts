@@ -1,0 +1,36 @@
+import { Redis } from 'ioredis';
+import type { ServerConfig } from './config';
+import { createEmbeddedStores, createRedisStores, type Stores } from './stores';
+import { openDatabase } from './stores/sqlite/database';
+
+/** What the server keeps its state in: the embedded SQLite file, or Redis shared by several processes. */
+export interface Backend {
+  readonly stores: Stores;
+  /** Present when scaled out: the connections the Socket.IO Redis adapter publishes and subscribes on. */
+  readonly redis?: { readonly pub: Redis; readonly sub: Redis };
+  close(): Promise<void>;
+}
+
+export async function openBackend(
+  config: Pick<ServerConfig, 'dataDir' | 'redisUrl' | 'mailbox'>,
+): Promise<Backend> {
+  if (config.redisUrl === undefined) {
+    const db = openDatabase(config.dataDir);
+    return {
+      stores: createEmbeddedStores(db, config.mailbox),
+      async close() {
+        db.close();
+      },
+    };
+  }
+  const pub = new Redis(config.redisUrl, { lazyConnect: true });
+  const sub = pub.duplicate();
+  await Promise.all([pub.connect(), sub.connect()]);
+  return {
+    stores: createRedisStores(pub, config.mailbox),
+    redis: { pub, sub },
+    async close() {
+      await Promise.all([pub.quit(), sub.quit()]);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import type { Redis } from 'ioredis';
+import type { MailItem } from '../../../../shared/protocol/mailbox';
+import type { MailboxLimits, MailboxStore, PutOutcome } from '../mailbox';
+
+/*
+ * Per recipient: `order` (sorted set of mail ids by a global sequence), `items` (mail id → {item, size, expiresAt}),
+ * `dedupe` (sender/message id → mail id), `usage` (hash: bytes, and a count per sender). `recipients` is the set of
+ * users with mail, for the expiry sweep.
+ */
+const PUT = `
+local held = redis.call('HGET', KEYS[3], ARGV[1])
+if held then return {'held', held, cjson.decode(redis.call('HGET', KEYS[2], held)).expiresAt} end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return {'full', 'messages'} end
+local bytes = tonumber(redis.call('HGET', KEYS[4], 'bytes') or '0') + tonumber(ARGV[4])
+if bytes > tonumber(ARGV[6]) then return {'full', 'bytes'} end
+if tonumber(redis.call('HGET', KEYS[4], 'from:' .. ARGV[7]) or '0') >= tonumber(ARGV[8]) then return {'full', 'sender'} end
+local seq = redis.call('INCR', KEYS[5])
+redis.call('ZADD', KEYS[1], seq, ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[4], 'bytes', bytes)
+redis.call('HINCRBY', KEYS[4], 'from:' .. ARGV[7], 1)
+redis.call('SADD', KEYS[6], ARGV[9])
+return {'put', ARGV[2]}`;
+// KEYS: order, items, dedupe, usage. ARGV: mail ids.
+const ACK = `
+local deleted = 0
+for i = 1, #ARGV do
+  local stored = redis.call('HGET', KEYS[2], ARGV[i])
+  if stored then
+    local entry = cjson.decode(stored)
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    redis.call('HDEL', KEYS[3], entry.item.from .. '/' .. entry.item.id)
+    redis.call('HINCRBY', KEYS[4], 'bytes', -entry.size)
+    redis.call('HINCRBY', KEYS[4], 'from:' .. entry.item.from, -1)
+    deleted = deleted + 1
+  end
+end
+return deleted`;
+
+interface Entry {
+  readonly item: MailItem;
+  readonly size: number;
+  readonly expiresAt: number;
+}
+
+/** The mailbox in Redis, shared by every server process; quotas checked and the message written atomically. */
+export function createRedisMailboxStore(redis: Redis, prefix: string, limits: MailboxLimits): MailboxStore {
+  const keys = (to: string) =>
+    [
+      `${prefix}mail:${to}:order`,
+      `${prefix}mail:${to}:items`,
+      `${prefix}mail:${to}:dedupe`,
+      `${prefix}mail:${to}:usage`,
+    ] as const;
+  const recipients = `${prefix}mail-recipients`;
+  const entries = async (to: string, mailIds: string[]): Promise<Entry[]> => {
+    if (mailIds.length === 0) return [];
+    const stored = await redis.hmget(keys(to)[1], ...mailIds);
+    // Written by put() from a validated item: read back as what it was.
+    return stored.flatMap((value) => (value === null ? [] : [JSON.parse(value) as Entry]));
+  };
+  const store: MailboxStore = {
+    async put(to, item, size): Promise<PutOutcome> {
+      const expiresAt = item.storedAt + limits.ttlMs;
+      const entry: Entry = { item, size, expiresAt };
+      const answer = (await redis.eval(
+        PUT,
+        6,
+        ...keys(to),
+        `${prefix}mail-seq`,
+        recipients,
+        `${item.from}/${item.id}`,
+        item.mailId,
+        JSON.stringify(entry),
+        String(size),
+        String(limits.maxMessages),
+        String(limits.maxBytes),
+        item.from,
+        String(limits.maxFromOneSender),
+        to,
+      )) as [string, string, number?];
+      const [kind, value, heldUntil] = answer;
+      if (kind === 'full') return { ok: false, full: value as 'messages' | 'bytes' | 'sender' };
+      return { ok: true, mailId: value, expiresAt: kind === 'held' ? Number(heldUntil) : expiresAt };
+    },
+    async fetch(to, limit, now) {
+      // Oldest first; the time-to-live is the same for all, so expired messages are at the front.
+      for (;;) {
+        const found = await entries(to, await redis.zrange(keys(to)[0], '0', String(limit)));
+        const expired = found.filter((entry) => entry.expiresAt <= now).map((entry) => entry.item.mailId);
+        if (expired.length === 0)
+          return { items: found.slice(0, limit).map((entry) => entry.item), more: found.length > limit };
+        await store.ack(to, expired);
+      }
+    },
+    async ack(to, mailIds) {
+      return Number(await redis.eval(ACK, 4, ...keys(to), ...mailIds));
+    },
+    async purgeExpired(now) {
+      let purged = 0;
+      for (const to of await redis.smembers(recipients)) {
+        const [order, items] = keys(to);
+        const ids = await redis.zrange(order, '0', '-1');
+        const expired = (await entries(to, ids)).filter((entry) => entry.expiresAt <= now);
+        purged +=
+          expired.length > 0
+            ? await store.ack(
+                to,
+                expired.map((entry) => entry.item.mailId),
+              )
+            : 0;
+        if ((await redis.hlen(items)) === 0) await redis.srem(recipients, to);
+      }
+      return purged;
+    },
+  };
+  return store;
+}

@@ -1,0 +1,78 @@
+import type { Database } from './database';
+import type { PublicIdentity } from '../../../../shared/crypto/identity';
+import type { SignedPrekey } from '../../../../shared/protocol/prekeys';
+import type { PrekeyStore } from '../prekeys';
+
+/** Published prekeys in the embedded database; a claimed one-time prekey is deleted in the same transaction. */
+export function createSqlitePrekeyStore(db: Database): PrekeyStore {
+  const upsertBundle = db.prepare<[string, string, string]>(
+    `INSERT INTO prekey_bundles (user_id, identity, signed_prekey) VALUES (?, ?, ?)
+     ON CONFLICT (user_id) DO UPDATE SET identity = excluded.identity, signed_prekey = excluded.signed_prekey`,
+  );
+  const dropOneTime = db.prepare<[string]>('DELETE FROM one_time_prekeys WHERE user_id = ?');
+  const countOneTime = db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM one_time_prekeys WHERE user_id = ?',
+  );
+  const addOneTime = db.prepare<[string, number, string]>(
+    'INSERT OR IGNORE INTO one_time_prekeys (user_id, id, key) VALUES (?, ?, ?)',
+  );
+  const bundleOf = db.prepare<[string], { identity: string; signed_prekey: string }>(
+    'SELECT identity, signed_prekey FROM prekey_bundles WHERE user_id = ?',
+  );
+  const firstOneTime = db.prepare<[string], { seq: number; id: number; key: string }>(
+    'SELECT seq, id, key FROM one_time_prekeys WHERE user_id = ? ORDER BY seq LIMIT 1',
+  );
+  const takeOneTime = db.prepare<[number]>('DELETE FROM one_time_prekeys WHERE seq = ?');
+
+  const publish = db.transaction(
+    (
+      userId: string,
+      identity: string,
+      signed: string,
+      oneTime: { id: number; key: string }[],
+      limit: number,
+      replace: boolean,
+    ) => {
+      upsertBundle.run(userId, identity, signed);
+      if (replace) dropOneTime.run(userId);
+      let held = countOneTime.get(userId)?.n ?? 0;
+      for (const prekey of oneTime) {
+        if (held >= limit) break;
+        held += addOneTime.run(userId, prekey.id, prekey.key).changes;
+      }
+      return held;
+    },
+  );
+  const claim = db.transaction((userId: string) => {
+    const bundle = bundleOf.get(userId);
+    if (!bundle) return undefined;
+    const oneTime = firstOneTime.get(userId);
+    if (oneTime) takeOneTime.run(oneTime.seq);
+    return { bundle, oneTime };
+  });
+
+  return {
+    async publish(userId, identity, signedPrekey, oneTimePrekeys, { limit, replace }) {
+      return publish(
+        userId,
+        JSON.stringify(identity),
+        JSON.stringify(signedPrekey),
+        oneTimePrekeys.map(({ id, key }) => ({ id, key })),
+        limit,
+        replace,
+      );
+    },
+    async claim(userId) {
+      const claimed = claim(userId);
+      if (!claimed) return undefined;
+      // Written by publish() from validated input: read back as what it was.
+      const base = {
+        identity: JSON.parse(claimed.bundle.identity) as PublicIdentity,
+        signedPrekey: JSON.parse(claimed.bundle.signed_prekey) as SignedPrekey,
+      };
+      return claimed.oneTime
+        ? { ...base, oneTimePrekey: { id: claimed.oneTime.id, key: claimed.oneTime.key } }
+        : base;
+    },
+  };
+}

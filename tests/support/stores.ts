@@ -1,0 +1,27 @@
+import type { ServerConfig } from '../../signal-server/src/config';
+import { createEmbeddedStores, type Stores } from '../../signal-server/src/stores';
+import type { MailboxLimits } from '../../signal-server/src/stores/mailbox';
+import { openDatabase } from '../../signal-server/src/stores/sqlite/database';
+
+/** Small quotas, so tests can fill a mailbox. */
+export const TEST_MAILBOX_LIMITS: MailboxLimits = {
+  ttlMs: 60_000,
+  maxMessages: 20,
+  maxBytes: 64 * 1024,
+  maxFromOneSender: 10,
+};
+
+/** The server's configuration for tests: fixed ticket secret, no ICE servers. */
+export const testServerConfig = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({
+  port: 0,
+  host: '127.0.0.1',
+  logLevel: 'debug',
+  ticketSecret: Buffer.from('test-secret-'.repeat(3)),
+  dataDir: ':memory:',
+  mailbox: TEST_MAILBOX_LIMITS,
+  ice: { urls: [], turnTtlSeconds: 3600 },
+  ...overrides,
+});
+
+/** The embedded stores over an in-memory SQLite database. */
+export const memoryStores = (): Stores => createEmbeddedStores(openDatabase(':memory:'), TEST_MAILBOX_LIMITS);
