@@ -11,10 +11,12 @@ interface Props {
   readonly peer: Contact;
   /** The name now comes with another identity key than the one first seen: nothing is sent until accepted. */
   readonly keyChanged: boolean;
+  /** A verified direct data channel to this contact is open. */
+  readonly direct: boolean;
 }
 
 /** One conversation: its messages and the box to write the next one. */
-export function Conversation({ client, peer, keyChanged }: Props) {
+export function Conversation({ client, peer, keyChanged, direct }: Props) {
   const [showSafety, setShowSafety] = useState(false);
   const messages = useConversation(client, peer.userId);
   const [draft, setDraft] = useState('');
@@ -43,6 +45,13 @@ export function Conversation({ client, peer, keyChanged }: Props) {
     <section class="conversation" aria-labelledby="conversation-title">
       <header class="conversation-header">
         <h2 id="conversation-title">{peer.name}</h2>
+        <span class="link-path" data-testid="link-path">
+          {direct
+            ? 'Direct connection'
+            : peer.online
+              ? 'Through the server (encrypted)'
+              : 'Offline: messages wait on the server (encrypted)'}
+        </span>
         {peer.online && (
           <button type="button" aria-expanded={showSafety} onClick={() => setShowSafety(!showSafety)}>
             Safety number
@@ -84,11 +93,11 @@ export function Conversation({ client, peer, keyChanged }: Props) {
           value={draft}
           maxLength={MAX_TEXT_LENGTH}
           rows={2}
-          disabled={keyChanged || !peer.online}
+          disabled={keyChanged}
           placeholder={
             peer.online
               ? `Message ${peer.name} (Enter to send, Shift+Enter for a new line)`
-              : `${peer.name} is offline. Messages can be sent when ${peer.name} is back.`
+              : `${peer.name} is offline: messages are delivered when ${peer.name} is back`
           }
           onInput={(event) => setDraft(event.currentTarget.value)}
           onKeyDown={(event) => {

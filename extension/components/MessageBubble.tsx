@@ -3,8 +3,18 @@ import type { ChatMessage } from '../lib/messaging/protocol';
 
 const STATUS_LABELS: Record<ChatMessage['status'], string> = {
   sending: 'Sending…',
-  sent: 'Sent',
-  failed: 'Not sent',
+  sent: '✓ Sent',
+  delivered: '✓✓ Delivered',
+  read: '✓✓ Read',
+  failed: 'Not sent yet, will retry',
+};
+
+const PATH_LABELS: Record<NonNullable<ChatMessage['via']>, { label: string; title: string }> = {
+  direct: { label: 'direct', title: 'Sent peer to peer over an encrypted data channel' },
+  server: {
+    label: 'via server',
+    title: 'Relayed by the server as ciphertext (no direct connection, or the contact was offline)',
+  },
 };
 
 // One formatter for every bubble: toLocaleTimeString() builds a new Intl formatter per call, and the engine
@@ -20,8 +30,18 @@ export const MessageBubble = memo(function MessageBubble({ message }: { readonly
       </span>
       <span class="meta">
         <time dateTime={new Date(message.sentAt).toISOString()}>{timeFormat.format(message.sentAt)}</time>
+        {message.via && (
+          <span class="path" data-testid="message-path" title={PATH_LABELS[message.via].title}>
+            {PATH_LABELS[message.via].label}
+          </span>
+        )}
         {message.direction === 'out' && (
-          <span class={`delivery delivery-${message.status}`} title={message.error}>
+          <span
+            class={`delivery delivery-${message.status}`}
+            data-testid="message-status"
+            data-status={message.status}
+            title={message.error}
+          >
             {STATUS_LABELS[message.status]}
             {message.error && `: ${message.error}`}
           </span>

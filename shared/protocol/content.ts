@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { MessageIdSchema } from '../ids';
-import { MAX_TEXT_LENGTH } from '../limits';
+import { MAX_RECEIPT_IDS, MAX_TEXT_LENGTH } from '../limits';
 
 export const CONTENT_VERSION = 1;
 
@@ -24,5 +24,21 @@ export const ChatContentSchema = v.strictObject({
 });
 export type ChatContent = v.InferOutput<typeof ChatContentSchema>;
 
-export const ContentSchema = v.variant('kind', [ChatContentSchema]);
+/**
+ * Says that messages arrived (`delivered`: stored by the recipient's engine) or were shown (`read`). Receipts are
+ * end-to-end encrypted like messages, so a server cannot forge a tick.
+ */
+export const ReceiptContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('receipt'),
+  status: v.picklist(['delivered', 'read']),
+  ids: v.pipe(
+    v.array(MessageIdSchema),
+    v.minLength(1, 'must name at least one message'),
+    v.maxLength(MAX_RECEIPT_IDS, `at most ${MAX_RECEIPT_IDS} per receipt`),
+  ),
+});
+export type ReceiptContent = v.InferOutput<typeof ReceiptContentSchema>;
+
+export const ContentSchema = v.variant('kind', [ChatContentSchema, ReceiptContentSchema]);
 export type Content = v.InferOutput<typeof ContentSchema>;

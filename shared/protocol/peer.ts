@@ -1,14 +1,20 @@
 /** Frames exchanged between two engines over a WebRTC data channel. Validated on arrival. */
 import * as v from 'valibot';
 import { PublicIdentitySchema, SIGNATURE_LENGTH, bytesSchema } from '../crypto/identity';
+import { MessageIdSchema } from '../ids';
 import { SealedMessageSchema } from './envelope';
 
 export const PEER_PROTOCOL_VERSION = 1;
 
-/** An end-to-end encrypted message; what it holds is Content (./content), once decrypted. */
+/**
+ * An end-to-end encrypted message; what it holds is Content (./content), once decrypted. `id` is the message id
+ * in the clear (random, also inside the content): the receiver drops a copy it already has without decrypting it,
+ * and a copy can come both directly and through the mailbox.
+ */
 export const SealedFrameSchema = v.strictObject({
   v: v.literal(PEER_PROTOCOL_VERSION),
   kind: v.literal('sealed'),
+  id: MessageIdSchema,
   message: SealedMessageSchema,
 });
 export type SealedFrame = v.InferOutput<typeof SealedFrameSchema>;

@@ -53,16 +53,29 @@ export class FirefoxUser {
 export class FirefoxPopupPage {
   constructor(readonly page: Page) {}
 
-  private textbox(name: string): string {
-    return `::-p-aria([name="${name}"][role="textbox"])`;
+  // Puppeteer's Locators (fill, click) never find an element actionable in Firefox ESR 140 over WebDriver BiDi;
+  // element handles work, so the helpers below use them.
+
+  private async clickOn(selector: string): Promise<void> {
+    const element = await this.page.waitForSelector(selector);
+    if (!element) throw new Error(`nothing matches ${selector}`);
+    await element.click();
+  }
+
+  /** Replaces the text of the field named `name` by typing, as a user would. */
+  private async typeInto(name: string, text: string): Promise<void> {
+    const field = await this.page.waitForSelector(`::-p-aria([name="${name}"][role="textbox"])`);
+    if (!field) throw new Error(`no text field named ${name}`);
+    await field.click({ count: 3 }); // selects what is there, so typing replaces it
+    await field.type(text);
   }
 
   async chooseName(name: string, serverUrl: string): Promise<void> {
-    await this.page.locator(this.textbox('Your name')).fill(name);
-    await this.page.locator(this.textbox('Signal server')).fill(serverUrl);
+    await this.typeInto('Your name', name);
+    await this.typeInto('Signal server', serverUrl);
     // Password fields have no ARIA role: the passphrase and its repetition, in order.
     for (const field of await this.page.$$('input[type="password"]')) await field.type(TEST_PASSPHRASE);
-    await this.page.locator('::-p-aria([name="Start chatting"][role="button"])').click();
+    await this.clickOn('::-p-aria([name="Start chatting"][role="button"])');
   }
 
   async waitOnline(): Promise<void> {
@@ -71,7 +84,7 @@ export class FirefoxPopupPage {
 
   async openChat(name: string): Promise<void> {
     await this.waitForText('[data-testid="contact"]', name, 'prefix');
-    await this.page.locator(`::-p-text(${name})`).click();
+    await this.clickOn(`::-p-text(${name})`);
   }
 
   async waitDirect(name: string): Promise<void> {
@@ -79,8 +92,9 @@ export class FirefoxPopupPage {
   }
 
   async send(text: string): Promise<void> {
-    const box = this.page.locator('::-p-aria([role="textbox"])');
-    await box.fill(text);
+    const box = await this.page.waitForSelector('::-p-aria([role="textbox"])');
+    if (!box) throw new Error('no message box');
+    await box.type(text);
     await this.page.keyboard.press('Enter');
   }
 
@@ -94,16 +108,15 @@ export class FirefoxPopupPage {
     text: string,
     match: 'exact' | 'prefix' = 'exact',
   ): Promise<void> {
-    await this.page.waitForFunction(
-      (css: string, wanted: string, prefix: boolean) =>
-        [...document.querySelectorAll(css)].some((element) => {
-          const content = element.textContent;
-          return prefix ? content.startsWith(wanted) : content === wanted;
-        }),
-      { timeout: 30_000 },
-      selector,
-      text,
-      match === 'prefix',
-    );
+    // Polled from here: waitForFunction builds its predicate with Function(), which the extension's CSP blocks.
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const texts = await this.page.$$eval(selector, (elements) =>
+        elements.map((element) => element.textContent),
+      );
+      if (texts.some((content) => (match === 'prefix' ? content.startsWith(text) : content === text))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`waitForText: no ${selector} showed "${text}" within 30 s`);
   }
 }

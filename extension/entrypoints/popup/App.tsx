@@ -65,6 +65,7 @@ export function App() {
             client={client}
             peer={peer}
             keyChanged={state.keyChanged.includes(peer.userId)}
+            direct={peer.online && state.links[peer.userId] === 'open'}
           />
         ) : (
           <p class="hint">Pick someone to chat with.</p>

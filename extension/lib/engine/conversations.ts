@@ -7,9 +7,12 @@ import type { HistoryStore } from '../storage/history-store';
  * encrypted history, with each conversation cached in memory once read.
  */
 export interface Conversations {
-  /** Adds or updates a message; resolves false when an incoming message with that id was already known. */
-  upsert(message: ChatMessage): Promise<boolean>;
+  /** Adds a message; resolves false when one with that id is already known (a duplicate, or a spoof of ours). */
+  add(message: ChatMessage): Promise<boolean>;
+  /** Stores a known message's new state (its status, its path) in place; false if it is not known. */
+  update(message: ChatMessage): Promise<boolean>;
   list(peerId: UserId): Promise<readonly ChatMessage[]>;
+  get(peerId: UserId, id: string): Promise<ChatMessage | undefined>;
 }
 
 export function createConversations(history: HistoryStore): Conversations {
@@ -23,19 +26,28 @@ export function createConversations(history: HistoryStore): Conversations {
     return loading;
   };
   return {
-    async upsert(message) {
+    async add(message) {
       const messages = await load(message.peerId);
-      const index = messages.findIndex((known) => known.id === message.id);
-      const known = messages[index];
-      // Only our own outgoing messages change (their status); a repeated incoming id is a duplicate.
-      if (known && (known.direction === 'in' || message.direction === 'in')) return false;
-      if (known) messages[index] = message;
-      else messages.push(message);
+      if (messages.some((known) => known.id === message.id)) return false;
+      messages.push(message);
+      await history.put(message);
+      return true;
+    },
+    async update(message) {
+      const messages = await load(message.peerId);
+      const index = messages.findIndex(
+        (known) => known.id === message.id && known.direction === message.direction,
+      );
+      if (index < 0) return false;
+      messages[index] = message;
       await history.put(message);
       return true;
     },
     async list(peerId) {
       return [...(await load(peerId))];
+    },
+    async get(peerId, id) {
+      return (await load(peerId)).find((message) => message.id === id);
     },
   };
 }

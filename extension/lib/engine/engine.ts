@@ -2,8 +2,17 @@ import { decodeBytes, encodeBytes } from '../../../shared/crypto/identity';
 import { safetyNumber } from '../../../shared/crypto/safety-number';
 import { ErrorCode, type Result } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
-import { CONTENT_VERSION, ContentSchema, type Content } from '../../../shared/protocol/content';
-import { PEER_PROTOCOL_VERSION, PeerFrameSchema } from '../../../shared/protocol/peer';
+import { MAX_RECEIPT_IDS } from '../../../shared/limits';
+import {
+  CONTENT_VERSION,
+  ContentSchema,
+  type ChatContent,
+  type Content,
+  type ReceiptContent,
+} from '../../../shared/protocol/content';
+import type { SealedMessage } from '../../../shared/protocol/envelope';
+import type { MailItem } from '../../../shared/protocol/mailbox';
+import { PeerFrameSchema } from '../../../shared/protocol/peer';
 import type { SessionStarted, User } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type {
@@ -16,6 +25,8 @@ import type {
   EngineResponses,
   EngineState,
   LinkStatus,
+  MessagePath,
+  MessageStatus,
   VaultStatus,
 } from '../messaging/protocol';
 import type { Settings } from '../settings';
@@ -27,6 +38,7 @@ import { decryptBackup, encryptBackup } from '../vault/backup';
 import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
 import { createKeyPins, type KeyPins } from './contacts';
 import { createConversations, type Conversations } from './conversations';
+import { createDelivery, sealedFrame, type Delivery } from './delivery';
 import { EngineError } from './errors';
 import { createKeyedQueue } from './queue';
 import { createSessions, type Sessions } from './sessions';
@@ -50,6 +62,7 @@ interface Unlocked {
   readonly pins: KeyPins;
   readonly conversations: Conversations;
   readonly sessions: Sessions;
+  readonly delivery: Delivery;
   settings: Settings | null;
 }
 
@@ -66,6 +79,11 @@ export interface EngineDeps {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** How far each status is along; a message's status only moves forward (a late `sent` never undoes `read`). */
+const STATUS_RANK: Record<MessageStatus, number> = { failed: 0, sending: 0, sent: 1, delivered: 2, read: 3 };
+
+const sealContent = (content: Content): Uint8Array => encoder.encode(JSON.stringify(content));
 
 /**
  * The long-lived core: one per browser profile, hosted by the offscreen document (Chrome)
@@ -94,7 +112,12 @@ export function createEngine({
   let signaling: SignalingConnection | undefined;
   let mesh: PeerMesh | undefined;
   let connectionsBefore = 0; // RTCPeerConnections created by meshes already torn down
+  /** STUN/TURN servers the signal server offers (none by default: no third party learns who talks to whom). */
+  let iceServers: RTCIceServer[] = [];
   let autoLock: ReturnType<typeof setTimeout> | undefined;
+  let lastSeq = 0;
+  /** Increasing, and time-based so it keeps increasing across restarts: the outbox's order. */
+  const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, now() * 1000));
   let starting: Promise<void> | undefined;
 
   const emit: EngineListener = (name, data) => {
@@ -154,6 +177,7 @@ export function createEngine({
   }
   /** Drops the connections and the per-profile state of the vault opened so far (on lock, unlock, restore). */
   function forgetProfile(): void {
+    unlocked?.delivery.stop();
     goOffline();
     keyChanged.clear();
     wanted.clear();
@@ -175,12 +199,79 @@ export function createEngine({
     if (!user) throw new EngineError(ErrorCode.InvalidPayload, 'This contact is not online now');
     return user;
   };
-  /** Stores a message, or an outgoing one's new status, and tells the pages; false for a duplicate. */
-  const record = async (message: ChatMessage): Promise<boolean> => {
-    if (!unlocked || !(await unlocked.conversations.upsert(message))) return false;
+  /** Stores a new message and tells the pages; false for a duplicate. */
+  const record = async (opened: Unlocked, message: ChatMessage): Promise<boolean> => {
+    if (!(await opened.conversations.add(message))) return false;
     emit('message', message);
     return true;
   };
+  /** Moves a known message forward (status, path, error) and tells the pages; never backwards. */
+  const advance = async (
+    opened: Unlocked,
+    peerId: UserId,
+    id: string,
+    direction: ChatMessage['direction'],
+    change: (known: ChatMessage) => ChatMessage | undefined,
+  ): Promise<void> => {
+    const known = await opened.conversations.get(peerId, id);
+    if (known?.direction !== direction) return;
+    const next = change(known);
+    if (!next || STATUS_RANK[next.status] < STATUS_RANK[known.status]) return;
+    if (await opened.conversations.update(next)) emit('message', next);
+  };
+  /** The message with a new status, and without the error of a failed attempt. */
+  const withStatus =
+    (status: MessageStatus) =>
+    (known: ChatMessage): ChatMessage => {
+      const next: { -readonly [K in keyof ChatMessage]: ChatMessage[K] } = { ...known, status };
+      delete next.error;
+      return next;
+    };
+
+  /**
+   * Sends a receipt, best effort: over the data channel if `via` is direct and one is open, else through the
+   * mailbox. A `delivered` receipt goes back the way the message came (a channel the sender gave up on may be
+   * dead). A lost one is made good when the sender sends the message again: a duplicate is receipted again.
+   */
+  async function sendReceipt(
+    opened: Unlocked,
+    peerId: UserId,
+    status: ReceiptContent['status'],
+    ids: readonly string[],
+    via: MessagePath,
+  ): Promise<void> {
+    for (let start = 0; start < ids.length; start += MAX_RECEIPT_IDS) {
+      const content: ReceiptContent = {
+        v: CONTENT_VERSION,
+        kind: 'receipt',
+        status,
+        ids: ids.slice(start, start + MAX_RECEIPT_IDS),
+      };
+      const id = randomId();
+      try {
+        const message = await opened.sessions.seal(peerId, sealContent(content));
+        if (via === 'direct' && links.get(peerId) === 'open' && mesh) {
+          await mesh.send(peerId, sealedFrame(id, message));
+        } else if (signaling && connection.status === 'online') {
+          const sent = await signaling.request('mail:send', { to: peerId, id, message });
+          if (!sent.ok) throw new Error(sent.error.message);
+        }
+      } catch (error) {
+        console.warn(`engine: could not send a ${status} receipt to ${peerId}: ${String(error)}`);
+      }
+    }
+  }
+
+  /** Marks what a page has shown as read, and tells the senders. */
+  async function readConversation(opened: Unlocked, peerId: UserId): Promise<void> {
+    const shown = (await opened.conversations.list(peerId)).filter(
+      (message) => message.direction === 'in' && message.status !== 'read',
+    );
+    if (shown.length === 0) return;
+    for (const message of shown) await advance(opened, peerId, message.id, 'in', withStatus('read'));
+    const ids = shown.map((message) => message.id);
+    await sendReceipt(opened, peerId, 'read', ids, 'direct');
+  }
 
   /** Proves the identity key to the server: sign its fresh challenge, then start the session. */
   async function startSession(
@@ -204,11 +295,13 @@ export function createEngine({
     const activeMesh = createMesh({
       serverUrl: current.serverUrl,
       identity: opened.keys,
-      iceServers: [],
+      iceServers: () => iceServers,
       onFrame: (peerId, data) => void receiveFrame(peerId, data),
       onLinkChange(peerId, status) {
         if (status === 'closed') links.delete(peerId);
         else links.set(peerId, status);
+        // A new channel carries what waits; a lost one leaves it to the server.
+        opened.delivery.kick(peerId);
         publish();
       },
       onSignalingLost() {
@@ -230,11 +323,17 @@ export function createEngine({
             online.set(user.userId, user);
             observe(user);
           }
-          activeMesh.resume(result.data.peer);
           setConnection('online');
+          void activeSignaling.request('ice:servers', {}).then((ice) => {
+            if (ice.ok) iceServers = ice.data.iceServers;
+            if (signaling === activeSignaling) activeMesh.resume(result.data.peer);
+          });
           opened.sessions
             .publishPrekeys((request) => activeSignaling.request('prekeys:publish', request))
             .catch((error: unknown) => console.warn('engine: could not publish prekeys', error));
+          fetchMail(activeSignaling)
+            .catch((error: unknown) => console.warn('engine: could not fetch mail', error))
+            .finally(() => opened.delivery.kick());
         });
       },
       onDisconnected(reason) {
@@ -245,7 +344,11 @@ export function createEngine({
       onPresenceOnline(user) {
         online.set(user.userId, user);
         observe(user);
+        opened.delivery.peerReturned(user.userId);
         publish();
+      },
+      onMail(item) {
+        void receiveMail([item]);
       },
       onPresenceOffline(userId) {
         online.delete(userId);
@@ -266,23 +369,72 @@ export function createEngine({
     links.clear();
   }
 
-  /** Decrypts and records a frame from a verified peer, one at a time per peer (the ratchet is ordered). */
+  /** A frame from a verified data channel. */
   function receiveFrame(peerId: UserId, data: unknown): Promise<void> {
+    const frame = parse(PeerFrameSchema, data);
+    if (!frame.ok) {
+      console.warn(`engine: dropped a frame from ${peerId}: ${frame.message}`);
+      return Promise.resolve();
+    }
+    return receiveSealed(peerId, frame.value.id, frame.value.message, 'direct');
+  }
+
+  /** Mail from the server: each message stored (or dropped as a duplicate or undecryptable), then acknowledged. */
+  async function receiveMail(items: readonly MailItem[]): Promise<void> {
+    const [opened, activeSignaling] = [unlocked, signaling];
+    if (!opened || !activeSignaling || items.length === 0) return;
+    for (const item of items) await receiveSealed(item.from, item.id, item.message, 'server');
+    if (unlocked !== opened) return; // locked meanwhile: the server keeps them until the next unlock
+    const acked = await activeSignaling.request('mail:ack', { mailIds: items.map((item) => item.mailId) });
+    if (!acked.ok)
+      console.warn(`engine: the server did not take the mail acknowledgement: ${acked.error.message}`);
+  }
+
+  /** Fetches everything the mailbox holds for us, oldest first. */
+  async function fetchMail(activeSignaling: SignalingConnection): Promise<void> {
+    for (;;) {
+      const batch = await activeSignaling.request('mail:fetch', {});
+      if (!batch.ok || signaling !== activeSignaling) return;
+      await receiveMail(batch.data.items);
+      if (!batch.data.more || batch.data.items.length === 0) return;
+    }
+  }
+
+  /**
+   * Decrypts and records a sealed message, one at a time per contact (the ratchet is ordered). A copy of a message
+   * already stored (it can come both directly and through the server) is not decrypted again, only receipted.
+   */
+  function receiveSealed(peerId: UserId, id: string, sealed: SealedMessage, via: MessagePath): Promise<void> {
     return inbound.run(peerId, async () => {
       const opened = unlocked;
-      const frame = parse(PeerFrameSchema, data);
-      if (!opened || !frame.ok) {
-        console.warn(`engine: dropped a frame from ${peerId}: ${frame.ok ? 'locked' : frame.message}`);
+      if (!opened) {
+        console.warn(`engine: dropped a message from ${peerId}: locked`);
+        return;
+      }
+      const known = await opened.conversations.get(peerId, id);
+      if (known) {
+        if (known.direction === 'in') void sendReceipt(opened, peerId, 'delivered', [id], via);
         return;
       }
       let content: Content;
       try {
-        const plaintext = await opened.sessions.open(peerId, frame.value.message);
+        const plaintext = await opened.sessions.open(peerId, sealed);
         const parsed = parse(ContentSchema, JSON.parse(decoder.decode(plaintext)));
         if (!parsed.ok) throw new Error(`its content is invalid: ${parsed.message}`);
         content = parsed.value;
       } catch (error) {
         console.warn(`engine: could not open a message from ${peerId}: ${String(error)}`);
+        return;
+      }
+      if (content.kind === 'receipt') {
+        // A read receipt also says the messages arrived.
+        await opened.delivery.confirm(peerId, content.ids);
+        for (const messageId of content.ids)
+          await advance(opened, peerId, messageId, 'out', withStatus(content.status));
+        return;
+      }
+      if (content.id !== id) {
+        console.warn(`engine: dropped a message from ${peerId}: its id differs from the one outside`);
         return;
       }
       const message: ChatMessage = {
@@ -291,37 +443,75 @@ export function createEngine({
         direction: 'in',
         text: content.text,
         sentAt: content.sentAt,
-        status: 'sent',
+        status: 'delivered',
+        via,
       };
-      // A new message (not a duplicate) is unread until a page shows it (openConversation, markRead).
-      if (await record(message)) setUnread(peerId, (unread.get(peerId) ?? 0) + 1);
+      if (!(await record(opened, message))) return;
+      void sendReceipt(opened, peerId, 'delivered', [id], via);
+      // Unread until a page shows it (openConversation, markRead).
+      setUnread(peerId, (unread.get(peerId) ?? 0) + 1);
     });
   }
 
   /** Builds the engine's working state from an opened vault and goes online if a name was chosen. */
   async function enter(vault: UnlockedVault): Promise<Unlocked> {
     const [settings, pinned] = await Promise.all([vault.settings.load(), vault.contacts.all()]);
+    const sessions = createSessions({
+      keys: vault.identity,
+      store: vault.sessions,
+      now,
+      claimBundle: async (peerId) => {
+        if (!signaling) throw new EngineError(ErrorCode.Unauthenticated, 'Not connected to the server');
+        const bundle = await signaling.request('prekeys:claim', { userId: peerId });
+        if (!bundle.ok) throw new EngineError(bundle.error.code, bundle.error.message);
+        return bundle.data;
+      },
+    });
     const opened: Unlocked = {
       vault,
       keys: vault.identity,
       selfId: userIdOfKeys(vault.identity),
       pins: createKeyPins(vault.contacts, pinned),
       conversations: createConversations(vault.history),
-      sessions: createSessions({
-        keys: vault.identity,
-        store: vault.sessions,
+      sessions,
+      delivery: createDelivery({
+        outbox: vault.outbox,
         now,
-        claimBundle: async (peerId) => {
-          if (!signaling) throw new EngineError(ErrorCode.Unauthenticated, 'Not connected to the server');
-          const bundle = await signaling.request('prekeys:claim', { userId: peerId });
-          if (!bundle.ok) throw new EngineError(bundle.error.code, bundle.error.message);
-          return bundle.data;
+        seal: (peerId, content) => sessions.seal(peerId, sealContent(content)),
+        // A channel to someone the server says went offline is likely dead, though the browser has not noticed yet.
+        linkOpen: (peerId) => links.get(peerId) === 'open' && online.has(peerId),
+        peerOnline: (peerId) => online.has(peerId),
+        connect(peerId) {
+          // No connection to someone presenting a changed key until the user has looked at it.
+          if (!keyChanged.has(peerId)) mesh?.connect(peerId);
+        },
+        async sendDirect(peerId, frame) {
+          if (!mesh) throw new Error('offline');
+          await mesh.send(peerId, frame);
+        },
+        sendMail(peerId, id, message) {
+          if (!signaling || connection.status !== 'online') return undefined;
+          return signaling.request('mail:send', { to: peerId, id, message });
+        },
+        onProgress(peerId, id, progress) {
+          void advance(opened, peerId, id, 'out', (known) =>
+            'via' in progress
+              ? { ...withStatus('sent')(known), via: progress.via }
+              : {
+                  ...known,
+                  status: STATUS_RANK[known.status] > 0 ? known.status : 'failed',
+                  error: progress.error,
+                },
+          );
         },
       }),
       settings: settings ?? null,
     };
     forgetProfile();
     unlocked = opened;
+    void opened.delivery
+      .load()
+      .catch((error: unknown) => console.warn('engine: could not load the outbox', error));
     armAutoLock(opened.settings);
     if (opened.settings) goOnline(opened.settings, opened);
     else setConnection('unconfigured');
@@ -393,56 +583,36 @@ export function createEngine({
       return state();
     },
     async openConversation({ peerId }) {
-      const { conversations } = open();
+      const opened = open();
       wanted.add(peerId);
       // No connection to someone presenting a changed key until the user has looked at it.
       if (online.has(peerId) && !keyChanged.has(peerId)) mesh?.connect(peerId);
       setUnread(peerId, 0);
-      return conversations.list(peerId);
+      const messages = await opened.conversations.list(peerId);
+      void readConversation(opened, peerId);
+      return messages;
     },
     async sendText({ peerId, text }) {
-      const { settings, sessions } = open();
-      if (!settings || !mesh)
-        throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name and connect first');
+      const opened = open();
+      if (!opened.settings) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
       if (keyChanged.has(peerId)) {
         throw new EngineError(
           ErrorCode.KeyChanged,
           "This contact's safety number has changed. Compare it, then accept the new key before sending",
         );
       }
+      const content: ChatContent = { v: CONTENT_VERSION, kind: 'chat', id: randomId(), text, sentAt: now() };
       const message: ChatMessage = {
-        id: randomId(),
+        id: content.id,
         peerId,
         direction: 'out',
         text,
-        sentAt: now(),
+        sentAt: content.sentAt,
         status: 'sending',
       };
-      const activeMesh = mesh;
-      const content: Content = {
-        v: CONTENT_VERSION,
-        kind: 'chat',
-        id: message.id,
-        text,
-        sentAt: message.sentAt,
-      };
-      // Stored and sealed at once (both wait on IndexedDB); it goes out only once both are done.
-      const stored = record(message);
-      try {
-        const [sealed] = await Promise.all([
-          sessions.seal(peerId, encoder.encode(JSON.stringify(content))),
-          stored,
-        ]);
-        await activeMesh.send(peerId, { v: PEER_PROTOCOL_VERSION, kind: 'sealed', message: sealed });
-        const sent: ChatMessage = { ...message, status: 'sent' };
-        await record(sent);
-        return sent;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const failed: ChatMessage = { ...message, status: 'failed', error: reason };
-        await record(failed);
-        return failed;
-      }
+      // In the history and the outbox before anything leaves: from here on, nothing can lose it.
+      await Promise.all([record(opened, message), opened.delivery.send(peerId, content, nextSeq())]);
+      return message;
     },
     async getSafetyNumber({ peerId }) {
       const { keys, selfId } = open();
@@ -458,8 +628,9 @@ export function createEngine({
       return state();
     },
     async markRead({ peerId }) {
-      open();
+      const opened = open();
       setUnread(peerId, 0);
+      await readConversation(opened, peerId);
       return state();
     },
     async getDiagnostics() {

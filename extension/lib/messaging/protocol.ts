@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import type { Result } from '../../../shared/errors';
-import { UserIdSchema, type UserId } from '../../../shared/ids';
+import { MessageIdSchema, UserIdSchema, type UserId } from '../../../shared/ids';
 import { TextMessageSchema } from '../../../shared/protocol/content';
 import { MAX_BACKUP_BYTES, MAX_PASSPHRASE_LENGTH } from '../../../shared/limits';
 import { PassphraseSchema, SettingsInputSchema, type SettingsInput } from '../settings';
@@ -60,18 +60,32 @@ export interface EngineState {
   readonly unread: Readonly<Record<UserId, number>>;
 }
 
-export type MessageStatus = 'sending' | 'sent' | 'failed';
+/**
+ * Outgoing: sending (in the outbox), sent (written to a data channel, or held by the server's mailbox), delivered
+ * (the recipient's engine stored it), read (shown to them), failed (held back, with the reason; retried).
+ * Incoming: delivered until shown, then read.
+ */
+export const MessageStatusSchema = v.picklist(['sending', 'sent', 'delivered', 'read', 'failed']);
+export type MessageStatus = v.InferOutput<typeof MessageStatusSchema>;
 
-export interface ChatMessage {
-  readonly id: string;
-  readonly peerId: UserId;
-  readonly direction: 'in' | 'out';
-  readonly text: string;
+/** How a message travelled: over a direct data channel, or relayed as ciphertext by the server's mailbox. */
+export const MessagePathSchema = v.picklist(['direct', 'server']);
+export type MessagePath = v.InferOutput<typeof MessagePathSchema>;
+
+/** A message of the history, as pages see it and a backup holds it. */
+export const ChatMessageSchema = v.strictObject({
+  id: MessageIdSchema,
+  peerId: UserIdSchema,
+  direction: v.picklist(['in', 'out']),
+  text: TextMessageSchema,
   /** The sender's clock, ms since epoch. */
-  readonly sentAt: number;
-  readonly status: MessageStatus;
-  readonly error?: string;
-}
+  sentAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  status: MessageStatusSchema,
+  /** The path it took (the latest, for an outgoing message sent again). */
+  via: v.optional(MessagePathSchema),
+  error: v.optional(v.string()),
+});
+export type ChatMessage = Readonly<v.InferOutput<typeof ChatMessageSchema>>;
 
 export interface Diagnostics {
   /** RTCPeerConnections this engine has created since it started: a reopened popup must not add any. */

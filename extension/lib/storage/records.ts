@@ -9,6 +9,7 @@ import type { MessengerDB } from './schema';
 export interface Records {
   get(key: string): Promise<unknown>;
   put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
   /** Every record whose key starts with `prefix`. */
   list(prefix: string): Promise<unknown[]>;
   /** An opaque, stable key for `text` (a contact id, a name): HMAC under the vault's index key. */
@@ -30,6 +31,9 @@ export function createRecords(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): R
     },
     async put(key, value) {
       await db.put('records', sealRecord(keys, key, value), key);
+    },
+    async delete(key) {
+      await db.delete('records', key);
     },
     async list(prefix) {
       const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);

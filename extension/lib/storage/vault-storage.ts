@@ -16,6 +16,7 @@ import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
 import { createVault, unlockVault, type VaultKeys } from '../vault/vault';
 import { contactRecordKey, createContactStore } from './contact-store';
 import { createHistoryStore, messageKey, storedMessage, type HistoryStore } from './history-store';
+import { createOutboxStore, type OutboxStore } from './outbox-store';
 import { createRecords, sealRecord, tagOf } from './records';
 import type { MessengerDB } from './schema';
 import { createSessionStore } from './session-store';
@@ -35,6 +36,8 @@ export interface UnlockedVault {
   readonly contacts: ContactStore;
   readonly sessions: SessionStore;
   readonly history: HistoryStore;
+  /** Messages not yet confirmed delivered. Not in a backup: a restored profile has other sessions. */
+  readonly outbox: OutboxStore;
   exportContent(): Promise<VaultContent>;
   /** Replaces everything with `content`, in one transaction; ratchet sessions and prekeys start over. */
   restore(content: VaultContent): Promise<UnlockedVault>;
@@ -69,6 +72,7 @@ export function createVaultStorage(
       settings,
       contacts,
       sessions: createSessionStore(records),
+      outbox: createOutboxStore(records),
       history,
       async exportContent() {
         const [stored, pinned, messages] = await Promise.all([

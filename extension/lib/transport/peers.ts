@@ -15,8 +15,8 @@ export interface MeshOptions {
   readonly serverUrl: string;
   /** Signs each channel's hello; the peer id is the user id derived from it. */
   readonly identity: IdentityKeys;
-  /** No third-party STUN/TURN by default: peers on one network connect with host candidates. */
-  readonly iceServers: RTCIceServer[];
+  /** Read when the PeerJS client starts: what the signal server offers (none by default: host candidates only). */
+  readonly iceServers: () => RTCIceServer[];
   onFrame(peerId: UserId, data: unknown): void;
   onLinkChange(peerId: UserId, status: LinkStatus | 'closed'): void;
   /** The PeerJS signaling socket dropped; the engine answers with `resume(freshTicket)`. */
@@ -145,7 +145,7 @@ export const createPeerMesh: CreateMesh = (options) => {
       path: PEERJS_PATH,
       key: PEERJS_KEY,
       token: ticket.ticket,
-      config: { iceServers: options.iceServers },
+      config: { iceServers: options.iceServers() },
     });
     created.on('open', () => {
       for (const peerId of deferredDials) dial(peerId);

@@ -4,6 +4,7 @@ import type { UserId } from '../../../shared/ids';
 import {
   PresenceOfflineSchema,
   UserSchema,
+  pushSchemas,
   responseSchemas,
   type ClientToServerEvents,
   type RequestEvent,
@@ -12,6 +13,7 @@ import {
   type ServerToClientEvents,
   type User,
 } from '../../../shared/protocol/socket';
+import type { MailItem } from '../../../shared/protocol/mailbox';
 import { parse } from '../../../shared/validate';
 
 /** How long a request waits for the server's acknowledgement, in ms. */
@@ -22,6 +24,8 @@ export interface SignalingHandlers {
   onDisconnected(reason: string): void;
   onPresenceOnline(user: User): void;
   onPresenceOffline(userId: UserId): void;
+  /** Mail pushed by the server while online (validated). */
+  onMail(item: MailItem): void;
 }
 
 export interface SignalingConnection {
@@ -51,6 +55,11 @@ export const connectSignaling: ConnectSignaling = (serverUrl, handlers) => {
     const parsed = parse(PresenceOfflineSchema, user);
     if (parsed.ok) handlers.onPresenceOffline(parsed.value.userId);
     else console.warn(`signaling: ignored malformed presence:offline (${parsed.message})`);
+  });
+  socket.on('mail:new', (item: unknown) => {
+    const parsed = parse(pushSchemas['mail:new'], item);
+    if (parsed.ok) handlers.onMail(parsed.value);
+    else console.warn(`signaling: ignored malformed mail:new (${parsed.message})`);
   });
   socket.on('protocol:error', (error) => console.warn('signaling: the server refused a frame', error.code));
 

@@ -6,12 +6,12 @@ import nacl from 'tweetnacl';
 import * as v from 'valibot';
 import { bytesSchema, decodeBytes, encodeBytes } from '../../../shared/crypto/identity';
 import { ErrorCode } from '../../../shared/errors';
-import { MessageIdSchema, UserIdSchema } from '../../../shared/ids';
+import { UserIdSchema } from '../../../shared/ids';
 import { MAX_BACKUP_BYTES } from '../../../shared/limits';
-import { TextMessageSchema } from '../../../shared/protocol/content';
 import { parse } from '../../../shared/validate';
 import { IdentityKeysSchema } from '../crypto/identity';
 import { EngineError } from '../engine/errors';
+import { ChatMessageSchema } from '../messaging/protocol';
 import { SettingsSchema } from '../settings';
 import type { VaultContent } from '../storage/vault-storage';
 import { DEFAULT_KDF, KdfParamsSchema, SALT_LENGTH, deriveKey, type KdfParams } from './kdf';
@@ -27,16 +27,6 @@ const BackupFileSchema = v.strictObject({
   salt: bytesSchema(SALT_LENGTH),
   nonce: bytesSchema(nacl.secretbox.nonceLength),
   box: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding')),
-});
-
-const ChatMessageSchema = v.strictObject({
-  id: MessageIdSchema,
-  peerId: UserIdSchema,
-  direction: v.picklist(['in', 'out']),
-  text: TextMessageSchema,
-  sentAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  status: v.picklist(['sending', 'sent', 'failed']),
-  error: v.optional(v.string()),
 });
 
 const VaultContentSchema = v.strictObject({

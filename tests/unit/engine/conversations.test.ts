@@ -27,7 +27,7 @@ describe('conversations', () => {
     const first = message();
     const second = message({ direction: 'out' });
     const elsewhere = message({ peerId: randomId() });
-    for (const m of [first, second, elsewhere]) expect(await conversations.upsert(m)).toBe(true);
+    for (const m of [first, second, elsewhere]) expect(await conversations.add(m)).toBe(true);
     expect(await conversations.list(peerId)).toEqual([first, second]);
     // Read back after unlocking again, from storage rather than the cache.
     const reopened = createConversations((await storage.unlock('correct horse')).history);
@@ -37,8 +37,8 @@ describe('conversations', () => {
   it('drops a repeated incoming id, even with other content', async () => {
     const conversations = createConversations((await history()).vault.history);
     const original = message();
-    await conversations.upsert(original);
-    expect(await conversations.upsert({ ...original, text: 'replaced?' })).toBe(false);
+    await conversations.add(original);
+    expect(await conversations.add({ ...original, text: 'replaced?' })).toBe(false);
     expect(await conversations.list(peerId)).toEqual([original]);
   });
 
@@ -46,9 +46,9 @@ describe('conversations', () => {
     const { vault } = await history();
     const conversations = createConversations(vault.history);
     const sending = message({ direction: 'out', status: 'sending' });
-    await conversations.upsert(sending);
-    await conversations.upsert(message());
-    expect(await conversations.upsert({ ...sending, status: 'sent' })).toBe(true);
+    await conversations.add(sending);
+    await conversations.add(message());
+    expect(await conversations.update({ ...sending, status: 'sent' })).toBe(true);
     expect((await conversations.list(peerId))[0]?.status).toBe('sent');
     expect(await conversations.list(peerId)).toHaveLength(2);
     expect((await vault.history.list(peerId)).map((m) => m.status)).toEqual(['sent', 'sent']);
@@ -57,8 +57,9 @@ describe('conversations', () => {
   it('does not let an incoming frame overwrite an outgoing message with the same id', async () => {
     const conversations = createConversations((await history()).vault.history);
     const mine = message({ direction: 'out' });
-    await conversations.upsert(mine);
-    expect(await conversations.upsert({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
+    await conversations.add(mine);
+    expect(await conversations.add({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
+    expect(await conversations.update({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
     expect(await conversations.list(peerId)).toEqual([mine]);
   });
 });

@@ -2,6 +2,9 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
+import type { Content } from '../../../shared/protocol/content';
+import type { SealedMessage } from '../../../shared/protocol/envelope';
+import type { MailSend } from '../../../shared/protocol/mailbox';
 import type { PeerFrame, SealedFrame } from '../../../shared/protocol/peer';
 import type { PrekeysClaimSchema, PrekeysPublish } from '../../../shared/protocol/prekeys';
 import { encodeBytes, sessionStatement, verifySignature } from '../../../shared/crypto/identity';
@@ -20,6 +23,7 @@ import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/
 import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
 import type { MeshOptions, PeerMesh } from '../../../extension/lib/transport/peers';
 import type { SignalingHandlers } from '../../../extension/lib/transport/signaling';
+import { DELIVERY_RECEIPT_TIMEOUT_MS, DIRECT_LINK_TIMEOUT_MS } from '../../../shared/limits';
 import { memoryStores } from '../../support/stores';
 import { claimFrom, publishTo } from '../../support/prekeys';
 import { FAST_KDF, testVaultStorage } from '../../support/vault';
@@ -54,6 +58,9 @@ class Fakes {
   sent: { peerId: string; frame: PeerFrame }[] = [];
   sendFailure: Error | undefined;
   answers: Partial<{ [E in RequestEvent]: Result<ResponseMap[E]> }> = {};
+  /** What the engine handed to the server's mailbox, and the acknowledgements it sent. */
+  mail: MailSend[] = [];
+  acked: string[] = [];
   readonly counters = { connectionsCreated: 0 };
 
   engine(): Engine {
@@ -66,7 +73,8 @@ class Fakes {
         return {
           request: async (event, payload) => {
             this.requests.push({ event, payload });
-            const answer = this.answers[event] ?? (await this.prekeys(event, payload));
+            const answer =
+              this.answers[event] ?? this.mailbox(event, payload) ?? (await this.prekeys(event, payload));
             if (!answer) throw new Error(`no fake answer for ${event}`);
             return answer as never;
           },
@@ -91,6 +99,21 @@ class Fakes {
         return mesh;
       },
     });
+  }
+
+  /** The mailbox and ICE requests: mail taken and recorded, none waiting, no ICE servers. */
+  private mailbox(event: string, payload: unknown): Result<unknown> | undefined {
+    if (event === 'mail:send') {
+      this.mail.push(payload as MailSend);
+      return ok({ mailId: randomId(), expiresAt: 1 });
+    }
+    if (event === 'mail:ack') {
+      this.acked.push(...(payload as { mailIds: string[] }).mailIds);
+      return ok({ deleted: 1 });
+    }
+    if (event === 'mail:fetch') return ok({ items: [], more: false });
+    if (event === 'ice:servers') return ok({ iceServers: [], expiresAt: 1 });
+    return undefined;
   }
 
   /** The prekey requests, answered by the server's own in-memory store. */
@@ -142,9 +165,27 @@ async function frameFrom(
   text: string,
   id = randomId(),
 ): Promise<SealedFrame> {
-  const content = { v: 1, kind: 'chat', id, text, sentAt: 5 };
+  return sealedFrom(sender, to, { v: 1, kind: 'chat', id, text, sentAt: 5 }, id);
+}
+
+async function sealedFrom(
+  sender: { sessions: Sessions },
+  to: UserId,
+  content: Content,
+  id = randomId(),
+): Promise<SealedFrame> {
   const message = await sender.sessions.seal(to, new TextEncoder().encode(JSON.stringify(content)));
-  return { v: 1, kind: 'sealed', message };
+  return { v: 1, kind: 'sealed', id, message };
+}
+
+/** What a contact reads in a sealed message from Alice. */
+async function openedBy(
+  receiver: { sessions: Sessions },
+  from: UserId,
+  message: SealedMessage | undefined,
+): Promise<Content> {
+  if (!message) throw new Error('no message');
+  return JSON.parse(new TextDecoder().decode(await receiver.sessions.open(from, message))) as Content;
 }
 
 describe('engine', () => {
@@ -178,7 +219,7 @@ describe('engine', () => {
     expect(state.vault).toBe('unlocked');
     expect(fakes.resumed).toHaveLength(1);
     // No third-party STUN/TURN servers: nobody outside the two peers and our server learns of the call.
-    expect(fakes.mesh?.iceServers).toEqual([]);
+    expect(fakes.mesh?.iceServers()).toEqual([]);
     expect(state.contacts).toEqual([{ userId: bob.user.userId, name: 'Bob', online: true }]);
   });
 
@@ -263,27 +304,122 @@ describe('engine', () => {
     ]);
   });
 
-  it('sends text sealed (X3DH, then the ratchet), which only the contact can open, and marks it sent', async () => {
-    const { engine, messages, bob, self } = await onlineEngine();
-    const sent = await engine.sendText({ peerId: bob.user.userId, text: 'hello' });
-    expect(sent).toMatchObject({ direction: 'out', text: 'hello', status: 'sent' });
-    expect(messages.map((m) => m.status)).toEqual(['sending', 'sent']);
-    const [frame] = fakes.sent;
-    expect(frame?.frame.kind).toBe('sealed');
+  it('sends over an open channel, sealed (X3DH, then the ratchet), and marks it delivered on the receipt', async () => {
+    const { engine, messages, bob, self, vault } = await onlineEngine();
+    fakes.mesh?.onLinkChange(bob.user.userId, 'open');
+    const queued = await engine.sendText({ peerId: bob.user.userId, text: 'hello' });
+    expect(queued).toMatchObject({ direction: 'out', text: 'hello', status: 'sending' });
+    await vi.waitFor(() => expect(messages.at(-1)).toMatchObject({ status: 'sent', via: 'direct' }));
+    const frame = fakes.sent[0]?.frame as SealedFrame;
+    expect(frame.id).toBe(queued.id);
     expect(JSON.stringify(frame)).not.toContain('hello');
-    const opened = await bob.sessions.open(self.userId, (frame?.frame as SealedFrame).message);
-    expect(JSON.parse(new TextDecoder().decode(opened))).toMatchObject({ id: sent.id, text: 'hello' });
+    expect(await openedBy(bob, self.userId, frame.message)).toMatchObject({ id: queued.id, text: 'hello' });
+    expect(await vault.outbox.all()).toHaveLength(1);
+
+    const receipt: Content = { v: 1, kind: 'receipt', status: 'delivered', ids: [queued.id] };
+    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom(bob, self.userId, receipt));
+    await vi.waitFor(() => expect(messages.at(-1)).toMatchObject({ id: queued.id, status: 'delivered' }));
+    await vi.waitFor(async () => expect(await vault.outbox.all()).toEqual([]));
+    const read: Content = { v: 1, kind: 'receipt', status: 'read', ids: [queued.id] };
+    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom(bob, self.userId, read));
+    await vi.waitFor(() => expect(messages.at(-1)).toMatchObject({ status: 'read' }));
+    // A late receipt never moves a status back.
+    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom(bob, self.userId, receipt));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await engine.openConversation({ peerId: bob.user.userId }))[0]?.status).toBe('read');
   });
 
-  it('marks a message failed, with the reason, when no link opens', async () => {
-    const { engine, bob } = await onlineEngine();
-    fakes.sendFailure = new Error('This contact is offline or unreachable right now');
-    const sent = await engine.sendText({ peerId: bob.user.userId, text: 'hello?' });
-    expect(sent).toMatchObject({
-      status: 'failed',
-      error: 'This contact is offline or unreachable right now',
+  it('keeps what is typed while the server and the contact are away, across a restart, then relays it', async () => {
+    const { engine, bob, self } = await onlineEngine();
+    fakes.handlers?.onPresenceOffline(bob.user.userId);
+    fakes.handlers?.onDisconnected('transport close');
+    const typed = await engine.sendText({ peerId: bob.user.userId, text: 'while offline' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fakes.mail).toEqual([]);
+
+    // The browser restarts: a new engine, unlocked, finds the message in its outbox.
+    const restarted = fakes.engine();
+    await restarted.unlock({ passphrase: PASSPHRASE });
+    fakes.answers['session:start'] = ok({ self, online: [], peer: ticket(self.userId) });
+    fakes.handlers?.onConnected();
+    await vi.waitFor(() => expect(fakes.mail.map((mail) => mail.id)).toEqual([typed.id]));
+    expect(fakes.mail[0]?.to).toBe(bob.user.userId);
+    expect(await openedBy(bob, self.userId, fakes.mail[0]?.message)).toMatchObject({ text: 'while offline' });
+    await vi.waitFor(async () =>
+      expect((await restarted.openConversation({ peerId: bob.user.userId }))[0]).toMatchObject({
+        status: 'sent',
+        via: 'server',
+      }),
+    );
+  });
+
+  it('relays through the server when no channel opens in time, or a direct message gets no receipt', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const { engine, bob } = await onlineEngine();
+      const first = await engine.sendText({ peerId: bob.user.userId, text: 'no channel' });
+      await vi.waitFor(() => expect(fakes.connects).toContain(bob.user.userId));
+      expect(fakes.mail).toEqual([]);
+      await vi.advanceTimersByTimeAsync(DIRECT_LINK_TIMEOUT_MS);
+      await vi.waitFor(() => expect(fakes.mail.map((mail) => mail.id)).toEqual([first.id]));
+
+      // A channel opens, but the receipt for what went over it never comes.
+      fakes.mesh?.onLinkChange(bob.user.userId, 'open');
+      const second = await engine.sendText({ peerId: bob.user.userId, text: 'lost on the channel' });
+      await vi.waitFor(() => expect(fakes.sent.map((sent) => sent.frame.id)).toEqual([second.id]));
+      await vi.advanceTimersByTimeAsync(DELIVERY_RECEIPT_TIMEOUT_MS);
+      await vi.waitFor(() => expect(fakes.mail.map((mail) => mail.id)).toEqual([first.id, second.id]));
+      // The same ciphertext both ways: the receiver keeps whichever arrives first.
+      expect(fakes.mail[1]?.message).toEqual((fakes.sent[0]?.frame as SealedFrame).message);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('takes mail from the server, stores it once, acknowledges it and answers with receipts', async () => {
+    const { engine, messages, bob, self } = await onlineEngine();
+    const frame = await frameFrom(bob, self.userId, 'by mail');
+    const item = {
+      mailId: randomId(),
+      from: bob.user.userId,
+      id: frame.id,
+      message: frame.message,
+      storedAt: 1,
+    };
+    fakes.handlers?.onMail(item);
+    await vi.waitFor(() => expect(fakes.acked).toEqual([item.mailId]));
+    expect(messages).toMatchObject([
+      { text: 'by mail', direction: 'in', status: 'delivered', via: 'server' },
+    ]);
+    // The receipt went back the way the message came, sealed.
+    const delivered = fakes.mail.at(-1);
+    expect(delivered?.to).toBe(bob.user.userId);
+    expect(await openedBy(bob, self.userId, delivered?.message)).toEqual({
+      v: 1,
+      kind: 'receipt',
+      status: 'delivered',
+      ids: [frame.id],
     });
-    expect(await engine.openConversation({ peerId: bob.user.userId })).toEqual([sent]);
+
+    // The same message again, now over a channel: not stored twice, but receipted again.
+    fakes.mesh?.onLinkChange(bob.user.userId, 'open');
+    fakes.mesh?.onFrame(bob.user.userId, frame);
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(1));
+    expect(await openedBy(bob, self.userId, (fakes.sent[0]?.frame as SealedFrame).message)).toMatchObject({
+      kind: 'receipt',
+      status: 'delivered',
+    });
+    expect(messages).toHaveLength(1);
+
+    // Shown: read, and Bob is told.
+    await engine.openConversation({ peerId: bob.user.userId });
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(2));
+    expect(await openedBy(bob, self.userId, (fakes.sent[1]?.frame as SealedFrame).message)).toMatchObject({
+      kind: 'receipt',
+      status: 'read',
+      ids: [frame.id],
+    });
+    expect(messages.at(-1)).toMatchObject({ status: 'read' });
   });
 
   it('records sealed frames from peers once, and drops malformed, replayed and forged ones', async () => {
@@ -306,7 +442,15 @@ describe('engine', () => {
     await vi.waitFor(() => expect(messages).toHaveLength(1));
     const id = messages[0]?.id;
     expect(await engine.openConversation({ peerId: bob.user.userId })).toEqual([
-      { id, peerId: bob.user.userId, direction: 'in', text: 'hi Alice', sentAt: 5, status: 'sent' },
+      {
+        id,
+        peerId: bob.user.userId,
+        direction: 'in',
+        text: 'hi Alice',
+        sentAt: 5,
+        status: 'delivered',
+        via: 'direct',
+      },
     ]);
   });
 
@@ -376,7 +520,7 @@ describe('engine', () => {
 
     await engine.acceptKey({ peerId: impostor.user.userId });
     expect((await engine.getState({})).keyChanged).toEqual([]);
-    expect((await engine.sendText({ peerId: impostor.user.userId, text: 'hi' })).status).toBe('sent');
+    expect((await engine.sendText({ peerId: impostor.user.userId, text: 'hi' })).status).toBe('sending');
   });
 
   it('computes the safety number with an online contact', async () => {

@@ -85,6 +85,7 @@ describe('peer frames', () => {
   const sealed = {
     v: 1,
     kind: 'sealed',
+    id: randomId(),
     message: { v: 1, session: key, envelope: { v: 1, header: { dh: key, pn: 0, n: 0 }, ciphertext: 'AAAA' } },
   };
   it('accepts a sealed frame', () => {

@@ -1,0 +1,39 @@
+import type { UserId } from '../../../shared/ids';
+import type { ChatContent } from '../../../shared/protocol/content';
+import type { SealedMessage } from '../../../shared/protocol/envelope';
+import type { Records } from './records';
+
+/** A message not yet confirmed delivered. Sealed once, at its first sending; every retry sends the same ciphertext. */
+export interface OutboxEntry {
+  readonly peerId: UserId;
+  readonly content: ChatContent;
+  /** Order of queuing, per engine: messages to one contact leave in this order. */
+  readonly seq: number;
+  readonly sealed?: SealedMessage;
+  /** The server's mailbox holds it: it will reach the recipient without us. */
+  readonly relayed?: boolean;
+}
+
+/** The persistent outbox: sealed records, so nothing typed is lost to a restart, a crash or a lock. */
+export interface OutboxStore {
+  all(): Promise<OutboxEntry[]>;
+  put(entry: OutboxEntry): Promise<void>;
+  remove(peerId: UserId, id: string): Promise<void>;
+}
+
+export function createOutboxStore(records: Records): OutboxStore {
+  const keyOf = (peerId: UserId, id: string): string => `outbox:${records.tag(`${peerId}/${id}`)}`;
+  return {
+    async all() {
+      // Written by put() from the engine's own entries.
+      const entries = (await records.list('outbox:')) as OutboxEntry[];
+      return entries.sort((a, b) => a.seq - b.seq);
+    },
+    put(entry) {
+      return records.put(keyOf(entry.peerId, entry.content.id), entry);
+    },
+    remove(peerId, id) {
+      return records.delete(keyOf(peerId, id));
+    },
+  };
+}
