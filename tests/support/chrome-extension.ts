@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession } from 'playwright-core';
+import puppeteer, {
+  type Browser as PuppeteerBrowser,
+  type CDPSession as PuppeteerCdpSession,
+} from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browsers';
 import { PopupPage } from './popup-page';
 
@@ -22,6 +27,8 @@ export class ChromeUser {
       headless: true,
       args: [
         ...CHROMIUM_ARGS,
+        // A DevTools port on loopback as well, for what Playwright cannot reach: the offscreen document.
+        '--remote-debugging-port=0',
         `--disable-extensions-except=${CHROME_BUILD}`,
         `--load-extension=${CHROME_BUILD}`,
       ],
@@ -66,11 +73,43 @@ export class ChromeUser {
     throw new Error('stopServiceWorker: the service worker was still running 5 s after it was closed');
   }
 
+  /**
+   * Cuts (or restores) the engine's network, as DevTools' offline mode does: the offscreen document's
+   * WebSockets drop and new ones fail. Playwright lists no offscreen document, so this goes through Puppeteer
+   * on the DevTools port.
+   */
+  async setEngineOffline(offline: boolean): Promise<void> {
+    // One session throughout: an emulation belongs to the session that set it.
+    this.engineNetwork ??= await this.openEngineSession();
+    await this.engineNetwork.send('Network.emulateNetworkConditions', {
+      offline,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  }
+
+  private async openEngineSession(): Promise<PuppeteerCdpSession> {
+    const port = (await readFile(join(this.profileDir, 'DevToolsActivePort'), 'utf8')).split('\n')[0];
+    this.devtools ??= await puppeteer.connect({
+      browserURL: `http://127.0.0.1:${port}`,
+      defaultViewport: null,
+    });
+    const engine = this.devtools.targets().find((target) => target.url().endsWith('/offscreen.html'));
+    if (!engine) throw new Error('setEngineOffline: the offscreen document is not running');
+    const session = await engine.createCDPSession();
+    await session.send('Network.enable');
+    return session;
+  }
+
   async close(): Promise<void> {
+    await this.devtools?.disconnect();
     await this.context.close();
     rmSync(this.profileDir, { recursive: true, force: true });
   }
 
+  private devtools: PuppeteerBrowser | undefined;
+  private engineNetwork: PuppeteerCdpSession | undefined;
   private cdp: CDPSession | undefined;
   private async browserCdp(): Promise<CDPSession> {
     const browser = this.context.browser();

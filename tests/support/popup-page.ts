@@ -108,6 +108,23 @@ export class PopupPage {
     return this.page.getByTestId('message-text').filter({ hasText: text });
   }
 
+  /** The bubble of the message whose text is `text`. */
+  bubble(text: string): Locator {
+    return this.page
+      .getByTestId('message')
+      .filter({ has: this.page.getByTestId('message-text').getByText(text, { exact: true }) });
+  }
+
+  /** Waits until an outgoing message shows `status` (sending, sent, delivered, read, failed). */
+  async waitStatus(text: string, status: string): Promise<void> {
+    await this.bubble(text).locator(`[data-testid="message-status"][data-status="${status}"]`).waitFor();
+  }
+
+  /** The path a message shows: `direct` or `via server`. */
+  async pathOf(text: string): Promise<string | null> {
+    return this.bubble(text).getByTestId('message-path').textContent();
+  }
+
   async messageTexts(): Promise<string[]> {
     return this.page.getByTestId('message-text').allTextContents();
   }
