@@ -10,8 +10,8 @@ export interface BlockingProxy {
 
 /** Drops ICE candidates from a PeerJS frame; passes everything else (Socket.IO frames too) as it is. */
 function withoutCandidates(data: RawData, isBinary: boolean): RawData | string | undefined {
-  if (isBinary) return data;
-  const text = data.toString();
+  if (isBinary || !Buffer.isBuffer(data)) return data; // ws hands text frames over as one Buffer
+  const text = data.toString('utf8');
   let frame: unknown;
   try {
     frame = JSON.parse(text);
