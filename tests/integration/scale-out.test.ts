@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeBytes } from '../../shared/crypto/identity';
+import { randomId } from '../../shared/ids';
+import type { SealedMessage } from '../../shared/protocol/envelope';
+import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/identity';
+import { signIn } from '../support/identity';
+import { openPeerjsSocket } from '../support/peerjs-socket';
+import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
+import { connect, next, type TestClient } from '../support/server';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+
+const key = (fill: number): string => encodeBytes(new Uint8Array(32).fill(fill));
+const sealed = (): SealedMessage => ({
+  v: 1,
+  session: key(1),
+  envelope: { v: 1, header: { dh: key(2), pn: 0, n: 0 }, ciphertext: key(3) },
+});
+
+describe.runIf(redisAvailable())('two server processes sharing one Redis', () => {
+  let redis: TestRedis;
+  let first: ServerProcess;
+  let second: ServerProcess;
+  const sockets: TestClient[] = [];
+  const client = async (url: string): Promise<TestClient> => {
+    const socket = await connect(url);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const env = { REDIS_URL: redis.url, TICKET_SECRET: 'shared-ticket-secret-'.repeat(2) };
+    [first, second] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await Promise.all([first.stop(), second.stop()]);
+    await redis.stop();
+  });
+
+  it('run on different ports', () => {
+    expect(new URL(first.url).port).not.toBe(new URL(second.url).port);
+  });
+
+  it('share presence and names: a user on one process sees users on the other', async () => {
+    const alice = await client(first.url);
+    const aliceStarted = await signIn(alice, 'Alice');
+    const pushed = next(alice, 'presence:online');
+    const bob = await client(second.url);
+    const bobStarted = await signIn(bob, 'Bob');
+    expect(bobStarted.ok && bobStarted.data.online.map((user) => user.name)).toContain('Alice');
+    expect((await pushed).name).toBe('Bob');
+    expect(aliceStarted.ok).toBe(true);
+
+    // The name belongs to Alice's key on every process.
+    const mallory = await client(second.url);
+    expect(await signIn(mallory, 'alice')).toMatchObject({ ok: false, error: { code: 'name-taken' } });
+  });
+
+  it('route PeerJS signaling to a peer connected to the other process', async () => {
+    const [alice, bob] = [await client(first.url), await client(second.url)];
+    const [a, b] = [await signIn(alice, 'Ann'), await signIn(bob, 'Ben')];
+    if (!a.ok || !b.ok) throw new Error('sign-in failed');
+    const annPeer = await openPeerjsSocket(first.url, a.data.self.userId, a.data.peer.ticket);
+    const benPeer = await openPeerjsSocket(second.url, b.data.self.userId, b.data.peer.ticket);
+    expect(await annPeer.nextFrame()).toEqual({ type: 'OPEN' });
+    expect(await benPeer.nextFrame()).toEqual({ type: 'OPEN' });
+    const payload = { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_1' };
+    annPeer.send({ type: 'OFFER', dst: b.data.self.userId, payload });
+    expect(await benPeer.nextFrame()).toEqual({
+      type: 'OFFER',
+      src: a.data.self.userId,
+      dst: b.data.self.userId,
+      payload,
+    });
+    annPeer.ws.close();
+    benPeer.ws.close();
+  });
+
+  it('share the mailbox: mail is pushed across processes, and held for users offline', async () => {
+    const sender = await client(first.url);
+    await signIn(sender, 'Sam');
+    const onlineKeys = createIdentityKeys();
+    const online = await client(second.url);
+    await signIn(online, 'Olga', onlineKeys);
+    const pushed = next(online, 'mail:new');
+    const pushedId = randomId();
+    await sender.emitWithAck('mail:send', { to: userIdOfKeys(onlineKeys), id: pushedId, message: sealed() });
+    expect((await pushed).id).toBe(pushedId);
+
+    const offlineKeys = createIdentityKeys();
+    const heldId = randomId();
+    await sender.emitWithAck('mail:send', { to: userIdOfKeys(offlineKeys), id: heldId, message: sealed() });
+    const later = await client(second.url);
+    await signIn(later, 'Otto', offlineKeys);
+    const batch = await later.emitWithAck('mail:fetch', {});
+    expect(batch.ok && batch.data.items.map((item) => item.id)).toEqual([heldId]);
+  });
+});
