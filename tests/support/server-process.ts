@@ -26,7 +26,6 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child.once('exit', (code) =>
       reject(new Error(`startServerProcess: the server exited (${String(code)})`)),
     );
-    if (!child.stdout) throw new Error('startServerProcess: no stdout');
     createInterface({ input: child.stdout }).on('line', (line) => {
       let entry: { msg?: string; url?: string } = {};
       try {
