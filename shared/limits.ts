@@ -66,3 +66,7 @@ export const DIRECT_LINK_TIMEOUT_MS = 5_000;
 export const DELIVERY_RECEIPT_TIMEOUT_MS = 5_000;
 /** Message ids one receipt may acknowledge. */
 export const MAX_RECEIPT_IDS = 100;
+/** Members a room may have (every message is encrypted once per member: see README, Rooms). */
+export const MAX_ROOM_MEMBERS = 32;
+/** Rooms one user may belong to or be invited to. */
+export const MAX_ROOMS_PER_USER = 100;

@@ -35,6 +35,16 @@ import {
   type MailItem,
 } from './mailbox';
 import { IceServersSchema, type IceServers } from './ice';
+import {
+  RoomCreateSchema,
+  RoomIdSchema,
+  RoomInviteSchema,
+  RoomJoinSchema,
+  RoomLeaveSchema,
+  RoomListSchema,
+  RoomSchema,
+  type Room,
+} from './rooms';
 
 /**
  * Starting a session takes two requests: `session:challenge` hands out a fresh single-use nonce for this
@@ -62,6 +72,11 @@ export const requestSchemas = {
   'mail:fetch': EmptyRequestSchema,
   'mail:ack': MailAckSchema,
   'ice:servers': EmptyRequestSchema,
+  'room:create': RoomCreateSchema,
+  'room:invite': RoomInviteSchema,
+  'room:join': RoomJoinSchema,
+  'room:leave': RoomLeaveSchema,
+  'room:list': EmptyRequestSchema,
 } as const;
 
 export type RequestEvent = keyof typeof requestSchemas;
@@ -125,11 +140,18 @@ export const responseSchemas = {
   'mail:fetch': resultSchema(MailBatchSchema),
   'mail:ack': resultSchema(MailAckedSchema),
   'ice:servers': resultSchema(IceServersSchema),
+  'room:create': resultSchema(RoomSchema),
+  'room:invite': resultSchema(RoomSchema),
+  'room:join': resultSchema(RoomSchema),
+  'room:leave': resultSchema(v.object({ roomId: RoomIdSchema })),
+  'room:list': resultSchema(RoomListSchema),
 } as const;
 
 /** Validates each push on the client. */
 export const pushSchemas = {
   'mail:new': MailItemSchema,
+  'room:updated': RoomSchema,
+  'room:removed': v.object({ roomId: RoomIdSchema }),
 } as const;
 
 export const PresenceOfflineSchema = v.object({ userId: UserIdSchema });
@@ -144,6 +166,11 @@ export interface ResponseMap {
   'mail:fetch': MailBatch;
   'mail:ack': { readonly deleted: number };
   'ice:servers': IceServers;
+  'room:create': Room;
+  'room:invite': Room;
+  'room:join': Room;
+  'room:leave': { readonly roomId: string };
+  'room:list': { readonly rooms: readonly Room[] };
 }
 
 export type Ack<E extends RequestEvent> = (result: Result<ResponseMap[E]>) => void;
@@ -157,6 +184,10 @@ export interface ServerToClientEvents {
   'presence:offline': (user: { readonly userId: UserId }) => void;
   /** A message arrived in the user's mailbox while they are online: store it, then `mail:ack`. */
   'mail:new': (item: MailItem) => void;
+  /** A room the user belongs to, or is invited to, changed (or is new to them). */
+  'room:updated': (room: Room) => void;
+  /** The user is no longer in this room (they left, from another device, or were never let in). */
+  'room:removed': (room: { readonly roomId: string }) => void;
   /** A request the server could not even answer (no acknowledgement, unknown event). */
   'protocol:error': (error: WireError & { readonly event: string }) => void;
 }

@@ -131,6 +131,41 @@ describe.each(backends)('%s stores', (_name, open) => {
   });
 });
 
+describe.each(backends)('%s room store', (_name, open) => {
+  it('keeps rooms per person, applies concurrent changes without losing one, and deletes', async () => {
+    const { rooms } = open();
+    const [alice, bob, carol] = [randomId(), randomId(), randomId()];
+    const roomId = `r${randomId()}`;
+    await rooms.create({
+      roomId,
+      name: 'Hikers',
+      members: [{ userId: alice, name: 'Alice' }],
+      invited: [],
+      inviteToken: randomId(),
+    });
+    await Promise.all(
+      [
+        { userId: bob, name: 'Bob' },
+        { userId: carol, name: 'Carol' },
+      ].map((member) => rooms.update(roomId, (room) => ({ ...room, members: [...room.members, member] }))),
+    );
+    expect((await rooms.get(roomId))?.members.map((member) => member.name).sort()).toEqual([
+      'Alice',
+      'Bob',
+      'Carol',
+    ]);
+    expect((await rooms.listFor(carol)).map((room) => room.roomId)).toEqual([roomId]);
+    await rooms.update(roomId, (room) => ({
+      ...room,
+      members: room.members.filter((m) => m.userId !== carol),
+    }));
+    expect(await rooms.listFor(carol)).toEqual([]);
+    expect(await rooms.update(roomId, () => null)).toBeUndefined();
+    expect(await rooms.get(roomId)).toBeUndefined();
+    expect(await rooms.listFor(alice)).toEqual([]);
+  });
+});
+
 describe('the embedded store on disk', () => {
   it('keeps names, prekeys and mail across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signal-store-'));

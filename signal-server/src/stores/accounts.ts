@@ -8,4 +8,6 @@ export type BindOutcome = { readonly ok: true } | { readonly ok: false; readonly
  */
 export interface AccountStore {
   bindName(userId: UserId, name: string): Promise<BindOutcome>;
+  /** The user a name is bound to (compared as nameKey), if any. */
+  lookup(name: string): Promise<UserId | undefined>;
 }

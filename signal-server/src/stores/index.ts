@@ -4,6 +4,9 @@ import type { MailboxLimits, MailboxStore } from './mailbox';
 import { createMemoryPresenceStore } from './memory/presence';
 import type { PrekeyStore } from './prekeys';
 import type { PresenceStore } from './presence';
+import type { RoomStore } from './rooms';
+import { createRedisRoomStore } from './redis/rooms';
+import { createSqliteRoomStore } from './sqlite/rooms';
 import { createRedisAccountStore } from './redis/accounts';
 import { createRedisMailboxStore } from './redis/mailbox';
 import { createRedisPrekeyStore } from './redis/prekeys';
@@ -18,6 +21,7 @@ export interface Stores {
   readonly presence: PresenceStore;
   readonly prekeys: PrekeyStore;
   readonly mailbox: MailboxStore;
+  readonly rooms: RoomStore;
 }
 
 /**
@@ -30,6 +34,7 @@ export function createEmbeddedStores(db: Database, limits: MailboxLimits): Store
     presence: createMemoryPresenceStore(),
     prekeys: createSqlitePrekeyStore(db),
     mailbox: createSqliteMailboxStore(db, limits),
+    rooms: createSqliteRoomStore(db),
   };
 }
 
@@ -40,5 +45,6 @@ export function createRedisStores(redis: Redis, limits: MailboxLimits, prefix = 
     presence: createRedisPresenceStore(redis, prefix),
     prekeys: createRedisPrekeyStore(redis, prefix),
     mailbox: createRedisMailboxStore(redis, prefix, limits),
+    rooms: createRedisRoomStore(redis, prefix),
   };
 }

@@ -3,6 +3,7 @@ import { iceServers } from './ice';
 import { mailAck, mailFetch, mailSend } from './mail';
 import { peerTicket } from './peer';
 import { prekeysClaim, prekeysPublish } from './prekeys';
+import { roomCreate, roomInvite, roomJoin, roomLeave, roomList } from './rooms';
 import { sessionChallenge, sessionStart } from './session';
 
 export const handlers: HandlerRegistry = {
@@ -15,4 +16,9 @@ export const handlers: HandlerRegistry = {
   'mail:fetch': mailFetch,
   'mail:ack': mailAck,
   'ice:servers': iceServers,
+  'room:create': roomCreate,
+  'room:invite': roomInvite,
+  'room:join': roomJoin,
+  'room:leave': roomLeave,
+  'room:list': roomList,
 };

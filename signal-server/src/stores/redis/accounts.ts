@@ -19,5 +19,8 @@ export function createRedisAccountStore(redis: Redis, prefix: string): AccountSt
       const bound = await redis.eval(BIND, 2, `${prefix}names`, `${prefix}name-of`, userId, nameKey(name));
       return bound === 1 ? { ok: true } : { ok: false, reason: 'name-taken' };
     },
+    async lookup(name) {
+      return (await redis.hget(`${prefix}names`, nameKey(name))) ?? undefined;
+    },
   };
 }

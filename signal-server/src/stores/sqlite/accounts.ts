@@ -21,5 +21,8 @@ export function createSqliteAccountStore(db: Database): AccountStore {
     async bindName(userId, name) {
       return bind(userId, nameKey(name)) ? { ok: true } : { ok: false, reason: 'name-taken' };
     },
+    async lookup(name) {
+      return ownerOf.get(nameKey(name))?.user_id;
+    },
   };
 }

@@ -17,6 +17,8 @@ const MIGRATIONS: readonly string[] = [
      expires_at INTEGER NOT NULL, UNIQUE (recipient, sender, message_id)) STRICT;
    CREATE INDEX mail_by_recipient ON mail (recipient, seq);
    CREATE INDEX mail_by_expiry ON mail (expires_at);`,
+  `CREATE TABLE rooms (room_id TEXT PRIMARY KEY, room TEXT NOT NULL) STRICT;
+   CREATE TABLE room_people (user_id TEXT NOT NULL, room_id TEXT NOT NULL, PRIMARY KEY (user_id, room_id)) STRICT;`,
 ];
 
 /** The embedded database: one SQLite file in `dataDir` (or in memory for `:memory:`), migrated on open. */
