@@ -1,13 +1,13 @@
 import type { UserId } from '../../shared/ids';
-import type { Contact, LinkStatus } from '../lib/messaging/protocol';
+import type { Contact, ConversationId, LinkStatus } from '../lib/messaging/protocol';
 
 interface Props {
   readonly contacts: readonly Contact[];
   readonly links: Readonly<Record<UserId, LinkStatus>>;
   readonly keyChanged: readonly UserId[];
-  readonly unread: Readonly<Record<UserId, number>>;
-  readonly selected: UserId | undefined;
-  readonly onSelect: (userId: UserId) => void;
+  readonly unread: Readonly<Record<ConversationId, number>>;
+  readonly selected: ConversationId | undefined;
+  readonly onSelect: (userId: ConversationId) => void;
 }
 
 export function ContactList({ contacts, links, keyChanged, unread, selected, onSelect }: Props) {

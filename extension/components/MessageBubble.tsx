@@ -22,9 +22,21 @@ const PATH_LABELS: Record<NonNullable<ChatMessage['via']>, { label: string; titl
 const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
 
 /** One message. Its text is rendered as text (Preact escapes it), never as HTML. Memoized: a new message re-renders one row. */
-export const MessageBubble = memo(function MessageBubble({ message }: { readonly message: ChatMessage }) {
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  sender,
+}: {
+  readonly message: ChatMessage;
+  /** In a room: who wrote an incoming message. */
+  readonly sender?: string | undefined;
+}) {
   return (
     <p class={`message message-${message.direction}`} data-testid="message">
+      {sender && (
+        <span class="sender" data-testid="message-sender">
+          {sender}
+        </span>
+      )}
       <span class="text" data-testid="message-text">
         {message.text}
       </span>

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { UserId } from '../../shared/ids';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ChatMessage } from '../lib/messaging/protocol';
+import type { ChatMessage, ConversationId } from '../lib/messaging/protocol';
 
-/** The messages with `peerId`, kept current from the engine's `message` events. */
-export function useConversation(client: EngineClient, peerId: UserId): readonly ChatMessage[] {
+/** The messages of a conversation (a contact or a room), kept current from the engine's `message` events. */
+export function useConversation(client: EngineClient, peerId: ConversationId): readonly ChatMessage[] {
   const [messages, setMessages] = useState<readonly ChatMessage[]>([]);
 
   useEffect(() => {

@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { MessageIdSchema } from '../ids';
 import { MAX_RECEIPT_IDS, MAX_TEXT_LENGTH } from '../limits';
+import { RoomIdSchema } from './rooms';
 
 export const CONTENT_VERSION = 1;
 
@@ -21,6 +22,8 @@ export const ChatContentSchema = v.strictObject({
   text: TextMessageSchema,
   /** Sender's clock, ms since epoch; shown, never trusted for ordering. */
   sentAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /** Set for a room message: the same message goes to each member, sealed for each. */
+  room: v.optional(RoomIdSchema),
 });
 export type ChatContent = v.InferOutput<typeof ChatContentSchema>;
 
@@ -37,6 +40,8 @@ export const ReceiptContentSchema = v.strictObject({
     v.minLength(1, 'must name at least one message'),
     v.maxLength(MAX_RECEIPT_IDS, `at most ${MAX_RECEIPT_IDS} per receipt`),
   ),
+  /** The room the messages were sent in, if any. */
+  room: v.optional(RoomIdSchema),
 });
 export type ReceiptContent = v.InferOutput<typeof ReceiptContentSchema>;
 

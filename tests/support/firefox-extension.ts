@@ -92,7 +92,7 @@ export class FirefoxPopupPage {
   }
 
   async send(text: string): Promise<void> {
-    const box = await this.page.waitForSelector('::-p-aria([role="textbox"])');
+    const box = await this.page.waitForSelector('#composer-text');
     if (!box) throw new Error('no message box');
     await box.type(text);
     await this.page.keyboard.press('Enter');

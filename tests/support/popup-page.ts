@@ -108,6 +108,45 @@ export class PopupPage {
     return this.page.getByTestId('message-text').filter({ hasText: text });
   }
 
+  /** Rooms: create one from the sidebar, and open it. */
+  async createRoom(name: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'New room name' }).fill(name);
+    await this.page.getByRole('button', { name: 'Create' }).click();
+    await this.page.getByRole('heading', { name: `# ${name}` }).waitFor();
+  }
+
+  room(name: string): Locator {
+    return this.page.getByTestId('room').filter({ hasText: `# ${name}` });
+  }
+
+  async openRoom(name: string): Promise<void> {
+    await this.room(name).click();
+    await this.page.getByRole('heading', { name: `# ${name}` }).waitFor();
+  }
+
+  /** In the open room: invite someone by name. */
+  async inviteToRoom(name: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Invite by name' }).fill(name);
+    await this.page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await this.page.getByTestId('room-members').getByText(`${name} (invited)`).waitFor();
+  }
+
+  /** In the open room: the code others can join with. */
+  async inviteCode(): Promise<string> {
+    return (await this.page.getByTestId('invite-code').textContent()) ?? '';
+  }
+
+  async joinWithCode(code: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Invite code' }).fill(code);
+    await this.page.getByRole('button', { name: 'Join', exact: true }).click();
+  }
+
+  /** In an open room one is invited to: join it. */
+  async acceptInvitation(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Join room' }).click();
+    await this.page.getByTestId('room-members').waitFor();
+  }
+
   /** The bubble of the message whose text is `text`. */
   bubble(text: string): Locator {
     return this.page

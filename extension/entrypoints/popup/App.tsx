@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { UserId } from '../../../shared/ids';
 import { ContactList } from '../../components/ContactList';
 import { Conversation } from '../../components/Conversation';
+import { RoomList } from '../../components/RoomList';
+import { RoomPanel } from '../../components/RoomPanel';
+import type { ConversationId } from '../../lib/messaging/protocol';
 import { BackupPanel } from '../../components/BackupPanel';
 import { SettingsForm } from '../../components/SettingsForm';
 import { UnlockForm } from '../../components/UnlockForm';
@@ -10,7 +12,7 @@ import { useEngine } from '../../hooks/useEngine';
 
 export function App() {
   const view = useEngine();
-  const [selected, setSelected] = useState<UserId>();
+  const [selected, setSelected] = useState<ConversationId>();
   const [editing, setEditing] = useState(false);
 
   if (view.phase === 'connecting') {
@@ -43,6 +45,7 @@ export function App() {
     );
   }
   const peer = state.contacts.find((contact) => contact.userId === selected);
+  const room = state.rooms.find((candidate) => candidate.roomId === selected);
   return (
     <main class="chat">
       <StatusBar
@@ -51,24 +54,40 @@ export function App() {
         onLock={() => void client.request('lock', {})}
       />
       <div class="panes">
-        <ContactList
-          contacts={state.contacts}
-          links={state.links}
-          keyChanged={state.keyChanged}
-          unread={state.unread}
-          selected={selected}
-          onSelect={setSelected}
-        />
+        <div class="sidebar">
+          <ContactList
+            contacts={state.contacts}
+            links={state.links}
+            keyChanged={state.keyChanged}
+            unread={state.unread}
+            selected={selected}
+            onSelect={setSelected}
+          />
+          <RoomList
+            client={client}
+            rooms={state.rooms}
+            unread={state.unread}
+            selected={selected}
+            onSelect={setSelected}
+          />
+        </div>
         {peer ? (
           <Conversation
             key={peer.userId}
             client={client}
-            peer={peer}
-            keyChanged={state.keyChanged.includes(peer.userId)}
-            direct={peer.online && state.links[peer.userId] === 'open'}
+            with={{
+              kind: 'contact',
+              contact: peer,
+              keyChanged: state.keyChanged.includes(peer.userId),
+              direct: peer.online && state.links[peer.userId] === 'open',
+            }}
           />
+        ) : room ? (
+          <Conversation key={room.roomId} client={client} with={{ kind: 'room', room }}>
+            <RoomPanel client={client} room={room} />
+          </Conversation>
         ) : (
-          <p class="hint">Pick someone to chat with.</p>
+          <p class="hint">Pick someone to chat with, or a room.</p>
         )}
       </div>
     </main>

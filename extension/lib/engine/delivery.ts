@@ -41,7 +41,7 @@ export interface DeliveryDeps {
   /** The message left on `via` (or failed to, with the reason, and waits for a retry). */
   readonly onProgress: (
     peerId: UserId,
-    id: string,
+    content: ChatContent,
     progress: { via: MessagePath } | { error: string },
   ) => void;
   readonly now?: () => number;
@@ -140,7 +140,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       try {
         await deps.sendDirect(peerId, sealedFrame(id, ready.sealed));
         sentDirectAt.set(id, now());
-        deps.onProgress(peerId, id, { via: 'direct' });
+        deps.onProgress(peerId, entry.content, { via: 'direct' });
       } catch {
         relayNeeded.add(id);
         toRelay.push(ready);
@@ -168,13 +168,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       if (!sending) return; // no server either: kicked again when it is back
       const accepted = await sending;
       if (!accepted.ok) {
-        deps.onProgress(peerId, ready.content.id, { error: accepted.error.message });
+        deps.onProgress(peerId, ready.content, { error: accepted.error.message });
         backOff(peerId);
         return;
       }
       retryAfter.delete(peerId);
       await replace({ ...ready, relayed: true });
-      deps.onProgress(peerId, ready.content.id, { via: 'server' });
+      deps.onProgress(peerId, ready.content, { via: 'server' });
     }
   }
 

@@ -13,11 +13,14 @@ import {
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailItem } from '../../../shared/protocol/mailbox';
 import { PeerFrameSchema } from '../../../shared/protocol/peer';
-import type { SessionStarted, User } from '../../../shared/protocol/socket';
+import { inviteCode, type Room, type RoomId } from '../../../shared/protocol/rooms';
+import type { RequestPayload, ResponseMap, SessionStarted, User } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type {
   ChatMessage,
   Contact,
+  ConversationId,
+  RoomView,
   ConnectionStatus,
   EngineEvents,
   EngineMethod,
@@ -63,6 +66,8 @@ interface Unlocked {
   readonly conversations: Conversations;
   readonly sessions: Sessions;
   readonly delivery: Delivery;
+  /** Rooms this profile is in or invited to, as the server last told (kept in the vault). */
+  readonly rooms: Map<RoomId, Room>;
   settings: Settings | null;
 }
 
@@ -102,8 +107,8 @@ export function createEngine({
   const links = new Map<UserId, LinkStatus>();
   const startedAt = now();
   const keyChanged = new Set<UserId>();
-  const unread = new Map<UserId, number>();
-  /** Contacts whose conversation a page opened: linked to as soon as they are online (and their key is known). */
+  const unread = new Map<ConversationId, number>();
+  /** Contacts whose conversation (or a room of theirs) a page opened: linked to as soon as they are online. */
   const wanted = new Set<UserId>();
   const inbound = createKeyedQueue();
   let vaultStatus: Exclude<VaultStatus, 'unlocked'> | undefined;
@@ -132,9 +137,32 @@ export function createEngine({
       links: Object.fromEntries(links),
       keyChanged: [...keyChanged],
       unread: Object.fromEntries(unread),
+      rooms: roomList(),
     };
   };
-  const setUnread = (peerId: UserId, count: number): void => {
+  function roomList(): RoomView[] {
+    if (!unlocked) return [];
+    const selfId = unlocked.selfId;
+    const isOnline = (userId: UserId): boolean =>
+      userId === selfId ? connection.status === 'online' : online.has(userId);
+    const view = (person: { userId: UserId; name: string }) => ({
+      ...person,
+      online: isOnline(person.userId),
+    });
+    return [...unlocked.rooms.values()]
+      .map((room) => ({
+        roomId: room.roomId,
+        name: room.name,
+        joined: room.members.some((member) => member.userId === selfId),
+        members: room.members.map(view),
+        invited: room.invited.map(view),
+        ...(room.inviteToken
+          ? { inviteCode: inviteCode({ roomId: room.roomId, inviteToken: room.inviteToken }) }
+          : {}),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+  const setUnread = (peerId: ConversationId, count: number): void => {
     if (count === 0 && !unread.has(peerId)) return;
     if (count === 0) unread.delete(peerId);
     else unread.set(peerId, count);
@@ -194,6 +222,23 @@ export function createEngine({
       publish();
     });
   };
+  /** Who a conversation's messages go to: the contact, or the room's other members. */
+  const recipients = (opened: Unlocked, conversation: ConversationId): UserId[] => {
+    const room = opened.rooms.get(conversation);
+    if (!room) return [conversation];
+    return room.members.map((member) => member.userId).filter((userId) => userId !== opened.selfId);
+  };
+  /** A request to the server that must succeed now: its error becomes the page's error. */
+  async function serverRequest<E extends 'room:create' | 'room:invite' | 'room:join' | 'room:leave'>(
+    event: E,
+    payload: RequestPayload<E>,
+  ): Promise<ResponseMap[E]> {
+    if (!signaling || connection.status !== 'online')
+      throw new EngineError(ErrorCode.Unauthenticated, 'Not connected to the server: try again when online');
+    const result = await signaling.request(event, payload);
+    if (!result.ok) throw new EngineError(result.error.code, result.error.message);
+    return result.data;
+  }
   const onlineUser = (peerId: UserId): User => {
     const user = online.get(peerId);
     if (!user) throw new EngineError(ErrorCode.InvalidPayload, 'This contact is not online now');
@@ -208,7 +253,7 @@ export function createEngine({
   /** Moves a known message forward (status, path, error) and tells the pages; never backwards. */
   const advance = async (
     opened: Unlocked,
-    peerId: UserId,
+    peerId: ConversationId,
     id: string,
     direction: ChatMessage['direction'],
     change: (known: ChatMessage) => ChatMessage | undefined,
@@ -239,6 +284,7 @@ export function createEngine({
     status: ReceiptContent['status'],
     ids: readonly string[],
     via: MessagePath,
+    room?: RoomId,
   ): Promise<void> {
     for (let start = 0; start < ids.length; start += MAX_RECEIPT_IDS) {
       const content: ReceiptContent = {
@@ -246,6 +292,7 @@ export function createEngine({
         kind: 'receipt',
         status,
         ids: ids.slice(start, start + MAX_RECEIPT_IDS),
+        ...(room ? { room } : {}),
       };
       const id = randomId();
       try {
@@ -262,15 +309,39 @@ export function createEngine({
     }
   }
 
+  /** A receipt from `peerId`: their copies leave the outbox; a room message counts who has it. */
+  async function takeReceipt(opened: Unlocked, peerId: UserId, receipt: ReceiptContent): Promise<void> {
+    await opened.delivery.confirm(peerId, receipt.ids); // a read receipt also says the messages arrived
+    for (const id of receipt.ids) {
+      await advance(opened, receipt.room ?? peerId, id, 'out', (known) => {
+        if (!receipt.room) return withStatus(receipt.status)(known);
+        const awaiting = known.awaiting ?? { delivered: [], read: [] };
+        const next = {
+          delivered: awaiting.delivered.filter((member) => member !== peerId),
+          read:
+            receipt.status === 'read' ? awaiting.read.filter((member) => member !== peerId) : awaiting.read,
+        };
+        const status =
+          next.read.length === 0 ? 'read' : next.delivered.length === 0 ? 'delivered' : known.status;
+        return { ...withStatus(status)(known), awaiting: next };
+      });
+    }
+  }
+
   /** Marks what a page has shown as read, and tells the senders. */
-  async function readConversation(opened: Unlocked, peerId: UserId): Promise<void> {
-    const shown = (await opened.conversations.list(peerId)).filter(
+  async function readConversation(opened: Unlocked, conversation: ConversationId): Promise<void> {
+    const shown = (await opened.conversations.list(conversation)).filter(
       (message) => message.direction === 'in' && message.status !== 'read',
     );
     if (shown.length === 0) return;
-    for (const message of shown) await advance(opened, peerId, message.id, 'in', withStatus('read'));
-    const ids = shown.map((message) => message.id);
-    await sendReceipt(opened, peerId, 'read', ids, 'direct');
+    for (const message of shown) await advance(opened, conversation, message.id, 'in', withStatus('read'));
+    const room = opened.rooms.has(conversation) ? conversation : undefined;
+    const bySender = new Map<UserId, string[]>();
+    for (const message of shown) {
+      const sender = message.from ?? message.peerId;
+      bySender.set(sender, [...(bySender.get(sender) ?? []), message.id]);
+    }
+    for (const [sender, ids] of bySender) await sendReceipt(opened, sender, 'read', ids, 'direct', room);
   }
 
   /** Proves the identity key to the server: sign its fresh challenge, then start the session. */
@@ -331,8 +402,10 @@ export function createEngine({
           opened.sessions
             .publishPrekeys((request) => activeSignaling.request('prekeys:publish', request))
             .catch((error: unknown) => console.warn('engine: could not publish prekeys', error));
-          fetchMail(activeSignaling)
-            .catch((error: unknown) => console.warn('engine: could not fetch mail', error))
+          // Rooms first: mail may hold room messages, accepted only from members.
+          syncRooms(opened, activeSignaling)
+            .then(() => fetchMail(activeSignaling))
+            .catch((error: unknown) => console.warn('engine: could not fetch rooms or mail', error))
             .finally(() => opened.delivery.kick());
         });
       },
@@ -349,6 +422,12 @@ export function createEngine({
       },
       onMail(item) {
         void receiveMail([item]);
+      },
+      onRoomUpdated(room) {
+        void keepRoom(opened, room);
+      },
+      onRoomRemoved(roomId) {
+        void forgetRoom(opened, roomId);
       },
       onPresenceOffline(userId) {
         online.delete(userId);
@@ -411,9 +490,10 @@ export function createEngine({
         console.warn(`engine: dropped a message from ${peerId}: locked`);
         return;
       }
-      const known = await opened.conversations.get(peerId, id);
+      const known = await knownMessage(opened, peerId, id);
       if (known) {
-        if (known.direction === 'in') void sendReceipt(opened, peerId, 'delivered', [id], via);
+        const room = known.from ? known.peerId : undefined;
+        if (known.direction === 'in') void sendReceipt(opened, peerId, 'delivered', [id], via, room);
         return;
       }
       let content: Content;
@@ -427,19 +507,22 @@ export function createEngine({
         return;
       }
       if (content.kind === 'receipt') {
-        // A read receipt also says the messages arrived.
-        await opened.delivery.confirm(peerId, content.ids);
-        for (const messageId of content.ids)
-          await advance(opened, peerId, messageId, 'out', withStatus(content.status));
+        await takeReceipt(opened, peerId, content);
         return;
       }
       if (content.id !== id) {
         console.warn(`engine: dropped a message from ${peerId}: its id differs from the one outside`);
         return;
       }
+      if (content.room && !(await isMember(opened, content.room, peerId))) {
+        console.warn(`engine: dropped a room message from ${peerId}: not a member of that room`);
+        return;
+      }
+      const conversation = content.room ?? peerId;
       const message: ChatMessage = {
         id: content.id,
-        peerId,
+        peerId: conversation,
+        ...(content.room ? { from: peerId } : {}),
         direction: 'in',
         text: content.text,
         sentAt: content.sentAt,
@@ -447,15 +530,65 @@ export function createEngine({
         via,
       };
       if (!(await record(opened, message))) return;
-      void sendReceipt(opened, peerId, 'delivered', [id], via);
+      void sendReceipt(opened, peerId, 'delivered', [id], via, content.room);
       // Unread until a page shows it (openConversation, markRead).
-      setUnread(peerId, (unread.get(peerId) ?? 0) + 1);
+      setUnread(conversation, (unread.get(conversation) ?? 0) + 1);
     });
+  }
+
+  /**
+   * A message from `peerId` with this id that is already stored: in their conversation, or in a room of theirs.
+   * Ids are random (128 bits), so a hit is a copy of the same message.
+   */
+  async function knownMessage(
+    opened: Unlocked,
+    peerId: UserId,
+    id: string,
+  ): Promise<ChatMessage | undefined> {
+    const direct = await opened.conversations.get(peerId, id);
+    if (direct) return direct;
+    for (const room of opened.rooms.values()) {
+      if (!room.members.some((member) => member.userId === peerId)) continue;
+      const inRoom = await opened.conversations.get(room.roomId, id);
+      if (inRoom?.from === peerId) return inRoom;
+    }
+    return undefined;
+  }
+
+  /** Whether `userId` is in the room; asks the server again once if our view may be stale (they just joined). */
+  async function isMember(opened: Unlocked, roomId: RoomId, userId: UserId): Promise<boolean> {
+    const isIn = () => opened.rooms.get(roomId)?.members.some((member) => member.userId === userId) ?? false;
+    if (isIn()) return true;
+    if (signaling) await syncRooms(opened, signaling);
+    return isIn();
+  }
+
+  /** Takes the server's list of our rooms as the truth (kept in the vault for offline use). */
+  async function syncRooms(opened: Unlocked, activeSignaling: SignalingConnection): Promise<void> {
+    const listed = await activeSignaling.request('room:list', {});
+    if (!listed.ok) return;
+    const current = new Set(listed.data.rooms.map((room) => room.roomId));
+    for (const roomId of opened.rooms.keys()) if (!current.has(roomId)) await forgetRoom(opened, roomId);
+    for (const room of listed.data.rooms) await keepRoom(opened, room);
+  }
+  async function keepRoom(opened: Unlocked, room: Room): Promise<void> {
+    opened.rooms.set(room.roomId, room);
+    await opened.vault.rooms.put(room);
+    publish();
+  }
+  async function forgetRoom(opened: Unlocked, roomId: RoomId): Promise<void> {
+    opened.rooms.delete(roomId);
+    await opened.vault.rooms.remove(roomId);
+    publish();
   }
 
   /** Builds the engine's working state from an opened vault and goes online if a name was chosen. */
   async function enter(vault: UnlockedVault): Promise<Unlocked> {
-    const [settings, pinned] = await Promise.all([vault.settings.load(), vault.contacts.all()]);
+    const [settings, pinned, rooms] = await Promise.all([
+      vault.settings.load(),
+      vault.contacts.all(),
+      vault.rooms.all(),
+    ]);
     const sessions = createSessions({
       keys: vault.identity,
       store: vault.sessions,
@@ -493,8 +626,8 @@ export function createEngine({
           if (!signaling || connection.status !== 'online') return undefined;
           return signaling.request('mail:send', { to: peerId, id, message });
         },
-        onProgress(peerId, id, progress) {
-          void advance(opened, peerId, id, 'out', (known) =>
+        onProgress(peerId, content, progress) {
+          void advance(opened, content.room ?? peerId, content.id, 'out', (known) =>
             'via' in progress
               ? { ...withStatus('sent')(known), via: progress.via }
               : {
@@ -505,6 +638,7 @@ export function createEngine({
           );
         },
       }),
+      rooms: new Map(rooms.map((room) => [room.roomId, room])),
       settings: settings ?? null,
     };
     forgetProfile();
@@ -584,9 +718,12 @@ export function createEngine({
     },
     async openConversation({ peerId }) {
       const opened = open();
-      wanted.add(peerId);
-      // No connection to someone presenting a changed key until the user has looked at it.
-      if (online.has(peerId) && !keyChanged.has(peerId)) mesh?.connect(peerId);
+      // A room's members, or the one contact: linked to now if online, else as soon as they are.
+      for (const userId of recipients(opened, peerId)) {
+        wanted.add(userId);
+        // No connection to someone presenting a changed key until the user has looked at it.
+        if (online.has(userId) && !keyChanged.has(userId)) mesh?.connect(userId);
+      }
       setUnread(peerId, 0);
       const messages = await opened.conversations.list(peerId);
       void readConversation(opened, peerId);
@@ -595,13 +732,25 @@ export function createEngine({
     async sendText({ peerId, text }) {
       const opened = open();
       if (!opened.settings) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
-      if (keyChanged.has(peerId)) {
+      const room = opened.rooms.get(peerId);
+      if (room && !room.members.some((member) => member.userId === opened.selfId))
+        throw new EngineError(ErrorCode.InvalidPayload, 'Join the room before writing in it');
+      const to = recipients(opened, peerId);
+      const changed = to.filter((userId) => keyChanged.has(userId));
+      if (changed.length > 0) {
         throw new EngineError(
           ErrorCode.KeyChanged,
-          "This contact's safety number has changed. Compare it, then accept the new key before sending",
+          'A safety number has changed. Compare it, then accept the new key before sending',
         );
       }
-      const content: ChatContent = { v: CONTENT_VERSION, kind: 'chat', id: randomId(), text, sentAt: now() };
+      const content: ChatContent = {
+        v: CONTENT_VERSION,
+        kind: 'chat',
+        id: randomId(),
+        text,
+        sentAt: now(),
+        ...(room ? { room: room.roomId } : {}),
+      };
       const message: ChatMessage = {
         id: content.id,
         peerId,
@@ -609,10 +758,39 @@ export function createEngine({
         text,
         sentAt: content.sentAt,
         status: 'sending',
+        ...(room ? { awaiting: { delivered: to, read: to } } : {}),
       };
-      // In the history and the outbox before anything leaves: from here on, nothing can lose it.
-      await Promise.all([record(opened, message), opened.delivery.send(peerId, content, nextSeq())]);
+      // In the history and the outbox before anything leaves: from here on, nothing can lose it. A room message
+      // is sealed for each member on their own session (pairwise fan-out).
+      const seq = nextSeq();
+      await Promise.all([
+        record(opened, message),
+        ...to.map((userId) => opened.delivery.send(userId, content, seq)),
+      ]);
       return message;
+    },
+    async createRoom({ name }) {
+      const opened = open();
+      const created = await serverRequest('room:create', { name });
+      await keepRoom(opened, created);
+      return state();
+    },
+    async inviteToRoom({ roomId, name }) {
+      const opened = open();
+      await keepRoom(opened, await serverRequest('room:invite', { roomId, name }));
+      return state();
+    },
+    async joinRoom(request) {
+      const opened = open();
+      const joined = await serverRequest('room:join', 'code' in request ? request.code : request);
+      await keepRoom(opened, joined);
+      return state();
+    },
+    async leaveRoom({ roomId }) {
+      const opened = open();
+      await serverRequest('room:leave', { roomId });
+      await forgetRoom(opened, roomId);
+      return state();
     },
     async getSafetyNumber({ peerId }) {
       const { keys, selfId } = open();

@@ -4,7 +4,7 @@ import {
   ENGINE_PORT,
   type EngineEvents,
   type EngineMethod,
-  type EngineParams,
+  type EngineRequest,
   type EngineResponses,
   type PortEvent,
   type PortRequest,
@@ -20,7 +20,7 @@ export class EngineRequestError extends Error {
 }
 
 export interface EngineClient {
-  request<M extends EngineMethod>(method: M, params: EngineParams<M>): Promise<EngineResponses[M]>;
+  request<M extends EngineMethod>(method: M, params: EngineRequest<M>): Promise<EngineResponses[M]>;
   on<E extends keyof EngineEvents>(name: E, listener: (data: EngineEvents[E]) => void): () => void;
   /** Called once if the engine goes away (its document was closed); connect again to go on. */
   onClose(listener: () => void): void;

@@ -5,11 +5,22 @@
 import * as v from 'valibot';
 import type { Result } from '../../../shared/errors';
 import { MessageIdSchema, UserIdSchema, type UserId } from '../../../shared/ids';
+import {
+  InviteCodeSchema,
+  RoomIdSchema,
+  RoomNameInputSchema,
+  type RoomId,
+} from '../../../shared/protocol/rooms';
 import { TextMessageSchema } from '../../../shared/protocol/content';
 import { MAX_BACKUP_BYTES, MAX_PASSPHRASE_LENGTH } from '../../../shared/limits';
+import { DisplayNameSchema } from '../../../shared/names';
 import { PassphraseSchema, SettingsInputSchema, type SettingsInput } from '../settings';
 
 export const ENGINE_PORT = 'engine';
+
+/** A conversation: with a contact (their user id) or in a room (its id). */
+export const ConversationIdSchema = v.union([UserIdSchema, RoomIdSchema]);
+export type ConversationId = v.InferOutput<typeof ConversationIdSchema>;
 
 export const engineRequestSchemas = {
   getState: v.strictObject({}),
@@ -23,16 +34,24 @@ export const engineRequestSchemas = {
     backup: v.pipe(v.string(), v.maxLength(MAX_BACKUP_BYTES, 'is larger than a backup can be')),
   }),
   saveSettings: SettingsInputSchema,
-  openConversation: v.strictObject({ peerId: UserIdSchema }),
-  sendText: v.strictObject({ peerId: UserIdSchema, text: TextMessageSchema }),
+  openConversation: v.strictObject({ peerId: ConversationIdSchema }),
+  sendText: v.strictObject({ peerId: ConversationIdSchema, text: TextMessageSchema }),
   getDiagnostics: v.strictObject({}),
   getSafetyNumber: v.strictObject({ peerId: UserIdSchema }),
   acceptKey: v.strictObject({ peerId: UserIdSchema }),
-  markRead: v.strictObject({ peerId: UserIdSchema }),
+  markRead: v.strictObject({ peerId: ConversationIdSchema }),
+  createRoom: v.strictObject({ name: RoomNameInputSchema }),
+  inviteToRoom: v.strictObject({ roomId: RoomIdSchema, name: DisplayNameSchema }),
+  /** Joins with an invite code (`room:…:…`), or accepts an invitation by room id. */
+  joinRoom: v.union([v.strictObject({ code: InviteCodeSchema }), v.strictObject({ roomId: RoomIdSchema })]),
+  leaveRoom: v.strictObject({ roomId: RoomIdSchema }),
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
+/** What the engine gets, once validated (and transformed, e.g. an invite code into its parts). */
 export type EngineParams<M extends EngineMethod> = v.InferOutput<(typeof engineRequestSchemas)[M]>;
+/** What a page sends. */
+export type EngineRequest<M extends EngineMethod> = v.InferInput<(typeof engineRequestSchemas)[M]>;
 
 export type ConnectionStatus = 'unconfigured' | 'connecting' | 'online' | 'offline';
 export type LinkStatus = 'connecting' | 'open';
@@ -56,8 +75,27 @@ export interface EngineState {
   readonly links: Readonly<Record<UserId, LinkStatus>>;
   /** Online users whose name now comes with another identity key than the one pinned: sending to them waits. */
   readonly keyChanged: readonly UserId[];
-  /** Messages received and not yet seen, by contact. */
-  readonly unread: Readonly<Record<UserId, number>>;
+  /** Messages received and not yet seen, by conversation. */
+  readonly unread: Readonly<Record<ConversationId, number>>;
+  /** Rooms this profile is in or invited to, by name. */
+  readonly rooms: readonly RoomView[];
+}
+
+export interface RoomMemberView {
+  readonly userId: UserId;
+  readonly name: string;
+  readonly online: boolean;
+}
+
+export interface RoomView {
+  readonly roomId: RoomId;
+  readonly name: string;
+  /** Joined: a member. Otherwise only invited (the room shows, to be joined or declined). */
+  readonly joined: boolean;
+  readonly members: readonly RoomMemberView[];
+  readonly invited: readonly RoomMemberView[];
+  /** For members: the code others can join with. */
+  readonly inviteCode?: string;
 }
 
 /**
@@ -75,7 +113,12 @@ export type MessagePath = v.InferOutput<typeof MessagePathSchema>;
 /** A message of the history, as pages see it and a backup holds it. */
 export const ChatMessageSchema = v.strictObject({
   id: MessageIdSchema,
-  peerId: UserIdSchema,
+  /** The conversation: the contact's user id, or the room's id. */
+  peerId: ConversationIdSchema,
+  /** Who wrote an incoming room message. */
+  from: v.optional(UserIdSchema),
+  /** Room members an outgoing room message has not yet reached, and not yet been read by. */
+  awaiting: v.optional(v.strictObject({ delivered: v.array(UserIdSchema), read: v.array(UserIdSchema) })),
   direction: v.picklist(['in', 'out']),
   text: TextMessageSchema,
   /** The sender's clock, ms since epoch. */
@@ -109,6 +152,10 @@ export interface EngineResponses {
   getSafetyNumber: { readonly digits: string };
   acceptKey: EngineState;
   markRead: EngineState;
+  createRoom: EngineState;
+  inviteToRoom: EngineState;
+  joinRoom: EngineState;
+  leaveRoom: EngineState;
 }
 
 export interface EngineEvents {

@@ -18,6 +18,7 @@ import { contactRecordKey, createContactStore } from './contact-store';
 import { createHistoryStore, messageKey, storedMessage, type HistoryStore } from './history-store';
 import { createOutboxStore, type OutboxStore } from './outbox-store';
 import { createRecords, sealRecord, tagOf } from './records';
+import { createLocalRoomStore, type LocalRoomStore } from './room-store';
 import type { MessengerDB } from './schema';
 import { createSessionStore } from './session-store';
 import { createSettingsStore, type SettingsStore } from './settings-store';
@@ -38,6 +39,7 @@ export interface UnlockedVault {
   readonly history: HistoryStore;
   /** Messages not yet confirmed delivered. Not in a backup: a restored profile has other sessions. */
   readonly outbox: OutboxStore;
+  readonly rooms: LocalRoomStore;
   exportContent(): Promise<VaultContent>;
   /** Replaces everything with `content`, in one transaction; ratchet sessions and prekeys start over. */
   restore(content: VaultContent): Promise<UnlockedVault>;
@@ -73,6 +75,7 @@ export function createVaultStorage(
       contacts,
       sessions: createSessionStore(records),
       outbox: createOutboxStore(records),
+      rooms: createLocalRoomStore(records),
       history,
       async exportContent() {
         const [stored, pinned, messages] = await Promise.all([

@@ -14,6 +14,7 @@ import {
   type User,
 } from '../../../shared/protocol/socket';
 import type { MailItem } from '../../../shared/protocol/mailbox';
+import type { Room, RoomId } from '../../../shared/protocol/rooms';
 import { parse } from '../../../shared/validate';
 
 /** How long a request waits for the server's acknowledgement, in ms. */
@@ -26,6 +27,8 @@ export interface SignalingHandlers {
   onPresenceOffline(userId: UserId): void;
   /** Mail pushed by the server while online (validated). */
   onMail(item: MailItem): void;
+  onRoomUpdated(room: Room): void;
+  onRoomRemoved(roomId: RoomId): void;
 }
 
 export interface SignalingConnection {
@@ -60,6 +63,16 @@ export const connectSignaling: ConnectSignaling = (serverUrl, handlers) => {
     const parsed = parse(pushSchemas['mail:new'], item);
     if (parsed.ok) handlers.onMail(parsed.value);
     else console.warn(`signaling: ignored malformed mail:new (${parsed.message})`);
+  });
+  socket.on('room:updated', (room: unknown) => {
+    const parsed = parse(pushSchemas['room:updated'], room);
+    if (parsed.ok) handlers.onRoomUpdated(parsed.value);
+    else console.warn(`signaling: ignored malformed room:updated (${parsed.message})`);
+  });
+  socket.on('room:removed', (room: unknown) => {
+    const parsed = parse(pushSchemas['room:removed'], room);
+    if (parsed.ok) handlers.onRoomRemoved(parsed.value.roomId);
+    else console.warn(`signaling: ignored malformed room:removed (${parsed.message})`);
   });
   socket.on('protocol:error', (error) => console.warn('signaling: the server refused a frame', error.code));
 

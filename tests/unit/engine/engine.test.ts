@@ -113,6 +113,7 @@ class Fakes {
     }
     if (event === 'mail:fetch') return ok({ items: [], more: false });
     if (event === 'ice:servers') return ok({ iceServers: [], expiresAt: 1 });
+    if (event === 'room:list') return ok({ rooms: [] });
     return undefined;
   }
 
