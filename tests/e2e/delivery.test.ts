@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('delivery that loses
   });
 
   it('delivers mail sent while Bob was offline exactly once, after a server restart and with his service worker stopped', async () => {
+    const bobId = await bobPopup.selfId();
     await bobPopup.lock();
     await alicePopup.contact('Bob').getByText('offline').waitFor();
     const texts = ['while you were away 1', 'while you were away 2', 'while you were away 3'];
@@ -57,6 +58,13 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('delivery that loses
       await alicePopup.waitStatus(text, 'sent');
       expect(await alicePopup.pathOf(text)).toBe('via server');
     }
+    // The server holds them, as ciphertext only: no text in any byte of its data folder.
+    expect((await server.stores.mailbox.fetch(bobId, 10, Date.now())).items).toHaveLength(3);
+    const onDisk = readdirSync(dataDir)
+      .map((file) => readFileSync(join(dataDir, file)).toString('latin1'))
+      .join('');
+    expect(onDisk).toContain(bobId);
+    for (const text of texts) expect(onDisk).not.toContain(text);
 
     // The server restarts on the same data folder; Bob's service worker is stopped as Chrome does.
     await server.close();
@@ -75,7 +83,6 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('delivery that loses
     });
     // Alice (reconnected by herself) learns they were read; the server's mailbox is empty again.
     for (const text of texts) await alicePopup.waitStatus(text, 'read');
-    const bobId = await bobPopup.selfId();
     expect((await server.stores.mailbox.fetch(bobId, 10, Date.now())).items).toEqual([]);
     console.info(
       `[figures] mailbox: unlock to 3 messages shown, through a restarted server: ${mailboxMs} ms`,
