@@ -12,7 +12,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/browsers';
 import { ChromeUser } from '../tests/support/chrome-extension';
 import {
-  defineNameHelper,
   openPeerjsPage,
   pagePeerOptions,
   type PageDataConnection,
@@ -21,25 +20,10 @@ import {
 } from '../tests/support/peerjs-page';
 import { signIn } from '../tests/support/identity';
 import { connect, startTestServer, type TestClient } from '../tests/support/server';
+import { engineRoundTrips, summary } from './engine-round-trips';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const UNLOCK_ROUNDS = 5;
-
-/** The part of the runtime API the in-page code below touches. */
-interface EnginePort {
-  onMessage: {
-    addListener(
-      listener: (frame: { kind: string; name?: string; data?: { direction: string; text: string } }) => void,
-    ): void;
-  };
-  postMessage(message: unknown): void;
-}
-
-function summary(samples: number[]): { p50: number; p95: number; max: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? NaN };
-}
 
 async function baselineFigures(serverUrl: string): Promise<{ connect: number; roundTrips: number[] }> {
   const sockets: TestClient[] = [];
@@ -100,57 +84,6 @@ async function baselineFigures(serverUrl: string): Promise<{ connect: number; ro
   }
 }
 
-/** Round trips timed inside A's page through the engines: B's page answers "ping N" with "pong N". */
-async function engineRoundTrips(pageA: Page, pageB: Page, aliceId: string, bobId: string): Promise<number[]> {
-  await Promise.all([defineNameHelper(pageA), defineNameHelper(pageB)]);
-  await pageB.evaluate((aliceId) => {
-    const { chrome } = globalThis as unknown as {
-      chrome: { runtime: { connect(i: { name: string }): EnginePort } };
-    };
-    const port = chrome.runtime.connect({ name: 'engine' });
-    let id = 1;
-    port.onMessage.addListener((frame) => {
-      const text = frame.kind === 'event' && frame.data?.direction === 'in' ? frame.data.text : '';
-      if (!text.startsWith('ping ')) return;
-      port.postMessage({
-        kind: 'request',
-        id: id++,
-        method: 'sendText',
-        params: { peerId: aliceId, text: text.replace('ping', 'pong') },
-      });
-    });
-  }, aliceId);
-  return pageA.evaluate(
-    async ({ bobId, rounds }) => {
-      const { chrome } = globalThis as unknown as {
-        chrome: { runtime: { connect(i: { name: string }): EnginePort } };
-      };
-      const port = chrome.runtime.connect({ name: 'engine' });
-      let waiting: { text: string; resolve: () => void } | undefined;
-      port.onMessage.addListener((frame) => {
-        if (frame.kind === 'event' && frame.data?.direction === 'in' && frame.data.text === waiting?.text)
-          waiting.resolve();
-      });
-      const samples: number[] = [];
-      for (let i = 0; i < rounds; i++) {
-        const t0 = performance.now();
-        await new Promise<void>((resolve) => {
-          waiting = { text: `pong ${i}`, resolve };
-          port.postMessage({
-            kind: 'request',
-            id: i,
-            method: 'sendText',
-            params: { peerId: bobId, text: `ping ${i}` },
-          });
-        });
-        samples.push(performance.now() - t0);
-      }
-      return samples;
-    },
-    { bobId, rounds: ROUNDS },
-  );
-}
-
 async function extensionFigures(
   serverUrl: string,
 ): Promise<{ connect: number; engine: number[]; ui: number[]; unlock: number[] }> {
@@ -176,7 +109,7 @@ async function extensionFigures(
       ui.push(performance.now() - t0);
     }
     const [aliceId, bobId] = await Promise.all([a.selfId(), b.selfId()]);
-    const engine = await engineRoundTrips(a.page, b.page, aliceId, bobId);
+    const engine = await engineRoundTrips(a.page, b.page, aliceId, bobId, ROUNDS);
     // Unlock: scrypt at full cost, opening the vault, and the chat view back (click to status bar).
     const unlock: number[] = [];
     for (let i = 0; i < UNLOCK_ROUNDS; i++) {
