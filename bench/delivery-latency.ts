@@ -19,14 +19,19 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const WAITING = 20;
 const RUNS = 3;
 
-async function pair(serverUrl: string, secondUrl = serverUrl): Promise<[ChromeUser[], PopupPage, PopupPage]> {
+/** Two users chatting; the second reaches the server at `secondUrl`. */
+async function pair(
+  [first, second]: [string, string],
+  serverUrl: string,
+  secondUrl = serverUrl,
+): Promise<[ChromeUser[], PopupPage, PopupPage]> {
   const users = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
   const [a, b] = (await Promise.all(users.map((user) => user.openPopup()))) as [PopupPage, PopupPage];
-  await a.chooseName('Alice', serverUrl);
-  await b.chooseName('Bob', secondUrl);
+  await a.chooseName(first, serverUrl);
+  await b.chooseName(second, secondUrl);
   await Promise.all([a.waitOnline(), b.waitOnline()]);
-  await a.openChat('Bob');
-  await b.openChat('Alice');
+  await a.openChat(second);
+  await b.openChat(first);
   return [users, a, b];
 }
 
@@ -40,7 +45,7 @@ const server = await startTestServer({ mailbox: configFromEnv({}).mailbox });
 const proxy = await startIceBlockingProxy(server.url);
 const users: ChromeUser[] = [];
 try {
-  const [directUsers, a, b] = await pair(server.url);
+  const [directUsers, a, b] = await pair(['Alice', 'Bob'], server.url);
   users.push(...directUsers);
   await a.waitDirect('Bob');
   const direct = summary(await roundTrips(a, b));
@@ -66,10 +71,13 @@ try {
     await a.contact('Bob').getByText('offline').waitFor({ state: 'detached' });
   }
 
-  const [relayUsers, c, d] = await pair(server.url, proxy.url);
+  const [relayUsers, c, d] = await pair(['Carol', 'Dave'], server.url, proxy.url);
   users.push(...relayUsers);
-  await c.send('open the relay'); // the first message waits out the attempt at a direct channel
+  // The first message each way waits out the attempt at a direct channel.
+  await c.send('open the relay');
   await d.message('open the relay').waitFor();
+  await d.send('and back');
+  await c.message('and back').waitFor();
   const relay = summary(await roundTrips(c, d));
 
   const ms = (x: number): string => `${x.toFixed(1)} ms`;

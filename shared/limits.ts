@@ -26,8 +26,12 @@ export const MAX_ENVELOPE_CIPHERTEXT_LENGTH = 96 * 1024;
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** A data channel silent this long is dead, even if the browser still says it is open, in milliseconds. */
 export const HEARTBEAT_TIMEOUT_MS = 15_000;
-/** Socket.IO events one connection may send per second; past it requests are refused with `rate-limited`. */
-export const MAX_SOCKET_EVENTS_PER_SECOND = 50;
+/**
+ * Socket.IO events one connection may send per second; past it requests are refused with `rate-limited`. The
+ * relay path costs about four events per message (send, acknowledge, and a receipt each way), so a brisk relayed
+ * conversation must fit.
+ */
+export const MAX_SOCKET_EVENTS_PER_SECOND = 200;
 /** A connection that sends this many times the limit within one second is disconnected. */
 export const FLOOD_DISCONNECT_FACTOR = 4;
 /** One-time prekeys one `prekeys:publish` may upload. */

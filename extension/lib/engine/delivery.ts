@@ -1,7 +1,8 @@
 /**
  * The outbox and the choice of path. Every outgoing message is stored before anything else happens and stays
  * until the recipient's engine confirms it (an end-to-end encrypted `delivered` receipt). Messages to one contact
- * leave in order, each sealed once:
+ * leave in order, each sealed once per engine run (every retry sends the same ciphertext; after a restart it is
+ * sealed again, which the receiver's dedupe by message id makes harmless):
  * - over the direct data channel when one is open; if no receipt comes within DELIVERY_RECEIPT_TIMEOUT_MS, it and
  *   everything after it also go through the server;
  * - when the contact is online but no channel opens within DIRECT_LINK_TIMEOUT_MS, through the server (relay);
@@ -109,12 +110,15 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if (index >= 0) list[index] = next;
     return next;
   };
-  const sealed = async (entry: OutboxEntry): Promise<OutboxEntry & { sealed: SealedMessage }> => {
-    if (entry.sealed) return { ...entry, sealed: entry.sealed };
-    const message = await deps.seal(entry.peerId, entry.content);
-    // Stored before it leaves: a retry after a restart sends this same ciphertext.
-    await replace({ ...entry, sealed: message });
-    return { ...entry, sealed: message };
+  /** Sealed messages by outbox entry; kept in memory only, so sending costs no second write to storage. */
+  const sealedFor = new WeakMap<OutboxEntry, SealedMessage>();
+  const sealed = async (entry: OutboxEntry): Promise<{ entry: OutboxEntry; sealed: SealedMessage }> => {
+    let message = sealedFor.get(entry);
+    if (!message) {
+      message = await deps.seal(entry.peerId, entry.content);
+      sealedFor.set(entry, message);
+    }
+    return { entry, sealed: message };
   };
 
   async function flush(peerId: UserId): Promise<void> {
@@ -143,7 +147,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         deps.onProgress(peerId, entry.content, { via: 'direct' });
       } catch {
         relayNeeded.add(id);
-        toRelay.push(ready);
+        toRelay.push(entry);
       }
     }
     if (toRelay.length === 0) {
@@ -164,17 +168,17 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
     for (const entry of toRelay) {
       const ready = await sealed(entry);
-      const sending = deps.sendMail(peerId, ready.content.id, ready.sealed);
+      const sending = deps.sendMail(peerId, entry.content.id, ready.sealed);
       if (!sending) return; // no server either: kicked again when it is back
       const accepted = await sending;
       if (!accepted.ok) {
-        deps.onProgress(peerId, ready.content, { error: accepted.error.message });
+        deps.onProgress(peerId, entry.content, { error: accepted.error.message });
         backOff(peerId);
         return;
       }
       retryAfter.delete(peerId);
-      await replace({ ...ready, relayed: true });
-      deps.onProgress(peerId, ready.content, { via: 'server' });
+      await replace({ ...entry, relayed: true });
+      deps.onProgress(peerId, entry.content, { via: 'server' });
     }
   }
 

@@ -1,15 +1,13 @@
 import type { UserId } from '../../../shared/ids';
 import type { ChatContent } from '../../../shared/protocol/content';
-import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { Records } from './records';
 
-/** A message not yet confirmed delivered. Sealed once, at its first sending; every retry sends the same ciphertext. */
+/** A message not yet confirmed delivered: its content (the record is sealed in the vault), not its ciphertext. */
 export interface OutboxEntry {
   readonly peerId: UserId;
   readonly content: ChatContent;
   /** Order of queuing, per engine: messages to one contact leave in this order. */
   readonly seq: number;
-  readonly sealed?: SealedMessage;
   /** The server's mailbox holds it: it will reach the recipient without us. */
   readonly relayed?: boolean;
 }

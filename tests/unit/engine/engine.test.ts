@@ -423,6 +423,62 @@ describe('engine', () => {
     expect(messages.at(-1)).toMatchObject({ status: 'read' });
   });
 
+  it('seals a room message for each member, counts their receipts, and takes room messages only from members', async () => {
+    const { engine, messages, bob, self } = await onlineEngine();
+    const carol = await contact('Carol');
+    const roomId = `r${randomId()}`;
+    fakes.handlers?.onRoomUpdated({
+      roomId,
+      name: 'Trip',
+      members: [
+        { userId: self.userId, name: 'Alice' },
+        { userId: bob.user.userId, name: 'Bob' },
+        { userId: carol.user.userId, name: 'Carol' },
+      ],
+      invited: [],
+    });
+    await vi.waitFor(async () =>
+      expect((await engine.getState({})).rooms.map((room) => room.name)).toEqual(['Trip']),
+    );
+    fakes.handlers?.onPresenceOffline(bob.user.userId); // both members away: through the mailbox
+
+    const sent = await engine.sendText({ peerId: roomId, text: 'to the room' });
+    await vi.waitFor(() =>
+      expect(fakes.mail.map((mail) => mail.to).sort()).toEqual([bob.user.userId, carol.user.userId].sort()),
+    );
+    for (const [member, mail] of [bob, carol].map(
+      (m) => [m, fakes.mail.find((x) => x.to === m.user.userId)] as const,
+    ))
+      expect(await openedBy(member, self.userId, mail?.message)).toMatchObject({
+        id: sent.id,
+        text: 'to the room',
+        room: roomId,
+      });
+
+    const delivered: Content = { v: 1, kind: 'receipt', status: 'delivered', ids: [sent.id], room: roomId };
+    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom(bob, self.userId, delivered));
+    await vi.waitFor(() =>
+      expect(messages.at(-1)).toMatchObject({ id: sent.id, awaiting: { delivered: [carol.user.userId] } }),
+    );
+    expect(messages.at(-1)?.status).toBe('sent');
+    fakes.mesh?.onFrame(carol.user.userId, await sealedFrom(carol, self.userId, delivered));
+    await vi.waitFor(() => expect(messages.at(-1)).toMatchObject({ id: sent.id, status: 'delivered' }));
+
+    const fromBob = { v: 1, kind: 'chat', id: randomId(), text: 'hi room', sentAt: 5, room: roomId } as const;
+    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom(bob, self.userId, fromBob, fromBob.id));
+    const mallory = await contact('Mallory');
+    const fromMallory = { ...fromBob, id: randomId(), text: 'let me in' };
+    fakes.mesh?.onFrame(
+      mallory.user.userId,
+      await sealedFrom(mallory, self.userId, fromMallory, fromMallory.id),
+    );
+    await vi.waitFor(() =>
+      expect(messages.at(-1)).toMatchObject({ text: 'hi room', peerId: roomId, from: bob.user.userId }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(messages.map((message) => message.text)).not.toContain('let me in');
+  });
+
   it('records sealed frames from peers once, and drops malformed, replayed and forged ones', async () => {
     const { engine, messages, bob, self } = await onlineEngine();
     const frame = await frameFrom(bob, self.userId, 'hi Alice');
