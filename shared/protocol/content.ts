@@ -45,5 +45,20 @@ export const ReceiptContentSchema = v.strictObject({
 });
 export type ReceiptContent = v.InferOutput<typeof ReceiptContentSchema>;
 
-export const ContentSchema = v.variant('kind', [ChatContentSchema, ReceiptContentSchema]);
+/**
+ * "I could not open these messages: my session with you is gone" (e.g. after restoring a backup). Sent on a new
+ * session; the sender then seals what it has not had confirmed again, on that session.
+ */
+export const ResetContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('reset'),
+  ids: v.pipe(
+    v.array(MessageIdSchema),
+    v.minLength(1, 'must name at least one message'),
+    v.maxLength(MAX_RECEIPT_IDS, `at most ${MAX_RECEIPT_IDS} per reset`),
+  ),
+});
+export type ResetContent = v.InferOutput<typeof ResetContentSchema>;
+
+export const ContentSchema = v.variant('kind', [ChatContentSchema, ReceiptContentSchema, ResetContentSchema]);
 export type Content = v.InferOutput<typeof ContentSchema>;

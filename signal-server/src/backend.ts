@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config';
+import type { Logger } from './logger';
 import { createEmbeddedStores, createRedisStores, type Stores } from './stores';
 import { openDatabase } from './stores/sqlite/database';
 
@@ -13,6 +14,7 @@ export interface Backend {
 
 export async function openBackend(
   config: Pick<ServerConfig, 'dataDir' | 'redisUrl' | 'mailbox'>,
+  logger: Logger,
 ): Promise<Backend> {
   if (config.redisUrl === undefined) {
     const db = openDatabase(config.dataDir);
@@ -25,6 +27,9 @@ export async function openBackend(
   }
   const pub = new Redis(config.redisUrl, { lazyConnect: true });
   const sub = pub.duplicate();
+  // ioredis reconnects by itself; say so in the log rather than as an unhandled 'error' event.
+  for (const connection of [pub, sub])
+    connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   await Promise.all([pub.connect(), sub.connect()]);
   return {
     stores: createRedisStores(pub, config.mailbox),

@@ -5,7 +5,7 @@ import { createLogger } from './logger';
 
 const config = configFromEnv();
 const logger = createLogger(config);
-const backend = await openBackend(config);
+const backend = await openBackend(config, logger);
 const app = createApp(config, backend, logger);
 const address = await app.listen(config.port, config.host);
 logger.info(

@@ -33,8 +33,9 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     },
   });
   const config = testServerConfig(overrides);
-  const backend = await openBackend(config);
-  const app = createApp(config, backend, createLogger(config, sink));
+  const logger = createLogger(config, sink);
+  const backend = await openBackend(config, logger);
+  const app = createApp(config, backend, logger);
   const address = await app.listen(config.port, '127.0.0.1');
   return {
     app,

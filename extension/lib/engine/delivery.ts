@@ -57,6 +57,8 @@ export interface Delivery {
   confirm(peerId: UserId, ids: readonly string[]): Promise<void>;
   /** Something changed (a link opened, the server or the contact came back): try again now. */
   kick(peerId?: UserId): void;
+  /** The contact lost its session with us: seal everything unconfirmed again (on the newest session) and send it. */
+  resend(peerId: UserId): void;
   /** The contact came (back) online: give a direct channel its chance again. */
   peerReturned(peerId: UserId): void;
   stop(): void;
@@ -223,6 +225,19 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     kick(peerId) {
       if (peerId) kick(peerId);
       else for (const known of entries.keys()) kick(known);
+    },
+    resend(peerId) {
+      void queue.run(peerId, async () => {
+        const list = entries.get(peerId) ?? [];
+        const fresh = list.map((entry) => ({ peerId: entry.peerId, content: entry.content, seq: entry.seq }));
+        for (const entry of list) {
+          sentDirectAt.delete(entry.content.id);
+          relayNeeded.delete(entry.content.id);
+        }
+        entries.set(peerId, fresh); // new objects: no cached ciphertext, not marked relayed
+        await Promise.all(fresh.map((entry) => deps.outbox.put(entry)));
+      });
+      kick(peerId);
     },
     peerReturned(peerId) {
       linkTriedSince.delete(peerId);

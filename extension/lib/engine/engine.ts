@@ -90,6 +90,9 @@ const STATUS_RANK: Record<MessageStatus, number> = { failed: 0, sending: 0, sent
 
 const sealContent = (content: Content): Uint8Array => encoder.encode(JSON.stringify(content));
 
+/** Least time between two requests to one contact to start a session over, in ms. */
+const RESET_INTERVAL_MS = 10_000;
+
 /**
  * The long-lived core: one per browser profile, hosted by the offscreen document (Chrome)
  * or the background page (Firefox). UI pages reach it only through EngineApi.
@@ -111,6 +114,8 @@ export function createEngine({
   /** Contacts whose conversation (or a room of theirs) a page opened: linked to as soon as they are online. */
   const wanted = new Set<UserId>();
   const inbound = createKeyedQueue();
+  /** When each contact was last asked to start over (see requestReset). */
+  const resetAt = new Map<UserId, number>();
   let vaultStatus: Exclude<VaultStatus, 'unlocked'> | undefined;
   let unlocked: Unlocked | undefined;
   let connection: { status: ConnectionStatus; error?: string } = { status: 'unconfigured' };
@@ -287,26 +292,49 @@ export function createEngine({
     room?: RoomId,
   ): Promise<void> {
     for (let start = 0; start < ids.length; start += MAX_RECEIPT_IDS) {
+      const chunk = ids.slice(start, start + MAX_RECEIPT_IDS);
       const content: ReceiptContent = {
         v: CONTENT_VERSION,
         kind: 'receipt',
         status,
-        ids: ids.slice(start, start + MAX_RECEIPT_IDS),
+        ids: chunk,
         ...(room ? { room } : {}),
       };
-      const id = randomId();
-      try {
-        const message = await opened.sessions.seal(peerId, sealContent(content));
-        if (via === 'direct' && links.get(peerId) === 'open' && mesh) {
-          await mesh.send(peerId, sealedFrame(id, message));
-        } else if (signaling && connection.status === 'online') {
-          const sent = await signaling.request('mail:send', { to: peerId, id, message });
-          if (!sent.ok) throw new Error(sent.error.message);
-        }
-      } catch (error) {
-        console.warn(`engine: could not send a ${status} receipt to ${peerId}: ${String(error)}`);
-      }
+      await sendControl(opened, peerId, content, via);
     }
+  }
+
+  /** Seals and sends a receipt or reset once, best effort (nothing waits on it in the outbox). */
+  async function sendControl(
+    opened: Unlocked,
+    peerId: UserId,
+    content: Content,
+    via: MessagePath,
+  ): Promise<void> {
+    const id = randomId();
+    try {
+      const message = await opened.sessions.seal(peerId, sealContent(content));
+      if (via === 'direct' && links.get(peerId) === 'open' && mesh) {
+        await mesh.send(peerId, sealedFrame(id, message));
+      } else if (signaling && connection.status === 'online') {
+        const sent = await signaling.request('mail:send', { to: peerId, id, message });
+        if (!sent.ok) throw new Error(sent.error.message);
+      }
+    } catch (error) {
+      console.warn(`engine: could not send a ${content.kind} to ${peerId}: ${String(error)}`);
+    }
+  }
+
+  /**
+   * A message from `peerId` needed session state this profile no longer has (restored from a backup, say): ask
+   * them, on a new session, to send again. At most once per RESET_INTERVAL_MS per contact, so replayed
+   * messages cannot make us flood anyone.
+   */
+  function requestReset(opened: Unlocked, peerId: UserId, id: string, via: MessagePath): void {
+    const last = resetAt.get(peerId) ?? -Infinity;
+    if (now() - last < RESET_INTERVAL_MS) return;
+    resetAt.set(peerId, now());
+    void sendControl(opened, peerId, { v: CONTENT_VERSION, kind: 'reset', ids: [id] }, via);
   }
 
   /** A receipt from `peerId`: their copies leave the outbox; a room message counts who has it. */
@@ -496,18 +524,31 @@ export function createEngine({
         if (known.direction === 'in') void sendReceipt(opened, peerId, 'delivered', [id], via, room);
         return;
       }
+      let plaintext: Uint8Array;
+      try {
+        plaintext = await opened.sessions.open(peerId, sealed);
+      } catch (error) {
+        // No session for it, or not the state it was sealed for (a restored profile, or a replay): start over.
+        console.warn(`engine: could not decrypt a message from ${peerId}: ${String(error)}`);
+        requestReset(opened, peerId, id, via);
+        return;
+      }
       let content: Content;
       try {
-        const plaintext = await opened.sessions.open(peerId, sealed);
         const parsed = parse(ContentSchema, JSON.parse(decoder.decode(plaintext)));
-        if (!parsed.ok) throw new Error(`its content is invalid: ${parsed.message}`);
+        if (!parsed.ok) throw new Error(parsed.message);
         content = parsed.value;
       } catch (error) {
-        console.warn(`engine: could not open a message from ${peerId}: ${String(error)}`);
+        console.warn(`engine: dropped a message from ${peerId} with invalid content: ${String(error)}`);
         return;
       }
       if (content.kind === 'receipt') {
         await takeReceipt(opened, peerId, content);
+        return;
+      }
+      if (content.kind === 'reset') {
+        // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.
+        opened.delivery.resend(peerId);
         return;
       }
       if (content.id !== id) {

@@ -18,7 +18,13 @@ import type {
 } from '../../../shared/protocol/socket';
 import { publicIdentity, userIdOfKeys, type IdentityKeys } from '../../../extension/lib/crypto/identity';
 import { createEngine, type Engine } from '../../../extension/lib/engine/engine';
-import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
+import {
+  createSessions,
+  type PeerSessions,
+  type SessionStore,
+  type Sessions,
+} from '../../../extension/lib/engine/sessions';
+import { NO_PREKEYS } from '../../../extension/lib/crypto/prekeys';
 import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/protocol';
 import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
 import type { MeshOptions, PeerMesh } from '../../../extension/lib/transport/peers';
@@ -41,6 +47,18 @@ async function contact(name: string): Promise<{ user: User; vault: UnlockedVault
   const sessions = createSessions({ keys, store: vault.sessions, claimBundle: claimFrom(prekeyServer) });
   await sessions.publishPrekeys(publishTo(prekeyServer, keys));
   return { user: { userId, name, signingKey: publicIdentity(keys).signingKey }, vault, sessions };
+}
+
+/** Sessions kept in memory only: a profile that lost what it had stored. */
+function memorySessionStore(): SessionStore {
+  const sessions = new Map<UserId, PeerSessions>();
+  let prekeys = NO_PREKEYS;
+  return {
+    load: async (peerId) => sessions.get(peerId) ?? [],
+    save: async (peerId, next) => void sessions.set(peerId, next),
+    loadPrekeys: async () => prekeys,
+    savePrekeys: async (next) => void (prekeys = next),
+  };
 }
 
 /** Fakes for the two transports, recording what the engine asked of them; real vault storage. */
@@ -477,6 +495,61 @@ describe('engine', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(messages.map((message) => message.text)).not.toContain('let me in');
+  });
+
+  it('sends again, on a new session, what a contact could not open after losing their sessions', async () => {
+    const { engine, bob, self } = await onlineEngine();
+    fakes.mesh?.onLinkChange(bob.user.userId, 'open');
+    await engine.sendText({ peerId: bob.user.userId, text: 'before' });
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(1));
+    expect(await openedBy(bob, self.userId, (fakes.sent[0]?.frame as SealedFrame).message)).toMatchObject({
+      text: 'before',
+    });
+
+    // Bob restores a backup: same identity, no sessions, new prekeys.
+    const reborn = createSessions({
+      keys: bob.vault.identity,
+      store: memorySessionStore(),
+      claimBundle: claimFrom(prekeyServer),
+    });
+    await reborn.publishPrekeys(publishTo(prekeyServer, bob.vault.identity));
+    const lost = await engine.sendText({ peerId: bob.user.userId, text: 'lost?' });
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(2));
+    const unreadable = (fakes.sent[1]?.frame as SealedFrame).message;
+    await expect(reborn.open(self.userId, unreadable)).rejects.toThrow();
+
+    const reset: Content = { v: 1, kind: 'reset', ids: [lost.id] };
+    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom({ sessions: reborn }, self.userId, reset));
+    // Everything Bob has not confirmed goes again, in order, on the session he began.
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(4));
+    const again = fakes.sent.slice(2).map((sent) => sent.frame as SealedFrame);
+    expect(again.map((frame) => frame.id).at(-1)).toBe(lost.id);
+    const texts = [];
+    for (const frame of again) texts.push(await openedBy({ sessions: reborn }, self.userId, frame.message));
+    expect(texts.map((content) => content.kind === 'chat' && content.text)).toEqual(['before', 'lost?']);
+  });
+
+  it('asks a contact to start over when a message needs a session this profile no longer has', async () => {
+    const { engine, messages, bob, self } = await onlineEngine();
+    fakes.mesh?.onFrame(bob.user.userId, await frameFrom(bob, self.userId, 'first'));
+    await vi.waitFor(() => expect(messages).toHaveLength(1));
+    await vi.waitFor(() => expect(fakes.mail).toHaveLength(1)); // its delivered receipt
+    const { backup } = await engine.exportBackup({ passphrase: 'backup passphrase' });
+    await engine.importBackup({ passphrase: 'backup passphrase', backup }); // sessions are not in a backup
+    fakes.handlers?.onConnected();
+    await vi.waitFor(async () => expect((await engine.getState({})).connection.status).toBe('online'));
+
+    // Bob takes in what Alice's engine said before the restore (its delivered receipt), then writes again.
+    for (const mail of fakes.mail.splice(0)) await bob.sessions.open(self.userId, mail.message);
+    const second = await frameFrom(bob, self.userId, 'second');
+    fakes.mesh?.onFrame(bob.user.userId, second);
+    await vi.waitFor(() => expect(fakes.mail).toHaveLength(1));
+    expect(fakes.mail[0]?.to).toBe(bob.user.userId);
+    expect(await openedBy(bob, self.userId, fakes.mail[0]?.message)).toEqual({
+      v: 1,
+      kind: 'reset',
+      ids: [second.id],
+    });
   });
 
   it('records sealed frames from peers once, and drops malformed, replayed and forged ones', async () => {
