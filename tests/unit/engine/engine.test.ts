@@ -522,7 +522,7 @@ describe('engine', () => {
     fakes.mesh?.onFrame(bob.user.userId, await sealedFrom({ sessions: reborn }, self.userId, reset));
     // Everything Bob has not confirmed goes again, in order, on the session he began.
     await vi.waitFor(() => expect(fakes.sent).toHaveLength(4));
-    const again = fakes.sent.slice(2).map((sent) => sent.frame as SealedFrame);
+    const again = fakes.sent.slice(2).map((sent) => sent.frame);
     expect(again.map((frame) => frame.id).at(-1)).toBe(lost.id);
     const texts = [];
     for (const frame of again) texts.push(await openedBy({ sessions: reborn }, self.userId, frame.message));
