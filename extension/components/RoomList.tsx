@@ -1,8 +1,7 @@
-import { useState } from 'preact/hooks';
-import { useAction } from '../hooks/useAction';
+import { MAX_NAME_LENGTH } from '../../shared/limits';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ConversationId, RoomView } from '../lib/messaging/protocol';
-import { FormError } from './FormError';
+import { InlineForm } from './InlineForm';
 
 interface Props {
   readonly client: EngineClient;
@@ -14,10 +13,6 @@ interface Props {
 
 /** The rooms one is in or invited to, and the two ways into a new one: create it, or join with a code. */
 export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
-  const [name, setName] = useState('');
-  const [code, setCode] = useState('');
-  const create = useAction();
-  const join = useAction();
   return (
     <nav class="rooms" aria-labelledby="rooms-title">
       <h2 id="rooms-title">Rooms</h2>
@@ -44,60 +39,29 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
           ))}
         </ul>
       )}
-      <form
-        class="inline-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void create.run(async () => {
-            const state = await client.request('createRoom', { name });
-            setName('');
-            const made = state.rooms.find((room) => room.name === name.trim() && room.joined);
-            if (made) onSelect(made.roomId);
-          });
+      <InlineForm
+        id="new-room"
+        label="New room name"
+        placeholder="New room name"
+        maxLength={MAX_NAME_LENGTH}
+        submitLabel="Create"
+        onSubmit={async (name) => {
+          const state = await client.request('createRoom', { name });
+          const made = state.rooms.find((room) => room.name === name && room.joined);
+          if (made) onSelect(made.roomId);
         }}
-      >
-        <label class="visually-hidden" for="new-room">
-          New room name
-        </label>
-        <input
-          id="new-room"
-          value={name}
-          maxLength={32}
-          placeholder="New room name"
-          onInput={(event) => setName(event.currentTarget.value)}
-        />
-        <button type="submit" disabled={create.busy || !name.trim()}>
-          Create
-        </button>
-      </form>
-      <FormError error={create.error} />
-      <form
-        class="inline-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void join.run(async () => {
-            const trimmed = code.trim();
-            const state = await client.request('joinRoom', { code: trimmed });
-            setCode('');
-            const joined = state.rooms.find((room) => trimmed.includes(room.roomId));
-            if (joined) onSelect(joined.roomId);
-          });
+      />
+      <InlineForm
+        id="invite-code"
+        label="Invite code"
+        placeholder="Invite code (room:…)"
+        submitLabel="Join"
+        onSubmit={async (code) => {
+          const state = await client.request('joinRoom', { code });
+          const joined = state.rooms.find((room) => code.includes(room.roomId));
+          if (joined) onSelect(joined.roomId);
         }}
-      >
-        <label class="visually-hidden" for="invite-code">
-          Invite code
-        </label>
-        <input
-          id="invite-code"
-          value={code}
-          placeholder="Invite code (room:…)"
-          onInput={(event) => setCode(event.currentTarget.value)}
-        />
-        <button type="submit" disabled={join.busy || !code.trim()}>
-          Join
-        </button>
-      </form>
-      <FormError error={join.error} />
+      />
     </nav>
   );
 }

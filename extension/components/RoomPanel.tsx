@@ -1,13 +1,13 @@
-import { useState } from 'preact/hooks';
+import { MAX_NAME_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { RoomView } from '../lib/messaging/protocol';
 import { FormError } from './FormError';
+import { InlineForm } from './InlineForm';
 
 /** A room's members and who is online, how to invite more (by name, or with the code), and leaving. */
 export function RoomPanel({ client, room }: { readonly client: EngineClient; readonly room: RoomView }) {
-  const [name, setName] = useState('');
-  const invite = useAction();
+  const join = useAction();
   const leave = useAction();
   if (!room.joined) {
     return (
@@ -18,7 +18,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
         <button
           type="button"
           onClick={() =>
-            void invite.run(() => client.request('joinRoom', { roomId: room.roomId }).then(() => undefined))
+            void join.run(() => client.request('joinRoom', { roomId: room.roomId }).then(() => undefined))
           }
         >
           Join room
@@ -31,7 +31,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
         >
           Decline
         </button>
-        <FormError error={invite.error ?? leave.error} />
+        <FormError error={join.error ?? leave.error} />
       </div>
     );
   }
@@ -50,30 +50,16 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
           </li>
         ))}
       </ul>
-      <form
-        class="inline-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void invite.run(async () => {
-            await client.request('inviteToRoom', { roomId: room.roomId, name });
-            setName('');
-          });
+      <InlineForm
+        id="invite-name"
+        label="Invite by name"
+        placeholder="Invite by name"
+        maxLength={MAX_NAME_LENGTH}
+        submitLabel="Invite"
+        onSubmit={async (name) => {
+          await client.request('inviteToRoom', { roomId: room.roomId, name });
         }}
-      >
-        <label class="visually-hidden" for="invite-name">
-          Invite by name
-        </label>
-        <input
-          id="invite-name"
-          value={name}
-          maxLength={32}
-          placeholder="Invite by name"
-          onInput={(event) => setName(event.currentTarget.value)}
-        />
-        <button type="submit" disabled={invite.busy || !name.trim()}>
-          Invite
-        </button>
-      </form>
+      />
       {room.inviteCode && (
         <p class="hint">
           Or share this invite code:{' '}
@@ -93,7 +79,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
       >
         Leave room
       </button>
-      <FormError error={invite.error ?? leave.error} />
+      <FormError error={leave.error} />
     </div>
   );
 }
