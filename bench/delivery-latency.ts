@@ -9,7 +9,7 @@
  * Prints figures and ratios; asserts nothing.
  */
 import { configFromEnv } from '../signal-server/src/config';
-import { ChromeUser } from '../tests/support/chrome-extension';
+import { onlineUsers, type ChromeUser } from '../tests/support/chrome-extension';
 import { startIceBlockingProxy } from '../tests/support/ice-blocking-proxy';
 import type { PopupPage } from '../tests/support/popup-page';
 import { startTestServer } from '../tests/support/server';
@@ -25,11 +25,8 @@ async function pair(
   serverUrl: string,
   secondUrl = serverUrl,
 ): Promise<[ChromeUser[], PopupPage, PopupPage]> {
-  const users = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
-  const [a, b] = (await Promise.all(users.map((user) => user.openPopup()))) as [PopupPage, PopupPage];
-  await a.chooseName(first, serverUrl);
-  await b.chooseName(second, secondUrl);
-  await Promise.all([a.waitOnline(), b.waitOnline()]);
+  const { users, popups } = await onlineUsers([first, second], [serverUrl, secondUrl]);
+  const [a, b] = popups as [PopupPage, PopupPage];
   await a.openChat(second);
   await b.openChat(first);
   return [users, a, b];

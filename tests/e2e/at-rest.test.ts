@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBytes } from '../../shared/crypto/identity';
 import { decryptBackup } from '../../extension/lib/vault/backup';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
-import { ChromeUser } from '../support/chrome-extension';
+import { ChromeUser, onlineUsers } from '../support/chrome-extension';
 import { TEST_PASSPHRASE, type PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -23,11 +23,9 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('what the extension 
 
   beforeAll(async () => {
     server = await startTestServer();
-    [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
-    [alicePopup, bobPopup] = await Promise.all([alice.openPopup(), bob.openPopup()]);
-    await alicePopup.chooseName('Alice', server.url);
-    await bobPopup.chooseName('Bob', server.url);
-    await Promise.all([alicePopup.waitOnline(), bobPopup.waitOnline()]);
+    const online = await onlineUsers(['Alice', 'Bob'], server.url);
+    [alice, bob] = online.users as [ChromeUser, ChromeUser];
+    [alicePopup, bobPopup] = online.popups as [PopupPage, PopupPage];
     await alicePopup.openChat('Bob');
     await bobPopup.openChat('Alice');
     for (const [index, text] of TEXTS.entries()) {

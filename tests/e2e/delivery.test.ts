@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
-import { ChromeUser } from '../support/chrome-extension';
+import { ChromeUser, onlineUsers } from '../support/chrome-extension';
 import type { PopupPage } from '../support/popup-page';
 import { startIceBlockingProxy, type BlockingProxy } from '../support/ice-blocking-proxy';
 import { startTestServer, type TestServer } from '../support/server';
@@ -33,11 +33,9 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('delivery that loses
 
   beforeAll(async () => {
     server = await startTestServer({ dataDir });
-    [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
-    [alicePopup, bobPopup] = await Promise.all([alice.openPopup(), bob.openPopup()]);
-    await alicePopup.chooseName('Alice', server.url);
-    await bobPopup.chooseName('Bob', server.url);
-    await Promise.all([alicePopup.waitOnline(), bobPopup.waitOnline()]);
+    const online = await onlineUsers(['Alice', 'Bob'], server.url);
+    [alice, bob] = online.users as [ChromeUser, ChromeUser];
+    [alicePopup, bobPopup] = online.popups as [PopupPage, PopupPage];
     await alicePopup.openChat('Bob');
     await alicePopup.waitDirect('Bob');
   });
@@ -117,26 +115,25 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
   () => {
     let server: TestServer;
     let proxy: BlockingProxy;
-    let carol: ChromeUser;
-    let dave: ChromeUser;
+    let users: ChromeUser[] = [];
+    let carolPopup: PopupPage;
+    let davePopup: PopupPage;
 
     beforeAll(async () => {
       server = await startTestServer();
       // Dave reaches the server through a middlebox that drops every ICE candidate.
       proxy = await startIceBlockingProxy(server.url);
-      [carol, dave] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
+      const online = await onlineUsers(['Carol', 'Dave'], [server.url, proxy.url]);
+      users = online.users;
+      [carolPopup, davePopup] = online.popups as [PopupPage, PopupPage];
     });
     afterAll(async () => {
-      await Promise.all([carol.close(), dave.close()]);
+      await Promise.all(users.map((user) => user.close()));
       await proxy.close();
       await server.close();
     });
 
     it('relays through the server, says so, and delivers both ways', async () => {
-      const [carolPopup, davePopup] = await Promise.all([carol.openPopup(), dave.openPopup()]);
-      await carolPopup.chooseName('Carol', server.url);
-      await davePopup.chooseName('Dave', proxy.url);
-      await Promise.all([carolPopup.waitOnline(), davePopup.waitOnline()]);
       await carolPopup.openChat('Dave');
       await davePopup.openChat('Carol');
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
-import { ChromeUser } from '../support/chrome-extension';
+import { onlineUsers, type ChromeUser } from '../support/chrome-extension';
 import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -13,16 +13,9 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a room of three bro
 
   beforeAll(async () => {
     server = await startTestServer();
-    users.push(...(await Promise.all([ChromeUser.launch(), ChromeUser.launch(), ChromeUser.launch()])));
-    [alice, bob, carol] = (await Promise.all(users.map((user) => user.openPopup()))) as [
-      PopupPage,
-      PopupPage,
-      PopupPage,
-    ];
-    await alice.chooseName('Alice', server.url);
-    await bob.chooseName('Bob', server.url);
-    await carol.chooseName('Carol', server.url);
-    await Promise.all([alice, bob, carol].map((popup) => popup.waitOnline()));
+    const online = await onlineUsers(['Alice', 'Bob', 'Carol'], server.url);
+    users.push(...online.users);
+    [alice, bob, carol] = online.popups as [PopupPage, PopupPage, PopupPage];
   });
   afterAll(async () => {
     await Promise.all(users.map((user) => user.close()));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
-import { ChromeUser } from '../support/chrome-extension';
+import { onlineUsers, type ChromeUser } from '../support/chrome-extension';
+import type { PopupPage } from '../support/popup-page';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 
@@ -15,7 +16,6 @@ describe.runIf(ready)('two users on two server processes sharing one Redis', () 
     redis = await startRedis();
     const env = { REDIS_URL: redis.url, TICKET_SECRET: 'shared-ticket-secret-'.repeat(2) };
     servers.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
-    users.push(...(await Promise.all([ChromeUser.launch(), ChromeUser.launch()])));
   }, 60_000);
   afterAll(async () => {
     await Promise.all(users.map((user) => user.close()));
@@ -24,12 +24,12 @@ describe.runIf(ready)('two users on two server processes sharing one Redis', () 
   });
 
   it('see each other, chat over a direct data channel, and exchange offline mail', async () => {
-    const [alice, bob] = await Promise.all(users.map((user) => user.openPopup()));
-    const [first, second] = servers;
-    if (!alice || !bob || !first || !second) throw new Error('setup failed');
-    await alice.chooseName('Alice', first.url);
-    await bob.chooseName('Bob', second.url);
-    await Promise.all([alice.waitOnline(), bob.waitOnline()]);
+    const online = await onlineUsers(
+      ['Alice', 'Bob'],
+      servers.map((server) => server.url),
+    );
+    users.push(...online.users);
+    const [alice, bob] = online.popups as [PopupPage, PopupPage];
 
     // Presence across processes, then a peer connection whose signaling crosses them.
     await alice.openChat('Bob');

@@ -118,3 +118,22 @@ export class ChromeUser {
     return this.cdp;
   }
 }
+
+/**
+ * One Chromium user per name, each with the popup open, the name chosen (on `serverUrls[i]`, or the one server)
+ * and online.
+ */
+export async function onlineUsers(
+  names: readonly string[],
+  serverUrls: string | readonly string[],
+): Promise<{ users: ChromeUser[]; popups: PopupPage[] }> {
+  const users = await Promise.all(names.map(() => ChromeUser.launch()));
+  const popups = await Promise.all(users.map((user) => user.openPopup()));
+  for (const [index, popup] of popups.entries()) {
+    const url = typeof serverUrls === 'string' ? serverUrls : serverUrls[index];
+    if (url === undefined) throw new Error(`onlineUsers: no server URL for ${names[index] ?? index}`);
+    await popup.chooseName(names[index] ?? '', url);
+  }
+  await Promise.all(popups.map((popup) => popup.waitOnline()));
+  return { users, popups };
+}
