@@ -89,8 +89,8 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('what the extension 
     );
     await alicePopup.openChat('Bob');
     await alicePopup.message(TEXTS[0] ?? '').waitFor();
-    // The engine went offline while locked and is reachable again, over a new direct link (the old one died
-    // with the lock; until delivery acknowledgements exist, a message sent on a dying link would be lost).
+    // The engine went offline while locked and is reachable again, over a new direct link: Bob closed the old
+    // one when the server said Alice left, so it could not stand in the way of the one she dials now.
     await alicePopup.waitDirect('Bob');
     await bobPopup.send('after unlock');
     await alicePopup.message('after unlock').waitFor();

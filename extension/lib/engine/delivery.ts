@@ -113,14 +113,16 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return next;
   };
   /** Sealed messages by outbox entry; kept in memory only, so sending costs no second write to storage. */
-  const sealedFor = new WeakMap<OutboxEntry, SealedMessage>();
+  const sealedFor = new WeakMap<OutboxEntry, Promise<SealedMessage>>();
   const sealed = async (entry: OutboxEntry): Promise<{ entry: OutboxEntry; sealed: SealedMessage }> => {
-    let message = sealedFor.get(entry);
-    if (!message) {
-      message = await deps.seal(entry.peerId, entry.content);
-      sealedFor.set(entry, message);
+    let sealing = sealedFor.get(entry);
+    if (!sealing) {
+      sealing = deps.seal(entry.peerId, entry.content);
+      sealedFor.set(entry, sealing);
+      // A failed seal (no server to hand out a prekey bundle, say) is tried again at the next flush.
+      sealing.catch(() => sealedFor.delete(entry));
     }
-    return { entry, sealed: message };
+    return { entry, sealed: await sealing };
   };
 
   async function flush(peerId: UserId): Promise<void> {
@@ -195,6 +197,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     },
     async send(peerId, content, seq) {
       const entry: OutboxEntry = { peerId, content, seq };
+      // Sealed while it is being stored: both must be done before it leaves (flush waits for both).
+      sealed(entry).catch(() => undefined);
       await deps.outbox.put(entry);
       const list = entries.get(peerId) ?? [];
       list.push(entry);

@@ -90,6 +90,9 @@ const STATUS_RANK: Record<MessageStatus, number> = { failed: 0, sending: 0, sent
 
 const sealContent = (content: Content): Uint8Array => encoder.encode(JSON.stringify(content));
 
+/** How long a delivered receipt waits for others to the same sender, in ms (well under the sender's patience). */
+const RECEIPT_DELAY_MS = 50;
+
 /** Least time between two requests to one contact to start a session over, in ms. */
 const RESET_INTERVAL_MS = 10_000;
 
@@ -114,6 +117,8 @@ export function createEngine({
   /** Contacts whose conversation (or a room of theirs) a page opened: linked to as soon as they are online. */
   const wanted = new Set<UserId>();
   const inbound = createKeyedQueue();
+  /** Delivered receipts waiting to go, by sender, path and room (see receiptSoon). */
+  const pendingReceipts = new Map<string, string[]>();
   /** When each contact was last asked to start over (see requestReset). */
   const resetAt = new Map<UserId, number>();
   let vaultStatus: Exclude<VaultStatus, 'unlocked'> | undefined;
@@ -304,6 +309,25 @@ export function createEngine({
     }
   }
 
+  /**
+   * Queues a `delivered` receipt, sent RECEIPT_DELAY_MS later with whatever else arrived from that sender by the
+   * same path meanwhile: one seal and one frame for a burst (a mailbox batch), and none in the way of a reply.
+   */
+  function receiptSoon(opened: Unlocked, peerId: UserId, id: string, via: MessagePath, room?: RoomId): void {
+    const key = `${peerId}/${via}/${room ?? ''}`;
+    const pending = pendingReceipts.get(key);
+    if (pending) {
+      pending.push(id);
+      return;
+    }
+    pendingReceipts.set(key, [id]);
+    setTimeout(() => {
+      const ids = pendingReceipts.get(key) ?? [];
+      pendingReceipts.delete(key);
+      if (unlocked === opened) void sendReceipt(opened, peerId, 'delivered', ids, via, room);
+    }, RECEIPT_DELAY_MS);
+  }
+
   /** Seals and sends a receipt or reset once, best effort (nothing waits on it in the outbox). */
   async function sendControl(
     opened: Unlocked,
@@ -459,6 +483,9 @@ export function createEngine({
       },
       onPresenceOffline(userId) {
         online.delete(userId);
+        // Their engine left the server (locked, closed, restarted): a channel the browser still calls open would
+        // only be found dead by the heartbeat, and would stand in the way of the new one they dial when back.
+        activeMesh.disconnect(userId);
         publish();
       },
     });
@@ -521,7 +548,7 @@ export function createEngine({
       const known = await knownMessage(opened, peerId, id);
       if (known) {
         const room = known.from ? known.peerId : undefined;
-        if (known.direction === 'in') void sendReceipt(opened, peerId, 'delivered', [id], via, room);
+        if (known.direction === 'in') receiptSoon(opened, peerId, id, via, room);
         return;
       }
       let plaintext: Uint8Array;
@@ -571,7 +598,7 @@ export function createEngine({
         via,
       };
       if (!(await record(opened, message))) return;
-      void sendReceipt(opened, peerId, 'delivered', [id], via, content.room);
+      receiptSoon(opened, peerId, id, via, content.room);
       // Unread until a page shows it (openConversation, markRead).
       setUnread(conversation, (unread.get(conversation) ?? 0) + 1);
     });

@@ -28,6 +28,8 @@ export interface PeerMesh {
   resume(ticket: PeerTicket): void;
   /** Starts a link to `peerId` unless one exists. */
   connect(peerId: UserId): void;
+  /** Closes the link to `peerId`, if any (e.g. the server says they went offline: it is likely dead). */
+  disconnect(peerId: UserId): void;
   /** Sends over the link to `peerId`, opening it first; rejects if it cannot open in time. */
   send(peerId: UserId, frame: PeerFrame): Promise<void>;
   destroy(): void;
@@ -219,6 +221,9 @@ export const createPeerMesh: CreateMesh = (options) => {
     },
     connect(peerId) {
       dial(peerId);
+    },
+    disconnect(peerId) {
+      links.get(peerId)?.close();
     },
     async send(peerId, frame) {
       const conn = await waitForLink(peerId);

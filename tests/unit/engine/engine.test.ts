@@ -73,6 +73,7 @@ class Fakes {
   requests: { event: string; payload: unknown }[] = [];
   resumed: PeerTicket[] = [];
   connects: string[] = [];
+  disconnects: string[] = [];
   sent: { peerId: string; frame: PeerFrame }[] = [];
   sendFailure: Error | undefined;
   answers: Partial<{ [E in RequestEvent]: Result<ResponseMap[E]> }> = {};
@@ -108,6 +109,7 @@ class Fakes {
           },
           resume: (ticket) => this.resumed.push(ticket),
           connect: (peerId) => this.connects.push(peerId),
+          disconnect: (peerId) => this.disconnects.push(peerId),
           send: async (peerId, frame) => {
             if (this.sendFailure) throw this.sendFailure;
             this.sent.push({ peerId, frame });
@@ -311,6 +313,7 @@ describe('engine', () => {
 
   it('follows presence pushes, and keeps contacts it knows when they go offline', async () => {
     const { engine, bob } = await onlineEngine();
+    fakes.mesh?.onLinkChange(bob.user.userId, 'open');
     const carol = (await contact('Carol')).user;
     await vi.waitFor(async () =>
       expect(await (await fakes.storage.unlock(PASSPHRASE)).contacts.all()).toHaveLength(1),
@@ -321,6 +324,8 @@ describe('engine', () => {
       { userId: carol.userId, name: 'Carol', online: true },
       { userId: bob.user.userId, name: 'Bob', online: false },
     ]);
+    // The link to someone who left the server is closed, not left for the heartbeat to find dead.
+    expect(fakes.disconnects).toEqual([bob.user.userId]);
   });
 
   it('sends over an open channel, sealed (X3DH, then the ratchet), and marks it delivered on the receipt', async () => {
@@ -410,7 +415,8 @@ describe('engine', () => {
     expect(messages).toMatchObject([
       { text: 'by mail', direction: 'in', status: 'delivered', via: 'server' },
     ]);
-    // The receipt went back the way the message came, sealed.
+    // The receipt went back the way the message came, sealed (a moment later, with any others).
+    await vi.waitFor(() => expect(fakes.mail).toHaveLength(1));
     const delivered = fakes.mail.at(-1);
     expect(delivered?.to).toBe(bob.user.userId);
     expect(await openedBy(bob, self.userId, delivered?.message)).toEqual({
