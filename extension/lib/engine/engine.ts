@@ -447,9 +447,9 @@ export function createEngine({
             observe(user);
           }
           setConnection('online');
+          activeMesh.resume(result.data.peer);
           void activeSignaling.request('ice:servers', {}).then((ice) => {
-            if (ice.ok) iceServers = ice.data.iceServers;
-            if (signaling === activeSignaling) activeMesh.resume(result.data.peer);
+            if (ice.ok && signaling === activeSignaling) iceServers = ice.data.iceServers;
           });
           opened.sessions
             .publishPrekeys((request) => activeSignaling.request('prekeys:publish', request))

@@ -127,6 +127,19 @@ export const createPeerMesh: CreateMesh = (options) => {
     conn.on('error', (error) => console.warn(`peers: link to ${conn.peer} failed: ${error.type}`));
   }
 
+  /**
+   * Closes a link and forgets it. PeerJS emits no 'close' for a connection that never opened, so this does what
+   * the 'close' handler would.
+   */
+  function drop(conn: DataConnection): void {
+    conn.close();
+    verified.get(conn)?.stop();
+    verified.delete(conn);
+    if (links.get(conn.peer) !== conn) return;
+    links.delete(conn.peer);
+    options.onLinkChange(conn.peer, 'closed');
+  }
+
   /** Closes a link whose identity could not be verified, and fails what waited for it. */
   function refuse(conn: DataConnection, reason: string): void {
     console.warn(`peers: closed the link to ${conn.peer}: ${reason}`);
@@ -147,7 +160,12 @@ export const createPeerMesh: CreateMesh = (options) => {
       path: PEERJS_PATH,
       key: PEERJS_KEY,
       token: ticket.ticket,
-      config: { iceServers: options.iceServers() },
+      // Read at each new connection: the server's ICE servers may arrive after the client started.
+      config: {
+        get iceServers() {
+          return options.iceServers();
+        },
+      },
     });
     created.on('open', () => {
       for (const peerId of deferredDials) dial(peerId);
@@ -161,8 +179,12 @@ export const createPeerMesh: CreateMesh = (options) => {
     created.on('error', (error: PeerError<string>) => {
       if (error.type === 'peer-unavailable') {
         const peerId = /([0-9a-f]{32})$/.exec(error.message)?.[1];
-        if (peerId)
+        if (peerId) {
+          // The dial went nowhere: drop it, or it would stand (never opening) in the way of their own dial.
+          const pending = links.get(peerId);
+          if (pending && !verified.has(pending)) drop(pending);
           settleWaiters(peerId, { error: new Error('This contact is offline or unreachable right now') });
+        }
       } else {
         console.warn(`peers: ${error.type}`);
       }
@@ -223,7 +245,8 @@ export const createPeerMesh: CreateMesh = (options) => {
       dial(peerId);
     },
     disconnect(peerId) {
-      links.get(peerId)?.close();
+      const conn = links.get(peerId);
+      if (conn) drop(conn);
     },
     async send(peerId, frame) {
       const conn = await waitForLink(peerId);
