@@ -770,7 +770,19 @@ export function createEngine({
       const { vault } = open();
       // Decrypted and validated in full before anything is written: a wrong passphrase changes nothing.
       const content = await decryptBackup(backup, passphrase);
-      await enter(await vault.restore(content));
+      const restored = await enter(await vault.restore(content));
+      // The outbox is not in a backup: what was still unsent to a contact goes again from here.
+      for (const message of content.messages) {
+        if (message.direction !== 'out' || STATUS_RANK[message.status] > 0 || message.awaiting) continue;
+        const chat: ChatContent = {
+          v: CONTENT_VERSION,
+          kind: 'chat',
+          id: message.id,
+          text: message.text,
+          sentAt: message.sentAt,
+        };
+        await restored.delivery.send(message.peerId, chat, nextSeq());
+      }
       return state();
     },
     async saveSettings(input) {

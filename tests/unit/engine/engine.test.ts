@@ -615,9 +615,13 @@ describe('engine', () => {
     expect((await fresh.openConversation({ peerId: bob.user.userId })).map((m) => m.text)).toEqual([
       'in the backup',
     ]);
-    // Restored under this profile's own passphrase.
+    // Restored under this profile's own passphrase, with what was still unsent back in the outbox.
     await fresh.lock({});
     expect((await fresh.unlock({ passphrase: 'other passphrase' })).settings?.userId).toBe(self.userId);
+    const outbox = await (await other.storage.unlock('other passphrase')).outbox.all();
+    expect(outbox.map((entry) => [entry.peerId, entry.content.text])).toEqual([
+      [bob.user.userId, 'in the backup'],
+    ]);
   });
 
   it('asks for a fresh ticket when the peer socket drops, and resumes with it', async () => {
