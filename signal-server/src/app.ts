@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './logger';
 import { createPeerjsEndpoint, type SignalMetrics } from './peerjs/endpoint';
 import { createClusterSignalRouter, createLocalSignalRouter } from './peerjs/router';
 import { createTicketAuthority } from './peerjs/tickets';
-import type { TypedServer } from './socket/context';
+import { ONLINE_ROOM, type TypedServer } from './socket/context';
 import { attachDispatcher } from './socket/dispatch';
 import { handlers } from './socket/handlers';
 
@@ -60,6 +60,19 @@ export function createApp(
     attachDispatcher({ io, socket, stores, tickets, logger, config }, handlers),
   );
 
+  // Each process says it is alive; users of a process that stopped saying so (killed, crashed) go offline.
+  const heartbeat = setInterval(() => {
+    stores.presence.heartbeat().then(
+      (released) => {
+        for (const userId of released) io.to(ONLINE_ROOM).emit('presence:offline', { userId });
+        if (released.length > 0)
+          logger.warn({ released: released.length }, 'released users of a dead process');
+      },
+      (error: unknown) => logger.error({ err: error }, 'presence heartbeat failed'),
+    );
+  }, config.presenceTtlMs / 3);
+  heartbeat.unref();
+
   const purge = setInterval(() => {
     stores.mailbox.purgeExpired(Date.now()).then(
       (purged) => purged > 0 && logger.info({ purged }, 'expired mail deleted'),
@@ -88,6 +101,7 @@ export function createApp(
     },
     async close() {
       clearInterval(purge);
+      clearInterval(heartbeat);
       peerjs.close();
       await io.close(); // also closes httpServer
     },

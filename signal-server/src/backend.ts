@@ -13,7 +13,7 @@ export interface Backend {
 }
 
 export async function openBackend(
-  config: Pick<ServerConfig, 'dataDir' | 'redisUrl' | 'mailbox'>,
+  config: Pick<ServerConfig, 'dataDir' | 'redisUrl' | 'mailbox' | 'presenceTtlMs'>,
   logger: Logger,
 ): Promise<Backend> {
   if (config.redisUrl === undefined) {
@@ -31,8 +31,11 @@ export async function openBackend(
   for (const connection of [pub, sub])
     connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   await Promise.all([pub.connect(), sub.connect()]);
+  const stores = createRedisStores(pub, config.mailbox, { presenceTtlMs: config.presenceTtlMs });
+  // Alive before the first session: other processes release the users of a process they think dead.
+  await stores.presence.heartbeat();
   return {
-    stores: createRedisStores(pub, config.mailbox),
+    stores,
     redis: { pub, sub },
     async close() {
       await Promise.all([pub.quit(), sub.quit()]);

@@ -7,6 +7,7 @@ import {
   MAX_MAILBOX_MESSAGES_FROM_ONE_SENDER,
 } from '../../shared/limits';
 import { parse } from '../../shared/validate';
+import { PRESENCE_TTL_MS } from './stores';
 import type { MailboxLimits } from './stores/mailbox';
 
 export interface IceConfig {
@@ -30,6 +31,8 @@ export interface ServerConfig {
   readonly redisUrl?: string;
   readonly mailbox: MailboxLimits;
   readonly ice: IceConfig;
+  /** With Redis: how long a process counts as alive after its last heartbeat; its users are then released. */
+  readonly presenceTtlMs: number;
 }
 
 const integer = (min: number, max: number) =>
@@ -60,6 +63,7 @@ const EnvSchema = v.object({
   ),
   TURN_SECRET: v.optional(secret),
   TURN_TTL_SECONDS: v.optional(integer(60, 7 * 86_400), '86400'),
+  PRESENCE_TTL_SECONDS: v.optional(integer(1, 3600), String(PRESENCE_TTL_MS / 1000)),
 });
 
 /** Reads the server's configuration from environment variables; throws a message naming each bad variable. */
@@ -87,5 +91,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ...(value.TURN_SECRET === undefined ? {} : { turnSecret: value.TURN_SECRET }),
       turnTtlSeconds: value.TURN_TTL_SECONDS,
     },
+    presenceTtlMs: value.PRESENCE_TTL_SECONDS * 1000,
   };
 }

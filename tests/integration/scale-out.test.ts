@@ -9,6 +9,13 @@ import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { connect, next, type TestClient } from '../support/server';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 
+const data = async <T>(
+  pending: Promise<{ ok: true; data: T } | { ok: false; error: { message: string } }>,
+) => {
+  const result = await pending;
+  if (!result.ok) throw new Error(result.error.message);
+  return result.data;
+};
 const key = (fill: number): string => encodeBytes(new Uint8Array(32).fill(fill));
 const sealed = (): SealedMessage => ({
   v: 1,
@@ -21,6 +28,12 @@ describe.runIf(redisAvailable())('two server processes sharing one Redis', () =>
   let first: ServerProcess;
   let second: ServerProcess;
   const sockets: TestClient[] = [];
+  // A short presence lifetime, so a killed process's users are released within seconds.
+  const env = () => ({
+    REDIS_URL: redis.url,
+    TICKET_SECRET: 'shared-ticket-secret-'.repeat(2),
+    PRESENCE_TTL_SECONDS: '1',
+  });
   const client = async (url: string): Promise<TestClient> => {
     const socket = await connect(url);
     sockets.push(socket);
@@ -29,8 +42,7 @@ describe.runIf(redisAvailable())('two server processes sharing one Redis', () =>
 
   beforeAll(async () => {
     redis = await startRedis();
-    const env = { REDIS_URL: redis.url, TICKET_SECRET: 'shared-ticket-secret-'.repeat(2) };
-    [first, second] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    [first, second] = await Promise.all([startServerProcess(env()), startServerProcess(env())]);
   }, 60_000);
   afterAll(async () => {
     for (const socket of sockets) socket.close();
@@ -95,5 +107,25 @@ describe.runIf(redisAvailable())('two server processes sharing one Redis', () =>
     await signIn(later, 'Otto', offlineKeys);
     const batch = await later.emitWithAck('mail:fetch', {});
     expect(batch.ok && batch.data.items.map((item) => item.id)).toEqual([heldId]);
+  });
+
+  it('announce offline the users of a process that was killed, and keep their mail for them', async () => {
+    const doomed = await startServerProcess(env());
+    const watcher = await client(first.url);
+    await signIn(watcher, 'Watcher');
+    const victimKeys = createIdentityKeys();
+    const victim = await connect(doomed.url);
+    await signIn(victim, 'Victim', victimKeys);
+    expect((await data(watcher.emitWithAck('mail:fetch', {}))).items).toEqual([]);
+
+    const offline = next(watcher, 'presence:offline');
+    doomed.child.kill('SIGKILL'); // no shutdown: nothing releases the session but the others
+    expect(await offline).toEqual({ userId: userIdOfKeys(victimKeys) });
+    victim.close();
+    const id = randomId();
+    await watcher.emitWithAck('mail:send', { to: userIdOfKeys(victimKeys), id, message: sealed() });
+    const back = await client(second.url);
+    await signIn(back, 'Victim', victimKeys);
+    expect((await data(back.emitWithAck('mail:fetch', {}))).items.map((item) => item.id)).toEqual([id]);
   });
 });

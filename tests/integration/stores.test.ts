@@ -10,6 +10,9 @@ import { openDatabase } from '../../signal-server/src/stores/sqlite/database';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { TEST_MAILBOX_LIMITS, memoryStores } from '../support/stores';
 
+const fail = (): never => {
+  throw new Error('redis-server did not start');
+};
 const user = (name: string) => ({ userId: randomId(), name, signingKey: 'key' });
 const sealed = (padding = 0): SealedMessage => ({
   v: 1,
@@ -39,7 +42,7 @@ if (withRedis) {
     'Redis',
     () => {
       if (!redis) throw new Error('redis-server did not start');
-      return createRedisStores(redis.client(), TEST_MAILBOX_LIMITS, `t${randomId()}:`);
+      return createRedisStores(redis.client(), TEST_MAILBOX_LIMITS, { prefix: `t${randomId()}:` });
     },
   ]);
 }
@@ -163,6 +166,31 @@ describe.each(backends)('%s room store', (_name, open) => {
     expect(await rooms.update(roomId, () => null)).toBeUndefined();
     expect(await rooms.get(roomId)).toBeUndefined();
     expect(await rooms.listFor(alice)).toEqual([]);
+  });
+});
+
+describe.runIf(withRedis)('Redis presence across processes', () => {
+  it('releases the users of a process that stopped beating (killed), and only theirs', async () => {
+    if (!redis) throw new Error('redis-server did not start');
+    const prefix = `t${randomId()}:`;
+    const open = (processId: string) =>
+      createRedisStores(redis?.client() ?? fail(), TEST_MAILBOX_LIMITS, {
+        prefix,
+        processId,
+        presenceTtlMs: 300,
+      }).presence;
+    const [doomed, survivor] = [open('doomed'), open('survivor')];
+    const [alice, bob] = [user('Alice'), user('Bob')];
+    await doomed.heartbeat();
+    await survivor.heartbeat();
+    await doomed.claim(alice, 'a1');
+    await survivor.claim(bob, 'b1');
+    expect(await survivor.heartbeat()).toEqual([]); // both alive
+
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the doomed process beats no more
+    expect(await survivor.heartbeat()).toEqual([alice.userId]);
+    expect(await survivor.heartbeat()).toEqual([]); // released once
+    expect((await survivor.list()).map((u) => u.name)).toEqual(['Bob']);
   });
 });
 

@@ -20,6 +20,7 @@ export const testServerConfig = (overrides: Partial<ServerConfig> = {}): ServerC
   dataDir: ':memory:',
   mailbox: TEST_MAILBOX_LIMITS,
   ice: { urls: [], turnTtlSeconds: 3600 },
+  presenceTtlMs: 15_000,
   ...overrides,
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AccountStore } from './accounts';
 import type { MailboxLimits, MailboxStore } from './mailbox';
@@ -15,6 +16,9 @@ import { createSqliteAccountStore } from './sqlite/accounts';
 import type { Database } from './sqlite/database';
 import { createSqliteMailboxStore } from './sqlite/mailbox';
 import { createSqlitePrekeyStore } from './sqlite/prekeys';
+
+/** How long a server process counts as alive after its last heartbeat, in ms (it beats every third of it). */
+export const PRESENCE_TTL_MS = 15_000;
 
 export interface Stores {
   readonly accounts: AccountStore;
@@ -39,10 +43,18 @@ export function createEmbeddedStores(db: Database, limits: MailboxLimits): Store
 }
 
 /** Scale-out: every store in Redis, shared by all server processes behind one address. */
-export function createRedisStores(redis: Redis, limits: MailboxLimits, prefix = 'tm:'): Stores {
+export function createRedisStores(
+  redis: Redis,
+  limits: MailboxLimits,
+  {
+    prefix = 'tm:',
+    processId = randomUUID(),
+    presenceTtlMs = PRESENCE_TTL_MS,
+  }: { prefix?: string; processId?: string; presenceTtlMs?: number } = {},
+): Stores {
   return {
     accounts: createRedisAccountStore(redis, prefix),
-    presence: createRedisPresenceStore(redis, prefix),
+    presence: createRedisPresenceStore(redis, prefix, processId, presenceTtlMs),
     prekeys: createRedisPrekeyStore(redis, prefix),
     mailbox: createRedisMailboxStore(redis, prefix, limits),
     rooms: createRedisRoomStore(redis, prefix),

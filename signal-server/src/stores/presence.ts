@@ -17,4 +17,10 @@ export interface PresenceStore {
   release(userId: UserId, sessionId: string): Promise<boolean>;
   list(): Promise<User[]>;
   count(): Promise<number>;
+  /**
+   * Called every few seconds by each process: tells the store this process is alive, and releases the users
+   * whose process is not (killed, crashed) so the caller can announce them offline. One process has no one
+   * else to watch: the embedded store returns none.
+   */
+  heartbeat(): Promise<UserId[]>;
 }

@@ -27,5 +27,8 @@ export function createMemoryPresenceStore(): PresenceStore {
     async count() {
       return byUser.size;
     },
+    async heartbeat() {
+      return []; // one process: if it dies, so does everything it kept
+    },
   };
 }

@@ -5,6 +5,8 @@ import type { PresenceStore } from '../presence';
 interface Entry {
   readonly user: User;
   readonly sessionId: string;
+  /** The server process holding the session: if it stops renewing its liveness key, the entry goes. */
+  readonly processId: string;
 }
 
 // KEYS: presence hash. ARGV: user id, entry, session id. Returns the replaced session id, or false.
@@ -16,6 +18,14 @@ if previous then
   if session ~= ARGV[3] then return session end
 end
 return false`;
+// KEYS: presence hash. ARGV: user id, the dead process. Deletes the entry only if that process still holds it.
+const RELEASE_DEAD = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current and cjson.decode(current).processId == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  return 1
+end
+return 0`;
 // Deletes the user's entry only if it is still this session's.
 const RELEASE = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
@@ -25,12 +35,21 @@ if current and cjson.decode(current).sessionId == ARGV[2] then
 end
 return 0`;
 
-/** Who is online on any server process. Socket ids are unique across processes, so they name sessions. */
-export function createRedisPresenceStore(redis: Redis, prefix: string): PresenceStore {
+/**
+ * Who is online on any server process. Socket ids are unique across processes, so they name sessions. Each
+ * process renews a liveness key (`ttlMs`) in heartbeat(); entries of a process whose key expired are released.
+ */
+export function createRedisPresenceStore(
+  redis: Redis,
+  prefix: string,
+  processId: string,
+  ttlMs: number,
+): PresenceStore {
   const key = `${prefix}presence`;
+  const alive = (process: string) => `${prefix}process:${process}`;
   return {
     async claim(user, sessionId) {
-      const entry: Entry = { user, sessionId };
+      const entry: Entry = { user, sessionId, processId };
       const replaced = await redis.eval(CLAIM, 1, key, user.userId, JSON.stringify(entry), sessionId);
       return typeof replaced === 'string' ? { replaced } : {};
     },
@@ -43,6 +62,20 @@ export function createRedisPresenceStore(redis: Redis, prefix: string): Presence
     },
     async count() {
       return redis.hlen(key);
+    },
+    async heartbeat() {
+      await redis.set(alive(processId), '1', 'PX', ttlMs);
+      // Written by claim() from a session's verified user.
+      const entries = (await redis.hvals(key)).map((value) => JSON.parse(value) as Entry);
+      const processes = [...new Set(entries.map((entry) => entry.processId))];
+      const living = processes.length > 0 ? await redis.mget(...processes.map(alive)) : [];
+      const dead = new Set(processes.filter((_process, index) => living[index] === null));
+      const released: string[] = [];
+      for (const entry of entries.filter((candidate) => dead.has(candidate.processId))) {
+        if ((await redis.eval(RELEASE_DEAD, 1, key, entry.user.userId, entry.processId)) === 1)
+          released.push(entry.user.userId);
+      }
+      return released;
     },
   };
 }
