@@ -42,7 +42,7 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
       <InlineForm
         id="new-room"
         label="New room name"
-        placeholder="New room name"
+        placeholder="New room"
         maxLength={MAX_NAME_LENGTH}
         submitLabel="Create"
         onSubmit={async (name) => {
@@ -54,7 +54,7 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
       <InlineForm
         id="invite-code"
         label="Invite code"
-        placeholder="Invite code (room:…)"
+        placeholder="room:… code"
         submitLabel="Join"
         onSubmit={async (code) => {
           const state = await client.request('joinRoom', { code });

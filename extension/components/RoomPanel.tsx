@@ -50,35 +50,38 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
           </li>
         ))}
       </ul>
-      <InlineForm
-        id="invite-name"
-        label="Invite by name"
-        placeholder="Invite by name"
-        maxLength={MAX_NAME_LENGTH}
-        submitLabel="Invite"
-        onSubmit={async (name) => {
-          await client.request('inviteToRoom', { roomId: room.roomId, name });
-        }}
-      />
-      {room.inviteCode && (
-        <p class="hint">
-          Or share this invite code:{' '}
-          <code data-testid="invite-code" class="invite-code">
-            {room.inviteCode}
-          </code>{' '}
-          <button type="button" onClick={() => void navigator.clipboard.writeText(room.inviteCode ?? '')}>
-            Copy
-          </button>
-        </p>
-      )}
-      <button
-        type="button"
-        onClick={() =>
-          void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined))
-        }
-      >
-        Leave room
-      </button>
+      <details class="room-options">
+        <summary>Invite people, or leave</summary>
+        <InlineForm
+          id="invite-name"
+          label="Invite by name"
+          placeholder="Invite by name"
+          maxLength={MAX_NAME_LENGTH}
+          submitLabel="Invite"
+          onSubmit={async (name) => {
+            await client.request('inviteToRoom', { roomId: room.roomId, name });
+          }}
+        />
+        {room.inviteCode && (
+          <p class="hint">
+            Or share this invite code:{' '}
+            <code data-testid="invite-code" class="invite-code">
+              {room.inviteCode}
+            </code>{' '}
+            <button type="button" onClick={() => void navigator.clipboard.writeText(room.inviteCode ?? '')}>
+              Copy
+            </button>
+          </p>
+        )}
+        <button
+          type="button"
+          onClick={() =>
+            void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined))
+          }
+        >
+          Leave room
+        </button>
+      </details>
       <FormError error={leave.error} />
     </div>
   );

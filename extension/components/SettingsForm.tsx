@@ -15,11 +15,12 @@ interface Props {
 
 const AUTO_LOCK_CHOICES = [0, 5, 15, 60, 240].filter((minutes) => minutes <= MAX_AUTO_LOCK_MINUTES);
 
-/** First start (name, server, passphrase) and later changes (name, server, auto-lock). */
+/** First start (name, server, passphrase) and later changes (name, server, auto-lock, read receipts). */
 export function SettingsForm({ client, settings, onDone }: Props) {
   const [name, setName] = useState(settings?.name ?? '');
   const [serverUrl, setServerUrl] = useState(settings?.serverUrl ?? DEFAULT_SERVER_URL);
   const [autoLockMinutes, setAutoLockMinutes] = useState(settings?.autoLockMinutes ?? 0);
+  const [sendReadReceipts, setSendReadReceipts] = useState(settings?.sendReadReceipts ?? true);
   const [passphrase, setPassphrase] = useState<string>();
   const { busy, error, run } = useAction();
   const firstStart = !settings;
@@ -29,9 +30,9 @@ export function SettingsForm({ client, settings, onDone }: Props) {
     void run(async () => {
       if (firstStart) {
         if (passphrase === undefined) throw new Error('The two passphrases differ');
-        await client.request('setUp', { name, serverUrl, autoLockMinutes, passphrase });
+        await client.request('setUp', { name, serverUrl, autoLockMinutes, sendReadReceipts, passphrase });
       } else {
-        await client.request('saveSettings', { name, serverUrl, autoLockMinutes });
+        await client.request('saveSettings', { name, serverUrl, autoLockMinutes, sendReadReceipts });
       }
       onDone?.();
     });
@@ -82,6 +83,15 @@ export function SettingsForm({ client, settings, onDone }: Props) {
             </option>
           ))}
         </select>
+      </label>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          name="sendReadReceipts"
+          checked={sendReadReceipts}
+          onChange={(event) => setSendReadReceipts(event.currentTarget.checked)}
+        />
+        Send read receipts (others see when you have read their messages)
       </label>
       <FormError error={error} />
       <div class="actions">

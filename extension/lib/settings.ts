@@ -38,6 +38,11 @@ export const SettingsInputSchema = v.strictObject({
     ),
     0,
   ),
+  /**
+   * Tell senders when their messages were read (✓✓ Read); unset means yes. Delivery receipts always go: the
+   * delivery protocol needs them.
+   */
+  sendReadReceipts: v.optional(v.boolean()),
 });
 export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
 

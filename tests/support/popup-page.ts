@@ -124,8 +124,15 @@ export class PopupPage {
     await this.page.getByRole('heading', { name: `# ${name}` }).waitFor();
   }
 
+  /** In the open room: its options (invite, leave), shown. */
+  async roomOptions(): Promise<void> {
+    const field = this.page.getByRole('textbox', { name: 'Invite by name' });
+    if (!(await field.isVisible())) await this.page.getByText('Invite people, or leave').click();
+  }
+
   /** In the open room: invite someone by name. */
   async inviteToRoom(name: string): Promise<void> {
+    await this.roomOptions();
     await this.page.getByRole('textbox', { name: 'Invite by name' }).fill(name);
     await this.page.getByRole('button', { name: 'Invite', exact: true }).click();
     await this.page.getByTestId('room-members').getByText(`${name} (invited)`).waitFor();
@@ -133,6 +140,7 @@ export class PopupPage {
 
   /** In the open room: the code others can join with. */
   async inviteCode(): Promise<string> {
+    await this.roomOptions();
     return (await this.page.getByTestId('invite-code').textContent()) ?? '';
   }
 

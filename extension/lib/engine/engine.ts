@@ -387,6 +387,7 @@ export function createEngine({
     );
     if (shown.length === 0) return;
     for (const message of shown) await advance(opened, conversation, message.id, 'in', withStatus('read'));
+    if (opened.settings?.sendReadReceipts === false) return; // read here, but the senders are not told
     const room = opened.rooms.has(conversation) ? conversation : undefined;
     const bySender = new Map<UserId, string[]>();
     for (const message of shown) {

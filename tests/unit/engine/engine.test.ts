@@ -558,6 +558,27 @@ describe('engine', () => {
     });
   });
 
+  it('keeps reading private when read receipts are off: read here, the sender only learns of delivery', async () => {
+    const { engine, messages, bob, self } = await onlineEngine();
+    await engine.saveSettings({
+      name: 'Alice',
+      serverUrl: SERVER,
+      autoLockMinutes: 0,
+      sendReadReceipts: false,
+    });
+    fakes.mesh?.onLinkChange(bob.user.userId, 'open');
+    fakes.mesh?.onFrame(bob.user.userId, await frameFrom(bob, self.userId, 'private'));
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(1)); // the delivered receipt
+    await engine.openConversation({ peerId: bob.user.userId });
+    await vi.waitFor(() => expect(messages.at(-1)).toMatchObject({ text: 'private', status: 'read' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fakes.sent).toHaveLength(1);
+    expect(await openedBy(bob, self.userId, (fakes.sent[0]?.frame as SealedFrame).message)).toMatchObject({
+      kind: 'receipt',
+      status: 'delivered',
+    });
+  });
+
   it('records sealed frames from peers once, and drops malformed, replayed and forged ones', async () => {
     const { engine, messages, bob, self } = await onlineEngine();
     const frame = await frameFrom(bob, self.userId, 'hi Alice');
