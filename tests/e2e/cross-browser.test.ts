@@ -19,7 +19,7 @@ describe.runIf(browsersPresent)('a Chrome user and a Firefox user', () => {
     await server.close();
   });
 
-  it('see each other online and chat both ways over a direct data channel', async () => {
+  it('see each other online, chat both ways over a direct data channel, and get mail sent while away', async () => {
     const [chrome, firefox] = await Promise.all([ChromeUser.launch(), FirefoxUser.launch()]);
     closers.push(
       () => chrome.close(),
@@ -41,5 +41,17 @@ describe.runIf(browsersPresent)('a Chrome user and a Firefox user', () => {
     await fiona.waitForMessage('Hello from Chrome');
     await fiona.send('Hello from Firefox');
     await carl.message('Hello from Firefox').waitFor();
+
+    // The Firefox engine (in the background page) takes mail held for it while it was locked; the Chrome
+    // engine's outbox holds Fiona's message until then and learns when she has read it.
+    await fiona.lock();
+    await carl.contact('Fiona').getByText('offline').waitFor();
+    await carl.send('Written while you were away');
+    await carl.waitStatus('Written while you were away', 'sent');
+    await fiona.unlock();
+    await fiona.waitOnline();
+    await fiona.openChat('Carl');
+    await fiona.waitForMessage('Written while you were away');
+    await carl.waitStatus('Written while you were away', 'read');
   });
 });

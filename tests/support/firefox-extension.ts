@@ -78,6 +78,18 @@ export class FirefoxPopupPage {
     await this.clickOn('::-p-aria([name="Start chatting"][role="button"])');
   }
 
+  async lock(): Promise<void> {
+    await this.clickOn('::-p-aria([name="Lock"][role="button"])');
+    await this.waitForText('h1', 'Locked');
+  }
+
+  async unlock(): Promise<void> {
+    const field = await this.page.waitForSelector('input[type="password"]');
+    if (!field) throw new Error('no passphrase field');
+    await field.type(TEST_PASSPHRASE);
+    await this.clickOn('::-p-aria([name="Unlock"][role="button"])');
+  }
+
   async waitOnline(): Promise<void> {
     await this.waitForText('[data-testid="connection-status"]', 'Online');
   }
