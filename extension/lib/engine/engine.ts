@@ -772,17 +772,22 @@ export function createEngine({
       // Decrypted and validated in full before anything is written: a wrong passphrase changes nothing.
       const content = await decryptBackup(backup, passphrase);
       const restored = await enter(await vault.restore(content));
-      // The outbox is not in a backup: what was still unsent to a contact goes again from here.
+      // The outbox is not in a backup: whatever no recipient had confirmed goes again from here (receivers and the
+      // mailbox drop what they already have).
       for (const message of content.messages) {
-        if (message.direction !== 'out' || STATUS_RANK[message.status] > 0 || message.awaiting) continue;
+        if (message.direction !== 'out' || STATUS_RANK[message.status] >= STATUS_RANK.delivered) continue;
+        const room = message.awaiting ? message.peerId : undefined;
+        const to = message.awaiting?.delivered ?? [message.peerId];
         const chat: ChatContent = {
           v: CONTENT_VERSION,
           kind: 'chat',
           id: message.id,
           text: message.text,
           sentAt: message.sentAt,
+          ...(room ? { room } : {}),
         };
-        await restored.delivery.send(message.peerId, chat, nextSeq());
+        const seq = nextSeq();
+        for (const userId of to) await restored.delivery.send(userId, chat, seq);
       }
       return state();
     },

@@ -10,7 +10,7 @@ import type { MessengerDB, StoredMessage } from './schema';
 export interface HistoryStore {
   /** A contact's messages in the order this engine learned of them. */
   list(peerId: UserId): Promise<ChatMessage[]>;
-  /** Every message with every contact (for a backup). */
+  /** Every message with every contact, each conversation in its order (for a backup). */
   all(): Promise<ChatMessage[]>;
   /** Adds a message, or replaces a known one (same contact and id) keeping its place. */
   put(message: ChatMessage): Promise<void>;
@@ -57,7 +57,9 @@ export function createHistoryStore(db: IDBPDatabase<MessengerDB>, keys: VaultKey
     async all() {
       const tx = db.transaction('messages');
       const messages: ChatMessage[] = [];
-      for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue())
+      // By conversation, each in its order: a restore numbers them in this order.
+      const index = tx.store.index('by-conversation');
+      for (let cursor = await index.openCursor(); cursor; cursor = await cursor.continue())
         messages.push(openMessage(keys, cursor.primaryKey, cursor.value));
       await tx.done;
       return messages;

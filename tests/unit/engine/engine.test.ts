@@ -579,6 +579,47 @@ describe('engine', () => {
     });
   });
 
+  it('after restoring a backup, sends again what no recipient had confirmed, to a contact or to room members', async () => {
+    const { engine, bob, self } = await onlineEngine();
+    const carol = await contact('Carol');
+    const roomId = `r${randomId()}`;
+    const members = [self, bob.user, carol.user].map(({ userId, name }) => ({ userId, name }));
+    fakes.handlers?.onRoomUpdated({ roomId, name: 'Trip', members, invited: [] });
+    await vi.waitFor(async () => expect((await engine.getState({})).rooms).toHaveLength(1));
+    fakes.handlers?.onDisconnected('transport close'); // nothing can leave: all of it is in the outbox only
+    await engine.sendText({ peerId: bob.user.userId, text: 'to Bob' });
+    await engine.sendText({ peerId: roomId, text: 'to the room' });
+    await engine.sendText({ peerId: bob.user.userId, text: 'and again' });
+    const { backup } = await engine.exportBackup({ passphrase: 'backup passphrase' });
+
+    const other = new Fakes();
+    const fresh = other.engine();
+    await fresh.setUp({
+      name: 'Someone',
+      serverUrl: SERVER,
+      autoLockMinutes: 0,
+      passphrase: 'other passphrase',
+    });
+    await fresh.importBackup({ passphrase: 'backup passphrase', backup });
+    const outbox = await (await other.storage.unlock('other passphrase')).outbox.all();
+    // In order within each conversation; conversations may come in any order.
+    const queued = outbox.map((entry) => [entry.peerId, entry.content.text, entry.content.room]);
+    expect(queued.filter(([, , room]) => room === undefined)).toEqual([
+      [bob.user.userId, 'to Bob', undefined],
+      [bob.user.userId, 'and again', undefined],
+    ]);
+    expect(queued.filter(([, , room]) => room === roomId).sort()).toEqual(
+      [
+        [bob.user.userId, 'to the room', roomId],
+        [carol.user.userId, 'to the room', roomId],
+      ].sort(),
+    );
+    expect((await fresh.openConversation({ peerId: bob.user.userId })).map((m) => m.text)).toEqual([
+      'to Bob',
+      'and again',
+    ]);
+  });
+
   it('records sealed frames from peers once, and drops malformed, replayed and forged ones', async () => {
     const { engine, messages, bob, self } = await onlineEngine();
     const frame = await frameFrom(bob, self.userId, 'hi Alice');
