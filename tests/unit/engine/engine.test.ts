@@ -179,6 +179,19 @@ async function onlineEngine(others: User[] = []) {
   return { engine, states, messages, bob, self, vault };
 }
 
+/** A second, new profile (its own fakes and storage, passphrase 'other passphrase') to restore a backup into. */
+async function otherProfile(): Promise<{ fakes: Fakes; engine: Engine }> {
+  const other = new Fakes();
+  const engine = other.engine();
+  await engine.setUp({
+    name: 'Someone',
+    serverUrl: SERVER,
+    autoLockMinutes: 0,
+    passphrase: 'other passphrase',
+  });
+  return { fakes: other, engine };
+}
+
 /** What Bob's engine would put on the data channel to Alice. */
 async function frameFrom(
   sender: { sessions: Sessions },
@@ -592,14 +605,7 @@ describe('engine', () => {
     await engine.sendText({ peerId: bob.user.userId, text: 'and again' });
     const { backup } = await engine.exportBackup({ passphrase: 'backup passphrase' });
 
-    const other = new Fakes();
-    const fresh = other.engine();
-    await fresh.setUp({
-      name: 'Someone',
-      serverUrl: SERVER,
-      autoLockMinutes: 0,
-      passphrase: 'other passphrase',
-    });
+    const { fakes: other, engine: fresh } = await otherProfile();
     await fresh.importBackup({ passphrase: 'backup passphrase', backup });
     const outbox = await (await other.storage.unlock('other passphrase')).outbox.all();
     // In order within each conversation; conversations may come in any order.
@@ -658,14 +664,7 @@ describe('engine', () => {
     const { backup, fileName } = await engine.exportBackup({ passphrase: 'backup passphrase' });
     expect(fileName).toMatch(/^messenger-backup-Alice-\d{4}-\d\d-\d\d\.json$/);
 
-    const other = new Fakes();
-    const fresh = other.engine();
-    await fresh.setUp({
-      name: 'Someone',
-      serverUrl: SERVER,
-      autoLockMinutes: 0,
-      passphrase: 'other passphrase',
-    });
+    const { fakes: other, engine: fresh } = await otherProfile();
     const before = (await fresh.getState({})).settings?.userId;
     await expect(fresh.importBackup({ passphrase: 'wrong passphrase', backup })).rejects.toMatchObject({
       code: 'wrong-passphrase',
