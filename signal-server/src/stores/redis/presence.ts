@@ -18,18 +18,11 @@ if previous then
   if session ~= ARGV[3] then return session end
 end
 return false`;
-// KEYS: presence hash. ARGV: user id, the dead process. Deletes the entry only if that process still holds it.
-const RELEASE_DEAD = `
+// KEYS: presence hash. ARGV: user id, a field of the entry (sessionId or processId), its value. Deletes the user's
+// entry only if it still has that value: a newer session, or a live process, is never released by mistake.
+const RELEASE_IF = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current and cjson.decode(current).processId == ARGV[2] then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  return 1
-end
-return 0`;
-// Deletes the user's entry only if it is still this session's.
-const RELEASE = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current and cjson.decode(current).sessionId == ARGV[2] then
+if current and cjson.decode(current)[ARGV[2]] == ARGV[3] then
   redis.call('HDEL', KEYS[1], ARGV[1])
   return 1
 end
@@ -54,7 +47,7 @@ export function createRedisPresenceStore(
       return typeof replaced === 'string' ? { replaced } : {};
     },
     async release(userId, sessionId) {
-      return (await redis.eval(RELEASE, 1, key, userId, sessionId)) === 1;
+      return (await redis.eval(RELEASE_IF, 1, key, userId, 'sessionId', sessionId)) === 1;
     },
     async list() {
       // Written by claim() from a session's verified user.
@@ -72,7 +65,7 @@ export function createRedisPresenceStore(
       const dead = new Set(processes.filter((_process, index) => living[index] === null));
       const released: string[] = [];
       for (const entry of entries.filter((candidate) => dead.has(candidate.processId))) {
-        if ((await redis.eval(RELEASE_DEAD, 1, key, entry.user.userId, entry.processId)) === 1)
+        if ((await redis.eval(RELEASE_IF, 1, key, entry.user.userId, 'processId', entry.processId)) === 1)
           released.push(entry.user.userId);
       }
       return released;
