@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBytes } from '../../shared/crypto/identity';
 import { randomId } from '../../shared/ids';
 import type { SealedMessage } from '../../shared/protocol/envelope';
-import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/identity';
+import { createIdentityKeys, userIdOfKeys, type IdentityKeys } from '../../extension/lib/crypto/identity';
 import { signIn } from '../support/identity';
 import { connect, next, startTestServer, useTestServer, type TestClient } from '../support/server';
 import { TEST_MAILBOX_LIMITS } from '../support/stores';
@@ -19,9 +19,18 @@ const sealed = (): SealedMessage => ({
 
 const fixture = useTestServer();
 
+/** A user who has used the server once (mail is only taken for such), then went offline. */
+async function registered(url: string, name: string): Promise<IdentityKeys> {
+  const keys = createIdentityKeys();
+  const socket = await connect(url);
+  await signIn(socket, name, keys);
+  socket.close();
+  return keys;
+}
+
 describe('the mailbox over Socket.IO', () => {
   it('holds mail for an offline user until they fetch and acknowledge it; the server sets the sender', async () => {
-    const bobKeys = createIdentityKeys();
+    const bobKeys = await registered(fixture.server.url, 'Bob');
     const bobId = userIdOfKeys(bobKeys);
     const alice = await fixture.client();
     const aliceId = (await signIn(alice, 'Alice')).ok ? undefined : 'failed';
@@ -68,12 +77,19 @@ describe('the mailbox over Socket.IO', () => {
 
   it('refuses mail past the quota with a clear error, and mail before a session or to oneself', async () => {
     const alice = await fixture.client();
-    const to = randomId();
+    const to = userIdOfKeys(await registered(fixture.server.url, 'Bob'));
     expect(await alice.emitWithAck('mail:send', { to, id: randomId(), message: sealed() })).toMatchObject({
       ok: false,
       error: { code: 'unauthenticated' },
     });
     const started = await signIn(alice, 'Alice');
+    // Nobody with a made-up id: it cannot claim a mailbox's worth of storage.
+    const unknown = await alice.emitWithAck('mail:send', {
+      to: randomId(),
+      id: randomId(),
+      message: sealed(),
+    });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not-found' } });
     for (let i = 0; i < TEST_MAILBOX_LIMITS.maxFromOneSender; i++)
       await alice.emitWithAck('mail:send', { to, id: randomId(), message: sealed() });
     const refused = await alice.emitWithAck('mail:send', { to, id: randomId(), message: sealed() });
@@ -112,8 +128,8 @@ describe('the mailbox across a server restart', () => {
   it('delivers mail held by the embedded store after the server restarted on the same data folder', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'signal-restart-'));
     dirs.push(dataDir);
-    const bobKeys = createIdentityKeys();
     const first = await startTestServer({ dataDir });
+    const bobKeys = await registered(first.url, 'Bob');
     const alice = await connect(first.url);
     sockets.push(alice);
     await signIn(alice, 'Alice');

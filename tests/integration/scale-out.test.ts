@@ -101,6 +101,9 @@ describe.runIf(redisAvailable())('two server processes sharing one Redis', () =>
     expect((await pushed).id).toBe(pushedId);
 
     const offlineKeys = createIdentityKeys();
+    const once = await client(second.url); // mail is only taken for someone who has used the server
+    await signIn(once, 'Otto', offlineKeys);
+    once.close();
     const heldId = randomId();
     await sender.emitWithAck('mail:send', { to: userIdOfKeys(offlineKeys), id: heldId, message: sealed() });
     const later = await client(second.url);

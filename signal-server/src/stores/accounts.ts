@@ -10,4 +10,6 @@ export interface AccountStore {
   bindName(userId: UserId, name: string): Promise<BindOutcome>;
   /** The user a name is bound to (compared as nameKey), if any. */
   lookup(name: string): Promise<UserId | undefined>;
+  /** Whether this user has ever started a session here (and so holds a name). */
+  known(userId: UserId): Promise<boolean>;
 }

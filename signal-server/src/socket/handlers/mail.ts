@@ -18,6 +18,9 @@ export const mailSend: Handler<'mail:send'> = {
     const from = socket.data.user?.userId;
     if (!from) return fail(ErrorCode.Unauthenticated, 'mail:send: start a session first');
     if (to === from) return fail(ErrorCode.InvalidPayload, 'mail:send: a message cannot be sent to oneself');
+    // Mail only for someone who exists here: random ids cannot each claim a mailbox's worth of storage.
+    if (!(await stores.accounts.known(to)))
+      return fail(ErrorCode.NotFound, 'mail:send: nobody with this user id has used this server');
     const item: MailItem = {
       mailId: randomBytes(16).toString('hex'),
       from,

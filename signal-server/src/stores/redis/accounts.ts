@@ -22,5 +22,8 @@ export function createRedisAccountStore(redis: Redis, prefix: string): AccountSt
     async lookup(name) {
       return (await redis.hget(`${prefix}names`, nameKey(name))) ?? undefined;
     },
+    async known(userId) {
+      return (await redis.hexists(`${prefix}name-of`, userId)) === 1;
+    },
   };
 }

@@ -7,6 +7,9 @@ export function createSqliteAccountStore(db: Database): AccountStore {
   const ownerOf = db.prepare<[string], { user_id: string }>(
     'SELECT user_id FROM accounts WHERE name_key = ?',
   );
+  const nameOf = db.prepare<[string], { name_key: string }>(
+    'SELECT name_key FROM accounts WHERE user_id = ?',
+  );
   const dropUser = db.prepare<[string]>('DELETE FROM accounts WHERE user_id = ?');
   const insert = db.prepare<[string, string]>('INSERT INTO accounts (name_key, user_id) VALUES (?, ?)');
   const bind = db.transaction((userId: string, key: string): boolean => {
@@ -23,6 +26,9 @@ export function createSqliteAccountStore(db: Database): AccountStore {
     },
     async lookup(name) {
       return ownerOf.get(nameKey(name))?.user_id;
+    },
+    async known(userId) {
+      return nameOf.get(userId) !== undefined;
     },
   };
 }
