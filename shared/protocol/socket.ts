@@ -59,7 +59,12 @@ export const SessionStartSchema = v.strictObject({
 });
 export type SessionStart = v.InferOutput<typeof SessionStartSchema>;
 
-export const EmptyRequestSchema = v.strictObject({});
+/** A request without parameters: `{}` and nothing else (valibot would let an empty array pass as an object). */
+export const EmptyRequestSchema = v.pipe(
+  v.unknown(),
+  v.check((payload) => !Array.isArray(payload), 'must be an object, not an array'),
+  v.strictObject({}),
+);
 
 /** The schema that validates each request's payload, by event name. */
 export const requestSchemas = {

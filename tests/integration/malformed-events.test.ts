@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FLOOD_DISCONNECT_FACTOR, MAX_SOCKET_EVENTS_PER_SECOND } from '../../shared/limits';
+import { requestSchemas } from '../../shared/protocol/socket';
 import { signIn } from '../support/identity';
 import { connect, next, startTestServer, type TestClient, type TestServer } from '../support/server';
 
@@ -22,7 +23,38 @@ const raw = (s: TestClient) =>
     emit(event: string, ...args: unknown[]): void;
   };
 
+/** Payloads no request schema accepts: wrong types, unknown fields, prototype tricks, deep nesting. */
+const HOSTILE: unknown[] = [
+  null,
+  'text',
+  42,
+  [],
+  [{}],
+  { unexpected: true },
+  JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {}}}'),
+  { to: { $gt: '' }, id: ['x'], message: 'x'.repeat(10_000) },
+  Array.from({ length: 50 }).reduce<unknown>((inner) => ({ nested: inner }), {}),
+];
+
 describe('malformed events', () => {
+  it('refuses every hostile payload on every request event with invalid-payload, and keeps serving', async () => {
+    await signIn(socket, 'Fuzzer');
+    for (const event of Object.keys(requestSchemas)) {
+      for (const payload of HOSTILE) {
+        const answer = (await raw(socket).emitWithAck(event, payload)) as {
+          ok: boolean;
+          error?: { code: string };
+        };
+        const outcome = answer.ok ? 'accepted' : answer.error?.code;
+        expect({ event, payload, outcome }).toEqual({ event, payload, outcome: 'invalid-payload' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 60)); // stay under the rate limit
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(socket.connected).toBe(true);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+
   it('answers an invalid payload with invalid-payload naming each failing field', async () => {
     const result = await raw(socket).emitWithAck('session:start', {
       identity: { signingKey: 'nope', exchangeKey: 'AA', exchangeKeySignature: '' },
