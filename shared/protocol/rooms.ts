@@ -26,6 +26,10 @@ export interface RoomMember {
   readonly name: string;
 }
 
+/** Whether `userId` is among `people` (a room's members, or those invited). */
+export const isIn = (people: readonly RoomMember[], userId: string): boolean =>
+  people.some((person) => person.userId === userId);
+
 export const RoomSchema = v.object({
   roomId: RoomIdSchema,
   name: WireNameSchema,

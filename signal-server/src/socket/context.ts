@@ -42,14 +42,29 @@ export interface HandlerContext {
   readonly config: Pick<ServerConfig, 'mailbox' | 'ice'>;
 }
 
-export interface Handler<E extends RequestEvent> {
-  /** Refuse the request with `unauthenticated` unless `session:start` has succeeded. */
-  readonly requiresSession: boolean;
-  handle(
-    payload: v.InferOutput<(typeof requestSchemas)[E]>,
-    ctx: HandlerContext,
-  ): Promise<Result<ResponseMap[E]>>;
+/** The running session of the socket a request came on: who proved which identity key (`session:start`). */
+export interface Session {
+  readonly user: User;
+  readonly identity: PublicIdentity;
 }
+
+export type SessionContext = HandlerContext & { readonly session: Session };
+
+type Payload<E extends RequestEvent> = v.InferOutput<(typeof requestSchemas)[E]>;
+
+/**
+ * A request's handler. One that requires a session is only called with it: the dispatcher answers
+ * `unauthenticated` before, so no handler checks for it again.
+ */
+export type Handler<E extends RequestEvent> =
+  | {
+      readonly requiresSession: false;
+      handle(payload: Payload<E>, ctx: HandlerContext): Promise<Result<ResponseMap[E]>>;
+    }
+  | {
+      readonly requiresSession: true;
+      handle(payload: Payload<E>, ctx: SessionContext): Promise<Result<ResponseMap[E]>>;
+    };
 
 export type HandlerRegistry = { readonly [E in RequestEvent]: Handler<E> };
 

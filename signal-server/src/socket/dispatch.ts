@@ -53,13 +53,17 @@ export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry)
   async function run(event: RequestEvent, payload: unknown): Promise<Result<unknown>> {
     // The registry is keyed by event, so registry[event] takes what requestSchemas[event] outputs.
     const handler = registry[event] as Handler<RequestEvent>;
-    if (handler.requiresSession && !socket.data.user) {
-      return fail(ErrorCode.Unauthenticated, `${event}: start a session first (session:start)`);
-    }
+    const { user, identity } = socket.data;
+    const session = user && identity ? { user, identity } : undefined;
+    // A handler that requires a session gets it in its context, or is not called.
+    const call = handler.requiresSession
+      ? session && ((input: never) => handler.handle(input, { ...ctx, session }))
+      : (input: never) => handler.handle(input, ctx);
+    if (!call) return fail(ErrorCode.Unauthenticated, `${event}: start a session first (session:start)`);
     const parsed = parse(requestSchemas[event] as v.GenericSchema, payload);
     if (!parsed.ok) return fail(ErrorCode.InvalidPayload, `${event}: ${parsed.message}`);
     try {
-      return await handler.handle(parsed.value as never, ctx);
+      return await call(parsed.value as never);
     } catch (error) {
       logger.error({ err: error, event, socketId: socket.id }, 'handler failed');
       return fail(ErrorCode.Internal, `${event}: the server failed; try again`);

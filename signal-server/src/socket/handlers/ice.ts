@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ErrorCode, fail, ok } from '../../../../shared/errors';
+import { ok } from '../../../../shared/errors';
 import type { IceServer } from '../../../../shared/protocol/ice';
 import type { IceConfig } from '../../config';
 import type { Handler } from '../context';
@@ -28,9 +28,7 @@ export function iceServersFor(
 /** The STUN and TURN servers this deployment offers, with fresh TURN credentials; none by default. */
 export const iceServers: Handler<'ice:servers'> = {
   requiresSession: true,
-  async handle(_payload, { socket, config }) {
-    const userId = socket.data.user?.userId;
-    if (!userId) return fail(ErrorCode.Unauthenticated, 'ice:servers: start a session first');
-    return ok(iceServersFor(config.ice, userId, Date.now()));
+  async handle(_payload, { session, config }) {
+    return ok(iceServersFor(config.ice, session.user.userId, Date.now()));
   },
 };

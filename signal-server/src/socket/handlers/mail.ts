@@ -14,9 +14,8 @@ const FULL: Record<MailboxFull, string> = {
 /** Holds a sealed message for its recipient and pushes it to them at once if they are online (the relay path). */
 export const mailSend: Handler<'mail:send'> = {
   requiresSession: true,
-  async handle({ to, id, message }, { io, socket, stores, logger }) {
-    const from = socket.data.user?.userId;
-    if (!from) return fail(ErrorCode.Unauthenticated, 'mail:send: start a session first');
+  async handle({ to, id, message }, { io, session, stores, logger }) {
+    const from = session.user.userId;
     if (to === from) return fail(ErrorCode.InvalidPayload, 'mail:send: a message cannot be sent to oneself');
     // Mail only for someone who exists here: random ids cannot each claim a mailbox's worth of storage.
     if (!(await stores.accounts.known(to)))
@@ -45,19 +44,15 @@ export const mailSend: Handler<'mail:send'> = {
 /** The oldest messages waiting for the session's user. */
 export const mailFetch: Handler<'mail:fetch'> = {
   requiresSession: true,
-  async handle(_payload, { socket, stores }) {
-    const userId = socket.data.user?.userId;
-    if (!userId) return fail(ErrorCode.Unauthenticated, 'mail:fetch: start a session first');
-    return ok(await stores.mailbox.fetch(userId, MAX_MAIL_FETCH, Date.now()));
+  async handle(_payload, { session, stores }) {
+    return ok(await stores.mailbox.fetch(session.user.userId, MAX_MAIL_FETCH, Date.now()));
   },
 };
 
 /** The user has stored these messages: delete them. */
 export const mailAck: Handler<'mail:ack'> = {
   requiresSession: true,
-  async handle({ mailIds }, { socket, stores }) {
-    const userId = socket.data.user?.userId;
-    if (!userId) return fail(ErrorCode.Unauthenticated, 'mail:ack: start a session first');
-    return ok({ deleted: await stores.mailbox.ack(userId, mailIds) });
+  async handle({ mailIds }, { session, stores }) {
+    return ok({ deleted: await stores.mailbox.ack(session.user.userId, mailIds) });
   },
 };

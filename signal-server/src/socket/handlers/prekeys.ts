@@ -6,9 +6,8 @@ import type { Handler } from '../context';
 /** Publishes the session user's signed prekey (checked against their identity key) and one-time prekeys. */
 export const prekeysPublish: Handler<'prekeys:publish'> = {
   requiresSession: true,
-  async handle({ signedPrekey, oneTimePrekeys, replace = false }, { socket, stores }) {
-    const { user, identity } = socket.data;
-    if (!user || !identity) return fail(ErrorCode.Unauthenticated, 'prekeys:publish: start a session first');
+  async handle({ signedPrekey, oneTimePrekeys, replace = false }, { session, stores }) {
+    const { user, identity } = session;
     const statement = signedPrekeyStatement(decodeBytes(signedPrekey.key));
     if (!verifySignature(statement, signedPrekey.signature, identity.signingKey)) {
       return fail(

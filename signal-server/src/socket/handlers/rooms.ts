@@ -1,14 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ErrorCode, fail, ok, type Result } from '../../../../shared/errors';
 import { MAX_ROOMS_PER_USER, MAX_ROOM_MEMBERS } from '../../../../shared/limits';
-import type { Room, RoomMember } from '../../../../shared/protocol/rooms';
-import type { User } from '../../../../shared/protocol/socket';
-import type { StoredRoom } from '../../stores/rooms';
+import { isIn, type Room, type RoomMember } from '../../../../shared/protocol/rooms';
+import { peopleOf, type StoredRoom } from '../../stores/rooms';
 import { userRoom, type Handler, type HandlerContext } from '../context';
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
-const isIn = (people: readonly RoomMember[], userId: string): boolean =>
-  people.some((person) => person.userId === userId);
 const without = (people: readonly RoomMember[], userId: string): RoomMember[] =>
   people.filter((person) => person.userId !== userId);
 const sameToken = (a: string, b: string): boolean =>
@@ -22,12 +19,7 @@ function viewFor(room: StoredRoom, userId: string): Room {
 
 /** Tells everyone a room concerns (on whichever process they are) how it is now. */
 function announce({ io }: HandlerContext, room: StoredRoom): void {
-  for (const person of [...room.members, ...room.invited])
-    io.to(userRoom(person.userId)).emit('room:updated', viewFor(room, person.userId));
-}
-
-function sessionUser({ socket }: HandlerContext): User | undefined {
-  return socket.data.user;
+  for (const userId of peopleOf(room)) io.to(userRoom(userId)).emit('room:updated', viewFor(room, userId));
 }
 
 const notMember = (event: string) => fail(ErrorCode.NotFound, `${event}: no such room, or you are not in it`);
@@ -42,8 +34,7 @@ const tooMany = (event: string): Result<never> =>
 export const roomCreate: Handler<'room:create'> = {
   requiresSession: true,
   async handle({ name }, ctx) {
-    const user = sessionUser(ctx);
-    if (!user) return fail(ErrorCode.Unauthenticated, 'room:create: start a session first');
+    const { user } = ctx.session;
     if (!(await hasRoomFor(ctx, user.userId))) return tooMany('room:create');
     const room: StoredRoom = {
       roomId: `r${hex(16)}`,
@@ -61,8 +52,7 @@ export const roomCreate: Handler<'room:create'> = {
 export const roomInvite: Handler<'room:invite'> = {
   requiresSession: true,
   async handle({ roomId, name }, ctx) {
-    const user = sessionUser(ctx);
-    if (!user) return fail(ErrorCode.Unauthenticated, 'room:invite: start a session first');
+    const { user } = ctx.session;
     const invitee = await ctx.stores.accounts.lookup(name);
     if (!invitee) return fail(ErrorCode.NotFound, `room:invite: nobody is called "${name}" on this server`);
     if (!(await hasRoomFor(ctx, invitee))) return tooMany('room:invite');
@@ -90,8 +80,7 @@ export const roomInvite: Handler<'room:invite'> = {
 export const roomJoin: Handler<'room:join'> = {
   requiresSession: true,
   async handle({ roomId, inviteToken }, ctx) {
-    const user = sessionUser(ctx);
-    if (!user) return fail(ErrorCode.Unauthenticated, 'room:join: start a session first');
+    const { user } = ctx.session;
     if (!(await hasRoomFor(ctx, user.userId))) return tooMany('room:join');
     let refusal: Result<never> | undefined;
     const room = await ctx.stores.rooms.update(roomId, (current) => {
@@ -127,8 +116,7 @@ export const roomJoin: Handler<'room:join'> = {
 export const roomLeave: Handler<'room:leave'> = {
   requiresSession: true,
   async handle({ roomId }, ctx) {
-    const user = sessionUser(ctx);
-    if (!user) return fail(ErrorCode.Unauthenticated, 'room:leave: start a session first');
+    const { user } = ctx.session;
     const seen = { wasIn: false };
     const room = await ctx.stores.rooms.update(roomId, (current) => {
       seen.wasIn = isIn(current.members, user.userId) || isIn(current.invited, user.userId);
@@ -148,8 +136,7 @@ export const roomLeave: Handler<'room:leave'> = {
 export const roomList: Handler<'room:list'> = {
   requiresSession: true,
   async handle(_payload, ctx) {
-    const user = sessionUser(ctx);
-    if (!user) return fail(ErrorCode.Unauthenticated, 'room:list: start a session first');
+    const { user } = ctx.session;
     const rooms = await ctx.stores.rooms.listFor(user.userId);
     return ok({ rooms: rooms.map((room) => viewFor(room, user.userId)) });
   },
