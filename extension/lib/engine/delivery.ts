@@ -105,16 +105,27 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     retryAfter.set(peerId, delay);
     later(peerId, delay * (0.5 + Math.random() / 2)); // jitter: many engines never retry in step
   };
-  const replace = async (next: OutboxEntry): Promise<OutboxEntry> => {
+  const append = (entry: OutboxEntry): void => {
+    const list = entries.get(entry.peerId) ?? [];
+    list.push(entry);
+    entries.set(entry.peerId, list);
+  };
+  const replace = async (next: OutboxEntry): Promise<void> => {
     await deps.outbox.put(next);
     const list = entries.get(next.peerId) ?? [];
     const index = list.findIndex((entry) => entry.content.id === next.content.id);
     if (index >= 0) list[index] = next;
-    return next;
+  };
+  /** Forgets how these messages were last tried: they start over on whichever path fits now. */
+  const forgetAttempts = (ids: Iterable<string>): void => {
+    for (const id of ids) {
+      sentDirectAt.delete(id);
+      relayNeeded.delete(id);
+    }
   };
   /** Sealed messages by outbox entry; kept in memory only, so sending costs no second write to storage. */
   const sealedFor = new WeakMap<OutboxEntry, Promise<SealedMessage>>();
-  const sealed = async (entry: OutboxEntry): Promise<{ entry: OutboxEntry; sealed: SealedMessage }> => {
+  const sealed = (entry: OutboxEntry): Promise<SealedMessage> => {
     let sealing = sealedFor.get(entry);
     if (!sealing) {
       sealing = deps.seal(entry.peerId, entry.content);
@@ -122,7 +133,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       // A failed seal (no server to hand out a prekey bundle, say) is tried again at the next flush.
       sealing.catch(() => sealedFor.delete(entry));
     }
-    return { entry, sealed: await sealing };
+    return sealing;
   };
 
   async function flush(peerId: UserId): Promise<void> {
@@ -144,9 +155,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         continue;
       }
       if (sentDirectAt.has(id)) continue;
-      const ready = await sealed(entry);
+      const message = await sealed(entry);
       try {
-        await deps.sendDirect(peerId, sealedFrame(id, ready.sealed));
+        await deps.sendDirect(peerId, sealedFrame(id, message));
         sentDirectAt.set(id, now());
         deps.onProgress(peerId, entry.content, { via: 'direct' });
       } catch {
@@ -171,8 +182,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       }
     }
     for (const entry of toRelay) {
-      const ready = await sealed(entry);
-      const sending = deps.sendMail(peerId, entry.content.id, ready.sealed);
+      const sending = deps.sendMail(peerId, entry.content.id, await sealed(entry));
       if (!sending) return; // no server either: kicked again when it is back
       const accepted = await sending;
       if (!accepted.ok) {
@@ -188,11 +198,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
 
   return {
     async load() {
-      for (const entry of await deps.outbox.all()) {
-        const list = entries.get(entry.peerId) ?? [];
-        list.push(entry);
-        entries.set(entry.peerId, list);
-      }
+      for (const entry of await deps.outbox.all()) append(entry);
       for (const peerId of entries.keys()) kick(peerId);
     },
     async send(peerId, content, seq) {
@@ -200,9 +206,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       // Sealed while it is being stored: both must be done before it leaves (flush waits for both).
       sealed(entry).catch(() => undefined);
       await deps.outbox.put(entry);
-      const list = entries.get(peerId) ?? [];
-      list.push(entry);
-      entries.set(peerId, list);
+      append(entry);
       kick(peerId);
     },
     async confirm(peerId, ids) {
@@ -212,10 +216,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       const left = list.filter((entry) => !confirmed.has(entry.content.id));
       if (left.length === list.length) return;
       entries.set(peerId, left);
-      for (const id of ids) {
-        sentDirectAt.delete(id);
-        relayNeeded.delete(id);
-      }
+      forgetAttempts(ids);
       await Promise.all(
         list
           .filter((entry) => confirmed.has(entry.content.id))
@@ -234,10 +235,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       void queue.run(peerId, async () => {
         const list = entries.get(peerId) ?? [];
         const fresh = list.map((entry) => ({ peerId: entry.peerId, content: entry.content, seq: entry.seq }));
-        for (const entry of list) {
-          sentDirectAt.delete(entry.content.id);
-          relayNeeded.delete(entry.content.id);
-        }
+        forgetAttempts(list.map((entry) => entry.content.id));
         entries.set(peerId, fresh); // new objects: no cached ciphertext, not marked relayed
         await Promise.all(fresh.map((entry) => deps.outbox.put(entry)));
       });

@@ -13,7 +13,7 @@ import {
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailItem } from '../../../shared/protocol/mailbox';
 import { PeerFrameSchema } from '../../../shared/protocol/peer';
-import { inviteCode, type Room, type RoomId } from '../../../shared/protocol/rooms';
+import { inviteCode, isIn, type Room, type RoomId } from '../../../shared/protocol/rooms';
 import type { RequestPayload, ResponseMap, SessionStarted, User } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type {
@@ -90,6 +90,16 @@ const STATUS_RANK: Record<MessageStatus, number> = { failed: 0, sending: 0, sent
 
 const sealContent = (content: Content): Uint8Array => encoder.encode(JSON.stringify(content));
 
+/** What an outgoing message carries; a room message (one awaiting members) names its room. */
+const contentOf = (message: ChatMessage): ChatContent => ({
+  v: CONTENT_VERSION,
+  kind: 'chat',
+  id: message.id,
+  text: message.text,
+  sentAt: message.sentAt,
+  ...(message.awaiting ? { room: message.peerId } : {}),
+});
+
 /** How long a delivered receipt waits for others to the same sender, in ms (well under the sender's patience). */
 const RECEIPT_DELAY_MS = 50;
 
@@ -163,7 +173,7 @@ export function createEngine({
       .map((room) => ({
         roomId: room.roomId,
         name: room.name,
-        joined: room.members.some((member) => member.userId === selfId),
+        joined: isIn(room.members, selfId),
         members: room.members.map(view),
         invited: room.invited.map(view),
         ...(room.inviteToken
@@ -232,6 +242,13 @@ export function createEngine({
       publish();
     });
   };
+  /** A verified channel to a contact the server still lists: one the server says left is likely dead. */
+  const linkOpen = (peerId: UserId): boolean => links.get(peerId) === 'open' && online.has(peerId);
+  /** Hands a sealed message to the server's mailbox; undefined while there is no session with the server. */
+  const mailTo = (to: UserId, id: string, message: SealedMessage) =>
+    signaling && connection.status === 'online'
+      ? signaling.request('mail:send', { to, id, message })
+      : undefined;
   /** Who a conversation's messages go to: the contact, or the room's other members. */
   const recipients = (opened: Unlocked, conversation: ConversationId): UserId[] => {
     const room = opened.rooms.get(conversation);
@@ -338,11 +355,11 @@ export function createEngine({
     const id = randomId();
     try {
       const message = await opened.sessions.seal(peerId, sealContent(content));
-      if (via === 'direct' && links.get(peerId) === 'open' && mesh) {
+      if (via === 'direct' && linkOpen(peerId) && mesh) {
         await mesh.send(peerId, sealedFrame(id, message));
-      } else if (signaling && connection.status === 'online') {
-        const sent = await signaling.request('mail:send', { to: peerId, id, message });
-        if (!sent.ok) throw new Error(sent.error.message);
+      } else {
+        const sent = await mailTo(peerId, id, message);
+        if (sent && !sent.ok) throw new Error(sent.error.message);
       }
     } catch (error) {
       console.warn(`engine: could not send a ${content.kind} to ${peerId}: ${String(error)}`);
@@ -617,7 +634,7 @@ export function createEngine({
     const direct = await opened.conversations.get(peerId, id);
     if (direct) return direct;
     for (const room of opened.rooms.values()) {
-      if (!room.members.some((member) => member.userId === peerId)) continue;
+      if (!isIn(room.members, peerId)) continue;
       const inRoom = await opened.conversations.get(room.roomId, id);
       if (inRoom?.from === peerId) return inRoom;
     }
@@ -626,10 +643,10 @@ export function createEngine({
 
   /** Whether `userId` is in the room; asks the server again once if our view may be stale (they just joined). */
   async function isMember(opened: Unlocked, roomId: RoomId, userId: UserId): Promise<boolean> {
-    const isIn = () => opened.rooms.get(roomId)?.members.some((member) => member.userId === userId) ?? false;
-    if (isIn()) return true;
+    const member = (): boolean => isIn(opened.rooms.get(roomId)?.members ?? [], userId);
+    if (member()) return true;
     if (signaling) await syncRooms(opened, signaling);
-    return isIn();
+    return member();
   }
 
   /** Takes the server's list of our rooms as the truth (kept in the vault for offline use). */
@@ -680,8 +697,7 @@ export function createEngine({
         outbox: vault.outbox,
         now,
         seal: (peerId, content) => sessions.seal(peerId, sealContent(content)),
-        // A channel to someone the server says went offline is likely dead, though the browser has not noticed yet.
-        linkOpen: (peerId) => links.get(peerId) === 'open' && online.has(peerId),
+        linkOpen,
         peerOnline: (peerId) => online.has(peerId),
         connect(peerId) {
           // No connection to someone presenting a changed key until the user has looked at it.
@@ -691,10 +707,7 @@ export function createEngine({
           if (!mesh) throw new Error('offline');
           await mesh.send(peerId, frame);
         },
-        sendMail(peerId, id, message) {
-          if (!signaling || connection.status !== 'online') return undefined;
-          return signaling.request('mail:send', { to: peerId, id, message });
-        },
+        sendMail: mailTo,
         onProgress(peerId, content, progress) {
           void advance(opened, content.room ?? peerId, content.id, 'out', (known) =>
             'via' in progress
@@ -776,18 +789,9 @@ export function createEngine({
       // mailbox drop what they already have).
       for (const message of content.messages) {
         if (message.direction !== 'out' || STATUS_RANK[message.status] >= STATUS_RANK.delivered) continue;
-        const room = message.awaiting ? message.peerId : undefined;
         const to = message.awaiting?.delivered ?? [message.peerId];
-        const chat: ChatContent = {
-          v: CONTENT_VERSION,
-          kind: 'chat',
-          id: message.id,
-          text: message.text,
-          sentAt: message.sentAt,
-          ...(room ? { room } : {}),
-        };
         const seq = nextSeq();
-        for (const userId of to) await restored.delivery.send(userId, chat, seq);
+        for (const userId of to) await restored.delivery.send(userId, contentOf(message), seq);
       }
       return state();
     },
@@ -819,7 +823,7 @@ export function createEngine({
       const opened = open();
       if (!opened.settings) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
       const room = opened.rooms.get(peerId);
-      if (room && !room.members.some((member) => member.userId === opened.selfId))
+      if (room && !isIn(room.members, opened.selfId))
         throw new EngineError(ErrorCode.InvalidPayload, 'Join the room before writing in it');
       const to = recipients(opened, peerId);
       const changed = to.filter((userId) => keyChanged.has(userId));
@@ -829,23 +833,16 @@ export function createEngine({
           'A safety number has changed. Compare it, then accept the new key before sending',
         );
       }
-      const content: ChatContent = {
-        v: CONTENT_VERSION,
-        kind: 'chat',
-        id: randomId(),
-        text,
-        sentAt: now(),
-        ...(room ? { room: room.roomId } : {}),
-      };
       const message: ChatMessage = {
-        id: content.id,
+        id: randomId(),
         peerId,
         direction: 'out',
         text,
-        sentAt: content.sentAt,
+        sentAt: now(),
         status: 'sending',
         ...(room ? { awaiting: { delivered: to, read: to } } : {}),
       };
+      const content = contentOf(message);
       // In the history and the outbox before anything leaves: from here on, nothing can lose it. A room message
       // is sealed for each member on their own session (pairwise fan-out).
       const seq = nextSeq();
