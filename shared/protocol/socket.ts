@@ -154,12 +154,13 @@ export const responseSchemas = {
 
 /** Validates each push on the client. */
 export const pushSchemas = {
+  'presence:online': UserSchema,
+  'presence:offline': v.object({ userId: UserIdSchema }),
   'mail:new': MailItemSchema,
   'room:updated': RoomSchema,
   'room:removed': v.object({ roomId: RoomIdSchema }),
 } as const;
-
-export const PresenceOfflineSchema = v.object({ userId: UserIdSchema });
+export type PushEvent = keyof typeof pushSchemas;
 
 export interface ResponseMap {
   'session:challenge': Challenge;

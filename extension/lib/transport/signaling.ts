@@ -1,10 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
+import type * as v from 'valibot';
 import { ErrorCode, fail, type Result } from '../../../shared/errors';
 import type { UserId } from '../../../shared/ids';
 import {
-  PresenceOfflineSchema,
-  UserSchema,
   pushSchemas,
+  type PushEvent,
   responseSchemas,
   type ClientToServerEvents,
   type RequestEvent,
@@ -49,31 +49,23 @@ export const connectSignaling: ConnectSignaling = (serverUrl, handlers) => {
   socket.on('connect', () => handlers.onConnected());
   socket.on('disconnect', (reason) => handlers.onDisconnected(reason));
   socket.on('connect_error', (error) => handlers.onDisconnected(error.message));
-  socket.on('presence:online', (user: unknown) => {
-    const parsed = parse(UserSchema, user);
-    if (parsed.ok) handlers.onPresenceOnline(parsed.value);
-    else console.warn(`signaling: ignored malformed presence:online (${parsed.message})`);
-  });
-  socket.on('presence:offline', (user: unknown) => {
-    const parsed = parse(PresenceOfflineSchema, user);
-    if (parsed.ok) handlers.onPresenceOffline(parsed.value.userId);
-    else console.warn(`signaling: ignored malformed presence:offline (${parsed.message})`);
-  });
-  socket.on('mail:new', (item: unknown) => {
-    const parsed = parse(pushSchemas['mail:new'], item);
-    if (parsed.ok) handlers.onMail(parsed.value);
-    else console.warn(`signaling: ignored malformed mail:new (${parsed.message})`);
-  });
-  socket.on('room:updated', (room: unknown) => {
-    const parsed = parse(pushSchemas['room:updated'], room);
-    if (parsed.ok) handlers.onRoomUpdated(parsed.value);
-    else console.warn(`signaling: ignored malformed room:updated (${parsed.message})`);
-  });
-  socket.on('room:removed', (room: unknown) => {
-    const parsed = parse(pushSchemas['room:removed'], room);
-    if (parsed.ok) handlers.onRoomRemoved(parsed.value.roomId);
-    else console.warn(`signaling: ignored malformed room:removed (${parsed.message})`);
-  });
+  /** Every push is validated before its handler sees it; a malformed one is logged and dropped. */
+  const onPush = <E extends PushEvent>(
+    event: E,
+    handle: (payload: v.InferOutput<(typeof pushSchemas)[E]>) => void,
+  ): void => {
+    // The socket's event map types each listener; the payload is validated here rather than trusted.
+    (socket.on as (e: string, listener: (payload: unknown) => void) => void)(event, (payload) => {
+      const parsed = parse(pushSchemas[event], payload);
+      if (parsed.ok) handle(parsed.value);
+      else console.warn(`signaling: ignored malformed ${event} (${parsed.message})`);
+    });
+  };
+  onPush('presence:online', (user) => handlers.onPresenceOnline(user));
+  onPush('presence:offline', ({ userId }) => handlers.onPresenceOffline(userId));
+  onPush('mail:new', (item) => handlers.onMail(item));
+  onPush('room:updated', (room) => handlers.onRoomUpdated(room));
+  onPush('room:removed', ({ roomId }) => handlers.onRoomRemoved(roomId));
   socket.on('protocol:error', (error) => console.warn('signaling: the server refused a frame', error.code));
 
   return {
