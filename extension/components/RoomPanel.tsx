@@ -9,6 +9,9 @@ import { InlineForm } from './InlineForm';
 export function RoomPanel({ client, room }: { readonly client: EngineClient; readonly room: RoomView }) {
   const join = useAction();
   const leave = useAction();
+  // Declining an invitation and leaving a room are the same request.
+  const leaveRoom = (): void =>
+    void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined));
   if (!room.joined) {
     return (
       <div class="room-panel" role="region" aria-label="Invitation">
@@ -23,12 +26,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
         >
           Join room
         </button>{' '}
-        <button
-          type="button"
-          onClick={() =>
-            void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined))
-          }
-        >
+        <button type="button" onClick={leaveRoom}>
           Decline
         </button>
         <FormError error={join.error ?? leave.error} />
@@ -73,12 +71,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
             </button>
           </p>
         )}
-        <button
-          type="button"
-          onClick={() =>
-            void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined))
-          }
-        >
+        <button type="button" onClick={leaveRoom}>
           Leave room
         </button>
       </details>
