@@ -47,7 +47,8 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
         submitLabel="Create"
         onSubmit={async (name) => {
           const state = await client.request('createRoom', { name });
-          const made = state.rooms.find((room) => room.name === name && room.joined);
+          // The new one: rooms may share a name, so it is found by being new, not by its name.
+          const made = state.rooms.find((room) => !rooms.some((known) => known.roomId === room.roomId));
           if (made) onSelect(made.roomId);
         }}
       />
