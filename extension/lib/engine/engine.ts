@@ -106,6 +106,15 @@ const RECEIPT_DELAY_MS = 50;
 /** Least time between two requests to one contact to start a session over, in ms. */
 const RESET_INTERVAL_MS = 10_000;
 
+/** Runs one step of a teardown; its failure is logged and the teardown goes on. */
+function tryTo(step: string, run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    console.warn(`engine: could not ${step}; going on`, error);
+  }
+}
+
 /**
  * The long-lived core: one per browser profile, hosted by the offscreen document (Chrome)
  * or the background page (Firefox). UI pages reach it only through EngineApi.
@@ -217,15 +226,20 @@ export function createEngine({
   }
   function lockNow(): void {
     clearTimeout(autoLock);
-    forgetProfile();
+    // The keys go first: whatever fails while closing connections below, the vault is locked.
+    const opened = unlocked;
     unlocked = undefined;
     vaultStatus = 'locked';
     connection = { status: 'unconfigured' };
+    forgetProfile(opened);
     publish();
   }
-  /** Drops the connections and the per-profile state of the vault opened so far (on lock, unlock, restore). */
-  function forgetProfile(): void {
-    unlocked?.delivery.stop();
+  /**
+   * Drops the connections and the per-profile state of the vault opened so far (on lock, unlock, restore).
+   * Never throws: a transport that fails to close (a hostile peer may have broken it) must not stop a lock.
+   */
+  function forgetProfile(opened: Unlocked | undefined = unlocked): void {
+    tryTo('stop the outbox', () => opened?.delivery.stop());
     goOffline();
     keyChanged.clear();
     wanted.clear();
@@ -511,14 +525,16 @@ export function createEngine({
     signaling = activeSignaling;
   }
 
+  /** Forgets the server and peer connections first, then closes them; a close that throws is logged, not raised. */
   function goOffline(): void {
-    signaling?.close();
+    const [closing, destroying] = [signaling, mesh];
     signaling = undefined;
-    if (mesh) connectionsBefore += mesh.connectionsCreated;
-    mesh?.destroy();
     mesh = undefined;
+    if (destroying) connectionsBefore += destroying.connectionsCreated;
     online.clear();
     links.clear();
+    tryTo('close the server connection', () => closing?.close());
+    tryTo('close the peer connections', () => destroying?.destroy());
   }
 
   /** A frame from a verified data channel. */

@@ -76,6 +76,8 @@ class Fakes {
   disconnects: string[] = [];
   sent: { peerId: string; frame: PeerFrame }[] = [];
   sendFailure: Error | undefined;
+  /** Thrown by the transports' close (as PeerJS did once a hostile offer had poisoned its state). */
+  closeFailure: Error | undefined;
   answers: Partial<{ [E in RequestEvent]: Result<ResponseMap[E]> }> = {};
   /** What the engine handed to the server's mailbox, and the acknowledgements it sent. */
   mail: MailSend[] = [];
@@ -97,7 +99,9 @@ class Fakes {
             if (!answer) throw new Error(`no fake answer for ${event}`);
             return answer as never;
           },
-          close: () => undefined,
+          close: () => {
+            if (this.closeFailure) throw this.closeFailure;
+          },
         };
       },
       createMesh: (options) => {
@@ -114,7 +118,9 @@ class Fakes {
             if (this.sendFailure) throw this.sendFailure;
             this.sent.push({ peerId, frame });
           },
-          destroy: () => undefined,
+          destroy: () => {
+            if (this.closeFailure) throw this.closeFailure;
+          },
         };
         return mesh;
       },
@@ -285,6 +291,42 @@ describe('engine', () => {
       expect((await engine.getState({})).vault).toBe('locked');
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it('drops the keys on lock, auto-lock, settings change and restore even when closing a connection throws', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { engine, bob } = await onlineEngine();
+      const { backup } = await engine.exportBackup({ passphrase: 'backup passphrase' });
+      // What PeerJS did after a hostile offer: `connection.close is not a function` on every destroy().
+      fakes.closeFailure = new TypeError('connection.close is not a function');
+      // A settings change reconnects: the old connections fail to close, the new ones still open.
+      await engine.saveSettings({ name: 'Alice', serverUrl: 'http://127.0.0.1:3000', autoLockMinutes: 0 });
+      expect((await engine.getState({})).connection.status).toBe('connecting');
+      // Restoring a backup replaces the profile, and its connections, all the same.
+      expect((await engine.importBackup({ passphrase: 'backup passphrase', backup })).vault).toBe('unlocked');
+
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        await engine.saveSettings({ name: 'Alice', serverUrl: SERVER, autoLockMinutes: 1 });
+        vi.advanceTimersByTime(60_000);
+        expect((await engine.getState({})).vault).toBe('locked');
+      } finally {
+        vi.useRealTimers();
+      }
+
+      await engine.unlock({ passphrase: PASSPHRASE });
+      expect(await engine.lock({})).toMatchObject({ vault: 'locked', settings: null, contacts: [] });
+      await expect(engine.openConversation({ peerId: bob.user.userId })).rejects.toMatchObject({
+        code: 'locked',
+      });
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/could not close the peer connections/),
+        expect.anything(),
+      );
+    } finally {
+      warn.mockRestore();
     }
   });
 
