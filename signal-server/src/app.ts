@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import type { Backend } from './backend';
 import type { ServerConfig } from './config';
+import { createDoor } from './guard/door';
 import { healthRouter } from './http/health';
 import { createLogger, type Logger } from './logger';
 import { createPeerjsEndpoint, type SignalMetrics } from './peerjs/endpoint';
@@ -43,21 +44,33 @@ export function createApp(
 
   const httpServer = createServer(app);
   const tickets = createTicketAuthority(config.ticketSecret);
+  const door = createDoor({ config: config.door, logger });
 
   // WebSocket only: no long-polling, so several processes behind one address need no sticky sessions.
   const io: TypedServer = new Server(httpServer, {
     transports: ['websocket'],
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
     serveClient: false,
+    // Over the connection limits a handshake is refused before it costs a socket; a connection that never joins
+    // the namespace is dropped at the sign-in deadline too.
+    allowRequest: door.allowRequest,
+    connectTimeout: config.door.signInDeadlineMs,
     // requestsTimeout bounds how long a signaling frame waits for the other processes to answer.
     ...(backend.redis && {
       adapter: createAdapter(backend.redis.pub, backend.redis.sub, { requestsTimeout: 2_000 }),
     }),
   });
   const router = backend.redis ? createClusterSignalRouter(io) : createLocalSignalRouter();
-  const peerjs = createPeerjsEndpoint({ tickets, router, logger });
+  door.guardServers(httpServer, io);
+  const peerjs = createPeerjsEndpoint({
+    tickets,
+    router,
+    logger,
+    door,
+    maxQueuedBytes: config.door.maxQueuedBytesPerSocket,
+  });
   io.on('connection', (socket) =>
-    attachDispatcher({ io, socket, stores, tickets, logger, config }, handlers),
+    attachDispatcher({ io, socket, stores, tickets, logger, config }, handlers, door.guardSocket(socket)),
   );
 
   // Each process says it is alive; users of a process that stopped saying so (killed, crashed) go offline.
@@ -83,6 +96,8 @@ export function createApp(
 
   // Engine.io registers its upgrade listener first and ignores other paths; ours takes the PeerJS path.
   httpServer.on('upgrade', (request, socket, head: Buffer) => {
+    // Node drops its own error listener from an upgraded socket; a reset before anyone answers must not throw.
+    socket.on('error', () => socket.destroy());
     peerjs.handleUpgrade(request, socket, head);
   });
 

@@ -1,13 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import {
+  DEFAULT_IP_BYTES_PER_SECOND,
+  DEFAULT_IP_EVENTS_PER_SECOND,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_IP,
+  DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET,
+  DEFAULT_SIGN_IN_DEADLINE_MS,
   MAILBOX_TTL_MS,
   MAX_MAILBOX_BYTES,
   MAX_MAILBOX_MESSAGES,
   MAX_MAILBOX_MESSAGES_FROM_ONE_SENDER,
+  MAX_MAILBOX_TOTAL_BYTES,
+  MAX_NEW_SENDER_MAIL_BYTES,
+  MAX_NEW_SENDER_MAIL_MESSAGES,
+  MAX_SENDER_MAIL_BYTES,
+  NEW_SENDER_AGE_MS,
 } from '../../shared/limits';
 import { parse } from '../../shared/validate';
 import { PRESENCE_TTL_MS } from './stores';
+import type { RateBudget } from './rate-window';
 import type { MailboxLimits } from './stores/mailbox';
 
 export interface IceConfig {
@@ -18,6 +30,32 @@ export interface IceConfig {
   /** How long issued TURN credentials work, in seconds. */
   readonly turnTtlSeconds: number;
 }
+
+/** What the front door admits: connections, how long they may stay unsigned, what they may send and queue. */
+export interface DoorConfig {
+  /** WebSocket connections (Socket.IO and PeerJS) held at once; past it new ones are refused. */
+  readonly maxConnections: number;
+  /** WebSocket connections (Socket.IO and PeerJS) one IP address may hold at once. */
+  readonly maxConnectionsPerIp: number;
+  /** A Socket.IO connection without a session this long after connecting is closed, in ms. */
+  readonly signInDeadlineMs: number;
+  /** Bytes queued for one socket that does not read before it is cut off. */
+  readonly maxQueuedBytesPerSocket: number;
+  /** What all connections of one IP address may send per second (Socket.IO events and PeerJS frames). */
+  readonly perIp: RateBudget;
+  /** Behind a reverse proxy: the client's address is the last one in X-Forwarded-For, not the TCP peer's. */
+  readonly trustProxy: boolean;
+}
+
+/** The front door's limits when the environment does not set them. */
+export const DEFAULT_DOOR_CONFIG: DoorConfig = {
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
+  maxConnectionsPerIp: DEFAULT_MAX_CONNECTIONS_PER_IP,
+  signInDeadlineMs: DEFAULT_SIGN_IN_DEADLINE_MS,
+  maxQueuedBytesPerSocket: DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET,
+  perIp: { eventsPerSecond: DEFAULT_IP_EVENTS_PER_SECOND, bytesPerSecond: DEFAULT_IP_BYTES_PER_SECOND },
+  trustProxy: false,
+};
 
 export interface ServerConfig {
   readonly port: number;
@@ -33,6 +71,12 @@ export interface ServerConfig {
   readonly ice: IceConfig;
   /** With Redis: how long a process counts as alive after its last heartbeat; its users are then released. */
   readonly presenceTtlMs: number;
+  /**
+   * PUBLIC_URL's origin (`https://chat.example.org`): the one server a sign-in may name. Unset: a local server,
+   * which accepts sign-ins for loopback addresses only (see socket/server-origin.ts).
+   */
+  readonly publicOrigin?: string;
+  readonly door: DoorConfig;
 }
 
 const integer = (min: number, max: number) =>
@@ -52,6 +96,7 @@ const EnvSchema = v.object({
   MAILBOX_TTL_DAYS: v.optional(integer(1, 365), String(MAILBOX_TTL_MS / 86_400_000)),
   MAILBOX_MAX_MESSAGES: v.optional(integer(1, 1_000_000), String(MAX_MAILBOX_MESSAGES)),
   MAILBOX_MAX_BYTES: v.optional(integer(1024, 2 ** 40), String(MAX_MAILBOX_BYTES)),
+  MAILBOX_TOTAL_MAX_BYTES: v.optional(integer(1024 * 1024, 2 ** 50), String(MAX_MAILBOX_TOTAL_BYTES)),
   ICE_URLS: v.optional(
     v.pipe(
       v.string(),
@@ -63,7 +108,26 @@ const EnvSchema = v.object({
   ),
   TURN_SECRET: v.optional(secret),
   TURN_TTL_SECONDS: v.optional(integer(60, 7 * 86_400), '86400'),
+  MAX_CONNECTIONS: v.optional(integer(1, 1_000_000), String(DEFAULT_MAX_CONNECTIONS)),
+  MAX_CONNECTIONS_PER_IP: v.optional(integer(1, 1_000_000), String(DEFAULT_MAX_CONNECTIONS_PER_IP)),
+  SIGN_IN_DEADLINE_SECONDS: v.optional(integer(1, 3600), String(DEFAULT_SIGN_IN_DEADLINE_MS / 1000)),
+  MAX_QUEUED_BYTES_PER_SOCKET: v.optional(
+    integer(64 * 1024, 2 ** 32),
+    String(DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET),
+  ),
+  IP_EVENTS_PER_SECOND: v.optional(integer(1, 10_000_000), String(DEFAULT_IP_EVENTS_PER_SECOND)),
+  IP_BYTES_PER_SECOND: v.optional(integer(1024, 2 ** 40), String(DEFAULT_IP_BYTES_PER_SECOND)),
+  TRUST_PROXY: v.optional(v.picklist(['true', 'false'], 'must be true or false'), 'false'),
   PRESENCE_TTL_SECONDS: v.optional(integer(1, 3600), String(PRESENCE_TTL_MS / 1000)),
+  PUBLIC_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol),
+        'must be the http(s) URL users connect to, such as https://chat.example.org',
+      ),
+    ),
+  ),
 });
 
 /** Reads the server's configuration from environment variables; throws a message naming each bad variable. */
@@ -85,6 +149,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       maxMessages,
       maxBytes: value.MAILBOX_MAX_BYTES,
       maxFromOneSender: Math.min(maxMessages, MAX_MAILBOX_MESSAGES_FROM_ONE_SENDER),
+      maxBytesFromSender: MAX_SENDER_MAIL_BYTES,
+      newSender: {
+        ageMs: NEW_SENDER_AGE_MS,
+        maxMessages: MAX_NEW_SENDER_MAIL_MESSAGES,
+        maxBytes: MAX_NEW_SENDER_MAIL_BYTES,
+      },
+      maxTotalBytes: value.MAILBOX_TOTAL_MAX_BYTES,
     },
     ice: {
       urls: value.ICE_URLS?.split(',') ?? [],
@@ -92,5 +163,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       turnTtlSeconds: value.TURN_TTL_SECONDS,
     },
     presenceTtlMs: value.PRESENCE_TTL_SECONDS * 1000,
+    ...(value.PUBLIC_URL === undefined ? {} : { publicOrigin: new URL(value.PUBLIC_URL).origin }),
+    door: {
+      maxConnections: value.MAX_CONNECTIONS,
+      maxConnectionsPerIp: value.MAX_CONNECTIONS_PER_IP,
+      signInDeadlineMs: value.SIGN_IN_DEADLINE_SECONDS * 1000,
+      maxQueuedBytesPerSocket: value.MAX_QUEUED_BYTES_PER_SOCKET,
+      perIp: { eventsPerSecond: value.IP_EVENTS_PER_SECOND, bytesPerSecond: value.IP_BYTES_PER_SECOND },
+      trustProxy: value.TRUST_PROXY === 'true',
+    },
   };
 }

@@ -1,10 +1,12 @@
 import { createApp } from './app';
 import { openBackend } from './backend';
 import { configFromEnv } from './config';
+import { installCrashPolicy } from './guard/crash-policy';
 import { createLogger } from './logger';
 
 const config = configFromEnv();
 const logger = createLogger(config);
+installCrashPolicy(logger);
 const backend = await openBackend(config, logger);
 const app = createApp(config, backend, logger);
 const address = await app.listen(config.port, config.host);

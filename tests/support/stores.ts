@@ -1,4 +1,4 @@
-import type { ServerConfig } from '../../signal-server/src/config';
+import { DEFAULT_DOOR_CONFIG, type ServerConfig } from '../../signal-server/src/config';
 import { createEmbeddedStores, type Stores } from '../../signal-server/src/stores';
 import type { MailboxLimits } from '../../signal-server/src/stores/mailbox';
 import { openDatabase } from '../../signal-server/src/stores/sqlite/database';
@@ -9,6 +9,9 @@ export const TEST_MAILBOX_LIMITS: MailboxLimits = {
   maxMessages: 20,
   maxBytes: 64 * 1024,
   maxFromOneSender: 10,
+  maxBytesFromSender: 128 * 1024,
+  newSender: { ageMs: 24 * 60 * 60 * 1000, maxMessages: 15, maxBytes: 48 * 1024 },
+  maxTotalBytes: 1024 * 1024,
 };
 
 /** The server's configuration for tests: fixed ticket secret, no ICE servers. */
@@ -21,6 +24,7 @@ export const testServerConfig = (overrides: Partial<ServerConfig> = {}): ServerC
   mailbox: TEST_MAILBOX_LIMITS,
   ice: { urls: [], turnTtlSeconds: 3600 },
   presenceTtlMs: 15_000,
+  door: DEFAULT_DOOR_CONFIG,
   ...overrides,
 });
 

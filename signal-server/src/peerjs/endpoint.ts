@@ -2,7 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { USER_ID_PATTERN } from '../../../shared/ids';
-import { MAX_SIGNAL_FRAME_BYTES, MAX_SIGNAL_FRAMES_PER_SECOND } from '../../../shared/limits';
+import {
+  MAX_SIGNAL_BYTES_PER_SECOND,
+  MAX_SIGNAL_FRAME_BYTES,
+  MAX_SIGNAL_FRAMES_PER_SECOND,
+} from '../../../shared/limits';
 import {
   ClientSignalFrameSchema,
   RelayedTypes,
@@ -12,13 +16,18 @@ import {
 import { PEERJS_KEY, PEERJS_PATH } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type { Logger } from '../logger';
-import { createRateWindow } from '../rate-window';
+import type { Door } from '../guard/door';
+import { sendBounded } from '../guard/outgoing';
+import type { Admission } from '../guard/connections';
+import { createRateWindow, worse } from '../rate-window';
 import type { SignalRouter } from './router';
 import type { TicketAuthority } from './tickets';
 
 /** The peerjs client sends HEARTBEAT every 5 s; a socket silent this long is dead. */
 const ALIVE_TIMEOUT_MS = 60_000;
 const SWEEP_INTERVAL_MS = 15_000;
+/** A refused socket gets this long to take its close frame, then it is dropped, in ms. */
+const REFUSED_CLOSE_GRACE_MS = 1_000;
 
 export interface SignalMetrics {
   readonly relayed: Record<RelayedType, number>;
@@ -36,10 +45,19 @@ interface Deps {
   readonly tickets: TicketAuthority;
   readonly router: SignalRouter;
   readonly logger: Logger;
+  readonly door: Door;
+  /** Bytes a peer may leave unread before it is cut off. */
+  readonly maxQueuedBytes: number;
 }
 
 /** The signaling endpoint the `peerjs` client speaks to, with ids bound to sessions through tickets. */
-export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsEndpoint {
+export function createPeerjsEndpoint({
+  tickets,
+  router,
+  logger,
+  door,
+  maxQueuedBytes,
+}: Deps): PeerjsEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_FRAME_BYTES });
   const metrics: SignalMetrics = {
     relayed: Object.fromEntries(RelayedTypes.map((type) => [type, 0])) as Record<RelayedType, number>,
@@ -52,16 +70,19 @@ export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsE
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
+  // A peer that answers heartbeats but never reads would otherwise have every frame sent to it kept here.
   const send = (ws: WebSocket, frame: ServerSignalFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState === ws.OPEN && !sendBounded(ws, JSON.stringify(frame), maxQueuedBytes))
+      logger.warn({ maxQueuedBytes }, 'peerjs socket does not read what it is sent; cut off');
   };
   const refuse = (ws: WebSocket, frame: ServerSignalFrame, reason: string): void => {
     logger.info({ reason }, 'peerjs socket refused');
     send(ws, frame);
     ws.close(1008, reason);
+    setTimeout(() => ws.terminate(), REFUSED_CLOSE_GRACE_MS).unref();
   };
 
-  function accept(ws: WebSocket, request: IncomingMessage): void {
+  function accept(ws: WebSocket, request: IncomingMessage, admission: Admission): void {
     const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
     const peerId = query.get('id') ?? '';
     if (query.get('key') !== PEERJS_KEY) {
@@ -83,14 +104,26 @@ export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsE
       () => ws.close(4000, 'replaced by a newer connection'),
     );
     lastSeen.set(ws, Date.now());
-    const rate = createRateWindow();
+    const rate = createRateWindow({
+      eventsPerSecond: MAX_SIGNAL_FRAMES_PER_SECOND,
+      bytesPerSecond: MAX_SIGNAL_BYTES_PER_SECOND,
+    });
     logger.debug({ peerId }, 'peerjs socket open');
     send(ws, { type: 'OPEN' });
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       lastSeen.set(ws, Date.now());
-      if (rate.hit() > MAX_SIGNAL_FRAMES_PER_SECOND) {
+      const bytes = Buffer.isBuffer(data) ? data.length : 0;
+      const own = rate.hit(1, bytes);
+      const address = admission.addressRate.hit(1, bytes);
+      // Over its own budget a peer is cut off (as before); over its address's, its frame is dropped, and only
+      // a flood cuts it off: the other connections behind the same address may be someone else's.
+      if (own !== 'within' || address === 'flood') {
         return refuse(ws, { type: 'ERROR', payload: { msg: 'Too many signaling frames' } }, 'rate limited');
+      }
+      if (worse(own, address) !== 'within') {
+        metrics.rejectedFrames += 1;
+        return;
       }
       const frame = !isBinary && Buffer.isBuffer(data) ? parseJson(data.toString('utf8')) : undefined;
       const parsed = parse(ClientSignalFrameSchema, frame);
@@ -119,7 +152,6 @@ export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsE
       detach();
       logger.debug({ peerId }, 'peerjs socket closed');
     });
-    ws.on('error', (error) => logger.warn({ err: error, peerId }, 'peerjs socket error'));
   }
 
   const upgradePath = `${PEERJS_PATH}/peerjs`;
@@ -127,7 +159,21 @@ export function createPeerjsEndpoint({ tickets, router, logger }: Deps): PeerjsE
     metrics,
     handleUpgrade(request, socket, head) {
       if (new URL(request.url ?? '/', 'http://localhost').pathname !== upgradePath) return false;
-      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
+      const address = door.addressOf(request);
+      const refusal = door.connections.refusal(address);
+      if (refusal) {
+        logger.debug({ status: refusal.status }, 'peerjs connection refused');
+        door.refuseUpgrade(socket, refusal);
+        return true;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        // Every socket, accepted or refused: `ws` emits 'error' for a frame over maxPayload or invalid UTF-8,
+        // and an 'error' with no listener stops the process.
+        ws.on('error', (error) => logger.debug({ err: error.message }, 'peerjs socket error'));
+        const admission = door.connections.admit(address);
+        ws.once('close', () => admission.release());
+        accept(ws, request, admission);
+      });
       return true;
     },
     close() {

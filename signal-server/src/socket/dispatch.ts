@@ -1,35 +1,41 @@
 import * as v from 'valibot';
 import { ErrorCode, fail, type Result } from '../../../shared/errors';
-import { FLOOD_DISCONNECT_FACTOR, MAX_SOCKET_EVENTS_PER_SECOND } from '../../../shared/limits';
+import { MAX_SOCKET_EVENTS_PER_SECOND } from '../../../shared/limits';
 import { isRequestEvent, requestSchemas, type RequestEvent } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
+import type { RequestGate } from '../guard/door';
 import type { Handler, HandlerContext, HandlerRegistry } from './context';
-import { createRateWindow } from '../rate-window';
 import { endSession } from './handlers/session';
 
 /**
- * Routes every incoming event through one gate: known event, acknowledgement present,
- * session present when required, payload valid. Handler failures become `internal` errors
- * with the details logged, never sent.
+ * Routes every incoming event through one gate: event name a string, within the rate (its connection's and its
+ * address's, in events and bytes), known event, acknowledgement present, session present when required, payload
+ * valid. Handler failures become `internal` errors with the details logged, never sent.
  */
-export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry): void {
+export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry, gate: RequestGate): void {
   const { socket, logger } = ctx;
-  const rate = createRateWindow();
 
-  socket.onAny((event: string, ...args: unknown[]) => {
+  // Socket.IO's parser lets through packets with no event name or a number for one (`42`, `421`, `42[0]`): the
+  // first argument is then anything at all, even the acknowledgement.
+  socket.onAny((event: unknown, ...args: unknown[]) => {
     const ack = args.at(-1);
-    const seen = rate.hit();
-    if (seen > MAX_SOCKET_EVENTS_PER_SECOND) {
-      if (seen === MAX_SOCKET_EVENTS_PER_SECOND * FLOOD_DISCONNECT_FACTOR) {
-        logger.warn({ socketId: socket.id }, 'socket flooding; disconnected');
-        socket.disconnect(true);
-        return;
-      }
+    const verdict = gate();
+    if (verdict === 'flood') {
+      logger.warn({ socketId: socket.id }, 'socket flooding; disconnected');
+      socket.disconnect(true);
+      return;
+    }
+    if (verdict === 'over') {
       const error = fail(
         ErrorCode.RateLimited,
-        `Too many requests: at most ${MAX_SOCKET_EVENTS_PER_SECOND} a second`,
+        `Too many requests: at most ${MAX_SOCKET_EVENTS_PER_SECOND} a second, and as many bytes as the server allows; slow down`,
       );
       if (typeof ack === 'function') (ack as (result: unknown) => void)(error);
+      return;
+    }
+    if (typeof event !== 'string') {
+      const message = `Event names must be strings (got ${event === null ? 'null' : typeof event}); send ["<event>", payload]`;
+      socket.emit('protocol:error', { event: '', code: ErrorCode.InvalidPayload, message });
       return;
     }
     if (!isRequestEvent(event)) {

@@ -1,0 +1,128 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ErrorCode } from '../../../shared/errors';
+import {
+  HTTP_CONNECTION_HEADROOM,
+  HTTP_HEADERS_TIMEOUT_MS,
+  MAX_SOCKET_BYTES_PER_SECOND,
+  MAX_SOCKET_EVENTS_PER_SECOND,
+} from '../../../shared/limits';
+import type { DoorConfig } from '../config';
+import type { Logger } from '../logger';
+import { createRateWindow, worse, type RateVerdict } from '../rate-window';
+import type { TypedServer, TypedSocket } from '../socket/context';
+import { clientAddress } from './client-address';
+import {
+  createConnectionRegistry,
+  type Admission,
+  type ConnectionRegistry,
+  type Refusal,
+} from './connections';
+import { boundOutgoing, byteSize, type EngineConnection } from './outgoing';
+
+/** Counts one request event against its connection's and its address's windows. */
+export type RequestGate = () => RateVerdict;
+
+/**
+ * The server's front door: who may connect (per address and overall), how long a connection may stay without a
+ * session, what it may send per second (events and bytes, per connection and per address), and what it may
+ * leave unread. One instance per process, shared by Socket.IO and the PeerJS endpoint.
+ */
+export interface Door {
+  readonly connections: ConnectionRegistry;
+  /** The client's address under this server's proxy setting. */
+  addressOf(request: IncomingMessage): string;
+  /** engine.io's `allowRequest`: refuses a Socket.IO connection over the limits before it costs anything. */
+  readonly allowRequest: (
+    request: IncomingMessage,
+    answer: (error: string | null, success: boolean) => void,
+  ) => void;
+  /** Sets the HTTP server's own bounds (header timeouts, TCP connections) and guards Socket.IO's connections. */
+  guardServers(httpServer: HttpServer, io: TypedServer): void;
+  /** Called on each Socket.IO connection: arms the sign-in deadline, returns its request gate. */
+  guardSocket(socket: TypedSocket): RequestGate;
+  /** Answers an upgrade that must be refused with an HTTP error saying why, and closes it. */
+  refuseUpgrade(socket: Duplex, refusal: Refusal): void;
+}
+
+interface Deps {
+  readonly config: DoorConfig;
+  readonly logger: Logger;
+}
+
+export function createDoor({ config, logger }: Deps): Door {
+  const connections = createConnectionRegistry(config);
+  const addressOf = (request: IncomingMessage): string => clientAddress(request, config.trustProxy);
+  // Per engine.io connection: its admission and its own window, found again when Socket.IO hands us the socket.
+  const guarded = new WeakMap<EngineConnection, { admission: Admission; gate: RequestGate }>();
+
+  function guardEngineConnection(conn: EngineConnection & { request: IncomingMessage }): void {
+    const admission = connections.admit(addressOf(conn.request));
+    const own = createRateWindow({
+      eventsPerSecond: MAX_SOCKET_EVENTS_PER_SECOND,
+      bytesPerSecond: MAX_SOCKET_BYTES_PER_SECOND,
+    });
+    const hit = (events: number, bytes: number): RateVerdict =>
+      worse(own.hit(events, bytes), admission.addressRate.hit(events, bytes));
+    conn.once('close', () => admission.release());
+    // Bytes are counted as packets arrive, before Socket.IO decodes them; a request is then refused while its
+    // window is over (the gate sees it), and a sender four times over is cut off here.
+    conn.on('packet', (packet: { readonly type: string; readonly data?: unknown }) => {
+      if (packet.type !== 'message') return;
+      if (hit(0, byteSize(packet.data)) === 'flood') {
+        logger.warn({ address: admission.address }, 'socket sending too many bytes; disconnected');
+        conn.close(true);
+      }
+    });
+    boundOutgoing(conn, config.maxQueuedBytesPerSocket, (queuedBytes) =>
+      logger.warn({ queuedBytes }, 'socket does not read what it is sent; cut off'),
+    );
+    guarded.set(conn, { admission, gate: () => hit(1, 0) });
+  }
+
+  return {
+    connections,
+    addressOf,
+    allowRequest: (request, answer) => {
+      const refusal = connections.refusal(addressOf(request));
+      if (refusal) logger.debug({ status: refusal.status }, 'socket.io connection refused');
+      answer(refusal?.message ?? null, refusal === undefined);
+    },
+    guardServers(httpServer, io) {
+      httpServer.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
+      httpServer.requestTimeout = 3 * HTTP_HEADERS_TIMEOUT_MS;
+      // Past this the kernel's connections are closed unanswered; WebSockets stop at maxConnections before,
+      // so the headroom stays for /health and handshakes.
+      httpServer.maxConnections = config.maxConnections + HTTP_CONNECTION_HEADROOM;
+      io.engine.on('connection', guardEngineConnection);
+    },
+    guardSocket(socket) {
+      const deadline = setTimeout(() => {
+        if (socket.data.user) return;
+        const seconds = config.signInDeadlineMs / 1000;
+        socket.emit('protocol:error', {
+          event: 'session:start',
+          code: ErrorCode.Unauthenticated,
+          message: `No session within ${seconds} s of connecting; start one (session:challenge, session:start) right after connecting`,
+        });
+        // A lost transport, not a kick: a real client that was merely slow reconnects and tries again.
+        socket.conn.close();
+      }, config.signInDeadlineMs);
+      deadline.unref();
+      socket.once('disconnect', () => clearTimeout(deadline));
+      const entry = guarded.get(socket.conn);
+      // Every engine.io connection is guarded on arrival, before Socket.IO can make a socket of it.
+      if (!entry) throw new Error('guardSocket: a Socket.IO socket whose connection the door did not see');
+      return entry.gate;
+    },
+    refuseUpgrade(socket, { status, message }) {
+      socket.on('error', () => socket.destroy());
+      const reason = status === 503 ? 'Service Unavailable' : 'Too Many Requests';
+      const body = JSON.stringify({ error: message });
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    },
+  };
+}
