@@ -74,3 +74,28 @@ export const MAX_RECEIPT_IDS = 100;
 export const MAX_ROOM_MEMBERS = 32;
 /** Rooms one user may belong to or be invited to. */
 export const MAX_ROOMS_PER_USER = 100;
+
+// The server's front door (connections, sign-in deadline, byte rates, outgoing buffers). The operator can set the
+// ones named with an environment variable (signal-server/src/config.ts); these are the defaults.
+/** WebSocket connections (Socket.IO and PeerJS together) the server holds at once (MAX_CONNECTIONS). Keep it below
+ * the process's descriptor limit (`ulimit -n`) so /health and the stores always have descriptors left. */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+/** WebSocket connections (Socket.IO and PeerJS together) one IP address may hold at once (MAX_CONNECTIONS_PER_IP). */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+/** TCP connections the HTTP server accepts beyond MAX_CONNECTIONS (for /health and handshakes in flight). */
+export const HTTP_CONNECTION_HEADROOM = 256;
+/** How long a Socket.IO connection may stay without a session (session:start) before it is closed, in ms. */
+export const DEFAULT_SIGN_IN_DEADLINE_MS = 10_000;
+/** How long an HTTP request (or a WebSocket handshake) may take to send its headers, in ms. */
+export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
+/** Bytes the server may hold queued for one socket that does not read (MAX_QUEUED_BYTES_PER_SOCKET); past it
+ * the socket is cut off and what was queued is dropped. Above the largest single answer (a mail:fetch page). */
+export const DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET = 8 * 1024 * 1024;
+/** Bytes of Socket.IO packets one connection may send per second; past it requests are refused with `rate-limited`. */
+export const MAX_SOCKET_BYTES_PER_SECOND = 4 * 1024 * 1024;
+/** Bytes of signaling frames one PeerJS connection may send per second before being cut off. */
+export const MAX_SIGNAL_BYTES_PER_SECOND = 1024 * 1024;
+/** Socket.IO events and PeerJS frames all connections of one IP address may send per second (IP_EVENTS_PER_SECOND). */
+export const DEFAULT_IP_EVENTS_PER_SECOND = 2_000;
+/** Bytes all connections of one IP address may send per second (IP_BYTES_PER_SECOND). */
+export const DEFAULT_IP_BYTES_PER_SECOND = 16 * 1024 * 1024;

@@ -53,3 +53,7 @@ export const PrekeyBundleSchema = v.object({
   oneTimePrekey: v.optional(OneTimePrekeySchema),
 });
 export type PrekeyBundle = v.InferOutput<typeof PrekeyBundleSchema>;
+
+/** Pushed to a user when a claim leaves them fewer than ONE_TIME_PREKEYS_LOW_WATER one-time prekeys: publish more. */
+export const PrekeysLowSchema = v.object({ remaining: v.pipe(v.number(), v.integer(), v.minValue(0)) });
+export type PrekeysLow = v.InferOutput<typeof PrekeysLowSchema>;

@@ -20,7 +20,9 @@ import {
   PrekeysClaimSchema,
   PrekeysPublishSchema,
   PrekeysPublishedSchema,
+  PrekeysLowSchema,
   type PrekeyBundle,
+  type PrekeysLow,
   type PrekeysPublished,
 } from './prekeys';
 import {
@@ -159,6 +161,7 @@ export const pushSchemas = {
   'mail:new': MailItemSchema,
   'room:updated': RoomSchema,
   'room:removed': v.object({ roomId: RoomIdSchema }),
+  'prekeys:low': PrekeysLowSchema,
 } as const;
 export type PushEvent = keyof typeof pushSchemas;
 
@@ -194,6 +197,8 @@ export interface ServerToClientEvents {
   'room:updated': (room: Room) => void;
   /** The user is no longer in this room (they left, from another device, or were never let in). */
   'room:removed': (room: { readonly roomId: string }) => void;
+  /** A claim left the user fewer than ONE_TIME_PREKEYS_LOW_WATER one-time prekeys on the server: publish more. */
+  'prekeys:low': (low: PrekeysLow) => void;
   /** A request the server could not even answer (no acknowledgement, unknown event). */
   'protocol:error': (error: WireError & { readonly event: string }) => void;
 }

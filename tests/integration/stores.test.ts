@@ -6,7 +6,8 @@ import { randomId } from '../../shared/ids';
 import type { MailItem } from '../../shared/protocol/mailbox';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import { createEmbeddedStores, createRedisStores, type Stores } from '../../signal-server/src/stores';
-import { openDatabase } from '../../signal-server/src/stores/sqlite/database';
+import { CLAIM_LIMITS } from '../../signal-server/src/stores/prekeys';
+import { MIGRATIONS, openDatabase } from '../../signal-server/src/stores/sqlite/database';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { TEST_MAILBOX_LIMITS, memoryStores } from '../support/stores';
 
@@ -26,6 +27,10 @@ const mail = (from: string, storedAt = Date.now(), padding = 0): MailItem => ({
   message: sealed(padding),
   storedAt,
 });
+/** A sender who has been around (not new), and a fetch page bounded by count only. */
+const old = { isNew: false };
+const page = (maxItems: number) => ({ maxItems, maxBytes: Number.MAX_SAFE_INTEGER });
+const claimBy = (claimer: string) => ({ claimer, now: Date.now(), limits: CLAIM_LIMITS });
 
 let redis: TestRedis | undefined;
 const withRedis = redisAvailable();
@@ -60,6 +65,32 @@ describe.each(backends)('%s stores', (_name, open) => {
     expect(await presence.count()).toBe(1);
   });
 
+  it('accounts: a look-alike of a bound name (same UTS #39 skeleton) is refused for another key, freed with it', async () => {
+    const { accounts } = open();
+    const [alice, mallory] = [randomId(), randomId()];
+    const tag = randomId().slice(0, 4).replace(/[0-9]/g, 'x');
+    expect(await accounts.bindName(alice, `mallory${tag}`)).toEqual({ ok: true });
+    expect(await accounts.bindName(mallory, `rnallory${tag}`)).toEqual({ ok: false, reason: 'look-alike' });
+    expect(await accounts.bindName(alice, `coco${tag}`)).toEqual({ ok: true }); // alice's old name is free again
+    expect(await accounts.bindName(mallory, `rnallory${tag}`)).toEqual({ ok: true });
+    // Cyrillic "сосо": one script, but the same skeleton as Latin "coco".
+    expect(await accounts.bindName(mallory, `\u0441\u043e\u0441\u043e${tag}`)).toEqual({
+      ok: false,
+      reason: 'look-alike',
+    });
+    expect(await accounts.bindName(alice, `сосо${tag}`)).toEqual({ ok: true }); // one's own look-alike is fine
+    expect(await accounts.lookup(`coco${tag}`)).toBeUndefined();
+  });
+
+  it('accounts: remember when a key was first seen, across its names', async () => {
+    const { accounts } = open();
+    const alice = randomId();
+    expect(await accounts.firstSeen(alice)).toBeUndefined();
+    await accounts.bindName(alice, `Old${randomId().slice(0, 6)}`, 1_000);
+    await accounts.bindName(alice, `New${randomId().slice(0, 6)}`, 2_000);
+    expect(await accounts.firstSeen(alice)).toBe(1_000);
+  });
+
   it('accounts: bind a name to one key, case-insensitively, and free it when that key takes another', async () => {
     const { accounts } = open();
     const [alice, mallory] = [randomId(), randomId()];
@@ -85,11 +116,45 @@ describe.each(backends)('%s stores', (_name, open) => {
       }),
     ).toBe(2);
     expect(await prekeys.publish(bob, identity, signed, [otk(3)], { limit: 3, replace: false })).toBe(3);
-    expect((await prekeys.claim(bob))?.oneTimePrekey).toEqual(otk(1));
+    expect((await prekeys.claim(bob, claimBy(randomId())))?.oneTimePrekey).toEqual(otk(1));
     expect(await prekeys.publish(bob, identity, signed, [otk(9)], { limit: 3, replace: true })).toBe(1);
-    expect(await prekeys.claim(bob)).toEqual({ identity, signedPrekey: signed, oneTimePrekey: otk(9) });
-    expect(await prekeys.claim(bob)).toEqual({ identity, signedPrekey: signed });
-    expect(await prekeys.claim(randomId())).toBeUndefined();
+    expect(await prekeys.claim(bob, claimBy(randomId()))).toEqual({
+      identity,
+      signedPrekey: signed,
+      oneTimePrekey: otk(9),
+      remaining: 0,
+    });
+    expect(await prekeys.claim(bob, claimBy(randomId()))).toEqual({
+      identity,
+      signedPrekey: signed,
+      remaining: 0,
+    });
+    expect(await prekeys.claim(randomId(), claimBy(randomId()))).toBeUndefined();
+    // A claimed id is forgotten: published again, it is held again.
+    expect(await prekeys.publish(bob, identity, signed, [otk(9)], { limit: 3, replace: false })).toBe(1);
+  });
+
+  it('prekeys: a claimer past its limits (per user per window, and overall) gets bundles without one-time prekeys', async () => {
+    const { prekeys } = open();
+    const identity = { signingKey: 's', exchangeKey: 'x', exchangeKeySignature: 'sig' };
+    const signed = { id: 1, key: 'k', signature: 'sig' };
+    const otks = Array.from({ length: 20 }, (_, id) => ({ id, key: `key${id}` }));
+    const [bob, carol, mallory] = [randomId(), randomId(), randomId()];
+    for (const owner of [bob, carol])
+      await prekeys.publish(owner, identity, signed, otks, { limit: 20, replace: false });
+    const limits = { perTarget: 3, perTargetWindowMs: 3_600_000, perClaimer: 5, perClaimerWindowMs: 60_000 };
+    const now = 7_200_000; // the start of a window: every claim below falls in it
+    const claim = async (target: string, claimer = mallory, at = now) =>
+      (await prekeys.claim(target, { claimer, now: at, limits }))?.oneTimePrekey?.id;
+    const fromMallory = [];
+    for (let i = 0; i < 4; i++) fromMallory.push(await claim(bob));
+    expect(fromMallory).toEqual([0, 1, 2, undefined]); // 3 per (claimer, target) per hour
+    expect(await claim(bob, randomId())).toBe(3); // others still get one
+    expect(await claim(carol)).toBe(0);
+    expect(await claim(carol)).toBe(undefined); // 5 claims by mallory this minute, of anyone
+    expect(await claim(carol, mallory, now + 60_000)).toBe(1); // the next minute
+    expect(await claim(bob, mallory, now + 60_000)).toBe(undefined); // still within the hour for bob
+    expect((await prekeys.claim(bob, { claimer: randomId(), now, limits }))?.remaining).toBe(15);
   });
 
   it('mailbox: holds messages in order until acknowledged; a message sent twice is held once', async () => {
@@ -97,11 +162,11 @@ describe.each(backends)('%s stores', (_name, open) => {
     const [bob, alice] = [randomId(), randomId()];
     const items = [mail(alice), mail(alice), mail(alice)];
     for (const item of items)
-      expect(await mailbox.put(bob, item, 100)).toMatchObject({ ok: true, mailId: item.mailId });
-    const again = await mailbox.put(bob, { ...items[0], mailId: randomId() } as MailItem, 100);
+      expect(await mailbox.put(bob, item, 100, old)).toMatchObject({ ok: true, mailId: item.mailId });
+    const again = await mailbox.put(bob, { ...items[0], mailId: randomId() } as MailItem, 100, old);
     expect(again).toMatchObject({ ok: true, mailId: items[0]?.mailId });
 
-    const first = await mailbox.fetch(bob, 2, Date.now());
+    const first = await mailbox.fetch(bob, page(2), Date.now());
     expect(first).toEqual({ items: items.slice(0, 2), more: true });
     expect(
       await mailbox.ack(
@@ -110,27 +175,93 @@ describe.each(backends)('%s stores', (_name, open) => {
       ),
     ).toBe(2);
     expect(await mailbox.ack(randomId(), [items[2]?.mailId ?? ''])).toBe(0); // only the recipient's own mail
-    expect(await mailbox.fetch(bob, 10, Date.now())).toEqual({ items: items.slice(2), more: false });
+    expect(await mailbox.fetch(bob, page(10), Date.now())).toEqual({ items: items.slice(2), more: false });
+  });
+
+  it('mailbox: a fetch is a page bounded in bytes too; one message larger than a page still comes alone', async () => {
+    const { mailbox } = open();
+    const [bob, alice] = [randomId(), randomId()];
+    const items = [mail(alice), mail(alice), mail(alice), mail(alice)];
+    const sizes = [400, 500, 2_000, 100];
+    for (const [i, item] of items.entries()) await mailbox.put(bob, item, sizes[i] ?? 0, old);
+    const bounded = { maxItems: 10, maxBytes: 1_000 };
+    expect(await mailbox.fetch(bob, bounded, Date.now())).toEqual({ items: items.slice(0, 2), more: true });
+    await mailbox.ack(bob, [items[0]?.mailId ?? '', items[1]?.mailId ?? '']);
+    expect(await mailbox.fetch(bob, bounded, Date.now())).toEqual({ items: items.slice(2, 3), more: true });
+    await mailbox.ack(bob, [items[2]?.mailId ?? '']);
+    expect(await mailbox.fetch(bob, bounded, Date.now())).toEqual({ items: items.slice(3), more: false });
+  });
+
+  it('mailbox: a new sender is held to a small quota across all recipients, any sender to a larger one', async () => {
+    const { mailbox } = open();
+    const { newSender, maxBytesFromSender, maxFromOneSender } = TEST_MAILBOX_LIMITS;
+    const [alice, bob] = [randomId(), randomId()];
+    const recipients = Array.from({ length: 4 }, () => randomId());
+    const spread = async (from: string, count: number, size: number, isNew: boolean) => {
+      const outcomes = [];
+      for (let i = 0; i < count; i++)
+        outcomes.push(
+          await mailbox.put(recipients[i % recipients.length] ?? '', mail(from), size, { isNew }),
+        );
+      return outcomes;
+    };
+    expect((await spread(alice, newSender.maxMessages, 10, true)).every((outcome) => outcome.ok)).toBe(true);
+    expect(await mailbox.put(randomId(), mail(alice), 10, { isNew: true })).toEqual({
+      ok: false,
+      full: 'new-sender',
+    });
+    // The same sender once it has been around: only the per-recipient share (4 × maxFromOneSender here) stops it.
+    expect((await spread(alice, 10, 10, false)).every((outcome) => outcome.ok)).toBe(true);
+    expect(maxFromOneSender * recipients.length).toBeGreaterThan(newSender.maxMessages + 10);
+
+    const big = newSender.maxBytes / 2;
+    expect((await spread(bob, 2, big, true)).every((outcome) => outcome.ok)).toBe(true);
+    expect(await mailbox.put(randomId(), mail(bob), 1, { isNew: true })).toEqual({
+      ok: false,
+      full: 'new-sender',
+    });
+    // Acknowledged mail frees the quota.
+    const held = await mailbox.fetch(recipients[0] ?? '', page(100), Date.now());
+    const bobs = held.items.filter((item) => item.from === bob).map((item) => item.mailId);
+    expect(await mailbox.ack(recipients[0] ?? '', bobs)).toBe(1);
+    expect(await mailbox.put(randomId(), mail(bob), 1, { isNew: true })).toMatchObject({ ok: true });
+
+    const carol = randomId();
+    const chunk = TEST_MAILBOX_LIMITS.maxBytes / 4;
+    const outcomes = await spread(carol, maxBytesFromSender / chunk + 1, chunk, false);
+    expect(outcomes.at(-1)).toEqual({ ok: false, full: 'sender-bytes' });
+    expect(outcomes.slice(0, -1).every((outcome) => outcome.ok)).toBe(true);
+  });
+
+  it('mailbox: the whole mailbox is capped, all senders and recipients together', async () => {
+    const { mailbox } = open();
+    const { maxTotalBytes, maxBytes } = TEST_MAILBOX_LIMITS;
+    const chunk = maxBytes / 2;
+    const outcomes = [];
+    for (let i = 0; i < maxTotalBytes / chunk + 1; i++)
+      outcomes.push(await mailbox.put(randomId(), mail(randomId()), chunk, old));
+    expect(outcomes.at(-1)).toEqual({ ok: false, full: 'total' });
+    expect(outcomes.slice(0, -1).every((outcome) => outcome.ok)).toBe(true);
   });
 
   it('mailbox: refuses past each quota, and a message past its time-to-live is gone', async () => {
     const { mailbox } = open();
     const [bob, alice, carol] = [randomId(), randomId(), randomId()];
     const { maxFromOneSender, maxMessages, maxBytes, ttlMs } = TEST_MAILBOX_LIMITS;
-    for (let i = 0; i < maxFromOneSender; i++) await mailbox.put(bob, mail(alice), 10);
-    expect(await mailbox.put(bob, mail(alice), 10)).toEqual({ ok: false, full: 'sender' });
-    expect(await mailbox.put(bob, mail(carol), maxBytes)).toEqual({ ok: false, full: 'bytes' });
-    for (let i = maxFromOneSender; i < maxMessages; i++) await mailbox.put(bob, mail(randomId()), 10);
-    expect(await mailbox.put(bob, mail(carol), 10)).toEqual({ ok: false, full: 'messages' });
+    for (let i = 0; i < maxFromOneSender; i++) await mailbox.put(bob, mail(alice), 10, old);
+    expect(await mailbox.put(bob, mail(alice), 10, old)).toEqual({ ok: false, full: 'sender' });
+    expect(await mailbox.put(bob, mail(carol), maxBytes, old)).toEqual({ ok: false, full: 'bytes' });
+    for (let i = maxFromOneSender; i < maxMessages; i++) await mailbox.put(bob, mail(randomId()), 10, old);
+    expect(await mailbox.put(bob, mail(carol), 10, old)).toEqual({ ok: false, full: 'messages' });
 
     const dave = randomId();
-    const old = mail(alice, Date.now() - ttlMs - 1);
-    await mailbox.put(dave, old, 10);
-    await mailbox.put(dave, mail(alice), 10);
-    expect((await mailbox.fetch(dave, 10, Date.now())).items).toHaveLength(1);
-    await mailbox.put(dave, mail(carol, Date.now() - ttlMs - 1), 10);
+    const expired = mail(alice, Date.now() - ttlMs - 1);
+    await mailbox.put(dave, expired, 10, old);
+    await mailbox.put(dave, mail(alice), 10, old);
+    expect((await mailbox.fetch(dave, page(10), Date.now())).items).toHaveLength(1);
+    await mailbox.put(dave, mail(carol, Date.now() - ttlMs - 1), 10, old);
     expect(await mailbox.purgeExpired(Date.now())).toBeGreaterThanOrEqual(1);
-    expect((await mailbox.fetch(dave, 10, Date.now())).items.map((item) => item.from)).toEqual([alice]);
+    expect((await mailbox.fetch(dave, page(10), Date.now())).items.map((item) => item.from)).toEqual([alice]);
   });
 });
 
@@ -195,6 +326,33 @@ describe.runIf(withRedis)('Redis presence across processes', () => {
 });
 
 describe('the embedded store on disk', () => {
+  it('migration 3 gives names held before it their skeletons, senders their usage, and keys an old first-seen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signal-store-'));
+    try {
+      const [alice, bob] = [randomId(), randomId()];
+      const before = openDatabase(dir, MIGRATIONS.slice(0, 2));
+      before.prepare('INSERT INTO accounts (name_key, user_id) VALUES (?, ?)').run('mallory', alice);
+      before
+        .prepare(
+          `INSERT INTO mail (mail_id, recipient, sender, message_id, item, size, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(randomId(), bob, alice, randomId(), JSON.stringify(mail(alice)), 40 * 1024, Date.now() + 60_000);
+      before.close();
+
+      const after = createEmbeddedStores(openDatabase(dir), TEST_MAILBOX_LIMITS);
+      expect(await after.accounts.bindName(bob, 'rnallory')).toEqual({ ok: false, reason: 'look-alike' });
+      expect(await after.accounts.firstSeen(alice)).toBe(0);
+      // Alice's 40 KiB held before the migration count against her quota as a new sender (48 KiB).
+      expect(await after.mailbox.put(randomId(), mail(alice), 10 * 1024, { isNew: true })).toEqual({
+        ok: false,
+        full: 'new-sender',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps names, prekeys and mail across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signal-store-'));
     try {
@@ -203,13 +361,13 @@ describe('the embedded store on disk', () => {
       const db = openDatabase(dir);
       const before = createEmbeddedStores(db, TEST_MAILBOX_LIMITS);
       await before.accounts.bindName(bob, 'Bob');
-      await before.mailbox.put(bob, item, 10);
+      await before.mailbox.put(bob, item, 10, old);
       db.close();
 
       const reopened = openDatabase(dir);
       const after = createEmbeddedStores(reopened, TEST_MAILBOX_LIMITS);
       expect(await after.accounts.bindName(alice, 'bob')).toEqual({ ok: false, reason: 'name-taken' });
-      expect((await after.mailbox.fetch(bob, 10, Date.now())).items).toEqual([item]);
+      expect((await after.mailbox.fetch(bob, page(10), Date.now())).items).toEqual([item]);
       reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

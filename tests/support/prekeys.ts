@@ -1,9 +1,9 @@
 import { ok, type Result } from '../../shared/errors';
-import type { UserId } from '../../shared/ids';
+import { randomId, type UserId } from '../../shared/ids';
 import { MAX_ONE_TIME_PREKEYS } from '../../shared/limits';
 import type { PrekeyBundle, PrekeysPublish, PrekeysPublished } from '../../shared/protocol/prekeys';
 import { publicIdentity, userIdOfKeys, type IdentityKeys } from '../../extension/lib/crypto/identity';
-import type { PrekeyStore } from '../../signal-server/src/stores/prekeys';
+import { CLAIM_LIMITS, type PrekeyStore } from '../../signal-server/src/stores/prekeys';
 import { present } from './vault';
 
 /** Answers `prekeys:publish` for `keys`' owner the way the server does, from the server's own store. */
@@ -23,10 +23,15 @@ export const publishTo =
       ),
     });
 
-/** Answers `prekeys:claim` from the server's own store. */
+/** Answers `prekeys:claim` from the server's own store, each time as another claimer (never past the claim limits). */
 export const claimFrom =
   (server: PrekeyStore) =>
-  async (peerId: UserId): Promise<PrekeyBundle> => ({
-    userId: peerId,
-    ...present(await server.claim(peerId), 'bundle'),
-  });
+  async (peerId: UserId): Promise<PrekeyBundle> => {
+    const claimed = await server.claim(peerId, {
+      claimer: randomId(),
+      now: Date.now(),
+      limits: CLAIM_LIMITS,
+    });
+    const { identity, signedPrekey, oneTimePrekey } = present(claimed, 'bundle');
+    return { userId: peerId, identity, signedPrekey, ...(oneTimePrekey ? { oneTimePrekey } : {}) };
+  };

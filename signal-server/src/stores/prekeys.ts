@@ -1,21 +1,55 @@
 import type { UserId } from '../../../shared/ids';
 import type { OneTimePrekey, SignedPrekey } from '../../../shared/protocol/prekeys';
 import type { PublicIdentity } from '../../../shared/crypto/identity';
+import {
+  MAX_PREKEY_CLAIMS_PER_MINUTE,
+  MAX_PREKEY_CLAIMS_PER_TARGET,
+  PREKEY_CLAIM_WINDOW_MS,
+} from '../../../shared/limits';
 
 export interface StoredBundle {
   readonly identity: PublicIdentity;
   readonly signedPrekey: SignedPrekey;
-  /** Absent once the user's one-time prekeys have run out. */
+  /** Absent once the user's one-time prekeys have run out, or when the claimer is past its limits. */
   readonly oneTimePrekey?: OneTimePrekey;
 }
 
+export interface ClaimedBundle extends StoredBundle {
+  /** How many one-time prekeys the user has left after this claim. */
+  readonly remaining: number;
+}
+
+/** How many claims of one claimer may take a one-time prekey: per target and per window, and overall. */
+export interface ClaimLimits {
+  readonly perTarget: number;
+  readonly perTargetWindowMs: number;
+  readonly perClaimer: number;
+  readonly perClaimerWindowMs: number;
+}
+
+export const CLAIM_LIMITS: ClaimLimits = {
+  perTarget: MAX_PREKEY_CLAIMS_PER_TARGET,
+  perTargetWindowMs: PREKEY_CLAIM_WINDOW_MS,
+  perClaimer: MAX_PREKEY_CLAIMS_PER_MINUTE,
+  perClaimerWindowMs: 60_000,
+};
+
+/** The claims counted together: fixed windows, numbered from the epoch (a burst may straddle two). */
+export const claimWindows = (target: UserId, claimer: UserId, now: number, limits: ClaimLimits) => ({
+  target: `t:${claimer}:${target}:${Math.floor(now / limits.perTargetWindowMs)}`,
+  targetEndsAt: (Math.floor(now / limits.perTargetWindowMs) + 1) * limits.perTargetWindowMs,
+  claimer: `c:${claimer}:${Math.floor(now / limits.perClaimerWindowMs)}`,
+  claimerEndsAt: (Math.floor(now / limits.perClaimerWindowMs) + 1) * limits.perClaimerWindowMs,
+});
+
 /**
  * Users' published prekeys. Public keys only: the server can hand them out, never use them.
- * A one-time prekey is handed out once and then forgotten.
+ * A one-time prekey is handed out once and then forgotten. Per user: one bundle and at most `limit` one-time
+ * prekeys (publish), so what one identity stores here is bounded.
  */
 export interface PrekeyStore {
   /**
-   * Replaces the identity and signed prekey, adds one-time prekeys (ignoring known ids, dropping beyond `limit`;
+   * Replaces the identity and signed prekey, adds one-time prekeys (ignoring held ids, dropping beyond `limit`;
    * after dropping all held ones if `replace`); returns the count held.
    */
   publish(
@@ -25,6 +59,12 @@ export interface PrekeyStore {
     oneTimePrekeys: readonly OneTimePrekey[],
     options: { readonly limit: number; readonly replace: boolean },
   ): Promise<number>;
-  /** The user's bundle, taking (removing) one one-time prekey; undefined if the user never published. */
-  claim(userId: UserId): Promise<StoredBundle | undefined>;
+  /**
+   * The user's bundle for `claimer`, taking (removing) one one-time prekey unless the claimer is past `limits`
+   * (each claim counts, atomically with the taking); undefined if the user never published.
+   */
+  claim(
+    userId: UserId,
+    by: { readonly claimer: UserId; readonly now: number; readonly limits: ClaimLimits },
+  ): Promise<ClaimedBundle | undefined>;
 }

@@ -20,11 +20,20 @@ describe('display names', () => {
     ['bad\u0000name', 'control or invisible'],
     ['right\u202Eto-left', 'control or invisible'],
     ['zero\u200Bwidth', 'control or invisible'],
+    ['\u0430lice', 'one script'], // Cyrillic а, Latin lice
+    ['Ελένηa', 'one script'], // Greek and Latin
+    ['Kim 김 ミ', 'one script'], // Korean and Japanese
   ])('refuses %j (%s)', (name, reason) => {
     const result = parse(DisplayNameSchema, name);
     expect(result.ok).toBe(false);
     expect(result.ok || result.message).toContain(reason);
   });
+  it.each(['alice', '\u0441\u043e\u0441\u043e', '田中さん', '김철수', 'Mika ミカ', 'José 42 ❤', 'x\u0301'])(
+    'accepts %j: one script, Latin with Chinese, Japanese or Korean, digits, emoji and marks with any',
+    (name) => {
+      expect(parse(DisplayNameSchema, name)).toEqual({ ok: true, value: name });
+    },
+  );
   it('compares names regardless of case and compatibility forms', () => {
     expect(nameKey('ALICE')).toBe(nameKey('alice'));
     expect(nameKey('ﬁsh')).toBe(nameKey('fish'));

@@ -1,20 +1,51 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCode, fail, ok } from '../../../../shared/errors';
-import { MAX_MAIL_FETCH } from '../../../../shared/limits';
+import { MAX_MAIL_FETCH, MAX_MAIL_FETCH_BYTES } from '../../../../shared/limits';
 import type { MailItem } from '../../../../shared/protocol/mailbox';
-import type { MailboxFull } from '../../stores/mailbox';
+import type { AccountStore } from '../../stores/accounts';
+import type { MailboxFull, MailboxLimits } from '../../stores/mailbox';
 import { userRoom, type Handler } from '../context';
 
-const FULL: Record<MailboxFull, string> = {
-  messages: 'holds as many messages as it may',
-  bytes: 'holds as many bytes as it may',
-  sender: 'holds as many of your messages as one sender may',
-};
+const MiB = 1024 * 1024;
+const inMiB = (bytes: number): string => `${Math.round((bytes / MiB) * 10) / 10} MiB`;
+
+/** Why a message was refused, and what will let it through. */
+function refusal(full: MailboxFull, limits: MailboxLimits): string {
+  const { newSender } = limits;
+  switch (full) {
+    case 'messages':
+    case 'bytes':
+    case 'sender': {
+      const what = {
+        messages: 'holds as many messages as it may',
+        bytes: 'holds as many bytes as it may',
+        sender: 'holds as many of your messages as one sender may',
+      }[full];
+      return `The recipient's mailbox on the server ${what}; it will be delivered once they have been online`;
+    }
+    case 'new-sender':
+      return (
+        `Your key is new on this server: until it has been here ${Math.round(newSender.ageMs / 3_600_000)} h, ` +
+        `at most ${newSender.maxMessages} of your messages (${inMiB(newSender.maxBytes)}) may wait in mailboxes ` +
+        'at once; more go as recipients fetch them'
+      );
+    case 'sender-bytes':
+      return `At most ${inMiB(limits.maxBytesFromSender)} of your messages may wait in mailboxes on this server at once; more go as recipients fetch them`;
+    case 'total':
+      return "The server's mailbox storage is full; try again later (its operator can raise MAILBOX_TOTAL_MAX_BYTES)";
+  }
+}
+
+/** Whether mail from `userId` gets the new sender's quota: a key seen here for less than `ageMs`. */
+async function isNewSender(accounts: AccountStore, userId: string, limits: MailboxLimits, now: number) {
+  const firstSeen = await accounts.firstSeen(userId);
+  return firstSeen === undefined || now - firstSeen < limits.newSender.ageMs;
+}
 
 /** Holds a sealed message for its recipient and pushes it to them at once if they are online (the relay path). */
 export const mailSend: Handler<'mail:send'> = {
   requiresSession: true,
-  async handle({ to, id, message }, { io, session, stores, logger }) {
+  async handle({ to, id, message }, { io, session, stores, logger, config }) {
     const from = session.user.userId;
     if (to === from) return fail(ErrorCode.InvalidPayload, 'mail:send: a message cannot be sent to oneself');
     // Mail only for someone who exists here: random ids cannot each claim a mailbox's worth of storage.
@@ -27,13 +58,12 @@ export const mailSend: Handler<'mail:send'> = {
       message,
       storedAt: Date.now(),
     };
-    const outcome = await stores.mailbox.put(to, item, JSON.stringify(message).length);
+    const limits = config.mailbox;
+    const isNew = await isNewSender(stores.accounts, from, limits, item.storedAt);
+    const outcome = await stores.mailbox.put(to, item, JSON.stringify(message).length, { isNew });
     if (!outcome.ok) {
       logger.info({ from, to, full: outcome.full }, 'mailbox full');
-      return fail(
-        ErrorCode.QuotaExceeded,
-        `The recipient's mailbox on the server ${FULL[outcome.full]}; it will be delivered once they have been online`,
-      );
+      return fail(ErrorCode.QuotaExceeded, refusal(outcome.full, limits));
     }
     // Pushed even when already held: the recipient may have missed the first push; it drops duplicates.
     io.to(userRoom(to)).emit('mail:new', { ...item, mailId: outcome.mailId });
@@ -41,11 +71,12 @@ export const mailSend: Handler<'mail:send'> = {
   },
 };
 
-/** The oldest messages waiting for the session's user. */
+/** The oldest messages waiting for the session's user, a page bounded in count and in bytes. */
 export const mailFetch: Handler<'mail:fetch'> = {
   requiresSession: true,
   async handle(_payload, { session, stores }) {
-    return ok(await stores.mailbox.fetch(session.user.userId, MAX_MAIL_FETCH, Date.now()));
+    const page = { maxItems: MAX_MAIL_FETCH, maxBytes: MAX_MAIL_FETCH_BYTES };
+    return ok(await stores.mailbox.fetch(session.user.userId, page, Date.now()));
   },
 };
 

@@ -1,7 +1,8 @@
 import { signedPrekeyStatement, decodeBytes, verifySignature } from '../../../../shared/crypto/identity';
 import { ErrorCode, fail, ok } from '../../../../shared/errors';
-import { MAX_ONE_TIME_PREKEYS } from '../../../../shared/limits';
-import type { Handler } from '../context';
+import { MAX_ONE_TIME_PREKEYS, ONE_TIME_PREKEYS_LOW_WATER } from '../../../../shared/limits';
+import { CLAIM_LIMITS } from '../../stores/prekeys';
+import { userRoom, type Handler } from '../context';
 
 /** Publishes the session user's signed prekey (checked against their identity key) and one-time prekeys. */
 export const prekeysPublish: Handler<'prekeys:publish'> = {
@@ -23,17 +24,29 @@ export const prekeysPublish: Handler<'prekeys:publish'> = {
   },
 };
 
-/** Hands out another user's prekey bundle, spending one of their one-time prekeys. */
+/**
+ * Hands out another user's prekey bundle, spending one of their one-time prekeys, unless this claimer has claimed
+ * too often (CLAIM_LIMITS): then the bundle comes without one. X3DH works without it (the signed prekey, rotated
+ * weekly, still gives forward secrecy), so a client that retries still starts its session; refusing would gain
+ * nothing, since what the limit protects is the owner's supply. The owner is told when it runs low.
+ */
 export const prekeysClaim: Handler<'prekeys:claim'> = {
   requiresSession: true,
-  async handle({ userId }, { stores }) {
-    const bundle = await stores.prekeys.claim(userId);
-    if (!bundle) {
+  async handle({ userId }, { io, session, stores }) {
+    const claimed = await stores.prekeys.claim(userId, {
+      claimer: session.user.userId,
+      now: Date.now(),
+      limits: CLAIM_LIMITS,
+    });
+    if (!claimed) {
       return fail(
         ErrorCode.NotFound,
         'prekeys:claim: this user has not published prekeys (they have not been online with this version)',
       );
     }
+    const { remaining, ...bundle } = claimed;
+    if (bundle.oneTimePrekey && remaining < ONE_TIME_PREKEYS_LOW_WATER)
+      io.to(userRoom(userId)).emit('prekeys:low', { remaining });
     return ok({ userId, ...bundle });
   },
 };

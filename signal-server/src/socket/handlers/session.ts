@@ -64,7 +64,9 @@ export const sessionStart: Handler<'session:start'> = {
     if (!bound.ok) {
       return fail(
         ErrorCode.NameTaken,
-        `The name "${name}" belongs to someone else's key; choose another name`,
+        bound.reason === 'look-alike'
+          ? `The name "${name}" looks like a name that belongs to someone else's key; choose another name`
+          : `The name "${name}" belongs to someone else's key; choose another name`,
       );
     }
 

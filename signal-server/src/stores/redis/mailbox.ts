@@ -1,39 +1,62 @@
 import type { Redis } from 'ioredis';
 import type { MailItem } from '../../../../shared/protocol/mailbox';
-import type { MailboxLimits, MailboxStore, PutOutcome } from '../mailbox';
+import { pageOf, type MailboxFull, type MailboxLimits, type MailboxStore, type PutOutcome } from '../mailbox';
 
 /*
  * Per recipient: `order` (sorted set of mail ids by a global sequence), `items` (mail id → {item, size, expiresAt}),
  * `dedupe` (sender/message id → mail id), `usage` (hash: bytes, and a count per sender). `recipients` is the set of
- * users with mail, for the expiry sweep.
+ * users with mail, for the expiry sweep. `held` (one hash for everyone): `bytes` of all mail, and per sender
+ * `bytes:<id>` and `messages:<id>` across all recipients.
+ *
+ * PUT. KEYS: order, items, dedupe, usage, sequence, recipients, held. ARGV: dedupe key, mail id, entry, size,
+ * recipient's max messages, recipient's max bytes, sender, max from one sender, recipient, sender is new (1/0),
+ * new sender's max messages, new sender's max bytes, max bytes from a sender, max total bytes.
  */
 const PUT = `
 local held = redis.call('HGET', KEYS[3], ARGV[1])
 if held then return {'held', held, cjson.decode(redis.call('HGET', KEYS[2], held)).expiresAt} end
+local size = tonumber(ARGV[4])
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return {'full', 'messages'} end
-local bytes = tonumber(redis.call('HGET', KEYS[4], 'bytes') or '0') + tonumber(ARGV[4])
+local bytes = tonumber(redis.call('HGET', KEYS[4], 'bytes') or '0') + size
 if bytes > tonumber(ARGV[6]) then return {'full', 'bytes'} end
 if tonumber(redis.call('HGET', KEYS[4], 'from:' .. ARGV[7]) or '0') >= tonumber(ARGV[8]) then return {'full', 'sender'} end
+local senderMessages = tonumber(redis.call('HGET', KEYS[7], 'messages:' .. ARGV[7]) or '0')
+local senderBytes = tonumber(redis.call('HGET', KEYS[7], 'bytes:' .. ARGV[7]) or '0') + size
+if ARGV[10] == '1' and (senderMessages >= tonumber(ARGV[11]) or senderBytes > tonumber(ARGV[12])) then
+  return {'full', 'new-sender'}
+end
+if senderBytes > tonumber(ARGV[13]) then return {'full', 'sender-bytes'} end
+if tonumber(redis.call('HGET', KEYS[7], 'bytes') or '0') + size > tonumber(ARGV[14]) then return {'full', 'total'} end
 local seq = redis.call('INCR', KEYS[5])
 redis.call('ZADD', KEYS[1], seq, ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[4], 'bytes', bytes)
 redis.call('HINCRBY', KEYS[4], 'from:' .. ARGV[7], 1)
+redis.call('HINCRBY', KEYS[7], 'bytes', size)
+redis.call('HINCRBY', KEYS[7], 'bytes:' .. ARGV[7], size)
+redis.call('HINCRBY', KEYS[7], 'messages:' .. ARGV[7], 1)
 redis.call('SADD', KEYS[6], ARGV[9])
 return {'put', ARGV[2]}`;
-// KEYS: order, items, dedupe, usage. ARGV: mail ids.
+// KEYS: order, items, dedupe, usage, held. ARGV: mail ids.
 const ACK = `
 local deleted = 0
 for i = 1, #ARGV do
   local stored = redis.call('HGET', KEYS[2], ARGV[i])
   if stored then
     local entry = cjson.decode(stored)
+    local from = entry.item.from
     redis.call('ZREM', KEYS[1], ARGV[i])
     redis.call('HDEL', KEYS[2], ARGV[i])
-    redis.call('HDEL', KEYS[3], entry.item.from .. '/' .. entry.item.id)
+    redis.call('HDEL', KEYS[3], from .. '/' .. entry.item.id)
     redis.call('HINCRBY', KEYS[4], 'bytes', -entry.size)
-    redis.call('HINCRBY', KEYS[4], 'from:' .. entry.item.from, -1)
+    if redis.call('HINCRBY', KEYS[4], 'from:' .. from, -1) <= 0 then redis.call('HDEL', KEYS[4], 'from:' .. from) end
+    redis.call('HINCRBY', KEYS[5], 'bytes', -entry.size)
+    if redis.call('HINCRBY', KEYS[5], 'messages:' .. from, -1) <= 0 then
+      redis.call('HDEL', KEYS[5], 'messages:' .. from, 'bytes:' .. from)
+    else
+      redis.call('HINCRBY', KEYS[5], 'bytes:' .. from, -entry.size)
+    end
     deleted = deleted + 1
   end
 end
@@ -55,6 +78,7 @@ export function createRedisMailboxStore(redis: Redis, prefix: string, limits: Ma
       `${prefix}mail:${to}:usage`,
     ] as const;
   const recipients = `${prefix}mail-recipients`;
+  const held = `${prefix}mail-held`;
   const entries = async (to: string, mailIds: string[]): Promise<Entry[]> => {
     if (mailIds.length === 0) return [];
     const stored = await redis.hmget(keys(to)[1], ...mailIds);
@@ -62,15 +86,17 @@ export function createRedisMailboxStore(redis: Redis, prefix: string, limits: Ma
     return stored.flatMap((value) => (value === null ? [] : [JSON.parse(value) as Entry]));
   };
   const store: MailboxStore = {
-    async put(to, item, size): Promise<PutOutcome> {
+    async put(to, item, size, { isNew }): Promise<PutOutcome> {
       const expiresAt = item.storedAt + limits.ttlMs;
       const entry: Entry = { item, size, expiresAt };
+      const { newSender } = limits;
       const answer = (await redis.eval(
         PUT,
-        6,
+        7,
         ...keys(to),
         `${prefix}mail-seq`,
         recipients,
+        held,
         `${item.from}/${item.id}`,
         item.mailId,
         JSON.stringify(entry),
@@ -80,23 +106,27 @@ export function createRedisMailboxStore(redis: Redis, prefix: string, limits: Ma
         item.from,
         String(limits.maxFromOneSender),
         to,
+        isNew ? '1' : '0',
+        String(newSender.maxMessages),
+        String(newSender.maxBytes),
+        String(limits.maxBytesFromSender),
+        String(limits.maxTotalBytes),
       )) as [string, string, number?];
       const [kind, value, heldUntil] = answer;
-      if (kind === 'full') return { ok: false, full: value as 'messages' | 'bytes' | 'sender' };
+      if (kind === 'full') return { ok: false, full: value as MailboxFull };
       return { ok: true, mailId: value, expiresAt: kind === 'held' ? Number(heldUntil) : expiresAt };
     },
-    async fetch(to, limit, now) {
+    async fetch(to, page, now) {
       // Oldest first; the time-to-live is the same for all, so expired messages are at the front.
       for (;;) {
-        const found = await entries(to, await redis.zrange(keys(to)[0], '0', String(limit)));
+        const found = await entries(to, await redis.zrange(keys(to)[0], '0', String(page.maxItems)));
         const expired = found.filter((entry) => entry.expiresAt <= now).map((entry) => entry.item.mailId);
-        if (expired.length === 0)
-          return { items: found.slice(0, limit).map((entry) => entry.item), more: found.length > limit };
+        if (expired.length === 0) return pageOf(found, page);
         await store.ack(to, expired);
       }
     },
     async ack(to, mailIds) {
-      return Number(await redis.eval(ACK, 4, ...keys(to), ...mailIds));
+      return Number(await redis.eval(ACK, 5, ...keys(to), held, ...mailIds));
     },
     async purgeExpired(now) {
       let purged = 0;

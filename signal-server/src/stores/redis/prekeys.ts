@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { PublicIdentity } from '../../../../shared/crypto/identity';
 import type { OneTimePrekey, SignedPrekey } from '../../../../shared/protocol/prekeys';
-import type { PrekeyStore } from '../prekeys';
+import { claimWindows, type PrekeyStore } from '../prekeys';
 
 // KEYS: bundle, one-time list, one-time ids set. ARGV: bundle, limit, replace, then the one-time prekeys (JSON).
 const PUBLISH = `
@@ -15,7 +15,27 @@ for i = 4, #ARGV do
 end
 return redis.call('LLEN', KEYS[2])`;
 
-/** Published prekeys in Redis; LPOP hands each one-time prekey to exactly one claimer, whichever process asks. */
+/*
+ * KEYS: bundle, one-time list, one-time ids set, the claimer's window for this user, the claimer's window overall.
+ * ARGV: per-target limit, ms until its window ends, per-claimer limit, ms until its window ends (relative: the
+ * caller's clock decides the window, Redis's only forgets it).
+ * Counts the claim and takes a one-time prekey within both limits; a taken id leaves the ids set, as in SQLite.
+ */
+const CLAIM = `
+local bundle = redis.call('GET', KEYS[1])
+if not bundle then return false end
+local perTarget = redis.call('INCR', KEYS[4])
+if perTarget == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[2]) end
+local perClaimer = redis.call('INCR', KEYS[5])
+if perClaimer == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[4]) end
+local oneTime = ''
+if perTarget <= tonumber(ARGV[1]) and perClaimer <= tonumber(ARGV[3]) then
+  oneTime = redis.call('LPOP', KEYS[2]) or ''
+  if oneTime ~= '' then redis.call('SREM', KEYS[3], cjson.decode(oneTime).id) end
+end
+return {bundle, oneTime, redis.call('LLEN', KEYS[2])}`;
+
+/** Published prekeys in Redis; a Lua script hands each one-time prekey to exactly one claimer, whichever process asks. */
 export function createRedisPrekeyStore(redis: Redis, prefix: string): PrekeyStore {
   const keys = (userId: string) =>
     [`${prefix}prekeys:${userId}`, `${prefix}otk:${userId}`, `${prefix}otk-ids:${userId}`] as const;
@@ -32,14 +52,26 @@ export function createRedisPrekeyStore(redis: Redis, prefix: string): PrekeyStor
       );
       return Number(held);
     },
-    async claim(userId) {
-      const [bundleKey, listKey] = keys(userId);
-      const stored = await redis.get(bundleKey);
-      if (stored === null) return undefined;
+    async claim(userId, { claimer, now, limits }) {
+      const windows = claimWindows(userId, claimer, now, limits);
+      const answer = (await redis.eval(
+        CLAIM,
+        5,
+        ...keys(userId),
+        `${prefix}claims:${windows.target}`,
+        `${prefix}claims:${windows.claimer}`,
+        String(limits.perTarget),
+        String(windows.targetEndsAt - now),
+        String(limits.perClaimer),
+        String(windows.claimerEndsAt - now),
+      )) as [string, string, number] | null;
+      if (answer === null) return undefined;
+      const [stored, oneTime, remaining] = answer;
       // Written by publish() from validated input: read back as what it was.
       const bundle = JSON.parse(stored) as { identity: PublicIdentity; signedPrekey: SignedPrekey };
-      const oneTime = await redis.lpop(listKey);
-      return oneTime === null ? bundle : { ...bundle, oneTimePrekey: JSON.parse(oneTime) as OneTimePrekey };
+      return oneTime === ''
+        ? { ...bundle, remaining }
+        : { ...bundle, oneTimePrekey: JSON.parse(oneTime) as OneTimePrekey, remaining };
     },
   };
 }

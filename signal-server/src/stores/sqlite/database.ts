@@ -1,11 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { nameSkeleton } from '../name-skeleton';
 
 export type Database = BetterSqlite3.Database;
 
+/** A schema step: SQL, or a function for what SQL cannot compute (it runs inside the migration's transaction). */
+export type Migration = string | ((db: BetterSqlite3.Database) => void);
+
 /** Numbered schema steps; `user_version` records how many have run. Never edit one that has shipped. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE accounts (name_key TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE) STRICT;
    CREATE TABLE prekey_bundles (user_id TEXT PRIMARY KEY, identity TEXT NOT NULL, signed_prekey TEXT NOT NULL) STRICT;
    CREATE TABLE one_time_prekeys (
@@ -19,10 +23,33 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX mail_by_expiry ON mail (expires_at);`,
   `CREATE TABLE rooms (room_id TEXT PRIMARY KEY, room TEXT NOT NULL) STRICT;
    CREATE TABLE room_people (user_id TEXT NOT NULL, room_id TEXT NOT NULL, PRIMARY KEY (user_id, room_id)) STRICT;`,
+  // Storage quotas: when each key was first seen (0: before this step, so not new), the skeleton of each name
+  // (look-alikes), what each sender has held (kept by triggers; '' is everyone), prekey claims per window.
+  `ALTER TABLE accounts ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE accounts ADD COLUMN skeleton TEXT NOT NULL DEFAULT '';
+   CREATE INDEX accounts_by_skeleton ON accounts (skeleton);
+   CREATE TABLE mail_usage (sender TEXT PRIMARY KEY, messages INTEGER NOT NULL, bytes INTEGER NOT NULL) STRICT;
+   INSERT INTO mail_usage (sender, messages, bytes) SELECT sender, count(*), sum(size) FROM mail GROUP BY sender;
+   INSERT INTO mail_usage (sender, messages, bytes) SELECT '', count(*), coalesce(sum(size), 0) FROM mail;
+   CREATE TRIGGER mail_usage_put AFTER INSERT ON mail BEGIN
+     INSERT INTO mail_usage (sender, messages, bytes) VALUES (NEW.sender, 1, NEW.size), ('', 1, NEW.size)
+       ON CONFLICT (sender) DO UPDATE SET messages = messages + 1, bytes = bytes + excluded.bytes;
+   END;
+   CREATE TRIGGER mail_usage_drop AFTER DELETE ON mail BEGIN
+     UPDATE mail_usage SET messages = messages - 1, bytes = bytes - OLD.size WHERE sender IN (OLD.sender, '');
+     DELETE FROM mail_usage WHERE sender = OLD.sender AND messages = 0;
+   END;
+   CREATE TABLE prekey_claims (window_key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;
+   CREATE INDEX prekey_claims_by_expiry ON prekey_claims (expires_at);`,
+  (db) => {
+    const setSkeleton = db.prepare<[string, string]>('UPDATE accounts SET skeleton = ? WHERE name_key = ?');
+    const names = db.prepare<[], { name_key: string }>('SELECT name_key FROM accounts').all();
+    for (const { name_key } of names) setSkeleton.run(nameSkeleton(name_key), name_key);
+  },
 ];
 
 /** The embedded database: one SQLite file in `dataDir` (or in memory for `:memory:`), migrated on open. */
-export function openDatabase(dataDir: string): Database {
+export function openDatabase(dataDir: string, migrations: readonly Migration[] = MIGRATIONS): Database {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     mkdirSync(dataDir, { recursive: true });
@@ -32,14 +59,17 @@ export function openDatabase(dataDir: string): Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
+  if (version > migrations.length) {
     throw new Error(
       `openDatabase: ${file} was written by a newer server (schema ${version}); upgrade the server`,
     );
   }
   db.transaction(() => {
-    for (const step of MIGRATIONS.slice(version)) db.exec(step);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
+    for (const step of migrations.slice(version)) {
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
+    }
+    db.pragma(`user_version = ${migrations.length}`);
   })();
   return db;
 }

@@ -1,6 +1,9 @@
 import type { Database } from './database';
 import type { MailItem } from '../../../../shared/protocol/mailbox';
-import type { MailboxLimits, MailboxStore, PutOutcome } from '../mailbox';
+import { pageOf, type MailboxFull, type MailboxLimits, type MailboxStore, type PutOutcome } from '../mailbox';
+
+/** Everyone's row in mail_usage (kept by triggers on mail, see the migrations). */
+const EVERYONE = '';
 
 /** The mailbox in the embedded database: survives restarts; quotas checked and the message written in one transaction. */
 export function createSqliteMailboxStore(db: Database, limits: MailboxLimits): MailboxStore {
@@ -11,22 +14,36 @@ export function createSqliteMailboxStore(db: Database, limits: MailboxLimits): M
     `SELECT count(*) AS messages, coalesce(sum(size), 0) AS bytes,
             coalesce(sum(sender = ?), 0) AS fromSender FROM mail WHERE recipient = ?`,
   );
+  const heldBy = db.prepare<[string], { messages: number; bytes: number }>(
+    'SELECT messages, bytes FROM mail_usage WHERE sender = ?',
+  );
   const insert = db.prepare<[string, string, string, string, string, number, number]>(
     `INSERT INTO mail (mail_id, recipient, sender, message_id, item, size, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const oldest = db.prepare<[string, number, number], { item: string }>(
-    'SELECT item FROM mail WHERE recipient = ? AND expires_at > ? ORDER BY seq LIMIT ?',
+  const oldest = db.prepare<[string, number, number], { item: string; size: number }>(
+    'SELECT item, size FROM mail WHERE recipient = ? AND expires_at > ? ORDER BY seq LIMIT ?',
   );
   const remove = db.prepare<[string, string]>('DELETE FROM mail WHERE recipient = ? AND mail_id = ?');
   const purge = db.prepare<[number]>('DELETE FROM mail WHERE expires_at <= ?');
 
-  const put = db.transaction((to: string, item: MailItem, size: number): PutOutcome => {
+  const refusal = (to: string, item: MailItem, size: number, isNew: boolean): MailboxFull | undefined => {
+    const used = usage.get(item.from, to) ?? { messages: 0, bytes: 0, fromSender: 0 };
+    if (used.messages >= limits.maxMessages) return 'messages';
+    if (used.bytes + size > limits.maxBytes) return 'bytes';
+    if (used.fromSender >= limits.maxFromOneSender) return 'sender';
+    const sender = heldBy.get(item.from) ?? { messages: 0, bytes: 0 };
+    const { newSender } = limits;
+    if (isNew && (sender.messages >= newSender.maxMessages || sender.bytes + size > newSender.maxBytes))
+      return 'new-sender';
+    if (sender.bytes + size > limits.maxBytesFromSender) return 'sender-bytes';
+    if ((heldBy.get(EVERYONE)?.bytes ?? 0) + size > limits.maxTotalBytes) return 'total';
+    return undefined;
+  };
+  const put = db.transaction((to: string, item: MailItem, size: number, isNew: boolean): PutOutcome => {
     const held = existing.get(to, item.from, item.id);
     if (held) return { ok: true, mailId: held.mail_id, expiresAt: held.expires_at };
-    const used = usage.get(item.from, to) ?? { messages: 0, bytes: 0, fromSender: 0 };
-    if (used.messages >= limits.maxMessages) return { ok: false, full: 'messages' };
-    if (used.bytes + size > limits.maxBytes) return { ok: false, full: 'bytes' };
-    if (used.fromSender >= limits.maxFromOneSender) return { ok: false, full: 'sender' };
+    const full = refusal(to, item, size, isNew);
+    if (full) return { ok: false, full };
     const expiresAt = item.storedAt + limits.ttlMs;
     insert.run(item.mailId, to, item.from, item.id, JSON.stringify(item), size, expiresAt);
     return { ok: true, mailId: item.mailId, expiresAt };
@@ -36,13 +53,15 @@ export function createSqliteMailboxStore(db: Database, limits: MailboxLimits): M
   );
 
   return {
-    async put(to, item, size) {
-      return put(to, item, size);
+    async put(to, item, size, { isNew }) {
+      return put(to, item, size, isNew);
     },
-    async fetch(to, limit, now) {
+    async fetch(to, page, now) {
       // Written by put() from a validated item: read back as what it was.
-      const rows = oldest.all(to, now, limit + 1).map((row) => JSON.parse(row.item) as MailItem);
-      return { items: rows.slice(0, limit), more: rows.length > limit };
+      const rows = oldest
+        .all(to, now, page.maxItems + 1)
+        .map((row) => ({ item: JSON.parse(row.item) as MailItem, size: row.size }));
+      return pageOf(rows, page);
     },
     async ack(to, mailIds) {
       return ack(to, mailIds);

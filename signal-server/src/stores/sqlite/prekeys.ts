@@ -1,9 +1,12 @@
 import type { Database } from './database';
 import type { PublicIdentity } from '../../../../shared/crypto/identity';
 import type { SignedPrekey } from '../../../../shared/protocol/prekeys';
-import type { PrekeyStore } from '../prekeys';
+import { claimWindows, type ClaimLimits, type PrekeyStore } from '../prekeys';
 
-/** Published prekeys in the embedded database; a claimed one-time prekey is deleted in the same transaction. */
+/**
+ * Published prekeys in the embedded database; a claimed one-time prekey is deleted, and the claim counted, in the
+ * same transaction.
+ */
 export function createSqlitePrekeyStore(db: Database): PrekeyStore {
   const upsertBundle = db.prepare<[string, string, string]>(
     `INSERT INTO prekey_bundles (user_id, identity, signed_prekey) VALUES (?, ?, ?)
@@ -23,6 +26,11 @@ export function createSqlitePrekeyStore(db: Database): PrekeyStore {
     'SELECT seq, id, key FROM one_time_prekeys WHERE user_id = ? ORDER BY seq LIMIT 1',
   );
   const takeOneTime = db.prepare<[number]>('DELETE FROM one_time_prekeys WHERE seq = ?');
+  const countClaim = db.prepare<[string, number], { count: number }>(
+    `INSERT INTO prekey_claims (window_key, count, expires_at) VALUES (?, 1, ?)
+     ON CONFLICT (window_key) DO UPDATE SET count = count + 1 RETURNING count`,
+  );
+  const forgetClaims = db.prepare<[number]>('DELETE FROM prekey_claims WHERE expires_at <= ?');
 
   const publish = db.transaction(
     (
@@ -43,12 +51,20 @@ export function createSqlitePrekeyStore(db: Database): PrekeyStore {
       return held;
     },
   );
-  const claim = db.transaction((userId: string) => {
+  /** Counts this claim in both windows; true when it is within both limits. */
+  const withinLimits = (userId: string, claimer: string, now: number, limits: ClaimLimits): boolean => {
+    forgetClaims.run(now);
+    const windows = claimWindows(userId, claimer, now, limits);
+    const perTarget = countClaim.get(windows.target, windows.targetEndsAt)?.count ?? 1;
+    const perClaimer = countClaim.get(windows.claimer, windows.claimerEndsAt)?.count ?? 1;
+    return perTarget <= limits.perTarget && perClaimer <= limits.perClaimer;
+  };
+  const claim = db.transaction((userId: string, claimer: string, now: number, limits: ClaimLimits) => {
     const bundle = bundleOf.get(userId);
     if (!bundle) return undefined;
-    const oneTime = firstOneTime.get(userId);
+    const oneTime = withinLimits(userId, claimer, now, limits) ? firstOneTime.get(userId) : undefined;
     if (oneTime) takeOneTime.run(oneTime.seq);
-    return { bundle, oneTime };
+    return { bundle, oneTime, remaining: countOneTime.get(userId)?.n ?? 0 };
   });
 
   return {
@@ -62,13 +78,14 @@ export function createSqlitePrekeyStore(db: Database): PrekeyStore {
         replace,
       );
     },
-    async claim(userId) {
-      const claimed = claim(userId);
+    async claim(userId, { claimer, now, limits }) {
+      const claimed = claim(userId, claimer, now, limits);
       if (!claimed) return undefined;
       // Written by publish() from validated input: read back as what it was.
       const base = {
         identity: JSON.parse(claimed.bundle.identity) as PublicIdentity,
         signedPrekey: JSON.parse(claimed.bundle.signed_prekey) as SignedPrekey,
+        remaining: claimed.remaining,
       };
       return claimed.oneTime
         ? { ...base, oneTimePrekey: { id: claimed.oneTime.id, key: claimed.oneTime.key } }
