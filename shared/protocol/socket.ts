@@ -10,6 +10,7 @@ import {
   SIGNATURE_LENGTH,
   SIGNING_KEY_LENGTH,
   PublicIdentitySchema,
+  ServerOriginSchema,
   bytesSchema,
   isUserIdOf,
 } from '../crypto/identity';
@@ -50,11 +51,13 @@ import {
 
 /**
  * Starting a session takes two requests: `session:challenge` hands out a fresh single-use nonce for this
- * connection; `session:start` proves the identity key by signing sessionStatement(nonce, userId, name).
- * The user id is not sent: the server derives it from the signing key.
+ * connection; `session:start` proves the identity key by signing sessionStatement({ origin, challenge, userId,
+ * name }). The user id is not sent: the server derives it from the signing key.
  */
 export const SessionStartSchema = v.strictObject({
   identity: PublicIdentitySchema,
+  /** The server the client meant to sign in to, as it signed it (see sessionStatement). */
+  origin: ServerOriginSchema,
   name: WireNameSchema,
   challenge: bytesSchema(CHALLENGE_LENGTH),
   signature: bytesSchema(SIGNATURE_LENGTH),

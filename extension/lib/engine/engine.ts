@@ -436,11 +436,18 @@ export function createEngine({
   ): Promise<Result<SessionStarted>> {
     const challenge = await connection.request('session:challenge', {});
     if (!challenge.ok) return challenge;
+    // The server this connection went to, named in the signature: no other server can pass the answer on.
+    const origin = new URL(current.serverUrl).origin;
     return connection.request('session:start', {
       identity: publicIdentity(identity),
+      origin,
       name: current.name,
       challenge: challenge.data.challenge,
-      signature: signSessionChallenge(identity, decodeBytes(challenge.data.challenge), current.name),
+      signature: signSessionChallenge(identity, {
+        origin,
+        challenge: decodeBytes(challenge.data.challenge),
+        name: current.name,
+      }),
     });
   }
 

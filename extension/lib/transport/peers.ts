@@ -7,6 +7,7 @@ import { userIdOfKeys, type IdentityKeys } from '../crypto/identity';
 import type { LinkStatus } from '../messaging/protocol';
 import { createHello, fingerprintsOf, verifyHello } from './channel-auth';
 import { watchLiveness, type Liveness } from './liveness';
+import { SERIALIZATION, screenSignal, type SignalFrame } from './signal-guard';
 
 /** How long a send waits for a data channel to open, in ms. */
 export const LINK_OPEN_TIMEOUT_MS = 10_000;
@@ -40,6 +41,44 @@ export interface PeerMesh {
 const NO_FINGERPRINT = 'its connection offer carries no DTLS fingerprint';
 
 export type CreateMesh = (options: MeshOptions) => PeerMesh;
+
+type HandleSignal = (this: Peer, frame: SignalFrame) => void;
+/**
+ * PeerJS 1.5 hands each frame of its signaling socket to this internal method; GuardedPeer screens them first.
+ * Read once: if a PeerJS upgrade renames it, createPeer fails loudly instead of running unguarded.
+ */
+const handleSignal = (Peer.prototype as unknown as { _handleMessage?: HandleSignal })._handleMessage;
+
+/**
+ * A PeerJS client that acts only on signaling frames screenSignal lets through (see signal-guard), and knows
+ * only the JSON serialization: no name a peer sends can pick another class, not even one on Object.prototype.
+ */
+class GuardedPeer extends Peer {
+  constructor(id: string, options: ConstructorParameters<typeof Peer>[1]) {
+    if (typeof handleSignal !== 'function')
+      throw new Error(
+        'createPeerMesh: this PeerJS version has no Peer._handleMessage; update signal-guard for it',
+      );
+    super(id, options);
+    // The map is PeerJS's own, filled by its constructor: keep its JSON entry only, on no prototype.
+    for (const name of Object.keys(this._serializers))
+      if (name !== SERIALIZATION) Reflect.deleteProperty(this._serializers, name);
+    Object.setPrototypeOf(this._serializers, null);
+  }
+
+  /** Called by PeerJS (see handleSignal) for every frame; overrides its own. */
+  _handleMessage(frame: unknown): void {
+    const screened = screenSignal(
+      frame,
+      (peerId, connectionId) => this.getConnection(peerId, connectionId) !== null,
+    );
+    if (!screened.ok) {
+      console.warn(`peers: dropped a signaling frame: ${screened.reason}`);
+      return;
+    }
+    handleSignal?.call(this, screened.frame);
+  }
+}
 
 interface Waiter {
   resolve(conn: DataConnection): void;
@@ -153,7 +192,7 @@ export const createPeerMesh: CreateMesh = (options) => {
     const secure = url.protocol === 'https:';
     // PeerJS types its options as a class but documents (and reads) a plain object.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const created = new Peer(selfId, {
+    const created = new GuardedPeer(selfId, {
       host: url.hostname,
       port: Number(url.port || (secure ? 443 : 80)),
       secure,
@@ -198,7 +237,7 @@ export const createPeerMesh: CreateMesh = (options) => {
       deferredDials.add(peerId);
       return;
     }
-    const conn = peer.connect(peerId, { serialization: 'json', reliable: true });
+    const conn = peer.connect(peerId, { serialization: SERIALIZATION, reliable: true });
     outgoing.add(conn);
     adopt(conn);
   }

@@ -247,8 +247,12 @@ describe('engine', () => {
     ]);
     const start = fakes.requests[1]?.payload as SessionStart;
     expect(start.challenge).toBe(encodeBytes(fakes.challenge));
-    const statement = sessionStatement(fakes.challenge, self.userId, 'Alice');
-    expect(verifySignature(statement, start.signature, start.identity.signingKey)).toBe(true);
+    // Signed for the server it connected to (SERVER, as an origin): no other server could pass it on.
+    expect(start.origin).toBe(new URL(SERVER).origin);
+    const claim = { origin: start.origin, challenge: fakes.challenge, userId: self.userId, name: 'Alice' };
+    expect(verifySignature(sessionStatement(claim), start.signature, start.identity.signingKey)).toBe(true);
+    const elsewhere = sessionStatement({ ...claim, origin: 'https://elsewhere.example' });
+    expect(verifySignature(elsewhere, start.signature, start.identity.signingKey)).toBe(false);
     const state = await engine.getState({});
     expect(state.settings).toEqual({
       name: 'Alice',

@@ -1,5 +1,6 @@
 import { signedPrekeyStatement, decodeBytes, verifySignature } from '../../../../shared/crypto/identity';
 import { ErrorCode, fail, ok } from '../../../../shared/errors';
+import { verifyEd25519Native } from '../../crypto/ed25519';
 import { MAX_ONE_TIME_PREKEYS, ONE_TIME_PREKEYS_LOW_WATER } from '../../../../shared/limits';
 import { CLAIM_LIMITS } from '../../stores/prekeys';
 import { userRoom, type Handler } from '../context';
@@ -10,7 +11,7 @@ export const prekeysPublish: Handler<'prekeys:publish'> = {
   async handle({ signedPrekey, oneTimePrekeys, replace = false }, { session, stores }) {
     const { user, identity } = session;
     const statement = signedPrekeyStatement(decodeBytes(signedPrekey.key));
-    if (!verifySignature(statement, signedPrekey.signature, identity.signingKey)) {
+    if (!verifySignature(statement, signedPrekey.signature, identity.signingKey, verifyEd25519Native)) {
       return fail(
         ErrorCode.InvalidPayload,
         'prekeys:publish: the signed prekey is not signed by this identity key',
