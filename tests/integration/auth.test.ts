@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { decodeBytes, encodeBytes } from '../../shared/crypto/identity';
+import { afterEach, describe, expect, it } from 'vitest';
+import { io as connectClient } from 'socket.io-client';
+import { hexToBytes } from '../../shared/crypto/bytes';
+import {
+  decodeBytes,
+  encodeBytes,
+  sessionStatement,
+  userIdOf,
+  verifySignature,
+} from '../../shared/crypto/identity';
 import type { SessionStart } from '../../shared/protocol/socket';
 import {
   createIdentityKeys,
@@ -7,23 +15,36 @@ import {
   signSessionChallenge,
   type IdentityKeys,
 } from '../../extension/lib/crypto/identity';
-import { signIn } from '../support/identity';
+import { originOf, signIn } from '../support/identity';
 import { openPeerjsSocket } from '../support/peerjs-socket';
-import { useTestServer, type TestClient } from '../support/server';
+import { connect, startTestServer, useTestServer, type TestClient } from '../support/server';
 
 const fixture = useTestServer();
 const client = (): Promise<TestClient> => fixture.client();
+const clientsToClose: TestClient[] = [];
+afterEach(() => {
+  for (const socket of clientsToClose.splice(0)) socket.close();
+});
 
-/** A correctly signed session:start for `socket`'s current challenge, as the engine would send it. */
-async function signedStart(socket: TestClient, keys: IdentityKeys, name: string): Promise<SessionStart> {
+/**
+ * A correctly signed session:start for `socket`'s current challenge, as the engine would send it: for the server
+ * `socket` connected to, unless `origin` says the signer believed it was talking to another.
+ */
+async function signedStart(
+  socket: TestClient,
+  keys: IdentityKeys,
+  name: string,
+  origin = originOf(socket),
+): Promise<SessionStart> {
   const challenge = await socket.emitWithAck('session:challenge', {});
   if (!challenge.ok) throw new Error(challenge.error.message);
   const nonce = decodeBytes(challenge.data.challenge);
   return {
     identity: publicIdentity(keys),
+    origin,
     name,
     challenge: challenge.data.challenge,
-    signature: signSessionChallenge(keys, nonce, name),
+    signature: signSessionChallenge(keys, { origin, challenge: nonce, name }),
   };
 }
 
@@ -92,6 +113,80 @@ describe('authentication by identity key', () => {
     const own = await openPeerjsSocket(fixture.server.url, alice.data.self.userId, alice.data.peer.ticket);
     expect(await own.nextFrame()).toEqual({ type: 'OPEN' });
     own.ws.close();
+  });
+
+  it('refuses an answer a malicious server relayed: the victim signed for that server, not this one', async () => {
+    // M, the server the victim uses, takes a challenge from S on its own connection and has the victim sign it.
+    const relay = await client();
+    for (const evil of ['https://m.example', 'http://localhost:4999']) {
+      const start = await signedStart(relay, createIdentityKeys(), 'Alice', evil);
+      const result = await relay.emitWithAck('session:start', start);
+      expect(result).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      expect(result.ok || result.error.message).toContain(`this sign-in is for ${evil}, not for this server`);
+
+      // Claiming S's origin instead does not help: the victim's signature names M.
+      const lied = await signedStart(relay, createIdentityKeys(), 'Alice', evil);
+      const result2 = await relay.emitWithAck('session:start', { ...lied, origin: originOf(relay) });
+      expect(result2).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      expect(result2.ok || result2.error.message).toContain('signature does not match');
+    }
+    // The honest sign-in, signed for S, still works.
+    expect((await signIn(await client(), 'Alice')).ok).toBe(true);
+  });
+
+  it('does not take the Host header as proof: without PUBLIC_URL only loopback origins sign in', async () => {
+    // A relay can send any Host it likes; S, knowing no public name, refuses every origin but its local one.
+    const relay: TestClient = connectClient(fixture.server.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { host: 'm.example' },
+    });
+    clientsToClose.push(relay);
+    await new Promise((resolve) => relay.once('connect', () => resolve(undefined)));
+    const start = await signedStart(relay, createIdentityKeys(), 'Alice', 'http://m.example');
+    const result = await relay.emitWithAck('session:start', start);
+    expect(result).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(result.ok || result.error.message).toContain('PUBLIC_URL');
+  });
+
+  it('with PUBLIC_URL, accepts sign-ins for that origin only (behind a proxy, the connection says nothing)', async () => {
+    const server = await startTestServer({ publicOrigin: 'https://chat.example.org' });
+    try {
+      const socket = await connect(server.url);
+      clientsToClose.push(socket);
+      const local = await signIn(socket, 'Alice');
+      expect(local).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      expect(local.ok || local.error.message).toContain('this server is https://chat.example.org');
+      expect((await signIn(socket, 'Alice', createIdentityKeys(), 'https://chat.example.org')).ok).toBe(true);
+    } finally {
+      for (const socket of clientsToClose.splice(0)) socket.close();
+      await server.close();
+    }
+  });
+
+  it('verifies with node:crypto: refuses the malleable twin (S + L) of a valid answer, which tweetnacl accepts', async () => {
+    const socket = await client();
+    const start = await signedStart(socket, createIdentityKeys(), 'Alice');
+    const twin = decodeBytes(start.signature);
+    const L = hexToBytes('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');
+    let carry = 0;
+    for (let i = 0; i < 32; i++) {
+      const sum = (twin[32 + i] ?? 0) + (L[i] ?? 0) + carry;
+      twin[32 + i] = sum & 0xff;
+      carry = sum >> 8;
+    }
+    // Sanity: the twin is valid to tweetnacl (the server's verifier before it used node:crypto).
+    const statement = sessionStatement({
+      origin: start.origin,
+      challenge: decodeBytes(start.challenge),
+      userId: userIdOf(decodeBytes(start.identity.signingKey)),
+      name: 'Alice',
+    });
+    expect(carry).toBe(0);
+    expect(verifySignature(statement, encodeBytes(twin), start.identity.signingKey)).toBe(true);
+    const result = await socket.emitWithAck('session:start', { ...start, signature: encodeBytes(twin) });
+    expect(result).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
   });
 
   it('refuses a garbled signature with a clear error', async () => {

@@ -35,7 +35,10 @@ export async function startIceBlockingProxy(serverUrl: string): Promise<Blocking
   const wss = new WebSocketServer({ noServer: true });
   http.on('upgrade', (request, socket, head) => {
     wss.handleUpgrade(request, socket, head, (client) => {
-      const upstream = new WebSocket(`${upstreamBase}${request.url ?? '/'}`);
+      // Host passes as the user sent it, as a reverse proxy's does: their sign-in names this address.
+      const upstream = new WebSocket(`${upstreamBase}${request.url ?? '/'}`, {
+        headers: { host: request.headers.host ?? '' },
+      });
       const early: (RawData | string)[] = [];
       upstream.on('open', () => {
         for (const data of early.splice(0)) upstream.send(data);

@@ -6,6 +6,7 @@ import {
   sessionStatement,
   userIdOf,
   type PublicIdentity,
+  type SessionClaim,
 } from '../../../shared/crypto/identity';
 import type { UserId } from '../../../shared/ids';
 
@@ -51,9 +52,9 @@ export function publicIdentity(keys: IdentityKeys): PublicIdentity {
   };
 }
 
-/** The signature that answers a session challenge for `name` (see sessionStatement). */
-export function signSessionChallenge(keys: IdentityKeys, challenge: Uint8Array, name: string): string {
+/** The signature that answers a session challenge of the server at `origin`, for `name` (see sessionStatement). */
+export function signSessionChallenge(keys: IdentityKeys, claim: Omit<SessionClaim, 'userId'>): string {
   return encodeBytes(
-    nacl.sign.detached(sessionStatement(challenge, userIdOfKeys(keys), name), keys.signing.secretKey),
+    nacl.sign.detached(sessionStatement({ ...claim, userId: userIdOfKeys(keys) }), keys.signing.secretKey),
   );
 }

@@ -39,7 +39,7 @@ export interface HandlerContext {
   readonly stores: Stores;
   readonly tickets: TicketAuthority;
   readonly logger: Logger;
-  readonly config: Pick<ServerConfig, 'mailbox' | 'ice'>;
+  readonly config: Pick<ServerConfig, 'mailbox' | 'ice' | 'publicOrigin'>;
 }
 
 /** The running session of the socket a request came on: who proved which identity key (`session:start`). */

@@ -2,6 +2,7 @@ import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import {
   PublicIdentitySchema,
+  ServerOriginSchema,
   decodeBytes,
   encodeBytes,
   sessionStatement,
@@ -35,33 +36,54 @@ describe('identity keys', () => {
     expect(verifyPublicIdentity({ ...identity, exchangeKey: other.exchangeKey })).toBe(false);
   });
 
-  it('signs a session statement that verifies only for that challenge, user and name', () => {
+  it('signs a session statement that verifies only for that server, challenge, user and name', () => {
     const keys = createIdentityKeys();
-    const challenge = nacl.randomBytes(32);
-    const signature = signSessionChallenge(keys, challenge, 'Alice');
+    const claim = {
+      origin: 'https://signal.example.org',
+      challenge: nacl.randomBytes(32),
+      userId: userIdOfKeys(keys),
+      name: 'Alice',
+    };
+    const signature = signSessionChallenge(keys, claim);
     const signingKey = publicIdentity(keys).signingKey;
-    const userId = userIdOfKeys(keys);
-    expect(verifySignature(sessionStatement(challenge, userId, 'Alice'), signature, signingKey)).toBe(true);
-    expect(
-      verifySignature(sessionStatement(nacl.randomBytes(32), userId, 'Alice'), signature, signingKey),
-    ).toBe(false);
-    expect(verifySignature(sessionStatement(challenge, userId, 'Mallory'), signature, signingKey)).toBe(
-      false,
+    const verifies = (changed: Partial<typeof claim>, key = signingKey): boolean =>
+      verifySignature(sessionStatement({ ...claim, ...changed }), signature, key);
+    expect(verifies({})).toBe(true);
+    expect(verifies({ origin: 'https://evil.example' })).toBe(false);
+    expect(verifies({ origin: 'http://signal.example.org' })).toBe(false);
+    expect(verifies({ challenge: nacl.randomBytes(32) })).toBe(false);
+    expect(verifies({ name: 'Mallory' })).toBe(false);
+    expect(verifies({}, publicIdentity(createIdentityKeys()).signingKey)).toBe(false);
+  });
+
+  it('length-prefixes the fields of a session statement: text cannot move from one field to the next', () => {
+    const base = { challenge: new Uint8Array(32), userId: '0'.repeat(32), name: 'b' };
+    const a = sessionStatement({ ...base, origin: 'http://a', name: 'b' });
+    const b = sessionStatement({ ...base, origin: 'http://ab', name: '' });
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+    expect(Buffer.from(a).toString('latin1')).toContain(
+      'toolbar-messenger session v2\n\u0000\u0000\u0000\u0008http://a',
     );
-    expect(
-      verifySignature(
-        sessionStatement(challenge, userId, 'Alice'),
-        signature,
-        publicIdentity(createIdentityKeys()).signingKey,
-      ),
-    ).toBe(false);
+  });
+
+  it('accepts as an origin only scheme://host[:port] in lowercase, as new URL(url).origin gives it', () => {
+    for (const url of [
+      'https://signal.example.org/x',
+      'http://LOCALHOST:3000',
+      'http://[::1]:80',
+      'https://xn--bcher-kva.example',
+    ])
+      expect(parse(ServerOriginSchema, new URL(url).origin).ok).toBe(true);
+    for (const bad of ['https://signal.example.org/', 'HTTP://a', 'ftp://a', 'null', 'https://a:b@c', ''])
+      expect(parse(ServerOriginSchema, bad).ok).toBe(false);
   });
 
   it('detects a change to any byte of a signature', () => {
     const keys = createIdentityKeys();
     const challenge = nacl.randomBytes(32);
-    const statement = sessionStatement(challenge, userIdOfKeys(keys), 'Alice');
-    const signature = decodeBytes(signSessionChallenge(keys, challenge, 'Alice'));
+    const claim = { origin: 'http://localhost:3000', challenge, name: 'Alice' };
+    const statement = sessionStatement({ ...claim, userId: userIdOfKeys(keys) });
+    const signature = decodeBytes(signSessionChallenge(keys, claim));
     const signingKey = publicIdentity(keys).signingKey;
     for (let i = 0; i < signature.length; i++) {
       const tampered = signature.slice();
@@ -75,7 +97,7 @@ describe('identity keys', () => {
     // A signature over the exchange key must not pass as a session statement, and the other way round.
     const identity = publicIdentity(keys);
     const challenge = decodeBytes(identity.exchangeKey);
-    const asSession = sessionStatement(challenge, userIdOfKeys(keys), '');
+    const asSession = sessionStatement({ origin: '', challenge, userId: userIdOfKeys(keys), name: '' });
     expect(verifySignature(asSession, identity.exchangeKeySignature, identity.signingKey)).toBe(false);
   });
 

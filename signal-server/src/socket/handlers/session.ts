@@ -10,7 +10,9 @@ import {
 } from '../../../../shared/crypto/identity';
 import { ErrorCode, fail, ok } from '../../../../shared/errors';
 import { CHALLENGE_TTL_MS } from '../../../../shared/limits';
+import { verifyEd25519Native } from '../../crypto/ed25519';
 import { ONLINE_ROOM, userRoom, type Handler, type HandlerContext } from '../context';
+import { checkSignInOrigin } from '../server-origin';
 
 /** A fresh nonce for this connection; the next `session:start` must sign it. */
 export const sessionChallenge: Handler<'session:challenge'> = {
@@ -24,7 +26,8 @@ export const sessionChallenge: Handler<'session:challenge'> = {
 
 export const sessionStart: Handler<'session:start'> = {
   requiresSession: false,
-  async handle({ identity, name, challenge, signature }, { io, socket, stores, tickets, logger }) {
+  async handle({ identity, origin, name, challenge, signature }, ctx) {
+    const { io, socket, stores, tickets, logger, config } = ctx;
     if (socket.data.user) {
       return fail(
         ErrorCode.InvalidPayload,
@@ -47,14 +50,23 @@ export const sessionStart: Handler<'session:start'> = {
         'session:start: that challenge was not issued to this connection; ask for a new one',
       );
     }
-    if (!verifyPublicIdentity(identity)) {
+    // The cheap checks above and here come before any signature is verified.
+    const forHere = checkSignInOrigin(origin, config.publicOrigin, socket.handshake);
+    if (!forHere.ok) {
+      return fail(
+        ErrorCode.Unauthenticated,
+        `session:start: this sign-in is for ${origin}, not for this server (${forHere.reason})`,
+      );
+    }
+    if (!verifyPublicIdentity(identity, verifyEd25519Native)) {
       return fail(
         ErrorCode.Unauthenticated,
         'session:start: the exchange key is not signed by the signing key',
       );
     }
     const userId = userIdOf(decodeBytes(identity.signingKey));
-    if (!verifySignature(sessionStatement(nonce, userId, name), signature, identity.signingKey)) {
+    const statement = sessionStatement({ origin, challenge: nonce, userId, name });
+    if (!verifySignature(statement, signature, identity.signingKey, verifyEd25519Native)) {
       return fail(
         ErrorCode.Unauthenticated,
         'session:start: the signature does not match this identity key and challenge',
