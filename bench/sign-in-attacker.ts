@@ -48,6 +48,7 @@ let answers: Tally = {};
 let connections = 0;
 let stopped = false;
 let measuredFrom = Date.now();
+let firstAttempts = 0; // sockets that have tried to connect once: when all have, the attack is under way
 
 /**
  * What signIn sends as `session:start` for a valid identity, taken instead of sent: the answer's shape as this
@@ -104,10 +105,12 @@ async function hammer(index: number): Promise<void> {
       socket = await openSocket(url, ATTACKER_ADDRESS);
     } catch {
       count(answers, 'connect-failed');
+      if (attempt === 0) attempted();
       await delay(RECONNECT_PAUSE_MS);
       continue;
     }
     connections++;
+    if (attempt === 0) attempted();
     try {
       if (template) await forge(socket, template);
       else await throwAway(socket, index, attempt);
@@ -115,6 +118,12 @@ async function hammer(index: number): Promise<void> {
       socket.close();
     }
   }
+}
+
+function attempted(): void {
+  firstAttempts++;
+  const started: AttackerMessage = { kind: 'started' };
+  if (firstAttempts === sockets) process.send?.(started);
 }
 
 function finish(): void {
@@ -142,5 +151,3 @@ setTimeout(finish, maxSeconds * 1000);
 for (let index = 0; index < sockets; index++) {
   hammer(index).catch((error: unknown) => console.error('sign-in-attacker: a socket stopped:', error));
 }
-const ready: AttackerMessage = { kind: 'started' };
-process.send?.(ready);
