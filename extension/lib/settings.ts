@@ -5,17 +5,31 @@ import {
   MAX_URL_LENGTH,
   MIN_PASSPHRASE_LENGTH,
 } from '../../shared/limits';
+import { isLoopbackHostname } from '../../shared/loopback';
 import { DisplayNameSchema } from '../../shared/names';
 
 export const DEFAULT_SERVER_URL = 'http://localhost:3000';
 
-/** An http(s) URL with no credentials, e.g. `https://signal.example.org`. */
-export const ServerUrlSchema = v.pipe(
+/** An http(s) URL with no credentials, as settings stored by older versions may hold it (plain http anywhere). */
+const StoredServerUrlSchema = v.pipe(
   v.string(),
   v.trim(),
   v.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
-  v.url('must be a URL such as http://localhost:3000'),
+  v.url('must be a URL such as https://signal.example.org'),
   v.check(isPlainHttpUrl, 'must start with http:// or https:// and hold no user name or password'),
+);
+
+/**
+ * The server URL a user may choose: https://, or plain http:// to this computer only (localhost, 127.0.0.0/8,
+ * [::1]). Over plain http anyone on the way could read who talks to whom and swap the keys the server hands out.
+ */
+export const ServerUrlSchema = v.pipe(
+  StoredServerUrlSchema,
+  v.check(
+    isSecureOrLocal,
+    'must start with https:// (plain http:// only reaches this computer: localhost, 127.0.0.1, [::1]). ' +
+      'Over http:// anyone on the network could read and change what the server says; use its https:// address',
+  ),
 );
 
 // Valibot runs this check even when `v.url` already failed, so it must not throw on non-URLs.
@@ -23,6 +37,12 @@ function isPlainHttpUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
   const url = new URL(text);
   return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+}
+
+function isSecureOrLocal(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return url.protocol === 'https:' || isLoopbackHostname(url.hostname);
 }
 
 export const SettingsInputSchema = v.strictObject({
@@ -47,7 +67,8 @@ export const SettingsInputSchema = v.strictObject({
 export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
 
 // Settings stored by version 1 also held a random user id; it now derives from the identity key and is ignored.
-export const SettingsSchema = v.object(SettingsInputSchema.entries);
+// A plain http:// URL stored (or backed up) before https was required still loads: the user sees it and changes it.
+export const SettingsSchema = v.object({ ...SettingsInputSchema.entries, serverUrl: StoredServerUrlSchema });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 
 /** The passphrase that protects the stored history and keys (and, separately, a backup file). */

@@ -32,7 +32,7 @@ import type {
   MessageStatus,
   VaultStatus,
 } from '../messaging/protocol';
-import type { Settings } from '../settings';
+import { ServerUrlSchema, type Settings } from '../settings';
 import { publicIdentity, signSessionChallenge, userIdOfKeys, type IdentityKeys } from '../crypto/identity';
 import type { UnlockedVault, VaultStorage } from '../storage/vault-storage';
 import type { CreateMesh, PeerMesh } from '../transport/peers';
@@ -453,6 +453,9 @@ export function createEngine({
 
   function goOnline(current: Settings, opened: Unlocked): void {
     goOffline();
+    // Settings saved before https was required may name a plain http server elsewhere: never connect to it.
+    const url = parse(ServerUrlSchema, current.serverUrl);
+    if (!url.ok) return setConnection('offline', `The server URL in Settings ${url.message}`);
     setConnection('connecting');
     const activeMesh = createMesh({
       serverUrl: current.serverUrl,
