@@ -9,12 +9,19 @@ export function byteSize(data: unknown): number {
 }
 
 /**
- * Sends a PeerJS frame unless the peer lets too much pile up: a peer whose socket already holds `maxQueuedBytes`
- * it has not read is terminated (what was queued is freed) and the frame is dropped. Returns whether it was sent.
+ * Sends a PeerJS frame unless the peer lets too much pile up: a peer whose socket would hold more than
+ * `maxQueuedBytes` it has not read is terminated (what was queued is freed) and the frame is dropped;
+ * `onCutOff` is told how many bytes were queued. Returns whether the frame was sent.
  */
-export function sendBounded(ws: WebSocket, data: string, maxQueuedBytes: number): boolean {
+export function sendBounded(
+  ws: WebSocket,
+  data: string,
+  maxQueuedBytes: number,
+  onCutOff: (queuedBytes: number) => void,
+): boolean {
   if (ws.readyState !== ws.OPEN) return false;
   if (ws.bufferedAmount + byteSize(data) > maxQueuedBytes) {
+    onCutOff(ws.bufferedAmount);
     ws.terminate();
     return false;
   }

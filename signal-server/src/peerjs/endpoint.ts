@@ -72,8 +72,9 @@ export function createPeerjsEndpoint({
 
   // A peer that answers heartbeats but never reads would otherwise have every frame sent to it kept here.
   const send = (ws: WebSocket, frame: ServerSignalFrame): void => {
-    if (ws.readyState === ws.OPEN && !sendBounded(ws, JSON.stringify(frame), maxQueuedBytes))
-      logger.warn({ maxQueuedBytes }, 'peerjs socket does not read what it is sent; cut off');
+    sendBounded(ws, JSON.stringify(frame), maxQueuedBytes, (queuedBytes) =>
+      logger.warn({ queuedBytes }, 'peerjs socket does not read what it is sent; cut off'),
+    );
   };
   const refuse = (ws: WebSocket, frame: ServerSignalFrame, reason: string): void => {
     logger.info({ reason }, 'peerjs socket refused');
