@@ -38,8 +38,14 @@ export const FLOOD_DISCONNECT_FACTOR = 4;
 export const MAX_ONE_TIME_PREKEYS_PER_UPLOAD = 100;
 /** One-time prekeys the server keeps per user; the engine tops up to this. */
 export const MAX_ONE_TIME_PREKEYS = 100;
-/** Below this many one-time prekeys on the server, the engine uploads more. */
+/** Below this many one-time prekeys on the server, the engine uploads more (the server pushes `prekeys:low`). */
 export const ONE_TIME_PREKEYS_LOW_WATER = 30;
+/** Claims of one user's prekeys by one claimer that may take a one-time prekey, per PREKEY_CLAIM_WINDOW_MS. */
+export const MAX_PREKEY_CLAIMS_PER_TARGET = 5;
+/** The window of MAX_PREKEY_CLAIMS_PER_TARGET, in milliseconds. */
+export const PREKEY_CLAIM_WINDOW_MS = 60 * 60 * 1000;
+/** Claims by one claimer, of anyone's prekeys, that may take a one-time prekey, per minute. */
+export const MAX_PREKEY_CLAIMS_PER_MINUTE = 30;
 /** How long a signed prekey is used before the engine publishes a new one, in milliseconds. */
 export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000;
 /** Ratchet sessions the engine keeps per contact (both sides may start one at once; old ones still decrypt). */
@@ -62,6 +68,21 @@ export const MAX_MAILBOX_BYTES = 16 * 1024 * 1024;
 export const MAX_MAILBOX_MESSAGES_FROM_ONE_SENDER = 500;
 /** Messages one `mail:fetch` returns at most; the answer says when more are waiting. */
 export const MAX_MAIL_FETCH = 100;
+/**
+ * Bytes of sealed messages one `mail:fetch` returns at most (a single larger message still comes, alone), so
+ * one request cannot make the server queue 100 full-size messages for a client that does not read.
+ */
+export const MAX_MAIL_FETCH_BYTES = 1024 * 1024;
+/** A sender whose key first signed in here less than this long ago is new, in milliseconds: a smaller quota. */
+export const NEW_SENDER_AGE_MS = 24 * 60 * 60 * 1000;
+/** Bytes of a new sender's messages the mailbox holds at once, across all recipients. */
+export const MAX_NEW_SENDER_MAIL_BYTES = 1024 * 1024;
+/** Messages of a new sender the mailbox holds at once, across all recipients. */
+export const MAX_NEW_SENDER_MAIL_MESSAGES = 200;
+/** Bytes of any one sender's messages the mailbox holds at once, across all recipients. */
+export const MAX_SENDER_MAIL_BYTES = 64 * 1024 * 1024;
+/** Bytes the whole mailbox holds, all users together, unless the server is set otherwise (MAILBOX_TOTAL_MAX_BYTES). */
+export const MAX_MAILBOX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
 /** Mail ids one `mail:ack` may name. */
 export const MAX_MAIL_ACK_IDS = 100;
 /** How long a send waits for a direct data channel to open before relaying through the server, in milliseconds. */

@@ -49,14 +49,16 @@ export function scriptsOf(char: string): ReadonlySet<string> | 'any' {
   return new Set(scripts); // empty for an unassigned character or an unknown script: it goes with nothing
 }
 
+const intersection = (a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> =>
+  new Set([...a].filter((item) => b.has(item)));
+
 /** The scripts every character of `chars` is written in (augmented); `any` when all are Common or Inherited. */
 function sharedScripts(chars: Iterable<string>): ReadonlySet<string> | 'any' {
   let shared: ReadonlySet<string> | 'any' = 'any';
   for (const char of chars) {
     const scripts = scriptsOf(char);
     if (scripts === 'any') continue;
-    const before: ReadonlySet<string> | 'any' = shared;
-    shared = before === 'any' ? scripts : new Set([...before].filter((script) => scripts.has(script)));
+    shared = shared === 'any' ? scripts : intersection(shared, scripts);
     if (shared.size === 0) break;
   }
   return shared;

@@ -5,6 +5,7 @@ import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { ChromeUser, onlineUsers } from '../support/chrome-extension';
 import { TEST_PASSPHRASE, type PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
+import { CLAIM_LIMITS } from '../../signal-server/src/stores/prekeys';
 
 const TEXTS = ['the vault code is 4711', 'Meet me under the clock at noon', 'ünïcødé secrets ✓'];
 
@@ -67,7 +68,8 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('what the extension 
     expect(logs).toContain('signal relayed'); // the logs are there, at debug level
     // What the stores hold: presence, and each user's prekey bundle (public keys only).
     const users = await server.stores.presence.list();
-    const bundles = await Promise.all(users.map((user) => server.stores.prekeys.claim(user.userId)));
+    const claim = { claimer: 'at-rest-test', now: Date.now(), limits: CLAIM_LIMITS };
+    const bundles = await Promise.all(users.map((user) => server.stores.prekeys.claim(user.userId, claim)));
     const stored = JSON.stringify({ users, bundles });
     expect(stored).toContain('signedPrekey');
     for (const text of TEXTS) {

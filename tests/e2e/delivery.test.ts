@@ -7,6 +7,7 @@ import { ChromeUser, onlineUsers } from '../support/chrome-extension';
 import type { PopupPage } from '../support/popup-page';
 import { startIceBlockingProxy, type BlockingProxy } from '../support/ice-blocking-proxy';
 import { startTestServer, type TestServer } from '../support/server';
+import { MAX_MAIL_FETCH_BYTES } from '../../shared/limits';
 
 const ms = (start: number): number => Math.round(performance.now() - start);
 const median = (values: number[]): number =>
@@ -57,7 +58,10 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('delivery that loses
       expect(await alicePopup.pathOf(text)).toBe('via server');
     }
     // The server holds them, as ciphertext only: no text in any byte of its data folder.
-    expect((await server.stores.mailbox.fetch(bobId, 10, Date.now())).items).toHaveLength(3);
+    expect(
+      (await server.stores.mailbox.fetch(bobId, { maxItems: 10, maxBytes: MAX_MAIL_FETCH_BYTES }, Date.now()))
+        .items,
+    ).toHaveLength(3);
     const onDisk = readdirSync(dataDir)
       .map((file) => readFileSync(join(dataDir, file)).toString('latin1'))
       .join('');
@@ -81,7 +85,10 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('delivery that loses
     });
     // Alice (reconnected by herself) learns they were read; the server's mailbox is empty again.
     for (const text of texts) await alicePopup.waitStatus(text, 'read');
-    expect((await server.stores.mailbox.fetch(bobId, 10, Date.now())).items).toEqual([]);
+    expect(
+      (await server.stores.mailbox.fetch(bobId, { maxItems: 10, maxBytes: MAX_MAIL_FETCH_BYTES }, Date.now()))
+        .items,
+    ).toEqual([]);
     console.info(
       `[figures] mailbox: unlock to 3 messages shown, through a restarted server: ${mailboxMs} ms`,
     );
