@@ -93,7 +93,7 @@ export const DELIVERY_RECEIPT_TIMEOUT_MS = 5_000;
 export const MAX_RECEIPT_IDS = 100;
 /** Members a room may have (every message is encrypted once per member: see README, Rooms). */
 export const MAX_ROOM_MEMBERS = 32;
-/** Rooms one user may belong to or be invited to. */
+/** Rooms one user may be a member of (invitations are counted apart, so they can never fill this). */
 export const MAX_ROOMS_PER_USER = 100;
 
 // The server's front door (connections, sign-in deadline, byte rates, outgoing buffers). The operator can set the
@@ -103,6 +103,16 @@ export const MAX_ROOMS_PER_USER = 100;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 /** WebSocket connections (Socket.IO and PeerJS together) one IP address may hold at once (MAX_CONNECTIONS_PER_IP). */
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+/** Invitations waiting for one invitee; past it, further invitations to them are refused to the inviter. */
+export const MAX_PENDING_INVITATIONS_PER_INVITEE = 50;
+/** Invitations one inviter may have waiting, over all rooms; past it their own invitations are refused. */
+export const MAX_PENDING_INVITATIONS_PER_INVITER = 20;
+/**
+ * Signed entries a room's membership log may hold (create, invite, code, join, leave). At the bound only leaves
+ * are accepted (so nobody is ever stuck in a room), at most one per member or invitee: a log never exceeds
+ * MAX_ROOM_LOG_ENTRIES + MAX_ROOM_MEMBERS. A full room takes no one new: create another.
+ */
+export const MAX_ROOM_LOG_ENTRIES = 128;
 /** TCP connections the HTTP server accepts beyond MAX_CONNECTIONS (for /health and handshakes in flight). */
 export const HTTP_CONNECTION_HEADROOM = 256;
 /** How long a Socket.IO connection may stay without a session (session:start) before it is closed, in ms. */

@@ -1,9 +1,44 @@
 import { MAX_NAME_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
-import type { RoomView } from '../lib/messaging/protocol';
+import type { RoomTimelineLine, RoomView } from '../lib/messaging/protocol';
 import { FormError } from './FormError';
 import { InlineForm } from './InlineForm';
+
+/** Lines of the membership timeline shown at once; the rest are one click away. */
+const RECENT_LINES = 4;
+
+const lineItem = (line: RoomTimelineLine, index: number) => (
+  <li key={index} class="system-line">
+    {line.text} <time dateTime={new Date(line.at).toISOString()}>{new Date(line.at).toLocaleString()}</time>
+  </li>
+);
+
+/**
+ * What the room's signed membership log says happened (joins, leaves, invitations, in order), and what the server
+ * claimed that the log does not prove.
+ */
+function RoomTimeline({ room }: { readonly room: RoomView }) {
+  const older = room.timeline.slice(0, -RECENT_LINES);
+  return (
+    <>
+      {room.warnings.map((warning) => (
+        <p key={warning} class="error" role="alert" data-testid="room-warning">
+          {warning}
+        </p>
+      ))}
+      {older.length > 0 && (
+        <details class="room-history">
+          <summary>Earlier changes ({older.length})</summary>
+          <ol>{older.map(lineItem)}</ol>
+        </details>
+      )}
+      <ol class="room-timeline" aria-label="Membership changes" data-testid="room-timeline">
+        {room.timeline.slice(-RECENT_LINES).map(lineItem)}
+      </ol>
+    </>
+  );
+}
 
 /** A room's members and who is online, how to invite more (by name, or with the code), and leaving. */
 export function RoomPanel({ client, room }: { readonly client: EngineClient; readonly room: RoomView }) {
@@ -18,6 +53,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
         <p>
           You are invited to this room. Its members: {room.members.map((member) => member.name).join(', ')}.
         </p>
+        <RoomTimeline room={room} />
         <button
           type="button"
           onClick={() =>
@@ -48,6 +84,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
           </li>
         ))}
       </ul>
+      <RoomTimeline room={room} />
       <details class="room-options">
         <summary>Invite people, or leave</summary>
         <InlineForm

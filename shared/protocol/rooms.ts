@@ -1,11 +1,14 @@
 /**
- * Rooms: a name and a member list the server keeps, so that members can find each other. Room messages never
- * pass through the room on the server: each is end-to-end encrypted to each member on their pairwise session
- * (see README, Rooms) and travels like any message (directly, or through the mailbox).
+ * Rooms: a membership log of signed entries the server keeps and hands out, so that members can find each other.
+ * Every change (create, invite, invite code, join, leave) is signed by the member who made it and checked by
+ * every client (shared/crypto/room-log.ts): a member list the server made up is not believed. Room messages
+ * never pass through the room on the server: each is end-to-end encrypted to each member the log proves, on
+ * their pairwise session (see README, Rooms), and travels like any message (directly, or through the mailbox).
  */
 import * as v from 'valibot';
+import { SIGNATURE_LENGTH, SIGNING_KEY_LENGTH, bytesSchema } from '../crypto/identity';
 import { UserIdSchema, type UserId } from '../ids';
-import { MAX_ROOM_MEMBERS } from '../limits';
+import { MAX_ROOM_LOG_ENTRIES, MAX_ROOM_MEMBERS } from '../limits';
 import { DisplayNameSchema, WireNameSchema } from '../names';
 
 /** `r` and 32 lowercase hex digits: never mistaken for a user id. */
@@ -15,60 +18,100 @@ export const RoomIdSchema = v.pipe(
 );
 export type RoomId = v.InferOutput<typeof RoomIdSchema>;
 
-export const InviteTokenSchema = v.pipe(
-  v.string(),
-  v.regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits'),
-);
+export const ROOM_ENTRY_HASH_LENGTH = 32; // bytes, of SHA-512
+/** Longest a log can get: MAX_ROOM_LOG_ENTRIES, then one leave per member or invitee (see limits.ts). */
+export const MAX_ROOM_LOG_LENGTH = MAX_ROOM_LOG_ENTRIES + MAX_ROOM_MEMBERS;
+/** The latest time a date can show (Date's own bound), in ms since epoch. */
+const LATEST_DATE_MS = 8_640_000_000_000_000;
+
+/**
+ * What an entry does. `subject` is, by op: create, the room's name; invite, the invitee's user id; code, the
+ * public key of an invite code; join, `invite` (accepting an invitation) or the public key of the code used;
+ * leave (or declining an invitation), empty.
+ */
+export const RoomOpSchema = v.picklist(['create', 'invite', 'code', 'join', 'leave']);
+export type RoomOp = v.InferOutput<typeof RoomOpSchema>;
+
+export const RoomEntrySchema = v.strictObject({
+  op: RoomOpSchema,
+  subject: v.pipe(v.string(), v.maxLength(64, 'is longer than any subject')),
+  /** The actor's clock when they made the change, ms since epoch (shown in the timeline, never trusted). */
+  at: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LATEST_DATE_MS)),
+  /** The actor's Ed25519 public key; their user id derives from it. */
+  actor: bytesSchema(SIGNING_KEY_LENGTH),
+  /** The hash of the entry before it (roomEntryHash); empty for `create`. */
+  prev: v.union([v.literal(''), bytesSchema(ROOM_ENTRY_HASH_LENGTH)]),
+  signature: bytesSchema(SIGNATURE_LENGTH),
+  /** A join with a code: the code's key signs the same statement, proving the joiner holds the code. */
+  codeSignature: v.optional(bytesSchema(SIGNATURE_LENGTH)),
+});
+export type RoomEntry = v.InferOutput<typeof RoomEntrySchema>;
 
 export const RoomMemberSchema = v.object({ userId: UserIdSchema, name: WireNameSchema });
 export interface RoomMember {
   readonly userId: UserId;
   readonly name: string;
 }
+export const RoomInviteeSchema = v.object({ ...RoomMemberSchema.entries, by: UserIdSchema });
+export interface RoomInvitee extends RoomMember {
+  /** Who invited them. */
+  readonly by: UserId;
+}
 
 /** Whether `userId` is among `people` (a room's members, or those invited). */
-export const isIn = (people: readonly RoomMember[], userId: string): boolean =>
+export const isIn = (people: readonly { readonly userId: string }[], userId: string): boolean =>
   people.some((person) => person.userId === userId);
 
+/**
+ * A room as the server hands it out: its log, and the people in it with the names the server knows them by
+ * (what the server says, derived by the server from the log; clients derive it again and believe only that).
+ */
 export const RoomSchema = v.object({
   roomId: RoomIdSchema,
-  name: WireNameSchema,
   members: v.pipe(v.array(RoomMemberSchema), v.maxLength(MAX_ROOM_MEMBERS)),
-  /** Invited by name, not yet joined. */
-  invited: v.pipe(v.array(RoomMemberSchema), v.maxLength(MAX_ROOM_MEMBERS)),
-  /** Lets anyone who has it join; only members are told it. */
-  inviteToken: v.optional(InviteTokenSchema),
+  /** Invited by a member, not yet joined. */
+  invited: v.pipe(v.array(RoomInviteeSchema), v.maxLength(MAX_ROOM_MEMBERS)),
+  log: v.pipe(v.array(RoomEntrySchema), v.minLength(1), v.maxLength(MAX_ROOM_LOG_LENGTH)),
 });
 export interface Room {
   readonly roomId: RoomId;
-  readonly name: string;
   readonly members: readonly RoomMember[];
-  readonly invited: readonly RoomMember[];
-  readonly inviteToken?: string;
+  readonly invited: readonly RoomInvitee[];
+  readonly log: readonly RoomEntry[];
 }
 
-export const RoomCreateSchema = v.strictObject({ name: WireNameSchema });
-export const RoomInviteSchema = v.strictObject({ roomId: RoomIdSchema, name: WireNameSchema });
-export const RoomJoinSchema = v.strictObject({
+/** Creates a room: the creator's signed `create` entry (the room id is theirs to choose, and it is signed). */
+export const RoomCreateSchema = v.strictObject({ roomId: RoomIdSchema, entry: RoomEntrySchema });
+/** Adds one signed entry, made by the one who sends it; an invite names the invitee as the inviter knows them. */
+export const RoomAppendSchema = v.strictObject({
   roomId: RoomIdSchema,
-  inviteToken: v.optional(InviteTokenSchema),
+  entry: RoomEntrySchema,
+  name: v.optional(WireNameSchema),
 });
-export const RoomLeaveSchema = v.strictObject({ roomId: RoomIdSchema });
+/** Who a name belongs to on this server, to invite them (the engine checks the answer against its pins). */
+export const RoomInviteeLookupSchema = v.strictObject({ name: WireNameSchema });
+/** A room for someone who holds an invite code: its log, if that code (its public key) is live in it. */
+export const RoomPeekSchema = v.strictObject({
+  roomId: RoomIdSchema,
+  code: bytesSchema(SIGNING_KEY_LENGTH),
+});
 export const RoomListSchema = v.object({ rooms: v.array(RoomSchema) });
 
 /** What a user types to create a room: a display name, trimmed. */
 export const RoomNameInputSchema = DisplayNameSchema;
 
-/** An invite as people pass it on: `room:<room id>:<token>`. */
-export const inviteCode = (room: { roomId: string; inviteToken: string }): string =>
-  `room:${room.roomId}:${room.inviteToken}`;
+/**
+ * An invite as people pass it on: `room:<room id>:<secret>`. The secret (128 bits) never reaches the server:
+ * the room log holds only the public key derived from it (see roomCodeKeys).
+ */
+export const inviteCode = (roomId: string, secret: string): string => `room:${roomId}:${secret}`;
 
 export const InviteCodeSchema = v.pipe(
   v.string(),
   v.trim(),
   v.regex(/^room:r[0-9a-f]{32}:[0-9a-f]{32}$/, 'is not an invite code (room:…:…)'),
   v.transform((code) => {
-    const [, roomId = '', inviteToken = ''] = code.split(':');
-    return { roomId, inviteToken };
+    const [, roomId = '', secret = ''] = code.split(':');
+    return { roomId, secret };
   }),
 );

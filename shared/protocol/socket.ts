@@ -39,12 +39,12 @@ import {
 } from './mailbox';
 import { IceServersSchema, type IceServers } from './ice';
 import {
+  RoomAppendSchema,
   RoomCreateSchema,
   RoomIdSchema,
-  RoomInviteSchema,
-  RoomJoinSchema,
-  RoomLeaveSchema,
+  RoomInviteeLookupSchema,
   RoomListSchema,
+  RoomPeekSchema,
   RoomSchema,
   type Room,
 } from './rooms';
@@ -83,9 +83,9 @@ export const requestSchemas = {
   'mail:ack': MailAckSchema,
   'ice:servers': EmptyRequestSchema,
   'room:create': RoomCreateSchema,
-  'room:invite': RoomInviteSchema,
-  'room:join': RoomJoinSchema,
-  'room:leave': RoomLeaveSchema,
+  'room:append': RoomAppendSchema,
+  'room:invitee': RoomInviteeLookupSchema,
+  'room:peek': RoomPeekSchema,
   'room:list': EmptyRequestSchema,
 } as const;
 
@@ -151,9 +151,9 @@ export const responseSchemas = {
   'mail:ack': resultSchema(MailAckedSchema),
   'ice:servers': resultSchema(IceServersSchema),
   'room:create': resultSchema(RoomSchema),
-  'room:invite': resultSchema(RoomSchema),
-  'room:join': resultSchema(RoomSchema),
-  'room:leave': resultSchema(v.object({ roomId: RoomIdSchema })),
+  'room:append': resultSchema(v.object({ roomId: RoomIdSchema, room: v.optional(RoomSchema) })),
+  'room:invitee': resultSchema(v.object({ userId: UserIdSchema })),
+  'room:peek': resultSchema(RoomSchema),
   'room:list': resultSchema(RoomListSchema),
 } as const;
 
@@ -179,9 +179,10 @@ export interface ResponseMap {
   'mail:ack': { readonly deleted: number };
   'ice:servers': IceServers;
   'room:create': Room;
-  'room:invite': Room;
-  'room:join': Room;
-  'room:leave': { readonly roomId: string };
+  /** The room after the entry; none once it has ended (the last member left). */
+  'room:append': { readonly roomId: string; readonly room?: Room };
+  'room:invitee': { readonly userId: UserId };
+  'room:peek': Room;
   'room:list': { readonly rooms: readonly Room[] };
 }
 

@@ -28,7 +28,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a room of three bro
     for (const reader of readers) await reader.message(text).waitFor();
   }
 
-  it('is made by invitation (by name, and by code), and every member gets every message once, in order, including one who was offline', async () => {
+  it('is made by signed invitation (by name, and by code), shows who joined, and every member gets every message once, in order, including one who was offline', async () => {
     await alice.createRoom('Trip');
     await alice.inviteToRoom('Bob');
     const code = await alice.inviteCode();
@@ -42,6 +42,12 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a room of three bro
     for (const popup of [alice, bob, carol]) {
       for (const name of ['Alice', 'Bob', 'Carol'])
         await popup.page.getByTestId('room-members').getByText(`${name} (online)`).waitFor();
+    }
+    // Each change, as its signed log proves it, shows in the room; no warning (the server added no one).
+    for (const popup of [alice, bob, carol]) {
+      await popup.roomEvent('Carol joined with an invite code from Alice').waitFor();
+      await popup.roomEvent('Bob accepted the invitation').waitFor();
+      expect(await popup.page.getByTestId('room-warning').count()).toBe(0);
     }
 
     await say(alice, 'a1: when do we leave?', [bob, carol]);

@@ -266,17 +266,16 @@ describe.each(backends)('%s stores', (_name, open) => {
 });
 
 describe.each(backends)('%s room store', (_name, open) => {
+  // The store keeps logs as the handlers checked them; it does not read them.
+  const log = [{ op: 'create', subject: 'Hikers', at: 1, actor: 'A', prev: '', signature: 'S' }] as const;
+
   it('keeps rooms per person, applies concurrent changes without losing one, and deletes', async () => {
     const { rooms } = open();
     const [alice, bob, carol] = [randomId(), randomId(), randomId()];
     const roomId = `r${randomId()}`;
-    await rooms.create({
-      roomId,
-      name: 'Hikers',
-      members: [{ userId: alice, name: 'Alice' }],
-      invited: [],
-      inviteToken: randomId(),
-    });
+    const room = { roomId, members: [{ userId: alice, name: 'Alice' }], invited: [], log };
+    expect(await rooms.create(room)).toBe(true);
+    expect(await rooms.create({ ...room, members: [] })).toBe(false); // an id is taken once
     await Promise.all(
       [
         { userId: bob, name: 'Bob' },
@@ -297,6 +296,33 @@ describe.each(backends)('%s room store', (_name, open) => {
     expect(await rooms.update(roomId, () => null)).toBeUndefined();
     expect(await rooms.get(roomId)).toBeUndefined();
     expect(await rooms.listFor(alice)).toEqual([]);
+  });
+
+  it('counts memberships and invitations apart, and invitations per inviter', async () => {
+    const { rooms } = open();
+    const [alice, bob, carol] = [randomId(), randomId(), randomId()];
+    const [first, second] = [`r${randomId()}`, `r${randomId()}`];
+    const invitedBy = (by: string, ...userIds: string[]) =>
+      userIds.map((userId) => ({ userId, name: 'Someone', by }));
+    await rooms.create({ roomId: first, members: [{ userId: alice, name: 'Alice' }], invited: [], log });
+    await rooms.create({ roomId: second, members: [{ userId: bob, name: 'Bob' }], invited: [], log });
+    await rooms.update(first, (room) => ({ ...room, invited: invitedBy(alice, bob, carol) }));
+    await rooms.update(second, (room) => ({ ...room, invited: invitedBy(bob, carol) }));
+    expect(await rooms.counts(bob)).toEqual({ memberOf: 1, invitedTo: 1 });
+    expect(await rooms.counts(carol)).toEqual({ memberOf: 0, invitedTo: 2 });
+    expect(await rooms.invitationsBy(alice)).toBe(2);
+    expect((await rooms.listFor(carol)).map((room) => room.roomId).sort()).toEqual([first, second].sort());
+    // Bob accepts: one membership more, one invitation (and one of Alice's) less.
+    await rooms.update(first, (room) => ({
+      ...room,
+      members: [...room.members, { userId: bob, name: 'Bob' }],
+      invited: invitedBy(alice, carol),
+    }));
+    expect(await rooms.counts(bob)).toEqual({ memberOf: 2, invitedTo: 0 });
+    expect(await rooms.invitationsBy(alice)).toBe(1);
+    await rooms.update(second, () => null);
+    expect(await rooms.counts(carol)).toEqual({ memberOf: 0, invitedTo: 1 });
+    expect(await rooms.invitationsBy(bob)).toBe(0);
   });
 });
 

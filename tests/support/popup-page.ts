@@ -149,6 +149,11 @@ export class PopupPage {
     await this.page.getByRole('button', { name: 'Join', exact: true }).click();
   }
 
+  /** In the open room: a line of its membership timeline (joins, leaves, invitations). */
+  roomEvent(text: string): Locator {
+    return this.page.getByTestId('room-timeline').getByText(text);
+  }
+
   /** In an open room one is invited to: join it. */
   async acceptInvitation(): Promise<void> {
     await this.page.getByRole('button', { name: 'Join room' }).click();

@@ -2,6 +2,7 @@ import { decodeBytes, encodeBytes } from '../../../shared/crypto/identity';
 import { safetyNumber } from '../../../shared/crypto/safety-number';
 import { ErrorCode, type Result } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
+import { nameKey } from '../../../shared/names';
 import { MAX_RECEIPT_IDS } from '../../../shared/limits';
 import {
   CONTENT_VERSION,
@@ -13,7 +14,7 @@ import {
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailItem } from '../../../shared/protocol/mailbox';
 import { PeerFrameSchema } from '../../../shared/protocol/peer';
-import { inviteCode, isIn, type Room, type RoomId } from '../../../shared/protocol/rooms';
+import type { RoomId } from '../../../shared/protocol/rooms';
 import type { RequestPayload, ResponseMap, SessionStarted, User } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type {
@@ -44,6 +45,7 @@ import { createConversations, type Conversations } from './conversations';
 import { createDelivery, sealedFrame, type Delivery } from './delivery';
 import { EngineError } from './errors';
 import { createKeyedQueue } from './queue';
+import { createRoomMembership, type RoomEvent, type RoomMembership } from './room-membership';
 import { createSessions, type Sessions } from './sessions';
 
 export type EngineApi = { [M in EngineMethod]: (params: EngineParams<M>) => Promise<EngineResponses[M]> };
@@ -66,8 +68,8 @@ interface Unlocked {
   readonly conversations: Conversations;
   readonly sessions: Sessions;
   readonly delivery: Delivery;
-  /** Rooms this profile is in or invited to, as the server last told (kept in the vault). */
-  readonly rooms: Map<RoomId, Room>;
+  /** Rooms this profile is in or invited to, as their signed logs prove (kept in the vault). */
+  readonly rooms: RoomMembership;
   settings: Settings | null;
 }
 
@@ -172,24 +174,9 @@ export function createEngine({
   function roomList(): RoomView[] {
     if (!unlocked) return [];
     const selfId = unlocked.selfId;
-    const isOnline = (userId: UserId): boolean =>
-      userId === selfId ? connection.status === 'online' : online.has(userId);
-    const view = (person: { userId: UserId; name: string }) => ({
-      ...person,
-      online: isOnline(person.userId),
-    });
-    return [...unlocked.rooms.values()]
-      .map((room) => ({
-        roomId: room.roomId,
-        name: room.name,
-        joined: isIn(room.members, selfId),
-        members: room.members.map(view),
-        invited: room.invited.map(view),
-        ...(room.inviteToken
-          ? { inviteCode: inviteCode({ roomId: room.roomId, inviteToken: room.inviteToken }) }
-          : {}),
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return unlocked.rooms.views((userId) =>
+      userId === selfId ? connection.status === 'online' : online.has(userId),
+    );
   }
   const setUnread = (peerId: ConversationId, count: number): void => {
     if (count === 0 && !unread.has(peerId)) return;
@@ -265,12 +252,11 @@ export function createEngine({
       : undefined;
   /** Who a conversation's messages go to: the contact, or the room's other members. */
   const recipients = (opened: Unlocked, conversation: ConversationId): UserId[] => {
-    const room = opened.rooms.get(conversation);
-    if (!room) return [conversation];
-    return room.members.map((member) => member.userId).filter((userId) => userId !== opened.selfId);
+    // Only members the room's signed log proves: a member the server made up gets nothing.
+    return opened.rooms.has(conversation) ? opened.rooms.recipients(conversation) : [conversation];
   };
   /** A request to the server that must succeed now: its error becomes the page's error. */
-  async function serverRequest<E extends 'room:create' | 'room:invite' | 'room:join' | 'room:leave'>(
+  async function serverRequest<E extends RoomEvent>(
     event: E,
     payload: RequestPayload<E>,
   ): Promise<ResponseMap[E]> {
@@ -518,10 +504,10 @@ export function createEngine({
         void receiveMail([item]);
       },
       onRoomUpdated(room) {
-        void keepRoom(opened, room);
+        void opened.rooms.take(room);
       },
       onRoomRemoved(roomId) {
-        void forgetRoom(opened, roomId);
+        void opened.rooms.forget(roomId);
       },
       onPresenceOffline(userId) {
         online.delete(userId);
@@ -659,9 +645,8 @@ export function createEngine({
   ): Promise<ChatMessage | undefined> {
     const direct = await opened.conversations.get(peerId, id);
     if (direct) return direct;
-    for (const room of opened.rooms.values()) {
-      if (!isIn(room.members, peerId)) continue;
-      const inRoom = await opened.conversations.get(room.roomId, id);
+    for (const roomId of opened.rooms.roomsWith(peerId)) {
+      const inRoom = await opened.conversations.get(roomId, id);
       if (inRoom?.from === peerId) return inRoom;
     }
     return undefined;
@@ -669,38 +654,37 @@ export function createEngine({
 
   /** Whether `userId` is in the room; asks the server again once if our view may be stale (they just joined). */
   async function isMember(opened: Unlocked, roomId: RoomId, userId: UserId): Promise<boolean> {
-    const member = (): boolean => isIn(opened.rooms.get(roomId)?.members ?? [], userId);
+    const member = (): boolean => opened.rooms.isMember(roomId, userId);
     if (member()) return true;
     if (signaling) await syncRooms(opened, signaling);
     return member();
   }
 
-  /** Takes the server's list of our rooms as the truth (kept in the vault for offline use). */
+  /** The server's list of our rooms: each checked against its signed log (kept in the vault for offline use). */
   async function syncRooms(opened: Unlocked, activeSignaling: SignalingConnection): Promise<void> {
     const listed = await activeSignaling.request('room:list', {});
-    if (!listed.ok) return;
-    const current = new Set(listed.data.rooms.map((room) => room.roomId));
-    for (const roomId of opened.rooms.keys()) if (!current.has(roomId)) await forgetRoom(opened, roomId);
-    for (const room of listed.data.rooms) await keepRoom(opened, room);
-  }
-  async function keepRoom(opened: Unlocked, room: Room): Promise<void> {
-    opened.rooms.set(room.roomId, room);
-    await opened.vault.rooms.put(room);
-    publish();
-  }
-  async function forgetRoom(opened: Unlocked, roomId: RoomId): Promise<void> {
-    opened.rooms.delete(roomId);
-    await opened.vault.rooms.remove(roomId);
-    publish();
+    if (listed.ok) await opened.rooms.sync(listed.data.rooms);
   }
 
   /** Builds the engine's working state from an opened vault and goes online if a name was chosen. */
   async function enter(vault: UnlockedVault): Promise<Unlocked> {
-    const [settings, pinned, rooms] = await Promise.all([
-      vault.settings.load(),
-      vault.contacts.all(),
-      vault.rooms.all(),
-    ]);
+    const [settings, pinned] = await Promise.all([vault.settings.load(), vault.contacts.all()]);
+    const selfId = userIdOfKeys(vault.identity);
+    const pins = createKeyPins(vault.contacts, pinned);
+    const rooms = createRoomMembership({
+      keys: vault.identity,
+      selfId,
+      store: vault.rooms,
+      request: serverRequest,
+      pinnedUser: (name) => pins.known().find((pin) => nameKey(pin.name) === nameKey(name))?.userId,
+      nameOf: (userId) =>
+        userId === selfId
+          ? unlocked?.settings?.name
+          : (online.get(userId)?.name ?? pins.known().find((pin) => pin.userId === userId)?.name),
+      now,
+      changed: () => publish(),
+    });
+    await rooms.load();
     const sessions = createSessions({
       keys: vault.identity,
       store: vault.sessions,
@@ -715,8 +699,8 @@ export function createEngine({
     const opened: Unlocked = {
       vault,
       keys: vault.identity,
-      selfId: userIdOfKeys(vault.identity),
-      pins: createKeyPins(vault.contacts, pinned),
+      selfId,
+      pins,
       conversations: createConversations(vault.history),
       sessions,
       delivery: createDelivery({
@@ -746,7 +730,7 @@ export function createEngine({
           );
         },
       }),
-      rooms: new Map(rooms.map((room) => [room.roomId, room])),
+      rooms,
       settings: settings ?? null,
     };
     forgetProfile();
@@ -848,8 +832,8 @@ export function createEngine({
     async sendText({ peerId, text }) {
       const opened = open();
       if (!opened.settings) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
-      const room = opened.rooms.get(peerId);
-      if (room && !isIn(room.members, opened.selfId))
+      const room = opened.rooms.has(peerId);
+      if (room && !opened.rooms.joined(peerId))
         throw new EngineError(ErrorCode.InvalidPayload, 'Join the room before writing in it');
       const to = recipients(opened, peerId);
       const changed = to.filter((userId) => keyChanged.has(userId));
@@ -879,26 +863,19 @@ export function createEngine({
       return message;
     },
     async createRoom({ name }) {
-      const opened = open();
-      const created = await serverRequest('room:create', { name });
-      await keepRoom(opened, created);
+      await open().rooms.create(name);
       return state();
     },
     async inviteToRoom({ roomId, name }) {
-      const opened = open();
-      await keepRoom(opened, await serverRequest('room:invite', { roomId, name }));
+      await open().rooms.invite(roomId, name);
       return state();
     },
     async joinRoom(request) {
-      const opened = open();
-      const joined = await serverRequest('room:join', 'code' in request ? request.code : request);
-      await keepRoom(opened, joined);
+      await open().rooms.join('code' in request ? request.code : request);
       return state();
     },
     async leaveRoom({ roomId }) {
-      const opened = open();
-      await serverRequest('room:leave', { roomId });
-      await forgetRoom(opened, roomId);
+      await open().rooms.leave(roomId);
       return state();
     },
     async getSafetyNumber({ peerId }) {

@@ -92,10 +92,21 @@ export interface RoomView {
   readonly name: string;
   /** Joined: a member. Otherwise only invited (the room shows, to be joined or declined). */
   readonly joined: boolean;
+  /** Members the room's signed log proves (room messages are sealed for these, and taken only from these). */
   readonly members: readonly RoomMemberView[];
   readonly invited: readonly RoomMemberView[];
-  /** For members: the code others can join with. */
+  /** For members: the code others can join with (its secret never reaches the server). */
   readonly inviteCode?: string;
+  /** The membership log, checked, oldest first: who created, invited, joined, left. */
+  readonly timeline: readonly RoomTimelineLine[];
+  /** What the server claimed that the log does not prove, or log entries that did not verify. */
+  readonly warnings: readonly string[];
+}
+
+export interface RoomTimelineLine {
+  /** The actor's clock, ms since epoch. */
+  readonly at: number;
+  readonly text: string;
 }
 
 /**

@@ -1,10 +1,25 @@
-import type { Room } from '../../../shared/protocol/rooms';
+import * as v from 'valibot';
+import { RoomSchema, type Room } from '../../../shared/protocol/rooms';
 import type { Records } from './records';
 
-/** The rooms this profile is in, as the server last told: kept (sealed) so room messages can be written offline. */
+/** A room as this profile keeps it: as the server last sent it, and the secret of this member's invite code. */
+export const LocalRoomSchema = v.object({
+  room: RoomSchema,
+  codeSecret: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/))),
+  /** How many entries of the log were checked before it was kept (the vault is sealed: not checked again). */
+  verified: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
+export interface LocalRoom {
+  readonly room: Room;
+  readonly codeSecret?: string;
+  readonly verified?: number;
+}
+
+/** The rooms this profile is in, kept (sealed) so room messages can be written offline. */
 export interface LocalRoomStore {
-  all(): Promise<Room[]>;
-  put(room: Room): Promise<void>;
+  /** Every room kept; one that does not parse (kept by an older version, before signed logs) is left out. */
+  all(): Promise<LocalRoom[]>;
+  put(room: LocalRoom): Promise<void>;
   remove(roomId: string): Promise<void>;
 }
 
@@ -12,10 +27,13 @@ export function createLocalRoomStore(records: Records): LocalRoomStore {
   const keyOf = (roomId: string): string => `room:${records.tag(roomId)}`;
   return {
     async all() {
-      return (await records.list('room:')) as Room[]; // written by put() from validated server pushes
+      return (await records.list('room:')).flatMap((record) => {
+        const parsed = v.safeParse(LocalRoomSchema, record);
+        return parsed.success ? [parsed.output] : [];
+      });
     },
     put(room) {
-      return records.put(keyOf(room.roomId), room);
+      return records.put(keyOf(room.room.roomId), room);
     },
     remove(roomId) {
       return records.delete(keyOf(roomId));

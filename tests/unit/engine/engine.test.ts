@@ -29,6 +29,9 @@ import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/
 import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
 import type { MeshOptions, PeerMesh } from '../../../extension/lib/transport/peers';
 import type { SignalingHandlers } from '../../../extension/lib/transport/signaling';
+import { newCodeSecret, roomCodeKeys, signRoomEntry } from '../../../extension/lib/crypto/room-entries';
+import { readRoomLog } from '../../../shared/crypto/room-log';
+import type { Room, RoomEntry, RoomOp } from '../../../shared/protocol/rooms';
 import { DELIVERY_RECEIPT_TIMEOUT_MS, DIRECT_LINK_TIMEOUT_MS } from '../../../shared/limits';
 import { memoryStores } from '../../support/stores';
 import { claimFrom, publishTo } from '../../support/prekeys';
@@ -240,6 +243,34 @@ describe('engine', () => {
   });
 
   it('sets up, proves its identity key on the challenge, publishes prekeys and opens the peer socket', async () => {
+interface RoomPerson {
+  readonly user: { readonly userId: UserId; readonly name: string };
+  readonly keys: IdentityKeys;
+}
+
+/**
+ * A room whose log its people signed: the first creates it and publishes a code, each of the others joins with
+ * that code. The server's lists name the members the log proves, unless `members` says otherwise.
+ */
+function signedRoom(name: string, [creator, ...joiners]: RoomPerson[], members?: RoomPerson[]): Room {
+  if (!creator) throw new Error('a room needs a creator');
+  const roomId = `r${randomId()}`;
+  const log: RoomEntry[] = [];
+  const add = (by: RoomPerson, op: RoomOp, subject: string, code?: ReturnType<typeof roomCodeKeys>) => {
+    const prev = readRoomLog(roomId, log).state?.hashes.at(-1) ?? '';
+    log.push(signRoomEntry(by.keys, roomId, { op, subject, at: 1_000 + log.length, prev }, code));
+  };
+  add(creator, 'create', name);
+  const code = roomCodeKeys(roomId, newCodeSecret());
+  add(creator, 'code', encodeBytes(code.publicKey));
+  for (const joiner of joiners) add(joiner, 'join', encodeBytes(code.publicKey), code);
+  const listed = (members ?? [creator, ...joiners]).map(({ user }) => ({
+    userId: user.userId,
+    name: user.name,
+  }));
+  return { roomId, members: listed, invited: [], log };
+}
+
     const { engine, bob, self } = await onlineEngine();
     expect(fakes.requests.map((request) => request.event).slice(0, 2)).toEqual([
       'session:challenge',
@@ -507,19 +538,15 @@ describe('engine', () => {
   });
 
   it('seals a room message for each member, counts their receipts, and takes room messages only from members', async () => {
-    const { engine, messages, bob, self } = await onlineEngine();
+    const { engine, messages, bob, self, vault } = await onlineEngine();
     const carol = await contact('Carol');
-    const roomId = `r${randomId()}`;
-    fakes.handlers?.onRoomUpdated({
-      roomId,
-      name: 'Trip',
-      members: [
-        { userId: self.userId, name: 'Alice' },
-        { userId: bob.user.userId, name: 'Bob' },
-        { userId: carol.user.userId, name: 'Carol' },
-      ],
-      invited: [],
-    });
+    const room = signedRoom('Trip', [
+      { user: self, keys: vault.identity },
+      { user: bob.user, keys: bob.vault.identity },
+      { user: carol.user, keys: carol.vault.identity },
+    ]);
+    const roomId = room.roomId;
+    fakes.handlers?.onRoomUpdated(room);
     await vi.waitFor(async () =>
       expect((await engine.getState({})).rooms.map((room) => room.name)).toEqual(['Trip']),
     );
@@ -588,6 +615,86 @@ describe('engine', () => {
     // Everything Bob has not confirmed goes again, in order, on the session he began.
     await vi.waitFor(() => expect(fakes.sent).toHaveLength(4));
     const again = fakes.sent.slice(2).map((sent) => sent.frame);
+  it('seals room messages only for members the signed log proves: one the server adds is warned of, never sealed for', async () => {
+    const { engine, messages, bob, self, vault } = await onlineEngine();
+    const mallory = await contact('Mallory');
+    const alice = { user: self, keys: vault.identity };
+    const bobSigned = { user: bob.user, keys: bob.vault.identity };
+    const malloryAsListed = { user: mallory.user, keys: mallory.vault.identity };
+    // The server lists Mallory (an identity of its own) as a member, with no join of hers in the log.
+    const doctored = signedRoom('Trip', [alice, bobSigned], [alice, bobSigned, malloryAsListed]);
+    const roomId = doctored.roomId;
+    fakes.answers['room:list'] = ok({ rooms: [doctored] });
+    fakes.handlers?.onRoomUpdated(doctored);
+    await vi.waitFor(async () => expect((await engine.getState({})).rooms).toHaveLength(1));
+    const [view] = (await engine.getState({})).rooms;
+    expect(view?.members.map((member) => member.name)).toEqual(['Alice', 'Bob']);
+    expect(view?.warnings).toEqual([
+      'The server listed Mallory as a member without their signed join: messages are not sent to them',
+    ]);
+    expect(view?.timeline.map((line) => line.text)).toEqual([
+      'Alice created the room "Trip"',
+      'Bob joined with an invite code from Alice',
+    ]);
+
+    // A join entry the server made up for Mallory (it cannot sign as her, nor with the code): not believed.
+    const forged: RoomEntry = {
+      ...signRoomEntry(mallory.vault.identity, roomId, {
+        op: 'join',
+        subject: 'invite',
+        at: 5,
+        prev: readRoomLog(roomId, doctored.log).state?.hashes.at(-1) ?? '',
+      }),
+    };
+    fakes.handlers?.onRoomUpdated({ ...doctored, log: [...doctored.log, forged] });
+    await vi.waitFor(async () =>
+      expect((await engine.getState({})).rooms[0]?.warnings).toContain(
+        "An entry of this room's membership log does not verify (they were not invited): it, and what follows it, are ignored",
+      ),
+    );
+
+    fakes.handlers?.onPresenceOffline(bob.user.userId); // through the mailbox: every recipient shows there
+    const sent = await engine.sendText({ peerId: roomId, text: 'members only' });
+    await vi.waitFor(() => expect(fakes.mail.map((mail) => mail.to)).toEqual([bob.user.userId]));
+    expect(await openedBy(bob, self.userId, fakes.mail[0]?.message)).toMatchObject({ id: sent.id });
+    expect(messages.at(-1)).toMatchObject({ id: sent.id, awaiting: { delivered: [bob.user.userId] } });
+
+    // Nor are room messages taken from her.
+    const fromMallory = {
+      v: 1,
+      kind: 'chat',
+      id: randomId(),
+      text: 'let me in',
+      sentAt: 5,
+      room: roomId,
+    } as const;
+    fakes.mesh?.onFrame(
+      mallory.user.userId,
+      await sealedFrom(mallory, self.userId, fromMallory, fromMallory.id),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(messages.map((message) => message.text)).not.toContain('let me in');
+
+    // Once the log proves a join (Carol's, signed with the code), she gets the next message.
+    const carol = await contact('Carol');
+    const withCarol = signedRoom('Trip', [
+      alice,
+      bobSigned,
+      { user: carol.user, keys: carol.vault.identity },
+    ]);
+    fakes.handlers?.onRoomUpdated(withCarol);
+    await vi.waitFor(async () =>
+      expect(
+        (await engine.getState({})).rooms.find((r) => r.roomId === withCarol.roomId)?.members,
+      ).toHaveLength(3),
+    );
+    fakes.mail.length = 0;
+    await engine.sendText({ peerId: withCarol.roomId, text: 'welcome' });
+    await vi.waitFor(() =>
+      expect(fakes.mail.map((mail) => mail.to).sort()).toEqual([bob.user.userId, carol.user.userId].sort()),
+    );
+  });
+
     expect(again.map((frame) => frame.id).at(-1)).toBe(lost.id);
     const texts = [];
     for (const frame of again) texts.push(await openedBy({ sessions: reborn }, self.userId, frame.message));
@@ -639,11 +746,15 @@ describe('engine', () => {
   });
 
   it('after restoring a backup, sends again what no recipient had confirmed, to a contact or to room members', async () => {
-    const { engine, bob, self } = await onlineEngine();
+    const { engine, bob, self, vault } = await onlineEngine();
     const carol = await contact('Carol');
-    const roomId = `r${randomId()}`;
-    const members = [self, bob.user, carol.user].map(({ userId, name }) => ({ userId, name }));
-    fakes.handlers?.onRoomUpdated({ roomId, name: 'Trip', members, invited: [] });
+    const room = signedRoom('Trip', [
+      { user: self, keys: vault.identity },
+      { user: bob.user, keys: bob.vault.identity },
+      { user: carol.user, keys: carol.vault.identity },
+    ]);
+    const roomId = room.roomId;
+    fakes.handlers?.onRoomUpdated(room);
     await vi.waitFor(async () => expect((await engine.getState({})).rooms).toHaveLength(1));
     fakes.handlers?.onDisconnected('transport close'); // nothing can leave: all of it is in the outbox only
     await engine.sendText({ peerId: bob.user.userId, text: 'to Bob' });

@@ -3,7 +3,7 @@ import { iceServers } from './ice';
 import { mailAck, mailFetch, mailSend } from './mail';
 import { peerTicket } from './peer';
 import { prekeysClaim, prekeysPublish } from './prekeys';
-import { roomCreate, roomInvite, roomJoin, roomLeave, roomList } from './rooms';
+import { roomAppend, roomCreate, roomInvitee, roomList, roomPeek } from './rooms';
 import { sessionChallenge, sessionStart } from './session';
 
 export const handlers: HandlerRegistry = {
@@ -17,8 +17,8 @@ export const handlers: HandlerRegistry = {
   'mail:ack': mailAck,
   'ice:servers': iceServers,
   'room:create': roomCreate,
-  'room:invite': roomInvite,
-  'room:join': roomJoin,
-  'room:leave': roomLeave,
+  'room:append': roomAppend,
+  'room:invitee': roomInvitee,
+  'room:peek': roomPeek,
   'room:list': roomList,
 };

@@ -1,143 +1,161 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isUserIdOf } from '../../../../shared/crypto/identity';
+import { applyRoomEntry, readRoomLog, type RoomLogState } from '../../../../shared/crypto/room-log';
 import { ErrorCode, fail, ok, type Result } from '../../../../shared/errors';
-import { MAX_ROOMS_PER_USER, MAX_ROOM_MEMBERS } from '../../../../shared/limits';
-import { isIn, type Room, type RoomMember } from '../../../../shared/protocol/rooms';
+import type { UserId } from '../../../../shared/ids';
+import {
+  MAX_PENDING_INVITATIONS_PER_INVITEE,
+  MAX_PENDING_INVITATIONS_PER_INVITER,
+  MAX_ROOMS_PER_USER,
+} from '../../../../shared/limits';
+import type { RoomEntry, RoomId } from '../../../../shared/protocol/rooms';
 import { peopleOf, type StoredRoom } from '../../stores/rooms';
-import { userRoom, type Handler, type HandlerContext } from '../context';
-
-const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
-const without = (people: readonly RoomMember[], userId: string): RoomMember[] =>
-  people.filter((person) => person.userId !== userId);
-const sameToken = (a: string, b: string): boolean =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
-/** A room as `userId` may see it: only members are told the invite token. */
-function viewFor(room: StoredRoom, userId: string): Room {
-  const { inviteToken, ...rest } = room;
-  return isIn(room.members, userId) ? { ...rest, inviteToken } : rest;
-}
+import { userRoom, type Handler, type HandlerContext, type SessionContext } from '../context';
 
 /** Tells everyone a room concerns (on whichever process they are) how it is now. */
 function announce({ io }: HandlerContext, room: StoredRoom): void {
-  for (const userId of peopleOf(room)) io.to(userRoom(userId)).emit('room:updated', viewFor(room, userId));
+  for (const userId of peopleOf(room)) io.to(userRoom(userId)).emit('room:updated', room);
 }
 
-const notMember = (event: string) => fail(ErrorCode.NotFound, `${event}: no such room, or you are not in it`);
-
-async function hasRoomFor(ctx: HandlerContext, userId: string): Promise<boolean> {
-  return (await ctx.stores.rooms.listFor(userId)).length < MAX_ROOMS_PER_USER;
+/** The room a checked log makes, each person named as the server knows them (`names`: the latest first). */
+function roomOf(
+  roomId: RoomId,
+  state: RoomLogState,
+  log: readonly RoomEntry[],
+  names: Map<UserId, string>,
+): StoredRoom {
+  const named = (userId: UserId) => ({ userId, name: names.get(userId) ?? 'unknown' });
+  return {
+    roomId,
+    members: state.members.map(named),
+    invited: [...state.invited].map(([userId, by]) => ({ ...named(userId), by })),
+    log: [...log],
+  };
 }
 
-const tooMany = (event: string): Result<never> =>
-  fail(ErrorCode.QuotaExceeded, `${event}: at most ${MAX_ROOMS_PER_USER} rooms per user; leave one first`);
+const namesIn = (room: StoredRoom): Map<UserId, string> =>
+  new Map([...room.members, ...room.invited].map((person) => [person.userId, person.name]));
 
+/** Entries are made by the one who sends them: nobody appends in someone else's name. */
+function notOwn(event: string, { session }: SessionContext, entry: RoomEntry): Result<never> | undefined {
+  if (isUserIdOf(session.user.userId, entry.actor)) return undefined;
+  return fail(ErrorCode.InvalidPayload, `${event}: sign the entry with the identity key of this session`);
+}
+
+async function roomQuota(ctx: SessionContext, event: string): Promise<Result<never> | undefined> {
+  const { memberOf } = await ctx.stores.rooms.counts(ctx.session.user.userId);
+  if (memberOf < MAX_ROOMS_PER_USER) return undefined;
+  return fail(
+    ErrorCode.QuotaExceeded,
+    `${event}: at most ${MAX_ROOMS_PER_USER} rooms per user; leave one first`,
+  );
+}
+
+/**
+ * Invitations wait apart from rooms (they never count toward the invitee's rooms), bounded per invitee and per
+ * inviter; when full, it is the inviter who is refused.
+ */
+async function invitationQuota(
+  ctx: SessionContext,
+  invitee: string,
+  name: string,
+): Promise<Result<never> | undefined> {
+  if ((await ctx.stores.rooms.invitationsBy(ctx.session.user.userId)) >= MAX_PENDING_INVITATIONS_PER_INVITER)
+    return fail(
+      ErrorCode.QuotaExceeded,
+      `room:append: you have ${MAX_PENDING_INVITATIONS_PER_INVITER} invitations waiting; wait until some are answered, or share an invite code`,
+    );
+  if ((await ctx.stores.rooms.counts(invitee)).invitedTo >= MAX_PENDING_INVITATIONS_PER_INVITEE)
+    return fail(
+      ErrorCode.QuotaExceeded,
+      `room:append: ${name} has too many invitations waiting; share an invite code with them instead`,
+    );
+  return undefined;
+}
+
+const refused = (event: string, reason: string) =>
+  fail(ErrorCode.InvalidPayload, `${event}: the entry was refused: ${reason}`);
+
+/** Creates a room from its creator's signed `create` entry. */
 export const roomCreate: Handler<'room:create'> = {
   requiresSession: true,
-  async handle({ name }, ctx) {
+  async handle({ roomId, entry }, ctx) {
     const { user } = ctx.session;
-    if (!(await hasRoomFor(ctx, user.userId))) return tooMany('room:create');
-    const room: StoredRoom = {
-      roomId: `r${hex(16)}`,
-      name,
-      members: [{ userId: user.userId, name: user.name }],
-      invited: [],
-      inviteToken: hex(16),
-    };
-    await ctx.stores.rooms.create(room);
-    return ok(viewFor(room, user.userId));
-  },
-};
-
-/** A member invites someone by their name; they see the room and may join it. */
-export const roomInvite: Handler<'room:invite'> = {
-  requiresSession: true,
-  async handle({ roomId, name }, ctx) {
-    const { user } = ctx.session;
-    const invitee = await ctx.stores.accounts.lookup(name);
-    if (!invitee) return fail(ErrorCode.NotFound, `room:invite: nobody is called "${name}" on this server`);
-    if (!(await hasRoomFor(ctx, invitee))) return tooMany('room:invite');
-    let refusal: Result<never> | undefined;
-    const room = await ctx.stores.rooms.update(roomId, (current) => {
-      if (!isIn(current.members, user.userId)) return ((refusal = notMember('room:invite')), undefined);
-      if (isIn(current.members, invitee) || isIn(current.invited, invitee)) return undefined;
-      if (current.members.length + current.invited.length >= MAX_ROOM_MEMBERS) {
-        refusal = fail(
-          ErrorCode.QuotaExceeded,
-          `room:invite: a room has at most ${MAX_ROOM_MEMBERS} members`,
-        );
-        return undefined;
-      }
-      return { ...current, invited: [...current.invited, { userId: invitee, name }] };
-    });
+    const refusal = notOwn('room:create', ctx, entry) ?? (await roomQuota(ctx, 'room:create'));
     if (refusal) return refusal;
-    if (!room) return notMember('room:invite');
-    announce(ctx, room);
-    return ok(viewFor(room, user.userId));
+    const applied = applyRoomEntry(undefined, roomId, entry);
+    if (!applied.ok) return refused('room:create', applied.reason);
+    const room = roomOf(roomId, applied.state, [entry], new Map([[user.userId, user.name]]));
+    if (!(await ctx.stores.rooms.create(room)))
+      return fail(ErrorCode.InvalidPayload, 'room:create: a room already has this id; choose another');
+    return ok(room);
   },
 };
 
-/** Joins a room one is invited to, or whose invite token one has. */
-export const roomJoin: Handler<'room:join'> = {
+/** Adds one signed entry (invite, code, join, leave) that follows the room's log and its rules. */
+export const roomAppend: Handler<'room:append'> = {
   requiresSession: true,
-  async handle({ roomId, inviteToken }, ctx) {
+  async handle({ roomId, entry, name }, ctx) {
     const { user } = ctx.session;
-    if (!(await hasRoomFor(ctx, user.userId))) return tooMany('room:join');
-    let refusal: Result<never> | undefined;
-    const room = await ctx.stores.rooms.update(roomId, (current) => {
-      if (isIn(current.members, user.userId)) return undefined;
-      const invited = isIn(current.invited, user.userId);
-      if (!invited && !(inviteToken !== undefined && sameToken(inviteToken, current.inviteToken))) {
-        refusal = fail(
+    let early = notOwn('room:append', ctx, entry);
+    if (!early && entry.op === 'join') early = await roomQuota(ctx, 'room:append');
+    if (!early && entry.op === 'invite') {
+      if (name === undefined || (await ctx.stores.accounts.lookup(name)) !== entry.subject)
+        return fail(
           ErrorCode.NotFound,
-          'room:join: this invite is not valid (ask a member for a new one)',
+          `room:append: nobody is called "${name ?? ''}" with this user id here`,
         );
-        return undefined;
-      }
-      if (!invited && current.members.length + current.invited.length >= MAX_ROOM_MEMBERS) {
-        refusal = fail(ErrorCode.QuotaExceeded, `room:join: a room has at most ${MAX_ROOM_MEMBERS} members`);
-        return undefined;
-      }
-      const member = { userId: user.userId, name: user.name };
-      return {
-        ...current,
-        members: [...current.members, member],
-        invited: without(current.invited, user.userId),
-      };
+      early = await invitationQuota(ctx, entry.subject, name);
+    }
+    if (early) return early;
+    let refusal: Result<never> | undefined;
+    let before: StoredRoom | undefined;
+    const room = await ctx.stores.rooms.update(roomId, (current) => {
+      before = current;
+      refusal = undefined;
+      // Every entry of a stored log was checked when it was appended: only the new one is verified.
+      const { state } = readRoomLog(roomId, current.log, { verify: false });
+      const applied = applyRoomEntry(state, roomId, entry);
+      if (!applied.ok) return ((refusal = refused('room:append', applied.reason)), undefined);
+      if (applied.state.members.length === 0) return null; // the last member left: the room ends
+      const names = namesIn(current);
+      if (entry.op === 'invite' && name !== undefined) names.set(entry.subject, name);
+      if (entry.op === 'join') names.set(user.userId, user.name);
+      return roomOf(roomId, applied.state, [...current.log, entry], names);
     });
     if (refusal) return refusal;
-    if (!room)
-      return fail(ErrorCode.NotFound, 'room:join: this invite is not valid (ask a member for a new one)');
-    announce(ctx, room);
-    return ok(viewFor(room, user.userId));
+    if (!before) return fail(ErrorCode.NotFound, 'room:append: no such room (it may have ended)');
+    if (room) announce(ctx, room);
+    const gone = peopleOf(before).filter((userId) => !room || !peopleOf(room).includes(userId));
+    for (const userId of gone) ctx.io.to(userRoom(userId)).emit('room:removed', { roomId });
+    return ok(room ? { roomId, room } : { roomId });
   },
 };
 
-/** Leaves a room (or declines an invitation); the last member out deletes it. */
-export const roomLeave: Handler<'room:leave'> = {
+/** The user id a name belongs to here, to sign an invitation for (the engine checks it against its pins). */
+export const roomInvitee: Handler<'room:invitee'> = {
   requiresSession: true,
-  async handle({ roomId }, ctx) {
-    const { user } = ctx.session;
-    const seen = { wasIn: false };
-    const room = await ctx.stores.rooms.update(roomId, (current) => {
-      seen.wasIn = isIn(current.members, user.userId) || isIn(current.invited, user.userId);
-      if (!seen.wasIn) return undefined;
-      const members = without(current.members, user.userId);
-      return members.length === 0
-        ? null
-        : { ...current, members, invited: without(current.invited, user.userId) };
-    });
-    if (!seen.wasIn) return notMember('room:leave');
-    if (room) announce(ctx, room);
-    ctx.io.to(userRoom(user.userId)).emit('room:removed', { roomId });
-    return ok({ roomId });
+  async handle({ name }, ctx) {
+    const userId = await ctx.stores.accounts.lookup(name);
+    if (!userId) return fail(ErrorCode.NotFound, `room:invitee: nobody is called "${name}" on this server`);
+    return ok({ userId });
+  },
+};
+
+/** The room an invite code is for, to whoever shows the code's public key (to sign a join that follows it). */
+export const roomPeek: Handler<'room:peek'> = {
+  requiresSession: true,
+  async handle({ roomId, code }, ctx) {
+    const room = await ctx.stores.rooms.get(roomId);
+    const state = room && readRoomLog(roomId, room.log, { verify: false }).state;
+    if (!room || !state?.codes.has(code))
+      return fail(ErrorCode.NotFound, 'room:peek: this invite is not valid (ask a member for a new one)');
+    return ok(room);
   },
 };
 
 export const roomList: Handler<'room:list'> = {
   requiresSession: true,
   async handle(_payload, ctx) {
-    const { user } = ctx.session;
-    const rooms = await ctx.stores.rooms.listFor(user.userId);
-    return ok({ rooms: rooms.map((room) => viewFor(room, user.userId)) });
+    return ok({ rooms: await ctx.stores.rooms.listFor(ctx.session.user.userId) });
   },
 };

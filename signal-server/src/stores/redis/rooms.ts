@@ -7,17 +7,45 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
 return 1`;
 
-/** Rooms in Redis, shared by every process; a change is retried if another process changed the room meanwhile. */
+/** The index entries a room implies: set key -> member, for memberships, invitations, and invitations made. */
+type IndexEntry = readonly [key: string, member: string];
+
+/**
+ * Rooms in Redis, shared by every process; a change is retried if another process changed the room meanwhile.
+ * Rooms live under `room2:` (rooms from before signed membership logs, under `room:`, are no longer read).
+ */
 export function createRedisRoomStore(redis: Redis, prefix: string): RoomStore {
-  const roomKey = (roomId: string) => `${prefix}room:${roomId}`;
-  const indexKey = (userId: string) => `${prefix}rooms-of:${userId}`;
-  // Written by this store from rooms the handlers built: read back as what they were.
+  const roomKey = (roomId: string) => `${prefix}room2:${roomId}`;
+  const memberOfKey = (userId: string) => `${prefix}member-of:${userId}`;
+  const invitedToKey = (userId: string) => `${prefix}invited-to:${userId}`;
+  const invitesByKey = (userId: string) => `${prefix}invites-by:${userId}`;
+  // Written by this store from rooms the handlers built and checked: read back as what they were.
   const read = (json: string | null): StoredRoom | undefined =>
     json === null ? undefined : (JSON.parse(json) as StoredRoom);
+  const indexOf = (room: StoredRoom | null): IndexEntry[] =>
+    room
+      ? [
+          ...room.members.map((m): IndexEntry => [memberOfKey(m.userId), room.roomId]),
+          ...room.invited.flatMap((i): IndexEntry[] => [
+            [invitedToKey(i.userId), room.roomId],
+            [invitesByKey(i.by), `${room.roomId}:${i.userId}`],
+          ]),
+        ]
+      : [];
+  const reindex = async (before: StoredRoom | null, after: StoredRoom | null): Promise<void> => {
+    const flat = (entries: IndexEntry[]) => new Set(entries.map(([key, member]) => `${key}\n${member}`));
+    const [was, is] = [flat(indexOf(before)), flat(indexOf(after))];
+    const split = (entry: string) => entry.split('\n') as [string, string];
+    await Promise.all([
+      ...[...is].filter((e) => !was.has(e)).map((e) => redis.sadd(...split(e))),
+      ...[...was].filter((e) => !is.has(e)).map((e) => redis.srem(...split(e))),
+    ]);
+  };
   return {
     async create(room) {
-      await redis.set(roomKey(room.roomId), JSON.stringify(room));
-      await Promise.all(peopleOf(room).map((userId) => redis.sadd(indexKey(userId), room.roomId)));
+      if ((await redis.set(roomKey(room.roomId), JSON.stringify(room), 'NX')) !== 'OK') return false;
+      await reindex(null, room);
+      return true;
     },
     async get(roomId) {
       return read(await redis.get(roomKey(roomId)));
@@ -37,25 +65,31 @@ export function createRedisRoomStore(redis: Redis, prefix: string): RoomStore {
           next ? JSON.stringify(next) : '',
         );
         if (applied !== 1) continue;
-        const before = new Set(peopleOf(current));
-        const after = new Set(next ? peopleOf(next) : []);
-        await Promise.all([
-          ...[...after]
-            .filter((userId) => !before.has(userId))
-            .map((userId) => redis.sadd(indexKey(userId), roomId)),
-          ...[...before]
-            .filter((userId) => !after.has(userId))
-            .map((userId) => redis.srem(indexKey(userId), roomId)),
-        ]);
+        await reindex(current, next);
         return next ?? undefined;
       }
     },
     async listFor(userId) {
-      const roomIds = await redis.smembers(indexKey(userId));
+      const roomIds = [
+        ...new Set([
+          ...(await redis.smembers(memberOfKey(userId))),
+          ...(await redis.smembers(invitedToKey(userId))),
+        ]),
+      ];
       if (roomIds.length === 0) return [];
       const rooms = (await redis.mget(...roomIds.map(roomKey))).flatMap((json) => read(json) ?? []);
       // The index may lag a change made a moment ago on another process: the room itself decides.
       return rooms.filter((room) => peopleOf(room).includes(userId));
+    },
+    async counts(userId) {
+      const [memberOf, invitedTo] = await Promise.all([
+        redis.scard(memberOfKey(userId)),
+        redis.scard(invitedToKey(userId)),
+      ]);
+      return { memberOf, invitedTo };
+    },
+    async invitationsBy(userId) {
+      return redis.scard(invitesByKey(userId));
     },
   };
 }

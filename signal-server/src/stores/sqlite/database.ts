@@ -46,6 +46,13 @@ export const MIGRATIONS: readonly Migration[] = [
     const names = db.prepare<[], { name_key: string }>('SELECT name_key FROM accounts').all();
     for (const { name_key } of names) setSkeleton.run(nameSkeleton(name_key), name_key);
   },
+  // Rooms with signed membership logs: rooms from before carry no log a client could check, so they go. Each
+  // person's row says whether they are a member or invited (and by whom), so invitations are counted apart.
+  `DELETE FROM rooms;
+   DROP TABLE room_people;
+   CREATE TABLE room_people (
+     user_id TEXT NOT NULL, room_id TEXT NOT NULL, invited_by TEXT, PRIMARY KEY (user_id, room_id)) STRICT;
+   CREATE INDEX room_people_by_inviter ON room_people (invited_by) WHERE invited_by IS NOT NULL;`,
 ];
 
 /** The embedded database: one SQLite file in `dataDir` (or in memory for `:memory:`), migrated on open. */

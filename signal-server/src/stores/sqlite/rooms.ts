@@ -1,28 +1,42 @@
-import { peopleOf, type RoomChange, type RoomStore, type StoredRoom } from '../rooms';
+import { type RoomChange, type RoomStore, type StoredRoom } from '../rooms';
 import type { Database } from './database';
 
 /** Rooms in the embedded database; each change runs in one transaction. */
 export function createSqliteRoomStore(db: Database): RoomStore {
   const select = db.prepare<[string], { room: string }>('SELECT room FROM rooms WHERE room_id = ?');
-  const upsert = db.prepare<[string, string]>(
-    'INSERT INTO rooms (room_id, room) VALUES (?, ?) ON CONFLICT (room_id) DO UPDATE SET room = excluded.room',
+  const insert = db.prepare<[string, string]>(
+    'INSERT INTO rooms (room_id, room) VALUES (?, ?) ON CONFLICT (room_id) DO NOTHING',
   );
+  const replace = db.prepare<[string, string]>('UPDATE rooms SET room = ? WHERE room_id = ?');
   const remove = db.prepare<[string]>('DELETE FROM rooms WHERE room_id = ?');
   const forget = db.prepare<[string]>('DELETE FROM room_people WHERE room_id = ?');
-  const index = db.prepare<[string, string]>(
-    'INSERT OR IGNORE INTO room_people (user_id, room_id) VALUES (?, ?)',
+  const index = db.prepare<[string, string, string | null]>(
+    'INSERT OR REPLACE INTO room_people (user_id, room_id, invited_by) VALUES (?, ?, ?)',
   );
   const ofUser = db.prepare<[string], { room: string }>(
     'SELECT rooms.room FROM room_people JOIN rooms USING (room_id) WHERE room_people.user_id = ?',
   );
-  // Written by this store from rooms the handlers built: read back as what they were.
+  const countOf = db.prepare<[string], { memberOf: number; invitedTo: number }>(
+    `SELECT count(*) FILTER (WHERE invited_by IS NULL) AS memberOf,
+            count(*) FILTER (WHERE invited_by IS NOT NULL) AS invitedTo
+     FROM room_people WHERE user_id = ?`,
+  );
+  const byInviter = db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM room_people WHERE invited_by = ?',
+  );
+  // Written by this store from rooms the handlers built and checked: read back as what they were.
   const read = (json: string | undefined): StoredRoom | undefined =>
     json === undefined ? undefined : (JSON.parse(json) as StoredRoom);
-  const write = (room: StoredRoom): void => {
-    upsert.run(room.roomId, JSON.stringify(room));
+  const reindex = (room: StoredRoom): void => {
     forget.run(room.roomId);
-    for (const userId of peopleOf(room)) index.run(userId, room.roomId);
+    for (const member of room.members) index.run(member.userId, room.roomId, null);
+    for (const invitee of room.invited) index.run(invitee.userId, room.roomId, invitee.by);
   };
+  const create = db.transaction((room: StoredRoom): boolean => {
+    if (insert.run(room.roomId, JSON.stringify(room)).changes === 0) return false;
+    reindex(room);
+    return true;
+  });
   const update = db.transaction((roomId: string, change: RoomChange) => {
     const current = read(select.get(roomId)?.room);
     if (!current) return undefined;
@@ -33,12 +47,13 @@ export function createSqliteRoomStore(db: Database): RoomStore {
       forget.run(roomId);
       return undefined;
     }
-    write(next);
+    replace.run(JSON.stringify(next), roomId);
+    reindex(next);
     return next;
   });
   return {
     async create(room) {
-      db.transaction(write)(room);
+      return create(room);
     },
     async get(roomId) {
       return read(select.get(roomId)?.room);
@@ -48,6 +63,13 @@ export function createSqliteRoomStore(db: Database): RoomStore {
     },
     async listFor(userId) {
       return ofUser.all(userId).map((row) => JSON.parse(row.room) as StoredRoom);
+    },
+    async counts(userId) {
+      const row = countOf.get(userId);
+      return { memberOf: row?.memberOf ?? 0, invitedTo: row?.invitedTo ?? 0 };
+    },
+    async invitationsBy(userId) {
+      return byInviter.get(userId)?.n ?? 0;
     },
   };
 }
