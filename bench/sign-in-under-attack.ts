@@ -158,8 +158,11 @@ async function measure(sockets: number, variant: AttackVariant | undefined): Pro
     const roundTripFailures: Tally = {};
     // Signed in before the attack starts, as a user already chatting would be.
     const roundTripSocket = await signedIn(server.url, 'legit-round-trips', roundTripFailures);
-    if (!roundTripSocket)
-      throw new Error('sign-in-under-attack: the legitimate user could not sign in at rest');
+    if (!roundTripSocket) {
+      throw new Error(
+        `sign-in-under-attack: the legitimate user could not sign in at rest (${tallyText(roundTripFailures)})`,
+      );
+    }
     if (variant) attackers.push(...startAttackers(server.url, sockets, variant));
     await Promise.all(attackers.map((child) => nextMessage(child, 'started')));
     await delay(WARM_UP_MS);
