@@ -479,9 +479,7 @@ export function createEngine({
           void activeSignaling.request('ice:servers', {}).then((ice) => {
             if (ice.ok && signaling === activeSignaling) iceServers = ice.data.iceServers;
           });
-          opened.sessions
-            .publishPrekeys((request) => activeSignaling.request('prekeys:publish', request))
-            .catch((error: unknown) => console.warn('engine: could not publish prekeys', error));
+          publishPrekeys();
           // Rooms first: mail may hold room messages, accepted only from members.
           syncRooms(opened, activeSignaling)
             .then(() => fetchMail(activeSignaling))
@@ -509,6 +507,10 @@ export function createEngine({
       onRoomRemoved(roomId) {
         void opened.rooms.forget(roomId);
       },
+      onPrekeysLow() {
+        // publishPrekeys() asks the server how many it holds and tops up only below the low water mark.
+        publishPrekeys();
+      },
       onPresenceOffline(userId) {
         online.delete(userId);
         // Their engine left the server (locked, closed, restarted): a channel the browser still calls open would
@@ -518,6 +520,13 @@ export function createEngine({
       },
     });
     mesh = activeMesh;
+
+    /** Publishes the signed prekey, and one-time prekeys if the server holds few: at sign-in, and when told. */
+    function publishPrekeys(): void {
+      opened.sessions
+        .publishPrekeys((request) => activeSignaling.request('prekeys:publish', request))
+        .catch((error: unknown) => console.warn('engine: could not publish prekeys', error));
+    }
     signaling = activeSignaling;
   }
 

@@ -29,6 +29,8 @@ export interface SignalingHandlers {
   onMail(item: MailItem): void;
   onRoomUpdated(room: Room): void;
   onRoomRemoved(roomId: RoomId): void;
+  /** The server holds few of this user's one-time prekeys now (claims spent them): publish more. */
+  onPrekeysLow(remaining: number): void;
 }
 
 export interface SignalingConnection {
@@ -66,6 +68,7 @@ export const connectSignaling: ConnectSignaling = (serverUrl, handlers) => {
   onPush('mail:new', (item) => handlers.onMail(item));
   onPush('room:updated', (room) => handlers.onRoomUpdated(room));
   onPush('room:removed', ({ roomId }) => handlers.onRoomRemoved(roomId));
+  onPush('prekeys:low', ({ remaining }) => handlers.onPrekeysLow(remaining));
   socket.on('protocol:error', (error) => console.warn('signaling: the server refused a frame', error.code));
 
   return {

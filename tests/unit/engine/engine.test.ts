@@ -231,18 +231,6 @@ async function openedBy(
   return JSON.parse(new TextDecoder().decode(await receiver.sessions.open(from, message))) as Content;
 }
 
-describe('engine', () => {
-  it('starts new: nothing is readable or sent before a passphrase is set', async () => {
-    const engine = fakes.engine();
-    await engine.start();
-    const state = await engine.getState({});
-    expect(state.vault).toBe('new');
-    expect(state.connection.status).toBe('unconfigured');
-    expect(fakes.handlers).toBeUndefined();
-    await expect(engine.openConversation({ peerId: randomId() })).rejects.toMatchObject({ code: 'locked' });
-  });
-
-  it('sets up, proves its identity key on the challenge, publishes prekeys and opens the peer socket', async () => {
 interface RoomPerson {
   readonly user: { readonly userId: UserId; readonly name: string };
   readonly keys: IdentityKeys;
@@ -271,6 +259,18 @@ function signedRoom(name: string, [creator, ...joiners]: RoomPerson[], members?:
   return { roomId, members: listed, invited: [], log };
 }
 
+describe('engine', () => {
+  it('starts new: nothing is readable or sent before a passphrase is set', async () => {
+    const engine = fakes.engine();
+    await engine.start();
+    const state = await engine.getState({});
+    expect(state.vault).toBe('new');
+    expect(state.connection.status).toBe('unconfigured');
+    expect(fakes.handlers).toBeUndefined();
+    await expect(engine.openConversation({ peerId: randomId() })).rejects.toMatchObject({ code: 'locked' });
+  });
+
+  it('sets up, proves its identity key on the challenge, publishes prekeys and opens the peer socket', async () => {
     const { engine, bob, self } = await onlineEngine();
     expect(fakes.requests.map((request) => request.event).slice(0, 2)).toEqual([
       'session:challenge',
@@ -589,32 +589,6 @@ function signedRoom(name: string, [creator, ...joiners]: RoomPerson[], members?:
     expect(messages.map((message) => message.text)).not.toContain('let me in');
   });
 
-  it('sends again, on a new session, what a contact could not open after losing their sessions', async () => {
-    const { engine, bob, self } = await onlineEngine();
-    fakes.mesh?.onLinkChange(bob.user.userId, 'open');
-    await engine.sendText({ peerId: bob.user.userId, text: 'before' });
-    await vi.waitFor(() => expect(fakes.sent).toHaveLength(1));
-    expect(await openedBy(bob, self.userId, (fakes.sent[0]?.frame as SealedFrame).message)).toMatchObject({
-      text: 'before',
-    });
-
-    // Bob restores a backup: same identity, no sessions, new prekeys.
-    const reborn = createSessions({
-      keys: bob.vault.identity,
-      store: memorySessionStore(),
-      claimBundle: claimFrom(prekeyServer),
-    });
-    await reborn.publishPrekeys(publishTo(prekeyServer, bob.vault.identity));
-    const lost = await engine.sendText({ peerId: bob.user.userId, text: 'lost?' });
-    await vi.waitFor(() => expect(fakes.sent).toHaveLength(2));
-    const unreadable = (fakes.sent[1]?.frame as SealedFrame).message;
-    await expect(reborn.open(self.userId, unreadable)).rejects.toThrow();
-
-    const reset: Content = { v: 1, kind: 'reset', ids: [lost.id] };
-    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom({ sessions: reborn }, self.userId, reset));
-    // Everything Bob has not confirmed goes again, in order, on the session he began.
-    await vi.waitFor(() => expect(fakes.sent).toHaveLength(4));
-    const again = fakes.sent.slice(2).map((sent) => sent.frame);
   it('seals room messages only for members the signed log proves: one the server adds is warned of, never sealed for', async () => {
     const { engine, messages, bob, self, vault } = await onlineEngine();
     const mallory = await contact('Mallory');
@@ -701,6 +675,32 @@ function signedRoom(name: string, [creator, ...joiners]: RoomPerson[], members?:
     expect(texts.map((content) => content.kind === 'chat' && content.text)).toEqual(['before', 'lost?']);
   });
 
+  it('sends again, on a new session, what a contact could not open after losing their sessions', async () => {
+    const { engine, bob, self } = await onlineEngine();
+    fakes.mesh?.onLinkChange(bob.user.userId, 'open');
+    await engine.sendText({ peerId: bob.user.userId, text: 'before' });
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(1));
+    expect(await openedBy(bob, self.userId, (fakes.sent[0]?.frame as SealedFrame).message)).toMatchObject({
+      text: 'before',
+    });
+
+    // Bob restores a backup: same identity, no sessions, new prekeys.
+    const reborn = createSessions({
+      keys: bob.vault.identity,
+      store: memorySessionStore(),
+      claimBundle: claimFrom(prekeyServer),
+    });
+    await reborn.publishPrekeys(publishTo(prekeyServer, bob.vault.identity));
+    const lost = await engine.sendText({ peerId: bob.user.userId, text: 'lost?' });
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(2));
+    const unreadable = (fakes.sent[1]?.frame as SealedFrame).message;
+    await expect(reborn.open(self.userId, unreadable)).rejects.toThrow();
+
+    const reset: Content = { v: 1, kind: 'reset', ids: [lost.id] };
+    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom({ sessions: reborn }, self.userId, reset));
+    // Everything Bob has not confirmed goes again, in order, on the session he began.
+    await vi.waitFor(() => expect(fakes.sent).toHaveLength(4));
+    const again = fakes.sent.slice(2).map((sent) => sent.frame);
   it('asks a contact to start over when a message needs a session this profile no longer has', async () => {
     const { engine, messages, bob, self } = await onlineEngine();
     fakes.mesh?.onFrame(bob.user.userId, await frameFrom(bob, self.userId, 'first'));
