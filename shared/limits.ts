@@ -4,6 +4,11 @@
 export const MAX_NAME_LENGTH = 32;
 /** Longest text message, in characters (UTF-16 code units). */
 export const MAX_TEXT_LENGTH = 10_000;
+/**
+ * Latest time a peer may put on a message (2100-01-01T00:00:00Z), in ms since the epoch. Dates past 8.64e15 ms
+ * cannot even be formatted; every timestamp from a peer is bounded well before.
+ */
+export const MAX_TIMESTAMP_MS = 4_102_444_800_000;
 /** Largest Socket.IO packet the server accepts, in bytes. */
 export const MAX_SOCKET_PAYLOAD_BYTES = 256 * 1024;
 /** Largest PeerJS signaling frame (offer, answer, candidate) the server relays, in bytes. */

@@ -21,6 +21,13 @@ const PATH_LABELS: Record<NonNullable<ChatMessage['via']>, { label: string; titl
 // shares this renderer's main thread (Chrome runs all of an extension's pages in one process).
 const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
 
+/** When a message was sent, for people and for machines; nothing for a time no Date can hold (never a throw). */
+function sentTime(sentAt: number): { readonly label: string; readonly iso: string } | undefined {
+  const date = new Date(sentAt);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return { label: timeFormat.format(date), iso: date.toISOString() };
+}
+
 /** One message. Its text is rendered as text (Preact escapes it), never as HTML. Memoized: a new message re-renders one row. */
 export const MessageBubble = memo(function MessageBubble({
   message,
@@ -30,6 +37,7 @@ export const MessageBubble = memo(function MessageBubble({
   /** In a room: who wrote an incoming message. */
   readonly sender?: string | undefined;
 }) {
+  const time = sentTime(message.sentAt);
   return (
     <p class={`message message-${message.direction}`} data-testid="message">
       {sender && (
@@ -41,7 +49,7 @@ export const MessageBubble = memo(function MessageBubble({
         {message.text}
       </span>
       <span class="meta">
-        <time dateTime={new Date(message.sentAt).toISOString()}>{timeFormat.format(message.sentAt)}</time>
+        {time && <time dateTime={time.iso}>{time.label}</time>}
         {message.via && (
           <span class="path" data-testid="message-path" title={PATH_LABELS[message.via].title}>
             {PATH_LABELS[message.via].label}

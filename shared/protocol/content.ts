@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { MessageIdSchema } from '../ids';
-import { MAX_RECEIPT_IDS, MAX_TEXT_LENGTH } from '../limits';
+import { MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, MAX_TIMESTAMP_MS } from '../limits';
 import { RoomIdSchema } from './rooms';
 
 export const CONTENT_VERSION = 1;
@@ -15,13 +15,21 @@ export const TextMessageSchema = v.pipe(
   v.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
 );
 
+/** A time from a peer, ms since the epoch: bounded, so that showing it can never fail (see MAX_TIMESTAMP_MS). */
+export const TimestampSchema = v.pipe(
+  v.number(),
+  v.integer(),
+  v.minValue(0, 'must not be before 1970'),
+  v.maxValue(MAX_TIMESTAMP_MS, 'must be before the year 2100'),
+);
+
 export const ChatContentSchema = v.strictObject({
   v: v.literal(CONTENT_VERSION),
   kind: v.literal('chat'),
   id: MessageIdSchema,
   text: TextMessageSchema,
   /** Sender's clock, ms since epoch; shown, never trusted for ordering. */
-  sentAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  sentAt: TimestampSchema,
   /** Set for a room message: the same message goes to each member, sealed for each. */
   room: v.optional(RoomIdSchema),
 });

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ContactList } from '../../components/ContactList';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Conversation } from '../../components/Conversation';
 import { RoomList } from '../../components/RoomList';
 import { RoomPanel } from '../../components/RoomPanel';
@@ -28,19 +29,23 @@ export function App() {
   if (state.vault === 'locked') {
     return (
       <main>
-        <UnlockForm client={client} />
+        <ErrorBoundary part="The unlock form">
+          <UnlockForm client={client} />
+        </ErrorBoundary>
       </main>
     );
   }
   if (!state.settings || editing) {
     return (
       <main>
-        <SettingsForm
-          client={client}
-          settings={state.settings}
-          onDone={state.settings ? () => setEditing(false) : undefined}
-        />
-        {state.settings && <BackupPanel client={client} />}
+        <ErrorBoundary part="Settings">
+          <SettingsForm
+            client={client}
+            settings={state.settings}
+            onDone={state.settings ? () => setEditing(false) : undefined}
+          />
+          {state.settings && <BackupPanel client={client} />}
+        </ErrorBoundary>
       </main>
     );
   }
@@ -48,47 +53,54 @@ export function App() {
   const room = state.rooms.find((candidate) => candidate.roomId === selected);
   return (
     <main class="chat">
-      <StatusBar
-        state={state}
-        onSettings={() => setEditing(true)}
-        onLock={() => void client.request('lock', {})}
-      />
+      <ErrorBoundary part="The status bar">
+        <StatusBar
+          state={state}
+          onSettings={() => setEditing(true)}
+          onLock={() => void client.request('lock', {})}
+        />
+      </ErrorBoundary>
       <div class="panes">
-        <div class="sidebar">
-          <ContactList
-            contacts={state.contacts}
-            links={state.links}
-            keyChanged={state.keyChanged}
-            unread={state.unread}
-            selected={selected}
-            onSelect={setSelected}
-          />
-          <RoomList
-            client={client}
-            rooms={state.rooms}
-            unread={state.unread}
-            selected={selected}
-            onSelect={setSelected}
-          />
-        </div>
-        {peer ? (
-          <Conversation
-            key={peer.userId}
-            client={client}
-            with={{
-              kind: 'contact',
-              contact: peer,
-              keyChanged: state.keyChanged.includes(peer.userId),
-              direct: peer.online && state.links[peer.userId] === 'open',
-            }}
-          />
-        ) : room ? (
-          <Conversation key={room.roomId} client={client} with={{ kind: 'room', room }}>
-            <RoomPanel client={client} room={room} />
-          </Conversation>
-        ) : (
-          <p class="hint">Pick someone to chat with, or a room.</p>
-        )}
+        <ErrorBoundary part="The list of contacts and rooms">
+          <div class="sidebar">
+            <ContactList
+              contacts={state.contacts}
+              links={state.links}
+              keyChanged={state.keyChanged}
+              unread={state.unread}
+              selected={selected}
+              onSelect={setSelected}
+            />
+            <RoomList
+              client={client}
+              rooms={state.rooms}
+              unread={state.unread}
+              selected={selected}
+              onSelect={setSelected}
+            />
+          </div>
+        </ErrorBoundary>
+        {/* Keyed by conversation: another one picked gets a fresh chance. */}
+        <ErrorBoundary key={selected} part="This conversation">
+          {peer ? (
+            <Conversation
+              key={peer.userId}
+              client={client}
+              with={{
+                kind: 'contact',
+                contact: peer,
+                keyChanged: state.keyChanged.includes(peer.userId),
+                direct: peer.online && state.links[peer.userId] === 'open',
+              }}
+            />
+          ) : room ? (
+            <Conversation key={room.roomId} client={client} with={{ kind: 'room', room }}>
+              <RoomPanel client={client} room={room} />
+            </Conversation>
+          ) : (
+            <p class="hint">Pick someone to chat with, or a room.</p>
+          )}
+        </ErrorBoundary>
       </div>
     </main>
   );

@@ -11,7 +11,7 @@ import {
   RoomNameInputSchema,
   type RoomId,
 } from '../../../shared/protocol/rooms';
-import { TextMessageSchema } from '../../../shared/protocol/content';
+import { TextMessageSchema, TimestampSchema } from '../../../shared/protocol/content';
 import { MAX_BACKUP_BYTES, MAX_PASSPHRASE_LENGTH } from '../../../shared/limits';
 import { DisplayNameSchema } from '../../../shared/names';
 import { PassphraseSchema, SettingsInputSchema, type SettingsInput } from '../settings';
@@ -133,7 +133,7 @@ export const ChatMessageSchema = v.strictObject({
   direction: v.picklist(['in', 'out']),
   text: TextMessageSchema,
   /** The sender's clock, ms since epoch. */
-  sentAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  sentAt: TimestampSchema,
   status: MessageStatusSchema,
   /** The path it took (the latest, for an outgoing message sent again). */
   via: v.optional(MessagePathSchema),

@@ -815,6 +815,26 @@ describe('engine', () => {
     ]);
   });
 
+  it('drops a message whose sentAt no date can hold, and keeps the conversation going', async () => {
+    const { engine, messages, bob, self } = await onlineEngine();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const hostile = {
+      v: 1,
+      kind: 'chat',
+      id: randomId(),
+      text: 'from the end of time',
+      sentAt: 8_640_000_000_000_001,
+    };
+    fakes.mesh?.onFrame(bob.user.userId, await sealedFrom(bob, self.userId, hostile as Content));
+    fakes.mesh?.onFrame(bob.user.userId, await frameFrom(bob, self.userId, 'still here'));
+    await vi.waitFor(() => expect(messages.map((m) => m.text)).toEqual(['still here']));
+    expect((await engine.openConversation({ peerId: bob.user.userId })).map((m) => m.text)).toEqual([
+      'still here',
+    ]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('sentAt: must be before the year 2100'));
+    warn.mockRestore();
+  });
+
   it('exports a backup and restores it, replacing identity and history; a wrong passphrase changes nothing', async () => {
     const { engine, bob, self } = await onlineEngine();
     await engine.sendText({ peerId: bob.user.userId, text: 'in the backup' });
