@@ -32,7 +32,13 @@ import type { SignalingHandlers } from '../../../extension/lib/transport/signali
 import { newCodeSecret, roomCodeKeys, signRoomEntry } from '../../../extension/lib/crypto/room-entries';
 import { readRoomLog } from '../../../shared/crypto/room-log';
 import type { Room, RoomEntry, RoomOp } from '../../../shared/protocol/rooms';
-import { DELIVERY_RECEIPT_TIMEOUT_MS, DIRECT_LINK_TIMEOUT_MS } from '../../../shared/limits';
+import {
+  DELIVERY_RECEIPT_TIMEOUT_MS,
+  DIRECT_LINK_TIMEOUT_MS,
+  MAX_ONE_TIME_PREKEYS,
+  ONE_TIME_PREKEYS_LOW_WATER,
+} from '../../../shared/limits';
+import { CLAIM_LIMITS } from '../../../signal-server/src/stores/prekeys';
 import { memoryStores } from '../../support/stores';
 import { claimFrom, publishTo } from '../../support/prekeys';
 import { FAST_KDF, testVaultStorage } from '../../support/vault';
@@ -152,8 +158,11 @@ class Fakes {
       return publishTo(prekeyServer, this.identity)(payload as PrekeysPublish);
     if (event === 'prekeys:claim') {
       const { userId } = payload as v.InferOutput<typeof PrekeysClaimSchema>;
-      const bundle = await prekeyServer.claim(userId);
-      return bundle ? ok({ userId, ...bundle }) : fail(ErrorCode.NotFound, 'no prekeys');
+      const claimer = randomId(); // never past the claim limits
+      const bundle = await prekeyServer.claim(userId, { claimer, now: Date.now(), limits: CLAIM_LIMITS });
+      if (!bundle) return fail(ErrorCode.NotFound, 'no prekeys');
+      const { identity, signedPrekey, oneTimePrekey } = bundle;
+      return ok({ userId, identity, signedPrekey, ...(oneTimePrekey ? { oneTimePrekey } : {}) });
     }
     return undefined;
   }
@@ -296,6 +305,20 @@ describe('engine', () => {
     // No third-party STUN/TURN servers: nobody outside the two peers and our server learns of the call.
     expect(fakes.mesh?.iceServers()).toEqual([]);
     expect(state.contacts).toEqual([{ userId: bob.user.userId, name: 'Bob', online: true }]);
+  });
+
+  it('tops up its one-time prekeys when the server says they run low (prekeys:low)', async () => {
+    const { self } = await onlineEngine();
+    const published = () => fakes.requests.filter((request) => request.event === 'prekeys:publish').length;
+    const before = published();
+    const claim = { now: Date.now(), limits: CLAIM_LIMITS };
+    let remaining = MAX_ONE_TIME_PREKEYS;
+    while (remaining >= ONE_TIME_PREKEYS_LOW_WATER)
+      remaining = (await prekeyServer.claim(self.userId, { ...claim, claimer: randomId() }))?.remaining ?? 0;
+    fakes.handlers?.onPrekeysLow(remaining);
+    await vi.waitFor(() => expect(published()).toBe(before + 2)); // asks how many are held, then tops up
+    const after = await prekeyServer.claim(self.userId, { ...claim, claimer: randomId() });
+    expect(after?.remaining).toBe(MAX_ONE_TIME_PREKEYS - 1);
   });
 
   it('locks: keys dropped, offline; a wrong passphrase is refused; the right one goes back online', async () => {
