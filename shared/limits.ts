@@ -15,8 +15,11 @@ export const MAX_SOCKET_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_SIGNAL_FRAME_BYTES = 64 * 1024;
 /** Largest frame a peer may send over a data channel before it is decrypted, in bytes. */
 export const MAX_PEER_FRAME_BYTES = 64 * 1024;
-/** How long a peer ticket issued by a session stays valid, in milliseconds. */
-export const PEER_TICKET_TTL_MS = 10 * 60 * 1000;
+/**
+ * How long a peer ticket issued by a session stays valid, in milliseconds. The engine uses it at once (and asks a
+ * fresh one for each reconnect); it is short because PeerJS sends it in a URL, which logs on the way may keep.
+ */
+export const PEER_TICKET_TTL_MS = 60 * 1000;
 /** Longest server URL the user may configure, in characters. */
 export const MAX_URL_LENGTH = 2048;
 /** Signaling frames one peer connection may send per second before being cut off. */

@@ -11,7 +11,7 @@ import { healthRouter } from './http/health';
 import { createLogger, type Logger } from './logger';
 import { createPeerjsEndpoint, type SignalMetrics } from './peerjs/endpoint';
 import { createClusterSignalRouter, createLocalSignalRouter } from './peerjs/router';
-import { createTicketAuthority } from './peerjs/tickets';
+import { createMemorySpentTickets, createRedisSpentTickets, createTicketAuthority } from './peerjs/tickets';
 import { ONLINE_ROOM, type TypedServer } from './socket/context';
 import { attachDispatcher } from './socket/dispatch';
 import { handlers } from './socket/handlers';
@@ -43,7 +43,11 @@ export function createApp(
   app.use(healthRouter(stores, Date.now()));
 
   const httpServer = createServer(app);
-  const tickets = createTicketAuthority(config.ticketSecret);
+  // Spent tickets are shared like the stores: a ticket used on one process opens nothing on another.
+  const tickets = createTicketAuthority(
+    config.ticketSecret,
+    backend.redis ? createRedisSpentTickets(backend.redis.pub) : createMemorySpentTickets(),
+  );
   const door = createDoor({ config: config.door, logger });
 
   // WebSocket only: no long-polling, so several processes behind one address need no sticky sessions.

@@ -95,10 +95,13 @@ describe('PeerJS signaling endpoint', () => {
   });
 
   it('lets a newer socket with a valid ticket replace an older one for the same id', async () => {
-    const { ticket } = await signedInUser('Alice');
+    const { socket, ticket } = await signedInUser('Alice');
     const first = await openAs(ticket);
     await first.nextFrame();
-    const second = await openAs(ticket);
+    // Each ticket opens one socket: the newer one comes with a fresh ticket (peer:ticket), as the engine's does.
+    const fresh = await socket.emitWithAck('peer:ticket', {});
+    if (!fresh.ok) throw new Error(fresh.error.message);
+    const second = await openAs(fresh.data);
     expect(await second.nextFrame()).toEqual({ type: 'OPEN' });
     expect(await first.closed).toBe(4000);
   });

@@ -26,6 +26,8 @@ import type { TicketAuthority } from './tickets';
 /** The peerjs client sends HEARTBEAT every 5 s; a socket silent this long is dead. */
 const ALIVE_TIMEOUT_MS = 60_000;
 const SWEEP_INTERVAL_MS = 15_000;
+const BAD_TICKET =
+  'Peer ticket missing, expired, already used or not for this id; ask the server for a new one (peer:ticket)';
 /** A refused socket gets this long to take its close frame, then it is dropped, in ms. */
 const REFUSED_CLOSE_GRACE_MS = 1_000;
 
@@ -93,12 +95,30 @@ export function createPeerjsEndpoint({
         'bad key',
       );
     }
-    if (!USER_ID_PATTERN.test(peerId) || !tickets.verify(peerId, query.get('token') ?? '')) {
-      const msg =
-        'Peer ticket missing, expired or not for this id; ask the server for a new one (peer:ticket)';
-      return refuse(ws, { type: 'ERROR', payload: { msg } }, 'bad ticket');
-    }
+    // Frames wait (unread) while the ticket is checked and spent: it may take a round trip to Redis.
+    ws.pause();
+    const ticket = USER_ID_PATTERN.test(peerId) ? tickets.redeem(peerId, query.get('token') ?? '') : false;
+    Promise.resolve(ticket).then(
+      (valid) => {
+        if (ws.readyState !== ws.OPEN) return; // gone while its ticket was checked
+        if (valid) open(ws, peerId, admission);
+        else refuse(ws, { type: 'ERROR', payload: { msg: BAD_TICKET } }, 'bad ticket');
+        ws.resume(); // after the listeners are on: no frame is lost
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'peer ticket check failed');
+        ws.resume();
+        refuse(
+          ws,
+          { type: 'ERROR', payload: { msg: 'The server could not check the ticket; retry' } },
+          'ticket check failed',
+        );
+      },
+    );
+  }
 
+  /** Binds an accepted socket to its peer id and relays its frames. */
+  function open(ws: WebSocket, peerId: string, admission: Admission): void {
     const detach = router.attach(
       peerId,
       (frame) => send(ws, frame),
