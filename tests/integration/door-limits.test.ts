@@ -1,3 +1,4 @@
+import type { Socket as NetSocket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { io as connectClient } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -6,6 +7,7 @@ import { PEERJS_KEY, PEERJS_PATH } from '../../shared/protocol/socket';
 import { DEFAULT_DOOR_CONFIG, type DoorConfig } from '../../signal-server/src/config';
 import { signIn } from '../support/identity';
 import { openPeerjsSocket } from '../support/peerjs-socket';
+import { openRawSocketIo } from '../support/raw-socketio';
 import { startTestServer, type TestClient, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -114,6 +116,23 @@ describe('sign-in deadline', () => {
     expect(await closed).toBe('transport close');
     expect(signed.connected).toBe(true);
     expect((await signed.emitWithAck('ice:servers', {})).ok).toBe(true);
+  });
+});
+
+describe('sign-in deadline, for a client that does not read', () => {
+  it('drops it even though it never takes the closing error', async () => {
+    await start({ signInDeadlineMs: 300 });
+    const raw = await openRawSocketIo(server.url);
+    cleanups.push(() => raw.ws.terminate());
+    (raw.ws as unknown as { _socket: NetSocket })._socket.pause(); // `ws` keeps its TCP socket untyped
+    expect(server.app.io.engine.clientsCount).toBe(1);
+    const tcpConnections = () =>
+      new Promise<number>((resolve, reject) =>
+        server.app.httpServer.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+    // Not only forgotten by Socket.IO: its TCP connection is closed too (a close handshake would wait 30 s).
+    await vi.waitFor(async () => expect(await tcpConnections()).toBe(0), { timeout: 5_000, interval: 100 });
+    expect(server.app.io.engine.clientsCount).toBe(0);
   });
 });
 

@@ -18,7 +18,10 @@ import {
   type ConnectionRegistry,
   type Refusal,
 } from './connections';
-import { boundOutgoing, byteSize, type EngineConnection } from './outgoing';
+import { boundOutgoing, byteSize, dropConnection, type EngineConnection } from './outgoing';
+
+/** How long a connection being closed gets to take its last words before it is dropped, in ms. */
+const DROP_GRACE_MS = 1_000;
 
 /** Counts one request event against its connection's and its address's windows. */
 export type RequestGate = () => RateVerdict;
@@ -70,8 +73,8 @@ export function createDoor({ config, logger }: Deps): Door {
     conn.on('packet', (packet: { readonly type: string; readonly data?: unknown }) => {
       if (packet.type !== 'message') return;
       if (hit(0, byteSize(packet.data)) === 'flood') {
-        logger.warn({ address: admission.address }, 'socket sending too many bytes; disconnected');
-        conn.close(true);
+        logger.warn('socket sending too many bytes; disconnected');
+        dropConnection(conn);
       }
     });
     boundOutgoing(conn, config.maxQueuedBytesPerSocket, (queuedBytes) =>
@@ -105,8 +108,10 @@ export function createDoor({ config, logger }: Deps): Door {
           code: ErrorCode.Unauthenticated,
           message: `No session within ${seconds} s of connecting; start one (session:challenge, session:start) right after connecting`,
         });
-        // A lost transport, not a kick: a real client that was merely slow reconnects and tries again.
+        // A lost transport, not a kick: a real client that was merely slow reconnects and tries again. One that
+        // does not read would hold the close up (it waits for the error to drain): it is dropped after a grace.
         socket.conn.close();
+        setTimeout(() => dropConnection(socket.conn), DROP_GRACE_MS).unref();
       }, config.signInDeadlineMs);
       deadline.unref();
       socket.once('disconnect', () => clearTimeout(deadline));

@@ -60,9 +60,18 @@ export function boundOutgoing(
     if (queued <= maxQueuedBytes) return;
     cut = true;
     onCutOff(queued);
-    ws?.terminate(); // frees what the kernel did not take; a close handshake would wait for the client to read
-    conn.close(true); // closed at once: what is created from now on is not even queued
+    dropConnection(conn);
   });
+}
+
+/**
+ * Closes an engine.io connection at once, whatever it has not read: its WebSocket is terminated (a close
+ * handshake or a drain would wait for a client that may never read) and the connection closed, so what is created
+ * from now on is not even queued. A real client sees a lost transport and reconnects.
+ */
+export function dropConnection(conn: EngineConnection): void {
+  webSocketOf(conn)?.terminate();
+  conn.close(true);
 }
 
 /**
