@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import { SIGNATURE_LENGTH, SIGNING_KEY_LENGTH, bytesSchema } from '../crypto/identity';
 import { UserIdSchema, type UserId } from '../ids';
-import { MAX_ROOM_LOG_ENTRIES, MAX_ROOM_MEMBERS } from '../limits';
+import { MAX_ROOM_LOG_ENTRIES, MAX_ROOM_MEMBERS, MAX_TIMESTAMP_MS } from '../limits';
 import { DisplayNameSchema, WireNameSchema } from '../names';
 
 /** `r` and 32 lowercase hex digits: never mistaken for a user id. */
@@ -21,8 +21,6 @@ export type RoomId = v.InferOutput<typeof RoomIdSchema>;
 export const ROOM_ENTRY_HASH_LENGTH = 32; // bytes, of SHA-512
 /** Longest a log can get: MAX_ROOM_LOG_ENTRIES, then one leave per member or invitee (see limits.ts). */
 export const MAX_ROOM_LOG_LENGTH = MAX_ROOM_LOG_ENTRIES + MAX_ROOM_MEMBERS;
-/** The latest time a date can show (Date's own bound), in ms since epoch. */
-const LATEST_DATE_MS = 8_640_000_000_000_000;
 
 /**
  * What an entry does. `subject` is, by op: create, the room's name; invite, the invitee's user id; code, the
@@ -36,7 +34,7 @@ export const RoomEntrySchema = v.strictObject({
   op: RoomOpSchema,
   subject: v.pipe(v.string(), v.maxLength(64, 'is longer than any subject')),
   /** The actor's clock when they made the change, ms since epoch (shown in the timeline, never trusted). */
-  at: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LATEST_DATE_MS)),
+  at: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_TIMESTAMP_MS)),
   /** The actor's Ed25519 public key; their user id derives from it. */
   actor: bytesSchema(SIGNING_KEY_LENGTH),
   /** The hash of the entry before it (roomEntryHash); empty for `create`. */
