@@ -1,7 +1,11 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { encodeBytes, signedPrekeyStatement } from '../../shared/crypto/identity';
-import { MAX_ONE_TIME_PREKEYS_PER_UPLOAD } from '../../shared/limits';
+import {
+  MAX_ONE_TIME_PREKEYS_PER_UPLOAD,
+  MAX_PREKEY_CLAIMS_PER_TARGET,
+  ONE_TIME_PREKEYS_LOW_WATER,
+} from '../../shared/limits';
 import type { PrekeysPublish } from '../../shared/protocol/prekeys';
 import {
   createIdentityKeys,
@@ -10,7 +14,7 @@ import {
   type IdentityKeys,
 } from '../../extension/lib/crypto/identity';
 import { signIn } from '../support/identity';
-import { useTestServer } from '../support/server';
+import { next, useTestServer } from '../support/server';
 
 const fixture = useTestServer();
 
@@ -68,5 +72,40 @@ describe('prekeys on the server', () => {
       ok: false,
       error: { code: 'invalid-payload' },
     });
+  });
+});
+
+describe('prekey claims per claimer', () => {
+  it('gives a claimer one-time prekeys of one user at most 5 times an hour, and tells the owner when they run low', async () => {
+    const bobKeys = createIdentityKeys();
+    const bob = await fixture.client();
+    await signIn(bob, 'Bob', bobKeys);
+    const held = MAX_PREKEY_CLAIMS_PER_TARGET + ONE_TIME_PREKEYS_LOW_WATER;
+    const ids = Array.from({ length: held }, (_, i) => i);
+    expect(await bob.emitWithAck('prekeys:publish', prekeys(bobKeys, ids))).toEqual({
+      ok: true,
+      data: { oneTimePrekeys: held },
+    });
+    const lows: number[] = [];
+    bob.on('prekeys:low', ({ remaining }) => lows.push(remaining));
+
+    const mallory = await fixture.client();
+    await signIn(mallory, 'Mallory');
+    const claim = async (claimer: typeof mallory) => {
+      const bundle = await claimer.emitWithAck('prekeys:claim', { userId: userIdOfKeys(bobKeys) });
+      expect(bundle).toMatchObject({ ok: true, data: { identity: publicIdentity(bobKeys) } });
+      return bundle.ok ? bundle.data.oneTimePrekey?.id : 'refused';
+    };
+    const claimed = [];
+    for (let i = 0; i <= MAX_PREKEY_CLAIMS_PER_TARGET; i++) claimed.push(await claim(mallory));
+    // The 6th claim within the hour: a bundle still (X3DH works without one), but no one-time prekey.
+    expect(claimed).toEqual([...ids.slice(0, MAX_PREKEY_CLAIMS_PER_TARGET), undefined]);
+    expect(lows).toEqual([]); // 30 left: not below the low water mark yet
+
+    const alice = await fixture.client();
+    await signIn(alice, 'Alice');
+    const pushed = next(bob, 'prekeys:low');
+    expect(await claim(alice)).toBe(MAX_PREKEY_CLAIMS_PER_TARGET);
+    expect(await pushed).toEqual({ remaining: ONE_TIME_PREKEYS_LOW_WATER - 1 });
   });
 });
