@@ -8,8 +8,8 @@ export async function openMessengerDB(
   steps: readonly Migration[] = migrations,
 ): Promise<IDBPDatabase<MessengerDB>> {
   const db: IDBPDatabase<MessengerDB> = await openDB<MessengerDB>(name, steps.length, {
-    upgrade(upgrading, oldVersion) {
-      for (const step of steps.slice(oldVersion)) step(upgrading);
+    upgrade(upgrading, oldVersion, _newVersion, transaction) {
+      for (const step of steps.slice(oldVersion)) step(upgrading, transaction);
     },
     blocked() {
       console.warn('openMessengerDB: an older version of the database is open in another context');

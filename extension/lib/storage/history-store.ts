@@ -35,13 +35,14 @@ export const storedMessage = (
 const openMessage = (keys: VaultKeys, key: string, stored: StoredMessage): ChatMessage =>
   open(keys.records, `messages/${key}`, stored.sealed) as ChatMessage;
 
+/** Every index entry of one conversation. */
+const conversationRange = (conversation: string): IDBKeyRange =>
+  IDBKeyRange.bound([conversation, -Infinity], [conversation, Infinity]);
+
 export function createHistoryStore(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): HistoryStore {
-  let lastSeq = 0;
-  const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1000));
   return {
     async list(peerId) {
-      const conversation = tagOf(keys, peerId);
-      const range = IDBKeyRange.bound([conversation, -Infinity], [conversation, Infinity]);
+      const range = conversationRange(tagOf(keys, peerId));
       const tx = db.transaction('messages');
       const messages: ChatMessage[] = [];
       for (
@@ -68,7 +69,14 @@ export function createHistoryStore(db: IDBPDatabase<MessengerDB>, keys: VaultKey
       const key = messageKey(keys, message);
       const tx = db.transaction('messages', 'readwrite');
       const known = await tx.store.get(key);
-      await tx.store.put(storedMessage(keys, key, message, known?.seq ?? nextSeq()), key);
+      let seq = known?.seq;
+      if (seq === undefined) {
+        // Next in its conversation, counted in this same transaction: nothing else can take the place meanwhile.
+        const range = conversationRange(tagOf(keys, message.peerId));
+        const last = await tx.store.index('by-conversation').openKeyCursor(range, 'prev');
+        seq = last ? last.key[1] + 1 : 0;
+      }
+      await tx.store.put(storedMessage(keys, key, message, seq), key);
       await tx.done;
     },
   };

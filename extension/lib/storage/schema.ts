@@ -6,7 +6,10 @@ import type { VaultHeader } from '../vault/vault';
 export interface StoredMessage {
   /** HMAC of the contact's id under the vault's index key. */
   readonly conversation: string;
-  /** The order this engine learned of the message in (time-based, increasing). */
+  /**
+   * Its place in its conversation, in the order this engine learned of it: 0, 1, 2… A rank, not a time: the clear
+   * index must not tell when each message came.
+   */
   readonly seq: number;
   readonly sealed: Sealed;
 }

@@ -153,8 +153,12 @@ function writeContent<S extends StoreNames<MessengerDB>[]>(
   const tag = (text: string): string => tagOf(keys, text);
   for (const contact of content.contacts) put(contactRecordKey(tag, contact), contact);
   const messages = tx.objectStore('messages');
-  content.messages.forEach((message, index) => {
+  // A backup lists each conversation in its order: each message takes the next place in its own conversation.
+  const places = new Map<string, number>();
+  for (const message of content.messages) {
     const key = messageKey(keys, message);
-    void messages.put(storedMessage(keys, key, message, index), key);
-  });
+    const seq = places.get(message.peerId) ?? 0;
+    places.set(message.peerId, seq + 1);
+    void messages.put(storedMessage(keys, key, message, seq), key);
+  }
 }

@@ -32,7 +32,7 @@ describe('IndexedDB migrations', () => {
   });
 
   it('004 adds the vault, sealed records and the message store with an index on opaque keys', async () => {
-    const db = await openMessengerDB(`test-${randomId()}`);
+    const db = await openMessengerDB(`test-${randomId()}`, migrations.slice(0, 4));
     expect(db.version).toBe(4);
     expect([...db.objectStoreNames].sort()).toEqual([
       'contacts',
