@@ -10,7 +10,7 @@ import { DisplayNameSchema } from '../../shared/names';
 
 export const DEFAULT_SERVER_URL = 'http://localhost:3000';
 
-/** An http(s) URL with no credentials, as settings stored by older versions may hold it (plain http anywhere). */
+/** An http(s) URL with no credentials, as settings stored by older versions may hold it (any plain http). */
 const StoredServerUrlSchema = v.pipe(
   v.string(),
   v.trim(),
@@ -20,15 +20,17 @@ const StoredServerUrlSchema = v.pipe(
 );
 
 /**
- * The server URL a user may choose: https://, or plain http:// to this computer only (localhost, 127.0.0.0/8,
- * [::1]). Over plain http anyone on the way could read who talks to whom and swap the keys the server hands out.
+ * The server URL a user may choose: https://, or plain http:// to this computer only (localhost,
+ * 127.0.0.0/8, [::1]). Over plain http anyone on the way could read who talks to whom and swap the keys the
+ * server hands out.
  */
 export const ServerUrlSchema = v.pipe(
   StoredServerUrlSchema,
   v.check(
     isSecureOrLocal,
     'must start with https:// (plain http:// only reaches this computer: localhost, 127.0.0.1, [::1]). ' +
-      'Over http:// anyone on the network could read and change what the server says; use its https:// address',
+      'Over http:// anyone on the network could read and change what the server says; ' +
+      'use its https:// address',
   ),
 );
 

@@ -92,8 +92,9 @@ export function signedPrekeyStatement(prekey: Uint8Array): Uint8Array {
 }
 
 /**
- * The server a sign-in is for, as `scheme://host[:port]` in lowercase with no default port: what `new URL(url).origin`
- * gives for an http(s) URL. Signed into the session statement, so a server cannot pass a user's answer on to another.
+ * The server a sign-in is for, as `scheme://host[:port]` in lowercase with no default port: what
+ * `new URL(url).origin` gives for an http(s) URL. Signed into the session statement, so a server cannot
+ * pass a user's answer on to another.
  */
 export const ServerOriginSchema = v.pipe(
   v.string(),
@@ -121,14 +122,14 @@ export interface SessionClaim {
   readonly name: string;
 }
 
-/** What a client signs to start a session: which server, its fresh nonce, the client's user id and claimed name. */
+/** What a client signs to start a session: which server, its nonce, the client's user id and claimed name. */
 export function sessionStatement({ origin, challenge, userId, name }: SessionClaim): Uint8Array {
   return concatBytes(text(SESSION_CONTEXT), field(origin), challenge, field(userId), field(name));
 }
 
 /**
- * Verifies an Ed25519 signature; false (never a throw) for a key or signature of the wrong length. Injected so
- * the server can use node:crypto (about 70 times faster than tweetnacl) while shared/ stays free of Node.
+ * Verifies an Ed25519 signature; false (never a throw) for a key or signature of the wrong length. Injected
+ * so the server can use node:crypto (about 70 times faster than tweetnacl) while shared/ stays free of Node.
  */
 export type VerifyEd25519 = (message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array) => boolean;
 
@@ -137,8 +138,9 @@ export const verifyEd25519Tweetnacl: VerifyEd25519 = (message, signature, public
   publicKey.length === SIGNING_KEY_LENGTH &&
   nacl.sign.detached.verify(message, signature, publicKey);
 
-// The encodings (sign bit ignored) of the points of order 1, 2, 4 and 8, canonical or not (as libsodium lists them).
-// Under such a key, a signature with R of small order and S = 0 verifies for any message: anyone could sign as it.
+// The encodings (sign bit ignored) of the points of order 1, 2, 4 and 8, canonical or not (as libsodium lists
+// them). Under such a key, a signature with R of small order and S = 0 verifies for any message: anyone could
+// sign as it.
 const SMALL_ORDER_KEYS = [
   '0000000000000000000000000000000000000000000000000000000000000000',
   '0100000000000000000000000000000000000000000000000000000000000000',

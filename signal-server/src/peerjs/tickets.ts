@@ -8,9 +8,10 @@ const MAC_LENGTH = 32; // bytes, HMAC-SHA256
 /**
  * Tickets that let an authenticated session's PeerJS client claim its own peer id, once.
  * Format: `<expiresAt>.<base64url HMAC-SHA256(secret, "<peerId>.<expiresAt>")>`; URL-safe because
- * PeerJS puts the token in the query string unencoded. That URL may end up in some log on the way (a proxy's,
- * a browser's), so a ticket works for one connection only and for PEER_TICKET_TTL_MS: one that was used, or
- * that is older than that, opens nothing. The engine asks for a fresh one (`peer:ticket`) before each reconnect.
+ * PeerJS puts the token in the query string unencoded. That URL may end up in some log on the way (a
+ * proxy's, a browser's), so a ticket works for one connection only and for PEER_TICKET_TTL_MS: one that was
+ * used, or that is older than that, opens nothing. The engine asks a fresh one (`peer:ticket`) for each
+ * reconnect.
  */
 export interface TicketAuthority {
   issue(peerId: string, now?: number): PeerTicket;

@@ -11,10 +11,10 @@ export interface Handshake {
 export type OriginCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 /**
- * Whether a sign-in that names `origin` is for this server. With PUBLIC_URL set, only its origin is. Without, the
- * server is a local one: the origin must be a loopback address and match the connection's Host header and
- * scheme. Host is whatever the connecting party sends, so it cannot vouch for a public name: a server reached by
- * any other name must have its PUBLIC_URL set.
+ * Whether a sign-in that names `origin` is for this server. With PUBLIC_URL set, only its origin is. Without,
+ * the server is a local one: the origin must be a loopback address and match the connection's Host header and
+ * scheme. Host is whatever the connecting party sends, so it cannot vouch for a public name: a server reached
+ * by any other name must have its PUBLIC_URL set.
  */
 export function checkSignInOrigin(
   origin: string,
@@ -33,7 +33,8 @@ export function checkSignInOrigin(
     return {
       ok: false,
       reason:
-        'this server only knows itself as a local one (localhost): its operator must set PUBLIC_URL to the address users connect to',
+        'this server only knows itself as a local one (localhost): ' +
+        'its operator must set PUBLIC_URL to the address users connect to',
     };
   }
   return origin === here.origin
