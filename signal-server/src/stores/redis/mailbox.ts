@@ -51,7 +51,8 @@ for i = 1, #ARGV do
     redis.call('HDEL', KEYS[3], from .. '/' .. entry.item.id)
     redis.call('HINCRBY', KEYS[4], 'bytes', -entry.size)
     if redis.call('HINCRBY', KEYS[4], 'from:' .. from, -1) <= 0 then redis.call('HDEL', KEYS[4], 'from:' .. from) end
-    redis.call('HINCRBY', KEYS[5], 'bytes', -entry.size)
+    -- Mail held before these counters existed was never counted: never below zero.
+    if redis.call('HINCRBY', KEYS[5], 'bytes', -entry.size) < 0 then redis.call('HSET', KEYS[5], 'bytes', 0) end
     if redis.call('HINCRBY', KEYS[5], 'messages:' .. from, -1) <= 0 then
       redis.call('HDEL', KEYS[5], 'messages:' .. from, 'bytes:' .. from)
     else
