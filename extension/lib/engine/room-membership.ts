@@ -144,7 +144,15 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
       return;
     }
     const secret = codeSecret ?? before?.local.codeSecret;
-    await keep({ local: { room, ...(secret ? { codeSecret: secret } : {}) }, log });
+    // Names of everyone the log mentions, as the server last gave them: those who left keep theirs.
+    const mentioned = new Set(log.events.flatMap((event) => [event.actor, event.subject]));
+    const names = Object.fromEntries(
+      [
+        ...Object.entries(before?.local.names ?? {}),
+        ...[...room.members, ...room.invited].map((p) => [p.userId, p.name] as const),
+      ].filter(([userId]) => mentioned.has(userId)),
+    );
+    await keep({ local: { room, names, ...(secret ? { codeSecret: secret } : {}) }, log });
   }
 
   async function forget(roomId: RoomId): Promise<void> {
@@ -215,9 +223,11 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
     const { room } = known.local;
     const state = known.log.state;
     if (!state) return undefined;
-    const serverNames = new Map([...room.members, ...room.invited].map((p) => [p.userId, p.name]));
+    const names = known.local.names ?? {};
     const name = (userId: UserId): string =>
-      serverNames.get(userId) ?? deps.nameOf(userId) ?? `someone (${userId.slice(0, 8)})`;
+      (Object.hasOwn(names, userId) ? names[userId] : undefined) ??
+      deps.nameOf(userId) ??
+      `someone (${userId.slice(0, 8)})`;
     const person = (userId: UserId) => ({ userId, name: name(userId), online: isOnline(userId) });
     const timeline: RoomTimelineLine[] = [];
     const byName = new Map<string, UserId>();
