@@ -1,0 +1,57 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomId } from '../../../shared/ids';
+import { RoomPanel } from '../../../extension/components/RoomPanel';
+import type { EngineClient } from '../../../extension/lib/messaging/client';
+import type { RoomView } from '../../../extension/lib/messaging/protocol';
+
+const client: EngineClient = {
+  request: () => Promise.resolve(undefined) as never,
+  on: () => () => undefined,
+  onClose: () => undefined,
+  close: () => undefined,
+};
+
+const WARNING =
+  'The server listed Mallory as a member without their signed join: messages are not sent to them';
+const room: RoomView = {
+  roomId: `r${randomId()}`,
+  name: 'Trip',
+  joined: true,
+  members: [
+    { userId: randomId(), name: 'Alice', online: true },
+    { userId: randomId(), name: 'Bob', online: false },
+  ],
+  invited: [],
+  timeline: [
+    'Alice created the room "Trip"',
+    'Alice invited Bob',
+    'Alice invited Dave',
+    'Dave declined the invitation',
+    'Bob accepted the invitation',
+    'Carol joined with an invite code from Alice',
+  ].map((text, i) => ({ at: Date.UTC(2026, 0, 1, 12, i), text })),
+  warnings: [WARNING],
+};
+
+const roots: HTMLElement[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) render(null, root);
+});
+
+describe('room panel', () => {
+  it('shows what the server claimed without proof as an alert, and the membership changes as lines', () => {
+    const root = document.createElement('div');
+    roots.push(root);
+    document.body.append(root);
+    render(<RoomPanel client={client} room={room} />, root);
+    const alerts = [...root.querySelectorAll('[role="alert"]')].map((node) => node.textContent);
+    expect(alerts).toEqual([WARNING]);
+    const recent = [...root.querySelectorAll('[data-testid="room-timeline"] li')].map((li) => li.textContent);
+    expect(recent).toHaveLength(4); // the latest; the rest one click away
+    expect(recent.join('\n')).toContain('Carol joined with an invite code from Alice');
+    expect(root.querySelector('.room-history summary')?.textContent).toBe('Earlier changes (2)');
+    expect(root.querySelector('.room-history')?.textContent).toContain('Alice created the room "Trip"');
+  });
+});
