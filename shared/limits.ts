@@ -103,14 +103,6 @@ export const MAX_RECEIPT_IDS = 100;
 export const MAX_ROOM_MEMBERS = 32;
 /** Rooms one user may be a member of (invitations are counted apart, so they can never fill this). */
 export const MAX_ROOMS_PER_USER = 100;
-
-// The server's front door (connections, sign-in deadline, byte rates, outgoing buffers). The operator can set the
-// ones named with an environment variable (signal-server/src/config.ts); these are the defaults.
-/** WebSocket connections (Socket.IO and PeerJS together) the server holds at once (MAX_CONNECTIONS). Keep it below
- * the process's descriptor limit (`ulimit -n`) so /health and the stores always have descriptors left. */
-export const DEFAULT_MAX_CONNECTIONS = 10_000;
-/** WebSocket connections (Socket.IO and PeerJS together) one IP address may hold at once (MAX_CONNECTIONS_PER_IP). */
-export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
 /** Invitations waiting for one invitee; past it, further invitations to them are refused to the inviter. */
 export const MAX_PENDING_INVITATIONS_PER_INVITEE = 50;
 /** Invitations one inviter may have waiting, over all rooms; past it their own invitations are refused. */
@@ -121,8 +113,18 @@ export const MAX_PENDING_INVITATIONS_PER_INVITER = 20;
  * MAX_ROOM_LOG_ENTRIES + MAX_ROOM_MEMBERS. A full room takes no one new: create another.
  */
 export const MAX_ROOM_LOG_ENTRIES = 128;
+
+// The server's front door (connections, sign-in deadline, byte rates, outgoing buffers). The operator can set the
+// ones named with an environment variable (signal-server/src/config.ts); these are the defaults.
+/** WebSocket connections (Socket.IO and PeerJS together) the server holds at once (MAX_CONNECTIONS). Keep it below
+ * the process's descriptor limit (`ulimit -n`) so /health and the stores always have descriptors left. */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+/** WebSocket connections (Socket.IO and PeerJS together) one IP address may hold at once (MAX_CONNECTIONS_PER_IP). */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
 /** TCP connections the HTTP server accepts beyond MAX_CONNECTIONS (for /health and handshakes in flight). */
 export const HTTP_CONNECTION_HEADROOM = 256;
+/** TCP connections one address may hold beyond MAX_CONNECTIONS_PER_IP (requests in flight, /health). */
+export const HTTP_CONNECTION_HEADROOM_PER_IP = 16;
 /** How long a Socket.IO connection may stay without a session (session:start) before it is closed, in ms. */
 export const DEFAULT_SIGN_IN_DEADLINE_MS = 10_000;
 /** How long an HTTP request (or a WebSocket handshake) may take to send its headers, in ms. */

@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import type { Backend } from './backend';
 import type { ServerConfig } from './config';
-import { createDoor } from './guard/door';
+import { createDoor, HTTP_SERVER_OPTIONS } from './guard/door';
 import { healthRouter } from './http/health';
 import { createLogger, type Logger } from './logger';
 import { createPeerjsEndpoint, type SignalMetrics } from './peerjs/endpoint';
@@ -42,7 +42,7 @@ export function createApp(
   app.disable('x-powered-by');
   app.use(healthRouter(stores, Date.now()));
 
-  const httpServer = createServer(app);
+  const httpServer = createServer(HTTP_SERVER_OPTIONS, app);
   // Spent tickets are shared like the stores: a ticket used on one process opens nothing on another.
   const tickets = createTicketAuthority(
     config.ticketSecret,

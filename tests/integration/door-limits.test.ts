@@ -1,8 +1,13 @@
-import type { Socket as NetSocket } from 'node:net';
+import { get as httpGet } from 'node:http';
+import { connect as connectTcp, type Socket as NetSocket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { io as connectClient } from 'socket.io-client';
 import WebSocket from 'ws';
-import { MAX_SIGNAL_BYTES_PER_SECOND, MAX_SOCKET_BYTES_PER_SECOND } from '../../shared/limits';
+import {
+  HTTP_CONNECTION_HEADROOM_PER_IP,
+  MAX_SIGNAL_BYTES_PER_SECOND,
+  MAX_SOCKET_BYTES_PER_SECOND,
+} from '../../shared/limits';
 import { PEERJS_KEY, PEERJS_PATH } from '../../shared/protocol/socket';
 import { DEFAULT_DOOR_CONFIG, type DoorConfig } from '../../signal-server/src/config';
 import { signIn } from '../support/identity';
@@ -54,6 +59,15 @@ const SOCKET_IO = '/socket.io/?EIO=4&transport=websocket';
 const PEERJS = `${PEERJS_PATH}/peerjs?key=${PEERJS_KEY}&id=x&token=y`;
 
 const health = async (): Promise<number> => (await fetch(`${server.url}/health`)).status;
+/** GET /health from `localAddress`; resolves with the status. */
+const healthFrom = (localAddress: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const request = httpGet(`${server.url}/health`, { localAddress }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+  });
 
 // The typed client would not let us send an oversized payload; the untyped view is the point.
 const raw = (s: TestClient) =>
@@ -101,6 +115,34 @@ describe('connections per address and overall', () => {
     expect(refusedPeer.body).toContain('The server is full');
     expect(await health()).toBe(200);
   });
+});
+
+describe('bare TCP connections', () => {
+  /** Opens a TCP connection that sends nothing; resolves once connected, with a promise of its close. */
+  async function idleTcp(localAddress: string): Promise<{ closed: Promise<void>; socket: NetSocket }> {
+    const socket = connectTcp({ port: Number(new URL(server.url).port), host: '127.0.0.1', localAddress });
+    socket.on('error', () => undefined);
+    cleanups.push(() => socket.destroy());
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    return { closed, socket };
+  }
+
+  it('closes idle connections past the per-address cap at once, and serves other addresses', async () => {
+    await start({ maxConnectionsPerIp: 2 });
+    const cap = 2 + HTTP_CONNECTION_HEADROOM_PER_IP;
+    const held = await Promise.all(Array.from({ length: cap }, () => idleTcp('127.0.0.1')));
+    const extra = await idleTcp('127.0.0.1');
+    await extra.closed; // closed by the server, unanswered
+    expect(held.every(({ socket }) => !socket.destroyed)).toBe(true);
+    expect(await healthFrom('127.0.0.2')).toBe(200);
+  });
+
+  it('closes a connection that sends no request headers in time', async () => {
+    await start({});
+    const idle = await idleTcp('127.0.0.1');
+    await idle.closed; // HTTP_HEADERS_TIMEOUT_MS, checked every second
+  }, 30_000);
 });
 
 describe('sign-in deadline', () => {

@@ -1,8 +1,10 @@
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../../shared/errors';
 import {
   HTTP_CONNECTION_HEADROOM,
+  HTTP_CONNECTION_HEADROOM_PER_IP,
   HTTP_HEADERS_TIMEOUT_MS,
   MAX_SOCKET_BYTES_PER_SECOND,
   MAX_SOCKET_EVENTS_PER_SECOND,
@@ -19,6 +21,16 @@ import {
   type Refusal,
 } from './connections';
 import { boundOutgoing, byteSize, dropConnection, type EngineConnection } from './outgoing';
+
+/**
+ * The HTTP server's own bounds, given when it is created: a connection that has not sent its request headers
+ * (or a WebSocket handshake) in time is closed, checked every second rather than Node's default 30.
+ */
+export const HTTP_SERVER_OPTIONS: ServerOptions = {
+  headersTimeout: HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeout: 3 * HTTP_HEADERS_TIMEOUT_MS,
+  connectionsCheckingInterval: 1_000,
+};
 
 /** How long a connection being closed gets to take its last words before it is dropped, in ms. */
 const DROP_GRACE_MS = 1_000;
@@ -40,7 +52,7 @@ export interface Door {
     request: IncomingMessage,
     answer: (error: string | null, success: boolean) => void,
   ) => void;
-  /** Sets the HTTP server's own bounds (header timeouts, TCP connections) and guards Socket.IO's connections. */
+  /** Bounds the HTTP server's TCP connections (overall, per address) and guards Socket.IO's connections. */
   guardServers(httpServer: HttpServer, io: TypedServer): void;
   /** Called on each Socket.IO connection: arms the sign-in deadline, returns its request gate. */
   guardSocket(socket: TypedSocket): RequestGate;
@@ -92,11 +104,16 @@ export function createDoor({ config, logger }: Deps): Door {
       answer(refusal?.message ?? null, refusal === undefined);
     },
     guardServers(httpServer, io) {
-      httpServer.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
-      httpServer.requestTimeout = 3 * HTTP_HEADERS_TIMEOUT_MS;
       // Past this the kernel's connections are closed unanswered; WebSockets stop at maxConnections before,
       // so the headroom stays for /health and handshakes.
       httpServer.maxConnections = config.maxConnections + HTTP_CONNECTION_HEADROOM;
+      // TCP connections per peer address too (open, idle, never upgraded): the WebSocket limit plus a little for
+      // requests in flight. Behind a proxy every connection comes from the proxy, so only the total holds there.
+      // A connection that sends nothing at all is not covered by headersTimeout: an idle timeout closes it (Node
+      // destroys a socket that times out between requests; `ws` clears the timeout on the sockets it upgrades).
+      httpServer.on('connection', (socket: Socket) => socket.setTimeout(HTTP_HEADERS_TIMEOUT_MS));
+      if (!config.trustProxy)
+        limitTcpPerAddress(httpServer, config.maxConnectionsPerIp + HTTP_CONNECTION_HEADROOM_PER_IP);
       io.engine.on('connection', guardEngineConnection);
     },
     guardSocket(socket) {
@@ -130,4 +147,23 @@ export function createDoor({ config, logger }: Deps): Door {
       );
     },
   };
+}
+
+/** Closes, unanswered, a TCP connection from an address that already holds `max` of them. */
+function limitTcpPerAddress(httpServer: HttpServer, max: number): void {
+  const held = new Map<string, number>();
+  httpServer.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = held.get(address) ?? 0;
+    if (count >= max) {
+      socket.destroy();
+      return;
+    }
+    held.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (held.get(address) ?? 1) - 1;
+      if (left === 0) held.delete(address);
+      else held.set(address, left);
+    });
+  });
 }
