@@ -326,6 +326,19 @@ describe.each(backends)('%s room store', (_name, open) => {
   });
 });
 
+describe.runIf(withRedis)('Redis accounts from before skeletons were kept', () => {
+  it('refuses look-alikes of names bound before, once the first bind has filled in their skeletons', async () => {
+    const client = redis?.client() ?? fail();
+    const prefix = `t${randomId()}:`;
+    const [alice, bob] = [randomId(), randomId()];
+    await client.hset(`${prefix}names`, 'mallory', alice);
+    await client.hset(`${prefix}name-of`, alice, 'mallory');
+    const { accounts } = createRedisStores(client, TEST_MAILBOX_LIMITS, { prefix });
+    expect(await accounts.bindName(bob, 'rnallory')).toEqual({ ok: false, reason: 'look-alike' });
+    expect(await accounts.firstSeen(alice)).toBe(0); // named before first-seen was kept: not new
+  });
+});
+
 describe.runIf(withRedis)('Redis presence across processes', () => {
   it('releases the users of a process that stopped beating (killed), and only theirs', async () => {
     if (!redis) throw new Error('redis-server did not start');

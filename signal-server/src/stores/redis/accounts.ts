@@ -24,11 +24,38 @@ redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
 redis.call('HSETNX', KEYS[5], ARGV[1], ARGV[4])
 return 'ok'`;
 
+/**
+ * Names bound before skeletons were kept get theirs, once (the first bind of a process does it unless a flag key
+ * says it is done; doing it twice changes nothing): look-alikes of them are refused too. A name whose skeleton another already has keeps its
+ * place (HSETNX), as the embedded store's migration does.
+ */
+async function fillSkeletons(redis: Redis, prefix: string): Promise<void> {
+  if ((await redis.exists(`${prefix}skeletons-filled`)) === 1) return;
+  let cursor = '0';
+  do {
+    const [next, entries] = await redis.hscan(`${prefix}names`, cursor, 'COUNT', 500);
+    cursor = next;
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      const [key, userId] = [entries[i] ?? '', entries[i + 1] ?? ''];
+      const skeleton = nameSkeleton(key);
+      await redis.hsetnx(`${prefix}skeletons`, skeleton, userId);
+      await redis.hsetnx(`${prefix}skeleton-of`, userId, skeleton);
+    }
+  } while (cursor !== '0');
+  await redis.set(`${prefix}skeletons-filled`, '1'); // only once done: a fill cut short runs again
+}
+
 /** Names bound to keys, shared by every server process through Redis. */
 export function createRedisAccountStore(redis: Redis, prefix: string): AccountStore {
   const keys = ['names', 'name-of', 'skeletons', 'skeleton-of', 'first-seen'].map((key) => prefix + key);
+  let filled: Promise<void> | undefined;
   return {
     async bindName(userId, name, now = Date.now()) {
+      filled ??= fillSkeletons(redis, prefix).catch((error: unknown) => {
+        filled = undefined; // tried again at the next bind
+        throw error;
+      });
+      await filled;
       const outcome = await redis.eval(
         BIND,
         keys.length,
