@@ -193,7 +193,7 @@ export type PortEvent = {
 export const PortRequestSchema = v.strictObject({
   kind: v.literal('request'),
   id: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  method: v.string(),
+  method: v.pipe(v.string(), v.maxLength(64)),
   params: v.unknown(),
 });
 

@@ -15,17 +15,44 @@ import {
 
 type Port = Browser.runtime.Port;
 
-/** Only this extension's own pages may drive the engine; content scripts and other extensions may not. */
-export function isOwnPage(sender: Browser.runtime.MessageSender | undefined): boolean {
-  if (!sender || sender.id !== browser.runtime.id || sender.tab?.url?.startsWith('http')) return false;
-  return sender.url?.startsWith(browser.runtime.getURL('/')) ?? false;
+/** The pages that drive the engine: the popup (also opened in a tab to greet a new user). */
+export const ENGINE_PAGES: readonly string[] = ['/popup.html'];
+
+/**
+ * Only this extension's own pages may talk to it; content scripts, web pages and other extensions may not. With
+ * `pages`, only those of its pages (paths such as `/popup.html`; a query or a fragment does not matter).
+ */
+export function isOwnPage(
+  sender: Browser.runtime.MessageSender | undefined,
+  pages?: readonly string[],
+): boolean {
+  if (!sender?.url || sender.id !== browser.runtime.id || sender.tab?.url?.startsWith('http')) return false;
+  const own = new URL(extensionRoot());
+  const url = urlOf(sender.url);
+  if (url?.protocol !== own.protocol || url.host !== own.host) return false;
+  return pages === undefined || pages.includes(url.pathname);
+}
+
+/** This extension's origin, as a URL (`chrome-extension://<id>/`, `moz-extension://<uuid>/`). */
+function extensionRoot(): string {
+  // WXT types getURL by the build's public paths (.wxt), which code type-checked outside the extension lacks.
+  return (browser.runtime as unknown as { getURL(path: string): string }).getURL('/');
+}
+
+function urlOf(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Answers EngineApi requests from UI pages over ports and pushes engine events to every open page. */
 export function serveEngine(engine: Engine): void {
   browser.runtime.onConnect.addListener((port: Port) => {
     if (port.name !== ENGINE_PORT) return;
-    if (!isOwnPage(port.sender)) {
+    if (!isOwnPage(port.sender, ENGINE_PAGES)) {
+      console.warn('serveEngine: refused a connection from outside the popup');
       port.disconnect();
       return;
     }

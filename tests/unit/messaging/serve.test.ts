@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../../../extension/lib/engine/engine';
+
+const OWN = 'ownextension';
+type Listener = (value: unknown) => void;
+const connectListeners: Listener[] = [];
+
+// serveEngine reads the runtime through wxt/browser: a fake one, as far as serveEngine uses it.
+vi.mock('wxt/browser', () => ({
+  browser: {
+    runtime: {
+      id: OWN,
+      getURL: (path: string) => `chrome-extension://${OWN}${path}`,
+      onConnect: { addListener: (listener: Listener) => void connectListeners.push(listener) },
+    },
+  },
+}));
+const { isOwnPage, serveEngine } = await import('../../../extension/lib/messaging/serve');
+
+/** A port as serveEngine sees it, recording what the engine posts and whether it hung up. */
+function connect(sender: unknown) {
+  const posted: unknown[] = [];
+  const messageListeners: Listener[] = [];
+  const port = {
+    name: 'engine',
+    sender,
+    disconnected: false,
+    postMessage: (frame: unknown) => posted.push(frame),
+    disconnect() {
+      port.disconnected = true;
+    },
+    onMessage: { addListener: (listener: Listener) => void messageListeners.push(listener) },
+    onDisconnect: { addListener: () => undefined },
+  };
+  for (const listener of connectListeners) listener(port);
+  return {
+    port,
+    posted,
+    send: (message: unknown) => messageListeners.forEach((listener) => listener(message)),
+  };
+}
+
+/** Just the part of an engine serveEngine touches here: events, and one method. */
+function fakeEngine() {
+  const getState = vi.fn(() => Promise.resolve({ vault: 'locked' }));
+  const subscribe = vi.fn(() => () => undefined);
+  // Only subscribe and getState are reached by these requests; the rest of Engine is never called.
+  return { engine: { getState, subscribe } as unknown as Engine, getState, subscribe };
+}
+
+afterEach(() => {
+  connectListeners.length = 0;
+  vi.restoreAllMocks();
+});
+
+describe('the port between the popup and the engine', () => {
+  it('is refused to anyone but this extension’s popup: other extensions, web pages, content scripts, other pages', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { engine, subscribe } = fakeEngine();
+    serveEngine(engine);
+    for (const sender of [
+      undefined,
+      {},
+      { id: 'another', url: 'chrome-extension://another/popup.html' },
+      { id: OWN, url: 'https://evil.example/popup.html', tab: { url: 'https://evil.example/popup.html' } },
+      { id: OWN, url: `chrome-extension://${OWN}/popup.html`, tab: { url: 'http://evil.example/' } },
+      { id: OWN, url: `chrome-extension://${OWN}.evil.example/popup.html` },
+      { id: OWN, url: `chrome-extension://${OWN}/offscreen.html` },
+      { id: OWN, url: `chrome-extension://${OWN}/popup.html.evil` },
+      { id: OWN, url: 'not a url' },
+    ]) {
+      const { port, posted, send } = connect(sender);
+      send({ kind: 'request', id: 1, method: 'getState', params: {} });
+      expect(port.disconnected, JSON.stringify(sender)).toBe(true);
+      expect(posted).toEqual([]);
+    }
+    expect(subscribe).not.toHaveBeenCalled();
+  });
+
+  it('answers the popup, in a tab too, and drops frames that are not requests', async () => {
+    const { engine, getState } = fakeEngine();
+    serveEngine(engine);
+    const { port, posted, send } = connect({
+      id: OWN,
+      url: `chrome-extension://${OWN}/popup.html?welcome`,
+      tab: { url: `chrome-extension://${OWN}/popup.html?welcome` },
+    });
+    expect(port.disconnected).toBe(false);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    for (const junk of [null, 'getState', { kind: 'request', id: -1, method: 'getState', params: {} }])
+      send(junk);
+    send({ kind: 'request', id: 2, method: 'x'.repeat(65), params: {} });
+    send({ kind: 'request', id: 3, method: 'constructor', params: {} });
+    send({ kind: 'request', id: 4, method: 'getState', params: { extra: true } });
+    send({ kind: 'request', id: 5, method: 'getState', params: {} });
+    await vi.waitFor(() => expect(posted).toHaveLength(3));
+    const answers = posted as { id: number; result: { ok: boolean; error?: { code: string } } }[];
+    expect(answers.map((answer) => [answer.id, answer.result.ok, answer.result.error?.code])).toEqual([
+      [3, false, 'unknown-event'],
+      [4, false, 'invalid-payload'],
+      [5, true, undefined],
+    ]);
+    expect(answers[2]?.result).toEqual({ ok: true, data: { vault: 'locked' } });
+    expect(getState).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets the host pass any page of this extension when it names none', () => {
+    expect(isOwnPage({ id: OWN, url: `chrome-extension://${OWN}/offscreen.html` })).toBe(true);
+    expect(isOwnPage({ id: OWN, url: `chrome-extension://${OWN}/offscreen.html` }, ['/popup.html'])).toBe(
+      false,
+    );
+  });
+});
