@@ -76,11 +76,6 @@ export interface ServerConfig {
    * which accepts sign-ins for loopback addresses only (see socket/server-origin.ts).
    */
   readonly publicOrigin?: string;
-  /**
-   * PUBLIC_URL's origin (`https://chat.example.org`): the one server a sign-in may name. Unset: a local server,
-   * which accepts sign-ins for loopback addresses only (see socket/server-origin.ts).
-   */
-  readonly publicOrigin?: string;
   readonly door: DoorConfig;
 }
 
@@ -133,15 +128,6 @@ const EnvSchema = v.object({
       ),
     ),
   ),
-  PUBLIC_URL: v.optional(
-    v.pipe(
-      v.string(),
-      v.check(
-        (text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol),
-        'must be the http(s) URL users connect to, such as https://chat.example.org',
-      ),
-    ),
-  ),
 });
 
 /** Reads the server's configuration from environment variables; throws a message naming each bad variable. */
@@ -177,7 +163,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       turnTtlSeconds: value.TURN_TTL_SECONDS,
     },
     presenceTtlMs: value.PRESENCE_TTL_SECONDS * 1000,
-    ...(value.PUBLIC_URL === undefined ? {} : { publicOrigin: new URL(value.PUBLIC_URL).origin }),
     ...(value.PUBLIC_URL === undefined ? {} : { publicOrigin: new URL(value.PUBLIC_URL).origin }),
     door: {
       maxConnections: value.MAX_CONNECTIONS,
