@@ -133,9 +133,12 @@ export function createDoor({ config, logger }: Deps): Door {
       deadline.unref();
       socket.once('disconnect', () => clearTimeout(deadline));
       const entry = guarded.get(socket.conn);
-      // Every engine.io connection is guarded on arrival, before Socket.IO can make a socket of it.
-      if (!entry) throw new Error('guardSocket: a Socket.IO socket whose connection the door did not see');
-      return entry.gate;
+      if (entry) return entry.gate;
+      // Every engine.io connection is guarded on arrival, before Socket.IO can make a socket of it; one that
+      // was not is refused rather than served unbounded.
+      logger.error('guardSocket: a Socket.IO socket whose connection the door did not see; closed');
+      socket.disconnect(true);
+      return () => 'flood';
     },
     refuseUpgrade(socket, { status, message }) {
       socket.on('error', () => socket.destroy());
