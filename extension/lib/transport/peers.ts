@@ -8,6 +8,7 @@ import type { LinkStatus } from '../messaging/protocol';
 import { createHello, fingerprintsOf, verifyHello } from './channel-auth';
 import { watchLiveness, type Liveness } from './liveness';
 import { SERIALIZATION, screenSignal, type SignalFrame } from './signal-guard';
+import { BoundedJsonConnection } from './json-channel';
 
 /** How long a send waits for a data channel to open, in ms. */
 export const LINK_OPEN_TIMEOUT_MS = 10_000;
@@ -199,6 +200,8 @@ export const createPeerMesh: CreateMesh = (options) => {
       path: PEERJS_PATH,
       key: PEERJS_KEY,
       token: ticket.ticket,
+      // Frames past MAX_PEER_FRAME_BYTES close the channel before they are parsed.
+      serializers: { [SERIALIZATION]: BoundedJsonConnection },
       // Read at each new connection: the server's ICE servers may arrive after the client started.
       config: {
         get iceServers() {

@@ -6,9 +6,12 @@ import { randomId } from '../../../shared/ids';
 import { createIdentityKeys, userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import type { CreateMesh, PeerMesh } from '../../../extension/lib/transport/peers';
 import { screenSignal } from '../../../extension/lib/transport/signal-guard';
+import type { decodeFrame as DecodeFrame } from '../../../extension/lib/transport/json-channel';
+import { MAX_PEER_FRAME_BYTES } from '../../../shared/limits';
 
 /** Just enough RTCPeerConnection for PeerJS to answer an offer in Node: no network, no media. */
 class FakePeerConnection {
+  static readonly created: FakePeerConnection[] = [];
   signalingState = 'stable';
   onicecandidate: unknown = null;
   oniceconnectionstatechange: unknown = null;
@@ -26,9 +29,28 @@ class FakePeerConnection {
   close() {
     this.signalingState = 'closed';
   }
+  constructor() {
+    FakePeerConnection.created.push(this);
+  }
+}
+
+/** The data channel a remote peer opens, as PeerJS's connection listens to it. */
+class FakeDataChannel extends EventTarget {
+  binaryType = 'blob';
+  readyState = 'open';
+  onopen: (() => void) | null = null;
+  onmessage: unknown = null;
+  onclose: unknown = null;
+  send() {}
+  close() {}
+  /** A message from the remote peer. */
+  receive(data: unknown): void {
+    this.dispatchEvent(new MessageEvent('message', { data }));
+  }
 }
 
 let createPeerMesh: CreateMesh;
+let decodeFrame: typeof DecodeFrame;
 beforeAll(async () => {
   vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
   // PeerJS only hands what it builds to setRemoteDescription: the init itself will do.
@@ -38,11 +60,12 @@ beforeAll(async () => {
   vi.stubGlobal('WebSocket', WebSocket);
   // PeerJS checks for WebRTC when it loads: import it once the stubs are in place.
   ({ createPeerMesh } = await import('../../../extension/lib/transport/peers'));
+  ({ decodeFrame } = await import('../../../extension/lib/transport/json-channel'));
 });
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup(); // the mesh before its server
   vi.restoreAllMocks();
 });
 
@@ -171,5 +194,40 @@ describe('the peer mesh against hostile signaling frames', () => {
     const refused = screenSignal(offerFrom(src, randomId(), { serialization: 'constructor' }), () => true);
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.reason).toMatch(/^payload\.serialization: /);
+  });
+
+  it('closes a data channel that sends a frame past MAX_PEER_FRAME_BYTES, before parsing it', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const server = await signalingServer();
+    const { mesh, selfId, links } = startMesh(server.url);
+    cleanups.push(() => mesh.destroy());
+    const socket = await server.client;
+    const mallory = randomId();
+    socket.send(JSON.stringify(offerFrom(mallory, selfId)));
+    await vi.waitFor(() => expect(server.received.some((frame) => frame.type === 'ANSWER')).toBe(true));
+
+    const channel = new FakeDataChannel();
+    const pc = FakePeerConnection.created.at(-1) as unknown as { ondatachannel(event: object): void };
+    pc.ondatachannel({ channel });
+    channel.onopen?.();
+    const oversized = JSON.stringify({ padding: 'x'.repeat(MAX_PEER_FRAME_BYTES) });
+    channel.receive(new TextEncoder().encode(oversized).buffer);
+
+    expect(links).toEqual([
+      [mallory, 'connecting'],
+      [mallory, 'closed'],
+    ]);
+    expect(warn).toHaveBeenCalledWith(
+      `peers: closed the link to ${mallory}: it sent a frame of ${oversized.length} bytes (at most ${MAX_PEER_FRAME_BYTES})`,
+    );
+  });
+
+  it('reads a data channel frame only when it is binary, small enough, UTF-8 and JSON', () => {
+    const bytes = (text: string) => new TextEncoder().encode(text).buffer;
+    expect(decodeFrame(bytes('{"v":1}'))).toEqual({ ok: true, value: { v: 1 } });
+    expect(decodeFrame('{"v":1}')).toMatchObject({ ok: false, reason: 'it sent a frame that is not binary' });
+    expect(decodeFrame(new Uint8Array([0x22, 0xff, 0x22]).buffer)).toMatchObject({ ok: false });
+    expect(decodeFrame(bytes('{"v":'))).toMatchObject({ ok: false });
+    expect(decodeFrame(new ArrayBuffer(MAX_PEER_FRAME_BYTES + 1))).toMatchObject({ ok: false });
   });
 });
