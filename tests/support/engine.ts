@@ -32,7 +32,8 @@ import type * as v from 'valibot';
 
 export const PASSPHRASE = 'correct horse battery';
 export const SERVER = 'http://localhost:3000';
-const prekeyServer = memoryStores().prekeys;
+/** The (fake) server's prekey store, shared by the engine and its contacts. */
+export const prekeyServer = memoryStores().prekeys;
 
 export interface TestContact {
   readonly user: User;
@@ -77,6 +78,8 @@ export class Fakes {
   disconnects: string[] = [];
   sent: { peerId: string; frame: PeerFrame }[] = [];
   sendFailure: Error | undefined;
+  /** Thrown by the transports' close (as PeerJS did once a hostile offer had poisoned its state). */
+  closeFailure: Error | undefined;
   answers: Partial<{ [E in RequestEvent]: Result<ResponseMap[E]> }> = {};
   /** What the engine handed to the server's mailbox, and the acknowledgements it sent. */
   mail: MailSend[] = [];
@@ -98,7 +101,9 @@ export class Fakes {
             if (!answer) throw new Error(`no fake answer for ${event}`);
             return answer as never;
           },
-          close: () => undefined,
+          close: () => {
+            if (this.closeFailure) throw this.closeFailure;
+          },
         };
       },
       createMesh: (options) => {
@@ -115,7 +120,9 @@ export class Fakes {
             if (this.sendFailure) throw this.sendFailure;
             this.sent.push({ peerId, frame });
           },
-          destroy: () => undefined,
+          destroy: () => {
+            if (this.closeFailure) throw this.closeFailure;
+          },
         };
         return mesh;
       },
@@ -167,16 +174,20 @@ export class Fakes {
 
 export const ticket = (peerId: string): PeerTicket => ({ peerId, ticket: '1.x', expiresAt: 1 });
 
-/** Polls `check` until it stops throwing, for at most `timeoutMs` (vi.waitFor, without vitest). */
+// Captured before any test fakes the clock: waitFor must keep polling while a test's timers stand still.
+const realSetTimeout = globalThis.setTimeout;
+const realNow = Date.now;
+
+/** Polls `check` until it stops throwing, for at most `timeoutMs` of real time (vi.waitFor, without vitest). */
 export async function waitFor(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = realNow() + timeoutMs;
   for (;;) {
     try {
       await check();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (realNow() > deadline) throw error;
+      await new Promise((resolve) => realSetTimeout(resolve, 10));
     }
   }
 }

@@ -1,34 +1,14 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
+import { ErrorCode, fail, ok } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import type { Content } from '../../../shared/protocol/content';
-import type { SealedMessage } from '../../../shared/protocol/envelope';
-import type { MailSend } from '../../../shared/protocol/mailbox';
-import type { PeerFrame, SealedFrame } from '../../../shared/protocol/peer';
-import type { PrekeysClaimSchema, PrekeysPublish } from '../../../shared/protocol/prekeys';
+import type { SealedFrame } from '../../../shared/protocol/peer';
 import { encodeBytes, sessionStatement, verifySignature } from '../../../shared/crypto/identity';
 import { safetyNumber } from '../../../shared/crypto/safety-number';
-import type {
-  PeerTicket,
-  RequestEvent,
-  ResponseMap,
-  SessionStart,
-  User,
-} from '../../../shared/protocol/socket';
-import { publicIdentity, userIdOfKeys, type IdentityKeys } from '../../../extension/lib/crypto/identity';
-import { createEngine, type Engine } from '../../../extension/lib/engine/engine';
-import {
-  createSessions,
-  type PeerSessions,
-  type SessionStore,
-  type Sessions,
-} from '../../../extension/lib/engine/sessions';
-import { NO_PREKEYS } from '../../../extension/lib/crypto/prekeys';
-import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/protocol';
-import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
-import type { MeshOptions, PeerMesh } from '../../../extension/lib/transport/peers';
-import type { SignalingHandlers } from '../../../extension/lib/transport/signaling';
+import type { SessionStart, User } from '../../../shared/protocol/socket';
+import type { IdentityKeys } from '../../../extension/lib/crypto/identity';
+import { createSessions } from '../../../extension/lib/engine/sessions';
 import { newCodeSecret, roomCodeKeys, signRoomEntry } from '../../../extension/lib/crypto/room-entries';
 import { readRoomLog } from '../../../shared/crypto/room-log';
 import type { Room, RoomEntry, RoomOp } from '../../../shared/protocol/rooms';
@@ -39,206 +19,29 @@ import {
   ONE_TIME_PREKEYS_LOW_WATER,
 } from '../../../shared/limits';
 import { CLAIM_LIMITS } from '../../../signal-server/src/stores/prekeys';
-import { memoryStores } from '../../support/stores';
 import { claimFrom, publishTo } from '../../support/prekeys';
-import { FAST_KDF, testVaultStorage } from '../../support/vault';
-import type * as v from 'valibot';
+import {
+  Fakes,
+  PASSPHRASE,
+  SERVER,
+  contact,
+  frameFrom,
+  memorySessionStore,
+  onlineEngine as onlineEngineWith,
+  openedBy,
+  otherProfile,
+  prekeyServer,
+  sealedFrom,
+  ticket,
+} from '../../support/engine';
 
-const PASSPHRASE = 'correct horse battery';
-const SERVER = 'http://localhost:3000';
-const prekeyServer = memoryStores().prekeys;
-
-/** A contact with a real identity and sessions, publishing prekeys to the same (fake) server as the engine. */
-async function contact(name: string): Promise<{ user: User; vault: UnlockedVault; sessions: Sessions }> {
-  const vault = await testVaultStorage().create(PASSPHRASE);
-  const keys = vault.identity;
-  const userId = userIdOfKeys(keys);
-  const sessions = createSessions({ keys, store: vault.sessions, claimBundle: claimFrom(prekeyServer) });
-  await sessions.publishPrekeys(publishTo(prekeyServer, keys));
-  return { user: { userId, name, signingKey: publicIdentity(keys).signingKey }, vault, sessions };
-}
-
-/** Sessions kept in memory only: a profile that lost what it had stored. */
-function memorySessionStore(): SessionStore {
-  const sessions = new Map<UserId, PeerSessions>();
-  let prekeys = NO_PREKEYS;
-  return {
-    load: async (peerId) => sessions.get(peerId) ?? [],
-    save: async (peerId, next) => void sessions.set(peerId, next),
-    loadPrekeys: async () => prekeys,
-    savePrekeys: async (next) => void (prekeys = next),
-  };
-}
-
-/** Fakes for the two transports, recording what the engine asked of them; real vault storage. */
-class Fakes {
-  readonly storage = testVaultStorage();
-  /** The engine's identity once set up: what its published prekeys are filed under. */
-  identity: IdentityKeys | undefined;
-  badge: number[] = [];
-  readonly challenge = new Uint8Array(32).fill(7);
-  handlers: SignalingHandlers | undefined;
-  mesh: MeshOptions | undefined;
-  requests: { event: string; payload: unknown }[] = [];
-  resumed: PeerTicket[] = [];
-  connects: string[] = [];
-  disconnects: string[] = [];
-  sent: { peerId: string; frame: PeerFrame }[] = [];
-  sendFailure: Error | undefined;
-  /** Thrown by the transports' close (as PeerJS did once a hostile offer had poisoned its state). */
-  closeFailure: Error | undefined;
-  answers: Partial<{ [E in RequestEvent]: Result<ResponseMap[E]> }> = {};
-  /** What the engine handed to the server's mailbox, and the acknowledgements it sent. */
-  mail: MailSend[] = [];
-  acked: string[] = [];
-  readonly counters = { connectionsCreated: 0 };
-
-  engine(): Engine {
-    return createEngine({
-      storage: this.storage,
-      backupKdf: FAST_KDF,
-      showUnread: (count) => this.badge.push(count),
-      connectSignaling: (_url, handlers) => {
-        this.handlers = handlers;
-        return {
-          request: async (event, payload) => {
-            this.requests.push({ event, payload });
-            const answer =
-              this.answers[event] ?? this.mailbox(event, payload) ?? (await this.prekeys(event, payload));
-            if (!answer) throw new Error(`no fake answer for ${event}`);
-            return answer as never;
-          },
-          close: () => {
-            if (this.closeFailure) throw this.closeFailure;
-          },
-        };
-      },
-      createMesh: (options) => {
-        this.mesh = options;
-        const counters = this.counters;
-        const mesh: PeerMesh = {
-          get connectionsCreated() {
-            return counters.connectionsCreated;
-          },
-          resume: (ticket) => this.resumed.push(ticket),
-          connect: (peerId) => this.connects.push(peerId),
-          disconnect: (peerId) => this.disconnects.push(peerId),
-          send: async (peerId, frame) => {
-            if (this.sendFailure) throw this.sendFailure;
-            this.sent.push({ peerId, frame });
-          },
-          destroy: () => {
-            if (this.closeFailure) throw this.closeFailure;
-          },
-        };
-        return mesh;
-      },
-    });
-  }
-
-  /** The mailbox and ICE requests: mail taken and recorded, none waiting, no ICE servers. */
-  private mailbox(event: string, payload: unknown): Result<unknown> | undefined {
-    if (event === 'mail:send') {
-      this.mail.push(payload as MailSend);
-      return ok({ mailId: randomId(), expiresAt: 1 });
-    }
-    if (event === 'mail:ack') {
-      this.acked.push(...(payload as { mailIds: string[] }).mailIds);
-      return ok({ deleted: 1 });
-    }
-    if (event === 'mail:fetch') return ok({ items: [], more: false });
-    if (event === 'ice:servers') return ok({ iceServers: [], expiresAt: 1 });
-    if (event === 'room:list') return ok({ rooms: [] });
-    return undefined;
-  }
-
-  /** The prekey requests, answered by the server's own in-memory store. */
-  private async prekeys(event: string, payload: unknown): Promise<Result<unknown> | undefined> {
-    if (event === 'prekeys:publish' && this.identity)
-      return publishTo(prekeyServer, this.identity)(payload as PrekeysPublish);
-    if (event === 'prekeys:claim') {
-      const { userId } = payload as v.InferOutput<typeof PrekeysClaimSchema>;
-      const claimer = randomId(); // never past the claim limits
-      const bundle = await prekeyServer.claim(userId, { claimer, now: Date.now(), limits: CLAIM_LIMITS });
-      if (!bundle) return fail(ErrorCode.NotFound, 'no prekeys');
-      const { identity, signedPrekey, oneTimePrekey } = bundle;
-      return ok({ userId, identity, signedPrekey, ...(oneTimePrekey ? { oneTimePrekey } : {}) });
-    }
-    return undefined;
-  }
-}
-
-const ticket = (peerId: string): PeerTicket => ({ peerId, ticket: '1.x', expiresAt: 1 });
-
+// The fakes, contacts and frames are shared with the fuzz suite (tests/support/engine.ts).
 let fakes: Fakes;
 beforeEach(() => {
   fakes = new Fakes();
 });
 
-async function onlineEngine(others: User[] = []) {
-  const engine = fakes.engine();
-  const states: EngineState[] = [];
-  const messages: ChatMessage[] = [];
-  engine.subscribe((name, data) =>
-    name === 'state' ? states.push(data as EngineState) : messages.push(data as ChatMessage),
-  );
-  const bob = await contact('Bob');
-  await engine.setUp({ name: 'Alice', serverUrl: SERVER, autoLockMinutes: 0, passphrase: PASSPHRASE });
-  const vault = await fakes.storage.unlock(PASSPHRASE);
-  fakes.identity = vault.identity;
-  const userId = userIdOfKeys(vault.identity);
-  const self = { userId, name: 'Alice', signingKey: publicIdentity(vault.identity).signingKey };
-  fakes.answers['session:challenge'] = ok({ challenge: encodeBytes(fakes.challenge) });
-  fakes.answers['session:start'] = ok({ self, online: [bob.user, ...others], peer: ticket(userId) });
-  fakes.handlers?.onConnected();
-  await vi.waitFor(() => expect(states.at(-1)?.connection.status).toBe('online'));
-  // Prekeys published: others can now start sessions with Alice.
-  await vi.waitFor(() => expect(fakes.requests.filter((r) => r.event === 'prekeys:publish')).toHaveLength(2));
-  return { engine, states, messages, bob, self, vault };
-}
-
-/** A second, new profile (its own fakes and storage, passphrase 'other passphrase') to restore a backup into. */
-async function otherProfile(): Promise<{ fakes: Fakes; engine: Engine }> {
-  const other = new Fakes();
-  const engine = other.engine();
-  await engine.setUp({
-    name: 'Someone',
-    serverUrl: SERVER,
-    autoLockMinutes: 0,
-    passphrase: 'other passphrase',
-  });
-  return { fakes: other, engine };
-}
-
-/** What Bob's engine would put on the data channel to Alice. */
-async function frameFrom(
-  sender: { sessions: Sessions },
-  to: UserId,
-  text: string,
-  id = randomId(),
-): Promise<SealedFrame> {
-  return sealedFrom(sender, to, { v: 1, kind: 'chat', id, text, sentAt: 5 }, id);
-}
-
-async function sealedFrom(
-  sender: { sessions: Sessions },
-  to: UserId,
-  content: Content,
-  id = randomId(),
-): Promise<SealedFrame> {
-  const message = await sender.sessions.seal(to, new TextEncoder().encode(JSON.stringify(content)));
-  return { v: 1, kind: 'sealed', id, message };
-}
-
-/** What a contact reads in a sealed message from Alice. */
-async function openedBy(
-  receiver: { sessions: Sessions },
-  from: UserId,
-  message: SealedMessage | undefined,
-): Promise<Content> {
-  if (!message) throw new Error('no message');
-  return JSON.parse(new TextDecoder().decode(await receiver.sessions.open(from, message))) as Content;
-}
+const onlineEngine = (others: User[] = []) => onlineEngineWith(fakes, others);
 
 interface RoomPerson {
   readonly user: { readonly userId: UserId; readonly name: string };
