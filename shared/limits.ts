@@ -110,9 +110,11 @@ export const MAX_PENDING_INVITATIONS_PER_INVITER = 20;
 /**
  * Signed entries a room's membership log may hold (create, invite, code, join, leave). At the bound only leaves
  * are accepted (so nobody is ever stuck in a room), at most one per member or invitee: a log never exceeds
- * MAX_ROOM_LOG_ENTRIES + MAX_ROOM_MEMBERS. A full room takes no one new: create another.
+ * MAX_ROOM_LOG_ENTRIES + MAX_ROOM_MEMBERS. A full room takes no one new: create another. Sized so that a user's
+ * whole `room:list` (100 rooms and 50 invitations, at most 128 entries of about 400 bytes each) stays under the
+ * server's default outgoing queue per socket (DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET).
  */
-export const MAX_ROOM_LOG_ENTRIES = 128;
+export const MAX_ROOM_LOG_ENTRIES = 96;
 
 // The server's front door (connections, sign-in deadline, byte rates, outgoing buffers). The operator can set the
 // ones named with an environment variable (signal-server/src/config.ts); these are the defaults.

@@ -44,6 +44,7 @@ function RoomTimeline({ room }: { readonly room: RoomView }) {
 export function RoomPanel({ client, room }: { readonly client: EngineClient; readonly room: RoomView }) {
   const join = useAction();
   const leave = useAction();
+  const makeCode = useAction();
   // Declining an invitation and leaving a room are the same request.
   const leaveRoom = (): void =>
     void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined));
@@ -97,7 +98,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
             await client.request('inviteToRoom', { roomId: room.roomId, name });
           }}
         />
-        {room.inviteCode && (
+        {room.inviteCode ? (
           <p class="hint">
             Or share this invite code:{' '}
             <code data-testid="invite-code" class="invite-code">
@@ -106,6 +107,23 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
             <button type="button" onClick={() => void navigator.clipboard.writeText(room.inviteCode ?? '')}>
               Copy
             </button>
+          </p>
+        ) : (
+          <p class="hint">
+            Or{' '}
+            <button
+              type="button"
+              disabled={makeCode.busy}
+              onClick={() =>
+                void makeCode.run(() =>
+                  client.request('makeInviteCode', { roomId: room.roomId }).then(() => undefined),
+                )
+              }
+            >
+              Make an invite code
+            </button>{' '}
+            to share (anyone who has it can join).
+            <FormError error={makeCode.error} />
           </p>
         )}
         <button type="button" onClick={leaveRoom}>

@@ -197,5 +197,6 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     inviteToRoom: { roomId: ctx.roomId, name: 'Bob' },
     joinRoom: { code: `room:${ctx.roomId}:${randomId()}` },
     leaveRoom: { roomId: ctx.roomId },
+    makeInviteCode: { roomId: ctx.roomId },
   };
 }

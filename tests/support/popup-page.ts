@@ -141,6 +141,9 @@ export class PopupPage {
   /** In the open room: the code others can join with. */
   async inviteCode(): Promise<string> {
     await this.roomOptions();
+    // The creator has one from the start; another member makes theirs.
+    const make = this.page.getByRole('button', { name: 'Make an invite code' });
+    if (await make.isVisible()) await make.click();
     return (await this.page.getByTestId('invite-code').textContent()) ?? '';
   }
 

@@ -887,6 +887,10 @@ export function createEngine({
       await open().rooms.leave(roomId);
       return state();
     },
+    async makeInviteCode({ roomId }) {
+      await open().rooms.makeCode(roomId);
+      return state();
+    },
     async getSafetyNumber({ peerId }) {
       const { keys, selfId } = open();
       const self = { userId: selfId, signingKey: encodeBytes(keys.signing.publicKey) };

@@ -60,6 +60,8 @@ export interface RoomMembership {
   invite(roomId: RoomId, name: string): Promise<void>;
   /** Accepts an invitation (no secret), or joins with an invite code's secret. */
   join(request: { readonly roomId: RoomId; readonly secret?: string }): Promise<RoomId>;
+  /** Publishes an invite code of this member's own (shown in the room; its secret never leaves this profile). */
+  makeCode(roomId: RoomId): Promise<void>;
   /** Leaves a room, or declines an invitation. */
   leave(roomId: RoomId): Promise<void>;
 }
@@ -207,16 +209,13 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
 
   /** Publishes an invite code of this member's own (its secret stays here) so the room can show one. */
   async function publishCode(roomId: RoomId): Promise<void> {
+    if (!stateOf(roomId)?.members.includes(selfId))
+      throw new EngineError(ErrorCode.InvalidPayload, 'Join the room before making an invite code for it');
     const secret = newCodeSecret();
     const code = roomCodeKeys(roomId, secret);
-    try {
-      await append(roomId, { op: 'code', subject: encodeBytes(code.publicKey) }, () => current(roomId));
-      const known = rooms.get(roomId);
-      if (known) await keep({ ...known, local: { ...known.local, codeSecret: secret } });
-    } catch (error) {
-      // The room works without one (invitations by name still do); the log may be full.
-      console.warn(`rooms: could not publish an invite code for ${roomId}: ${String(error)}`);
-    }
+    await append(roomId, { op: 'code', subject: encodeBytes(code.publicKey) }, () => current(roomId));
+    const known = rooms.get(roomId);
+    if (known) await keep({ ...known, local: { ...known.local, codeSecret: secret } });
   }
 
   function view(known: Known, isOnline: (userId: UserId) => boolean): RoomView | undefined {
@@ -303,7 +302,10 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
       const roomId = `r${randomId()}`;
       const entry = signRoomEntry(keys, roomId, { op: 'create', subject: name, at: now(), prev: '' });
       await take(await request('room:create', { roomId, entry }));
-      await publishCode(roomId);
+      // The creator's code, at once; other members make theirs when they want one (each is a log entry).
+      await publishCode(roomId).catch((error: unknown) =>
+        console.warn(`rooms: could not publish an invite code for ${roomId}: ${String(error)}`),
+      );
       return roomId;
     },
     async invite(roomId, name) {
@@ -333,9 +335,9 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
         const room = await current(roomId);
         if (room) await take(room);
       }
-      await publishCode(roomId);
       return roomId;
     },
+    makeCode: publishCode,
     async leave(roomId) {
       await append(roomId, { op: 'leave', subject: '' }, () => current(roomId));
       await forget(roomId);

@@ -45,6 +45,8 @@ export const engineRequestSchemas = {
   /** Joins with an invite code (`room:…:…`), or accepts an invitation by room id. */
   joinRoom: v.union([v.strictObject({ code: InviteCodeSchema }), v.strictObject({ roomId: RoomIdSchema })]),
   leaveRoom: v.strictObject({ roomId: RoomIdSchema }),
+  /** A member's own invite code for the room (the creator has one from the start). */
+  makeInviteCode: v.strictObject({ roomId: RoomIdSchema }),
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
@@ -167,6 +169,7 @@ export interface EngineResponses {
   inviteToRoom: EngineState;
   joinRoom: EngineState;
   leaveRoom: EngineState;
+  makeInviteCode: EngineState;
 }
 
 export interface EngineEvents {

@@ -152,6 +152,12 @@ describe('room membership (engine)', () => {
       'Carol left',
     ]);
     expect(a.rooms.recipients(roomId)).toEqual([bob.userId]);
+    // Bob makes a code of his own when he wants one (joining made none); it is his to show.
+    await b.rooms.sync((await server.requestAs(bob)('room:list', {})).rooms);
+    expect(texts(b.rooms, roomId)?.inviteCode).toBeUndefined();
+    await b.rooms.makeCode(roomId);
+    expect(texts(b.rooms, roomId)?.inviteCode).toMatch(new RegExp(`^room:${roomId}:[0-9a-f]{32}$`));
+    expect(texts(b.rooms, roomId)?.inviteCode).not.toBe(code);
     expect(d.rooms.has(roomId) || c.rooms.has(roomId)).toBe(false);
     // The code secret stays on this profile; the server's copy of the room holds only public keys.
     expect(JSON.stringify([...server.rooms.values()])).not.toContain(code?.split(':')[2]);

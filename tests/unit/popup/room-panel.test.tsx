@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { RoomPanel } from '../../../extension/components/RoomPanel';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
@@ -53,5 +53,24 @@ describe('room panel', () => {
     expect(recent.join('\n')).toContain('Carol joined with an invite code from Alice');
     expect(root.querySelector('.room-history summary')?.textContent).toBe('Earlier changes (2)');
     expect(root.querySelector('.room-history')?.textContent).toContain('Alice created the room "Trip"');
+  });
+
+  it('lets a member without a code of their own ask the engine for one', async () => {
+    const asked: [string, unknown][] = [];
+    const recording: EngineClient = {
+      ...client,
+      request: (method, params) => {
+        asked.push([method, params]);
+        return Promise.resolve(undefined) as never;
+      },
+    };
+    const root = document.createElement('div');
+    roots.push(root);
+    document.body.append(root);
+    render(<RoomPanel client={recording} room={room} />, root);
+    expect(root.querySelector('[data-testid="invite-code"]')).toBeNull();
+    const make = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Make an invite code');
+    make?.click();
+    await vi.waitFor(() => expect(asked).toEqual([['makeInviteCode', { roomId: room.roomId }]]));
   });
 });
