@@ -2,7 +2,10 @@ import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { isOwnPage } from '../messaging/serve';
 
-/** The engine (offscreen document, which has only the runtime API) asks the background to show a count. */
+/** The engine's page on Chrome (the offscreen document, which has only the runtime API): the only one that sets the badge. */
+export const BADGE_PAGES: readonly string[] = ['/offscreen.html'];
+
+/** The engine (offscreen document) asks the background to show a count. */
 const BadgeMessageSchema = v.strictObject({
   type: v.literal('badge:set'),
   count: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -25,7 +28,7 @@ export function requestBadge(count: number): void {
 /** In the background (Chrome): sets the badge when the engine asks. */
 export function answerBadgeRequests(): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
-    if (!v.is(BadgeMessageSchema, message) || !isOwnPage(sender)) return undefined;
+    if (!v.is(BadgeMessageSchema, message) || !isOwnPage(sender, BADGE_PAGES)) return undefined;
     void setBadge(message.count);
     return undefined;
   });

@@ -1,16 +1,16 @@
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { isOwnPage } from '../messaging/serve';
+import { ENGINE_PAGES, isOwnPage } from '../messaging/serve';
 
 /** The one runtime message: a page asks the background to make sure the engine runs. */
 export const ENSURE_ENGINE = { type: 'engine:ensure' } as const;
 const EnsureEngineSchema = v.strictObject({ type: v.literal(ENSURE_ENGINE.type) });
 
-/** Answers ENSURE_ENGINE from our own pages once `ensure` resolves; ignores every other message. */
+/** Answers ENSURE_ENGINE from the pages that drive the engine (the popup) once `ensure` resolves; ignores every other message. */
 export function answerEnsureEngine(ensure: () => Promise<void>): void {
   browser.runtime.onMessage.addListener(
     (message: unknown, sender: Browser.runtime.MessageSender, sendResponse: (response: unknown) => void) => {
-      if (!v.is(EnsureEngineSchema, message) || !isOwnPage(sender)) return undefined;
+      if (!v.is(EnsureEngineSchema, message) || !isOwnPage(sender, ENGINE_PAGES)) return undefined;
       ensure().then(
         () => sendResponse({ ok: true }),
         (error: unknown) => sendResponse({ ok: false, error: String(error) }),

@@ -19,18 +19,18 @@ type Port = Browser.runtime.Port;
 export const ENGINE_PAGES: readonly string[] = ['/popup.html'];
 
 /**
- * Only this extension's own pages may talk to it; content scripts, web pages and other extensions may not. With
- * `pages`, only those of its pages (paths such as `/popup.html`; a query or a fragment does not matter).
+ * Only the named pages of this extension (paths such as `/popup.html`; a query or a fragment does not matter) may
+ * talk to it; its other pages, content scripts, web pages and other extensions may not.
  */
 export function isOwnPage(
   sender: Browser.runtime.MessageSender | undefined,
-  pages?: readonly string[],
+  pages: readonly string[],
 ): boolean {
   if (!sender?.url || sender.id !== browser.runtime.id || sender.tab?.url?.startsWith('http')) return false;
   const own = new URL(extensionRoot());
   const url = urlOf(sender.url);
   if (url?.protocol !== own.protocol || url.host !== own.host) return false;
-  return pages === undefined || pages.includes(url.pathname);
+  return pages.includes(url.pathname);
 }
 
 /** This extension's origin, as a URL (`chrome-extension://<id>/`, `moz-extension://<uuid>/`). */

@@ -104,10 +104,9 @@ describe('the port between the popup and the engine', () => {
     expect(getState).toHaveBeenCalledTimes(1);
   });
 
-  it('lets the host pass any page of this extension when it names none', () => {
-    expect(isOwnPage({ id: OWN, url: `chrome-extension://${OWN}/offscreen.html` })).toBe(true);
-    expect(isOwnPage({ id: OWN, url: `chrome-extension://${OWN}/offscreen.html` }, ['/popup.html'])).toBe(
-      false,
-    );
+  it('passes only the pages it is given', () => {
+    const offscreen = { id: OWN, url: `chrome-extension://${OWN}/offscreen.html` };
+    expect(isOwnPage(offscreen, ['/offscreen.html'])).toBe(true);
+    expect(isOwnPage(offscreen, ['/popup.html'])).toBe(false);
   });
 });
