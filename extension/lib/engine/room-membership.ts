@@ -118,12 +118,18 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
   const concerns = (log: ReadLog): boolean =>
     !!log.state && (log.state.members.includes(selfId) || log.state.invited.has(selfId));
 
-  /** Checks a room's log, resuming from the one checked before when the new one continues it. */
-  function check(room: Room, before: Known | undefined): { log: ReadLog; rewritten: boolean } {
+  /**
+   * Checks a room's log, resuming from the one checked before when the new one continues it. A log that is only
+   * shorter (an older state, a push overtaken by a newer answer) is stale; one that differs rewrites history.
+   */
+  function check(
+    room: Room,
+    before: Known | undefined,
+  ): { log: ReadLog; stale: boolean; rewritten: boolean } {
     const log = readRoomLog(room.roomId, room.log, before ? { known: before.log } : {});
-    const hashes = before?.log.state?.hashes ?? [];
-    const continues = hashes.every((hash, index) => log.state?.hashes[index] === hash);
-    return { log, rewritten: !continues };
+    const [was, is] = [before?.log.state?.hashes ?? [], log.state?.hashes ?? []];
+    const agree = was.slice(0, is.length).every((hash, index) => is[index] === hash);
+    return { log, stale: agree && is.length < was.length, rewritten: !agree };
   }
 
   async function keep(known: Known): Promise<void> {
@@ -132,9 +138,10 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
     deps.changed();
   }
 
-  async function take(room: Room, codeSecret?: string): Promise<void> {
+  async function take(room: Room): Promise<void> {
     const before = rooms.get(room.roomId);
-    const { log, rewritten } = check(room, before);
+    const { log, stale, rewritten } = check(room, before);
+    if (stale) return;
     if (before && rewritten) {
       // A server that rewrites history could drop a leave or slip in a join: keep what was checked.
       rooms.set(room.roomId, { ...before, rewritten: true });
@@ -145,7 +152,7 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
       console.warn(`rooms: ignored room ${room.roomId}: its log does not show this profile in it`);
       return;
     }
-    const secret = codeSecret ?? before?.local.codeSecret;
+    const secret = before?.local.codeSecret;
     // Names of everyone the log mentions, as the server last gave them: those who left keep theirs.
     const mentioned = new Set(log.events.flatMap((event) => [event.actor, event.subject]));
     const names = Object.fromEntries(
@@ -278,7 +285,7 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
         rooms.set(roomId, { local, log: readRoomLog(roomId, entries, { known: checked }) });
       }
     },
-    take: (room) => take(room),
+    take,
     forget,
     async sync(listed) {
       const current = new Set(listed.map((room) => room.roomId));
