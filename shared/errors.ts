@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+
 /** Error codes the server and the engine send across a boundary. Messages say how to fix the problem. */
 export const ErrorCode = {
   InvalidPayload: 'invalid-payload',
@@ -14,10 +16,11 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export interface WireError {
-  readonly code: ErrorCode;
-  readonly message: string;
-}
+export const WireErrorSchema = v.pipe(
+  v.object({ code: v.picklist(Object.values(ErrorCode)), message: v.string() }),
+  v.readonly(),
+);
+export type WireError = v.InferOutput<typeof WireErrorSchema>;
 
 /** The answer to every request: data, or an error the caller can show. */
 export type Result<T> =

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { SIGNATURE_LENGTH, SIGNING_KEY_LENGTH, bytesSchema } from '../crypto/identity';
-import { UserIdSchema, type UserId } from '../ids';
+import { UserIdSchema } from '../ids';
 import { MAX_ROOM_LOG_ENTRIES, MAX_ROOM_MEMBERS, MAX_TIMESTAMP_MS } from '../limits';
 import { DisplayNameSchema, WireNameSchema } from '../names';
 
@@ -45,16 +45,19 @@ export const RoomEntrySchema = v.strictObject({
 });
 export type RoomEntry = v.InferOutput<typeof RoomEntrySchema>;
 
-export const RoomMemberSchema = v.object({ userId: UserIdSchema, name: WireNameSchema });
-export interface RoomMember {
-  readonly userId: UserId;
-  readonly name: string;
-}
-export const RoomInviteeSchema = v.object({ ...RoomMemberSchema.entries, by: UserIdSchema });
-export interface RoomInvitee extends RoomMember {
-  /** Who invited them. */
-  readonly by: UserId;
-}
+// Rooms as the server hands them out are typed by their schemas; they end in v.readonly() (see socket.ts).
+const roomMemberEntries = { userId: UserIdSchema, name: WireNameSchema };
+export const RoomMemberSchema = v.pipe(v.object(roomMemberEntries), v.readonly());
+export type RoomMember = v.InferOutput<typeof RoomMemberSchema>;
+export const RoomInviteeSchema = v.pipe(
+  v.object({
+    ...roomMemberEntries,
+    /** Who invited them. */
+    by: UserIdSchema,
+  }),
+  v.readonly(),
+);
+export type RoomInvitee = v.InferOutput<typeof RoomInviteeSchema>;
 
 /** Whether `userId` is among `people` (a room's members, or those invited). */
 export const isIn = (people: readonly { readonly userId: string }[], userId: string): boolean =>
@@ -64,19 +67,17 @@ export const isIn = (people: readonly { readonly userId: string }[], userId: str
  * A room as the server hands it out: its log, and the people in it with the names the server knows them by
  * (what the server says, derived by the server from the log; clients derive it again and believe only that).
  */
-export const RoomSchema = v.object({
-  roomId: RoomIdSchema,
-  members: v.pipe(v.array(RoomMemberSchema), v.maxLength(MAX_ROOM_MEMBERS)),
-  /** Invited by a member, not yet joined. */
-  invited: v.pipe(v.array(RoomInviteeSchema), v.maxLength(MAX_ROOM_MEMBERS)),
-  log: v.pipe(v.array(RoomEntrySchema), v.minLength(1), v.maxLength(MAX_ROOM_LOG_LENGTH)),
-});
-export interface Room {
-  readonly roomId: RoomId;
-  readonly members: readonly RoomMember[];
-  readonly invited: readonly RoomInvitee[];
-  readonly log: readonly RoomEntry[];
-}
+export const RoomSchema = v.pipe(
+  v.object({
+    roomId: RoomIdSchema,
+    members: v.pipe(v.array(RoomMemberSchema), v.maxLength(MAX_ROOM_MEMBERS), v.readonly()),
+    /** Invited by a member, not yet joined. */
+    invited: v.pipe(v.array(RoomInviteeSchema), v.maxLength(MAX_ROOM_MEMBERS), v.readonly()),
+    log: v.pipe(v.array(RoomEntrySchema), v.minLength(1), v.maxLength(MAX_ROOM_LOG_LENGTH), v.readonly()),
+  }),
+  v.readonly(),
+);
+export type Room = v.InferOutput<typeof RoomSchema>;
 
 /** Creates a room: the creator's signed `create` entry (the room id is theirs to choose, and it is signed). */
 export const RoomCreateSchema = v.strictObject({ roomId: RoomIdSchema, entry: RoomEntrySchema });
@@ -93,7 +94,10 @@ export const RoomPeekSchema = v.strictObject({
   roomId: RoomIdSchema,
   code: bytesSchema(SIGNING_KEY_LENGTH),
 });
-export const RoomListSchema = v.object({ rooms: v.array(RoomSchema) });
+export const RoomListSchema = v.pipe(
+  v.object({ rooms: v.pipe(v.array(RoomSchema), v.readonly()) }),
+  v.readonly(),
+);
 
 /** What a user types to create a room: a display name, trimmed. */
 export const RoomNameInputSchema = DisplayNameSchema;

@@ -4,7 +4,7 @@
  * pushes are server-to-client events without acknowledgement.
  */
 import * as v from 'valibot';
-import { ErrorCode, type Result, type WireError } from '../errors';
+import { WireErrorSchema, type Result, type WireError } from '../errors';
 import {
   CHALLENGE_LENGTH,
   SIGNATURE_LENGTH,
@@ -14,7 +14,7 @@ import {
   bytesSchema,
   isUserIdOf,
 } from '../crypto/identity';
-import { UserIdSchema, type UserId } from '../ids';
+import { UserIdSchema } from '../ids';
 import { WireNameSchema } from '../names';
 import {
   PrekeyBundleSchema,
@@ -22,9 +22,6 @@ import {
   PrekeysPublishSchema,
   PrekeysPublishedSchema,
   PrekeysLowSchema,
-  type PrekeyBundle,
-  type PrekeysLow,
-  type PrekeysPublished,
 } from './prekeys';
 import {
   MailAckSchema,
@@ -33,11 +30,8 @@ import {
   MailBatchSchema,
   MailItemSchema,
   MailSendSchema,
-  type MailAccepted,
-  type MailBatch,
-  type MailItem,
 } from './mailbox';
-import { IceServersSchema, type IceServers } from './ice';
+import { IceServersSchema } from './ice';
 import {
   RoomAppendSchema,
   RoomCreateSchema,
@@ -46,7 +40,6 @@ import {
   RoomListSchema,
   RoomPeekSchema,
   RoomSchema,
-  type Room,
 } from './rooms';
 
 /**
@@ -96,48 +89,57 @@ export function isRequestEvent(event: string): event is RequestEvent {
   return Object.hasOwn(requestSchemas, event);
 }
 
+/*
+ * Answers and pushes are typed by their schemas (v.InferOutput), never written a second time. Answers end in
+ * v.readonly() (arrays in them too): the type, the validator and the documentation stay one thing.
+ */
+
 /** A user as others see them. Clients check that `userId` is derived from `signingKey` (userIdOf). */
 export const UserSchema = v.pipe(
-  v.object({ userId: UserIdSchema, name: WireNameSchema, signingKey: bytesSchema(SIGNING_KEY_LENGTH) }),
+  v.object({
+    userId: UserIdSchema,
+    name: WireNameSchema,
+    /** Ed25519 public key, base64url. */
+    signingKey: bytesSchema(SIGNING_KEY_LENGTH),
+  }),
   v.check((user) => isUserIdOf(user.userId, user.signingKey), 'userId must derive from signingKey'),
+  v.readonly(),
 );
-export interface User {
-  readonly userId: UserId;
-  readonly name: string;
-  /** Ed25519 public key, base64url. */
-  readonly signingKey: string;
-}
+export type User = v.InferOutput<typeof UserSchema>;
 
-export const ChallengeSchema = v.object({ challenge: bytesSchema(CHALLENGE_LENGTH) });
-export interface Challenge {
-  readonly challenge: string;
-}
+export const ChallengeSchema = v.pipe(v.object({ challenge: bytesSchema(CHALLENGE_LENGTH) }), v.readonly());
+export type Challenge = v.InferOutput<typeof ChallengeSchema>;
 
-export const PeerTicketSchema = v.object({
-  peerId: UserIdSchema,
-  ticket: v.pipe(v.string(), v.regex(/^[\w.-]{1,128}$/, 'must be a URL-safe token')),
-  expiresAt: v.pipe(v.number(), v.integer()),
-});
 /** Lets one PeerJS client open the signaling socket as `peerId` until `expiresAt` (ms since epoch). */
-export type PeerTicket = Readonly<v.InferOutput<typeof PeerTicketSchema>>;
+export const PeerTicketSchema = v.pipe(
+  v.object({
+    peerId: UserIdSchema,
+    ticket: v.pipe(v.string(), v.regex(/^[\w.-]{1,128}$/, 'must be a URL-safe token')),
+    expiresAt: v.pipe(v.number(), v.integer()),
+  }),
+  v.readonly(),
+);
+export type PeerTicket = v.InferOutput<typeof PeerTicketSchema>;
 
-export const SessionStartedSchema = v.object({
-  self: UserSchema,
-  online: v.array(UserSchema),
-  peer: PeerTicketSchema,
-});
-export interface SessionStarted {
-  readonly self: User;
-  readonly online: readonly User[];
-  readonly peer: PeerTicket;
-}
+export const SessionStartedSchema = v.pipe(
+  v.object({
+    self: UserSchema,
+    online: v.pipe(v.array(UserSchema), v.readonly()),
+    peer: PeerTicketSchema,
+  }),
+  v.readonly(),
+);
+export type SessionStarted = v.InferOutput<typeof SessionStartedSchema>;
 
-const WireErrorSchema = v.object({ code: v.picklist(Object.values(ErrorCode)), message: v.string() });
+/** An answer: `{ ok: true, data }` or `{ ok: false, error }`; its output is Result<output of `data`>. */
 const resultSchema = <S extends v.GenericSchema>(data: S) =>
-  v.variant('ok', [
-    v.object({ ok: v.literal(true), data }),
-    v.object({ ok: v.literal(false), error: WireErrorSchema }),
-  ]);
+  v.pipe(
+    v.variant('ok', [
+      v.object({ ok: v.literal(true), data }),
+      v.object({ ok: v.literal(false), error: WireErrorSchema }),
+    ]),
+    v.readonly(),
+  );
 
 /** Validates each response on the client: the server is trusted with routing, not with shapes. */
 export const responseSchemas = {
@@ -151,40 +153,35 @@ export const responseSchemas = {
   'mail:ack': resultSchema(MailAckedSchema),
   'ice:servers': resultSchema(IceServersSchema),
   'room:create': resultSchema(RoomSchema),
-  'room:append': resultSchema(v.object({ roomId: RoomIdSchema, room: v.optional(RoomSchema) })),
-  'room:invitee': resultSchema(v.object({ userId: UserIdSchema })),
+  /** The room after the entry; none once it has ended (the last member left). */
+  'room:append': resultSchema(
+    v.pipe(v.object({ roomId: RoomIdSchema, room: v.optional(RoomSchema) }), v.readonly()),
+  ),
+  'room:invitee': resultSchema(v.pipe(v.object({ userId: UserIdSchema }), v.readonly())),
   'room:peek': resultSchema(RoomSchema),
   'room:list': resultSchema(RoomListSchema),
-} as const;
+} as const satisfies Record<RequestEvent, v.GenericSchema>;
+
+/** What each request's answer carries when it succeeds, by event name. */
+export type ResponseMap = {
+  [E in RequestEvent]: Extract<v.InferOutput<(typeof responseSchemas)[E]>, { readonly ok: true }>['data'];
+};
 
 /** Validates each push on the client. */
 export const pushSchemas = {
   'presence:online': UserSchema,
-  'presence:offline': v.object({ userId: UserIdSchema }),
+  'presence:offline': v.pipe(v.object({ userId: UserIdSchema }), v.readonly()),
+  /** A message arrived in the user's mailbox while they are online: store it, then `mail:ack`. */
   'mail:new': MailItemSchema,
+  /** A room the user belongs to, or is invited to, changed (or is new to them). */
   'room:updated': RoomSchema,
-  'room:removed': v.object({ roomId: RoomIdSchema }),
+  /** The user is no longer in this room (they left, from another device, or were never let in). */
+  'room:removed': v.pipe(v.object({ roomId: RoomIdSchema }), v.readonly()),
+  /** A claim left the user fewer than ONE_TIME_PREKEYS_LOW_WATER one-time prekeys on the server: publish more. */
   'prekeys:low': PrekeysLowSchema,
 } as const;
 export type PushEvent = keyof typeof pushSchemas;
-
-export interface ResponseMap {
-  'session:challenge': Challenge;
-  'session:start': SessionStarted;
-  'peer:ticket': PeerTicket;
-  'prekeys:publish': PrekeysPublished;
-  'prekeys:claim': PrekeyBundle;
-  'mail:send': MailAccepted;
-  'mail:fetch': MailBatch;
-  'mail:ack': { readonly deleted: number };
-  'ice:servers': IceServers;
-  'room:create': Room;
-  /** The room after the entry; none once it has ended (the last member left). */
-  'room:append': { readonly roomId: string; readonly room?: Room };
-  'room:invitee': { readonly userId: UserId };
-  'room:peek': Room;
-  'room:list': { readonly rooms: readonly Room[] };
-}
+export type PushPayload<E extends PushEvent> = v.InferOutput<(typeof pushSchemas)[E]>;
 
 export type Ack<E extends RequestEvent> = (result: Result<ResponseMap[E]>) => void;
 
@@ -192,20 +189,12 @@ export type ClientToServerEvents = {
   [E in RequestEvent]: (payload: RequestPayload<E>, ack: Ack<E>) => void;
 };
 
-export interface ServerToClientEvents {
-  'presence:online': (user: User) => void;
-  'presence:offline': (user: { readonly userId: UserId }) => void;
-  /** A message arrived in the user's mailbox while they are online: store it, then `mail:ack`. */
-  'mail:new': (item: MailItem) => void;
-  /** A room the user belongs to, or is invited to, changed (or is new to them). */
-  'room:updated': (room: Room) => void;
-  /** The user is no longer in this room (they left, from another device, or were never let in). */
-  'room:removed': (room: { readonly roomId: string }) => void;
-  /** A claim left the user fewer than ONE_TIME_PREKEYS_LOW_WATER one-time prekeys on the server: publish more. */
-  'prekeys:low': (low: PrekeysLow) => void;
+export type ServerToClientEvents = {
+  [E in PushEvent]: (payload: PushPayload<E>) => void;
+} & {
   /** A request the server could not even answer (no acknowledgement, unknown event). */
   'protocol:error': (error: WireError & { readonly event: string }) => void;
-}
+};
 
 /** Where the PeerJS signaling endpoint is mounted; the PeerJS client appends `peerjs?key=…`. */
 export const PEERJS_PATH = '/peerjs';

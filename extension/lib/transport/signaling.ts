@@ -1,10 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
-import type * as v from 'valibot';
 import { ErrorCode, fail, type Result } from '../../../shared/errors';
 import type { UserId } from '../../../shared/ids';
 import {
   pushSchemas,
   type PushEvent,
+  type PushPayload,
   responseSchemas,
   type ClientToServerEvents,
   type RequestEvent,
@@ -52,10 +52,7 @@ export const connectSignaling: ConnectSignaling = (serverUrl, handlers) => {
   socket.on('disconnect', (reason) => handlers.onDisconnected(reason));
   socket.on('connect_error', (error) => handlers.onDisconnected(error.message));
   /** Every push is validated before its handler sees it; a malformed one is logged and dropped. */
-  const onPush = <E extends PushEvent>(
-    event: E,
-    handle: (payload: v.InferOutput<(typeof pushSchemas)[E]>) => void,
-  ): void => {
+  const onPush = <E extends PushEvent>(event: E, handle: (payload: PushPayload<E>) => void): void => {
     // The socket's event map types each listener; the payload is validated here rather than trusted.
     (socket.on as (e: string, listener: (payload: unknown) => void) => void)(event, (payload) => {
       const parsed = parse(pushSchemas[event], payload);
@@ -91,6 +88,7 @@ export const connectSignaling: ConnectSignaling = (serverUrl, handlers) => {
           ErrorCode.InvalidPayload,
           `The server's answer to ${event} is malformed: ${parsed.message}`,
         );
+      // Parsed by this event's own schema; TypeScript cannot follow a generic event into the table of schemas.
       return parsed.value as Result<ResponseMap[typeof event]>;
     },
     close() {
