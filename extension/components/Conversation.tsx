@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { MAX_TEXT_LENGTH } from '../../shared/limits';
+import { errorMessage, useAction } from '../hooks/useAction';
 import { useConversation } from '../hooks/useConversation';
+import { Composer } from './Composer';
+import { FormError } from './FormError';
 import { MessageBubble } from './MessageBubble';
 import { SafetyNumber } from './SafetyNumber';
 import type { EngineClient } from '../lib/messaging/client';
@@ -39,12 +41,39 @@ function pathNote(counterpart: Counterpart): string {
     : 'Offline: messages wait on the server (encrypted)';
 }
 
+/** Asks to trust a contact's new key; says so if the engine could not record it. */
+function KeyChangedBanner({ client, contact }: { readonly client: EngineClient; readonly contact: Contact }) {
+  const accepting = useAction('The new key is not accepted');
+  return (
+    <div class="key-changed">
+      <p role="alert">
+        <strong>{contact.name}'s safety number has changed.</strong> Someone may be pretending to be{' '}
+        {contact.name}, or {contact.name} started over with a new key. Compare the safety number before you
+        trust it.
+      </p>
+      <button
+        type="button"
+        disabled={accepting.busy}
+        onClick={() =>
+          void accepting.run(() =>
+            client.request('acceptKey', { peerId: contact.userId }).then(() => undefined),
+          )
+        }
+      >
+        Accept the new key
+      </button>
+      <FormError error={accepting.error} />
+    </div>
+  );
+}
+
 /** One conversation: its messages and the box to write the next one. */
 export function Conversation({ client, with: counterpart, children }: Props) {
   const conversationId = idOf(counterpart);
   const [showSafety, setShowSafety] = useState(false);
-  const messages = useConversation(client, conversationId);
-  const [draft, setDraft] = useState('');
+  const history = useConversation(client, conversationId);
+  const { messages } = history;
+  const [readError, setReadError] = useState<string>();
   const logRef = useRef<HTMLDivElement>(null);
   const title = counterpart.kind === 'contact' ? counterpart.contact.name : `# ${counterpart.room.name}`;
   const keyChanged = counterpart.kind === 'contact' && counterpart.keyChanged;
@@ -62,16 +91,20 @@ export function Conversation({ client, with: counterpart, children }: Props) {
   // A message that arrives while this conversation is on screen has been seen.
   const newest = messages.at(-1);
   useEffect(() => {
-    if (newest?.direction === 'in') void client.request('markRead', { peerId: conversationId });
+    if (newest?.direction !== 'in') return;
+    let live = true;
+    client.request('markRead', { peerId: conversationId }).then(
+      () => {
+        if (live) setReadError(undefined);
+      },
+      (caught: unknown) => {
+        if (live) setReadError(`Not marked as read: ${errorMessage(caught)}`);
+      },
+    );
+    return () => {
+      live = false;
+    };
   }, [client, conversationId, newest?.id, newest?.direction]);
-
-  const send = (): void => {
-    const text = draft.trim();
-    if (!text) return;
-    setDraft('');
-    // Failures come back as a message with status "failed" and its reason.
-    void client.request('sendText', { peerId: conversationId, text });
-  };
 
   return (
     <section class="conversation" aria-labelledby="conversation-title">
@@ -88,19 +121,7 @@ export function Conversation({ client, with: counterpart, children }: Props) {
       </header>
       {children}
       {counterpart.kind === 'contact' && keyChanged && (
-        <div class="key-changed" role="alert">
-          <p>
-            <strong>{counterpart.contact.name}'s safety number has changed.</strong> Someone may be pretending
-            to be {counterpart.contact.name}, or {counterpart.contact.name} started over with a new key.
-            Compare the safety number before you trust it.
-          </p>
-          <button
-            type="button"
-            onClick={() => void client.request('acceptKey', { peerId: counterpart.contact.userId })}
-          >
-            Accept the new key
-          </button>
-        </div>
+        <KeyChangedBanner client={client} contact={counterpart.contact} />
       )}
       {counterpart.kind === 'contact' && (showSafety || keyChanged) && (
         <SafetyNumber
@@ -109,6 +130,15 @@ export function Conversation({ client, with: counterpart, children }: Props) {
           peerName={counterpart.contact.name}
         />
       )}
+      {history.error && (
+        <div class="load-failed">
+          <FormError error={history.error} />
+          <button type="button" onClick={history.retry}>
+            Try again
+          </button>
+        </div>
+      )}
+      <FormError error={readError} />
       <div class="messages" role="log" aria-live="polite" ref={logRef} data-testid="messages">
         {messages.map((message) => (
           <MessageBubble
@@ -118,39 +148,17 @@ export function Conversation({ client, with: counterpart, children }: Props) {
           />
         ))}
       </div>
-      <form
-        class="composer"
-        onSubmit={(event) => {
-          event.preventDefault();
-          send();
-        }}
-      >
-        <label class="visually-hidden" for="composer-text">
-          Message to {title}
-        </label>
-        <textarea
-          id="composer-text"
-          value={draft}
-          maxLength={MAX_TEXT_LENGTH}
-          rows={2}
-          disabled={!canWrite}
-          placeholder={
-            counterpart.kind === 'contact' && !counterpart.contact.online
-              ? `${counterpart.contact.name} is offline: messages are delivered when ${counterpart.contact.name} is back`
-              : `Message ${title} (Enter to send, Shift+Enter for a new line)`
-          }
-          onInput={(event) => setDraft(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-              event.preventDefault();
-              send();
-            }
-          }}
-        />
-        <button type="submit" disabled={!draft.trim() || !canWrite}>
-          Send
-        </button>
-      </form>
+      <Composer
+        client={client}
+        conversationId={conversationId}
+        title={title}
+        canWrite={canWrite}
+        placeholder={
+          counterpart.kind === 'contact' && !counterpart.contact.online
+            ? `${counterpart.contact.name} is offline: messages are delivered when ${counterpart.contact.name} is back`
+            : `Message ${title} (Enter to send, Shift+Enter for a new line)`
+        }
+      />
     </section>
   );
 }

@@ -22,7 +22,12 @@ export function SafetyNumber({ client, peerId, peerName }: Props) {
     );
   }, [client, peerId]);
 
-  if (error) return <p class="error">{error}</p>;
+  if (error)
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
   if (!digits) return <p class="hint">Computing…</p>;
   return (
     <figure class="safety-number">

@@ -1,4 +1,6 @@
+import { useAction } from '../hooks/useAction';
 import type { EngineState } from '../lib/messaging/protocol';
+import { FormError } from './FormError';
 
 const LABELS = {
   unconfigured: 'Not set up',
@@ -10,11 +12,13 @@ const LABELS = {
 interface Props {
   readonly state: EngineState;
   readonly onSettings: () => void;
-  readonly onLock: () => void;
+  /** Settles when the engine has locked; a rejection is shown next to the button. */
+  readonly onLock: () => Promise<unknown>;
 }
 
 export function StatusBar({ state, onSettings, onLock }: Props) {
   const { status, error } = state.connection;
+  const locking = useAction('Not locked');
   return (
     <header class="status-bar">
       <div>
@@ -29,9 +33,16 @@ export function StatusBar({ state, onSettings, onLock }: Props) {
             {error}
           </p>
         )}
+        <FormError error={locking.error} />
       </div>
       <div class="status-actions">
-        <button type="button" onClick={onLock} aria-label="Lock" title="Lock: close the keys and history">
+        <button
+          type="button"
+          disabled={locking.busy}
+          onClick={() => void locking.run(() => onLock().then(() => undefined))}
+          aria-label="Lock"
+          title="Lock: close the keys and history"
+        >
           🔒
         </button>
         <button type="button" onClick={onSettings} aria-label="Settings">

@@ -1,7 +1,16 @@
 import { useState } from 'preact/hooks';
 
-/** Runs an async action from a form, with a busy flag and the error message to show (role=alert). */
-export function useAction(): {
+/** The message to show for what a request rejected with (the engine's messages are written for users). */
+export function errorMessage(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}
+
+/**
+ * Runs an async action from a form, with a busy flag and the error message to show (role=alert). `failed` names
+ * what did not happen ("Not sent") and prefixes the message, so a user knows which action it was about.
+ * `run` never rejects: the error is the state it sets.
+ */
+export function useAction(failed?: string): {
   busy: boolean;
   error: string | undefined;
   run: (action: () => Promise<void>) => Promise<void>;
@@ -14,7 +23,8 @@ export function useAction(): {
     try {
       await action();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      const message = errorMessage(caught);
+      setError(failed ? `${failed}: ${message}` : message);
     } finally {
       setBusy(false);
     }

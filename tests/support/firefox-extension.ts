@@ -104,7 +104,8 @@ export class FirefoxPopupPage {
   }
 
   async send(text: string): Promise<void> {
-    const box = await this.page.waitForSelector('#composer-text');
+    // Read-only while the previous message is on its way to the engine: keys typed then would be lost.
+    const box = await this.page.waitForSelector('#composer-text:not([readonly])');
     if (!box) throw new Error('no message box');
     await box.type(text);
     await this.page.keyboard.press('Enter');

@@ -57,7 +57,7 @@ export function App() {
         <StatusBar
           state={state}
           onSettings={() => setEditing(true)}
-          onLock={() => void client.request('lock', {})}
+          onLock={() => client.request('lock', {})}
         />
       </ErrorBoundary>
       <div class="panes">
