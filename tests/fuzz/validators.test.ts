@@ -13,7 +13,7 @@ describe('fuzz: every boundary schema', () => {
   it('parses random and mutated input without throwing, with memory bounded', async () => {
     const before = heapAfterGc();
     for (const seed of seeds()) {
-      const report = await fuzzValidators({ numRuns: 10_000, seed });
+      const report = await fuzzValidators({ numRuns: 5_000, seed });
       expect(report.failures).toEqual([]);
     }
     // Parsing keeps nothing: what is left after a collection is the test's own noise.
