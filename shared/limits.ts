@@ -142,3 +142,14 @@ export const MAX_SIGNAL_BYTES_PER_SECOND = 1024 * 1024;
 export const DEFAULT_IP_EVENTS_PER_SECOND = 2_000;
 /** Bytes all connections of one IP address may send per second (IP_BYTES_PER_SECOND). */
 export const DEFAULT_IP_BYTES_PER_SECOND = 16 * 1024 * 1024;
+/**
+ * New identities (signing keys the server has never seen) one IP address may start sessions for per hour
+ * (NEW_IDENTITIES_PER_IP_PER_HOUR); past it a new key's `session:start` is refused with `rate-limited`, while keys
+ * the server knows sign in as before. Each new identity costs the server a name, prekeys and a mailbox.
+ */
+export const DEFAULT_NEW_IDENTITIES_PER_IP_PER_HOUR = 10;
+/**
+ * WebSocket connections (Socket.IO handshakes and PeerJS upgrades together) one IP address may open per second
+ * (NEW_CONNECTIONS_PER_IP_PER_SECOND); an address that has opened none for a second may open this many at once.
+ */
+export const DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND = 30;

@@ -74,7 +74,11 @@ export function createApp(
     maxQueuedBytes: config.door.maxQueuedBytesPerSocket,
   });
   io.on('connection', (socket) =>
-    attachDispatcher({ io, socket, stores, tickets, logger, config }, handlers, door.guardSocket(socket)),
+    attachDispatcher(
+      { io, socket, stores, tickets, logger, config, newcomers: door.newcomers },
+      handlers,
+      door.guardSocket(socket),
+    ),
   );
 
   // Each process says it is alive; users of a process that stopped saying so (killed, crashed) go offline.

@@ -6,6 +6,8 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_IP,
   DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET,
+  DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND,
+  DEFAULT_NEW_IDENTITIES_PER_IP_PER_HOUR,
   DEFAULT_SIGN_IN_DEADLINE_MS,
   MAILBOX_TTL_MS,
   MAX_MAILBOX_BYTES,
@@ -45,6 +47,10 @@ export interface DoorConfig {
   readonly perIp: RateBudget;
   /** Behind a reverse proxy: the client's address is the last one in X-Forwarded-For, not the TCP peer's. */
   readonly trustProxy: boolean;
+  /** WebSocket connections (Socket.IO and PeerJS) one IP address may open per second (and at once when idle). */
+  readonly newConnectionsPerIpPerSecond: number;
+  /** Sessions for identity keys never seen before that one IP address may start per hour. */
+  readonly newIdentitiesPerIpPerHour: number;
 }
 
 /** The front door's limits when the environment does not set them. */
@@ -55,6 +61,8 @@ export const DEFAULT_DOOR_CONFIG: DoorConfig = {
   maxQueuedBytesPerSocket: DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET,
   perIp: { eventsPerSecond: DEFAULT_IP_EVENTS_PER_SECOND, bytesPerSecond: DEFAULT_IP_BYTES_PER_SECOND },
   trustProxy: false,
+  newConnectionsPerIpPerSecond: DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND,
+  newIdentitiesPerIpPerHour: DEFAULT_NEW_IDENTITIES_PER_IP_PER_HOUR,
 };
 
 export interface ServerConfig {
@@ -118,6 +126,14 @@ const EnvSchema = v.object({
   IP_EVENTS_PER_SECOND: v.optional(integer(1, 10_000_000), String(DEFAULT_IP_EVENTS_PER_SECOND)),
   IP_BYTES_PER_SECOND: v.optional(integer(1024, 2 ** 40), String(DEFAULT_IP_BYTES_PER_SECOND)),
   TRUST_PROXY: v.optional(v.picklist(['true', 'false'], 'must be true or false'), 'false'),
+  NEW_CONNECTIONS_PER_IP_PER_SECOND: v.optional(
+    integer(1, 1_000_000),
+    String(DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND),
+  ),
+  NEW_IDENTITIES_PER_IP_PER_HOUR: v.optional(
+    integer(1, 1_000_000),
+    String(DEFAULT_NEW_IDENTITIES_PER_IP_PER_HOUR),
+  ),
   PRESENCE_TTL_SECONDS: v.optional(integer(1, 3600), String(PRESENCE_TTL_MS / 1000)),
   PUBLIC_URL: v.optional(
     v.pipe(
@@ -171,6 +187,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       maxQueuedBytesPerSocket: value.MAX_QUEUED_BYTES_PER_SOCKET,
       perIp: { eventsPerSecond: value.IP_EVENTS_PER_SECOND, bytesPerSecond: value.IP_BYTES_PER_SECOND },
       trustProxy: value.TRUST_PROXY === 'true',
+      newConnectionsPerIpPerSecond: value.NEW_CONNECTIONS_PER_IP_PER_SECOND,
+      newIdentitiesPerIpPerHour: value.NEW_IDENTITIES_PER_IP_PER_HOUR,
     },
   };
 }

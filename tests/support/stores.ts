@@ -1,4 +1,4 @@
-import { DEFAULT_DOOR_CONFIG, type ServerConfig } from '../../signal-server/src/config';
+import { DEFAULT_DOOR_CONFIG, type DoorConfig, type ServerConfig } from '../../signal-server/src/config';
 import { createEmbeddedStores, type Stores } from '../../signal-server/src/stores';
 import type { MailboxLimits } from '../../signal-server/src/stores/mailbox';
 import { openDatabase } from '../../signal-server/src/stores/sqlite/database';
@@ -14,6 +14,17 @@ export const TEST_MAILBOX_LIMITS: MailboxLimits = {
   maxTotalBytes: 1024 * 1024,
 };
 
+/**
+ * The front door for tests: the defaults, except the rates at which one address may open connections and bring
+ * new identities. Every test connects from 127.0.0.1 and most sign in fresh identities, dozens a file; tests of
+ * those two limits (door-newcomers.test.ts) set them low themselves.
+ */
+export const TEST_DOOR_CONFIG: DoorConfig = {
+  ...DEFAULT_DOOR_CONFIG,
+  newConnectionsPerIpPerSecond: 100_000,
+  newIdentitiesPerIpPerHour: 100_000,
+};
+
 /** The server's configuration for tests: fixed ticket secret, no ICE servers. */
 export const testServerConfig = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({
   port: 0,
@@ -24,7 +35,7 @@ export const testServerConfig = (overrides: Partial<ServerConfig> = {}): ServerC
   mailbox: TEST_MAILBOX_LIMITS,
   ice: { urls: [], turnTtlSeconds: 3600 },
   presenceTtlMs: 15_000,
-  door: DEFAULT_DOOR_CONFIG,
+  door: TEST_DOOR_CONFIG,
   ...overrides,
 });
 

@@ -1,5 +1,6 @@
 import type { DoorConfig } from '../config';
 import { createRateWindow, type RateWindow } from '../rate-window';
+import { createAddressBuckets } from './address-buckets';
 
 /** One admitted connection: the rate window of its address (shared by its address's connections). */
 export interface Admission {
@@ -18,10 +19,14 @@ export interface Refusal {
 /**
  * Counts WebSocket connections (Socket.IO and PeerJS together), overall and per address, so the process never
  * runs out of descriptors and one address cannot take all of them. An address's entry lives while it has a
- * connection, so the map is bounded by the connections held.
+ * connection, so the map is bounded by the connections held. How fast an address opens connections is bounded
+ * too: a handshake costs a TLS session, an upgrade and a socket, even when the connection closes at once.
  */
 export interface ConnectionRegistry {
-  /** Why a new connection from `address` must be refused, or undefined when it may come in. */
+  /**
+   * Why a new connection from `address` must be refused, or undefined when it may come in. Called once per
+   * handshake: one that may come in counts toward the address's opening rate.
+   */
   refusal(address: string): Refusal | undefined;
   /** Counts a connection that came in. */
   admit(address: string): Admission;
@@ -30,9 +35,13 @@ export interface ConnectionRegistry {
 }
 
 export function createConnectionRegistry(
-  limits: Pick<DoorConfig, 'maxConnections' | 'maxConnectionsPerIp' | 'perIp'>,
+  limits: Pick<
+    DoorConfig,
+    'maxConnections' | 'maxConnectionsPerIp' | 'perIp' | 'newConnectionsPerIpPerSecond'
+  >,
 ): ConnectionRegistry {
   const byAddress = new Map<string, { count: number; rate: RateWindow }>();
+  const opening = createAddressBuckets({ capacity: limits.newConnectionsPerIpPerSecond, refillMs: 1_000 });
   let total = 0;
   return {
     get total() {
@@ -48,6 +57,11 @@ export function createConnectionRegistry(
         return {
           status: 429,
           message: `Too many connections from your address (at most ${limits.maxConnectionsPerIp}); close some and try again`,
+        };
+      if (!opening.take(address))
+        return {
+          status: 429,
+          message: `Too many new connections from your address (at most ${limits.newConnectionsPerIpPerSecond} a second); wait a second and try again`,
         };
       return undefined;
     },

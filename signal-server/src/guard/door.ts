@@ -20,6 +20,7 @@ import {
   type ConnectionRegistry,
   type Refusal,
 } from './connections';
+import { createNewcomerBudget, type NewcomerBudget } from './newcomers';
 import { boundOutgoing, byteSize, dropConnection, type EngineConnection } from './outgoing';
 
 /**
@@ -39,12 +40,15 @@ const DROP_GRACE_MS = 1_000;
 export type RequestGate = () => RateVerdict;
 
 /**
- * The server's front door: who may connect (per address and overall), how long a connection may stay without a
- * session, what it may send per second (events and bytes, per connection and per address), and what it may
- * leave unread. One instance per process, shared by Socket.IO and the PeerJS endpoint.
+ * The server's front door: who may connect (per address and overall, and how fast per address), how long a
+ * connection may stay without a session, what it may send per second (events and bytes, per connection and per
+ * address), what it may leave unread, and how many new identities an address may bring. One instance per
+ * process, shared by Socket.IO and the PeerJS endpoint.
  */
 export interface Door {
   readonly connections: ConnectionRegistry;
+  /** New identities per address (checked and counted by session:start). */
+  readonly newcomers: NewcomerBudget;
   /** The client's address under this server's proxy setting. */
   addressOf(request: IncomingMessage): string;
   /** engine.io's `allowRequest`: refuses a Socket.IO connection over the limits before it costs anything. */
@@ -97,6 +101,7 @@ export function createDoor({ config, logger }: Deps): Door {
 
   return {
     connections,
+    newcomers: createNewcomerBudget(config.newIdentitiesPerIpPerHour, addressOf),
     addressOf,
     allowRequest: (request, answer) => {
       const refusal = connections.refusal(addressOf(request));

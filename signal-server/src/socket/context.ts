@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/protocol/socket';
 import type { DeliveredFrame } from '../../../shared/protocol/peerjs';
 import type { ServerConfig } from '../config';
+import type { NewcomerBudget } from '../guard/newcomers';
 import type { Logger } from '../logger';
 import type { TicketAuthority } from '../peerjs/tickets';
 import type { Stores } from '../stores';
@@ -40,6 +41,8 @@ export interface HandlerContext {
   readonly tickets: TicketAuthority;
   readonly logger: Logger;
   readonly config: Pick<ServerConfig, 'mailbox' | 'ice' | 'publicOrigin'>;
+  /** New identities per address, shared by the process's sockets. */
+  readonly newcomers: NewcomerBudget;
 }
 
 /** The running session of the socket a request came on: who proved which identity key (`session:start`). */

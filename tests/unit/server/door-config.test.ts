@@ -27,6 +27,8 @@ describe('the front door in the environment', () => {
       IP_EVENTS_PER_SECOND: '100',
       IP_BYTES_PER_SECOND: '65536',
       TRUST_PROXY: 'true',
+      NEW_CONNECTIONS_PER_IP_PER_SECOND: '5',
+      NEW_IDENTITIES_PER_IP_PER_HOUR: '2',
     });
     expect(door).toEqual({
       maxConnections: 500,
@@ -35,6 +37,8 @@ describe('the front door in the environment', () => {
       maxQueuedBytesPerSocket: 1_048_576,
       perIp: { eventsPerSecond: 100, bytesPerSecond: 65_536 },
       trustProxy: true,
+      newConnectionsPerIpPerSecond: 5,
+      newIdentitiesPerIpPerHour: 2,
     });
   });
 

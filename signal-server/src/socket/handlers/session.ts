@@ -27,7 +27,7 @@ export const sessionChallenge: Handler<'session:challenge'> = {
 export const sessionStart: Handler<'session:start'> = {
   requiresSession: false,
   async handle({ identity, origin, name, challenge, signature }, ctx) {
-    const { io, socket, stores, tickets, logger, config } = ctx;
+    const { io, socket, stores, tickets, logger, config, newcomers } = ctx;
     if (socket.data.user) {
       return fail(
         ErrorCode.InvalidPayload,
@@ -58,13 +58,19 @@ export const sessionStart: Handler<'session:start'> = {
         `session:start: this sign-in is for ${origin}, not for this server (${forHere.reason})`,
       );
     }
+    // New identities per address. The check comes before the signatures, so an address past its budget is
+    // refused cheaply; the count comes after them, so answers forged with someone else's key cost nothing: only
+    // the holder of a key can spend an address's budget with it. Keys the server knows are never held back, so
+    // a real user is not locked out by others at the same address (behind one NAT) making identities.
+    const userId = userIdOf(decodeBytes(identity.signingKey));
+    const isNew = !(await stores.accounts.known(userId));
+    if (isNew && !newcomers.allows(socket.request)) return tooManyNewcomers(newcomers.perHour);
     if (!verifyPublicIdentity(identity, verifyEd25519Native)) {
       return fail(
         ErrorCode.Unauthenticated,
         'session:start: the exchange key is not signed by the signing key',
       );
     }
-    const userId = userIdOf(decodeBytes(identity.signingKey));
     const statement = sessionStatement({ origin, challenge: nonce, userId, name });
     if (!verifySignature(statement, signature, identity.signingKey, verifyEd25519Native)) {
       return fail(
@@ -72,8 +78,11 @@ export const sessionStart: Handler<'session:start'> = {
         'session:start: the signature does not match this identity key and challenge',
       );
     }
+    // Counted now, before anything awaits: sign-ins of the same address running at once cannot all pass.
+    if (isNew && !newcomers.take(socket.request)) return tooManyNewcomers(newcomers.perHour);
     const bound = await stores.accounts.bindName(userId, name);
     if (!bound.ok) {
+      if (isNew) newcomers.giveBack(socket.request); // nothing was created
       return fail(
         ErrorCode.NameTaken,
         bound.reason === 'look-alike'
@@ -99,6 +108,14 @@ export const sessionStart: Handler<'session:start'> = {
     return ok({ self: user, online, peer: tickets.issue(userId) });
   },
 };
+
+function tooManyNewcomers(perHour: number): ReturnType<typeof fail> {
+  return fail(
+    ErrorCode.RateLimited,
+    `session:start: your address has brought ${perHour} new identities within the hour, the most it may; ` +
+      `sign in with an identity this server already knows, or try again in ${Math.ceil(60 / perHour)} minutes`,
+  );
+}
 
 /** Ends the socket's session, if any, and tells the others when that took the user offline. */
 export async function endSession({ socket, stores, logger }: HandlerContext): Promise<void> {
