@@ -4,8 +4,13 @@
  * Each level gets its own signal server process on 127.0.0.1 (a fresh DATA_DIR) and its own attacker processes
  * (bench/sign-in-attacker.ts), with 0 (the baseline), 8 or 32 attacking sockets in two variants: forged answers
  * (no account needed) and real sign-ins with throwaway identities. Meanwhile a legitimate user
- * - signs in again and again, each time on a fresh connection (sign-ins per second it achieves), and
+ * - signs in again and again, each time on a fresh connection (sign-ins per second it achieves), from
+ *   SIGN_IN_ADDRESSES in turn: the server bounds how fast one address opens connections
+ *   (NEW_CONNECTIONS_PER_IP_PER_SECOND), and this loop measures the server, not that bound; and
  * - on a signed-in connection asks for `ice:servers` every ROUND_TRIP_INTERVAL_MS (its round trip).
+ * The servers run with their default limits: the throwaway attackers, all from one address, get a few new
+ * identities and then `rate-limited` (NEW_IDENTITIES_PER_IP_PER_HOUR), and their reconnections past the opening
+ * rate are refused at the door (counted as connect-failed). The user's identities are new only once per server.
  * Prints one line per level, and ratios to the baseline; asserts nothing.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -36,6 +41,9 @@ const WARM_UP_MS = 1000; // from every attacking socket's first connection to th
 // attackers, not the server, that run out of CPU: more processes on a machine with more cores.
 const ATTACKER_PROCESSES = Number(process.env.BENCH_ATTACKER_PROCESSES ?? 2);
 const ROUND_TRIP_INTERVAL_MS = 50; // a legitimate client's pace, well under the per-socket rate limit
+// Where the sign-in loop comes from, in turn (documentation addresses, like LEGITIMATE_ADDRESS): 8 × the default
+// 30 connections a second an address may open is more than one server process signs in.
+const SIGN_IN_ADDRESSES = Array.from({ length: 8 }, (_, index) => `198.51.100.${20 + index}`);
 const LEVELS: readonly { readonly sockets: number; readonly variant?: AttackVariant }[] = [
   { sockets: 0 },
   { sockets: 8, variant: 'forged' },
@@ -102,11 +110,14 @@ async function roundTrips(
 async function signIns(url: string, until: number): Promise<{ samples: number[]; failures: Tally }> {
   const samples: number[] = [];
   const failures: Tally = {};
-  while (Date.now() < until) {
+  for (let attempt = 0; Date.now() < until; attempt++) {
     const start = performance.now();
     let socket: TestClient;
     try {
-      socket = await openSocket(url, LEGITIMATE_ADDRESS);
+      socket = await openSocket(
+        url,
+        SIGN_IN_ADDRESSES[attempt % SIGN_IN_ADDRESSES.length] ?? LEGITIMATE_ADDRESS,
+      );
     } catch {
       count(failures, 'connect-failed');
       await delay(ROUND_TRIP_INTERVAL_MS);
@@ -231,7 +242,9 @@ function line(sockets: number, variant: AttackVariant | undefined, figures: Figu
 console.log(
   `Sign-in under attack (${WINDOW_MS / 1000} s a level; attackers in ${ATTACKER_PROCESSES} processes; ` +
     `legit round trip: ice:servers every ${ROUND_TRIP_INTERVAL_MS} ms; attackers from ${ATTACKER_ADDRESS}, ` +
-    `the user from ${LEGITIMATE_ADDRESS} when the server trusts X-Forwarded-For)`,
+    `the user from ${LEGITIMATE_ADDRESS} (round trips) and ${SIGN_IN_ADDRESSES.length} others (sign-ins) ` +
+    'when the server trusts X-Forwarded-For; default limits, so throwaway identities past ' +
+    'NEW_IDENTITIES_PER_IP_PER_HOUR are rate-limited)',
 );
 let baseline: Figures | undefined;
 for (const { sockets, variant } of LEVELS) {
