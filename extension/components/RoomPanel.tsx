@@ -45,6 +45,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
   const join = useAction();
   const leave = useAction();
   const makeCode = useAction();
+  const copy = useAction('Not copied');
   // Declining an invitation and leaving a room are the same request.
   const leaveRoom = (): void =>
     void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined));
@@ -104,7 +105,10 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
             <code data-testid="invite-code" class="invite-code">
               {room.inviteCode}
             </code>{' '}
-            <button type="button" onClick={() => void navigator.clipboard.writeText(room.inviteCode ?? '')}>
+            <button
+              type="button"
+              onClick={() => void copy.run(() => navigator.clipboard.writeText(room.inviteCode ?? ''))}
+            >
               Copy
             </button>
           </p>
@@ -123,9 +127,9 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
               Make an invite code
             </button>{' '}
             to share (anyone who has it can join).
-            <FormError error={makeCode.error} />
           </p>
         )}
+        <FormError error={copy.error ?? makeCode.error} />
         <button type="button" onClick={leaveRoom}>
           Leave room
         </button>

@@ -73,4 +73,23 @@ describe('room panel', () => {
     make?.click();
     await vi.waitFor(() => expect(asked).toEqual([['makeInviteCode', { roomId: room.roomId }]]));
   });
+
+  it('says so when the invite code could not be copied', async () => {
+    const root = document.createElement('div');
+    roots.push(root);
+    document.body.append(root);
+    const writeText = vi.fn(() => Promise.reject(new Error('Clipboard access was denied')));
+    vi.spyOn(navigator, 'clipboard', 'get').mockReturnValue({ writeText } as unknown as Clipboard); // only writeText is used
+    const code = `room:${room.roomId}:${'a'.repeat(32)}`;
+    render(<RoomPanel client={client} room={{ ...room, warnings: [], inviteCode: code }} />, root);
+    const copyButton = [...root.querySelectorAll('button')].find((button) => button.textContent === 'Copy');
+    copyButton?.click();
+    await vi.waitFor(() =>
+      expect([...root.querySelectorAll('[role="alert"]')].map((node) => node.textContent)).toEqual([
+        'Not copied: Clipboard access was denied',
+      ]),
+    );
+    expect(writeText).toHaveBeenCalledWith(code);
+    vi.restoreAllMocks();
+  });
 });
