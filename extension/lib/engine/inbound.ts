@@ -1,0 +1,161 @@
+import type { UserId } from '../../../shared/ids';
+import type { Content } from '../../../shared/protocol/content';
+import type { SealedMessage } from '../../../shared/protocol/envelope';
+import type { MailItem } from '../../../shared/protocol/mailbox';
+import { PeerFrameSchema } from '../../../shared/protocol/peer';
+import type { RoomId } from '../../../shared/protocol/rooms';
+import { parse } from '../../../shared/validate';
+import type { ChatMessage, ConversationId, MessagePath } from '../messaging/protocol';
+import type { SignalingConnection } from '../transport/signaling';
+import { decodeContent } from './content';
+import type { MessageLog } from './message-log';
+import type { Profile } from './profile';
+import { createKeyedQueue } from './queue';
+import type { Receipts } from './receipts';
+
+export interface InboundDeps {
+  /** The profile open now; messages that come while locked are dropped (the mailbox keeps its copies). */
+  readonly current: () => Profile | undefined;
+  /** The server connection signed in now, if any. */
+  readonly signaling: () => SignalingConnection | undefined;
+  /** Asks the server for our rooms again (a sender may have joined since we last looked). */
+  readonly syncRooms: (opened: Profile, signaling: SignalingConnection) => Promise<void>;
+  readonly log: MessageLog;
+  readonly receipts: Pick<Receipts, 'soon' | 'take' | 'requestReset'>;
+  readonly unread: (conversation: ConversationId) => number;
+  readonly setUnread: (conversation: ConversationId, count: number) => void;
+}
+
+/** Messages coming in: data-channel frames and mail, each checked, decrypted, stored once and receipted. */
+export interface Inbound {
+  /** A frame from a verified data channel. */
+  receiveFrame(peerId: UserId, data: unknown): Promise<void>;
+  /** Mail from the server: each message stored (or dropped as a duplicate or undecryptable), then acknowledged. */
+  receiveMail(items: readonly MailItem[]): Promise<void>;
+  /** Fetches everything the mailbox holds for us, oldest first. */
+  fetchMail(signaling: SignalingConnection): Promise<void>;
+}
+
+export function createInbound(deps: InboundDeps): Inbound {
+  const queue = createKeyedQueue();
+
+  /**
+   * A message from `peerId` with this id that is already stored: in their conversation, or in a room of theirs.
+   * Ids are random (128 bits), so a hit is a copy of the same message.
+   */
+  async function knownMessage(opened: Profile, peerId: UserId, id: string): Promise<ChatMessage | undefined> {
+    const direct = await opened.conversations.get(peerId, id);
+    if (direct) return direct;
+    for (const roomId of opened.rooms.roomsWith(peerId)) {
+      const inRoom = await opened.conversations.get(roomId, id);
+      if (inRoom?.from === peerId) return inRoom;
+    }
+    return undefined;
+  }
+
+  /** Whether `userId` is in the room; asks the server again once if our view may be stale (they just joined). */
+  async function isMember(opened: Profile, roomId: RoomId, userId: UserId): Promise<boolean> {
+    const member = (): boolean => opened.rooms.isMember(roomId, userId);
+    if (member()) return true;
+    const signaling = deps.signaling();
+    if (signaling) await deps.syncRooms(opened, signaling);
+    return member();
+  }
+
+  /**
+   * Decrypts and records a sealed message, one at a time per contact (the ratchet is ordered). A copy of a message
+   * already stored (it can come both directly and through the server) is not decrypted again, only receipted.
+   */
+  function receiveSealed(peerId: UserId, id: string, sealed: SealedMessage, via: MessagePath): Promise<void> {
+    return queue.run(peerId, async () => {
+      const opened = deps.current();
+      if (!opened) {
+        console.warn(`engine: dropped a message from ${peerId}: locked`);
+        return;
+      }
+      const known = await knownMessage(opened, peerId, id);
+      if (known) {
+        const room = known.from ? known.peerId : undefined;
+        if (known.direction === 'in') deps.receipts.soon(opened, peerId, id, via, room);
+        return;
+      }
+      let plaintext: Uint8Array;
+      try {
+        plaintext = await opened.sessions.open(peerId, sealed);
+      } catch (error) {
+        // No session for it, or not the state it was sealed for (a restored profile, or a replay): start over.
+        console.warn(`engine: could not decrypt a message from ${peerId}: ${String(error)}`);
+        deps.receipts.requestReset(opened, peerId, id, via);
+        return;
+      }
+      let content: Content;
+      try {
+        content = decodeContent(plaintext);
+      } catch (error) {
+        console.warn(`engine: dropped a message from ${peerId} with invalid content: ${String(error)}`);
+        return;
+      }
+      if (content.kind === 'receipt') {
+        await deps.receipts.take(opened, peerId, content);
+        return;
+      }
+      if (content.kind === 'reset') {
+        // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.
+        opened.delivery.resend(peerId);
+        return;
+      }
+      if (content.id !== id) {
+        console.warn(`engine: dropped a message from ${peerId}: its id differs from the one outside`);
+        return;
+      }
+      if (content.room && !(await isMember(opened, content.room, peerId))) {
+        console.warn(`engine: dropped a room message from ${peerId}: not a member of that room`);
+        return;
+      }
+      const conversation = content.room ?? peerId;
+      const message: ChatMessage = {
+        id: content.id,
+        peerId: conversation,
+        ...(content.room ? { from: peerId } : {}),
+        direction: 'in',
+        text: content.text,
+        sentAt: content.sentAt,
+        status: 'delivered',
+        via,
+      };
+      if (!(await deps.log.record(opened.conversations, message))) return;
+      deps.receipts.soon(opened, peerId, id, via, content.room);
+      // Unread until a page shows it (openConversation, markRead).
+      deps.setUnread(conversation, deps.unread(conversation) + 1);
+    });
+  }
+
+  const inbound: Inbound = {
+    receiveFrame(peerId, data) {
+      const frame = parse(PeerFrameSchema, data);
+      if (!frame.ok) {
+        console.warn(`engine: dropped a frame from ${peerId}: ${frame.message}`);
+        return Promise.resolve();
+      }
+      return receiveSealed(peerId, frame.value.id, frame.value.message, 'direct');
+    },
+    async receiveMail(items) {
+      const [opened, signaling] = [deps.current(), deps.signaling()];
+      if (!opened || !signaling || items.length === 0) return;
+      for (const item of items) await receiveSealed(item.from, item.id, item.message, 'server');
+      if (deps.current() !== opened) return; // locked meanwhile: the server keeps them until the next unlock
+      const acked = await signaling.request('mail:ack', { mailIds: items.map((item) => item.mailId) });
+      if (!acked.ok)
+        console.warn(`engine: the server did not take the mail acknowledgement: ${acked.error.message}`);
+    },
+    async fetchMail(signaling) {
+      for (;;) {
+        const batch = await signaling.request('mail:fetch', {});
+        if (!batch.ok || deps.signaling() !== signaling) return;
+        await inbound.receiveMail(batch.data.items);
+        if (!batch.data.more || batch.data.items.length === 0) return;
+      }
+    },
+  };
+  return inbound;
+}

@@ -1,0 +1,59 @@
+import type { ChatMessage, ConversationId, MessageStatus } from '../messaging/protocol';
+import type { Conversations } from './conversations';
+
+/** How far each status is along; a message's status only moves forward (a late `sent` never undoes `read`). */
+export const STATUS_RANK: Record<MessageStatus, number> = {
+  failed: 0,
+  sending: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+};
+
+/** The message with a new status, and without the error of a failed attempt. */
+export const withStatus =
+  (status: MessageStatus) =>
+  (known: ChatMessage): ChatMessage => {
+    const next: { -readonly [K in keyof ChatMessage]: ChatMessage[K] } = { ...known, status };
+    delete next.error;
+    return next;
+  };
+
+export interface MessageLogDeps {
+  /** Tells the pages of a new message, or of a known one's new state. */
+  readonly emit: (message: ChatMessage) => void;
+}
+
+/** The history as the pages see it change: every stored change is pushed to them. */
+export interface MessageLog {
+  /** Stores a new message and tells the pages; false for a duplicate. */
+  record(conversations: Conversations, message: ChatMessage): Promise<boolean>;
+  /**
+   * Moves a known message forward (status, path, error) and tells the pages; never backwards, and never a
+   * message of the other direction (ids are chosen by their sender: an incoming one may copy an outgoing id).
+   */
+  advance(
+    conversations: Conversations,
+    peerId: ConversationId,
+    id: string,
+    direction: ChatMessage['direction'],
+    change: (known: ChatMessage) => ChatMessage | undefined,
+  ): Promise<void>;
+}
+
+export function createMessageLog({ emit }: MessageLogDeps): MessageLog {
+  return {
+    async record(conversations, message) {
+      if (!(await conversations.add(message))) return false;
+      emit(message);
+      return true;
+    },
+    async advance(conversations, peerId, id, direction, change) {
+      const known = await conversations.get(peerId, id);
+      if (known?.direction !== direction) return;
+      const next = change(known);
+      if (!next || STATUS_RANK[next.status] < STATUS_RANK[known.status]) return;
+      if (await conversations.update(next)) emit(next);
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { randomId, type UserId } from '../../../shared/ids';
+import { MAX_RECEIPT_IDS } from '../../../shared/limits';
+import { CONTENT_VERSION, type Content, type ReceiptContent } from '../../../shared/protocol/content';
+import type { SealedFrame } from '../../../shared/protocol/peer';
+import type { RoomId } from '../../../shared/protocol/rooms';
+import type { ConversationId, MessagePath } from '../messaging/protocol';
+import { encodeContent } from './content';
+import { sealedFrame, type DeliveryDeps } from './delivery';
+import { withStatus, type MessageLog } from './message-log';
+import type { Profile } from './profile';
+
+/** How long a delivered receipt waits for others to the same sender, in ms (well under the sender's patience). */
+export const RECEIPT_DELAY_MS = 50;
+
+/** Least time between two requests to one contact to start a session over, in ms. */
+export const RESET_INTERVAL_MS = 10_000;
+
+export interface ReceiptsDeps {
+  /** The profile open now (a batch of receipts queued before a lock is not sent after it). */
+  readonly current: () => Profile | undefined;
+  readonly now: () => number;
+  readonly log: MessageLog;
+  /** A verified data channel to the contact is open now, and the peer connections are up. */
+  readonly directOpen: (peerId: UserId) => boolean;
+  readonly sendDirect: (peerId: UserId, frame: SealedFrame) => Promise<void>;
+  readonly sendMail: DeliveryDeps['sendMail'];
+}
+
+/**
+ * Receipts both ways, and requests to start a session over. Receipts and resets are sealed like messages but
+ * sent once, best effort, outside the outbox: a lost receipt is made good when the sender sends the message again
+ * (a duplicate is receipted again).
+ */
+export interface Receipts {
+  /** Sends receipts for these ids (in chunks of MAX_RECEIPT_IDS), over the channel if `via` is direct. */
+  send(
+    opened: Profile,
+    peerId: UserId,
+    status: ReceiptContent['status'],
+    ids: readonly string[],
+    via: MessagePath,
+    room?: RoomId,
+  ): Promise<void>;
+  /**
+   * Queues a `delivered` receipt, sent RECEIPT_DELAY_MS later with whatever else arrived from that sender by the
+   * same path meanwhile: one seal and one frame for a burst (a mailbox batch), and none in the way of a reply.
+   */
+  soon(opened: Profile, peerId: UserId, id: string, via: MessagePath, room?: RoomId): void;
+  /** A receipt from `peerId`: their copies leave the outbox; a room message counts who has it. */
+  take(opened: Profile, peerId: UserId, receipt: ReceiptContent): Promise<void>;
+  /**
+   * A message from `peerId` needed session state this profile no longer has (restored from a backup, say): ask
+   * them, on a new session, to send again. At most once per RESET_INTERVAL_MS per contact, so replayed messages
+   * cannot make us flood anyone.
+   */
+  requestReset(opened: Profile, peerId: UserId, id: string, via: MessagePath): void;
+  /** Marks what a page has shown as read, and tells the senders (unless read receipts are off). */
+  readConversation(opened: Profile, conversation: ConversationId): Promise<void>;
+}
+
+export function createReceipts(deps: ReceiptsDeps): Receipts {
+  /** Delivered receipts waiting to go, by sender, path and room (see soon). */
+  const pending = new Map<string, string[]>();
+  /** When each contact was last asked to start over (see requestReset). */
+  const resetAt = new Map<UserId, number>();
+
+  /** Seals and sends a receipt or reset once, best effort (nothing waits on it in the outbox). */
+  async function sendControl(
+    opened: Profile,
+    peerId: UserId,
+    content: Content,
+    via: MessagePath,
+  ): Promise<void> {
+    const id = randomId();
+    try {
+      const message = await opened.sessions.seal(peerId, encodeContent(content));
+      if (via === 'direct' && deps.directOpen(peerId)) {
+        await deps.sendDirect(peerId, sealedFrame(id, message));
+      } else {
+        const sent = await deps.sendMail(peerId, id, message);
+        if (sent && !sent.ok) throw new Error(sent.error.message);
+      }
+    } catch (error) {
+      console.warn(`engine: could not send a ${content.kind} to ${peerId}: ${String(error)}`);
+    }
+  }
+
+  const receipts: Receipts = {
+    async send(opened, peerId, status, ids, via, room) {
+      for (let start = 0; start < ids.length; start += MAX_RECEIPT_IDS) {
+        const chunk = ids.slice(start, start + MAX_RECEIPT_IDS);
+        const content: ReceiptContent = {
+          v: CONTENT_VERSION,
+          kind: 'receipt',
+          status,
+          ids: chunk,
+          ...(room ? { room } : {}),
+        };
+        await sendControl(opened, peerId, content, via);
+      }
+    },
+    soon(opened, peerId, id, via, room) {
+      const key = `${peerId}/${via}/${room ?? ''}`;
+      const waiting = pending.get(key);
+      if (waiting) {
+        waiting.push(id);
+        return;
+      }
+      pending.set(key, [id]);
+      setTimeout(() => {
+        const ids = pending.get(key) ?? [];
+        pending.delete(key);
+        if (deps.current() === opened) void receipts.send(opened, peerId, 'delivered', ids, via, room);
+      }, RECEIPT_DELAY_MS);
+    },
+    async take(opened, peerId, receipt) {
+      await opened.delivery.confirm(peerId, receipt.ids); // a read receipt also says the messages arrived
+      for (const id of receipt.ids) {
+        await deps.log.advance(opened.conversations, receipt.room ?? peerId, id, 'out', (known) => {
+          if (!receipt.room) return withStatus(receipt.status)(known);
+          const awaiting = known.awaiting ?? { delivered: [], read: [] };
+          const next = {
+            delivered: awaiting.delivered.filter((member) => member !== peerId),
+            read:
+              receipt.status === 'read' ? awaiting.read.filter((member) => member !== peerId) : awaiting.read,
+          };
+          const status =
+            next.read.length === 0 ? 'read' : next.delivered.length === 0 ? 'delivered' : known.status;
+          return { ...withStatus(status)(known), awaiting: next };
+        });
+      }
+    },
+    requestReset(opened, peerId, id, via) {
+      const last = resetAt.get(peerId) ?? -Infinity;
+      if (deps.now() - last < RESET_INTERVAL_MS) return;
+      resetAt.set(peerId, deps.now());
+      void sendControl(opened, peerId, { v: CONTENT_VERSION, kind: 'reset', ids: [id] }, via);
+    },
+    async readConversation(opened, conversation) {
+      const shown = (await opened.conversations.list(conversation)).filter(
+        (message) => message.direction === 'in' && message.status !== 'read',
+      );
+      if (shown.length === 0) return;
+      for (const message of shown)
+        await deps.log.advance(opened.conversations, conversation, message.id, 'in', withStatus('read'));
+      if (opened.settings?.sendReadReceipts === false) return; // read here, but the senders are not told
+      const room = opened.rooms.has(conversation) ? conversation : undefined;
+      const bySender = new Map<UserId, string[]>();
+      for (const message of shown) {
+        const sender = message.from ?? message.peerId;
+        bySender.set(sender, [...(bySender.get(sender) ?? []), message.id]);
+      }
+      for (const [sender, ids] of bySender) await receipts.send(opened, sender, 'read', ids, 'direct', room);
+    },
+  };
+  return receipts;
+}

@@ -1,0 +1,79 @@
+import { ErrorCode } from '../../../shared/errors';
+import { randomId, type UserId } from '../../../shared/ids';
+import type { ChatMessage, ConversationId } from '../messaging/protocol';
+import { contentOf } from './content';
+import { EngineError } from './errors';
+import { STATUS_RANK, type MessageLog } from './message-log';
+import type { Profile } from './profile';
+
+export interface SendingDeps {
+  readonly now: () => number;
+  /** Whether the contact presents a key other than the pinned one (nothing is sealed for them until accepted). */
+  readonly keyChanged: (userId: UserId) => boolean;
+  readonly log: MessageLog;
+}
+
+/** Outgoing messages: who they go to, and their way into the history and the outbox. */
+export interface Sending {
+  /** Who a conversation's messages go to: the contact, or the room's other members. */
+  recipients(opened: Profile, conversation: ConversationId): UserId[];
+  /** Stores a new message in the history and the outbox (for each recipient); resolves once it is stored. */
+  sendText(opened: Profile, peerId: ConversationId, text: string): Promise<ChatMessage>;
+  /**
+   * Puts restored messages that no recipient had confirmed back in the outbox (a backup holds no outbox):
+   * receivers and the mailbox drop what they already have.
+   */
+  requeue(opened: Profile, messages: readonly ChatMessage[]): Promise<void>;
+}
+
+export function createSending({ now, keyChanged, log }: SendingDeps): Sending {
+  let lastSeq = 0;
+  /** Increasing, and time-based so it keeps increasing across restarts: the outbox's order. */
+  const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, now() * 1000));
+
+  const sending: Sending = {
+    // Only members the room's signed log proves: a member the server made up gets nothing.
+    recipients: (opened, conversation) =>
+      opened.rooms.has(conversation) ? opened.rooms.recipients(conversation) : [conversation],
+    async sendText(opened, peerId, text) {
+      if (!opened.settings) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
+      const room = opened.rooms.has(peerId);
+      if (room && !opened.rooms.joined(peerId))
+        throw new EngineError(ErrorCode.InvalidPayload, 'Join the room before writing in it');
+      const to = sending.recipients(opened, peerId);
+      if (to.some(keyChanged)) {
+        throw new EngineError(
+          ErrorCode.KeyChanged,
+          'A safety number has changed. Compare it, then accept the new key before sending',
+        );
+      }
+      const message: ChatMessage = {
+        id: randomId(),
+        peerId,
+        direction: 'out',
+        text,
+        sentAt: now(),
+        status: 'sending',
+        ...(room ? { awaiting: { delivered: to, read: to } } : {}),
+      };
+      const content = contentOf(message);
+      // In the history and the outbox before anything leaves: from here on, nothing can lose it. A room message
+      // is sealed for each member on their own session (pairwise fan-out).
+      const seq = nextSeq();
+      await Promise.all([
+        log.record(opened.conversations, message),
+        ...to.map((userId) => opened.delivery.send(userId, content, seq)),
+      ]);
+      return message;
+    },
+    async requeue(opened, messages) {
+      for (const message of messages) {
+        if (message.direction !== 'out' || STATUS_RANK[message.status] >= STATUS_RANK.delivered) continue;
+        const to = message.awaiting?.delivered ?? [message.peerId];
+        const seq = nextSeq();
+        for (const userId of to) await opened.delivery.send(userId, contentOf(message), seq);
+      }
+    },
+  };
+  return sending;
+}

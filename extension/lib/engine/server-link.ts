@@ -1,0 +1,282 @@
+import { decodeBytes } from '../../../shared/crypto/identity';
+import { ErrorCode, type Result } from '../../../shared/errors';
+import type { UserId } from '../../../shared/ids';
+import type { SealedMessage } from '../../../shared/protocol/envelope';
+import type { MailAccepted, MailItem } from '../../../shared/protocol/mailbox';
+import type { SealedFrame } from '../../../shared/protocol/peer';
+import type { RequestPayload, ResponseMap, SessionStarted, User } from '../../../shared/protocol/socket';
+import { parse } from '../../../shared/validate';
+import { publicIdentity, signSessionChallenge, type IdentityKeys } from '../crypto/identity';
+import type { ConnectionStatus, EngineState, LinkStatus } from '../messaging/protocol';
+import { ServerUrlSchema, type Settings } from '../settings';
+import type { CreateMesh, PeerMesh } from '../transport/peers';
+import type { ConnectSignaling, SignalingConnection } from '../transport/signaling';
+import { EngineError } from './errors';
+import type { Profile } from './profile';
+import type { RoomEvent } from './room-membership';
+import { tryTo } from './teardown';
+
+export interface ServerLinkDeps {
+  readonly connectSignaling: ConnectSignaling;
+  readonly createMesh: CreateMesh;
+  /** The profile open now: whose key pins an online user is checked against. */
+  readonly current: () => Profile | undefined;
+  readonly connection: () => EngineState['connection'];
+  readonly setConnection: (status: ConnectionStatus, error?: string) => void;
+  /** Something the pages show changed (presence, links, key changes). */
+  readonly publish: () => void;
+  readonly receiveFrame: (peerId: UserId, data: unknown) => Promise<void>;
+  readonly receiveMail: (items: readonly MailItem[]) => Promise<void>;
+  readonly fetchMail: (signaling: SignalingConnection) => Promise<void>;
+}
+
+/**
+ * The connection to the signal server and the peer mesh, and what they tell: who is online, which data channels
+ * are open, whose key changed, which STUN/TURN servers to use. One session per `goOnline`; `goOffline` drops it.
+ */
+export interface ServerLink {
+  /** Drops any connection, then signs in to the server the settings name and opens the peer socket. */
+  goOnline(current: Settings, opened: Profile): void;
+  /** Forgets the server and peer connections first, then closes them; a close that throws is logged, not raised. */
+  goOffline(): void;
+  /** Forgets whom a closed profile wanted to reach and whose key changed. */
+  forgetContacts(): void;
+  signaling(): SignalingConnection | undefined;
+  online(): ReadonlyMap<UserId, User>;
+  links(): ReadonlyMap<UserId, LinkStatus>;
+  keyChanged(): ReadonlySet<UserId>;
+  /** A verified channel to a contact the server still lists: one the server says left is likely dead. */
+  linkOpen(peerId: UserId): boolean;
+  /** linkOpen, with the peer connections up. */
+  directOpen(peerId: UserId): boolean;
+  /** Starts opening a data channel, unless the contact presents a changed key the user has not looked at. */
+  connect(peerId: UserId): void;
+  /** A page opened a conversation with `userId`: linked to now if online, else as soon as they are. */
+  want(userId: UserId): void;
+  /** The user accepted a contact's new key: linking to them is allowed again. */
+  keyAccepted(peerId: UserId): void;
+  sendDirect(peerId: UserId, frame: SealedFrame): Promise<void>;
+  /** Hands a sealed message to the server's mailbox; undefined while there is no session with the server. */
+  mailTo(to: UserId, id: string, message: SealedMessage): Promise<Result<MailAccepted>> | undefined;
+  /** A request to the server that must succeed now: its error becomes the page's error. */
+  request<E extends RoomEvent>(event: E, payload: RequestPayload<E>): Promise<ResponseMap[E]>;
+  /** A contact's prekey bundle, to start a session with them. */
+  claimBundle(peerId: UserId): Promise<ResponseMap['prekeys:claim']>;
+  /** An online user as the server lists them; a clear error if they are not online. */
+  onlineUser(peerId: UserId): User;
+  /** The server's list of our rooms: each checked against its signed log (kept in the vault for offline use). */
+  syncRooms(opened: Profile, signaling: SignalingConnection): Promise<void>;
+  /** RTCPeerConnections created so far, by every mesh of this engine. */
+  connectionsCreated(): number;
+}
+
+/** Proves the identity key to the server: sign its fresh challenge, then start the session. */
+async function startSession(
+  connection: SignalingConnection,
+  current: Settings,
+  identity: IdentityKeys,
+): Promise<Result<SessionStarted>> {
+  const challenge = await connection.request('session:challenge', {});
+  if (!challenge.ok) return challenge;
+  // The server this connection went to, named in the signature: no other server can pass the answer on.
+  const origin = new URL(current.serverUrl).origin;
+  return connection.request('session:start', {
+    identity: publicIdentity(identity),
+    origin,
+    name: current.name,
+    challenge: challenge.data.challenge,
+    signature: signSessionChallenge(identity, {
+      origin,
+      challenge: decodeBytes(challenge.data.challenge),
+      name: current.name,
+    }),
+  });
+}
+
+export function createServerLink(deps: ServerLinkDeps): ServerLink {
+  const online = new Map<UserId, User>();
+  const links = new Map<UserId, LinkStatus>();
+  const keyChanged = new Set<UserId>();
+  /** Contacts whose conversation (or a room of theirs) a page opened: linked to as soon as they are online. */
+  const wanted = new Set<UserId>();
+  let signaling: SignalingConnection | undefined;
+  let mesh: PeerMesh | undefined;
+  let connectionsBefore = 0; // RTCPeerConnections created by meshes already torn down
+  /** STUN/TURN servers the signal server offers (none by default: no third party learns who talks to whom). */
+  let iceServers: RTCIceServer[] = [];
+
+  /** Compares an online user's key with the one pinned under their name (pinning it if new). */
+  const observe = (user: User): void => {
+    void deps
+      .current()
+      ?.pins.observe(user)
+      .then((changed) => {
+        if (changed) keyChanged.add(user.userId);
+        else keyChanged.delete(user.userId);
+        if (!changed && wanted.has(user.userId)) mesh?.connect(user.userId);
+        deps.publish();
+      });
+  };
+
+  const link: ServerLink = {
+    goOnline(current, opened) {
+      link.goOffline();
+      // Settings saved before https was required may name a plain http server elsewhere: never connect to it.
+      const url = parse(ServerUrlSchema, current.serverUrl);
+      if (!url.ok) return deps.setConnection('offline', `The server URL in Settings ${url.message}`);
+      deps.setConnection('connecting');
+      const activeMesh = deps.createMesh({
+        serverUrl: current.serverUrl,
+        identity: opened.keys,
+        iceServers: () => iceServers,
+        onFrame: (peerId, data) => void deps.receiveFrame(peerId, data),
+        onLinkChange(peerId, status) {
+          if (status === 'closed') links.delete(peerId);
+          else links.set(peerId, status);
+          // A new channel carries what waits; a lost one leaves it to the server.
+          opened.delivery.kick(peerId);
+          deps.publish();
+        },
+        onSignalingLost() {
+          void activeSignaling.request('peer:ticket', {}).then((result) => {
+            if (result.ok && mesh === activeMesh) activeMesh.resume(result.data);
+          });
+        },
+      });
+      /** Publishes the signed prekey, and one-time prekeys if the server holds few: at sign-in, and when told. */
+      const publishPrekeys = (): void => {
+        opened.sessions
+          .publishPrekeys((request) => activeSignaling.request('prekeys:publish', request))
+          .catch((error: unknown) => console.warn('engine: could not publish prekeys', error));
+      };
+      const activeSignaling = deps.connectSignaling(current.serverUrl, {
+        onConnected() {
+          void startSession(activeSignaling, current, opened.keys).then((result) => {
+            if (signaling !== activeSignaling) return;
+            if (!result.ok) {
+              deps.setConnection('offline', result.error.message);
+              return;
+            }
+            online.clear();
+            for (const user of result.data.online) {
+              online.set(user.userId, user);
+              observe(user);
+            }
+            deps.setConnection('online');
+            activeMesh.resume(result.data.peer);
+            void activeSignaling.request('ice:servers', {}).then((ice) => {
+              if (ice.ok && signaling === activeSignaling) iceServers = ice.data.iceServers;
+            });
+            publishPrekeys();
+            // Rooms first: mail may hold room messages, accepted only from members.
+            link
+              .syncRooms(opened, activeSignaling)
+              .then(() => deps.fetchMail(activeSignaling))
+              .catch((error: unknown) => console.warn('engine: could not fetch rooms or mail', error))
+              .finally(() => opened.delivery.kick());
+          });
+        },
+        onDisconnected(reason) {
+          if (signaling !== activeSignaling) return;
+          online.clear();
+          deps.setConnection('connecting', `Connection to the server lost (${reason}); retrying`);
+        },
+        onPresenceOnline(user) {
+          online.set(user.userId, user);
+          observe(user);
+          opened.delivery.peerReturned(user.userId);
+          deps.publish();
+        },
+        onMail(item) {
+          void deps.receiveMail([item]);
+        },
+        onRoomUpdated(room) {
+          void opened.rooms.take(room);
+        },
+        onRoomRemoved(roomId) {
+          void opened.rooms.forget(roomId);
+        },
+        onPrekeysLow() {
+          // publishPrekeys() asks the server how many it holds and tops up only below the low water mark.
+          publishPrekeys();
+        },
+        onPresenceOffline(userId) {
+          online.delete(userId);
+          // Their engine left the server (locked, closed, restarted): a channel the browser still calls open would
+          // only be found dead by the heartbeat, and would stand in the way of the new one they dial when back.
+          activeMesh.disconnect(userId);
+          deps.publish();
+        },
+      });
+      mesh = activeMesh;
+      signaling = activeSignaling;
+    },
+    goOffline() {
+      const [closing, destroying] = [signaling, mesh];
+      signaling = undefined;
+      mesh = undefined;
+      if (destroying) connectionsBefore += destroying.connectionsCreated;
+      online.clear();
+      links.clear();
+      tryTo('close the server connection', () => closing?.close());
+      tryTo('close the peer connections', () => destroying?.destroy());
+    },
+    forgetContacts() {
+      keyChanged.clear();
+      wanted.clear();
+    },
+    signaling: () => signaling,
+    online: () => online,
+    links: () => links,
+    keyChanged: () => keyChanged,
+    linkOpen: (peerId) => links.get(peerId) === 'open' && online.has(peerId),
+    directOpen: (peerId) => link.linkOpen(peerId) && mesh !== undefined,
+    connect(peerId) {
+      // No connection to someone presenting a changed key until the user has looked at it.
+      if (!keyChanged.has(peerId)) mesh?.connect(peerId);
+    },
+    want(userId) {
+      wanted.add(userId);
+      if (online.has(userId)) link.connect(userId);
+    },
+    keyAccepted(peerId) {
+      keyChanged.delete(peerId);
+      mesh?.connect(peerId);
+    },
+    async sendDirect(peerId, frame) {
+      if (!mesh) throw new Error('offline');
+      await mesh.send(peerId, frame);
+    },
+    mailTo: (to, id, message) =>
+      signaling && deps.connection().status === 'online'
+        ? signaling.request('mail:send', { to, id, message })
+        : undefined,
+    async request(event, payload) {
+      if (!signaling || deps.connection().status !== 'online')
+        throw new EngineError(
+          ErrorCode.Unauthenticated,
+          'Not connected to the server: try again when online',
+        );
+      const result = await signaling.request(event, payload);
+      if (!result.ok) throw new EngineError(result.error.code, result.error.message);
+      return result.data;
+    },
+    async claimBundle(peerId) {
+      if (!signaling) throw new EngineError(ErrorCode.Unauthenticated, 'Not connected to the server');
+      const bundle = await signaling.request('prekeys:claim', { userId: peerId });
+      if (!bundle.ok) throw new EngineError(bundle.error.code, bundle.error.message);
+      return bundle.data;
+    },
+    onlineUser(peerId) {
+      const user = online.get(peerId);
+      if (!user) throw new EngineError(ErrorCode.InvalidPayload, 'This contact is not online now');
+      return user;
+    },
+    async syncRooms(opened, activeSignaling) {
+      const listed = await activeSignaling.request('room:list', {});
+      if (listed.ok) await opened.rooms.sync(listed.data.rooms);
+    },
+    connectionsCreated: () => connectionsBefore + (mesh?.connectionsCreated ?? 0),
+  };
+  return link;
+}
