@@ -1,9 +1,10 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { encodeBytes } from '../../../shared/crypto/identity';
 import { applyRoomEntry, readRoomLog, type RoomLogState } from '../../../shared/crypto/room-log';
 import { randomId } from '../../../shared/ids';
-import { MAX_ROOM_LOG_ENTRIES } from '../../../shared/limits';
-import type { RoomEntry, RoomOp } from '../../../shared/protocol/rooms';
+import { MAX_ROOM_LOG_ENTRIES, MAX_TIMESTAMP_MS } from '../../../shared/limits';
+import { RoomEntrySchema, type RoomEntry, type RoomOp } from '../../../shared/protocol/rooms';
 import { createIdentityKeys, userIdOfKeys, type IdentityKeys } from '../../../extension/lib/crypto/identity';
 import { newCodeSecret, roomCodeKeys, signRoomEntry } from '../../../extension/lib/crypto/room-entries';
 
@@ -84,5 +85,17 @@ describe('room membership log', () => {
     expect(readRoomLog(roomId, room.log.slice(1), { known: first }).problem?.reason).toBe(
       'it does not follow the last entry of the log (a broken chain)',
     );
+  });
+});
+
+describe('an entry time', () => {
+  it('is refused past MAX_TIMESTAMP_MS, like every time from a peer (even when signed)', () => {
+    const alice = createIdentityKeys();
+    const created = (at: number) =>
+      signRoomEntry(alice, roomId, { op: 'create', subject: 'Room', at, prev: '' });
+    // 8640000000000001 is past the last date JavaScript can hold: showing it in the timeline would throw.
+    for (const at of [8_640_000_000_000_001, 9e15, MAX_TIMESTAMP_MS + 1, -1])
+      expect(v.safeParse(RoomEntrySchema, created(at)).success, `at ${at}`).toBe(false);
+    expect(v.safeParse(RoomEntrySchema, created(MAX_TIMESTAMP_MS)).success).toBe(true);
   });
 });
