@@ -1,0 +1,172 @@
+/**
+ * Fakes for testing one engine module alone through its Deps: an in-memory history and outbox, a profile whose
+ * sessions, outbox and rooms only record what they are asked. (The engine tests run the real ones: see
+ * tests/support/engine.ts.)
+ */
+import { randomId, type UserId } from '../../../shared/ids';
+import type { ChatContent } from '../../../shared/protocol/content';
+import type { SealedMessage } from '../../../shared/protocol/envelope';
+import type { RoomId } from '../../../shared/protocol/rooms';
+import { createConversations } from '../../../extension/lib/engine/conversations';
+import type { Delivery } from '../../../extension/lib/engine/delivery';
+import type { Profile } from '../../../extension/lib/engine/profile';
+import type { RoomMembership } from '../../../extension/lib/engine/room-membership';
+import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { Settings } from '../../../extension/lib/settings';
+import type { HistoryStore } from '../../../extension/lib/storage/history-store';
+import type { OutboxEntry, OutboxStore } from '../../../extension/lib/storage/outbox-store';
+import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
+
+export const userId = (): UserId => randomId();
+export const roomId = (): RoomId => `r${randomId()}`;
+
+export const SETTINGS: Settings = { name: 'Alice', serverUrl: 'https://example.org', autoLockMinutes: 0 };
+
+export function memoryHistory(): HistoryStore {
+  const messages: ChatMessage[] = [];
+  const same = (a: ChatMessage, b: ChatMessage) => a.peerId === b.peerId && a.id === b.id;
+  return {
+    list: async (peerId) => messages.filter((message) => message.peerId === peerId),
+    all: async () => [...messages],
+    put: async (message) => {
+      const index = messages.findIndex((known) => same(known, message));
+      if (index >= 0) messages[index] = message;
+      else messages.push(message);
+    },
+  };
+}
+
+export function memoryOutbox(): OutboxStore & { readonly entries: Map<string, OutboxEntry> } {
+  const entries = new Map<string, OutboxEntry>();
+  return {
+    entries,
+    all: async () => [...entries.values()].sort((a, b) => a.seq - b.seq),
+    put: async (entry) => void entries.set(`${entry.peerId}/${entry.content.id}`, entry),
+    remove: async (peerId, id) => void entries.delete(`${peerId}/${id}`),
+  };
+}
+
+/**
+ * Sealed messages the fake sessions hand out: opaque tokens standing for a plaintext (the modules under test never
+ * look inside a sealed message; only sessions do).
+ */
+export class FakeSessions {
+  readonly sealedFor: { peerId: UserId; plaintext: Uint8Array }[] = [];
+  private readonly plaintexts = new Map<SealedMessage, Uint8Array>();
+
+  seal = async (peerId: UserId, plaintext: Uint8Array): Promise<SealedMessage> => {
+    this.sealedFor.push({ peerId, plaintext });
+    return this.token(plaintext);
+  };
+  open = async (_peerId: UserId, message: SealedMessage): Promise<Uint8Array> => {
+    const plaintext = this.plaintexts.get(message);
+    if (!plaintext) throw new Error('no session for this message');
+    return plaintext;
+  };
+  publishPrekeys = async (): Promise<void> => undefined;
+
+  /** A sealed message that opens to this plaintext (or to this content as JSON). */
+  token(plaintext: Uint8Array | object): SealedMessage {
+    // Opaque on purpose: only FakeSessions.open reads it back.
+    const message = { token: randomId() } as unknown as SealedMessage;
+    const bytes =
+      plaintext instanceof Uint8Array ? plaintext : new TextEncoder().encode(JSON.stringify(plaintext));
+    this.plaintexts.set(message, bytes);
+    return message;
+  }
+  /** What was sealed for contacts so far, as parsed JSON. */
+  contents(): { peerId: UserId; content: unknown }[] {
+    return this.sealedFor.map(({ peerId, plaintext }) => ({
+      peerId,
+      content: JSON.parse(new TextDecoder().decode(plaintext)) as unknown,
+    }));
+  }
+}
+
+/** An outbox that records the calls made to it. */
+export class FakeDelivery implements Delivery {
+  readonly calls: { method: keyof Delivery; args: unknown[] }[] = [];
+  readonly sent: { peerId: UserId; content: ChatContent; seq: number }[] = [];
+  readonly confirmed: { peerId: UserId; ids: readonly string[] }[] = [];
+  stopFailure: Error | undefined;
+
+  load = async () => void this.calls.push({ method: 'load', args: [] });
+  send = async (peerId: UserId, content: ChatContent, seq: number) =>
+    void this.sent.push({ peerId, content, seq });
+  confirm = async (peerId: UserId, ids: readonly string[]) => void this.confirmed.push({ peerId, ids });
+  kick = (peerId?: UserId) => void this.calls.push({ method: 'kick', args: [peerId] });
+  resend = (peerId: UserId) => void this.calls.push({ method: 'resend', args: [peerId] });
+  peerReturned = (peerId: UserId) => void this.calls.push({ method: 'peerReturned', args: [peerId] });
+  stop = () => {
+    this.calls.push({ method: 'stop', args: [] });
+    if (this.stopFailure) throw this.stopFailure;
+  };
+}
+
+/** Rooms as a map from room to the members its log proves (this profile included when `joined`). */
+export class FakeRooms {
+  readonly members = new Map<RoomId, UserId[]>();
+  readonly joinedRooms = new Set<RoomId>();
+  readonly synced: unknown[] = [];
+
+  membership(selfId: UserId): RoomMembership {
+    const list = (room: string) => this.members.get(room) ?? [];
+    // Only what the modules under test call; the rest fails loudly.
+    const unused = (): never => {
+      throw new Error('FakeRooms: not faked');
+    };
+    return {
+      load: async () => undefined,
+      take: unused,
+      forget: unused,
+      sync: async (rooms) => void this.synced.push(rooms),
+      has: (room) => this.members.has(room),
+      joined: (room) => this.joinedRooms.has(room),
+      recipients: (room) => list(room).filter((member) => member !== selfId),
+      isMember: (room, member) => list(room).includes(member),
+      roomsWith: (member) =>
+        [...this.members].filter(([, members]) => members.includes(member)).map(([id]) => id),
+      views: () => [],
+      create: unused,
+      invite: unused,
+      join: unused,
+      leave: unused,
+      makeCode: unused,
+    };
+  }
+}
+
+export interface FakeProfile {
+  readonly profile: Profile;
+  readonly sessions: FakeSessions;
+  readonly delivery: FakeDelivery;
+  readonly rooms: FakeRooms;
+  readonly history: HistoryStore;
+}
+
+export function fakeProfile(settings: Settings | null = SETTINGS): FakeProfile {
+  const sessions = new FakeSessions();
+  const delivery = new FakeDelivery();
+  const rooms = new FakeRooms();
+  const history = memoryHistory();
+  const selfId = userId();
+  const saved: Settings[] = [];
+  const vault = {
+    settings: {
+      load: async () => settings ?? undefined,
+      save: async (next: Settings) => void saved.push(next),
+    },
+  } as unknown as UnlockedVault; // only the settings are read by the modules under test
+  const profile: Profile = {
+    vault,
+    keys: undefined as never, // no module under test signs anything
+    selfId,
+    pins: { observe: async () => false, accept: async () => undefined, known: () => [] },
+    conversations: createConversations(history),
+    sessions,
+    delivery,
+    rooms: rooms.membership(selfId),
+    settings,
+  };
+  return { profile, sessions, delivery, rooms, history };
+}
