@@ -20,10 +20,13 @@ import {
 } from '../tests/support/peerjs-page';
 import { signIn } from '../tests/support/identity';
 import { connect, startTestServer, type TestClient } from '../tests/support/server';
+import { describeProfile, startEngineProfile, type ProfileSummary } from './engine-profile';
 import { engineRoundTrips, summary } from './engine-round-trips';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const UNLOCK_ROUNDS = 5;
+/** Round trips run again, after the timed ones, under a CPU profile of both engines. */
+const PROFILE_ROUNDS = Number(process.env.BENCH_PROFILE_ROUNDS ?? 40);
 
 async function baselineFigures(serverUrl: string): Promise<{ connect: number; roundTrips: number[] }> {
   const sockets: TestClient[] = [];
@@ -84,9 +87,13 @@ async function baselineFigures(serverUrl: string): Promise<{ connect: number; ro
   }
 }
 
-async function extensionFigures(
-  serverUrl: string,
-): Promise<{ connect: number; engine: number[]; ui: number[]; unlock: number[] }> {
+async function extensionFigures(serverUrl: string): Promise<{
+  connect: number;
+  engine: number[];
+  ui: number[];
+  unlock: number[];
+  profiles: [ProfileSummary, ProfileSummary];
+}> {
   const [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
   try {
     const [a, b] = await Promise.all([alice.openPopup(), bob.openPopup()]);
@@ -110,6 +117,12 @@ async function extensionFigures(
     }
     const [aliceId, bobId] = await Promise.all([a.selfId(), b.selfId()]);
     const engine = await engineRoundTrips(a.page, b.page, aliceId, bobId, ROUNDS);
+    const stops = await Promise.all([
+      startEngineProfile(alice, 'alice-engine'),
+      startEngineProfile(bob, 'bob-engine'),
+    ]);
+    await engineRoundTrips(a.page, b.page, aliceId, bobId, PROFILE_ROUNDS);
+    const profiles = (await Promise.all(stops.map((stop) => stop()))) as [ProfileSummary, ProfileSummary];
     // Unlock: scrypt at full cost, opening the vault, and the chat view back (click to status bar).
     const unlock: number[] = [];
     for (let i = 0; i < UNLOCK_ROUNDS; i++) {
@@ -119,7 +132,7 @@ async function extensionFigures(
       await a.status().waitFor();
       unlock.push(performance.now() - t0);
     }
-    return { connect: connectMs, engine, ui, unlock };
+    return { connect: connectMs, engine, ui, unlock, profiles };
   } finally {
     await Promise.all([alice.close(), bob.close()]);
   }
@@ -147,6 +160,11 @@ try {
   console.log(
     `  ratios to baseline: connect ${(extension.connect / baseline.connect).toFixed(1)}x; engine round trip p50 ${(en.p50 / b.p50).toFixed(1)}x; UI round trip p50 ${(ui.p50 / b.p50).toFixed(1)}x`,
   );
+  console.log(
+    `  where the engine's time goes per round trip, in ms of its renderer thread (CPU profile of ${PROFILE_ROUNDS} more round trips; the popup shares the thread):`,
+  );
+  console.log(`    Alice (sends ping, gets pong): ${describeProfile(extension.profiles[0], PROFILE_ROUNDS)}`);
+  console.log(`    Bob (answers):                 ${describeProfile(extension.profiles[1], PROFILE_ROUNDS)}`);
 } finally {
   await server.close();
 }

@@ -90,16 +90,21 @@ export class ChromeUser {
   }
 
   private async openEngineSession(): Promise<PuppeteerCdpSession> {
+    const session = await this.engineCdp();
+    await session.send('Network.enable');
+    return session;
+  }
+
+  /** A new DevTools session on the engine's offscreen document (through Puppeteer: Playwright lists none). */
+  async engineCdp(): Promise<PuppeteerCdpSession> {
     const port = (await readFile(join(this.profileDir, 'DevToolsActivePort'), 'utf8')).split('\n')[0];
     this.devtools ??= await puppeteer.connect({
       browserURL: `http://127.0.0.1:${port}`,
       defaultViewport: null,
     });
     const engine = this.devtools.targets().find((target) => target.url().endsWith('/offscreen.html'));
-    if (!engine) throw new Error('setEngineOffline: the offscreen document is not running');
-    const session = await engine.createCDPSession();
-    await session.send('Network.enable');
-    return session;
+    if (!engine) throw new Error('engineCdp: the offscreen document is not running');
+    return engine.createCDPSession();
   }
 
   async close(): Promise<void> {
