@@ -42,14 +42,22 @@ export function userIdOfKeys(keys: IdentityKeys): UserId {
   return userIdOf(keys.signing.publicKey);
 }
 
+// Ed25519 signatures are deterministic: sign once per set of keys (tweetnacl takes milliseconds to sign).
+const publicIdentities = new WeakMap<IdentityKeys, PublicIdentity>();
+
 export function publicIdentity(keys: IdentityKeys): PublicIdentity {
-  return {
-    signingKey: encodeBytes(keys.signing.publicKey),
-    exchangeKey: encodeBytes(keys.exchange.publicKey),
-    exchangeKeySignature: encodeBytes(
-      nacl.sign.detached(exchangeKeyStatement(keys.exchange.publicKey), keys.signing.secretKey),
-    ),
-  };
+  let identity = publicIdentities.get(keys);
+  if (!identity) {
+    identity = {
+      signingKey: encodeBytes(keys.signing.publicKey),
+      exchangeKey: encodeBytes(keys.exchange.publicKey),
+      exchangeKeySignature: encodeBytes(
+        nacl.sign.detached(exchangeKeyStatement(keys.exchange.publicKey), keys.signing.secretKey),
+      ),
+    };
+    publicIdentities.set(keys, identity);
+  }
+  return identity;
 }
 
 /** The signature that answers a session challenge of the server at `origin`, for `name` (see sessionStatement). */

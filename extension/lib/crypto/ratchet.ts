@@ -3,8 +3,9 @@
  * Each call returns a new state and leaves its input untouched, so a forged or corrupt message can never
  * damage a session: on failure the caller simply keeps the state it had.
  *
- * Primitives: X25519 and XSalsa20-Poly1305 (secretbox) from tweetnacl; HKDF-SHA-256 and HMAC-SHA-256 from
- * @noble/hashes. Secretbox has no associated data, so each message's box key is HMAC(key, AD || header):
+ * Primitives: X25519 (native WebCrypto where the browser has it, see dh.ts), XSalsa20-Poly1305 (secretbox) from
+ * tweetnacl, HKDF-SHA-256 and HMAC-SHA-256 from @noble/hashes. Only the steps that need X25519 are async.
+ * Secretbox has no associated data, so each message's box key is HMAC(key, AD || header):
  * a changed header or context gives another key and the box fails to open.
  */
 import { hkdf } from '@noble/hashes/hkdf.js';
@@ -13,7 +14,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import nacl from 'tweetnacl';
 import { concatBytes } from '../../../shared/crypto/bytes';
 import { decodeBytes, encodeBytes } from '../../../shared/crypto/identity';
-import { diffieHellman, KeyAgreementError, type KeyPair } from './dh';
+import { diffieHellman, generateKeyPair, KeyAgreementError, type KeyPair } from './dh';
 import { MAX_SKIPPED_MESSAGE_KEYS } from '../../../shared/limits';
 import { ENVELOPE_VERSION, type Envelope, type RatchetHeader } from '../../../shared/protocol/envelope';
 
@@ -54,9 +55,12 @@ export function kdfChain(chainKey: Uint8Array): [Uint8Array, Uint8Array] {
 }
 
 /** The initiator knows the responder's ratchet public key and a shared secret (from the key agreement). */
-export function initiateRatchet(sharedSecret: Uint8Array, remoteRatchetKey: Uint8Array): RatchetState {
-  const self = nacl.box.keyPair();
-  const [rootKey, sendChain] = kdfRoot(sharedSecret, dh(self, remoteRatchetKey));
+export async function initiateRatchet(
+  sharedSecret: Uint8Array,
+  remoteRatchetKey: Uint8Array,
+): Promise<RatchetState> {
+  const self = await generateKeyPair();
+  const [rootKey, sendChain] = kdfRoot(sharedSecret, await dh(self, remoteRatchetKey));
   return {
     self,
     remote: remoteRatchetKey,
@@ -105,11 +109,11 @@ export function ratchetEncrypt(
   };
 }
 
-export function ratchetDecrypt(
+export async function ratchetDecrypt(
   state: RatchetState,
   envelope: Envelope,
   associatedData: Uint8Array,
-): { state: RatchetState; plaintext: Uint8Array } {
+): Promise<{ state: RatchetState; plaintext: Uint8Array }> {
   const { header } = envelope;
   const ciphertext = decodeBytes(envelope.ciphertext);
   const skipped = new Map(state.skipped);
@@ -123,7 +127,7 @@ export function ratchetDecrypt(
   const remote = decodeBytes(header.dh);
   if (!next.remote || !nacl.verify(remote, next.remote)) {
     next = skipMessageKeys(next, header.pn);
-    next = dhRatchet(next, remote);
+    next = await dhRatchet(next, remote);
   }
   next = skipMessageKeys(next, header.n);
   if (!next.receiveChain) throw new RatchetError('ratchetDecrypt: no receiving chain');
@@ -132,10 +136,10 @@ export function ratchetDecrypt(
   return { state: { ...next, receiveChain, received: next.received + 1 }, plaintext };
 }
 
-function dhRatchet(state: RatchetState, remote: Uint8Array): RatchetState {
-  const [rootAfterReceive, receiveChain] = kdfRoot(state.rootKey, dh(state.self, remote));
-  const self = nacl.box.keyPair();
-  const [rootKey, sendChain] = kdfRoot(rootAfterReceive, dh(self, remote));
+async function dhRatchet(state: RatchetState, remote: Uint8Array): Promise<RatchetState> {
+  const [received, self] = await Promise.all([dh(state.self, remote), generateKeyPair()]);
+  const [rootAfterReceive, receiveChain] = kdfRoot(state.rootKey, received);
+  const [rootKey, sendChain] = kdfRoot(rootAfterReceive, await dh(self, remote));
   return {
     ...state,
     self,
@@ -171,9 +175,9 @@ function skipMessageKeys(state: RatchetState, until: number): RatchetState {
   return { ...state, skipped, receiveChain: chain, received: until };
 }
 
-function dh(self: KeyPair, remote: Uint8Array): Uint8Array {
+async function dh(self: KeyPair, remote: Uint8Array): Promise<Uint8Array> {
   try {
-    return diffieHellman(self.secretKey, remote);
+    return await diffieHellman(self, remote);
   } catch (error) {
     if (error instanceof KeyAgreementError)
       throw new RatchetError('ratchet: the remote ratchet key is invalid');

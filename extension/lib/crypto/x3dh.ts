@@ -5,7 +5,6 @@
  */
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import nacl from 'tweetnacl';
 import { concatBytes } from '../../../shared/crypto/bytes';
 import {
   decodeBytes,
@@ -18,7 +17,7 @@ import {
 } from '../../../shared/crypto/identity';
 import type { PrekeyHeader } from '../../../shared/protocol/envelope';
 import type { PrekeyBundle } from '../../../shared/protocol/prekeys';
-import { diffieHellman, KeyAgreementError, type KeyPair } from './dh';
+import { diffieHellman, generateKeyPair, KeyAgreementError, type KeyPair } from './dh';
 import { publicIdentity, type IdentityKeys } from './identity';
 
 const INFO = new TextEncoder().encode('toolbar-messenger x3dh v1');
@@ -44,7 +43,11 @@ export interface Initiated {
 }
 
 /** Checks a bundle from the server (it must be `peerId`'s own, signed by their identity key) and runs X3DH. */
-export function initiateX3dh(self: IdentityKeys, bundle: PrekeyBundle, peerId: string): Initiated {
+export async function initiateX3dh(
+  self: IdentityKeys,
+  bundle: PrekeyBundle,
+  peerId: string,
+): Promise<Initiated> {
   const { identity, signedPrekey, oneTimePrekey } = bundle;
   if (userIdOf(decodeBytes(identity.signingKey)) !== peerId || bundle.userId !== peerId)
     throw new KeyAgreementError('the prekey bundle belongs to another user');
@@ -54,14 +57,14 @@ export function initiateX3dh(self: IdentityKeys, bundle: PrekeyBundle, peerId: s
   if (!verifySignature(signedPrekeyStatement(spk), signedPrekey.signature, identity.signingKey))
     throw new KeyAgreementError('the signed prekey is not signed by the identity key');
 
-  const ephemeral = nacl.box.keyPair();
+  const ephemeral = await generateKeyPair();
   const remoteIdentity = decodeBytes(identity.exchangeKey);
-  const dhs = [
-    diffieHellman(self.exchange.secretKey, spk),
-    diffieHellman(ephemeral.secretKey, remoteIdentity),
-    diffieHellman(ephemeral.secretKey, spk),
-  ];
-  if (oneTimePrekey) dhs.push(diffieHellman(ephemeral.secretKey, decodeBytes(oneTimePrekey.key)));
+  const dhs = await Promise.all([
+    diffieHellman(self.exchange, spk),
+    diffieHellman(ephemeral, remoteIdentity),
+    diffieHellman(ephemeral, spk),
+    ...(oneTimePrekey ? [diffieHellman(ephemeral, decodeBytes(oneTimePrekey.key))] : []),
+  ]);
   const own = publicIdentity(self);
   return {
     sharedSecret: secretOf(dhs),
@@ -77,21 +80,21 @@ export function initiateX3dh(self: IdentityKeys, bundle: PrekeyBundle, peerId: s
 }
 
 /** The responder's side: the same secret from its prekey secrets and the initiator's header. */
-export function respondX3dh(
+export async function respondX3dh(
   self: IdentityKeys,
   header: PrekeyHeader,
   signedPrekey: KeyPair,
   oneTimePrekey: KeyPair | undefined,
-): { sharedSecret: Uint8Array; associatedData: Uint8Array } {
+): Promise<{ sharedSecret: Uint8Array; associatedData: Uint8Array }> {
   if (!verifyPublicIdentity(header.identity))
     throw new KeyAgreementError("the sender's exchange key is not signed by its identity key");
   const ephemeral = decodeBytes(header.ephemeral);
-  const dhs = [
-    diffieHellman(signedPrekey.secretKey, decodeBytes(header.identity.exchangeKey)),
-    diffieHellman(self.exchange.secretKey, ephemeral),
-    diffieHellman(signedPrekey.secretKey, ephemeral),
-  ];
-  if (oneTimePrekey) dhs.push(diffieHellman(oneTimePrekey.secretKey, ephemeral));
+  const dhs = await Promise.all([
+    diffieHellman(signedPrekey, decodeBytes(header.identity.exchangeKey)),
+    diffieHellman(self.exchange, ephemeral),
+    diffieHellman(signedPrekey, ephemeral),
+    ...(oneTimePrekey ? [diffieHellman(oneTimePrekey, ephemeral)] : []),
+  ]);
   return {
     sharedSecret: secretOf(dhs),
     associatedData: sessionAssociatedData(header.identity, publicIdentity(self)),

@@ -77,10 +77,10 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
     [session, ...others.filter((other) => other.id !== session.id)].slice(0, MAX_SESSIONS_PER_CONTACT);
 
   async function startSession(peerId: UserId): Promise<PeerSession> {
-    const started = initiateX3dh(keys, await claimBundle(peerId), peerId);
+    const started = await initiateX3dh(keys, await claimBundle(peerId), peerId);
     return {
       id: started.header.ephemeral,
-      ratchet: initiateRatchet(started.sharedSecret, started.remoteRatchetKey),
+      ratchet: await initiateRatchet(started.sharedSecret, started.remoteRatchetKey),
       associatedData: started.associatedData,
       prekey: started.header,
     };
@@ -110,7 +110,7 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
         );
       }
     }
-    const agreed = respondX3dh(keys, header, signed.keyPair, oneTime?.keyPair);
+    const agreed = await respondX3dh(keys, header, signed.keyPair, oneTime?.keyPair);
     return {
       session: {
         id: header.ephemeral,
@@ -150,7 +150,7 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
             'A message arrived for a session this profile does not have',
           );
 
-        const { state, plaintext } = ratchetDecrypt(
+        const { state, plaintext } = await ratchetDecrypt(
           session.ratchet,
           message.envelope,
           session.associatedData,

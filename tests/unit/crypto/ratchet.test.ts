@@ -21,11 +21,11 @@ const read = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const AD = text('alice-identity|bob-identity');
 
 /** Alice (initiator) and Bob (responder) sharing a secret, as a key agreement would leave them. */
-function pair(): { alice: RatchetState; bob: RatchetState } {
+async function pair(): Promise<{ alice: RatchetState; bob: RatchetState }> {
   const secret = nacl.randomBytes(32);
   const bobRatchetKey = nacl.box.keyPair();
   return {
-    alice: initiateRatchet(secret, bobRatchetKey.publicKey),
+    alice: await initiateRatchet(secret, bobRatchetKey.publicKey),
     bob: respondRatchet(secret, bobRatchetKey),
   };
 }
@@ -36,8 +36,8 @@ class Session {
     public alice: RatchetState,
     public bob: RatchetState,
   ) {}
-  static start(): Session {
-    const { alice, bob } = pair();
+  static async start(): Promise<Session> {
+    const { alice, bob } = await pair();
     return new Session(alice, bob);
   }
   send(from: 'alice' | 'bob', message: string): Envelope {
@@ -45,8 +45,8 @@ class Session {
     this[from] = state;
     return envelope;
   }
-  receive(to: 'alice' | 'bob', envelope: Envelope, ad: Uint8Array = AD): string {
-    const { state, plaintext } = ratchetDecrypt(this[to], envelope, ad);
+  async receive(to: 'alice' | 'bob', envelope: Envelope, ad: Uint8Array = AD): Promise<string> {
+    const { state, plaintext } = await ratchetDecrypt(this[to], envelope, ad);
     this[to] = state;
     return read(plaintext);
   }
@@ -67,64 +67,64 @@ describe('ratchet key derivation (known answers, computed independently with Pyt
 });
 
 describe('Double Ratchet', () => {
-  it('carries messages both ways over several turns, in valid version-1 envelopes', () => {
-    const session = Session.start();
+  it('carries messages both ways over several turns, in valid version-1 envelopes', async () => {
+    const session = await Session.start();
     for (let turn = 0; turn < 3; turn++) {
       const a = session.send('alice', `alice ${turn}`);
       expect(parse(EnvelopeSchema, a).ok).toBe(true);
-      expect(session.receive('bob', a)).toBe(`alice ${turn}`);
-      expect(session.receive('alice', session.send('bob', `bob ${turn}`))).toBe(`bob ${turn}`);
+      expect(await session.receive('bob', a)).toBe(`alice ${turn}`);
+      expect(await session.receive('alice', session.send('bob', `bob ${turn}`))).toBe(`bob ${turn}`);
     }
   });
 
-  it('does not let the responder send first', () => {
-    const { bob } = pair();
+  it('does not let the responder send first', async () => {
+    const { bob } = await pair();
     expect(() => ratchetEncrypt(bob, text('too early'), AD)).toThrow(RatchetError);
   });
 
-  it('opens messages that arrive out of order, across ratchet steps', () => {
-    const session = Session.start();
+  it('opens messages that arrive out of order, across ratchet steps', async () => {
+    const session = await Session.start();
     const first = ['a0', 'a1', 'a2', 'a3'].map((m) => session.send('alice', m));
-    expect(session.receive('bob', first[3] as Envelope)).toBe('a3');
-    expect(session.receive('alice', session.send('bob', 'b0'))).toBe('b0');
+    expect(await session.receive('bob', first[3] as Envelope)).toBe('a3');
+    expect(await session.receive('alice', session.send('bob', 'b0'))).toBe('b0');
     const second = session.send('alice', 'a4'); // new ratchet step on Alice's side
-    expect(session.receive('bob', second)).toBe('a4');
+    expect(await session.receive('bob', second)).toBe('a4');
     // The older chain's messages still open, in any order.
-    expect(session.receive('bob', first[1] as Envelope)).toBe('a1');
-    expect(session.receive('bob', first[0] as Envelope)).toBe('a0');
-    expect(session.receive('bob', first[2] as Envelope)).toBe('a2');
+    expect(await session.receive('bob', first[1] as Envelope)).toBe('a1');
+    expect(await session.receive('bob', first[0] as Envelope)).toBe('a0');
+    expect(await session.receive('bob', first[2] as Envelope)).toBe('a2');
   });
 
-  it('goes on after lost messages', () => {
-    const session = Session.start();
+  it('goes on after lost messages', async () => {
+    const session = await Session.start();
     session.send('alice', 'lost 1');
     session.send('alice', 'lost 2');
-    expect(session.receive('bob', session.send('alice', 'arrives'))).toBe('arrives');
+    expect(await session.receive('bob', session.send('alice', 'arrives'))).toBe('arrives');
     expect(session.bob.skipped.size).toBe(2);
   });
 
-  it('refuses a duplicate: each message key opens one message, then is gone (forward secrecy)', () => {
-    const session = Session.start();
+  it('refuses a duplicate: each message key opens one message, then is gone (forward secrecy)', async () => {
+    const session = await Session.start();
     const envelope = session.send('alice', 'once');
-    expect(session.receive('bob', envelope)).toBe('once');
-    expect(() => session.receive('bob', envelope)).toThrow(RatchetError);
+    expect(await session.receive('bob', envelope)).toBe('once');
+    await expect(session.receive('bob', envelope)).rejects.toThrow(RatchetError);
     const late = session.send('alice', 'skipped then opened');
-    session.receive('bob', session.send('alice', 'after'));
-    expect(session.receive('bob', late)).toBe('skipped then opened');
-    expect(() => session.receive('bob', late)).toThrow(RatchetError);
+    await session.receive('bob', session.send('alice', 'after'));
+    expect(await session.receive('bob', late)).toBe('skipped then opened');
+    await expect(session.receive('bob', late)).rejects.toThrow(RatchetError);
   });
 
-  it('detects a change to any byte of the ciphertext or any field of the header, and keeps its state', () => {
-    const session = Session.start();
+  it('detects a change to any byte of the ciphertext or any field of the header, and keeps its state', async () => {
+    const session = await Session.start();
     const envelope = session.send('alice', 'tamper with me');
     const before = session.bob;
     const ciphertext = Buffer.from(envelope.ciphertext, 'base64url');
     for (let i = 0; i < ciphertext.length; i++) {
       const altered = Buffer.from(ciphertext);
       altered[i] = (altered[i] ?? 0) ^ 0x01;
-      expect(() =>
+      await expect(
         ratchetDecrypt(before, { ...envelope, ciphertext: altered.toString('base64url') }, AD),
-      ).toThrow(RatchetError);
+      ).rejects.toThrow(RatchetError);
     }
     const otherKey = encodeBytes(nacl.box.keyPair().publicKey);
     for (const header of [
@@ -132,34 +132,34 @@ describe('Double Ratchet', () => {
       { ...envelope.header, pn: 1 },
       { ...envelope.header, dh: otherKey },
     ]) {
-      expect(() => ratchetDecrypt(before, { ...envelope, header }, AD)).toThrow(RatchetError);
+      await expect(ratchetDecrypt(before, { ...envelope, header }, AD)).rejects.toThrow(RatchetError);
     }
     // Another conversation context (associated data) does not open it either.
-    expect(() => ratchetDecrypt(before, envelope, text('mallory|bob'))).toThrow(RatchetError);
+    await expect(ratchetDecrypt(before, envelope, text('mallory|bob'))).rejects.toThrow(RatchetError);
     expect(session.bob).toBe(before);
-    expect(session.receive('bob', envelope)).toBe('tamper with me');
+    expect(await session.receive('bob', envelope)).toBe('tamper with me');
   });
 
-  it(`refuses to skip more than ${MAX_SKIPPED_MESSAGE_KEYS} messages`, () => {
-    const session = Session.start();
+  it(`refuses to skip more than ${MAX_SKIPPED_MESSAGE_KEYS} messages`, async () => {
+    const session = await Session.start();
     const envelope = session.send('alice', 'far ahead');
     const forged = { ...envelope, header: { ...envelope.header, n: MAX_SKIPPED_MESSAGE_KEYS + 1 } };
-    expect(() => session.receive('bob', forged)).toThrow(/more than 1000 messages/);
-    expect(session.receive('bob', envelope)).toBe('far ahead');
+    await expect(session.receive('bob', forged)).rejects.toThrow(/more than 1000 messages/);
+    expect(await session.receive('bob', envelope)).toBe('far ahead');
   });
 
-  it('heals after a compromise: once a ratchet key made after it has gone round, a stolen state reads nothing more', () => {
-    const session = Session.start();
-    session.receive('bob', session.send('alice', 'before'));
+  it('heals after a compromise: once a ratchet key made after it has gone round, a stolen state reads nothing more', async () => {
+    const session = await Session.start();
+    await session.receive('bob', session.send('alice', 'before'));
     const stolen = session.bob; // an attacker copies Bob's whole state here, ratchet secret included
     // Until Bob's ratchet moves past the key he held then, the attacker reads along: that is the compromise.
-    session.receive('alice', session.send('bob', 'reply'));
+    await session.receive('alice', session.send('bob', 'reply'));
     const exposed = session.send('alice', 'exposed');
-    expect(read(ratchetDecrypt(stolen, exposed, AD).plaintext)).toBe('exposed');
-    session.receive('bob', exposed); // Bob now makes a fresh ratchet key pair the attacker never saw
-    session.receive('alice', session.send('bob', 'reply with the fresh key'));
+    expect(read((await ratchetDecrypt(stolen, exposed, AD)).plaintext)).toBe('exposed');
+    await session.receive('bob', exposed); // Bob now makes a fresh ratchet key pair the attacker never saw
+    await session.receive('alice', session.send('bob', 'reply with the fresh key'));
     const healed = session.send('alice', 'after healing');
-    expect(session.receive('bob', healed)).toBe('after healing');
-    expect(() => ratchetDecrypt(stolen, healed, AD)).toThrow(RatchetError);
+    expect(await session.receive('bob', healed)).toBe('after healing');
+    await expect(ratchetDecrypt(stolen, healed, AD)).rejects.toThrow(RatchetError);
   });
 });
