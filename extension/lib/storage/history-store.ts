@@ -40,19 +40,32 @@ const conversationRange = (conversation: string): IDBKeyRange =>
   IDBKeyRange.bound([conversation, -Infinity], [conversation, Infinity]);
 
 export function createHistoryStore(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): HistoryStore {
+  // Places already known, by message key, and each conversation's next place once known. The engine is the
+  // history's only writer, so a status change or a new message is then one put with no read before it (each
+  // IndexedDB request is a round trip to the browser process).
+  const places = new Map<string, number>();
+  const nextPlaces = new Map<string, number>();
+  const learn = (conversation: string, key: string, seq: number): void => {
+    places.set(key, seq);
+    nextPlaces.set(conversation, Math.max(nextPlaces.get(conversation) ?? 0, seq + 1));
+  };
   return {
     async list(peerId) {
-      const range = conversationRange(tagOf(keys, peerId));
+      const conversation = tagOf(keys, peerId);
       const tx = db.transaction('messages');
       const messages: ChatMessage[] = [];
+      let last = -1;
       for (
-        let cursor = await tx.store.index('by-conversation').openCursor(range);
+        let cursor = await tx.store.index('by-conversation').openCursor(conversationRange(conversation));
         cursor;
         cursor = await cursor.continue()
       ) {
         messages.push(openMessage(keys, cursor.primaryKey, cursor.value));
+        places.set(cursor.primaryKey, cursor.value.seq);
+        last = cursor.value.seq;
       }
       await tx.done;
+      nextPlaces.set(conversation, Math.max(nextPlaces.get(conversation) ?? 0, last + 1));
       return messages;
     },
     async all() {
@@ -67,14 +80,26 @@ export function createHistoryStore(db: IDBPDatabase<MessengerDB>, keys: VaultKey
     },
     async put(message) {
       const key = messageKey(keys, message);
+      const conversation = tagOf(keys, message.peerId);
       const tx = db.transaction('messages', 'readwrite');
-      const known = await tx.store.get(key);
-      let seq = known?.seq;
+      let seq = places.get(key);
+      const next = nextPlaces.get(conversation);
+      if (seq === undefined && next !== undefined) {
+        // Taken before any await: a put started meanwhile gets the place after it.
+        seq = next;
+        learn(conversation, key, seq);
+      }
       if (seq === undefined) {
-        // Next in its conversation, counted in this same transaction: nothing else can take the place meanwhile.
-        const range = conversationRange(tagOf(keys, message.peerId));
-        const last = await tx.store.index('by-conversation').openKeyCursor(range, 'prev');
-        seq = last ? last.key[1] + 1 : 0;
+        seq = (await tx.store.get(key))?.seq;
+        if (seq === undefined) {
+          // Next in its conversation, counted in this same transaction: nothing else can take the place meanwhile.
+          const last = await tx.store
+            .index('by-conversation')
+            .openKeyCursor(conversationRange(conversation), 'prev');
+          // Past any place a put without a read took while this one waited.
+          seq = Math.max(last ? last.key[1] + 1 : 0, nextPlaces.get(conversation) ?? 0);
+        }
+        learn(conversation, key, seq);
       }
       await tx.store.put(storedMessage(keys, key, message, seq), key);
       await tx.done;

@@ -1,0 +1,61 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { randomId } from '../../../shared/ids';
+import { openMessengerDB } from '../../../extension/lib/storage/db';
+import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import { testVaultStorage } from '../../support/vault';
+
+const PASSPHRASE = 'correct horse';
+const alice = randomId();
+
+const message = (text: string): ChatMessage => ({
+  id: randomId(),
+  peerId: alice,
+  direction: 'out',
+  text,
+  sentAt: Date.UTC(2026, 0, 1),
+  status: 'sending',
+});
+
+/** The conversation's index values as stored, in index order. */
+async function places(dbName: string): Promise<number[]> {
+  const db = await openMessengerDB(dbName);
+  const seqs = (await db.getAllFromIndex('messages', 'by-conversation')).map((stored) => stored.seq);
+  db.close();
+  return seqs;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('the history store on the message path', () => {
+  it('stores a new message and a status change without reading first, once the conversation is loaded', async () => {
+    const vault = await testVaultStorage().create(PASSPHRASE);
+    await vault.history.put(message('before'));
+    await vault.history.list(alice); // the engine loads a conversation before it writes to it
+    const gets = vi.spyOn(IDBObjectStore.prototype, 'get');
+    const cursors = vi.spyOn(IDBIndex.prototype, 'openKeyCursor');
+    const sent = message('ping');
+    await vault.history.put(sent);
+    await vault.history.put({ ...sent, status: 'sent' });
+    await vault.history.put({ ...sent, status: 'delivered' });
+    expect(gets).not.toHaveBeenCalled();
+    expect(cursors).not.toHaveBeenCalled();
+    expect((await vault.history.list(alice)).map((m) => [m.text, m.status])).toEqual([
+      ['before', 'sending'],
+      ['ping', 'delivered'],
+    ]);
+  });
+
+  it('gives every message its own place, in order, with puts at once and across a restart', async () => {
+    const storage = testVaultStorage();
+    const vault = await storage.create(PASSPHRASE);
+    // Never listed: the first puts read their place from the database, at the same time.
+    await Promise.all(['a', 'b', 'c'].map((text) => vault.history.put(message(text))));
+    await vault.history.list(alice);
+    await Promise.all(['d', 'e'].map((text) => vault.history.put(message(text))));
+    const reopened = await storage.unlock(PASSPHRASE); // a restarted engine: nothing cached
+    await reopened.history.put(message('f'));
+    expect(await places(storage.dbName)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await reopened.history.list(alice)).map((m) => m.text)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+});
