@@ -149,6 +149,13 @@ export const DEFAULT_IP_BYTES_PER_SECOND = 16 * 1024 * 1024;
  */
 export const DEFAULT_NEW_IDENTITIES_PER_IP_PER_HOUR = 10;
 /**
+ * Sign-ins that failed verification (a session:start whose identity or signature does not verify) one IP address
+ * may make per minute (FAILED_SIGN_INS_PER_IP_PER_MINUTE; token bucket, refilled evenly). Each costs the server two
+ * signature verifications; past it every session:start from that address is refused with `rate-limited` before
+ * any verification, until tokens come back (one every 60 / this many seconds).
+ */
+export const DEFAULT_FAILED_SIGN_INS_PER_IP_PER_MINUTE = 20;
+/**
  * WebSocket connections (Socket.IO handshakes and PeerJS upgrades together) one IP address may open per second
  * (NEW_CONNECTIONS_PER_IP_PER_SECOND); an address that has opened none for a second may open this many at once.
  */

@@ -75,7 +75,16 @@ export function createApp(
   });
   io.on('connection', (socket) =>
     attachDispatcher(
-      { io, socket, stores, tickets, logger, config, newcomers: door.newcomers },
+      {
+        io,
+        socket,
+        stores,
+        tickets,
+        logger,
+        config,
+        newcomers: door.newcomers,
+        failedSignIns: door.failedSignIns,
+      },
       handlers,
       door.guardSocket(socket),
     ),

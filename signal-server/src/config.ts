@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import {
+  DEFAULT_FAILED_SIGN_INS_PER_IP_PER_MINUTE,
   DEFAULT_IP_BYTES_PER_SECOND,
   DEFAULT_IP_EVENTS_PER_SECOND,
   DEFAULT_MAX_CONNECTIONS,
@@ -51,6 +52,8 @@ export interface DoorConfig {
   readonly newConnectionsPerIpPerSecond: number;
   /** Sessions for identity keys never seen before that one IP address may start per hour. */
   readonly newIdentitiesPerIpPerHour: number;
+  /** Sign-ins failing verification one IP address may make per minute; past it its sign-ins are refused unverified. */
+  readonly failedSignInsPerIpPerMinute: number;
 }
 
 /** The front door's limits when the environment does not set them. */
@@ -63,6 +66,7 @@ export const DEFAULT_DOOR_CONFIG: DoorConfig = {
   trustProxy: false,
   newConnectionsPerIpPerSecond: DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND,
   newIdentitiesPerIpPerHour: DEFAULT_NEW_IDENTITIES_PER_IP_PER_HOUR,
+  failedSignInsPerIpPerMinute: DEFAULT_FAILED_SIGN_INS_PER_IP_PER_MINUTE,
 };
 
 export interface ServerConfig {
@@ -134,6 +138,10 @@ const EnvSchema = v.object({
     integer(1, 1_000_000),
     String(DEFAULT_NEW_IDENTITIES_PER_IP_PER_HOUR),
   ),
+  FAILED_SIGN_INS_PER_IP_PER_MINUTE: v.optional(
+    integer(1, 1_000_000),
+    String(DEFAULT_FAILED_SIGN_INS_PER_IP_PER_MINUTE),
+  ),
   PRESENCE_TTL_SECONDS: v.optional(integer(1, 3600), String(PRESENCE_TTL_MS / 1000)),
   PUBLIC_URL: v.optional(
     v.pipe(
@@ -189,6 +197,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       trustProxy: value.TRUST_PROXY === 'true',
       newConnectionsPerIpPerSecond: value.NEW_CONNECTIONS_PER_IP_PER_SECOND,
       newIdentitiesPerIpPerHour: value.NEW_IDENTITIES_PER_IP_PER_HOUR,
+      failedSignInsPerIpPerMinute: value.FAILED_SIGN_INS_PER_IP_PER_MINUTE,
     },
   };
 }

@@ -68,8 +68,9 @@ describe('authentication by identity key', () => {
     const replayed = await attacker.emitWithAck('session:start', captured);
     expect(replayed).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
 
-    // The victim's challenge is single use: a failed attempt spends it too.
-    const tampered = await victim.emitWithAck('session:start', { ...captured, name: 'Mallory' });
+    // The victim's challenge is single use: a failed attempt spends it too. (A cheap failure, a wrong origin:
+    // one that fails verification closes the connection, see door-failed-sign-ins.test.ts.)
+    const tampered = await victim.emitWithAck('session:start', { ...captured, origin: 'https://m.example' });
     expect(tampered).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
     const again = await victim.emitWithAck('session:start', captured);
     expect(again).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
@@ -117,8 +118,9 @@ describe('authentication by identity key', () => {
 
   it('refuses an answer a malicious server relayed: the victim signed for that server, not this one', async () => {
     // M, the server the victim uses, takes a challenge from S on its own connection and has the victim sign it.
-    const relay = await client();
     for (const evil of ['https://m.example', 'http://localhost:4999']) {
+      // A fresh connection each time: the lie below fails verification, which closes the connection.
+      const relay = await client();
       const start = await signedStart(relay, createIdentityKeys(), 'Alice', evil);
       const result = await relay.emitWithAck('session:start', start);
       expect(result).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });

@@ -15,14 +15,15 @@ export const TEST_MAILBOX_LIMITS: MailboxLimits = {
 };
 
 /**
- * The front door for tests: the defaults, except the rates at which one address may open connections and bring
- * new identities. Every test connects from 127.0.0.1 and most sign in fresh identities, dozens a file; tests of
- * those two limits (door-newcomers.test.ts) set them low themselves.
+ * The front door for tests: the defaults, except the rates at which one address may open connections, bring
+ * new identities and fail sign-ins. Every test connects from 127.0.0.1 and most sign in fresh identities, dozens
+ * a file; tests of those limits (door-newcomers.test.ts, door-failed-sign-ins.test.ts) set them low themselves.
  */
 export const TEST_DOOR_CONFIG: DoorConfig = {
   ...DEFAULT_DOOR_CONFIG,
   newConnectionsPerIpPerSecond: 100_000,
   newIdentitiesPerIpPerHour: 100_000,
+  failedSignInsPerIpPerMinute: 100_000,
 };
 
 /** The server's configuration for tests: fixed ticket secret, no ICE servers. */

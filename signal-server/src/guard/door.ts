@@ -20,6 +20,7 @@ import {
   type ConnectionRegistry,
   type Refusal,
 } from './connections';
+import { createFailedSignInBudget, type FailedSignInBudget } from './failed-sign-ins';
 import { createNewcomerBudget, type NewcomerBudget } from './newcomers';
 import { boundOutgoing, byteSize, dropConnection, type EngineConnection } from './outgoing';
 
@@ -42,13 +43,15 @@ export type RequestGate = () => RateVerdict;
 /**
  * The server's front door: who may connect (per address and overall, and how fast per address), how long a
  * connection may stay without a session, what it may send per second (events and bytes, per connection and per
- * address), what it may leave unread, and how many new identities an address may bring. One instance per
- * process, shared by Socket.IO and the PeerJS endpoint.
+ * address), what it may leave unread, how many new identities an address may bring and how many of its sign-ins
+ * may fail verification. One instance per process, shared by Socket.IO and the PeerJS endpoint.
  */
 export interface Door {
   readonly connections: ConnectionRegistry;
   /** New identities per address (checked and counted by session:start). */
   readonly newcomers: NewcomerBudget;
+  /** Sign-ins failing verification per address (checked and spent by session:start). */
+  readonly failedSignIns: FailedSignInBudget;
   /** The client's address under this server's proxy setting. */
   addressOf(request: IncomingMessage): string;
   /** engine.io's `allowRequest`: refuses a Socket.IO connection over the limits before it costs anything. */
@@ -102,6 +105,7 @@ export function createDoor({ config, logger }: Deps): Door {
   return {
     connections,
     newcomers: createNewcomerBudget(config.newIdentitiesPerIpPerHour, addressOf),
+    failedSignIns: createFailedSignInBudget(config.failedSignInsPerIpPerMinute, addressOf),
     addressOf,
     allowRequest: (request, answer) => {
       const refusal = connections.refusal(addressOf(request));

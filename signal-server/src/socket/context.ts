@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/protocol/socket';
 import type { DeliveredFrame } from '../../../shared/protocol/peerjs';
 import type { ServerConfig } from '../config';
+import type { FailedSignInBudget } from '../guard/failed-sign-ins';
 import type { NewcomerBudget } from '../guard/newcomers';
 import type { Logger } from '../logger';
 import type { TicketAuthority } from '../peerjs/tickets';
@@ -43,6 +44,8 @@ export interface HandlerContext {
   readonly config: Pick<ServerConfig, 'mailbox' | 'ice' | 'publicOrigin'>;
   /** New identities per address, shared by the process's sockets. */
   readonly newcomers: NewcomerBudget;
+  /** Sign-ins failing verification per address, shared by the process's sockets. */
+  readonly failedSignIns: FailedSignInBudget;
 }
 
 /** The running session of the socket a request came on: who proved which identity key (`session:start`). */

@@ -27,7 +27,7 @@ export const sessionChallenge: Handler<'session:challenge'> = {
 export const sessionStart: Handler<'session:start'> = {
   requiresSession: false,
   async handle({ identity, origin, name, challenge, signature }, ctx) {
-    const { io, socket, stores, tickets, logger, config, newcomers } = ctx;
+    const { io, socket, stores, tickets, logger, config, newcomers, failedSignIns } = ctx;
     if (socket.data.user) {
       return fail(
         ErrorCode.InvalidPayload,
@@ -58,6 +58,12 @@ export const sessionStart: Handler<'session:start'> = {
         `session:start: this sign-in is for ${origin}, not for this server (${forHere.reason})`,
       );
     }
+    // Failed verifications per address, checked here so a spent address costs no verification at all. Once
+    // spent, every answer from the address is refused, even a correct one from a known key: letting known keys
+    // through would cost a verification again (identity keys are public, so a forger can always name a known
+    // one). The price is that a forger behind the same address (one NAT) can hold its users out; the lockout is
+    // short, as tokens come back every 60 / perMinute seconds.
+    if (!failedSignIns.allows(socket.request)) return tooManyFailures(failedSignIns.perMinute);
     // New identities per address. The check comes before the signatures, so an address past its budget is
     // refused cheaply; the count comes after them, so answers forged with someone else's key cost nothing: only
     // the holder of a key can spend an address's budget with it. Keys the server knows are never held back, so
@@ -66,6 +72,7 @@ export const sessionStart: Handler<'session:start'> = {
     const isNew = !(await stores.accounts.known(userId));
     if (isNew && !newcomers.allows(socket.request)) return tooManyNewcomers(newcomers.perHour);
     if (!verifyPublicIdentity(identity, verifyEd25519Native)) {
+      failedVerification(ctx);
       return fail(
         ErrorCode.Unauthenticated,
         'session:start: the exchange key is not signed by the signing key',
@@ -73,6 +80,7 @@ export const sessionStart: Handler<'session:start'> = {
     }
     const statement = sessionStatement({ origin, challenge: nonce, userId, name });
     if (!verifySignature(statement, signature, identity.signingKey, verifyEd25519Native)) {
+      failedVerification(ctx);
       return fail(
         ErrorCode.Unauthenticated,
         'session:start: the signature does not match this identity key and challenge',
@@ -108,6 +116,26 @@ export const sessionStart: Handler<'session:start'> = {
     return ok({ self: user, online, peer: tickets.issue(userId) });
   },
 };
+
+/**
+ * A sign-in that cost verification and failed: counted against the address, and the connection closed once the
+ * answer is out (one verified failure per connection: a forger pays a new connection, itself rate-limited per
+ * address, for each; a real client with a wrong key or a bug loses nothing by reconnecting). The dispatcher
+ * acknowledges in the promise callbacks that follow this handler's return; setImmediate runs after them, and
+ * engine.io writes out what is queued (the answer) before it closes the transport.
+ */
+function failedVerification({ socket, failedSignIns }: HandlerContext): void {
+  failedSignIns.spend(socket.request);
+  setImmediate(() => socket.disconnect(true));
+}
+
+function tooManyFailures(perMinute: number): ReturnType<typeof fail> {
+  return fail(
+    ErrorCode.RateLimited,
+    `session:start: too many sign-ins from your address failed verification (at most ${perMinute} a minute); ` +
+      `wait ${Math.ceil(60 / perMinute)} seconds and try again, and check that this device signs with its own identity key`,
+  );
+}
 
 function tooManyNewcomers(perHour: number): ReturnType<typeof fail> {
   return fail(
