@@ -29,6 +29,7 @@ describe('the front door in the environment', () => {
       TRUST_PROXY: 'true',
       NEW_CONNECTIONS_PER_IP_PER_SECOND: '5',
       NEW_IDENTITIES_PER_IP_PER_HOUR: '2',
+      FAILED_SIGN_INS_PER_IP_PER_MINUTE: '7',
     });
     expect(door).toEqual({
       maxConnections: 500,
@@ -39,6 +40,7 @@ describe('the front door in the environment', () => {
       trustProxy: true,
       newConnectionsPerIpPerSecond: 5,
       newIdentitiesPerIpPerHour: 2,
+      failedSignInsPerIpPerMinute: 7,
     });
   });
 
