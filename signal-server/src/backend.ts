@@ -3,6 +3,7 @@ import type { ServerConfig } from './config';
 import type { Logger } from './logger';
 import { createEmbeddedStores, createRedisStores, type Stores } from './stores';
 import { openDatabase } from './stores/sqlite/database';
+import type { ReportUnreadable } from './stores/stored';
 
 /** What the server keeps its state in: the embedded SQLite file, or Redis shared by several processes. */
 export interface Backend {
@@ -16,10 +17,13 @@ export async function openBackend(
   config: Pick<ServerConfig, 'dataDir' | 'redisUrl' | 'mailbox' | 'presenceTtlMs'>,
   logger: Logger,
 ): Promise<Backend> {
+  // A stored value that does not parse is read as absent; the log names its key, never its content.
+  const reportUnreadable: ReportUnreadable = ({ key, problem }) =>
+    logger.error({ key, problem }, 'stored value does not parse; read as absent');
   if (config.redisUrl === undefined) {
     const db = openDatabase(config.dataDir);
     return {
-      stores: createEmbeddedStores(db, config.mailbox),
+      stores: createEmbeddedStores(db, config.mailbox, { reportUnreadable }),
       async close() {
         db.close();
       },
@@ -31,7 +35,10 @@ export async function openBackend(
   for (const connection of [pub, sub])
     connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   await Promise.all([pub.connect(), sub.connect()]);
-  const stores = createRedisStores(pub, config.mailbox, { presenceTtlMs: config.presenceTtlMs });
+  const stores = createRedisStores(pub, config.mailbox, {
+    presenceTtlMs: config.presenceTtlMs,
+    reportUnreadable,
+  });
   // Alive before the first session: other processes release the users of a process they think dead.
   await stores.presence.heartbeat();
   return {

@@ -2,23 +2,37 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeBytes, userIdOf } from '../../shared/crypto/identity';
 import { randomId } from '../../shared/ids';
 import type { MailItem } from '../../shared/protocol/mailbox';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import { createEmbeddedStores, createRedisStores, type Stores } from '../../signal-server/src/stores';
 import { CLAIM_LIMITS } from '../../signal-server/src/stores/prekeys';
 import { MIGRATIONS, openDatabase } from '../../signal-server/src/stores/sqlite/database';
+import type { Unreadable } from '../../signal-server/src/stores/stored';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { TEST_MAILBOX_LIMITS, memoryStores } from '../support/stores';
 
 const fail = (): never => {
   throw new Error('redis-server did not start');
 };
-const user = (name: string) => ({ userId: randomId(), name, signingKey: 'key' });
+/*
+ * Stores parse what they read back, so the values given them here are well-formed (keys of the right length, user
+ * ids derived from signing keys); nothing checks signatures at this level.
+ */
+/** `length` bytes of `fill`, as the wire writes them (base64url). */
+const bytes = (length: number, fill = 1) => encodeBytes(new Uint8Array(length).fill(fill));
+const user = (name: string) => {
+  const signingKey = crypto.getRandomValues(new Uint8Array(32));
+  return { userId: userIdOf(signingKey), name, signingKey: encodeBytes(signingKey) };
+};
+const identity = { signingKey: bytes(32), exchangeKey: bytes(32, 2), exchangeKeySignature: bytes(64) };
+const signed = { id: 1, key: bytes(32, 3), signature: bytes(64) };
+const otk = (id: number) => ({ id, key: bytes(32, id) });
 const sealed = (padding = 0): SealedMessage => ({
   v: 1,
-  session: 'A'.repeat(43),
-  envelope: { v: 1, header: { dh: 'B'.repeat(43), pn: 0, n: 0 }, ciphertext: 'C'.repeat(24 + padding) },
+  session: bytes(32),
+  envelope: { v: 1, header: { dh: bytes(32, 2), pn: 0, n: 0 }, ciphertext: 'C'.repeat(24 + padding) },
 });
 const mail = (from: string, storedAt = Date.now(), padding = 0): MailItem => ({
   mailId: randomId(),
@@ -106,9 +120,6 @@ describe.each(backends)('%s stores', (_name, open) => {
   it('prekeys: each one-time prekey is handed out once, up to the limit; replace drops the old ones', async () => {
     const { prekeys } = open();
     const bob = randomId();
-    const identity = { signingKey: 's', exchangeKey: 'x', exchangeKeySignature: 'sig' };
-    const signed = { id: 1, key: 'k', signature: 'sig' };
-    const otk = (id: number) => ({ id, key: `key${id}` });
     expect(
       await prekeys.publish(bob, identity, signed, [otk(1), otk(2), otk(2), otk(3)], {
         limit: 2,
@@ -136,9 +147,7 @@ describe.each(backends)('%s stores', (_name, open) => {
 
   it('prekeys: a claimer past its limits (per user per window, and overall) gets bundles without one-time prekeys', async () => {
     const { prekeys } = open();
-    const identity = { signingKey: 's', exchangeKey: 'x', exchangeKeySignature: 'sig' };
-    const signed = { id: 1, key: 'k', signature: 'sig' };
-    const otks = Array.from({ length: 20 }, (_, id) => ({ id, key: `key${id}` }));
+    const otks = Array.from({ length: 20 }, (_, id) => otk(id));
     const [bob, carol, mallory] = [randomId(), randomId(), randomId()];
     for (const owner of [bob, carol])
       await prekeys.publish(owner, identity, signed, otks, { limit: 20, replace: false });
@@ -266,8 +275,10 @@ describe.each(backends)('%s stores', (_name, open) => {
 });
 
 describe.each(backends)('%s room store', (_name, open) => {
-  // The store keeps logs as the handlers checked them; it does not read them.
-  const log = [{ op: 'create', subject: 'Hikers', at: 1, actor: 'A', prev: '', signature: 'S' }] as const;
+  // The store keeps logs as the handlers checked them: well-formed, never verified here.
+  const log = [
+    { op: 'create', subject: 'Hikers', at: 1, actor: bytes(32), prev: '', signature: bytes(64) },
+  ] as const;
 
   it('keeps rooms per person, applies concurrent changes without losing one, and deletes', async () => {
     const { rooms } = open();
@@ -411,5 +422,126 @@ describe('the embedded store on disk', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** Stores whose stored values a test overwrites, as another version of the server, or a hand, might. */
+interface Tampered {
+  readonly stores: Stores;
+  readonly reports: Unreadable[];
+  room(roomId: string, text: string): Promise<void>;
+  mail(to: string, mailId: string, text: string): Promise<void>;
+  bundle(userId: string, text: string): Promise<void>;
+}
+const tampered: [string, () => Tampered][] = [
+  [
+    'SQLite (embedded)',
+    () => {
+      const db = openDatabase(':memory:');
+      const reports: Unreadable[] = [];
+      const stores = createEmbeddedStores(db, TEST_MAILBOX_LIMITS, {
+        reportUnreadable: (r) => reports.push(r),
+      });
+      const run = (sql: string, ...values: string[]) => {
+        db.prepare(sql).run(...values);
+        return Promise.resolve();
+      };
+      return {
+        stores,
+        reports,
+        room: (roomId, text) => run('UPDATE rooms SET room = ? WHERE room_id = ?', text, roomId),
+        mail: (_to, mailId, text) => run('UPDATE mail SET item = ? WHERE mail_id = ?', text, mailId),
+        bundle: (userId, text) =>
+          run('UPDATE prekey_bundles SET identity = ? WHERE user_id = ?', text, userId),
+      };
+    },
+  ],
+];
+if (withRedis) {
+  tampered.push([
+    'Redis',
+    () => {
+      const client = redis?.client() ?? fail();
+      const prefix = `t${randomId()}:`;
+      const reports: Unreadable[] = [];
+      const stores = createRedisStores(client, TEST_MAILBOX_LIMITS, {
+        prefix,
+        reportUnreadable: (r) => reports.push(r),
+      });
+      return {
+        stores,
+        reports,
+        room: async (roomId, text) => {
+          await client.set(`${prefix}room2:${roomId}`, text);
+        },
+        mail: async (to, mailId, text) => {
+          await client.hset(`${prefix}mail:${to}:items`, mailId, text);
+        },
+        bundle: async (userId, text) => {
+          await client.set(`${prefix}prekeys:${userId}`, text);
+        },
+      };
+    },
+  ]);
+}
+
+describe.each(tampered)('%s: a stored value that does not parse', (_name, open) => {
+  const SECRET = 'secret-content';
+  const log = [
+    { op: 'create', subject: 'Hikers', at: 1, actor: bytes(32), prev: '', signature: bytes(64) },
+  ] as const;
+
+  it('is reported by its key, never its content, and read as absent; the values beside it still read', async () => {
+    const { stores, reports, ...overwrite } = open();
+    const [alice, bob] = [randomId(), randomId()];
+    const [broken, whole] = [`r${randomId()}`, `r${randomId()}`];
+    for (const roomId of [broken, whole])
+      await stores.rooms.create({ roomId, members: [{ userId: alice, name: 'Alice' }], invited: [], log });
+    await overwrite.room(broken, JSON.stringify({ roomId: broken, members: SECRET, invited: [], log }));
+    expect(await stores.rooms.get(broken)).toBeUndefined();
+    expect(await stores.rooms.update(broken, (room) => room)).toBeUndefined();
+    expect((await stores.rooms.listFor(alice)).map((room) => room.roomId)).toEqual([whole]);
+
+    const [lost, kept] = [mail(alice), mail(alice)];
+    await stores.mailbox.put(bob, lost, 10, old);
+    await stores.mailbox.put(bob, kept, 10, old);
+    await overwrite.mail(bob, lost.mailId, `{ not JSON: ${SECRET}`);
+    expect((await stores.mailbox.fetch(bob, page(10), Date.now())).items).toEqual([kept]);
+
+    await stores.prekeys.publish(bob, identity, signed, [otk(1)], { limit: 10, replace: false });
+    await overwrite.bundle(bob, JSON.stringify({ signingKey: SECRET }));
+    expect(await stores.prekeys.claim(bob, claimBy(randomId()))).toBeUndefined();
+
+    for (const id of [broken, lost.mailId, bob])
+      expect(reports.some(({ key }) => key.includes(id))).toBe(true);
+    expect(reports.find(({ key }) => key.includes(lost.mailId))?.problem).toBe('not JSON');
+    expect(reports.find(({ key }) => key.includes(broken))?.problem).toMatch(/^members: /);
+    expect(JSON.stringify(reports)).not.toContain(SECRET);
+  });
+});
+
+describe.runIf(withRedis)('Redis presence entry that does not parse', () => {
+  it('is reported and left out of the list and the heartbeat', async () => {
+    const client = redis?.client() ?? fail();
+    const prefix = `t${randomId()}:`;
+    const reports: Unreadable[] = [];
+    const { presence } = createRedisStores(client, TEST_MAILBOX_LIMITS, {
+      prefix,
+      reportUnreadable: (r) => reports.push(r),
+    });
+    const [alice, mallory] = [user('Alice'), randomId()];
+    await presence.heartbeat();
+    await presence.claim(alice, 's1');
+    await client.hset(
+      `${prefix}presence`,
+      mallory,
+      JSON.stringify({ user: { userId: mallory }, sessionId: 's2' }),
+    );
+    expect((await presence.list()).map((u) => u.name)).toEqual(['Alice']);
+    expect(await presence.heartbeat()).toEqual([]);
+    expect(reports.map(({ key }) => key)).toEqual([
+      `${prefix}presence ${mallory}`,
+      `${prefix}presence ${mallory}`,
+    ]);
   });
 });

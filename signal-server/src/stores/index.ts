@@ -16,6 +16,7 @@ import { createSqliteAccountStore } from './sqlite/accounts';
 import type { Database } from './sqlite/database';
 import { createSqliteMailboxStore } from './sqlite/mailbox';
 import { createSqlitePrekeyStore } from './sqlite/prekeys';
+import { warnUnreadable, type ReportUnreadable } from './stored';
 
 /** How long a server process counts as alive after its last heartbeat, in ms (it beats every third of it). */
 export const PRESENCE_TTL_MS = 15_000;
@@ -32,13 +33,17 @@ export interface Stores {
  * The default: the embedded SQLite database for what must survive a restart (names, prekeys, the mailbox);
  * presence in this process, since nobody is online after a restart.
  */
-export function createEmbeddedStores(db: Database, limits: MailboxLimits): Stores {
+export function createEmbeddedStores(
+  db: Database,
+  limits: MailboxLimits,
+  { reportUnreadable = warnUnreadable }: { reportUnreadable?: ReportUnreadable } = {},
+): Stores {
   return {
     accounts: createSqliteAccountStore(db),
     presence: createMemoryPresenceStore(),
-    prekeys: createSqlitePrekeyStore(db),
-    mailbox: createSqliteMailboxStore(db, limits),
-    rooms: createSqliteRoomStore(db),
+    prekeys: createSqlitePrekeyStore(db, reportUnreadable),
+    mailbox: createSqliteMailboxStore(db, limits, reportUnreadable),
+    rooms: createSqliteRoomStore(db, reportUnreadable),
   };
 }
 
@@ -50,13 +55,20 @@ export function createRedisStores(
     prefix = 'tm:',
     processId = randomUUID(),
     presenceTtlMs = PRESENCE_TTL_MS,
-  }: { prefix?: string; processId?: string; presenceTtlMs?: number } = {},
+    reportUnreadable = warnUnreadable,
+  }: {
+    prefix?: string;
+    processId?: string;
+    presenceTtlMs?: number;
+    /** Told of each stored value that does not parse (which is then read as absent). */
+    reportUnreadable?: ReportUnreadable;
+  } = {},
 ): Stores {
   return {
     accounts: createRedisAccountStore(redis, prefix),
-    presence: createRedisPresenceStore(redis, prefix, processId, presenceTtlMs),
-    prekeys: createRedisPrekeyStore(redis, prefix),
-    mailbox: createRedisMailboxStore(redis, prefix, limits),
-    rooms: createRedisRoomStore(redis, prefix),
+    presence: createRedisPresenceStore(redis, prefix, processId, presenceTtlMs, reportUnreadable),
+    prekeys: createRedisPrekeyStore(redis, prefix, reportUnreadable),
+    mailbox: createRedisMailboxStore(redis, prefix, limits, reportUnreadable),
+    rooms: createRedisRoomStore(redis, prefix, reportUnreadable),
   };
 }

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { MailItem } from '../../../../shared/protocol/mailbox';
+import * as v from 'valibot';
+import { MailItemSchema } from '../../../../shared/protocol/mailbox';
 import { pageOf, type MailboxFull, type MailboxLimits, type MailboxStore, type PutOutcome } from '../mailbox';
+import { readStored, warnUnreadable, type ReportUnreadable } from '../stored';
 
 /*
  * Per recipient: `order` (sorted set of mail ids by a global sequence), `items` (mail id → {item, size, expiresAt}),
@@ -63,14 +65,24 @@ for i = 1, #ARGV do
 end
 return deleted`;
 
-interface Entry {
-  readonly item: MailItem;
-  readonly size: number;
-  readonly expiresAt: number;
-}
+/** One held message as put() writes it under `items`. */
+const EntrySchema = v.object({
+  item: MailItemSchema,
+  size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  expiresAt: v.pipe(v.number(), v.integer()),
+});
+type Entry = v.InferOutput<typeof EntrySchema>;
 
-/** The mailbox in Redis, shared by every server process; quotas checked and the message written atomically. */
-export function createRedisMailboxStore(redis: Redis, prefix: string, limits: MailboxLimits): MailboxStore {
+/**
+ * The mailbox in Redis, shared by every server process; quotas checked and the message written atomically.
+ * A held message that does not parse is reported and left out of fetches.
+ */
+export function createRedisMailboxStore(
+  redis: Redis,
+  prefix: string,
+  limits: MailboxLimits,
+  report: ReportUnreadable = warnUnreadable,
+): MailboxStore {
   const keys = (to: string) =>
     [
       `${prefix}mail:${to}:order`,
@@ -82,9 +94,11 @@ export function createRedisMailboxStore(redis: Redis, prefix: string, limits: Ma
   const held = `${prefix}mail-held`;
   const entries = async (to: string, mailIds: string[]): Promise<Entry[]> => {
     if (mailIds.length === 0) return [];
-    const stored = await redis.hmget(keys(to)[1], ...mailIds);
-    // Written by put() from a validated item: read back as what it was.
-    return stored.flatMap((value) => (value === null ? [] : [JSON.parse(value) as Entry]));
+    const items = keys(to)[1];
+    const stored = await redis.hmget(items, ...mailIds);
+    return stored.flatMap((value, index) =>
+      value === null ? [] : (readStored(EntrySchema, `${items} ${mailIds[index]}`, value, report) ?? []),
+    );
   };
   const store: MailboxStore = {
     async put(to, item, size, { isNew }): Promise<PutOutcome> {

@@ -1,7 +1,12 @@
 import type { Redis } from 'ioredis';
-import type { PublicIdentity } from '../../../../shared/crypto/identity';
-import type { OneTimePrekey, SignedPrekey } from '../../../../shared/protocol/prekeys';
+import * as v from 'valibot';
+import { PublicIdentitySchema } from '../../../../shared/crypto/identity';
+import { OneTimePrekeySchema, SignedPrekeySchema } from '../../../../shared/protocol/prekeys';
 import { claimWindows, type PrekeyStore } from '../prekeys';
+import { readStored, warnUnreadable, type ReportUnreadable } from '../stored';
+
+/** A user's bundle as publish() writes it; their one-time prekeys are OneTimePrekeySchema, one per list item. */
+const BundleSchema = v.object({ identity: PublicIdentitySchema, signedPrekey: SignedPrekeySchema });
 
 // KEYS: bundle, one-time list, one-time ids set. ARGV: bundle, limit, replace, then the one-time prekeys (JSON).
 const PUBLISH = `
@@ -35,8 +40,15 @@ if perTarget <= tonumber(ARGV[1]) and perClaimer <= tonumber(ARGV[3]) then
 end
 return {bundle, oneTime, redis.call('LLEN', KEYS[2])}`;
 
-/** Published prekeys in Redis; a Lua script hands each one-time prekey to exactly one claimer, whichever process asks. */
-export function createRedisPrekeyStore(redis: Redis, prefix: string): PrekeyStore {
+/**
+ * Published prekeys in Redis; a Lua script hands each one-time prekey to exactly one claimer, whichever process
+ * asks. A bundle that does not parse is reported and claimed as none; a one-time prekey that does not, as none.
+ */
+export function createRedisPrekeyStore(
+  redis: Redis,
+  prefix: string,
+  report: ReportUnreadable = warnUnreadable,
+): PrekeyStore {
   const keys = (userId: string) =>
     [`${prefix}prekeys:${userId}`, `${prefix}otk:${userId}`, `${prefix}otk-ids:${userId}`] as const;
   return {
@@ -67,11 +79,12 @@ export function createRedisPrekeyStore(redis: Redis, prefix: string): PrekeyStor
       )) as [string, string, number] | null;
       if (answer === null) return undefined;
       const [stored, oneTime, remaining] = answer;
-      // Written by publish() from validated input: read back as what it was.
-      const bundle = JSON.parse(stored) as { identity: PublicIdentity; signedPrekey: SignedPrekey };
-      return oneTime === ''
-        ? { ...bundle, remaining }
-        : { ...bundle, oneTimePrekey: JSON.parse(oneTime) as OneTimePrekey, remaining };
+      const [bundleKey, oneTimeKey] = keys(userId);
+      const bundle = readStored(BundleSchema, bundleKey, stored, report);
+      if (!bundle) return undefined;
+      const oneTimePrekey =
+        oneTime === '' ? undefined : readStored(OneTimePrekeySchema, oneTimeKey, oneTime, report);
+      return oneTimePrekey ? { ...bundle, oneTimePrekey, remaining } : { ...bundle, remaining };
     },
   };
 }

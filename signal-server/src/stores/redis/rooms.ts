@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { peopleOf, type RoomStore, type StoredRoom } from '../rooms';
+import { peopleOf, type RoomStore, type StoredRoom, StoredRoomSchema } from '../rooms';
+import { readStored, warnUnreadable, type ReportUnreadable } from '../stored';
 
 // KEYS: the room. ARGV: the state the change was computed from, the next state ('' deletes). 1 if it applied.
 const COMPARE_AND_SET = `
@@ -13,15 +14,19 @@ type IndexEntry = readonly [key: string, member: string];
 /**
  * Rooms in Redis, shared by every process; a change is retried if another process changed the room meanwhile.
  * Rooms live under `room2:` (rooms from before signed membership logs, under `room:`, are no longer read).
+ * A room that does not parse is reported and read as absent.
  */
-export function createRedisRoomStore(redis: Redis, prefix: string): RoomStore {
+export function createRedisRoomStore(
+  redis: Redis,
+  prefix: string,
+  report: ReportUnreadable = warnUnreadable,
+): RoomStore {
   const roomKey = (roomId: string) => `${prefix}room2:${roomId}`;
   const memberOfKey = (userId: string) => `${prefix}member-of:${userId}`;
   const invitedToKey = (userId: string) => `${prefix}invited-to:${userId}`;
   const invitesByKey = (userId: string) => `${prefix}invites-by:${userId}`;
-  // Written by this store from rooms the handlers built and checked: read back as what they were.
-  const read = (json: string | null): StoredRoom | undefined =>
-    json === null ? undefined : (JSON.parse(json) as StoredRoom);
+  const read = (roomId: string, json: string | null): StoredRoom | undefined =>
+    json === null ? undefined : readStored(StoredRoomSchema, roomKey(roomId), json, report);
   const indexOf = (room: StoredRoom | null): IndexEntry[] =>
     room
       ? [
@@ -48,12 +53,12 @@ export function createRedisRoomStore(redis: Redis, prefix: string): RoomStore {
       return true;
     },
     async get(roomId) {
-      return read(await redis.get(roomKey(roomId)));
+      return read(roomId, await redis.get(roomKey(roomId)));
     },
     async update(roomId, change) {
       for (;;) {
         const json = await redis.get(roomKey(roomId));
-        const current = read(json);
+        const current = read(roomId, json);
         if (!current || json === null) return undefined;
         const next = change(current);
         if (next === undefined) return current;
@@ -77,7 +82,8 @@ export function createRedisRoomStore(redis: Redis, prefix: string): RoomStore {
         ]),
       ];
       if (roomIds.length === 0) return [];
-      const rooms = (await redis.mget(...roomIds.map(roomKey))).flatMap((json) => read(json) ?? []);
+      const stored = await redis.mget(...roomIds.map(roomKey));
+      const rooms = stored.flatMap((json, index) => read(roomIds[index] ?? '', json) ?? []);
       // The index may lag a change made a moment ago on another process: the room itself decides.
       return rooms.filter((room) => peopleOf(room).includes(userId));
     },

@@ -1,12 +1,20 @@
 import type { Database } from './database';
-import type { MailItem } from '../../../../shared/protocol/mailbox';
+import { MailItemSchema, type MailItem } from '../../../../shared/protocol/mailbox';
 import { pageOf, type MailboxFull, type MailboxLimits, type MailboxStore, type PutOutcome } from '../mailbox';
+import { readStored, warnUnreadable, type ReportUnreadable } from '../stored';
 
 /** Everyone's row in mail_usage (kept by triggers on mail, see the migrations). */
 const EVERYONE = '';
 
-/** The mailbox in the embedded database: survives restarts; quotas checked and the message written in one transaction. */
-export function createSqliteMailboxStore(db: Database, limits: MailboxLimits): MailboxStore {
+/**
+ * The mailbox in the embedded database: survives restarts; quotas checked and the message written in one
+ * transaction. A held message that does not parse is reported and left out of fetches.
+ */
+export function createSqliteMailboxStore(
+  db: Database,
+  limits: MailboxLimits,
+  report: ReportUnreadable = warnUnreadable,
+): MailboxStore {
   const existing = db.prepare<[string, string, string], { mail_id: string; expires_at: number }>(
     'SELECT mail_id, expires_at FROM mail WHERE recipient = ? AND sender = ? AND message_id = ?',
   );
@@ -20,8 +28,8 @@ export function createSqliteMailboxStore(db: Database, limits: MailboxLimits): M
   const insert = db.prepare<[string, string, string, string, string, number, number]>(
     `INSERT INTO mail (mail_id, recipient, sender, message_id, item, size, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const oldest = db.prepare<[string, number, number], { item: string; size: number }>(
-    'SELECT item, size FROM mail WHERE recipient = ? AND expires_at > ? ORDER BY seq LIMIT ?',
+  const oldest = db.prepare<[string, number, number], { mail_id: string; item: string; size: number }>(
+    'SELECT mail_id, item, size FROM mail WHERE recipient = ? AND expires_at > ? ORDER BY seq LIMIT ?',
   );
   const remove = db.prepare<[string, string]>('DELETE FROM mail WHERE recipient = ? AND mail_id = ?');
   const purge = db.prepare<[number]>('DELETE FROM mail WHERE expires_at <= ?');
@@ -57,10 +65,10 @@ export function createSqliteMailboxStore(db: Database, limits: MailboxLimits): M
       return put(to, item, size, isNew);
     },
     async fetch(to, page, now) {
-      // Written by put() from a validated item: read back as what it was.
-      const rows = oldest
-        .all(to, now, page.maxItems + 1)
-        .map((row) => ({ item: JSON.parse(row.item) as MailItem, size: row.size }));
+      const rows = oldest.all(to, now, page.maxItems + 1).flatMap((row) => {
+        const item = readStored(MailItemSchema, `mail.item of ${row.mail_id}`, row.item, report);
+        return item ? [{ item, size: row.size }] : [];
+      });
       return pageOf(rows, page);
     },
     async ack(to, mailIds) {

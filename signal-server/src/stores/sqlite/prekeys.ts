@@ -1,13 +1,17 @@
 import type { Database } from './database';
-import type { PublicIdentity } from '../../../../shared/crypto/identity';
-import type { SignedPrekey } from '../../../../shared/protocol/prekeys';
+import { PublicIdentitySchema } from '../../../../shared/crypto/identity';
+import { SignedPrekeySchema } from '../../../../shared/protocol/prekeys';
 import { claimWindows, type ClaimLimits, type PrekeyStore } from '../prekeys';
+import { readStored, warnUnreadable, type ReportUnreadable } from '../stored';
 
 /**
  * Published prekeys in the embedded database; a claimed one-time prekey is deleted, and the claim counted, in the
- * same transaction.
+ * same transaction. A bundle whose JSON columns do not parse is reported and claimed as none.
  */
-export function createSqlitePrekeyStore(db: Database): PrekeyStore {
+export function createSqlitePrekeyStore(
+  db: Database,
+  report: ReportUnreadable = warnUnreadable,
+): PrekeyStore {
   const upsertBundle = db.prepare<[string, string, string]>(
     `INSERT INTO prekey_bundles (user_id, identity, signed_prekey) VALUES (?, ?, ?)
      ON CONFLICT (user_id) DO UPDATE SET identity = excluded.identity, signed_prekey = excluded.signed_prekey`,
@@ -81,12 +85,21 @@ export function createSqlitePrekeyStore(db: Database): PrekeyStore {
     async claim(userId, { claimer, now, limits }) {
       const claimed = claim(userId, claimer, now, limits);
       if (!claimed) return undefined;
-      // Written by publish() from validated input: read back as what it was.
-      const base = {
-        identity: JSON.parse(claimed.bundle.identity) as PublicIdentity,
-        signedPrekey: JSON.parse(claimed.bundle.signed_prekey) as SignedPrekey,
-        remaining: claimed.remaining,
-      };
+      const where = `prekey_bundles of ${userId}`;
+      const identity = readStored(
+        PublicIdentitySchema,
+        `${where}: identity`,
+        claimed.bundle.identity,
+        report,
+      );
+      const signedPrekey = readStored(
+        SignedPrekeySchema,
+        `${where}: signed_prekey`,
+        claimed.bundle.signed_prekey,
+        report,
+      );
+      if (!identity || !signedPrekey) return undefined;
+      const base = { identity, signedPrekey, remaining: claimed.remaining };
       return claimed.oneTime
         ? { ...base, oneTimePrekey: { id: claimed.oneTime.id, key: claimed.oneTime.key } }
         : base;

@@ -1,8 +1,9 @@
-import { type RoomChange, type RoomStore, type StoredRoom } from '../rooms';
+import { type RoomChange, type RoomStore, type StoredRoom, StoredRoomSchema } from '../rooms';
+import { readStored, warnUnreadable, type ReportUnreadable } from '../stored';
 import type { Database } from './database';
 
-/** Rooms in the embedded database; each change runs in one transaction. */
-export function createSqliteRoomStore(db: Database): RoomStore {
+/** Rooms in the embedded database; each change runs in one transaction. A room that does not parse is reported and read as absent. */
+export function createSqliteRoomStore(db: Database, report: ReportUnreadable = warnUnreadable): RoomStore {
   const select = db.prepare<[string], { room: string }>('SELECT room FROM rooms WHERE room_id = ?');
   const insert = db.prepare<[string, string]>(
     'INSERT INTO rooms (room_id, room) VALUES (?, ?) ON CONFLICT (room_id) DO NOTHING',
@@ -13,8 +14,8 @@ export function createSqliteRoomStore(db: Database): RoomStore {
   const index = db.prepare<[string, string, string | null]>(
     'INSERT OR REPLACE INTO room_people (user_id, room_id, invited_by) VALUES (?, ?, ?)',
   );
-  const ofUser = db.prepare<[string], { room: string }>(
-    'SELECT rooms.room FROM room_people JOIN rooms USING (room_id) WHERE room_people.user_id = ?',
+  const ofUser = db.prepare<[string], { room_id: string; room: string }>(
+    'SELECT room_id, rooms.room FROM room_people JOIN rooms USING (room_id) WHERE room_people.user_id = ?',
   );
   const countOf = db.prepare<[string], { memberOf: number; invitedTo: number }>(
     `SELECT count(*) FILTER (WHERE invited_by IS NULL) AS memberOf,
@@ -24,9 +25,8 @@ export function createSqliteRoomStore(db: Database): RoomStore {
   const byInviter = db.prepare<[string], { n: number }>(
     'SELECT count(*) AS n FROM room_people WHERE invited_by = ?',
   );
-  // Written by this store from rooms the handlers built and checked: read back as what they were.
-  const read = (json: string | undefined): StoredRoom | undefined =>
-    json === undefined ? undefined : (JSON.parse(json) as StoredRoom);
+  const read = (roomId: string, json: string | undefined): StoredRoom | undefined =>
+    json === undefined ? undefined : readStored(StoredRoomSchema, `rooms.room of ${roomId}`, json, report);
   const reindex = (room: StoredRoom): void => {
     forget.run(room.roomId);
     for (const member of room.members) index.run(member.userId, room.roomId, null);
@@ -38,7 +38,7 @@ export function createSqliteRoomStore(db: Database): RoomStore {
     return true;
   });
   const update = db.transaction((roomId: string, change: RoomChange) => {
-    const current = read(select.get(roomId)?.room);
+    const current = read(roomId, select.get(roomId)?.room);
     if (!current) return undefined;
     const next = change(current);
     if (next === undefined) return current;
@@ -56,13 +56,13 @@ export function createSqliteRoomStore(db: Database): RoomStore {
       return create(room);
     },
     async get(roomId) {
-      return read(select.get(roomId)?.room);
+      return read(roomId, select.get(roomId)?.room);
     },
     async update(roomId, change) {
       return update(roomId, change);
     },
     async listFor(userId) {
-      return ofUser.all(userId).map((row) => JSON.parse(row.room) as StoredRoom);
+      return ofUser.all(userId).flatMap((row) => read(row.room_id, row.room) ?? []);
     },
     async counts(userId) {
       const row = countOf.get(userId);
