@@ -33,7 +33,8 @@ async function run(label: string, work: () => Promise<TargetReport | TargetRepor
 }
 
 console.log(`fuzz: seed ${seed} (FUZZ_SEED=${seed} replays it), scale ${scale}`);
-await run('validators', async () => [sweepValidators(), await fuzzValidators({ numRuns: n(800_000), seed })]);
+// The schemas carry most of the volume; the server over real sockets as many as fit in a few minutes.
+await run('validators', async () => [sweepValidators(), await fuzzValidators({ numRuns: n(950_000), seed })]);
 await run('engine', () =>
   fuzzEngine({ seed, frames: n(20_000), contents: n(4_000), mail: n(10_000), batch: 500, sweep: true }),
 );
@@ -41,11 +42,12 @@ await run('port', () => fuzzServe({ seed, numRuns: n(20_000) }));
 await run('server', () =>
   fuzzServer({
     seed,
-    events: n(60_000),
-    rawFrames: n(20_000),
-    peerjsFrames: n(20_000),
-    refusedPeerjs: n(5_000),
+    events: n(15_000),
+    rawFrames: n(5_000),
+    peerjsFrames: n(5_000),
+    refusedPeerjs: n(2_000),
     batch: 1_000,
+    onReport: (report) => process.stderr.write(`fuzz: ${report.target}: ${report.cases} cases\n`),
   }),
 );
 clearInterval(sampler);

@@ -33,6 +33,8 @@ export interface ServerFuzzOptions {
   readonly refusedPeerjs: number;
   /** Cases between two canaries. */
   readonly batch: number;
+  /** Called as each sub-target ends (a long run shows its progress). */
+  readonly onReport?: (report: TargetReport) => void;
 }
 
 /** Clients per pool; each is paced under the per-connection rate limit, so payloads reach validation. */
@@ -257,11 +259,15 @@ export async function fuzzServer(options: ServerFuzzOptions): Promise<TargetRepo
   // Room entries in the examples are signed by the user of the first signed-in connection.
   const ctx: ExampleContext = { peer: receiver.self.userId, roomId, keys };
   const reports: TargetReport[] = [];
+  const done = (report: TargetReport) => {
+    reports.push(report);
+    options.onReport?.(report);
+  };
   try {
-    reports.push(await fuzzEvents(server, watch, ctx, signed, anonymous, options));
-    reports.push(await fuzzRawFrames(server, watch, options));
-    reports.push(await fuzzPeerjs(server, watch, options));
-    reports.push(await fuzzRefusedPeerjs(server, watch, sender, options));
+    done(await fuzzEvents(server, watch, ctx, signed, anonymous, options));
+    done(await fuzzRawFrames(server, watch, options));
+    done(await fuzzPeerjs(server, watch, options));
+    done(await fuzzRefusedPeerjs(server, watch, sender, options));
   } finally {
     signed.close();
     anonymous.close();
