@@ -1,0 +1,190 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ok } from '../../../shared/errors';
+import { randomId, type UserId } from '../../../shared/ids';
+import type { Content } from '../../../shared/protocol/content';
+import type { MailItem } from '../../../shared/protocol/mailbox';
+import { createInbound, type Inbound } from '../../../extension/lib/engine/inbound';
+import { createMessageLog } from '../../../extension/lib/engine/message-log';
+import type { Profile } from '../../../extension/lib/engine/profile';
+import type { ChatMessage, ConversationId, MessagePath } from '../../../extension/lib/messaging/protocol';
+import type { SignalingConnection } from '../../../extension/lib/transport/signaling';
+import { fakeProfile, roomId, userId, type FakeProfile } from './module-fakes';
+
+let fake: FakeProfile;
+let current: Profile | undefined;
+let inbound: Inbound;
+let emitted: ChatMessage[];
+let unread: Map<ConversationId, number>;
+let receipted: { peerId: UserId; id: string; via: MessagePath; room?: string }[];
+let taken: Content[];
+let resets: string[];
+let acked: string[];
+let batches: { items: MailItem[]; more: boolean }[];
+let syncs: number;
+/** Who joins a room when the engine asks the server again. */
+let joinsOnSync: { room: string; member: UserId } | undefined;
+
+const signaling: SignalingConnection = {
+  request: async (event, payload) => {
+    if (event === 'mail:ack') acked.push(...(payload as { mailIds: string[] }).mailIds);
+    if (event === 'mail:fetch') return ok(batches.shift() ?? { items: [], more: false }) as never;
+    return ok({ deleted: 1 }) as never;
+  },
+  close: () => undefined,
+};
+let activeSignaling: SignalingConnection | undefined;
+
+beforeEach(() => {
+  fake = fakeProfile();
+  current = fake.profile;
+  [emitted, receipted, taken, resets, acked, batches] = [[], [], [], [], [], []];
+  unread = new Map();
+  syncs = 0;
+  joinsOnSync = undefined;
+  activeSignaling = signaling;
+  inbound = createInbound({
+    current: () => current,
+    signaling: () => activeSignaling,
+    syncRooms: async () => {
+      syncs += 1;
+      if (joinsOnSync) fake.rooms.members.get(joinsOnSync.room)?.push(joinsOnSync.member);
+    },
+    log: createMessageLog({ emit: (message) => emitted.push(message) }),
+    receipts: {
+      soon: (_opened, peerId, id, via, room) =>
+        void receipted.push({ peerId, id, via, ...(room ? { room } : {}) }),
+      take: async (_opened, _peerId, receipt) => void taken.push(receipt),
+      requestReset: (_opened, _peerId, id) => void resets.push(id),
+    },
+    unread: (conversation) => unread.get(conversation) ?? 0,
+    setUnread: (conversation, count) => void unread.set(conversation, count),
+  });
+});
+
+/** Mail from `from` holding this content (sealed for us by the fake sessions). */
+const mailOf = (from: UserId, content: Content | Uint8Array, id = randomId()): MailItem => ({
+  mailId: randomId(),
+  from,
+  id,
+  message: fake.sessions.token(content),
+  storedAt: 1,
+});
+const chat = (id: string, room?: string): Content => ({
+  v: 1,
+  kind: 'chat',
+  id,
+  text: 'hello',
+  sentAt: 5,
+  ...(room ? { room: room } : {}),
+});
+
+describe('inbound (engine)', () => {
+  it('stores mail once, counts it unread, queues a delivered receipt and acknowledges it', async () => {
+    const bob = userId();
+    const id = randomId();
+    const item = mailOf(bob, chat(id), id);
+    await inbound.receiveMail([item]);
+    expect(emitted).toEqual([
+      { id, peerId: bob, direction: 'in', text: 'hello', sentAt: 5, status: 'delivered', via: 'server' },
+    ]);
+    expect(unread.get(bob)).toBe(1);
+    expect(receipted).toEqual([{ peerId: bob, id, via: 'server' }]);
+    expect(acked).toEqual([item.mailId]);
+    // The same message again (say, directly): not stored or counted again, only receipted again.
+    await inbound.receiveMail([{ ...item, mailId: randomId() }]);
+    expect(emitted).toHaveLength(1);
+    expect(unread.get(bob)).toBe(1);
+    expect(receipted).toHaveLength(2);
+  });
+
+  it('asks the sender to start over when a message cannot be opened, and stores nothing', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const unopenable = mailOf(userId(), chat('x'));
+    fake.sessions.open = () => Promise.reject(new Error('no session'));
+    await inbound.receiveMail([unopenable]);
+    expect(resets).toEqual([unopenable.id]);
+    expect(emitted).toEqual([]);
+    expect(acked).toEqual([unopenable.mailId]); // handled: the server need not keep it
+    warn.mockRestore();
+  });
+
+  it('drops content that is not valid, and a chat whose id differs from the one outside', async () => {
+    const bob = userId();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await inbound.receiveMail([
+      mailOf(bob, new TextEncoder().encode('{"v":1,"kind":"chat"}')),
+      mailOf(bob, chat(randomId())),
+    ]);
+    expect(emitted).toEqual([]);
+    expect(warn.mock.calls.map(([text]) => String(text))).toEqual([
+      expect.stringContaining('invalid content'),
+      expect.stringContaining('its id differs'),
+    ]);
+    warn.mockRestore();
+  });
+
+  it('hands receipts to the receipts module and a reset to the outbox', async () => {
+    const bob = userId();
+    const receipt: Content = { v: 1, kind: 'receipt', status: 'read', ids: [randomId()] };
+    await inbound.receiveMail([
+      mailOf(bob, receipt),
+      mailOf(bob, { v: 1, kind: 'reset', ids: [randomId()] }),
+    ]);
+    expect(taken).toEqual([receipt]);
+    expect(fake.delivery.calls).toContainEqual({ method: 'resend', args: [bob] });
+    expect(emitted).toEqual([]);
+  });
+
+  it('takes a room message only from a member, asking the server once when they may have just joined', async () => {
+    const [room, bob, carol] = [roomId(), userId(), userId()];
+    fake.rooms.members.set(room, [fake.profile.selfId, bob]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const fromCarol = randomId();
+    await inbound.receiveMail([mailOf(carol, chat(fromCarol, room), fromCarol)]);
+    expect(syncs).toBe(1);
+    expect(emitted).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('not a member'));
+    joinsOnSync = { room, member: carol };
+    const again = randomId();
+    await inbound.receiveMail([mailOf(carol, chat(again, room), again)]);
+    expect(emitted).toMatchObject([{ id: again, peerId: room, from: carol }]);
+    expect(unread.get(room)).toBe(1);
+    expect(receipted.at(-1)).toEqual({ peerId: carol, id: again, via: 'server', room });
+    // A copy of it is known as a room message of theirs: receipted for that room, not stored again.
+    await inbound.receiveMail([mailOf(carol, chat(again, room), again)]);
+    expect(emitted).toHaveLength(1);
+    expect(receipted.at(-1)).toEqual({ peerId: carol, id: again, via: 'server', room });
+    warn.mockRestore();
+  });
+
+  it('while locked, drops what comes and acknowledges nothing (the mailbox keeps it)', async () => {
+    current = undefined;
+    await inbound.receiveMail([mailOf(userId(), chat('x'))]);
+    expect(acked).toEqual([]);
+    expect(emitted).toEqual([]);
+  });
+
+  it('drops a malformed frame before anything is opened', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const open = vi.spyOn(fake.sessions, 'open');
+    await inbound.receiveFrame(userId(), { v: 1, kind: 'sealed', id: 'not hex', message: {} });
+    expect(open).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('dropped a frame'));
+    warn.mockRestore();
+  });
+
+  it('fetches the mailbox page by page while more is waiting, and stops for a connection no longer current', async () => {
+    const bob = userId();
+    const [first, second] = [randomId(), randomId()];
+    batches = [
+      { items: [mailOf(bob, chat(first), first)], more: true },
+      { items: [mailOf(bob, chat(second), second)], more: false },
+    ];
+    await inbound.fetchMail(signaling);
+    expect(emitted.map((m) => m.id)).toEqual([first, second]);
+    batches = [{ items: [mailOf(bob, chat(randomId()))], more: false }];
+    activeSignaling = undefined;
+    await inbound.fetchMail(signaling);
+    expect(emitted).toHaveLength(2);
+  });
+});
