@@ -179,6 +179,17 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
         onDisconnected(reason) {
           if (signaling !== activeSignaling) return;
           online.clear();
+          // The server closed the connection itself (after a sign-in it refused, or for a newer session of
+          // this identity): socket.io-client does not reconnect then, so "retrying" would be a lie, and a
+          // refusal already shown must stay (its answer arrives before the close).
+          if (reason === 'io server disconnect') {
+            if (deps.connection().status !== 'offline')
+              deps.setConnection(
+                'offline',
+                'The server closed the connection (this identity may have signed in elsewhere); save Settings to connect again',
+              );
+            return;
+          }
           deps.setConnection('connecting', `Connection to the server lost (${reason}); retrying`);
         },
         onPresenceOnline(user) {

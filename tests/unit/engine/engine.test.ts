@@ -218,6 +218,28 @@ describe('engine', () => {
     );
   });
 
+  it('keeps showing a refused sign-in when the server then closes the connection, and does not claim to retry', async () => {
+    const engine = fakes.engine();
+    await engine.setUp({ name: 'Alice', serverUrl: SERVER, autoLockMinutes: 0, passphrase: PASSPHRASE });
+    fakes.answers['session:challenge'] = ok({ challenge: encodeBytes(fakes.challenge) });
+    const refusal = 'session:start: the signature does not match this identity key and challenge';
+    fakes.answers['session:start'] = fail(ErrorCode.Unauthenticated, refusal);
+    fakes.handlers?.onConnected();
+    const refused = { status: 'offline', error: refusal };
+    await vi.waitFor(async () => expect((await engine.getState({})).connection).toEqual(refused));
+    // The server closes a connection whose sign-in failed verification; socket.io-client does not reconnect.
+    fakes.handlers?.onDisconnected('io server disconnect');
+    expect((await engine.getState({})).connection).toEqual(refused);
+  });
+
+  it('says the server closed the session, rather than "retrying", when it ends a running one', async () => {
+    const { engine } = await onlineEngine();
+    fakes.handlers?.onDisconnected('io server disconnect'); // e.g. the same identity signed in elsewhere
+    const { connection } = await engine.getState({});
+    expect(connection.status).toBe('offline');
+    expect(connection.error).toContain('save Settings to connect again');
+  });
+
   it('links to a contact whose conversation is open as soon as they come online', async () => {
     const { engine, bob } = await onlineEngine();
     fakes.handlers?.onPresenceOffline(bob.user.userId);
