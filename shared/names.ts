@@ -2,15 +2,21 @@ import * as v from 'valibot';
 import { MAX_NAME_LENGTH } from './limits';
 import { isHighlyRestrictive } from './scripts';
 
-// Control and format characters (bidi overrides, zero-width joiners) would let one name impersonate another on screen.
-const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+// Control and format characters (bidi overrides, zero-width joiners), default-ignorable ones (Hangul fillers,
+// variation selectors, the combining grapheme joiner) and symbols drawn blank would let one name impersonate another
+// on screen: "alice" with an invisible character added looks like "alice".
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029\u2800\u{1D159}]/u;
+// "ann  lee" looks like "ann lee": typed runs of white space become one space, and a signed name has none.
+const WHITE_SPACE_RUN = /\s{2,}/u;
 
 /**
- * A display name as the user typed it: trimmed, 1 to MAX_NAME_LENGTH characters, no control characters, one script.
+ * A display name as the user typed it: trimmed, runs of white space made one space, 1 to MAX_NAME_LENGTH
+ * characters, no control or invisible characters, one script.
  */
 export const DisplayNameSchema = v.pipe(
   v.string(),
   v.trim(),
+  v.transform((name) => name.replace(/\s{2,}/gu, ' ')),
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
   v.check((name) => !FORBIDDEN_IN_NAME.test(name), 'must not contain control or invisible characters'),
@@ -27,11 +33,12 @@ export function nameKey(name: string): string {
 }
 
 /**
- * A display name on the wire: already canonical (trimmed), because it is signed: a server that trimmed it
+ * A display name on the wire: already canonical (trimmed, single spaces), because it is signed: a server that trimmed it
  * would be checking a signature over text other than what was signed.
  */
 export const WireNameSchema = v.pipe(
   v.string(),
   v.check((name) => name === name.trim(), 'must not start or end with spaces'),
+  v.check((name) => !WHITE_SPACE_RUN.test(name), 'must not contain two spaces in a row: use one'),
   DisplayNameSchema,
 );

@@ -31,6 +31,29 @@ describe('look-alike names', () => {
     expect((await claimName('marlory')).ok).toBe(true); // not a look-alike: a name of its own
   });
 
+  it('refuses invisible characters, look-alike letters and marks, and doubled spaces beside a held name', async () => {
+    const holder = createIdentityKeys();
+    expect((await signIn(await fixture.client(), 'aliceyix', holder)).ok).toBe(true);
+    expect((await claimName('ann leeyib')).ok).toBe(true);
+    const invisible = ['\u115F', '\u1160', '\u3164', '\uFE00', '\uFE0F', '\u{E0101}', '\u034F', '\u{1D159}'];
+    for (const lookAlike of invisible.map((char) => `alice${char}yix`)) {
+      const refused = await claimName(lookAlike);
+      expect(refused, JSON.stringify(lookAlike)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-payload' },
+      });
+      expect(refused.ok || refused.error.message).toContain('control or invisible');
+    }
+    for (const lookAlike of ['aIiceyix', 'AIiceyix', 'ali\u0307ceyix']) {
+      const refused = await claimName(lookAlike);
+      expect(refused, JSON.stringify(lookAlike)).toMatchObject({ ok: false, error: { code: 'name-taken' } });
+    }
+    const spaced = await claimName('ann  leeyib');
+    expect(spaced).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(spaced.ok || spaced.error.message).toContain('two spaces in a row');
+    expect((await signIn(await fixture.client(), 'aliceyix', holder)).ok).toBe(true); // the holder signs in again
+  });
+
   it('lets the key that holds a name take a look-alike of it', async () => {
     const keys = createIdentityKeys();
     expect((await signIn(await fixture.client(), 'coco', keys)).ok).toBe(true);

@@ -96,6 +96,18 @@ describe.each(backends)('%s stores', (_name, open) => {
     expect(await accounts.lookup(`coco${tag}`)).toBeUndefined();
   });
 
+  it('accounts: a capital I for l, or a dot above an i, makes a look-alike; the holder binds its name again', async () => {
+    const { accounts } = open();
+    const [alice, mallory] = [randomId(), randomId()];
+    const tag = randomId().slice(0, 4).replace(/[0-9]/g, 'x');
+    expect(await accounts.bindName(alice, `alice${tag}`)).toEqual({ ok: true });
+    for (const lookAlike of [`aIice${tag}`, `AIice${tag}`, `ali\u0307ce${tag}`]) {
+      expect(await accounts.bindName(mallory, lookAlike)).toEqual({ ok: false, reason: 'look-alike' });
+    }
+    expect(await accounts.bindName(alice, `Alice${tag}`)).toEqual({ ok: true });
+    expect(await accounts.bindName(alice, `aIice${tag}`)).toEqual({ ok: true }); // its own look-alike
+  });
+
   it('accounts: remember when a key was first seen, across its names', async () => {
     const { accounts } = open();
     const alice = randomId();
@@ -350,6 +362,23 @@ describe.runIf(withRedis)('Redis accounts from before skeletons were kept', () =
   });
 });
 
+describe.runIf(withRedis)('Redis accounts whose skeletons an older nameSkeleton computed', () => {
+  it('recomputes them at the first bind, so look-alikes by the new rules are refused', async () => {
+    const client = redis?.client() ?? fail();
+    const prefix = `t${randomId()}:`;
+    const [alice, bob] = [randomId(), randomId()];
+    const [key, oldSkeleton] = ['josé', 'jose\u0301']; // the accent was kept
+    await client.hset(`${prefix}names`, key, alice);
+    await client.hset(`${prefix}name-of`, alice, key);
+    await client.hset(`${prefix}skeletons`, oldSkeleton, alice);
+    await client.hset(`${prefix}skeleton-of`, alice, oldSkeleton);
+    await client.set(`${prefix}skeletons-filled`, '1');
+    const { accounts } = createRedisStores(client, TEST_MAILBOX_LIMITS, { prefix });
+    expect(await accounts.bindName(bob, 'Jose')).toEqual({ ok: false, reason: 'look-alike' });
+    expect(await client.hget(`${prefix}skeletons`, oldSkeleton)).toBeNull();
+  });
+});
+
 describe.runIf(withRedis)('Redis presence across processes', () => {
   it('releases the users of a process that stopped beating (killed), and only theirs', async () => {
     if (!redis) throw new Error('redis-server did not start');
@@ -398,6 +427,24 @@ describe('the embedded store on disk', () => {
         ok: false,
         full: 'new-sender',
       });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migration 6 recomputes skeletons, so look-alikes by the new rules are refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signal-store-'));
+    try {
+      const [alice, bob] = [randomId(), randomId()];
+      const before = openDatabase(dir, MIGRATIONS.slice(0, 5));
+      // What the skeleton of "josé" was: the accent kept.
+      before
+        .prepare('INSERT INTO accounts (name_key, user_id, skeleton) VALUES (?, ?, ?)')
+        .run('josé', alice, 'jose\u0301');
+      before.close();
+
+      const after = createEmbeddedStores(openDatabase(dir), TEST_MAILBOX_LIMITS);
+      expect(await after.accounts.bindName(bob, 'Jose')).toEqual({ ok: false, reason: 'look-alike' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '../../../shared/limits';
-import { DisplayNameSchema, nameKey } from '../../../shared/names';
+import { DisplayNameSchema, WireNameSchema, nameKey } from '../../../shared/names';
 import { ContentSchema } from '../../../shared/protocol/content';
 import { PeerFrameSchema } from '../../../shared/protocol/peer';
 import { encodeBytes } from '../../../shared/crypto/identity';
@@ -23,6 +23,16 @@ describe('display names', () => {
     ['\u0430lice', 'one script'], // Cyrillic а, Latin lice
     ['Ελένηa', 'one script'], // Greek and Latin
     ['Kim 김 ミ', 'one script'], // Korean and Japanese
+    // Invisible, yet not control or format characters: default-ignorable ones and a blank symbol.
+    ['alice\u115F', 'control or invisible'], // Hangul choseong filler
+    ['alice\u1160', 'control or invisible'], // Hangul jungseong filler
+    ['alice\u3164', 'control or invisible'], // Hangul filler (U+1160 under NFKC)
+    ['alice\uFE00', 'control or invisible'], // variation selector 1
+    ['alice\uFE0F', 'control or invisible'], // variation selector 16
+    ['alice\u{E0101}', 'control or invisible'], // variation selector 18
+    ['ali\u034Fce', 'control or invisible'], // combining grapheme joiner
+    ['alice\u{1D159}', 'control or invisible'], // musical symbol null notehead
+    ['alice\u2800', 'control or invisible'], // braille pattern blank
   ])('refuses %j (%s)', (name, reason) => {
     const result = parse(DisplayNameSchema, name);
     expect(result.ok).toBe(false);
@@ -34,6 +44,13 @@ describe('display names', () => {
       expect(parse(DisplayNameSchema, name)).toEqual({ ok: true, value: name });
     },
   );
+  it('makes typed runs of white space one space, and refuses them in a signed name', () => {
+    expect(parse(DisplayNameSchema, 'ann  lee')).toEqual({ ok: true, value: 'ann lee' });
+    expect(parse(DisplayNameSchema, 'ann \u3000\tlee')).toEqual({ ok: true, value: 'ann lee' });
+    const wire = parse(WireNameSchema, 'ann  lee');
+    expect(wire.ok || wire.message).toContain('two spaces in a row');
+    expect(parse(WireNameSchema, 'ann lee')).toEqual({ ok: true, value: 'ann lee' });
+  });
   it('compares names regardless of case and compatibility forms', () => {
     expect(nameKey('ALICE')).toBe(nameKey('alice'));
     expect(nameKey('ﬁsh')).toBe(nameKey('fish'));

@@ -15,13 +15,18 @@ export function createSqliteAccountStore(db: Database): AccountStore {
     'SELECT name_key, first_seen FROM accounts WHERE user_id = ?',
   );
   const dropUser = db.prepare<[string]>('DELETE FROM accounts WHERE user_id = ?');
+  const setSkeleton = db.prepare<[string, string]>('UPDATE accounts SET skeleton = ? WHERE user_id = ?');
   const insert = db.prepare<[string, string, string, number]>(
     'INSERT INTO accounts (name_key, user_id, skeleton, first_seen) VALUES (?, ?, ?, ?)',
   );
   const bind = db.transaction((userId: string, key: string, skeleton: string, now: number): BindOutcome => {
     const owner = ownerOf.get(key)?.user_id;
     if (owner !== undefined && owner !== userId) return { ok: false, reason: 'name-taken' };
-    if (owner === userId) return { ok: true };
+    if (owner === userId) {
+      // Kept as this spelling's: a skeleton recomputed from the lowercased key alone ("AIice" → "aiice") is corrected.
+      setSkeleton.run(skeleton, userId);
+      return { ok: true };
+    }
     if (lookAlikeOwner.get(skeleton, userId)) return { ok: false, reason: 'look-alike' };
     const firstSeen = accountOf.get(userId)?.first_seen ?? now;
     dropUser.run(userId); // the key takes a new name and frees the old one, but stays as old as it was

@@ -53,6 +53,13 @@ export const MIGRATIONS: readonly Migration[] = [
    CREATE TABLE room_people (
      user_id TEXT NOT NULL, room_id TEXT NOT NULL, invited_by TEXT, PRIMARY KEY (user_id, room_id)) STRICT;
    CREATE INDEX room_people_by_inviter ON room_people (invited_by) WHERE invited_by IS NOT NULL;`,
+  // Skeletons taken before lowercasing and without Inherited marks ("aIice", "ali̇ce" look like "alice"): recomputed
+  // from the key, the only spelling kept; a key's next sign-in stores its own spelling's.
+  (db) => {
+    const setSkeleton = db.prepare<[string, string]>('UPDATE accounts SET skeleton = ? WHERE name_key = ?');
+    const names = db.prepare<[], { name_key: string }>('SELECT name_key FROM accounts').all();
+    for (const { name_key } of names) setSkeleton.run(nameSkeleton(name_key), name_key);
+  },
 ];
 
 /** The embedded database: one SQLite file in `dataDir` (or in memory for `:memory:`), migrated on open. */
