@@ -13,6 +13,8 @@ export const MAX_TIMESTAMP_MS = 4_102_444_800_000;
 export const MAX_SOCKET_PAYLOAD_BYTES = 256 * 1024;
 /** Largest PeerJS signaling frame (offer, answer, candidate) the server relays, in bytes. */
 export const MAX_SIGNAL_FRAME_BYTES = 64 * 1024;
+/** Levels of objects and arrays a PeerJS frame's payload may nest (PeerJS's own are 3 deep: payload.sdp.sdp). */
+export const MAX_SIGNAL_PAYLOAD_DEPTH = 32;
 /** Largest frame a peer may send over a data channel before it is decrypted, in bytes. */
 export const MAX_PEER_FRAME_BYTES = 64 * 1024;
 /**
@@ -136,6 +138,11 @@ export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET = 8 * 1024 * 1024;
 /** Bytes of Socket.IO packets one connection may send per second; past it requests are refused with `rate-limited`. */
 export const MAX_SOCKET_BYTES_PER_SECOND = 4 * 1024 * 1024;
+/**
+ * Bytes an engine.io packet other than a message (pong, noop, upgrade) may carry; a larger one closes the
+ * connection. Clients send them empty: any padding is only there to cost the server.
+ */
+export const MAX_CONTROL_PACKET_BYTES = 1024;
 /** Bytes of signaling frames one PeerJS connection may send per second before being cut off. */
 export const MAX_SIGNAL_BYTES_PER_SECOND = 1024 * 1024;
 /** Socket.IO events and PeerJS frames all connections of one IP address may send per second (IP_EVENTS_PER_SECOND). */

@@ -4,14 +4,35 @@
  */
 import * as v from 'valibot';
 import { UserIdSchema } from '../ids';
+import { MAX_SIGNAL_PAYLOAD_DEPTH } from '../limits';
 
 export const RelayedTypes = ['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE'] as const;
 export type RelayedType = (typeof RelayedTypes)[number];
 
+/**
+ * Whether `value` nests no deeper than `max` levels of objects and arrays (a scalar is 0 deep). Stops at the first
+ * level past `max`, so its own recursion is bounded whatever it is given.
+ */
+export function nestsWithin(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (max === 0) return false;
+  return Object.values(value).every((inner) => nestsWithin(inner, max - 1));
+}
+
 const RelayedFrameSchema = v.object({
   type: v.picklist(RelayedTypes),
   dst: UserIdSchema,
-  payload: v.optional(v.record(v.string(), v.unknown())),
+  // Relayed as is, but bounded in depth: a payload nested thousands of levels deep (a few bytes a level) would
+  // make serialising it for the destination overflow the stack.
+  payload: v.optional(
+    v.pipe(
+      v.record(v.string(), v.unknown()),
+      v.check(
+        (payload) => nestsWithin(payload, MAX_SIGNAL_PAYLOAD_DEPTH),
+        `payload is nested more than ${MAX_SIGNAL_PAYLOAD_DEPTH} levels deep; PeerJS payloads are a few levels deep`,
+      ),
+    ),
+  ),
 });
 
 const HeartbeatFrameSchema = v.object({ type: v.literal('HEARTBEAT') });

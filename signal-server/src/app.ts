@@ -7,6 +7,7 @@ import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import type { Backend } from './backend';
 import type { ServerConfig } from './config';
 import { createDoor, HTTP_SERVER_OPTIONS } from './guard/door';
+import { jsonOnlyParser } from './guard/parser';
 import { healthRouter } from './http/health';
 import { createLogger, type Logger } from './logger';
 import { createPeerjsEndpoint, type SignalMetrics } from './peerjs/endpoint';
@@ -54,6 +55,8 @@ export function createApp(
   const io: TypedServer = new Server(httpServer, {
     transports: ['websocket'],
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
+    // No binary events: an attachment is never held waiting for the rest of its packet.
+    parser: jsonOnlyParser,
     serveClient: false,
     // Over the connection limits a handshake is refused before it costs a socket; a connection that never joins
     // the namespace is dropped at the sign-in deadline too.

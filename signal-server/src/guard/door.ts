@@ -6,6 +6,7 @@ import {
   HTTP_CONNECTION_HEADROOM,
   HTTP_CONNECTION_HEADROOM_PER_IP,
   HTTP_HEADERS_TIMEOUT_MS,
+  MAX_CONTROL_PACKET_BYTES,
   MAX_SOCKET_BYTES_PER_SECOND,
   MAX_SOCKET_EVENTS_PER_SECOND,
 } from '../../../shared/limits';
@@ -13,7 +14,7 @@ import type { DoorConfig } from '../config';
 import type { Logger } from '../logger';
 import { createRateWindow, worse, type RateVerdict } from '../rate-window';
 import type { TypedServer, TypedSocket } from '../socket/context';
-import { clientAddress } from './client-address';
+import { addressKey, clientAddress } from './client-address';
 import {
   createConnectionRegistry,
   type Admission,
@@ -87,12 +88,19 @@ export function createDoor({ config, logger }: Deps): Door {
     const hit = (events: number, bytes: number): RateVerdict =>
       worse(own.hit(events, bytes), admission.addressRate.hit(events, bytes));
     conn.once('close', () => admission.release());
-    // Bytes are counted as packets arrive, before Socket.IO decodes them; a request is then refused while its
-    // window is over (the gate sees it), and a sender four times over is cut off here.
+    // Every packet's bytes are counted as it arrives, before Socket.IO decodes it, whatever its type: a request is
+    // then refused while its window is over (the gate sees it), and a sender four times over is cut off here.
+    // Packets other than messages (pong, noop, upgrade) carry nothing a client needs to pad: a large one is
+    // refused outright, and each counts as an event, since no gate sees it.
     conn.on('packet', (packet: { readonly type: string; readonly data?: unknown }) => {
-      if (packet.type !== 'message') return;
-      if (hit(0, byteSize(packet.data)) === 'flood') {
-        logger.warn('socket sending too many bytes; disconnected');
+      const bytes = byteSize(packet.data);
+      const isMessage = packet.type === 'message';
+      if (!isMessage && bytes > MAX_CONTROL_PACKET_BYTES) {
+        logger.warn({ type: packet.type, bytes }, 'socket sent an oversized control packet; disconnected');
+        return dropConnection(conn);
+      }
+      if (hit(isMessage ? 0 : 1, bytes) === 'flood') {
+        logger.warn({ type: packet.type }, 'socket sending too many packets or bytes; disconnected');
         dropConnection(conn);
       }
     });
@@ -165,7 +173,7 @@ export function createDoor({ config, logger }: Deps): Door {
 function limitTcpPerAddress(httpServer: HttpServer, max: number): void {
   const held = new Map<string, number>();
   httpServer.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = addressKey(socket.remoteAddress ?? 'unknown');
     const count = held.get(address) ?? 0;
     if (count >= max) {
       socket.destroy();

@@ -74,7 +74,13 @@ export function createPeerjsEndpoint({
 
   // A peer that answers heartbeats but never reads would otherwise have every frame sent to it kept here.
   const send = (ws: WebSocket, frame: ServerSignalFrame): void => {
-    sendBounded(ws, JSON.stringify(frame), maxQueuedBytes, (queuedBytes) =>
+    const text = serialise(frame);
+    if (text === undefined) {
+      // Payloads are bounded in depth when parsed; this is only the last line, without a stack per frame.
+      logger.warn({ type: frame.type }, 'peerjs frame could not be serialised; dropped');
+      return;
+    }
+    sendBounded(ws, text, maxQueuedBytes, (queuedBytes) =>
       logger.warn({ queuedBytes }, 'peerjs socket does not read what it is sent; cut off'),
     );
   };
@@ -208,6 +214,14 @@ export function createPeerjsEndpoint({
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function serialise(frame: ServerSignalFrame): string | undefined {
+  try {
+    return JSON.stringify(frame);
   } catch {
     return undefined;
   }

@@ -40,8 +40,9 @@ export function createLocalSignalRouter(): SignalRouter {
  * through the Socket.IO adapter (Redis), and the one holding the destination delivers it.
  */
 export function createClusterSignalRouter(io: TypedServer, local = createLocalSignalRouter()): SignalRouter {
+  // Every promise gets its rejection handled: an unhandled one stops the process (guard/crash-policy.ts).
   io.on('signal', (frame, reached) => {
-    void local.route(frame).then(reached);
+    local.route(frame).then(reached, () => reached(false));
   });
   return {
     attach: (peerId, deliver, onReplaced) => local.attach(peerId, deliver, onReplaced),
