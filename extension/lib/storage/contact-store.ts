@@ -11,6 +11,7 @@ export const contactRecordKey = (tag: (text: string) => string, contact: PinnedC
 /** Pins by HMAC of the name: the record keys say nothing about who the contacts are. */
 export function createContactStore(records: Records): ContactStore {
   return {
+    // Sealed by pin() under the vault key for each record's key: one that opens is what this store wrote.
     all: async () => (await records.list(PREFIX)) as PinnedContact[],
     pin: (contact) => records.put(contactRecordKey(records.tag, contact), contact),
   };

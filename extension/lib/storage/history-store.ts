@@ -32,6 +32,7 @@ export const storedMessage = (
   sealed: seal(keys.records, `messages/${key}`, message),
 });
 
+// Sealed by this store under the vault key for this message's key: one that opens is what this store wrote.
 const openMessage = (keys: VaultKeys, key: string, stored: StoredMessage): ChatMessage =>
   open(keys.records, `messages/${key}`, stored.sealed) as ChatMessage;
 

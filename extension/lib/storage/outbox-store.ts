@@ -23,7 +23,7 @@ export function createOutboxStore(records: Records): OutboxStore {
   const keyOf = (peerId: UserId, id: string): string => `outbox:${records.tag(`${peerId}/${id}`)}`;
   return {
     async all() {
-      // Written by put() from the engine's own entries.
+      // Sealed by put() under the vault key for each record's key: one that opens is what this store wrote.
       const entries = (await records.list('outbox:')) as OutboxEntry[];
       return entries.sort((a, b) => a.seq - b.seq);
     },

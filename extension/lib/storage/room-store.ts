@@ -1,24 +1,22 @@
 import * as v from 'valibot';
-import { UserIdSchema, type UserId } from '../../../shared/ids';
+import { UserIdSchema } from '../../../shared/ids';
 import { WireNameSchema } from '../../../shared/names';
-import { RoomSchema, type Room } from '../../../shared/protocol/rooms';
+import { RoomSchema } from '../../../shared/protocol/rooms';
 import type { Records } from './records';
 
 /** A room as this profile keeps it: as the server last sent it, and the secret of this member's invite code. */
-export const LocalRoomSchema = v.object({
-  room: RoomSchema,
-  codeSecret: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/))),
-  /** How many entries of the log were checked before it was kept (the vault is sealed: not checked again). */
-  verified: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  /** The names the server gave everyone the log mentions, kept so people who left still have one. */
-  names: v.optional(v.record(UserIdSchema, WireNameSchema)),
-});
-export interface LocalRoom {
-  readonly room: Room;
-  readonly codeSecret?: string;
-  readonly verified?: number;
-  readonly names?: Readonly<Record<UserId, string>>;
-}
+export const LocalRoomSchema = v.pipe(
+  v.object({
+    room: RoomSchema,
+    codeSecret: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/))),
+    /** How many entries of the log were checked before it was kept (the vault is sealed: not checked again). */
+    verified: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    /** The names the server gave everyone the log mentions, kept so people who left still have one. */
+    names: v.optional(v.pipe(v.record(UserIdSchema, WireNameSchema), v.readonly())),
+  }),
+  v.readonly(),
+);
+export type LocalRoom = v.InferOutput<typeof LocalRoomSchema>;
 
 /** The rooms this profile is in, kept (sealed) so room messages can be written offline. */
 export interface LocalRoomStore {

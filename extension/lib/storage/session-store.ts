@@ -15,6 +15,7 @@ export function createSessionStore(records: Records): SessionStore {
     async load(peerId) {
       const cached = sessions.get(peerId);
       if (cached) return cached;
+      // Sealed by save() under the vault key for this record's key: one that opens is what this store wrote.
       const stored = ((await records.get(keyOf(peerId))) as PeerSessions | undefined) ?? [];
       sessions.set(peerId, stored);
       return stored;
@@ -24,6 +25,7 @@ export function createSessionStore(records: Records): SessionStore {
       sessions.set(peerId, next);
     },
     async loadPrekeys() {
+      // Sealed by savePrekeys() under the vault key: one that opens is what this store wrote.
       prekeys ??= ((await records.get('prekeys')) as OwnPrekeys | undefined) ?? NO_PREKEYS;
       return prekeys;
     },
