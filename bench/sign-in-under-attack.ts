@@ -9,8 +9,10 @@
  *   (NEW_CONNECTIONS_PER_IP_PER_SECOND), and this loop measures the server, not that bound; and
  * - on a signed-in connection asks for `ice:servers` every ROUND_TRIP_INTERVAL_MS (its round trip).
  * The servers run with their default limits: the throwaway attackers, all from one address, get a few new
- * identities and then `rate-limited` (NEW_IDENTITIES_PER_IP_PER_HOUR), and their reconnections past the opening
- * rate are refused at the door (counted as connect-failed). The user's identities are new only once per server.
+ * identities and then `rate-limited` (NEW_IDENTITIES_PER_IP_PER_HOUR); the forged ones are disconnected after each
+ * failed answer and, once their address has failed FAILED_SIGN_INS_PER_IP_PER_MINUTE times, refused with
+ * `rate-limited` before any verification; reconnections past the opening rate are refused at the door (counted
+ * as connect-failed). The user's identities are new only once per server.
  * Prints one line per level, and ratios to the baseline; asserts nothing.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -244,7 +246,7 @@ console.log(
     `legit round trip: ice:servers every ${ROUND_TRIP_INTERVAL_MS} ms; attackers from ${ATTACKER_ADDRESS}, ` +
     `the user from ${LEGITIMATE_ADDRESS} (round trips) and ${SIGN_IN_ADDRESSES.length} others (sign-ins) ` +
     'when the server trusts X-Forwarded-For; default limits, so throwaway identities past ' +
-    'NEW_IDENTITIES_PER_IP_PER_HOUR are rate-limited)',
+    'NEW_IDENTITIES_PER_IP_PER_HOUR and forged answers past FAILED_SIGN_INS_PER_IP_PER_MINUTE are rate-limited)',
 );
 let baseline: Figures | undefined;
 for (const { sockets, variant } of LEVELS) {
