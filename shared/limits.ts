@@ -44,6 +44,14 @@ export const HEARTBEAT_TIMEOUT_MS = 15_000;
 export const MAX_SOCKET_EVENTS_PER_SECOND = 200;
 /** A connection that sends this many times the limit within one second is disconnected. */
 export const FLOOD_DISCONNECT_FACTOR = 4;
+/**
+ * Requests that cost a signature check or a room log (room:create, room:append, room:peek) one connection may send
+ * per COSTLY_SOCKET_EVENTS_WINDOW_MS, within MAX_SOCKET_EVENTS_PER_SECOND; past it they are refused with
+ * `rate-limited` until the window ends. Room enough to fill MAX_ROOMS_PER_USER rooms and invite someone to each.
+ */
+export const MAX_COSTLY_SOCKET_EVENTS = 240;
+/** The window of MAX_COSTLY_SOCKET_EVENTS, in milliseconds. */
+export const COSTLY_SOCKET_EVENTS_WINDOW_MS = 60 * 1000;
 /** One-time prekeys one `prekeys:publish` may upload. */
 export const MAX_ONE_TIME_PREKEYS_PER_UPLOAD = 100;
 /** One-time prekeys the server keeps per user; the engine tops up to this. */

@@ -1,19 +1,26 @@
 import * as v from 'valibot';
 import { ErrorCode, fail, type Result } from '../../../shared/errors';
-import { MAX_SOCKET_EVENTS_PER_SECOND } from '../../../shared/limits';
+import {
+  COSTLY_SOCKET_EVENTS_WINDOW_MS,
+  MAX_COSTLY_SOCKET_EVENTS,
+  MAX_SOCKET_EVENTS_PER_SECOND,
+} from '../../../shared/limits';
 import { isRequestEvent, requestSchemas, type RequestEvent } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type { RequestGate } from '../guard/door';
 import type { Handler, HandlerContext, HandlerRegistry } from './context';
+import { createCostlyBudget } from './costly-events';
 import { endSession } from './handlers/session';
 
 /**
  * Routes every incoming event through one gate: event name a string, within the rate (its connection's and its
  * address's, in events and bytes), known event, acknowledgement present, session present when required, payload
- * valid. Handler failures become `internal` errors with the details logged, never sent.
+ * valid, costly requests (costly-events.ts) within their own budget. Handler failures become `internal` errors
+ * with the details logged, never sent.
  */
 export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry, gate: RequestGate): void {
   const { socket, logger } = ctx;
+  const costly = createCostlyBudget();
 
   // Socket.IO's parser lets through packets with no event name or a number for one (`42`, `421`, `42[0]`): the
   // first argument is then anything at all, even the acknowledgement.
@@ -45,6 +52,12 @@ export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry,
     if (typeof ack !== 'function') {
       const message = `${event}: requests must be sent with an acknowledgement (emitWithAck)`;
       socket.emit('protocol:error', { event, code: ErrorCode.InvalidPayload, message });
+      return;
+    }
+    if (!costly.spend(event)) {
+      const seconds = COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000;
+      const message = `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${seconds} s; wait and try again`;
+      (ack as (result: unknown) => void)(fail(ErrorCode.RateLimited, message));
       return;
     }
     void run(event, args.length > 1 ? args[0] : undefined).then((result) => {

@@ -1,8 +1,55 @@
-import type { UserId } from '../../../shared/ids';
-import type { Room } from '../../../shared/protocol/rooms';
+import * as v from 'valibot';
+import { SIGNING_KEY_LENGTH, bytesSchema } from '../../../shared/crypto/identity';
+import { UserIdSchema, type UserId } from '../../../shared/ids';
+import {
+  MAX_ROOM_LOG_LENGTH,
+  ROOM_ENTRY_HASH_LENGTH,
+  RoomSchema,
+  type Room,
+} from '../../../shared/protocol/rooms';
+import { WireNameSchema } from '../../../shared/names';
 
-/** A room as the server keeps it: the same as it hands it out (the log, and the people it proves, named). */
-export type StoredRoom = Room;
+/**
+ * What the server keeps beside a room's log, derived from it when each entry was checked, so that a request
+ * checks one new entry against it instead of re-reading (re-hashing) the whole log: the room's name, its live
+ * invite codes (public key and who published it) and the hash of each entry (the last is the head). Members and
+ * invitees are the room's own `members` and `invited`.
+ */
+export const CheckedRoomSchema = v.pipe(
+  v.object({
+    name: WireNameSchema,
+    codes: v.pipe(
+      v.array(v.tuple([bytesSchema(SIGNING_KEY_LENGTH), UserIdSchema])),
+      v.maxLength(MAX_ROOM_LOG_LENGTH),
+      v.readonly(),
+    ),
+    hashes: v.pipe(
+      v.array(bytesSchema(ROOM_ENTRY_HASH_LENGTH)),
+      v.maxLength(MAX_ROOM_LOG_LENGTH),
+      v.readonly(),
+    ),
+  }),
+  v.readonly(),
+);
+export type CheckedRoom = v.InferOutput<typeof CheckedRoomSchema>;
+
+/**
+ * A room as the server keeps it: as it hands it out (the log, and the people it proves, named), and what its
+ * checked log proves (absent for rooms stored before it was kept: the handlers derive it once from the log).
+ */
+export const StoredRoomSchema = v.pipe(
+  v.object({ ...RoomSchema.pipe[0].entries, checked: v.optional(CheckedRoomSchema) }),
+  v.readonly(),
+);
+export type StoredRoom = v.InferOutput<typeof StoredRoomSchema>;
+
+/** The room as clients get it: what the server keeps for itself left out. */
+export const publicRoom = (room: StoredRoom): Room => ({
+  roomId: room.roomId,
+  members: room.members,
+  invited: room.invited,
+  log: room.log,
+});
 
 /** What a change does: the room's next state, `null` to delete it, or `undefined` to leave it as it is. */
 export type RoomChange = (room: StoredRoom) => StoredRoom | null | undefined;

@@ -8,12 +8,32 @@ import {
   MAX_ROOMS_PER_USER,
 } from '../../../../shared/limits';
 import type { RoomEntry, RoomId } from '../../../../shared/protocol/rooms';
-import { peopleOf, type StoredRoom } from '../../stores/rooms';
+import { nativeRoomLogCrypto } from '../../crypto/room-log';
+import { peopleOf, publicRoom, type StoredRoom } from '../../stores/rooms';
 import { userRoom, type Handler, type HandlerContext, type SessionContext } from '../context';
 
 /** Tells everyone a room concerns (on whichever process they are) how it is now. */
 function announce({ io }: HandlerContext, room: StoredRoom): void {
-  for (const userId of peopleOf(room)) io.to(userRoom(userId)).emit('room:updated', room);
+  for (const userId of peopleOf(room)) io.to(userRoom(userId)).emit('room:updated', publicRoom(room));
+}
+
+/**
+ * What a stored room's log proves, from what was kept beside it when its entries were checked: no entry is
+ * hashed or verified again. A room stored before that was kept (or whose kept state does not match its log) is
+ * read from its log once, natively, without the signatures it was checked with when stored.
+ */
+function stateOf(room: StoredRoom): RoomLogState | undefined {
+  const { checked } = room;
+  if (checked && checked.hashes.length === room.log.length)
+    return {
+      roomId: room.roomId,
+      name: checked.name,
+      members: room.members.map((member) => member.userId),
+      invited: new Map(room.invited.map((invitee) => [invitee.userId, invitee.by])),
+      codes: new Map(checked.codes),
+      hashes: checked.hashes,
+    };
+  return readRoomLog(room.roomId, room.log, { verify: false, crypto: nativeRoomLogCrypto }).state;
 }
 
 /** The room a checked log makes, each person named as the server knows them (`names`: the latest first). */
@@ -29,6 +49,7 @@ function roomOf(
     members: state.members.map(named),
     invited: [...state.invited].map(([userId, by]) => ({ ...named(userId), by })),
     log: [...log],
+    checked: { name: state.name, codes: [...state.codes], hashes: state.hashes },
   };
 }
 
@@ -82,12 +103,12 @@ export const roomCreate: Handler<'room:create'> = {
     const { user } = ctx.session;
     const refusal = notOwn('room:create', ctx, entry) ?? (await roomQuota(ctx, 'room:create'));
     if (refusal) return refusal;
-    const applied = applyRoomEntry(undefined, roomId, entry);
+    const applied = applyRoomEntry(undefined, roomId, entry, { crypto: nativeRoomLogCrypto });
     if (!applied.ok) return refused('room:create', applied.reason);
     const room = roomOf(roomId, applied.state, [entry], new Map([[user.userId, user.name]]));
     if (!(await ctx.stores.rooms.create(room)))
       return fail(ErrorCode.InvalidPayload, 'room:create: a room already has this id; choose another');
-    return ok(room);
+    return ok(publicRoom(room));
   },
 };
 
@@ -112,9 +133,9 @@ export const roomAppend: Handler<'room:append'> = {
     const room = await ctx.stores.rooms.update(roomId, (current) => {
       before = current;
       refusal = undefined;
-      // Every entry of a stored log was checked when it was appended: only the new one is verified.
-      const { state } = readRoomLog(roomId, current.log, { verify: false });
-      const applied = applyRoomEntry(state, roomId, entry);
+      // Every entry of a stored log was checked when it was appended: only the new one is verified, against
+      // the state kept beside the log (its head hash, people and codes).
+      const applied = applyRoomEntry(stateOf(current), roomId, entry, { crypto: nativeRoomLogCrypto });
       if (!applied.ok) return ((refusal = refused('room:append', applied.reason)), undefined);
       if (applied.state.members.length === 0) return null; // the last member left: the room ends
       const names = namesIn(current);
@@ -127,7 +148,7 @@ export const roomAppend: Handler<'room:append'> = {
     if (room) announce(ctx, room);
     const gone = peopleOf(before).filter((userId) => !room || !peopleOf(room).includes(userId));
     for (const userId of gone) ctx.io.to(userRoom(userId)).emit('room:removed', { roomId });
-    return ok(room ? { roomId, room } : { roomId });
+    return ok(room ? { roomId, room: publicRoom(room) } : { roomId });
   },
 };
 
@@ -146,16 +167,17 @@ export const roomPeek: Handler<'room:peek'> = {
   requiresSession: true,
   async handle({ roomId, code }, ctx) {
     const room = await ctx.stores.rooms.get(roomId);
-    const state = room && readRoomLog(roomId, room.log, { verify: false }).state;
-    if (!room || !state?.codes.has(code))
+    // The live codes were kept when the log was checked: a wrong code costs a lookup, never a read of the log.
+    if (!room || !stateOf(room)?.codes.has(code))
       return fail(ErrorCode.NotFound, 'room:peek: this invite is not valid (ask a member for a new one)');
-    return ok(room);
+    return ok(publicRoom(room));
   },
 };
 
 export const roomList: Handler<'room:list'> = {
   requiresSession: true,
   async handle(_payload, ctx) {
-    return ok({ rooms: await ctx.stores.rooms.listFor(ctx.session.user.userId) });
+    const rooms = await ctx.stores.rooms.listFor(ctx.session.user.userId);
+    return ok({ rooms: rooms.map(publicRoom) });
   },
 };
