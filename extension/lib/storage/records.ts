@@ -48,8 +48,20 @@ export function createRecords(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): R
   };
 }
 
+/** Tags kept per vault key: each message step tags the same contact and message ids several times. */
+const TAGS_KEPT = 4096;
+const tagCaches = new WeakMap<VaultKeys, Map<string, string>>();
+
 export function tagOf(keys: VaultKeys, text: string): string {
-  return Array.from(hmac(sha256, keys.index, new TextEncoder().encode(text)).subarray(0, 16), (byte) =>
-    byte.toString(16).padStart(2, '0'),
-  ).join('');
+  let cache = tagCaches.get(keys);
+  if (!cache) tagCaches.set(keys, (cache = new Map<string, string>()));
+  let tag = cache.get(text);
+  if (tag === undefined) {
+    tag = Array.from(hmac(sha256, keys.index, new TextEncoder().encode(text)).subarray(0, 16), (byte) =>
+      byte.toString(16).padStart(2, '0'),
+    ).join('');
+    if (cache.size >= TAGS_KEPT) cache.clear(); // bounded; the next tags are simply computed again
+    cache.set(text, tag);
+  }
+  return tag;
 }
