@@ -56,12 +56,20 @@ export const COSTLY_SOCKET_EVENTS_WINDOW_MS = 60 * 1000;
 export const MAX_ONE_TIME_PREKEYS_PER_UPLOAD = 100;
 /** One-time prekeys the server keeps per user; the engine tops up to this. */
 export const MAX_ONE_TIME_PREKEYS = 100;
-/** Below this many one-time prekeys on the server, the engine uploads more (the server pushes `prekeys:low`). */
+/**
+ * Below this many one-time prekeys on the server, the engine uploads more: the server pushes `prekeys:low` when
+ * a claim crosses it (not at each claim below it), so claims cannot make the engine top up in a loop.
+ */
 export const ONE_TIME_PREKEYS_LOW_WATER = 30;
 /** Claims of one user's prekeys by one claimer that may take a one-time prekey, per PREKEY_CLAIM_WINDOW_MS. */
 export const MAX_PREKEY_CLAIMS_PER_TARGET = 5;
 /** The window of MAX_PREKEY_CLAIMS_PER_TARGET, in milliseconds. */
 export const PREKEY_CLAIM_WINDOW_MS = 60 * 60 * 1000;
+/**
+ * One-time prekeys of one user handed out per PREKEY_CLAIM_WINDOW_MS, whoever claims them: many throwaway claimers
+ * together cannot drain them (past it bundles come without one, as past a claimer's own limits).
+ */
+export const MAX_ONE_TIME_PREKEYS_HANDED_OUT_PER_OWNER = 20;
 /** Claims by one claimer, of anyone's prekeys, that may take a one-time prekey, per minute. */
 export const MAX_PREKEY_CLAIMS_PER_MINUTE = 30;
 /** How long a signed prekey is used before the engine publishes a new one, in milliseconds. */

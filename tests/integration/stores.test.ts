@@ -163,7 +163,10 @@ describe.each(backends)('%s stores', (_name, open) => {
     const [bob, carol, mallory] = [randomId(), randomId(), randomId()];
     for (const owner of [bob, carol])
       await prekeys.publish(owner, identity, signed, otks, { limit: 20, replace: false });
-    const limits = { perTarget: 3, perTargetWindowMs: 3_600_000, perClaimer: 5, perClaimerWindowMs: 60_000 };
+    const limits = {
+      ...{ perTarget: 3, perTargetWindowMs: 3_600_000, perClaimer: 5, perClaimerWindowMs: 60_000 },
+      ...{ perOwner: 100, perOwnerWindowMs: 3_600_000 },
+    };
     const now = 7_200_000; // the start of a window: every claim below falls in it
     const claim = async (target: string, claimer = mallory, at = now) =>
       (await prekeys.claim(target, { claimer, now: at, limits }))?.oneTimePrekey?.id;
@@ -176,6 +179,24 @@ describe.each(backends)('%s stores', (_name, open) => {
     expect(await claim(carol, mallory, now + 60_000)).toBe(1); // the next minute
     expect(await claim(bob, mallory, now + 60_000)).toBe(undefined); // still within the hour for bob
     expect((await prekeys.claim(bob, { claimer: randomId(), now, limits }))?.remaining).toBe(15);
+  });
+
+  it("prekeys: one user's one-time prekeys go out at most perOwner times a window, whoever claims them", async () => {
+    const { prekeys } = open();
+    const [bob, carol] = [randomId(), randomId()];
+    const otks = Array.from({ length: 20 }, (_, id) => otk(id));
+    for (const owner of [bob, carol])
+      await prekeys.publish(owner, identity, signed, otks, { limit: 20, replace: false });
+    const limits = { ...CLAIM_LIMITS, perOwner: 4, perOwnerWindowMs: 3_600_000 };
+    const now = 7_200_000; // the start of a window: every claim below falls in it
+    const claim = async (target: string, at = now) =>
+      (await prekeys.claim(target, { claimer: randomId(), now: at, limits }))?.oneTimePrekey?.id;
+    const fromMany = [];
+    for (let i = 0; i < 6; i++) fromMany.push(await claim(bob)); // six claimers, one claim each
+    expect(fromMany).toEqual([0, 1, 2, 3, undefined, undefined]);
+    expect(await claim(carol)).toBe(0); // another user's are counted apart
+    expect((await prekeys.claim(bob, { claimer: randomId(), now, limits }))?.remaining).toBe(16);
+    expect(await claim(bob, now + 3_600_000)).toBe(4); // the next window
   });
 
   it('mailbox: holds messages in order until acknowledged; a message sent twice is held once', async () => {

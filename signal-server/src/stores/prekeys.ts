@@ -2,6 +2,7 @@ import type { UserId } from '../../../shared/ids';
 import type { OneTimePrekey, SignedPrekey } from '../../../shared/protocol/prekeys';
 import type { PublicIdentity } from '../../../shared/crypto/identity';
 import {
+  MAX_ONE_TIME_PREKEYS_HANDED_OUT_PER_OWNER,
   MAX_PREKEY_CLAIMS_PER_MINUTE,
   MAX_PREKEY_CLAIMS_PER_TARGET,
   PREKEY_CLAIM_WINDOW_MS,
@@ -10,7 +11,10 @@ import {
 export interface StoredBundle {
   readonly identity: PublicIdentity;
   readonly signedPrekey: SignedPrekey;
-  /** Absent once the user's one-time prekeys have run out, or when the claimer is past its limits. */
+  /**
+   * Absent once the user's one-time prekeys have run out, when the claimer is past its limits, or when the user's
+   * were handed out `perOwner` times this window.
+   */
   readonly oneTimePrekey?: OneTimePrekey;
 }
 
@@ -19,12 +23,17 @@ export interface ClaimedBundle extends StoredBundle {
   readonly remaining: number;
 }
 
-/** How many claims of one claimer may take a one-time prekey: per target and per window, and overall. */
+/**
+ * How many claims of one claimer may take a one-time prekey: per target and per window, and overall; and how many
+ * of one user's one-time prekeys are handed out per window, whoever claims them.
+ */
 export interface ClaimLimits {
   readonly perTarget: number;
   readonly perTargetWindowMs: number;
   readonly perClaimer: number;
   readonly perClaimerWindowMs: number;
+  readonly perOwner: number;
+  readonly perOwnerWindowMs: number;
 }
 
 export const CLAIM_LIMITS: ClaimLimits = {
@@ -32,6 +41,8 @@ export const CLAIM_LIMITS: ClaimLimits = {
   perTargetWindowMs: PREKEY_CLAIM_WINDOW_MS,
   perClaimer: MAX_PREKEY_CLAIMS_PER_MINUTE,
   perClaimerWindowMs: 60_000,
+  perOwner: MAX_ONE_TIME_PREKEYS_HANDED_OUT_PER_OWNER,
+  perOwnerWindowMs: PREKEY_CLAIM_WINDOW_MS,
 };
 
 /** The claims counted together: fixed windows, numbered from the epoch (a burst may straddle two). */
@@ -40,6 +51,8 @@ export const claimWindows = (target: UserId, claimer: UserId, now: number, limit
   targetEndsAt: (Math.floor(now / limits.perTargetWindowMs) + 1) * limits.perTargetWindowMs,
   claimer: `c:${claimer}:${Math.floor(now / limits.perClaimerWindowMs)}`,
   claimerEndsAt: (Math.floor(now / limits.perClaimerWindowMs) + 1) * limits.perClaimerWindowMs,
+  owner: `o:${target}:${Math.floor(now / limits.perOwnerWindowMs)}`,
+  ownerEndsAt: (Math.floor(now / limits.perOwnerWindowMs) + 1) * limits.perOwnerWindowMs,
 });
 
 /**
@@ -60,8 +73,9 @@ export interface PrekeyStore {
     options: { readonly limit: number; readonly replace: boolean },
   ): Promise<number>;
   /**
-   * The user's bundle for `claimer`, taking (removing) one one-time prekey unless the claimer is past `limits`
-   * (each claim counts, atomically with the taking); undefined if the user never published.
+   * The user's bundle for `claimer`, taking (removing) one one-time prekey unless the claimer is past `limits` (each
+   * claim counts, atomically with the taking) or the user's were handed out `limits.perOwner` times this window
+   * (each taken one counts); undefined if the user never published.
    */
   claim(
     userId: UserId,

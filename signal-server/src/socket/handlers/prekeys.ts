@@ -27,9 +27,10 @@ export const prekeysPublish: Handler<'prekeys:publish'> = {
 
 /**
  * Hands out another user's prekey bundle, spending one of their one-time prekeys, unless this claimer has claimed
- * too often (CLAIM_LIMITS): then the bundle comes without one. X3DH works without it (the signed prekey, rotated
- * weekly, still gives forward secrecy), so a client that retries still starts its session; refusing would gain
- * nothing, since what the limit protects is the owner's supply. The owner is told when it runs low.
+ * too often or that user's were handed out too often this hour, whoever claimed them (CLAIM_LIMITS): then the
+ * bundle comes without one. X3DH works without it (the signed prekey, rotated weekly, still gives forward
+ * secrecy), so a client that retries still starts its session; refusing would gain nothing, since what the limits
+ * protect is the owner's supply. The owner is told when it falls below the low water mark.
  */
 export const prekeysClaim: Handler<'prekeys:claim'> = {
   requiresSession: true,
@@ -46,7 +47,9 @@ export const prekeysClaim: Handler<'prekeys:claim'> = {
       );
     }
     const { remaining, ...bundle } = claimed;
-    if (bundle.oneTimePrekey && remaining < ONE_TIME_PREKEYS_LOW_WATER)
+    // Once, when this claim took the count below the mark: a push at each claim below it would have the engine top
+    // up after every claim, for claimers to drain again. The engine also tops up whenever it connects.
+    if (bundle.oneTimePrekey && remaining === ONE_TIME_PREKEYS_LOW_WATER - 1)
       io.to(userRoom(userId)).emit('prekeys:low', { remaining });
     return ok({ userId, ...bundle });
   },

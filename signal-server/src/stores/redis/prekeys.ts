@@ -21,10 +21,12 @@ end
 return redis.call('LLEN', KEYS[2])`;
 
 /*
- * KEYS: bundle, one-time list, one-time ids set, the claimer's window for this user, the claimer's window overall.
- * ARGV: per-target limit, ms until its window ends, per-claimer limit, ms until its window ends (relative: the
- * caller's clock decides the window, Redis's only forgets it).
- * Counts the claim and takes a one-time prekey within both limits; a taken id leaves the ids set, as in SQLite.
+ * KEYS: bundle, one-time list, one-time ids set, the claimer's window for this user, the claimer's window overall,
+ * the user's window of one-time prekeys handed out.
+ * ARGV: per-target limit, ms until its window ends, per-claimer limit, ms until its window ends, per-owner limit,
+ * ms until its window ends (relative: the caller's clock decides the window, Redis's only forgets it).
+ * Counts the claim and takes a one-time prekey within all three limits; only a taken one counts for the owner. A
+ * taken id leaves the ids set, as in SQLite.
  */
 const CLAIM = `
 local bundle = redis.call('GET', KEYS[1])
@@ -33,10 +35,14 @@ local perTarget = redis.call('INCR', KEYS[4])
 if perTarget == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[2]) end
 local perClaimer = redis.call('INCR', KEYS[5])
 if perClaimer == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[4]) end
+local perOwner = tonumber(redis.call('GET', KEYS[6]) or '0')
 local oneTime = ''
-if perTarget <= tonumber(ARGV[1]) and perClaimer <= tonumber(ARGV[3]) then
+if perTarget <= tonumber(ARGV[1]) and perClaimer <= tonumber(ARGV[3]) and perOwner < tonumber(ARGV[5]) then
   oneTime = redis.call('LPOP', KEYS[2]) or ''
-  if oneTime ~= '' then redis.call('SREM', KEYS[3], cjson.decode(oneTime).id) end
+  if oneTime ~= '' then
+    redis.call('SREM', KEYS[3], cjson.decode(oneTime).id)
+    if redis.call('INCR', KEYS[6]) == 1 then redis.call('PEXPIRE', KEYS[6], ARGV[6]) end
+  end
 end
 return {bundle, oneTime, redis.call('LLEN', KEYS[2])}`;
 
@@ -68,14 +74,17 @@ export function createRedisPrekeyStore(
       const windows = claimWindows(userId, claimer, now, limits);
       const answer = (await redis.eval(
         CLAIM,
-        5,
+        6,
         ...keys(userId),
         `${prefix}claims:${windows.target}`,
         `${prefix}claims:${windows.claimer}`,
+        `${prefix}claims:${windows.owner}`,
         String(limits.perTarget),
         String(windows.targetEndsAt - now),
         String(limits.perClaimer),
         String(windows.claimerEndsAt - now),
+        String(limits.perOwner),
+        String(windows.ownerEndsAt - now),
       )) as [string, string, number] | null;
       if (answer === null) return undefined;
       const [stored, oneTime, remaining] = answer;

@@ -35,6 +35,9 @@ export function createSqlitePrekeyStore(
      ON CONFLICT (window_key) DO UPDATE SET count = count + 1 RETURNING count`,
   );
   const forgetClaims = db.prepare<[number]>('DELETE FROM prekey_claims WHERE expires_at <= ?');
+  const claimsIn = db.prepare<[string], { count: number }>(
+    'SELECT count FROM prekey_claims WHERE window_key = ?',
+  );
 
   const publish = db.transaction(
     (
@@ -55,19 +58,26 @@ export function createSqlitePrekeyStore(
       return held;
     },
   );
-  /** Counts this claim in both windows; true when it is within both limits. */
-  const withinLimits = (userId: string, claimer: string, now: number, limits: ClaimLimits): boolean => {
-    forgetClaims.run(now);
-    const windows = claimWindows(userId, claimer, now, limits);
+  /**
+   * Counts this claim in the claimer's windows; true when it is within both limits and the user's one-time prekeys
+   * were handed out fewer than `perOwner` times this window.
+   */
+  const withinLimits = (windows: ReturnType<typeof claimWindows>, limits: ClaimLimits): boolean => {
     const perTarget = countClaim.get(windows.target, windows.targetEndsAt)?.count ?? 1;
     const perClaimer = countClaim.get(windows.claimer, windows.claimerEndsAt)?.count ?? 1;
-    return perTarget <= limits.perTarget && perClaimer <= limits.perClaimer;
+    const perOwner = claimsIn.get(windows.owner)?.count ?? 0;
+    return perTarget <= limits.perTarget && perClaimer <= limits.perClaimer && perOwner < limits.perOwner;
   };
   const claim = db.transaction((userId: string, claimer: string, now: number, limits: ClaimLimits) => {
     const bundle = bundleOf.get(userId);
     if (!bundle) return undefined;
-    const oneTime = withinLimits(userId, claimer, now, limits) ? firstOneTime.get(userId) : undefined;
-    if (oneTime) takeOneTime.run(oneTime.seq);
+    forgetClaims.run(now);
+    const windows = claimWindows(userId, claimer, now, limits);
+    const oneTime = withinLimits(windows, limits) ? firstOneTime.get(userId) : undefined;
+    if (oneTime) {
+      takeOneTime.run(oneTime.seq);
+      countClaim.run(windows.owner, windows.ownerEndsAt); // only what is handed out counts for the owner
+    }
     return { bundle, oneTime, remaining: countOneTime.get(userId)?.n ?? 0 };
   });
 
