@@ -54,6 +54,6 @@ export const PrekeyBundleSchema = v.object({
 });
 export type PrekeyBundle = v.InferOutput<typeof PrekeyBundleSchema>;
 
-/** Pushed to a user when a claim leaves them fewer than ONE_TIME_PREKEYS_LOW_WATER one-time prekeys: publish more. */
+/** Pushed to a user when a claim takes them below ONE_TIME_PREKEYS_LOW_WATER one-time prekeys (once): publish more. */
 export const PrekeysLowSchema = v.object({ remaining: v.pipe(v.number(), v.integer(), v.minValue(0)) });
 export type PrekeysLow = v.InferOutput<typeof PrekeysLowSchema>;

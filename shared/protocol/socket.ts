@@ -177,7 +177,7 @@ export const pushSchemas = {
   'room:updated': RoomSchema,
   /** The user is no longer in this room (they left, from another device, or were never let in). */
   'room:removed': v.pipe(v.object({ roomId: RoomIdSchema }), v.readonly()),
-  /** A claim left the user fewer than ONE_TIME_PREKEYS_LOW_WATER one-time prekeys on the server: publish more. */
+  /** A claim took the user below ONE_TIME_PREKEYS_LOW_WATER one-time prekeys on the server (once): publish more. */
   'prekeys:low': PrekeysLowSchema,
 } as const;
 export type PushEvent = keyof typeof pushSchemas;
