@@ -40,8 +40,21 @@ function scriptMatchers(): readonly (readonly [string, RegExp])[] {
   return matchers;
 }
 
+/** Answers of scriptsOf by character: each costs a test against every script's regex, and names repeat letters. */
+const known = new Map<string, ReadonlySet<string> | 'any'>();
+/** Distinct characters remembered; past it (text of many scripts) answers are computed each time, never dropped. */
+const MAX_KNOWN_CHARACTERS = 4096;
+
 /** The scripts `char` (one code point) is written in, augmented; `any` for Common and Inherited characters. */
 export function scriptsOf(char: string): ReadonlySet<string> | 'any' {
+  const remembered = known.get(char);
+  if (remembered) return remembered;
+  const scripts = computeScriptsOf(char);
+  if (known.size < MAX_KNOWN_CHARACTERS) known.set(char, scripts);
+  return scripts;
+}
+
+function computeScriptsOf(char: string): ReadonlySet<string> | 'any' {
   const scripts = scriptMatchers()
     .filter(([, pattern]) => pattern.test(char))
     .flatMap(([script]) => [script, ...(AUGMENTED[script] ?? [])]);

@@ -44,6 +44,15 @@ describe('display names', () => {
       expect(parse(DisplayNameSchema, name)).toEqual({ ok: true, value: name });
     },
   );
+  it('answers the same once the scripts of many characters are remembered (scriptsOf keeps at most 4096)', () => {
+    // Every letter of the Latin, Greek, Cyrillic and CJK blocks, each checked once: more than are remembered.
+    for (let code = 0x41; code < 0x4e00 + 6000; code += code === 0x3000 ? 0x4e00 - 0x3000 : 1)
+      parse(DisplayNameSchema, String.fromCodePoint(code));
+    expect(parse(DisplayNameSchema, '\u0430lice').ok).toBe(false);
+    expect(parse(DisplayNameSchema, 'alice').ok).toBe(true);
+    expect(parse(DisplayNameSchema, 'Mika ミカ 李').ok).toBe(true);
+    expect(parse(DisplayNameSchema, '\u4e00\u0430').ok).toBe(false);
+  });
   it('makes typed runs of white space one space, and refuses them in a signed name', () => {
     expect(parse(DisplayNameSchema, 'ann  lee')).toEqual({ ok: true, value: 'ann lee' });
     expect(parse(DisplayNameSchema, 'ann \u3000\tlee')).toEqual({ ok: true, value: 'ann lee' });
