@@ -152,6 +152,9 @@ export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
 /** Bytes the server may hold queued for one socket that does not read (MAX_QUEUED_BYTES_PER_SOCKET); past it
  * the socket is cut off and what was queued is dropped. Above the largest single answer (a mail:fetch page). */
 export const DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET = 8 * 1024 * 1024;
+/** Bytes the server may hold queued for all Socket.IO sockets together (MAX_QUEUED_BYTES_TOTAL); past it the
+ * socket holding the most is cut off first, and what was queued for it dropped. */
+export const DEFAULT_MAX_QUEUED_BYTES_TOTAL = 256 * 1024 * 1024;
 /** Bytes of Socket.IO packets one connection may send per second; past it requests are refused with `rate-limited`. */
 export const MAX_SOCKET_BYTES_PER_SECOND = 4 * 1024 * 1024;
 /**

@@ -7,6 +7,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_IP,
   DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET,
+  DEFAULT_MAX_QUEUED_BYTES_TOTAL,
   DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND,
   DEFAULT_NEW_IDENTITIES_PER_IP_PER_HOUR,
   DEFAULT_SIGN_IN_DEADLINE_MS,
@@ -44,6 +45,8 @@ export interface DoorConfig {
   readonly signInDeadlineMs: number;
   /** Bytes queued for one socket that does not read before it is cut off. */
   readonly maxQueuedBytesPerSocket: number;
+  /** Bytes queued for all Socket.IO sockets together; past it the socket holding the most is cut off first. */
+  readonly maxQueuedBytesTotal: number;
   /** What all connections of one IP address may send per second (Socket.IO events and PeerJS frames). */
   readonly perIp: RateBudget;
   /** Behind a reverse proxy: the client's address is the last one in X-Forwarded-For, not the TCP peer's. */
@@ -62,6 +65,7 @@ export const DEFAULT_DOOR_CONFIG: DoorConfig = {
   maxConnectionsPerIp: DEFAULT_MAX_CONNECTIONS_PER_IP,
   signInDeadlineMs: DEFAULT_SIGN_IN_DEADLINE_MS,
   maxQueuedBytesPerSocket: DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET,
+  maxQueuedBytesTotal: DEFAULT_MAX_QUEUED_BYTES_TOTAL,
   perIp: { eventsPerSecond: DEFAULT_IP_EVENTS_PER_SECOND, bytesPerSecond: DEFAULT_IP_BYTES_PER_SECOND },
   trustProxy: false,
   newConnectionsPerIpPerSecond: DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND,
@@ -127,6 +131,7 @@ const EnvSchema = v.object({
     integer(64 * 1024, 2 ** 32),
     String(DEFAULT_MAX_QUEUED_BYTES_PER_SOCKET),
   ),
+  MAX_QUEUED_BYTES_TOTAL: v.optional(integer(1024 * 1024, 2 ** 40), String(DEFAULT_MAX_QUEUED_BYTES_TOTAL)),
   IP_EVENTS_PER_SECOND: v.optional(integer(1, 10_000_000), String(DEFAULT_IP_EVENTS_PER_SECOND)),
   IP_BYTES_PER_SECOND: v.optional(integer(1024, 2 ** 40), String(DEFAULT_IP_BYTES_PER_SECOND)),
   TRUST_PROXY: v.optional(v.picklist(['true', 'false'], 'must be true or false'), 'false'),
@@ -193,6 +198,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       maxConnectionsPerIp: value.MAX_CONNECTIONS_PER_IP,
       signInDeadlineMs: value.SIGN_IN_DEADLINE_SECONDS * 1000,
       maxQueuedBytesPerSocket: value.MAX_QUEUED_BYTES_PER_SOCKET,
+      maxQueuedBytesTotal: value.MAX_QUEUED_BYTES_TOTAL,
       perIp: { eventsPerSecond: value.IP_EVENTS_PER_SECOND, bytesPerSecond: value.IP_BYTES_PER_SECOND },
       trustProxy: value.TRUST_PROXY === 'true',
       newConnectionsPerIpPerSecond: value.NEW_CONNECTIONS_PER_IP_PER_SECOND,

@@ -23,7 +23,7 @@ import {
 } from './connections';
 import { createFailedSignInBudget, type FailedSignInBudget } from './failed-sign-ins';
 import { createNewcomerBudget, type NewcomerBudget } from './newcomers';
-import { boundOutgoing, byteSize, dropConnection, type EngineConnection } from './outgoing';
+import { byteSize, createOutgoingQueues, dropConnection, type EngineConnection } from './outgoing';
 
 /**
  * The HTTP server's own bounds, given when it is created: a connection that has not sent its request headers
@@ -76,6 +76,10 @@ interface Deps {
 export function createDoor({ config, logger }: Deps): Door {
   const connections = createConnectionRegistry(config);
   const addressOf = (request: IncomingMessage): string => clientAddress(request, config.trustProxy);
+  const outgoing = createOutgoingQueues({
+    maxPerSocket: config.maxQueuedBytesPerSocket,
+    maxTotal: config.maxQueuedBytesTotal,
+  });
   // Per engine.io connection: its admission and its own window, found again when Socket.IO hands us the socket.
   const guarded = new WeakMap<EngineConnection, { admission: Admission; gate: RequestGate }>();
 
@@ -104,9 +108,14 @@ export function createDoor({ config, logger }: Deps): Door {
         dropConnection(conn);
       }
     });
-    boundOutgoing(conn, config.maxQueuedBytesPerSocket, (queuedBytes) =>
-      logger.warn({ queuedBytes }, 'socket does not read what it is sent; cut off'),
-    );
+    outgoing.bound(conn, (queuedBytes, reason) => {
+      if (reason === 'socket') logger.warn({ queuedBytes }, 'socket does not read what it is sent; cut off');
+      else
+        logger.warn(
+          { queuedBytes, maxTotalBytes: config.maxQueuedBytesTotal },
+          'outgoing queues over the process-wide bound; cut off the socket holding the most',
+        );
+    });
     guarded.set(conn, { admission, gate: () => hit(1, 0) });
   }
 

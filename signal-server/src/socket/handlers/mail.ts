@@ -4,7 +4,8 @@ import { MAX_MAIL_FETCH, MAX_MAIL_FETCH_BYTES } from '../../../../shared/limits'
 import type { MailItem } from '../../../../shared/protocol/mailbox';
 import type { AccountStore } from '../../stores/accounts';
 import type { MailboxFull, MailboxLimits } from '../../stores/mailbox';
-import { userRoom, type Handler } from '../context';
+import { whenSent } from '../../guard/outgoing';
+import { userRoom, type Handler, type TypedSocket } from '../context';
 
 const MiB = 1024 * 1024;
 const inMiB = (bytes: number): string => `${Math.round((bytes / MiB) * 10) / 10} MiB`;
@@ -71,12 +72,30 @@ export const mailSend: Handler<'mail:send'> = {
   },
 };
 
-/** The oldest messages waiting for the session's user, a page bounded in count and in bytes. */
+/** Sockets with a page being read, or answered but not yet sent: they may not ask for another. */
+const fetching = new WeakSet<TypedSocket>();
+
+/**
+ * The oldest messages waiting for the session's user, a page bounded in count and in bytes. One page at a time per
+ * socket: until the last one has left the process (read and written out), another request would read and
+ * serialise the same unacknowledged page again, so it is refused. A client awaits each page before the next.
+ */
 export const mailFetch: Handler<'mail:fetch'> = {
   requiresSession: true,
-  async handle(_payload, { session, stores }) {
-    const page = { maxItems: MAX_MAIL_FETCH, maxBytes: MAX_MAIL_FETCH_BYTES };
-    return ok(await stores.mailbox.fetch(session.user.userId, page, Date.now()));
+  async handle(_payload, { socket, session, stores }) {
+    if (fetching.has(socket))
+      return fail(
+        ErrorCode.RateLimited,
+        'mail:fetch: the previous page has not been sent yet; wait for its answer, then ask for the next',
+      );
+    fetching.add(socket);
+    try {
+      const page = { maxItems: MAX_MAIL_FETCH, maxBytes: MAX_MAIL_FETCH_BYTES };
+      return ok(await stores.mailbox.fetch(session.user.userId, page, Date.now()));
+    } finally {
+      // The answer is queued right after this returns; the socket may ask again once it has been written out.
+      whenSent(socket.conn, () => fetching.delete(socket));
+    }
   },
 };
 
