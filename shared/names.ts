@@ -10,6 +10,15 @@ const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u
 const WHITE_SPACE_RUN = /\s{2,}/u;
 
 /**
+ * A check that only runs on a name within MAX_NAME_LENGTH: valibot runs every step of a pipe even after
+ * maxLength failed, and the script check would otherwise scan a 256 KiB string sent as a name (seconds of CPU).
+ */
+const withinLength =
+  (check: (name: string) => boolean) =>
+  (name: string): boolean =>
+    name.length > MAX_NAME_LENGTH || check(name);
+
+/**
  * A display name as the user typed it: trimmed, runs of white space made one space, 1 to MAX_NAME_LENGTH
  * characters, no control or invisible characters, one script.
  */
@@ -19,10 +28,13 @@ export const DisplayNameSchema = v.pipe(
   v.transform((name) => name.replace(/\s{2,}/gu, ' ')),
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
-  v.check((name) => !FORBIDDEN_IN_NAME.test(name), 'must not contain control or invisible characters'),
+  v.check(
+    withinLength((name) => !FORBIDDEN_IN_NAME.test(name)),
+    'must not contain control or invisible characters',
+  ),
   // "аlice" with a Cyrillic а looks like "alice": one script per name (digits, punctuation and emoji go with any).
   v.check(
-    isHighlyRestrictive,
+    withinLength(isHighlyRestrictive),
     'must be written in one script (Latin may go with Chinese, Japanese or Korean): do not mix alphabets such as Latin and Cyrillic',
   ),
 );

@@ -66,6 +66,18 @@ describe('display names', () => {
   });
 });
 
+describe('names too long', () => {
+  it('are refused for their length alone: nothing else scans a name sent as a 256 KiB string', () => {
+    // Latin and Cyrillic mixed, and an invisible character: each refused on its own within the length.
+    const long = `a\u0430\u200b${'b'.repeat(MAX_NAME_LENGTH * 8_000)}`;
+    for (const schema of [DisplayNameSchema, WireNameSchema]) {
+      const parsed = parse(schema, long);
+      expect(parsed.ok).toBe(false);
+      expect(parsed.ok ? '' : parsed.message).toBe(`must be at most ${MAX_NAME_LENGTH} characters`);
+    }
+  });
+});
+
 describe('ids', () => {
   it('makes 32 hex digits, different each time', () => {
     const a = randomId();
