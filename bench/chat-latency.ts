@@ -6,6 +6,8 @@
  * - extension engine: two Chromium users with the built extension. Each page talks to its engine over the same
  *   Port protocol the popup uses; B's page answers each ping. Timed inside A's page: no automation in the path.
  * - extension UI: a message typed (by automation) in one popup until it shows in the other, and the reply back.
+ * - where the engine's time goes: a CPU profile of both engines over more round trips, by area (engine-profile.ts);
+ *   then the same round trips from popup pages without their app, which shows the popup's share of the thread.
  * Prints figures and ratios; asserts nothing.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -87,12 +89,29 @@ async function baselineFigures(serverUrl: string): Promise<{ connect: number; ro
   }
 }
 
+/**
+ * The popup page without its app (its script answered empty): a page the engine serves, that renders nothing.
+ * Round trips from it show what the engine costs without the popup drawing each message on the same thread.
+ */
+async function barePopup(user: ChromeUser): Promise<Page> {
+  const script = '**/chunks/popup-*.js';
+  await user.context.route(script, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }),
+  );
+  const page = await user.context.newPage();
+  await page.goto(`chrome-extension://${user.extensionId}/popup.html`);
+  await user.context.unroute(script); // popups opened later get their app
+  return page;
+}
+
 async function extensionFigures(serverUrl: string): Promise<{
   connect: number;
   engine: number[];
   ui: number[];
   unlock: number[];
   profiles: [ProfileSummary, ProfileSummary];
+  bare: number[];
+  bareProfiles: [ProfileSummary, ProfileSummary];
 }> {
   const [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
   try {
@@ -123,16 +142,30 @@ async function extensionFigures(serverUrl: string): Promise<{
     ]);
     await engineRoundTrips(a.page, b.page, aliceId, bobId, PROFILE_ROUNDS);
     const profiles = (await Promise.all(stops.map((stop) => stop()))) as [ProfileSummary, ProfileSummary];
+    // The same with no popup app: the popup pages close and bare ones hold the ports.
+    const [bareA, bareB] = await Promise.all([barePopup(alice), barePopup(bob)]);
+    await Promise.all([a.page.close(), b.page.close()]);
+    const bare = await engineRoundTrips(bareA, bareB, aliceId, bobId, ROUNDS);
+    const bareStops = await Promise.all([
+      startEngineProfile(alice, 'alice-engine-bare'),
+      startEngineProfile(bob, 'bob-engine-bare'),
+    ]);
+    await engineRoundTrips(bareA, bareB, aliceId, bobId, PROFILE_ROUNDS);
+    const bareProfiles = (await Promise.all(bareStops.map((stop) => stop()))) as [
+      ProfileSummary,
+      ProfileSummary,
+    ];
     // Unlock: scrypt at full cost, opening the vault, and the chat view back (click to status bar).
+    const popup = await alice.openPopup();
     const unlock: number[] = [];
     for (let i = 0; i < UNLOCK_ROUNDS; i++) {
-      await a.lock();
+      await popup.lock();
       const t0 = performance.now();
-      await a.unlock();
-      await a.status().waitFor();
+      await popup.unlock();
+      await popup.status().waitFor();
       unlock.push(performance.now() - t0);
     }
-    return { connect: connectMs, engine, ui, unlock, profiles };
+    return { connect: connectMs, engine, ui, unlock, profiles, bare, bareProfiles };
   } finally {
     await Promise.all([alice.close(), bob.close()]);
   }
@@ -165,6 +198,12 @@ try {
   );
   console.log(`    Alice (sends ping, gets pong): ${describeProfile(extension.profiles[0], PROFILE_ROUNDS)}`);
   console.log(`    Bob (answers):                 ${describeProfile(extension.profiles[1], PROFILE_ROUNDS)}`);
+  const bare = summary(extension.bare);
+  console.log(
+    `  extension engine with no popup app (bare popup.html pages hold the ports; nothing renders): round trip ${line(bare)}; p50 ${(bare.p50 / b.p50).toFixed(1)}x baseline`,
+  );
+  console.log(`    Alice: ${describeProfile(extension.bareProfiles[0], PROFILE_ROUNDS)}`);
+  console.log(`    Bob:   ${describeProfile(extension.bareProfiles[1], PROFILE_ROUNDS)}`);
 } finally {
   await server.close();
 }
