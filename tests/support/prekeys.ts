@@ -26,10 +26,10 @@ export const publishTo =
 /** Answers `prekeys:claim` from the server's own store, each time as another claimer (never past the claim limits). */
 export const claimFrom =
   (server: PrekeyStore) =>
-  async (peerId: UserId): Promise<PrekeyBundle> => {
+  async (peerId: UserId, now = Date.now()): Promise<PrekeyBundle> => {
     const claimed = await server.claim(peerId, {
       claimer: randomId(),
-      now: Date.now(),
+      now,
       limits: CLAIM_LIMITS,
     });
     const { identity, signedPrekey, oneTimePrekey } = present(claimed, 'bundle');

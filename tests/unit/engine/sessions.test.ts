@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_ONE_TIME_PREKEYS_HANDED_OUT_PER_OWNER, PREKEY_CLAIM_WINDOW_MS } from '../../../shared/limits';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import { userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
@@ -107,7 +108,11 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
   it('tops up one-time prekeys on the server, and rotates nothing before it is due', async () => {
     const { server, user } = await world();
     const bob = await user();
-    for (let i = 0; i < 80; i++) await claimFrom(server)(bob.id);
+    // Claimed over four claim windows: the server hands out at most a window's share of one user's prekeys in each.
+    for (let i = 0; i < 80; i++) {
+      const window = Math.floor(i / MAX_ONE_TIME_PREKEYS_HANDED_OUT_PER_OWNER);
+      await claimFrom(server)(bob.id, Date.now() + window * PREKEY_CLAIM_WINDOW_MS);
+    }
     let uploaded = 0;
     await bob.sessions.publishPrekeys((request) => {
       uploaded += request.oneTimePrekeys.length;
