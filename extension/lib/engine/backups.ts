@@ -1,4 +1,5 @@
-import type { ChatMessage, EngineResponses } from '../messaging/protocol';
+import type { EngineResponses } from '../messaging/protocol';
+import type { ChatMessage } from '../model';
 import type { UnlockedVault } from '../storage/vault-storage';
 import { decryptBackup, encryptBackup } from '../vault/backup';
 import type { KdfParams } from '../vault/kdf';

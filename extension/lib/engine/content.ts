@@ -5,7 +5,7 @@ import {
   type Content,
 } from '../../../shared/protocol/content';
 import { parse } from '../../../shared/validate';
-import type { ChatMessage } from '../messaging/protocol';
+import type { ChatMessage } from '../model';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,5 +1,5 @@
 import type { UserId } from '../../../shared/ids';
-import type { ChatMessage } from '../messaging/protocol';
+import type { ChatMessage } from '../model';
 import type { HistoryStore } from '../storage/history-store';
 
 /**

@@ -16,7 +16,7 @@ import type { ChatContent } from '../../../shared/protocol/content';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailAccepted } from '../../../shared/protocol/mailbox';
 import { PEER_PROTOCOL_VERSION, type SealedFrame } from '../../../shared/protocol/peer';
-import type { MessagePath } from '../messaging/protocol';
+import type { MessagePath } from '../model';
 import type { OutboxEntry, OutboxStore } from '../storage/outbox-store';
 import { createKeyedQueue } from './queue';
 

@@ -1,12 +1,3 @@
-import type { ErrorCode } from '../../../shared/errors';
-
-/** An error meant for the user: its message says what happened and what to do. */
-export class EngineError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
+// EngineError lives in ../errors (vault and storage throw it too, and must not import from the engine); this
+// re-export keeps older imports working.
+export { EngineError } from '../errors';

@@ -5,7 +5,7 @@ import type { MailItem } from '../../../shared/protocol/mailbox';
 import { PeerFrameSchema } from '../../../shared/protocol/peer';
 import type { RoomId } from '../../../shared/protocol/rooms';
 import { parse } from '../../../shared/validate';
-import type { ChatMessage, ConversationId, MessagePath } from '../messaging/protocol';
+import type { ChatMessage, ConversationId, MessagePath } from '../model';
 import type { SignalingConnection } from '../transport/signaling';
 import { decodeContent } from './content';
 import type { MessageLog } from './message-log';

@@ -1,4 +1,4 @@
-import type { ChatMessage, ConversationId, MessageStatus } from '../messaging/protocol';
+import type { ChatMessage, ConversationId, MessageStatus } from '../model';
 import type { Conversations } from './conversations';
 
 /** How far each status is along; a message's status only moves forward (a late `sent` never undoes `read`). */

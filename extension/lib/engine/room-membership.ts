@@ -14,7 +14,7 @@ import type { IdentityKeys } from '../crypto/identity';
 import { newCodeSecret, roomCodeKeys, signRoomEntry } from '../crypto/room-entries';
 import type { RoomTimelineLine, RoomView } from '../messaging/protocol';
 import type { LocalRoom, LocalRoomStore } from '../storage/room-store';
-import { EngineError } from './errors';
+import { EngineError } from '../errors';
 
 export type RoomEvent = 'room:create' | 'room:append' | 'room:invitee' | 'room:peek' | 'room:list';
 

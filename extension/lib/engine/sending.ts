@@ -1,8 +1,8 @@
 import { ErrorCode } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
-import type { ChatMessage, ConversationId } from '../messaging/protocol';
+import type { ChatMessage, ConversationId } from '../model';
 import { contentOf } from './content';
-import { EngineError } from './errors';
+import { EngineError } from '../errors';
 import { STATUS_RANK, type MessageLog } from './message-log';
 import type { Profile } from './profile';
 

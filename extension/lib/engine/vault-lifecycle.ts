@@ -1,8 +1,8 @@
 import { ErrorCode } from '../../../shared/errors';
-import type { VaultStatus } from '../messaging/protocol';
+import type { VaultStatus } from '../model';
 import type { Settings } from '../settings';
 import type { UnlockedVault, VaultStorage } from '../storage/vault-storage';
-import { EngineError } from './errors';
+import { EngineError } from '../errors';
 import type { Profile } from './profile';
 import { tryTo } from './teardown';
 

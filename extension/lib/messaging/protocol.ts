@@ -4,23 +4,43 @@
  */
 import * as v from 'valibot';
 import type { Result } from '../../../shared/errors';
-import { MessageIdSchema, UserIdSchema, type UserId } from '../../../shared/ids';
+import { UserIdSchema, type UserId } from '../../../shared/ids';
 import {
   InviteCodeSchema,
   RoomIdSchema,
   RoomNameInputSchema,
   type RoomId,
 } from '../../../shared/protocol/rooms';
-import { TextMessageSchema, TimestampSchema } from '../../../shared/protocol/content';
 import { MAX_BACKUP_BYTES, MAX_PASSPHRASE_LENGTH } from '../../../shared/limits';
 import { DisplayNameSchema } from '../../../shared/names';
+import { TextMessageSchema } from '../../../shared/protocol/content';
 import { PassphraseSchema, SettingsInputSchema, type SettingsInput } from '../settings';
+import {
+  ConversationIdSchema,
+  type ChatMessage,
+  type ConnectionStatus,
+  type ConversationId,
+  type LinkStatus,
+  type VaultStatus,
+} from '../model';
 
 export const ENGINE_PORT = 'engine';
 
-/** A conversation: with a contact (their user id) or in a room (its id). */
-export const ConversationIdSchema = v.union([UserIdSchema, RoomIdSchema]);
-export type ConversationId = v.InferOutput<typeof ConversationIdSchema>;
+// The domain types live in ../model (every layer may import them); re-exported for the pages, which know only this
+// contract.
+export {
+  ChatMessageSchema,
+  ConversationIdSchema,
+  MessagePathSchema,
+  MessageStatusSchema,
+  type ChatMessage,
+  type ConnectionStatus,
+  type ConversationId,
+  type LinkStatus,
+  type MessagePath,
+  type MessageStatus,
+  type VaultStatus,
+} from '../model';
 
 export const engineRequestSchemas = {
   getState: v.strictObject({}),
@@ -55,17 +75,11 @@ export type EngineParams<M extends EngineMethod> = v.InferOutput<(typeof engineR
 /** What a page sends. */
 export type EngineRequest<M extends EngineMethod> = v.InferInput<(typeof engineRequestSchemas)[M]>;
 
-export type ConnectionStatus = 'unconfigured' | 'connecting' | 'online' | 'offline';
-export type LinkStatus = 'connecting' | 'open';
-
 export interface Contact {
   readonly userId: UserId;
   readonly name: string;
   readonly online: boolean;
 }
-
-/** new: no passphrase set yet; locked: stored data is sealed until the passphrase is given. */
-export type VaultStatus = 'new' | 'locked' | 'unlocked';
 
 export interface EngineState {
   readonly vault: VaultStatus;
@@ -110,38 +124,6 @@ export interface RoomTimelineLine {
   readonly at: number;
   readonly text: string;
 }
-
-/**
- * Outgoing: sending (in the outbox), sent (written to a data channel, or held by the server's mailbox), delivered
- * (the recipient's engine stored it), read (shown to them), failed (held back, with the reason; retried).
- * Incoming: delivered until shown, then read.
- */
-export const MessageStatusSchema = v.picklist(['sending', 'sent', 'delivered', 'read', 'failed']);
-export type MessageStatus = v.InferOutput<typeof MessageStatusSchema>;
-
-/** How a message travelled: over a direct data channel, or relayed as ciphertext by the server's mailbox. */
-export const MessagePathSchema = v.picklist(['direct', 'server']);
-export type MessagePath = v.InferOutput<typeof MessagePathSchema>;
-
-/** A message of the history, as pages see it and a backup holds it. */
-export const ChatMessageSchema = v.strictObject({
-  id: MessageIdSchema,
-  /** The conversation: the contact's user id, or the room's id. */
-  peerId: ConversationIdSchema,
-  /** Who wrote an incoming room message. */
-  from: v.optional(UserIdSchema),
-  /** Room members an outgoing room message has not yet reached, and not yet been read by. */
-  awaiting: v.optional(v.strictObject({ delivered: v.array(UserIdSchema), read: v.array(UserIdSchema) })),
-  direction: v.picklist(['in', 'out']),
-  text: TextMessageSchema,
-  /** The sender's clock, ms since epoch. */
-  sentAt: TimestampSchema,
-  status: MessageStatusSchema,
-  /** The path it took (the latest, for an outgoing message sent again). */
-  via: v.optional(MessagePathSchema),
-  error: v.optional(v.string()),
-});
-export type ChatMessage = Readonly<v.InferOutput<typeof ChatMessageSchema>>;
 
 export interface Diagnostics {
   /** RTCPeerConnections this engine has created since it started: a reopened popup must not add any. */

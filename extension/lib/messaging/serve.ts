@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
 import { parse } from '../../../shared/validate';
 import type { Engine } from '../engine/engine';
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../errors';
 import {
   ENGINE_PORT,
   PortRequestSchema,

@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import type { UserId } from '../../../shared/ids';
-import type { ChatMessage } from '../messaging/protocol';
+import type { ChatMessage } from '../model';
 import { open, seal } from '../vault/seal';
 import type { VaultKeys } from '../vault/vault';
 import { tagOf } from './records';

@@ -8,9 +8,9 @@ import { ErrorCode } from '../../../shared/errors';
 import { parse } from '../../../shared/validate';
 import { IdentityKeysSchema, createIdentityKeys, type IdentityKeys } from '../crypto/identity';
 import type { ContactStore, PinnedContact } from '../engine/contacts';
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../errors';
 import type { SessionStore } from '../engine/sessions';
-import type { ChatMessage } from '../messaging/protocol';
+import type { ChatMessage, VaultStatus as ProfileStatus } from '../model';
 import { SettingsSchema, type Settings } from '../settings';
 import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
 import { createVault, unlockVault, type VaultKeys } from '../vault/vault';
@@ -45,7 +45,8 @@ export interface UnlockedVault {
   restore(content: VaultContent): Promise<UnlockedVault>;
 }
 
-export type VaultStatus = 'new' | 'locked';
+/** What storage can say of a vault: it is only ever unlocked in memory. */
+export type VaultStatus = Exclude<ProfileStatus, 'unlocked'>;
 
 export interface VaultStorage {
   status(): Promise<VaultStatus>;

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { HEARTBEAT_FRAME, HeartbeatFrameSchema, type PeerFrame } from '../../../shared/protocol/peer';
 import { PEERJS_KEY, PEERJS_PATH, type PeerTicket } from '../../../shared/protocol/socket';
 import { userIdOfKeys, type IdentityKeys } from '../crypto/identity';
-import type { LinkStatus } from '../messaging/protocol';
+import type { LinkStatus } from '../model';
 import { createHello, fingerprintsOf, verifyHello } from './channel-auth';
 import { watchLiveness, type Liveness } from './liveness';
 import { SERIALIZATION, screenSignal, type SignalFrame } from './signal-guard';

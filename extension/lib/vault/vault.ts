@@ -6,7 +6,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import nacl from 'tweetnacl';
 import { ErrorCode } from '../../../shared/errors';
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../errors';
 import { DEFAULT_KDF, SALT_LENGTH, deriveKey, type KdfParams } from './kdf';
 import { SealError, open, seal, type Sealed } from './seal';
 

@@ -7,7 +7,7 @@ import type { Room, RoomEntry, RoomOp } from '../../../shared/protocol/rooms';
 import type { RequestPayload, ResponseMap } from '../../../shared/protocol/socket';
 import { createIdentityKeys, userIdOfKeys, type IdentityKeys } from '../../../extension/lib/crypto/identity';
 import { roomCodeKeys, signRoomEntry } from '../../../extension/lib/crypto/room-entries';
-import { EngineError } from '../../../extension/lib/engine/errors';
+import { EngineError } from '../../../extension/lib/errors';
 import {
   createRoomMembership,
   type RoomEvent,

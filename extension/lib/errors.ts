@@ -1,0 +1,15 @@
+import type { ErrorCode } from '../../shared/errors';
+
+/**
+ * An error meant for the user: its message says what happened and what to do. Thrown by any layer (vault,
+ * storage, engine); the port carries its code and message to the page.
+ */
+export class EngineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The domain types every layer of the extension shares (engine, storage, vault, transport, UI): what a message,
+ * a conversation and the statuses are. Defined once here, so lower layers never import from the engine or from the
+ * port contract (messaging/protocol.ts) to name them.
+ */
+import * as v from 'valibot';
+import { MessageIdSchema, UserIdSchema } from '../../shared/ids';
+import { TextMessageSchema, TimestampSchema } from '../../shared/protocol/content';
+import { RoomIdSchema } from '../../shared/protocol/rooms';
+
+/** A conversation: with a contact (their user id) or in a room (its id). */
+export const ConversationIdSchema = v.union([UserIdSchema, RoomIdSchema]);
+export type ConversationId = v.InferOutput<typeof ConversationIdSchema>;
+
+export type ConnectionStatus = 'unconfigured' | 'connecting' | 'online' | 'offline';
+/** A data channel to a contact: being opened, or open and verified. */
+export type LinkStatus = 'connecting' | 'open';
+
+/** new: no passphrase set yet; locked: stored data is sealed until the passphrase is given. */
+export type VaultStatus = 'new' | 'locked' | 'unlocked';
+
+/**
+ * Outgoing: sending (in the outbox), sent (written to a data channel, or held by the server's mailbox), delivered
+ * (the recipient's engine stored it), read (shown to them), failed (held back, with the reason; retried).
+ * Incoming: delivered until shown, then read.
+ */
+export const MessageStatusSchema = v.picklist(['sending', 'sent', 'delivered', 'read', 'failed']);
+export type MessageStatus = v.InferOutput<typeof MessageStatusSchema>;
+
+/** How a message travelled: over a direct data channel, or relayed as ciphertext by the server's mailbox. */
+export const MessagePathSchema = v.picklist(['direct', 'server']);
+export type MessagePath = v.InferOutput<typeof MessagePathSchema>;
+
+/** A message of the history, as pages see it and a backup holds it. */
+export const ChatMessageSchema = v.strictObject({
+  id: MessageIdSchema,
+  /** The conversation: the contact's user id, or the room's id. */
+  peerId: ConversationIdSchema,
+  /** Who wrote an incoming room message. */
+  from: v.optional(UserIdSchema),
+  /** Room members an outgoing room message has not yet reached, and not yet been read by. */
+  awaiting: v.optional(v.strictObject({ delivered: v.array(UserIdSchema), read: v.array(UserIdSchema) })),
+  direction: v.picklist(['in', 'out']),
+  text: TextMessageSchema,
+  /** The sender's clock, ms since epoch. */
+  sentAt: TimestampSchema,
+  status: MessageStatusSchema,
+  /** The path it took (the latest, for an outgoing message sent again). */
+  via: v.optional(MessagePathSchema),
+  error: v.optional(v.string()),
+});
+export type ChatMessage = Readonly<v.InferOutput<typeof ChatMessageSchema>>;
