@@ -17,6 +17,7 @@ import {
   DIRECT_LINK_TIMEOUT_MS,
   MAX_ONE_TIME_PREKEYS,
   ONE_TIME_PREKEYS_LOW_WATER,
+  PREKEY_CLAIM_WINDOW_MS,
 } from '../../../shared/limits';
 import { CLAIM_LIMITS } from '../../../signal-server/src/stores/prekeys';
 import { claimFrom, publishTo } from '../../support/prekeys';
@@ -114,13 +115,19 @@ describe('engine', () => {
     const { self } = await onlineEngine();
     const published = () => fakes.requests.filter((request) => request.event === 'prekeys:publish').length;
     const before = published();
-    const claim = { now: Date.now(), limits: CLAIM_LIMITS };
+    // Each claim in a window of its own: the server hands out only so many of one user's prekeys per window.
+    let claims = 0;
+    const claim = () =>
+      prekeyServer.claim(self.userId, {
+        now: Date.now() + claims++ * PREKEY_CLAIM_WINDOW_MS,
+        limits: CLAIM_LIMITS,
+        claimer: randomId(),
+      });
     let remaining = MAX_ONE_TIME_PREKEYS;
-    while (remaining >= ONE_TIME_PREKEYS_LOW_WATER)
-      remaining = (await prekeyServer.claim(self.userId, { ...claim, claimer: randomId() }))?.remaining ?? 0;
+    while (remaining >= ONE_TIME_PREKEYS_LOW_WATER) remaining = (await claim())?.remaining ?? 0;
     fakes.handlers?.onPrekeysLow(remaining);
     await vi.waitFor(() => expect(published()).toBe(before + 2)); // asks how many are held, then tops up
-    const after = await prekeyServer.claim(self.userId, { ...claim, claimer: randomId() });
+    const after = await claim();
     expect(after?.remaining).toBe(MAX_ONE_TIME_PREKEYS - 1);
   });
 
