@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { io as connectClient } from 'socket.io-client';
 import { decodeBytes } from '../../shared/crypto/identity';
 import { ErrorCode, type Result } from '../../shared/errors';
 import type { SessionStarted } from '../../shared/protocol/socket';
@@ -9,6 +8,7 @@ import {
   publicIdentity,
   signSessionChallenge,
 } from '../../extension/lib/crypto/identity';
+import { doorClients } from '../support/door-clients';
 import { originOf, signIn } from '../support/identity';
 import { startTestServer, type TestClient, type TestServer } from '../support/server';
 import { TEST_DOOR_CONFIG } from '../support/stores';
@@ -35,20 +35,7 @@ const start = async (failedSignInsPerIpPerMinute: number): Promise<void> => {
   server = await startTestServer({ door: { ...TEST_DOOR_CONFIG, failedSignInsPerIpPerMinute } });
 };
 
-/** A Socket.IO client from `localAddress` (127.0.0.2 stands for another machine); rejects on connect_error. */
-async function clientFrom(localAddress = '127.0.0.1'): Promise<TestClient> {
-  const socket: TestClient = connectClient(server.url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    localAddress,
-  } as Parameters<typeof connectClient>[1]); // localAddress reaches `ws` through engine.io-client's options
-  cleanups.push(() => socket.close());
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
+const { clientFrom } = doorClients(() => server.url, cleanups);
 
 /** A session:start presenting a fresh identity but signed with another key: it fails only at verification. */
 async function forgedSignIn(socket: TestClient): Promise<Result<SessionStarted>> {

@@ -1,15 +1,13 @@
 import { get as httpGet } from 'node:http';
 import { connect as connectTcp, type Socket as NetSocket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { io as connectClient } from 'socket.io-client';
-import WebSocket from 'ws';
 import {
   HTTP_CONNECTION_HEADROOM_PER_IP,
   MAX_SIGNAL_BYTES_PER_SECOND,
   MAX_SOCKET_BYTES_PER_SECOND,
 } from '../../shared/limits';
-import { PEERJS_KEY, PEERJS_PATH } from '../../shared/protocol/socket';
 import { DEFAULT_DOOR_CONFIG, type DoorConfig } from '../../signal-server/src/config';
+import { doorClients, PEERJS, SOCKET_IO } from '../support/door-clients';
 import { signIn } from '../support/identity';
 import { openPeerjsSocket } from '../support/peerjs-socket';
 import { openRawSocketIo } from '../support/raw-socketio';
@@ -26,37 +24,7 @@ const start = async (door: Partial<DoorConfig>): Promise<void> => {
   server = await startTestServer({ door: { ...DEFAULT_DOOR_CONFIG, ...door } });
 };
 
-/** A Socket.IO client from `localAddress` (127.0.0.2 stands for another machine); rejects on connect_error. */
-async function clientFrom(localAddress = '127.0.0.1'): Promise<TestClient> {
-  const socket: TestClient = connectClient(server.url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    localAddress,
-  } as Parameters<typeof connectClient>[1]); // localAddress reaches `ws` through engine.io-client's options
-  cleanups.push(() => socket.close());
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-/** Opens a bare WebSocket; resolves with the HTTP status and body of a refusal, or 101 once open. */
-async function upgrade(path: string, localAddress = '127.0.0.1'): Promise<{ status: number; body: string }> {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}${path}`, { localAddress });
-  cleanups.push(() => ws.terminate());
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ status: 101, body: '' }));
-    ws.once('unexpected-response', (_request, response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    ws.once('error', reject);
-  });
-}
-const SOCKET_IO = '/socket.io/?EIO=4&transport=websocket';
-const PEERJS = `${PEERJS_PATH}/peerjs?key=${PEERJS_KEY}&id=x&token=y`;
+const { clientFrom, upgrade } = doorClients(() => server.url, cleanups);
 
 const health = async (): Promise<number> => (await fetch(`${server.url}/health`)).status;
 /** GET /health from `localAddress`; resolves with the status. */

@@ -1,17 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { io as connectClient } from 'socket.io-client';
-import WebSocket from 'ws';
 import { decodeBytes } from '../../shared/crypto/identity';
 import { ErrorCode } from '../../shared/errors';
-import { PEERJS_KEY, PEERJS_PATH } from '../../shared/protocol/socket';
 import type { DoorConfig } from '../../signal-server/src/config';
 import {
   createIdentityKeys,
   publicIdentity,
   signSessionChallenge,
 } from '../../extension/lib/crypto/identity';
+import { doorClients, PEERJS, SOCKET_IO } from '../support/door-clients';
 import { originOf, signIn } from '../support/identity';
-import { startTestServer, type TestClient, type TestServer } from '../support/server';
+import { startTestServer, type TestServer } from '../support/server';
 import { TEST_DOOR_CONFIG } from '../support/stores';
 
 let server: TestServer;
@@ -25,37 +23,7 @@ const start = async (door: Partial<DoorConfig>): Promise<void> => {
   server = await startTestServer({ door: { ...TEST_DOOR_CONFIG, ...door } });
 };
 
-/** A Socket.IO client from `localAddress` (127.0.0.2 stands for another machine); rejects on connect_error. */
-async function clientFrom(localAddress = '127.0.0.1'): Promise<TestClient> {
-  const socket: TestClient = connectClient(server.url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    localAddress,
-  } as Parameters<typeof connectClient>[1]); // localAddress reaches `ws` through engine.io-client's options
-  cleanups.push(() => socket.close());
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-/** Opens a bare WebSocket; resolves with the HTTP status and body of a refusal, or 101 once open. */
-async function upgrade(path: string, localAddress = '127.0.0.1'): Promise<{ status: number; body: string }> {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}${path}`, { localAddress });
-  cleanups.push(() => ws.terminate());
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ status: 101, body: '' }));
-    ws.once('unexpected-response', (_request, response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    ws.once('error', reject);
-  });
-}
-const SOCKET_IO = '/socket.io/?EIO=4&transport=websocket';
-const PEERJS = `${PEERJS_PATH}/peerjs?key=${PEERJS_KEY}&id=x&token=y`;
+const { clientFrom, upgrade } = doorClients(() => server.url, cleanups);
 
 /** Signs in a new identity from `localAddress` on a fresh connection; the server's answer. */
 const newIdentityFrom = async (localAddress: string, name: string) =>

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { io as connectClient } from 'socket.io-client';
 import { FLOOD_DISCONNECT_FACTOR, MAX_SOCKET_EVENTS_PER_SECOND } from '../../shared/limits';
+import { connected, doorClients } from '../support/door-clients';
 import { TEST_DOOR_CONFIG } from '../support/stores';
 import { startTestServer, type TestClient, type TestServer } from '../support/server';
 
@@ -23,21 +23,14 @@ const start = async (): Promise<void> => {
   });
 };
 
+const { socketFrom } = doorClients(() => server.url, cleanups);
+
 /** A Socket.IO client from `localAddress` (127.0.0.2 stands for another machine), with how it was disconnected. */
 async function clientFrom(localAddress: string): Promise<{ socket: TestClient; disconnected: string[] }> {
-  const socket: TestClient = connectClient(server.url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    localAddress,
-  } as Parameters<typeof connectClient>[1]); // localAddress reaches `ws` through engine.io-client's options
-  cleanups.push(() => socket.close());
+  const socket = socketFrom(localAddress);
   const disconnected: string[] = [];
   socket.on('disconnect', (reason) => disconnected.push(reason));
-  await new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(undefined));
-    socket.once('connect_error', reject);
-  });
+  await connected(socket);
   return { socket, disconnected };
 }
 

@@ -1,0 +1,54 @@
+import { io as connectClient } from 'socket.io-client';
+import WebSocket from 'ws';
+import { PEERJS_KEY, PEERJS_PATH } from '../../shared/protocol/socket';
+import type { TestClient } from './server';
+
+/** The Socket.IO websocket upgrade path, for `upgrade`. */
+export const SOCKET_IO = '/socket.io/?EIO=4&transport=websocket';
+/** A PeerJS websocket upgrade path, for `upgrade`. */
+export const PEERJS = `${PEERJS_PATH}/peerjs?key=${PEERJS_KEY}&id=x&token=y`;
+
+/** Resolves with `socket` once connected; rejects on connect_error. */
+export const connected = (socket: TestClient): Promise<TestClient> =>
+  new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+
+/**
+ * Clients of the test server at `serverUrl()` bound to a local address (127.0.0.2 stands for another machine);
+ * each one's closing is pushed onto `cleanups`.
+ */
+export function doorClients(serverUrl: () => string, cleanups: (() => void)[]) {
+  /** A Socket.IO client from `localAddress`, not yet connected. */
+  const socketFrom = (localAddress: string): TestClient => {
+    const socket: TestClient = connectClient(serverUrl(), {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      localAddress,
+    } as Parameters<typeof connectClient>[1]); // localAddress reaches `ws` through engine.io-client's options
+    cleanups.push(() => socket.close());
+    return socket;
+  };
+
+  /** A Socket.IO client from `localAddress`; rejects on connect_error. */
+  const clientFrom = (localAddress = '127.0.0.1'): Promise<TestClient> => connected(socketFrom(localAddress));
+
+  /** Opens a bare WebSocket; resolves with the HTTP status and body of a refusal, or 101 once open. */
+  const upgrade = (path: string, localAddress = '127.0.0.1'): Promise<{ status: number; body: string }> => {
+    const ws = new WebSocket(`${serverUrl().replace('http', 'ws')}${path}`, { localAddress });
+    cleanups.push(() => ws.terminate());
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve({ status: 101, body: '' }));
+      ws.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      ws.once('error', reject);
+    });
+  };
+
+  return { socketFrom, clientFrom, upgrade };
+}
