@@ -1,14 +1,12 @@
 import type { Socket as NetSocket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeBytes } from '../../shared/crypto/identity';
 import { randomId } from '../../shared/ids';
-import { MAX_ENVELOPE_CIPHERTEXT_LENGTH } from '../../shared/limits';
-import type { SealedMessage } from '../../shared/protocol/envelope';
 import { DEFAULT_DOOR_CONFIG } from '../../signal-server/src/config';
 import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/identity';
+import { bigSealed, doorClients, tcpOf } from '../support/door-clients';
 import { signIn } from '../support/identity';
 import { openPeerjsSocket, type PeerjsSocket } from '../support/peerjs-socket';
-import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
+import { startTestServer, type TestServer } from '../support/server';
 import { TEST_MAILBOX_LIMITS } from '../support/stores';
 
 /** Small for the test; the kernel's socket buffers (a few MiB on loopback) fill first, then this. */
@@ -21,17 +19,7 @@ afterEach(async () => {
   await server.close();
 });
 
-async function client(): Promise<TestClient> {
-  const socket = await connect(server.url);
-  cleanups.push(() => socket.close());
-  return socket;
-}
-
-/** The TCP socket under a socket.io-client connection (kept by engine.io-client's transport and `ws`, untyped). */
-function tcpOf(socket: TestClient): NetSocket {
-  return (socket.io as unknown as { engine: { transport: { ws: { _socket: NetSocket } } } }).engine.transport
-    .ws._socket;
-}
+const { client } = doorClients(() => server.url, cleanups);
 
 /** The server's log lines whose `msg` is `message`, parsed. */
 function logged(message: string): { queuedBytes: number }[] {
@@ -40,18 +28,6 @@ function logged(message: string): { queuedBytes: number }[] {
     .filter((line) => line.includes(message))
     .map((line) => JSON.parse(line) as { queuedBytes: number });
 }
-
-const key = (fill: number): string => encodeBytes(new Uint8Array(32).fill(fill));
-/** A sealed message near the largest the server takes. */
-const bigSealed = (): SealedMessage => ({
-  v: 1,
-  session: key(1),
-  envelope: {
-    v: 1,
-    header: { dh: key(2), pn: 0, n: 0 },
-    ciphertext: 'A'.repeat(MAX_ENVELOPE_CIPHERTEXT_LENGTH - 4096),
-  },
-});
 
 describe('outgoing buffers', () => {
   it('cuts off a Socket.IO client that asks for mail again and again without reading', async () => {

@@ -1,14 +1,11 @@
-import type { Socket as NetSocket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeBytes } from '../../shared/crypto/identity';
 import { ErrorCode } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
-import { MAX_ENVELOPE_CIPHERTEXT_LENGTH } from '../../shared/limits';
-import type { SealedMessage } from '../../shared/protocol/envelope';
 import { DEFAULT_DOOR_CONFIG } from '../../signal-server/src/config';
 import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/identity';
+import { bigSealed, doorClients, tcpOf } from '../support/door-clients';
 import { signIn } from '../support/identity';
-import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
+import { startTestServer, type TestServer } from '../support/server';
 import { TEST_MAILBOX_LIMITS } from '../support/stores';
 
 let server: TestServer;
@@ -30,29 +27,7 @@ const ROOMY_MAILBOX = {
   maxTotalBytes: 256 * MiB,
 };
 
-async function client(): Promise<TestClient> {
-  const socket = await connect(server.url);
-  cleanups.push(() => socket.close());
-  return socket;
-}
-
-/** The TCP socket under a socket.io-client connection (kept by engine.io-client's transport and `ws`, untyped). */
-function tcpOf(socket: TestClient): NetSocket {
-  return (socket.io as unknown as { engine: { transport: { ws: { _socket: NetSocket } } } }).engine.transport
-    .ws._socket;
-}
-
-const key = (fill: number): string => encodeBytes(new Uint8Array(32).fill(fill));
-/** A sealed message near the largest the server takes (about 250 KiB). */
-const bigSealed = (): SealedMessage => ({
-  v: 1,
-  session: key(1),
-  envelope: {
-    v: 1,
-    header: { dh: key(2), pn: 0, n: 0 },
-    ciphertext: 'A'.repeat(MAX_ENVELOPE_CIPHERTEXT_LENGTH - 4096),
-  },
-});
+const { client } = doorClients(() => server.url, cleanups);
 
 /** Bob (keys returned) and Alice, signed in; Alice has sent Bob `count` big messages. */
 async function aliceAndBob(count: number) {

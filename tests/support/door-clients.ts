@@ -1,12 +1,34 @@
+import type { Socket as NetSocket } from 'node:net';
 import { io as connectClient } from 'socket.io-client';
 import WebSocket from 'ws';
+import { encodeBytes } from '../../shared/crypto/identity';
+import { MAX_ENVELOPE_CIPHERTEXT_LENGTH } from '../../shared/limits';
+import type { SealedMessage } from '../../shared/protocol/envelope';
 import { PEERJS_KEY, PEERJS_PATH } from '../../shared/protocol/socket';
-import type { TestClient } from './server';
+import { connect, type TestClient } from './server';
 
 /** The Socket.IO websocket upgrade path, for `upgrade`. */
 export const SOCKET_IO = '/socket.io/?EIO=4&transport=websocket';
 /** A PeerJS websocket upgrade path, for `upgrade`. */
 export const PEERJS = `${PEERJS_PATH}/peerjs?key=${PEERJS_KEY}&id=x&token=y`;
+
+/** The TCP socket under a socket.io-client connection (kept by engine.io-client's transport and `ws`, untyped). */
+export function tcpOf(socket: TestClient): NetSocket {
+  return (socket.io as unknown as { engine: { transport: { ws: { _socket: NetSocket } } } }).engine.transport
+    .ws._socket;
+}
+
+const key = (fill: number): string => encodeBytes(new Uint8Array(32).fill(fill));
+/** A sealed message near the largest the server takes (about 250 KiB). */
+export const bigSealed = (): SealedMessage => ({
+  v: 1,
+  session: key(1),
+  envelope: {
+    v: 1,
+    header: { dh: key(2), pn: 0, n: 0 },
+    ciphertext: 'A'.repeat(MAX_ENVELOPE_CIPHERTEXT_LENGTH - 4096),
+  },
+});
 
 /** Resolves with `socket` once connected; rejects on connect_error. */
 export const connected = (socket: TestClient): Promise<TestClient> =>
@@ -20,6 +42,13 @@ export const connected = (socket: TestClient): Promise<TestClient> =>
  * each one's closing is pushed onto `cleanups`.
  */
 export function doorClients(serverUrl: () => string, cleanups: (() => void)[]) {
+  /** A Socket.IO client, connected. */
+  const client = async (): Promise<TestClient> => {
+    const socket = await connect(serverUrl());
+    cleanups.push(() => socket.close());
+    return socket;
+  };
+
   /** A Socket.IO client from `localAddress`, not yet connected. */
   const socketFrom = (localAddress: string): TestClient => {
     const socket: TestClient = connectClient(serverUrl(), {
@@ -50,5 +79,5 @@ export function doorClients(serverUrl: () => string, cleanups: (() => void)[]) {
     });
   };
 
-  return { socketFrom, clientFrom, upgrade };
+  return { client, socketFrom, clientFrom, upgrade };
 }
