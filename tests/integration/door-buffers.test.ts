@@ -5,7 +5,7 @@ import { DEFAULT_DOOR_CONFIG } from '../../signal-server/src/config';
 import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/identity';
 import { bigSealed, doorClients, tcpOf } from '../support/door-clients';
 import { signIn } from '../support/identity';
-import { openPeerjsSocket, type PeerjsSocket } from '../support/peerjs-socket';
+import type { PeerjsSocket } from '../support/peerjs-socket';
 import { startTestServer, type TestServer } from '../support/server';
 import { TEST_MAILBOX_LIMITS } from '../support/stores';
 
@@ -19,7 +19,7 @@ afterEach(async () => {
   await server.close();
 });
 
-const { client } = doorClients(() => server.url, cleanups);
+const { client, signedInPeer } = doorClients(() => server.url, cleanups);
 
 /** The server's log lines whose `msg` is `message`, parsed. */
 function logged(message: string): { queuedBytes: number }[] {
@@ -77,15 +77,7 @@ describe('outgoing buffers', () => {
 
   it('terminates a PeerJS peer that answers heartbeats but never reads, and drops what is sent to it', async () => {
     server = await startTestServer({ door: { ...DEFAULT_DOOR_CONFIG, maxQueuedBytesPerSocket: MAX_QUEUED } });
-    const signedIn = async (name: string): Promise<PeerjsSocket> => {
-      const socket = await client();
-      const started = await signIn(socket, name);
-      if (!started.ok) throw new Error(started.error.message);
-      const peer = await openPeerjsSocket(server.url, started.data.peer.peerId, started.data.peer.ticket);
-      cleanups.push(() => peer.ws.terminate());
-      expect(await peer.nextFrame()).toEqual({ type: 'OPEN' });
-      return peer;
-    };
+    const signedIn = async (name: string): Promise<PeerjsSocket> => (await signedInPeer(name)).peer;
     const victimId = { current: '' };
     const slow = await signedIn('Slow');
     victimId.current = new URL(slow.ws.url).searchParams.get('id') ?? '';

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CONTROL_PACKET_BYTES, MAX_SOCKET_EVENTS_PER_SECOND } from '../../shared/limits';
-import type { PeerTicket } from '../../shared/protocol/socket';
+import { doorClients } from '../support/door-clients';
 import { signIn } from '../support/identity';
-import { openPeerjsSocket, type PeerjsSocket } from '../support/peerjs-socket';
 import { openRawSocketIo, type RawSocketIo } from '../support/raw-socketio';
-import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
+import { connect, startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 const cleanups: (() => void)[] = [];
@@ -80,16 +79,7 @@ describe('Socket.IO binary packets', () => {
 });
 
 describe('PeerJS payloads', () => {
-  async function signedInPeer(name: string): Promise<{ peer: PeerjsSocket; ticket: PeerTicket }> {
-    const socket: TestClient = await connect(server.url);
-    cleanups.push(() => socket.close());
-    const started = await signIn(socket, name);
-    if (!started.ok) throw new Error(started.error.message);
-    const peer = await openPeerjsSocket(server.url, started.data.peer.peerId, started.data.peer.ticket);
-    cleanups.push(() => peer.ws.terminate());
-    expect(await peer.nextFrame()).toEqual({ type: 'OPEN' });
-    return { peer, ticket: started.data.peer };
-  }
+  const { signedInPeer } = doorClients(() => server.url, cleanups);
 
   it('refuses a payload nested thousands of levels deep with a clear error, and keeps serving', async () => {
     const alice = await signedInPeer('Alice');

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_SIGNAL_FRAMES_PER_SECOND } from '../../shared/limits';
 import { randomId } from '../../shared/ids';
-import { signIn } from '../support/identity';
-import { openPeerjsSocket, type PeerjsSocket } from '../support/peerjs-socket';
-import { connect, startTestServer, type TestServer } from '../support/server';
+import { doorClients } from '../support/door-clients';
+import type { PeerjsSocket } from '../support/peerjs-socket';
+import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 const cleanups: (() => void)[] = [];
@@ -13,16 +13,8 @@ afterEach(async () => {
 });
 
 /** A signed-in user's PeerJS socket, with its valid ticket; OPEN already taken. */
-async function peerjsSocket(name: string): Promise<PeerjsSocket> {
-  const socket = await connect(server.url);
-  cleanups.push(() => socket.close());
-  const started = await signIn(socket, name);
-  if (!started.ok) throw new Error(started.error.message);
-  const peer = await openPeerjsSocket(server.url, started.data.peer.peerId, started.data.peer.ticket);
-  cleanups.push(() => peer.ws.terminate());
-  expect(await peer.nextFrame()).toEqual({ type: 'OPEN' });
-  return peer;
-}
+const { signedInPeer } = doorClients(() => server.url, cleanups);
+const peerjsSocket = async (name: string): Promise<PeerjsSocket> => (await signedInPeer(name)).peer;
 
 /** The server answers an OFFER to nobody with EXPIRE: proof that a socket is still served after what came before. */
 const probe = { type: 'OFFER', dst: randomId(), payload: {} };

@@ -1,10 +1,13 @@
 import type { Socket as NetSocket } from 'node:net';
 import { io as connectClient } from 'socket.io-client';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { encodeBytes } from '../../shared/crypto/identity';
 import { MAX_ENVELOPE_CIPHERTEXT_LENGTH } from '../../shared/limits';
 import type { SealedMessage } from '../../shared/protocol/envelope';
-import { PEERJS_KEY, PEERJS_PATH } from '../../shared/protocol/socket';
+import { PEERJS_KEY, PEERJS_PATH, type PeerTicket } from '../../shared/protocol/socket';
+import { signIn } from './identity';
+import { openPeerjsSocket, type PeerjsSocket } from './peerjs-socket';
 import { connect, type TestClient } from './server';
 
 /** The Socket.IO websocket upgrade path, for `upgrade`. */
@@ -49,6 +52,16 @@ export function doorClients(serverUrl: () => string, cleanups: (() => void)[]) {
     return socket;
   };
 
+  /** A new identity signed in on a fresh client, and its PeerJS socket opened with the ticket; OPEN already taken. */
+  const signedInPeer = async (name: string): Promise<{ peer: PeerjsSocket; ticket: PeerTicket }> => {
+    const started = await signIn(await client(), name);
+    if (!started.ok) throw new Error(started.error.message);
+    const peer = await openPeerjsSocket(serverUrl(), started.data.peer.peerId, started.data.peer.ticket);
+    cleanups.push(() => peer.ws.terminate());
+    expect(await peer.nextFrame()).toEqual({ type: 'OPEN' });
+    return { peer, ticket: started.data.peer };
+  };
+
   /** A Socket.IO client from `localAddress`, not yet connected. */
   const socketFrom = (localAddress: string): TestClient => {
     const socket: TestClient = connectClient(serverUrl(), {
@@ -79,5 +92,5 @@ export function doorClients(serverUrl: () => string, cleanups: (() => void)[]) {
     });
   };
 
-  return { client, socketFrom, clientFrom, upgrade };
+  return { client, signedInPeer, socketFrom, clientFrom, upgrade };
 }
