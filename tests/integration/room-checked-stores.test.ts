@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeBytes } from '../../shared/crypto/identity';
 import { randomId } from '../../shared/ids';
-import { createRedisStores, type Stores } from '../../signal-server/src/stores';
 import type { RoomEntry } from '../../shared/protocol/rooms';
 import type { CheckedRoom, StoredRoom } from '../../signal-server/src/stores/rooms';
-import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
-import { TEST_MAILBOX_LIMITS, memoryStores } from '../support/stores';
+import { storeBackends } from '../support/store-backends';
 
 /*
  * What the server keeps beside a room's log (its checked state: name, live codes, entry hashes) must come back
@@ -13,25 +11,7 @@ import { TEST_MAILBOX_LIMITS, memoryStores } from '../support/stores';
  */
 const bytes = (length: number, fill = 1) => encodeBytes(new Uint8Array(length).fill(fill));
 
-let redis: TestRedis | undefined;
-const withRedis = redisAvailable();
-beforeAll(async () => {
-  if (withRedis) redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-
-const backends: [string, () => Stores][] = [['SQLite (embedded)', memoryStores]];
-if (withRedis) {
-  backends.push([
-    'Redis',
-    () => {
-      if (!redis) throw new Error('redis-server did not start');
-      return createRedisStores(redis.client(), TEST_MAILBOX_LIMITS, { prefix: `t${randomId()}:` });
-    },
-  ]);
-}
+const { backends } = storeBackends();
 
 describe.each(backends)('%s room store', (_name, open) => {
   it("keeps a room's checked state through create, update, get and listFor; a room stored without one reads without it", async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeBytes, userIdOf } from '../../shared/crypto/identity';
 import { randomId } from '../../shared/ids';
 import type { MailItem } from '../../shared/protocol/mailbox';
@@ -10,8 +10,8 @@ import { createEmbeddedStores, createRedisStores, type Stores } from '../../sign
 import { CLAIM_LIMITS } from '../../signal-server/src/stores/prekeys';
 import { MIGRATIONS, openDatabase } from '../../signal-server/src/stores/sqlite/database';
 import type { Unreadable } from '../../signal-server/src/stores/stored';
-import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
-import { TEST_MAILBOX_LIMITS, memoryStores } from '../support/stores';
+import { storeBackends } from '../support/store-backends';
+import { TEST_MAILBOX_LIMITS } from '../support/stores';
 
 const fail = (): never => {
   throw new Error('redis-server did not start');
@@ -46,25 +46,7 @@ const old = { isNew: false };
 const page = (maxItems: number) => ({ maxItems, maxBytes: Number.MAX_SAFE_INTEGER });
 const claimBy = (claimer: string) => ({ claimer, now: Date.now(), limits: CLAIM_LIMITS });
 
-let redis: TestRedis | undefined;
-const withRedis = redisAvailable();
-beforeAll(async () => {
-  if (withRedis) redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-
-const backends: [string, () => Stores][] = [['SQLite (embedded)', memoryStores]];
-if (withRedis) {
-  backends.push([
-    'Redis',
-    () => {
-      if (!redis) throw new Error('redis-server did not start');
-      return createRedisStores(redis.client(), TEST_MAILBOX_LIMITS, { prefix: `t${randomId()}:` });
-    },
-  ]);
-}
+const { withRedis, redis, backends } = storeBackends();
 
 describe.each(backends)('%s stores', (_name, open) => {
   it('presence: lists users until their session ends; a newer session replaces an older one', async () => {
@@ -372,7 +354,7 @@ describe.each(backends)('%s room store', (_name, open) => {
 
 describe.runIf(withRedis)('Redis accounts from before skeletons were kept', () => {
   it('refuses look-alikes of names bound before, once the first bind has filled in their skeletons', async () => {
-    const client = redis?.client() ?? fail();
+    const client = redis()?.client() ?? fail();
     const prefix = `t${randomId()}:`;
     const [alice, bob] = [randomId(), randomId()];
     await client.hset(`${prefix}names`, 'mallory', alice);
@@ -385,7 +367,7 @@ describe.runIf(withRedis)('Redis accounts from before skeletons were kept', () =
 
 describe.runIf(withRedis)('Redis accounts whose skeletons an older nameSkeleton computed', () => {
   it('recomputes them at the first bind, so look-alikes by the new rules are refused', async () => {
-    const client = redis?.client() ?? fail();
+    const client = redis()?.client() ?? fail();
     const prefix = `t${randomId()}:`;
     const [alice, bob] = [randomId(), randomId()];
     const [key, oldSkeleton] = ['josé', 'jose\u0301']; // the accent was kept
@@ -402,10 +384,10 @@ describe.runIf(withRedis)('Redis accounts whose skeletons an older nameSkeleton 
 
 describe.runIf(withRedis)('Redis presence across processes', () => {
   it('releases the users of a process that stopped beating (killed), and only theirs', async () => {
-    if (!redis) throw new Error('redis-server did not start');
+    if (!redis()) throw new Error('redis-server did not start');
     const prefix = `t${randomId()}:`;
     const open = (processId: string) =>
-      createRedisStores(redis?.client() ?? fail(), TEST_MAILBOX_LIMITS, {
+      createRedisStores(redis()?.client() ?? fail(), TEST_MAILBOX_LIMITS, {
         prefix,
         processId,
         presenceTtlMs: 300,
@@ -529,7 +511,7 @@ if (withRedis) {
   tampered.push([
     'Redis',
     () => {
-      const client = redis?.client() ?? fail();
+      const client = redis()?.client() ?? fail();
       const prefix = `t${randomId()}:`;
       const reports: Unreadable[] = [];
       const stores = createRedisStores(client, TEST_MAILBOX_LIMITS, {
@@ -590,7 +572,7 @@ describe.each(tampered)('%s: a stored value that does not parse', (_name, open) 
 
 describe.runIf(withRedis)('Redis presence entry that does not parse', () => {
   it('is reported and left out of the list and the heartbeat', async () => {
-    const client = redis?.client() ?? fail();
+    const client = redis()?.client() ?? fail();
     const prefix = `t${randomId()}:`;
     const reports: Unreadable[] = [];
     const { presence } = createRedisStores(client, TEST_MAILBOX_LIMITS, {
