@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { ChatMessage, EngineState } from '../../../extension/lib/messaging/protocol';
+import { aliceWithBob } from '../../support/popup-state';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
 const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
@@ -16,16 +17,7 @@ const { App } = await import('../../../extension/entrypoints/popup/App');
 const HOSTILE_SENT_AT = 8_640_000_000_000_001;
 const bob = randomId();
 
-const state: EngineState = {
-  vault: 'unlocked',
-  settings: { name: 'Alice', serverUrl: 'http://localhost:3000', autoLockMinutes: 0, userId: randomId() },
-  connection: { status: 'online' },
-  contacts: [{ userId: bob, name: 'Bob', online: true }],
-  links: {},
-  keyChanged: [],
-  unread: {},
-  rooms: [],
-};
+const state: EngineState = aliceWithBob(randomId(), bob);
 
 const message = (text: string, fields: Partial<ChatMessage> = {}): ChatMessage => ({
   id: randomId(),

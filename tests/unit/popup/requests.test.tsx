@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { ChatMessage, EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
+import { aliceWithBob } from '../../support/popup-state';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
 const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
@@ -16,16 +17,7 @@ const bob = randomId();
 const KEY_CHANGED = 'A safety number has changed. Compare it, then accept the new key before sending';
 const STOPPED = 'The messenger engine stopped; reopen the popup';
 
-const baseState: EngineState = {
-  vault: 'unlocked',
-  settings: { name: 'Alice', serverUrl: 'http://localhost:3000', autoLockMinutes: 0, userId: randomId() },
-  connection: { status: 'online' },
-  contacts: [{ userId: bob, name: 'Bob', online: true }],
-  links: {},
-  keyChanged: [],
-  unread: {},
-  rooms: [],
-};
+const baseState: EngineState = aliceWithBob(randomId(), bob);
 
 const incoming = (text: string): ChatMessage => ({
   id: randomId(),
