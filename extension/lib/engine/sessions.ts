@@ -30,7 +30,7 @@ import {
 } from '../crypto/ratchet';
 import { initiateX3dh, respondX3dh } from '../crypto/x3dh';
 import { userIdOf, decodeBytes } from '../../../shared/crypto/identity';
-import { EngineError } from './errors';
+import { EngineError } from '../errors';
 import { createKeyedQueue } from './queue';
 
 export interface PeerSession {
