@@ -14,6 +14,8 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
+          // Some set-ups start Chromium or redis-server: seconds when the other files load both cores.
+          hookTimeout: 60_000,
         },
       },
       {
