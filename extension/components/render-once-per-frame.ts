@@ -1,0 +1,28 @@
+import { options } from 'preact';
+
+/**
+ * The longest a render waits when no animation frame comes: a hidden page gets none, and its DOM should still
+ * follow the engine (tests read pages that are not in front).
+ */
+export const NO_FRAME_DELAY = 50; // ms
+
+/** Calls `callback` once: at the next animation frame, or after NO_FRAME_DELAY if that comes first. */
+export function atNextFrame(callback: () => void): void {
+  // Both are set before either can fire: neither runs in the task that asks for it.
+  const run = (): void => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    callback();
+  };
+  const frame = requestAnimationFrame(run);
+  const timer = setTimeout(run, NO_FRAME_DELAY);
+}
+
+/**
+ * Makes Preact render what changed at most once per frame, just before the browser lays the frame out. In Chrome
+ * the popup shares one thread with the engine: a burst of engine events in one frame then costs one render and
+ * one layout, not one of each per event (Preact's default renders after each event, in a microtask).
+ */
+export function renderOncePerFrame(): void {
+  options.debounceRendering = atNextFrame;
+}

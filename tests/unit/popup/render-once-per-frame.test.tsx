@@ -1,0 +1,78 @@
+// @vitest-environment happy-dom
+import { options, render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NO_FRAME_DELAY, renderOncePerFrame } from '../../../extension/components/render-once-per-frame';
+
+/** Animation frames the test hands out itself, as a visible page would get them. */
+const frames = new Map<number, FrameRequestCallback>();
+let nextFrameId = 1;
+const runFrame = (): void => {
+  const due = [...frames.values()];
+  frames.clear();
+  for (const callback of due) callback(performance.now());
+};
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
+    frames.set(nextFrameId, callback);
+    return nextFrameId++;
+  });
+  vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
+  renderOncePerFrame();
+});
+
+const root = document.createElement('div');
+afterEach(() => {
+  render(null, root);
+  options.debounceRendering = undefined;
+  frames.clear();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+/** A counter that renders `renders` times; `bump` changes it from outside, as an engine event would. */
+function mountCounter() {
+  const seen = { renders: 0, bump: (): void => undefined };
+  function Counter() {
+    const [count, setCount] = useState(0);
+    seen.renders++;
+    useEffect(() => {
+      seen.bump = () => setCount((current) => current + 1);
+    }, []);
+    return <p>{count}</p>;
+  }
+  render(<Counter />, root);
+  // Effects run after the first paint: the frame after it, or its timeout.
+  runFrame();
+  vi.runOnlyPendingTimers();
+  seen.renders = 0;
+  return seen;
+}
+
+describe('renderOncePerFrame', () => {
+  it('renders changes made during a frame once, at the frame', () => {
+    const counter = mountCounter();
+    for (let i = 0; i < 5; i++) counter.bump();
+    expect(counter.renders).toBe(0);
+    runFrame();
+    expect(counter.renders).toBe(1);
+    expect(root.textContent).toBe('5');
+    vi.advanceTimersByTime(NO_FRAME_DELAY); // the fallback was called off: no second render
+    expect(counter.renders).toBe(1);
+  });
+
+  it('renders without animation frames (a hidden page) after a short delay', () => {
+    const counter = mountCounter();
+    counter.bump();
+    counter.bump();
+    vi.advanceTimersByTime(NO_FRAME_DELAY - 1);
+    expect(counter.renders).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(counter.renders).toBe(1);
+    expect(root.textContent).toBe('2');
+    runFrame(); // the frame that comes later finds nothing to do
+    expect(counter.renders).toBe(1);
+  });
+});
