@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ChatMessage, ConversationId } from '../lib/messaging/protocol';
+import { MessageList } from './message-list';
 import { errorMessage } from './useAction';
 
 export interface ConversationView {
@@ -13,28 +14,29 @@ export interface ConversationView {
 
 /** The messages of a conversation (a contact or a room), kept current from the engine's `message` events. */
 export function useConversation(client: EngineClient, peerId: ConversationId): ConversationView {
-  const [messages, setMessages] = useState<readonly ChatMessage[]>([]);
+  const [list, setList] = useState(() => new MessageList());
+  // The list changes in place (see MessageList): a new version asks for the render that reads it.
+  const [, setVersion] = useState(0);
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
-    setMessages([]);
+    const messages = new MessageList();
+    setList(messages);
     setError(undefined);
-    const upsert = (message: ChatMessage): void =>
-      setMessages((current) => {
-        const index = current.findIndex((known) => known.id === message.id);
-        if (index === -1) return [...current, message];
-        return current.map((known, i) => (i === index ? message : known));
-      });
+    const changed = (): void => setVersion((version) => version + 1);
     const unsubscribe = client.on('message', (message) => {
-      if (message.peerId === peerId) upsert(message);
+      if (message.peerId !== peerId) return;
+      messages.upsert(message);
+      changed();
     });
     client.request('openConversation', { peerId }).then(
       (history) => {
         if (!live) return;
         // Events may have arrived before the history answer; keep both, history first.
-        setMessages((arrived) => [...history.filter((h) => !arrived.some((a) => a.id === h.id)), ...arrived]);
+        messages.prependHistory(history);
+        changed();
       },
       (caught: unknown) => {
         if (live) setError(`The history did not load: ${errorMessage(caught)}`);
@@ -46,5 +48,5 @@ export function useConversation(client: EngineClient, peerId: ConversationId): C
     };
   }, [client, peerId, attempt]);
 
-  return { messages, error, retry: () => setAttempt((count) => count + 1) };
+  return { messages: list.all, error, retry: () => setAttempt((count) => count + 1) };
 }
