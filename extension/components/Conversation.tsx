@@ -1,13 +1,13 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { errorMessage, useAction } from '../hooks/useAction';
 import { useConversation } from '../hooks/useConversation';
 import { Composer } from './Composer';
 import { FormError } from './FormError';
-import { MessageBubble } from './MessageBubble';
+import { MessageLog } from './MessageLog';
 import { SafetyNumber } from './SafetyNumber';
 import type { EngineClient } from '../lib/messaging/client';
-import type { Contact, ConversationId, RoomView } from '../lib/messaging/protocol';
+import type { ChatMessage, Contact, ConversationId, RoomView } from '../lib/messaging/protocol';
 
 /** Who the conversation is with: one contact, or a room. */
 export type Counterpart =
@@ -74,19 +74,13 @@ export function Conversation({ client, with: counterpart, children }: Props) {
   const history = useConversation(client, conversationId);
   const { messages } = history;
   const [readError, setReadError] = useState<string>();
-  const logRef = useRef<HTMLDivElement>(null);
   const title = counterpart.kind === 'contact' ? counterpart.contact.name : `# ${counterpart.room.name}`;
   const keyChanged = counterpart.kind === 'contact' && counterpart.keyChanged;
   const canWrite = !keyChanged && (counterpart.kind === 'contact' || counterpart.room.joined);
-  const senderName = (userId: string | undefined): string | undefined =>
-    counterpart.kind === 'room'
-      ? (counterpart.room.members.find((member) => member.userId === userId)?.name ?? 'a former member')
+  const senderOf = ({ from }: ChatMessage): string | undefined =>
+    counterpart.kind === 'room' && from
+      ? (counterpart.room.members.find((member) => member.userId === from)?.name ?? 'a former member')
       : undefined;
-
-  // Follow the newest message; a status change of an old one does not scroll.
-  useEffect(() => {
-    logRef.current?.lastElementChild?.scrollIntoView({ block: 'end' });
-  }, [messages.length]);
 
   // A message that arrives while this conversation is on screen has been seen.
   const newest = messages.at(-1);
@@ -139,15 +133,7 @@ export function Conversation({ client, with: counterpart, children }: Props) {
         </div>
       )}
       <FormError error={readError} />
-      <div class="messages" role="log" aria-live="polite" ref={logRef} data-testid="messages">
-        {messages.map((message) => (
-          <MessageBubble
-            key={message.id}
-            message={message}
-            sender={message.from && senderName(message.from)}
-          />
-        ))}
-      </div>
+      <MessageLog messages={messages} senderOf={senderOf} />
       <Composer
         client={client}
         conversationId={conversationId}
