@@ -18,11 +18,32 @@ export function atNextFrame(callback: () => void): void {
   const timer = setTimeout(run, NO_FRAME_DELAY);
 }
 
+/** Preact's render of what changed since the last one, when one is waiting. */
+let waiting: (() => void) | undefined;
+
+function renderWaiting(): void {
+  const render = waiting;
+  waiting = undefined;
+  render?.();
+}
+
 /**
- * Makes Preact render what changed at most once per frame, just before the browser lays the frame out. In Chrome
- * the popup shares one thread with the engine: a burst of engine events in one frame then costs one render and
- * one layout, not one of each per event (Preact's default renders after each event, in a microtask).
+ * Makes Preact render what the engine changed at most once per frame, just before the browser lays the frame out.
+ * In Chrome the popup shares one thread with the engine: a burst of engine events in one frame then costs one
+ * render and one layout, not one of each per event (Preact's default renders after each event, in a microtask).
+ *
+ * What the user does still renders at once, right after the handler (as by default): the next keystroke's handler
+ * must see the state the last one set. Rendered a frame later, an Enter pressed right after typing read the draft
+ * from before the typing, and sent nothing.
  */
 export function renderOncePerFrame(): void {
-  options.debounceRendering = atNextFrame;
+  options.debounceRendering = (render) => {
+    waiting = render;
+    atNextFrame(renderWaiting);
+  };
+  const previous = options.event;
+  options.event = (event) => {
+    queueMicrotask(renderWaiting); // runs after the handler this event is handed to
+    return previous ? previous(event) : event;
+  };
 }

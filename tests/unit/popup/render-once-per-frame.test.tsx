@@ -27,6 +27,7 @@ const root = document.createElement('div');
 afterEach(() => {
   render(null, root);
   options.debounceRendering = undefined;
+  options.event = undefined;
   frames.clear();
   vi.unstubAllGlobals();
   vi.useRealTimers();
@@ -74,5 +75,27 @@ describe('renderOncePerFrame', () => {
     expect(root.textContent).toBe('2');
     runFrame(); // the frame that comes later finds nothing to do
     expect(counter.renders).toBe(1);
+  });
+
+  it('renders what the user did before the next input arrives: Enter right after typing sends what was typed', async () => {
+    const sent: string[] = [];
+    function Box() {
+      const [draft, setDraft] = useState('');
+      return (
+        <textarea
+          value={draft}
+          onInput={(event) => setDraft(event.currentTarget.value)}
+          onKeyDown={() => sent.push(draft)}
+        />
+      );
+    }
+    render(<Box />, root);
+    const box = root.querySelector('textarea');
+    if (!box) throw new Error('no textarea');
+    box.value = 'hello';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await Promise.resolve(); // the next input is another task: what was queued after this one has run
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(sent).toEqual(['hello']); // no frame has come
   });
 });
