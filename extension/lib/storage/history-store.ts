@@ -5,6 +5,7 @@ import { open, seal } from '../vault/seal';
 import type { VaultKeys } from '../vault/vault';
 import { tagOf } from './records';
 import type { MessengerDB, StoredMessage } from './schema';
+import type { Writes } from './writes';
 
 /** The encrypted history: each message sealed on its own, found by opaque keys. */
 export interface HistoryStore {
@@ -40,7 +41,11 @@ const openMessage = (keys: VaultKeys, key: string, stored: StoredMessage): ChatM
 const conversationRange = (conversation: string): IDBKeyRange =>
   IDBKeyRange.bound([conversation, -Infinity], [conversation, Infinity]);
 
-export function createHistoryStore(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): HistoryStore {
+export function createHistoryStore(
+  db: IDBPDatabase<MessengerDB>,
+  writes: Writes,
+  keys: VaultKeys,
+): HistoryStore {
   // Places already known, by message key, and each conversation's next place once known. The engine is the
   // history's only writer, so a status change or a new message is then one put with no read before it (each
   // IndexedDB request is a round trip to the browser process).
@@ -82,7 +87,6 @@ export function createHistoryStore(db: IDBPDatabase<MessengerDB>, keys: VaultKey
     async put(message) {
       const key = messageKey(keys, message);
       const conversation = tagOf(keys, message.peerId);
-      const tx = db.transaction('messages', 'readwrite');
       let seq = places.get(key);
       const next = nextPlaces.get(conversation);
       if (seq === undefined && next !== undefined) {
@@ -90,18 +94,19 @@ export function createHistoryStore(db: IDBPDatabase<MessengerDB>, keys: VaultKey
         seq = next;
         learn(conversation, key, seq);
       }
+      // Its place known: one write, in whatever transaction the engine's step is writing (see Writes).
+      if (seq !== undefined) return writes.put('messages', key, storedMessage(keys, key, message, seq));
+      const tx = db.transaction('messages', 'readwrite');
+      seq = (await tx.store.get(key))?.seq;
       if (seq === undefined) {
-        seq = (await tx.store.get(key))?.seq;
-        if (seq === undefined) {
-          // Next in its conversation, counted in this same transaction: nothing else can take the place meanwhile.
-          const last = await tx.store
-            .index('by-conversation')
-            .openKeyCursor(conversationRange(conversation), 'prev');
-          // Past any place a put without a read took while this one waited.
-          seq = Math.max(last ? last.key[1] + 1 : 0, nextPlaces.get(conversation) ?? 0);
-        }
-        learn(conversation, key, seq);
+        // Next in its conversation, counted in this same transaction: nothing else can take the place meanwhile.
+        const last = await tx.store
+          .index('by-conversation')
+          .openKeyCursor(conversationRange(conversation), 'prev');
+        // Past any place a put without a read took while this one waited.
+        seq = Math.max(last ? last.key[1] + 1 : 0, nextPlaces.get(conversation) ?? 0);
       }
+      learn(conversation, key, seq);
       await tx.store.put(storedMessage(keys, key, message, seq), key);
       await tx.done;
     },

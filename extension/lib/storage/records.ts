@@ -4,6 +4,7 @@ import type { IDBPDatabase } from 'idb';
 import { open, seal, type Sealed } from '../vault/seal';
 import type { VaultKeys } from '../vault/vault';
 import type { MessengerDB } from './schema';
+import type { Writes } from './writes';
 
 /** Sealed key-value records: the engine's small state (settings, identity, prekeys, contacts, sessions). */
 export interface Records {
@@ -23,18 +24,14 @@ export const sealRecord = (keys: VaultKeys, key: string, value: unknown): Sealed
 const openRecord = (keys: VaultKeys, key: string, sealed: Sealed): unknown =>
   open(keys.records, `records/${key}`, sealed);
 
-export function createRecords(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): Records {
+export function createRecords(db: IDBPDatabase<MessengerDB>, writes: Writes, keys: VaultKeys): Records {
   return {
     async get(key) {
       const sealed = await db.get('records', key);
       return sealed && openRecord(keys, key, sealed);
     },
-    async put(key, value) {
-      await db.put('records', sealRecord(keys, key, value), key);
-    },
-    async delete(key) {
-      await db.delete('records', key);
-    },
+    put: (key, value) => writes.put('records', key, sealRecord(keys, key, value)),
+    delete: (key) => writes.delete('records', key),
     async list(prefix) {
       const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
       const tx = db.transaction('records');

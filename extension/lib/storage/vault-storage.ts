@@ -20,6 +20,7 @@ import { createOutboxStore, type OutboxStore } from './outbox-store';
 import { createRecords, sealRecord, tagOf } from './records';
 import { createLocalRoomStore, type LocalRoomStore } from './room-store';
 import type { MessengerDB } from './schema';
+import { createWrites } from './writes';
 import { createSessionStore } from './session-store';
 import { createSettingsStore, type SettingsStore } from './settings-store';
 
@@ -64,12 +65,13 @@ export function createVaultStorage(
   kdf: KdfParams = DEFAULT_KDF,
 ): VaultStorage {
   async function opened(db: IDBPDatabase<MessengerDB>, keys: VaultKeys): Promise<UnlockedVault> {
-    const records = createRecords(db, keys);
+    const writes = createWrites(db);
+    const records = createRecords(db, writes, keys);
     const identity = parse(IdentityKeysSchema, await records.get('identity'));
     if (!identity.ok) throw new Error(`The stored identity is unreadable (${identity.message})`);
     const settings = createSettingsStore(records);
     const contacts = createContactStore(records);
-    const history = createHistoryStore(db, keys);
+    const history = createHistoryStore(db, writes, keys);
     return {
       identity: identity.value,
       settings,

@@ -1,0 +1,81 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openMessengerDB } from '../../../extension/lib/storage/db';
+import { createWrites } from '../../../extension/lib/storage/writes';
+import type { Sealed } from '../../../extension/lib/vault/seal';
+
+const sealed = (byte: number): Sealed => ({ nonce: new Uint8Array([byte]), box: new Uint8Array([byte, byte]) });
+const newTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+let dbCount = 0;
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('writes', () => {
+  it('commits the writes issued in one task together, in one transaction', async () => {
+    const db = await openMessengerDB(`writes-${dbCount++}`);
+    const writes = createWrites(db);
+    const transactions = vi.spyOn(db, 'transaction');
+    const step = Promise.all([
+      writes.put('records', 'session', sealed(1)),
+      // A microtask later, as an engine step's next write comes: still the same transaction.
+      Promise.resolve().then(() => writes.put('records', 'outbox', sealed(2))),
+      writes.put('messages', 'message', { conversation: 'c', seq: 0, sealed: sealed(3) }),
+    ]);
+    await step;
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(await db.get('records', 'session')).toEqual(sealed(1));
+    expect(await db.get('records', 'outbox')).toEqual(sealed(2));
+    expect((await db.get('messages', 'message'))?.seq).toBe(0);
+    db.close();
+  });
+
+  it('starts a new transaction for a write that comes once the last one has committed', async () => {
+    const db = await openMessengerDB(`writes-${dbCount++}`);
+    const writes = createWrites(db);
+    const transactions = vi.spyOn(db, 'transaction');
+    await writes.put('records', 'a', sealed(1));
+    await writes.put('records', 'a', sealed(2));
+    expect(transactions).toHaveBeenCalledTimes(2);
+    expect(await db.get('records', 'a')).toEqual(sealed(2)); // in the order they were issued
+    await writes.delete('records', 'a');
+    expect(await db.get('records', 'a')).toBeUndefined();
+    db.close();
+  });
+
+  it('lets a read started after a write see it, before the write has resolved', async () => {
+    const db = await openMessengerDB(`writes-${dbCount++}`);
+    const writes = createWrites(db);
+    const written = writes.put('records', 'k', sealed(7));
+    const read = db.get('records', 'k');
+    expect(await read).toEqual(sealed(7));
+    await written;
+    db.close();
+  });
+
+  it('rejects every write of a transaction that aborts, and the next task writes again', async () => {
+    const db = await openMessengerDB(`writes-${dbCount++}`);
+    const writes = createWrites(db);
+    const transactions = vi.spyOn(db, 'transaction');
+    const session = writes.put('records', 'session', sealed(1));
+    const message = writes.put('messages', 'message', { conversation: 'c', seq: 0, sealed: sealed(2) });
+    (transactions.mock.results[0]?.value as IDBTransaction).abort(); // as a full disk would
+    await expect(session).rejects.toBeDefined();
+    await expect(message).rejects.toBeDefined();
+    expect(await db.get('records', 'session')).toBeUndefined(); // all of the step, or none of it
+    await newTask();
+    await writes.put('records', 'later', sealed(3));
+    expect(await db.get('records', 'later')).toEqual(sealed(3));
+    db.close();
+  });
+
+  it('rejects a write that cannot be stored, and keeps the others of its transaction', async () => {
+    const db = await openMessengerDB(`writes-${dbCount++}`);
+    const writes = createWrites(db);
+    const good = writes.put('records', 'good', sealed(1));
+    const bad = writes.put('records', 'bad', { nonce: new Uint8Array(1), box: (() => 0) as never });
+    await expect(bad).rejects.toThrow(/clone/i);
+    await good;
+    expect(await db.get('records', 'good')).toEqual(sealed(1));
+    db.close();
+  });
+});
