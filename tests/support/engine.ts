@@ -279,5 +279,7 @@ export async function openedBy(
   message: SealedMessage | undefined,
 ): Promise<Content> {
   if (!message) throw new Error('no message');
-  return JSON.parse(new TextDecoder().decode(await receiver.sessions.open(from, message))) as Content;
+  const opened = await receiver.sessions.open(from, message);
+  await opened.stored;
+  return JSON.parse(new TextDecoder().decode(opened.plaintext)) as Content;
 }

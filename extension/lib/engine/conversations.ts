@@ -7,16 +7,23 @@ import type { HistoryStore } from '../storage/history-store';
  * encrypted history, with each conversation cached in memory once read.
  */
 export interface Conversations {
-  /** Adds a message; resolves false when one with that id is already known (a duplicate, or a spoof of ours). */
-  add(message: ChatMessage): Promise<boolean>;
+  /**
+   * Adds a message; resolves false when one with that id is already known (a duplicate, or a spoof of ours).
+   * Otherwise the message is known at once (listed and found from here on) and `stored` resolves once it is on
+   * disk; if that write fails, the message is forgotten again, so a copy sent again is taken.
+   */
+  add(message: ChatMessage): Promise<{ readonly stored: Promise<void> } | false>;
   /** Stores a known message's new state (its status, its path) in place; false if it is not known. */
   update(message: ChatMessage): Promise<boolean>;
   list(peerId: UserId): Promise<readonly ChatMessage[]>;
   get(peerId: UserId, id: string): Promise<ChatMessage | undefined>;
+  /** Resolves once every message added to the conversation so far is on disk, or forgotten for failing to be. */
+  settled(peerId: UserId): Promise<void>;
 }
 
 export function createConversations(history: HistoryStore): Conversations {
   const byPeer = new Map<UserId, Promise<ChatMessage[]>>();
+  const writing = new Map<UserId, Set<Promise<void>>>();
   const load = (peerId: UserId): Promise<ChatMessage[]> => {
     let loading = byPeer.get(peerId);
     if (!loading) {
@@ -30,8 +37,17 @@ export function createConversations(history: HistoryStore): Conversations {
       const messages = await load(message.peerId);
       if (messages.some((known) => known.id === message.id)) return false;
       messages.push(message);
-      await history.put(message);
-      return true;
+      const stored = history.put(message).catch((error: unknown) => {
+        const index = messages.indexOf(message);
+        if (index >= 0) messages.splice(index, 1);
+        throw error;
+      });
+      const pending = writing.get(message.peerId) ?? new Set();
+      writing.set(message.peerId, pending);
+      pending.add(stored);
+      const done = (): void => void pending.delete(stored);
+      stored.then(done, done);
+      return { stored };
     },
     async update(message) {
       const messages = await load(message.peerId);
@@ -48,6 +64,9 @@ export function createConversations(history: HistoryStore): Conversations {
     },
     async get(peerId, id) {
       return (await load(peerId)).find((message) => message.id === id);
+    },
+    async settled(peerId) {
+      await Promise.allSettled([...(writing.get(peerId) ?? [])]);
     },
   };
 }

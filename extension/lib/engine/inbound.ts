@@ -12,6 +12,7 @@ import type { MessageLog } from './message-log';
 import type { Profile } from './profile';
 import { createKeyedQueue } from './queue';
 import type { Receipts } from './receipts';
+import type { OpenedMessage } from './sessions';
 
 export interface InboundDeps {
   /** The profile open now; messages that come while locked are dropped (the mailbox keeps its copies). */
@@ -62,72 +63,96 @@ export function createInbound(deps: InboundDeps): Inbound {
     return member();
   }
 
+  /** What is left of taking a message once it is known: waiting for the disk, then receipts. */
+  type Rest = () => Promise<void>;
+
   /**
    * Decrypts and records a sealed message, one at a time per contact (the ratchet is ordered). A copy of a message
-   * already stored (it can come both directly and through the server) is not decrypted again, only receipted.
+   * already stored (it can come both directly and through the server) is not decrypted again, only receipted. The
+   * next message from the contact waits only until this one is known (in memory), not until it is on disk.
    */
   function receiveSealed(peerId: UserId, id: string, sealed: SealedMessage, via: MessagePath): Promise<void> {
-    return queue.run(peerId, async () => {
-      const opened = deps.current();
-      if (!opened) {
-        console.warn(`engine: dropped a message from ${peerId}: locked`);
-        return;
-      }
-      const known = await knownMessage(opened, peerId, id);
-      if (known) {
-        const room = known.from ? known.peerId : undefined;
-        if (known.direction === 'in') deps.receipts.soon(opened, peerId, id, via, room);
-        return;
-      }
-      let plaintext: Uint8Array;
-      try {
-        plaintext = await opened.sessions.open(peerId, sealed);
-      } catch (error) {
-        // No session for it, or not the state it was sealed for (a restored profile, or a replay): start over.
-        console.warn(`engine: could not decrypt a message from ${peerId}: ${String(error)}`);
-        deps.receipts.requestReset(opened, peerId, id, via);
-        return;
-      }
-      let content: Content;
-      try {
-        content = decodeContent(plaintext);
-      } catch (error) {
-        console.warn(`engine: dropped a message from ${peerId} with invalid content: ${String(error)}`);
-        return;
-      }
-      if (content.kind === 'receipt') {
-        await deps.receipts.take(opened, peerId, content);
-        return;
-      }
-      if (content.kind === 'reset') {
-        // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.
-        opened.delivery.resend(peerId);
-        return;
-      }
-      if (content.id !== id) {
-        console.warn(`engine: dropped a message from ${peerId}: its id differs from the one outside`);
-        return;
-      }
-      if (content.room && !(await isMember(opened, content.room, peerId))) {
-        console.warn(`engine: dropped a room message from ${peerId}: not a member of that room`);
-        return;
-      }
-      const conversation = content.room ?? peerId;
-      const message: ChatMessage = {
-        id: content.id,
-        peerId: conversation,
-        ...(content.room ? { from: peerId } : {}),
-        direction: 'in',
-        text: content.text,
-        sentAt: content.sentAt,
-        status: 'delivered',
-        via,
-      };
-      if (!(await deps.log.record(opened.conversations, message))) return;
-      deps.receipts.soon(opened, peerId, id, via, content.room);
-      // Unread until a page shows it (openConversation, markRead).
-      deps.setUnread(conversation, deps.unread(conversation) + 1);
-    });
+    return queue.run(peerId, () => take(peerId, id, sealed, via)).then((rest) => rest?.());
+  }
+
+  async function take(
+    peerId: UserId,
+    id: string,
+    sealed: SealedMessage,
+    via: MessagePath,
+  ): Promise<Rest | undefined> {
+    const opened = deps.current();
+    if (!opened) {
+      console.warn(`engine: dropped a message from ${peerId}: locked`);
+      return undefined;
+    }
+    const known = await knownMessage(opened, peerId, id);
+    if (known) {
+      const room = known.from ? known.peerId : undefined;
+      if (known.direction === 'in') deps.receipts.soon(opened, peerId, id, via, room);
+      return undefined;
+    }
+    let decrypted: OpenedMessage;
+    try {
+      decrypted = await opened.sessions.open(peerId, sealed);
+    } catch (error) {
+      // No session for it, or not the state it was sealed for (a restored profile, or a replay): start over.
+      console.warn(`engine: could not decrypt a message from ${peerId}: ${String(error)}`);
+      deps.receipts.requestReset(opened, peerId, id, via);
+      return undefined;
+    }
+    // Settles to whether the session state is on disk: no receipt before it (the sender sends again instead).
+    const stateStored = decrypted.stored.then(
+      () => true,
+      (error: unknown) => {
+        console.warn(`engine: the session with ${peerId} was not stored: ${String(error)}`);
+        return false;
+      },
+    );
+    let content: Content;
+    try {
+      content = decodeContent(decrypted.plaintext);
+    } catch (error) {
+      console.warn(`engine: dropped a message from ${peerId} with invalid content: ${String(error)}`);
+      return undefined;
+    }
+    if (content.kind === 'receipt') {
+      const receipt = content;
+      return () => deps.receipts.take(opened, peerId, receipt);
+    }
+    if (content.kind === 'reset') {
+      // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.
+      opened.delivery.resend(peerId);
+      return undefined;
+    }
+    if (content.id !== id) {
+      console.warn(`engine: dropped a message from ${peerId}: its id differs from the one outside`);
+      return undefined;
+    }
+    if (content.room && !(await isMember(opened, content.room, peerId))) {
+      console.warn(`engine: dropped a room message from ${peerId}: not a member of that room`);
+      return undefined;
+    }
+    const conversation = content.room ?? peerId;
+    const message: ChatMessage = {
+      id: content.id,
+      peerId: conversation,
+      ...(content.room ? { from: peerId } : {}),
+      direction: 'in',
+      text: content.text,
+      sentAt: content.sentAt,
+      status: 'delivered',
+      via,
+    };
+    const recording = await deps.log.record(opened.conversations, message);
+    if (!recording) return undefined;
+    // Unread until a page shows it (openConversation, markRead).
+    deps.setUnread(conversation, deps.unread(conversation) + 1);
+    const room = content.room;
+    return async () => {
+      await recording.stored;
+      if (await stateStored) deps.receipts.soon(opened, peerId, id, via, room);
+    };
   }
 
   const inbound: Inbound = {

@@ -26,8 +26,14 @@ export interface MessageLogDeps {
 
 /** The history as the pages see it change: every stored change is pushed to them. */
 export interface MessageLog {
-  /** Stores a new message and tells the pages; false for a duplicate. */
-  record(conversations: Conversations, message: ChatMessage): Promise<boolean>;
+  /**
+   * Stores a new message, telling the pages at once (a page may show it before it is on disk: a crash then makes
+   * the sender send it again, never loses it); false for a duplicate, else `stored` resolves once it is on disk.
+   */
+  record(
+    conversations: Conversations,
+    message: ChatMessage,
+  ): Promise<{ readonly stored: Promise<void> } | false>;
   /**
    * Moves a known message forward (status, path, error) and tells the pages; never backwards, and never a
    * message of the other direction (ids are chosen by their sender: an incoming one may copy an outgoing id).
@@ -44,9 +50,9 @@ export interface MessageLog {
 export function createMessageLog({ emit }: MessageLogDeps): MessageLog {
   return {
     async record(conversations, message) {
-      if (!(await conversations.add(message))) return false;
-      emit(message);
-      return true;
+      const adding = await conversations.add(message);
+      if (adding) emit(message);
+      return adding;
     },
     async advance(conversations, peerId, id, direction, change) {
       const known = await conversations.get(peerId, id);

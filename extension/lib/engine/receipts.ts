@@ -9,7 +9,7 @@ import { sealedFrame, type DeliveryDeps } from './delivery';
 import { withStatus, type MessageLog } from './message-log';
 import type { Profile } from './profile';
 
-/** How long a delivered receipt waits for others to the same sender, in ms (well under the sender's patience). */
+/** How long a receipt waits for others to the same sender, in ms (well under the sender's patience). */
 export const RECEIPT_DELAY_MS = 50;
 
 /** Least time between two requests to one contact to start a session over, in ms. */
@@ -54,13 +54,25 @@ export interface Receipts {
    * cannot make us flood anyone.
    */
   requestReset(opened: Profile, peerId: UserId, id: string, via: MessagePath): void;
-  /** Marks what a page has shown as read, and tells the senders (unless read receipts are off). */
+  /**
+   * Marks what a page has shown as read, and tells the senders (unless read receipts are off) in the same batches
+   * as delivered receipts: a read receipt also says the message arrived, so it replaces one still waiting.
+   */
   readConversation(opened: Profile, conversation: ConversationId): Promise<void>;
 }
 
+/** Receipts on their way to one sender by one path. */
+interface Batch {
+  readonly opened: Profile;
+  readonly peerId: UserId;
+  readonly via: MessagePath;
+  readonly room: RoomId | undefined;
+  readonly ids: Record<ReceiptContent['status'], Set<string>>;
+}
+
 export function createReceipts(deps: ReceiptsDeps): Receipts {
-  /** Delivered receipts waiting to go, by sender, path and room (see soon). */
-  const pending = new Map<string, string[]>();
+  /** Receipts waiting to go, by sender, path and room (see soon). */
+  const batches = new Map<string, Batch>();
   /** When each contact was last asked to start over (see requestReset). */
   const resetAt = new Map<UserId, number>();
 
@@ -85,6 +97,24 @@ export function createReceipts(deps: ReceiptsDeps): Receipts {
     }
   }
 
+  /** The batch of receipts to `peerId` by `via` (and for `room`), started with its timer if there was none. */
+  function batchFor(opened: Profile, peerId: UserId, via: MessagePath, room: RoomId | undefined): Batch {
+    const key = `${peerId}/${via}/${room ?? ''}`;
+    const waiting = batches.get(key);
+    if (waiting) return waiting;
+    const batch: Batch = { opened, peerId, via, room, ids: { delivered: new Set(), read: new Set() } };
+    batches.set(key, batch);
+    setTimeout(() => {
+      batches.delete(key);
+      if (deps.current() !== opened) return;
+      for (const status of ['read', 'delivered'] as const) {
+        const ids = [...batch.ids[status]];
+        if (ids.length > 0) void receipts.send(opened, peerId, status, ids, via, room);
+      }
+    }, RECEIPT_DELAY_MS);
+    return batch;
+  }
+
   const receipts: Receipts = {
     async send(opened, peerId, status, ids, via, room) {
       for (let start = 0; start < ids.length; start += MAX_RECEIPT_IDS) {
@@ -100,18 +130,7 @@ export function createReceipts(deps: ReceiptsDeps): Receipts {
       }
     },
     soon(opened, peerId, id, via, room) {
-      const key = `${peerId}/${via}/${room ?? ''}`;
-      const waiting = pending.get(key);
-      if (waiting) {
-        waiting.push(id);
-        return;
-      }
-      pending.set(key, [id]);
-      setTimeout(() => {
-        const ids = pending.get(key) ?? [];
-        pending.delete(key);
-        if (deps.current() === opened) void receipts.send(opened, peerId, 'delivered', ids, via, room);
-      }, RECEIPT_DELAY_MS);
+      batchFor(opened, peerId, via, room).ids.delivered.add(id);
     },
     async take(opened, peerId, receipt) {
       await opened.delivery.confirm(peerId, receipt.ids); // a read receipt also says the messages arrived
@@ -141,16 +160,23 @@ export function createReceipts(deps: ReceiptsDeps): Receipts {
         (message) => message.direction === 'in' && message.status !== 'read',
       );
       if (shown.length === 0) return;
-      for (const message of shown)
-        await deps.log.advance(opened.conversations, conversation, message.id, 'in', withStatus('read'));
+      // All at once: one write for the lot (see storage/writes.ts).
+      await Promise.all(
+        shown.map((message) =>
+          deps.log.advance(opened.conversations, conversation, message.id, 'in', withStatus('read')),
+        ),
+      );
       if (opened.settings?.sendReadReceipts === false) return; // read here, but the senders are not told
+      // Only what is on disk: a receipt lets the sender drop its copy.
+      await opened.conversations.settled(conversation);
       const room = opened.rooms.has(conversation) ? conversation : undefined;
-      const bySender = new Map<UserId, string[]>();
       for (const message of shown) {
+        if (!(await opened.conversations.get(conversation, message.id))) continue; // its write failed
         const sender = message.from ?? message.peerId;
-        bySender.set(sender, [...(bySender.get(sender) ?? []), message.id]);
+        for (const batch of batches.values())
+          if (batch.peerId === sender && batch.room === room) batch.ids.delivered.delete(message.id);
+        batchFor(opened, sender, 'direct', room).ids.read.add(message.id);
       }
-      for (const [sender, ids] of bySender) await receipts.send(opened, sender, 'read', ids, 'direct', room);
     },
   };
   return receipts;

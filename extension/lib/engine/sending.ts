@@ -61,7 +61,9 @@ export function createSending({ now, keyChanged, log }: SendingDeps): Sending {
       // is sealed for each member on their own session (pairwise fan-out).
       const seq = nextSeq();
       await Promise.all([
-        log.record(opened.conversations, message),
+        log
+          .record(opened.conversations, message)
+          .then((recording) => (recording ? recording.stored : undefined)),
         ...to.map((userId) => opened.delivery.send(userId, content, seq)),
       ]);
       return message;

@@ -1,7 +1,8 @@
 /**
  * End-to-end sessions with each contact: X3DH to start one (from a prekey bundle the server hands out), then the
- * Double Ratchet. Every change is stored before the plaintext or ciphertext leaves this module, so a restart
- * never reuses a message key nor loses one.
+ * Double Ratchet. A ciphertext leaves this module only once the state that sealed it is stored, so a restart never
+ * reuses a message key; a plaintext leaves at once, with the promise of its state being stored, which must hold
+ * before anything tells the sender it arrived (see `open`).
  */
 import { ErrorCode } from '../../../shared/errors';
 import type { UserId } from '../../../shared/ids';
@@ -47,16 +48,33 @@ export type PeerSessions = readonly PeerSession[];
 
 export interface SessionStore {
   load(peerId: UserId): Promise<PeerSessions>;
+  /** Takes effect for the next load at once; resolves once it is on disk. */
   save(peerId: UserId, sessions: PeerSessions): Promise<void>;
   loadPrekeys(): Promise<OwnPrekeys>;
   savePrekeys(prekeys: OwnPrekeys): Promise<void>;
 }
 
+/** A decrypted message, and the write of the session state that decrypting it left. */
+export interface OpenedMessage {
+  readonly plaintext: Uint8Array;
+  /**
+   * Resolves once the new state is on disk. No receipt may go before it: after a crash the sender must send the
+   * message again, and the state on disk must still be able to open it.
+   */
+  readonly stored: Promise<void>;
+}
+
 export interface Sessions {
-  /** Encrypts for `peerId`, starting a session from their prekey bundle if there is none. */
+  /**
+   * Encrypts for `peerId`, starting a session from their prekey bundle if there is none. Resolves once the new
+   * state is stored.
+   */
   seal(peerId: UserId, plaintext: Uint8Array): Promise<SealedMessage>;
-  /** Decrypts a message from `peerId` (whose identity the transport has verified); throws if it cannot. */
-  open(peerId: UserId, message: SealedMessage): Promise<Uint8Array>;
+  /**
+   * Decrypts a message from `peerId` (whose identity the transport has verified); throws if it cannot. The next
+   * message to or from `peerId` may start while the state is being written.
+   */
+  open(peerId: UserId, message: SealedMessage): Promise<OpenedMessage>;
   /** Rotates the signed prekey when due and tops up the one-time prekeys the server holds. */
   publishPrekeys(publish: (request: PrekeysPublish) => Promise<Result<PrekeysPublished>>): Promise<void>;
 }
@@ -122,22 +140,28 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
   }
 
   return {
-    seal(peerId, plaintext) {
-      return queue.run(peerId, async () => {
+    async seal(peerId, plaintext) {
+      // The queue holds only while the state changes in memory; the ciphertext waits for the disk outside it.
+      const { sealed, stored } = await queue.run(peerId, async () => {
         const sessions = await store.load(peerId);
         const current = sessions.find((session) => session.ratchet.sendChain) ?? (await startSession(peerId));
         const { state, envelope } = ratchetEncrypt(current.ratchet, plaintext, current.associatedData);
-        await store.save(peerId, front({ ...current, ratchet: state }, sessions));
-        return {
+        const message: SealedMessage = {
           v: ENVELOPE_VERSION,
           session: current.id,
           ...(current.prekey ? { prekey: current.prekey } : {}),
           envelope,
         };
+        return {
+          sealed: message,
+          stored: store.save(peerId, front({ ...current, ratchet: state }, sessions)),
+        };
       });
+      await stored;
+      return sealed;
     },
-    open(peerId, message) {
-      return queue.run(peerId, async () => {
+    async open(peerId, message) {
+      const { plaintext, stored, spends } = await queue.run(peerId, async () => {
         const sessions = await store.load(peerId);
         const known = sessions.find((session) => session.id === message.session);
         let session: PeerSession;
@@ -161,10 +185,11 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
           ratchet: state,
           associatedData: session.associatedData,
         };
-        await store.save(peerId, front(answered, sessions));
-        if (spends !== undefined) await spendOneTimePrekey(spends);
-        return plaintext;
+        return { plaintext, stored: store.save(peerId, front(answered, sessions)), spends };
       });
+      // The one-time prekey is spent only once the session it began is stored.
+      const spent = spends === undefined ? stored : stored.then(() => spendOneTimePrekey(spends));
+      return { plaintext, stored: spent };
     },
     publishPrekeys(publish) {
       return queue.run(PREKEYS, async () => {

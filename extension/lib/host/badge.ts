@@ -18,11 +18,36 @@ export async function setBadge(count: number): Promise<void> {
   await action.setBadgeText({ text: count === 0 ? '' : count > 99 ? '99+' : String(count) });
 }
 
-/** From the offscreen document: asks the background to set the badge. */
-export function requestBadge(count: number): void {
-  browser.runtime
-    .sendMessage({ type: 'badge:set', count } satisfies v.InferOutput<typeof BadgeMessageSchema>)
-    .catch((error: unknown) => console.warn('requestBadge: the background did not answer', error));
+/** How long the engine's badge requests gather before one goes, in ms: a burst of messages is one request. */
+export const BADGE_REQUEST_DELAY_MS = 100;
+
+/**
+ * From the offscreen document: asks the background to set the badge, at most once per BADGE_REQUEST_DELAY_MS and
+ * only when the count differs from the last one asked (each request wakes the service worker).
+ */
+export function createBadgeRequester(
+  send: (count: number) => Promise<unknown> = sendBadgeRequest,
+): (count: number) => void {
+  let wanted = 0;
+  let asked: number | undefined; // unknown: a restarted engine may find an old count shown
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (count) => {
+    wanted = count;
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      if (wanted === asked) return;
+      asked = wanted;
+      send(wanted).catch((error: unknown) =>
+        console.warn('requestBadge: the background did not answer', error),
+      );
+    }, BADGE_REQUEST_DELAY_MS);
+  };
+}
+
+function sendBadgeRequest(count: number): Promise<unknown> {
+  return browser.runtime.sendMessage({ type: 'badge:set', count } satisfies v.InferOutput<
+    typeof BadgeMessageSchema
+  >);
 }
 
 /** In the background (Chrome): sets the badge when the engine asks. */

@@ -5,7 +5,8 @@ import type { Records } from './records';
 
 /**
  * Sessions and own prekeys, sealed; written through on every change and kept in memory once read, since the
- * engine is their only writer and reads them for every message.
+ * engine is their only writer and reads them for every message. A save is in memory at once (the next message
+ * builds on it while the write commits); if the write fails, memory forgets it and reads the disk again.
  */
 export function createSessionStore(records: Records): SessionStore {
   const keyOf = (peerId: UserId): string => `session:${records.tag(peerId)}`;
@@ -21,8 +22,13 @@ export function createSessionStore(records: Records): SessionStore {
       return stored;
     },
     async save(peerId, next) {
-      await records.put(keyOf(peerId), next);
       sessions.set(peerId, next);
+      try {
+        await records.put(keyOf(peerId), next);
+      } catch (error) {
+        if (sessions.get(peerId) === next) sessions.delete(peerId);
+        throw error;
+      }
     },
     async loadPrekeys() {
       // Sealed by savePrekeys() under the vault key: one that opens is what this store wrote.

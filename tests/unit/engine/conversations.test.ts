@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { createConversations } from '../../../extension/lib/engine/conversations';
 import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
@@ -27,7 +27,11 @@ describe('conversations', () => {
     const first = message();
     const second = message({ direction: 'out' });
     const elsewhere = message({ peerId: randomId() });
-    for (const m of [first, second, elsewhere]) expect(await conversations.add(m)).toBe(true);
+    for (const m of [first, second, elsewhere]) {
+      const adding = await conversations.add(m);
+      expect(adding).not.toBe(false);
+      if (adding) await adding.stored;
+    }
     expect(await conversations.list(peerId)).toEqual([first, second]);
     // Read back after unlocking again, from storage rather than the cache.
     const reopened = createConversations((await storage.unlock('correct horse')).history);
@@ -61,5 +65,24 @@ describe('conversations', () => {
     expect(await conversations.add({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
     expect(await conversations.update({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
     expect(await conversations.list(peerId)).toEqual([mine]);
+  });
+
+  it('knows a message at once, and forgets it if it could not be stored, so a copy sent again is taken', async () => {
+    const { vault } = await history();
+    const conversations = createConversations({
+      ...vault.history,
+      put: () => new Promise((_, reject) => setTimeout(() => reject(new Error('disk full')), 10)),
+    });
+    const arriving = message();
+    const adding = await conversations.add(arriving);
+    if (!adding) throw new Error('a new message was taken for a duplicate');
+    let settled = false;
+    void conversations.settled(peerId).then(() => (settled = true));
+    expect(await conversations.get(peerId, arriving.id)).toEqual(arriving); // before it is on disk
+    expect(settled).toBe(false);
+    await expect(adding.stored).rejects.toThrow('disk full');
+    await vi.waitFor(() => expect(settled).toBe(true));
+    expect(await conversations.get(peerId, arriving.id)).toBeUndefined();
+    expect(await conversations.add(arriving)).not.toBe(false);
   });
 });

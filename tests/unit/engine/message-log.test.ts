@@ -16,12 +16,26 @@ const outgoing = (peerId: string): ChatMessage => ({
 });
 
 describe('message log (engine)', () => {
-  it('stores a new message once and tells the pages; a duplicate id is neither stored nor told', async () => {
+  it('stores a new message once and tells the pages before it is on disk; a duplicate id is neither stored nor told', async () => {
     const emitted: ChatMessage[] = [];
     const log = createMessageLog({ emit: (message) => emitted.push(message) });
-    const conversations = createConversations(memoryHistory());
     const message = outgoing(userId());
-    expect(await log.record(conversations, message)).toBe(true);
+    let written = false;
+    const history = memoryHistory();
+    const conversations = createConversations({
+      ...history,
+      // The disk answers later: the pages hear of the message before it is written.
+      put: (stored) =>
+        new Promise((resolve) => setTimeout(resolve, 5))
+          .then(() => history.put(stored))
+          .then(() => void (written = true)),
+    });
+    const recording = await log.record(conversations, message);
+    expect(recording).not.toBe(false);
+    expect(emitted).toEqual([message]);
+    expect(written).toBe(false);
+    if (recording) await recording.stored;
+    expect(written).toBe(true);
     expect(await log.record(conversations, { ...message, text: 'spoof' })).toBe(false);
     expect(emitted).toEqual([message]);
     expect(await conversations.list(message.peerId)).toEqual([message]);

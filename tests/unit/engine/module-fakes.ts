@@ -11,6 +11,7 @@ import { createConversations } from '../../../extension/lib/engine/conversations
 import type { Delivery } from '../../../extension/lib/engine/delivery';
 import type { Profile } from '../../../extension/lib/engine/profile';
 import type { RoomMembership } from '../../../extension/lib/engine/room-membership';
+import type { OpenedMessage } from '../../../extension/lib/engine/sessions';
 import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
 import type { Settings } from '../../../extension/lib/settings';
 import type { HistoryStore } from '../../../extension/lib/storage/history-store';
@@ -58,10 +59,10 @@ export class FakeSessions {
     this.sealedFor.push({ peerId, plaintext });
     return this.token(plaintext);
   };
-  open = async (_peerId: UserId, message: SealedMessage): Promise<Uint8Array> => {
+  open = async (_peerId: UserId, message: SealedMessage): Promise<OpenedMessage> => {
     const plaintext = this.plaintexts.get(message);
     if (!plaintext) throw new Error('no session for this message');
-    return plaintext;
+    return { plaintext, stored: Promise.resolve() };
   };
   publishPrekeys = async (): Promise<void> => undefined;
 

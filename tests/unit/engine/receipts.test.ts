@@ -154,6 +154,8 @@ describe('receipts (engine)', () => {
     for (const m of [fromBob, fromCarol]) await fake.profile.conversations.add(m);
     await receipts.readConversation(fake.profile, room);
     expect((await fake.profile.conversations.list(room)).map((m) => m.status)).toEqual(['read', 'read']);
+    expect(fake.sessions.contents()).toEqual([]); // batched, as delivered receipts are
+    await vi.advanceTimersByTimeAsync(RECEIPT_DELAY_MS);
     expect(fake.sessions.contents()).toEqual([
       { peerId: bob, content: { v: 1, kind: 'receipt', status: 'read', ids: [fromBob.id], room } },
       { peerId: carol, content: { v: 1, kind: 'receipt', status: 'read', ids: [fromCarol.id], room } },
@@ -162,8 +164,25 @@ describe('receipts (engine)', () => {
     const quiet = fakeProfile({ ...SETTINGS, sendReadReceipts: false });
     const unseen = message(bob, 'in');
     await quiet.profile.conversations.add(unseen);
+    current = quiet.profile;
     await receipts.readConversation(quiet.profile, bob);
+    await vi.advanceTimersByTimeAsync(RECEIPT_DELAY_MS);
     expect((await quiet.profile.conversations.get(bob, unseen.id))?.status).toBe('read');
     expect(quiet.sessions.sealedFor).toEqual([]);
+  });
+
+  it('sends one read receipt, not a delivered one too, for a message read before its delivered receipt left', async () => {
+    const [bob, carol] = [userId(), userId()];
+    const read = message(bob, 'in');
+    const unread = message(carol, 'in');
+    for (const m of [read, unread]) await fake.profile.conversations.add(m);
+    receipts.soon(fake.profile, bob, read.id, 'direct');
+    receipts.soon(fake.profile, carol, unread.id, 'direct');
+    await receipts.readConversation(fake.profile, bob);
+    await vi.advanceTimersByTimeAsync(RECEIPT_DELAY_MS);
+    expect(fake.sessions.contents()).toEqual([
+      { peerId: bob, content: { v: 1, kind: 'receipt', status: 'read', ids: [read.id] } },
+      { peerId: carol, content: { v: 1, kind: 'receipt', status: 'delivered', ids: [unread.id] } },
+    ]);
   });
 });

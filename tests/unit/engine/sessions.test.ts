@@ -2,14 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { MAX_ONE_TIME_PREKEYS_HANDED_OUT_PER_OWNER, PREKEY_CLAIM_WINDOW_MS } from '../../../shared/limits';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import { userIdOfKeys } from '../../../extension/lib/crypto/identity';
-import { createSessions, type Sessions } from '../../../extension/lib/engine/sessions';
+import { createSessions, type OpenedMessage, type Sessions } from '../../../extension/lib/engine/sessions';
 import { NO_PREKEYS } from '../../../extension/lib/crypto/prekeys';
 import { memoryStores } from '../../support/stores';
 import { claimFrom, publishTo } from '../../support/prekeys';
 import { testVaultStorage } from '../../support/vault';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
-const read = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+/** The plaintext of an opened message, once its session state is stored. */
+const read = async (opening: Promise<OpenedMessage>): Promise<string> => {
+  const opened = await opening;
+  await opened.stored;
+  return new TextDecoder().decode(opened.plaintext);
+};
 
 /** Users whose sessions share one prekey server (the server's own in-memory store) and keep state in a vault. */
 async function world() {
@@ -37,14 +42,14 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     expect(first.prekey?.oneTimePrekeyId).toBeDefined();
     expect(second.prekey).toEqual(first.prekey); // until Bob answers
 
-    expect(read(await bob.sessions.open(alice.id, first))).toBe('hello Bob');
-    expect(read(await bob.sessions.open(alice.id, second))).toBe('are you there?');
+    expect(await read(bob.sessions.open(alice.id, first))).toBe('hello Bob');
+    expect(await read(bob.sessions.open(alice.id, second))).toBe('are you there?');
     const reply = await bob.sessions.seal(alice.id, text('yes'));
     expect(reply.prekey).toBeUndefined();
-    expect(read(await alice.sessions.open(bob.id, reply))).toBe('yes');
+    expect(await read(alice.sessions.open(bob.id, reply))).toBe('yes');
     const after = await alice.sessions.seal(bob.id, text('good'));
     expect(after.prekey).toBeUndefined();
-    expect(read(await bob.sessions.open(alice.id, after))).toBe('good');
+    expect(await read(bob.sessions.open(alice.id, after))).toBe('good');
   });
 
   it('spends the one-time prekey: the same first message cannot open a second session', async () => {
@@ -52,7 +57,7 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     const alice = await user();
     const bob = await user();
     const first = await alice.sessions.seal(bob.id, text('once'));
-    await bob.sessions.open(alice.id, first);
+    await read(bob.sessions.open(alice.id, first));
     await expect(bob.sessions.open(alice.id, first)).rejects.toThrow(/duplicate|altered/);
     // On a profile that has forgotten the session (e.g. restored), the spent prekey is gone for good.
     await bob.vault.sessions.save(alice.id, []);
@@ -65,14 +70,14 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     const bob = await user();
     const fromAlice = await alice.sessions.seal(bob.id, text('hi from Alice'));
     const fromBob = await bob.sessions.seal(alice.id, text('hi from Bob'));
-    expect(read(await bob.sessions.open(alice.id, fromAlice))).toBe('hi from Alice');
-    expect(read(await alice.sessions.open(bob.id, fromBob))).toBe('hi from Bob');
+    expect(await read(bob.sessions.open(alice.id, fromAlice))).toBe('hi from Alice');
+    expect(await read(alice.sessions.open(bob.id, fromBob))).toBe('hi from Bob');
     for (let round = 0; round < 3; round++) {
       expect(
-        read(await bob.sessions.open(alice.id, await alice.sessions.seal(bob.id, text(`a${round}`)))),
+        await read(bob.sessions.open(alice.id, await alice.sessions.seal(bob.id, text(`a${round}`)))),
       ).toBe(`a${round}`);
       expect(
-        read(await alice.sessions.open(bob.id, await bob.sessions.seal(alice.id, text(`b${round}`)))),
+        await read(alice.sessions.open(bob.id, await bob.sessions.seal(alice.id, text(`b${round}`)))),
       ).toBe(`b${round}`);
     }
   });
@@ -81,11 +86,11 @@ describe('sessions: X3DH, then the Double Ratchet', () => {
     const { user } = await world();
     const alice = await user();
     const bob = await user();
-    await bob.sessions.open(alice.id, await alice.sessions.seal(bob.id, text('before')));
+    await read(bob.sessions.open(alice.id, await alice.sessions.seal(bob.id, text('before'))));
     const restartedBob = bob.make();
     const restartedAlice = alice.make();
     const reply = await restartedBob.seal(alice.id, text('after restart'));
-    expect(read(await restartedAlice.open(bob.id, reply))).toBe('after restart');
+    expect(await read(restartedAlice.open(bob.id, reply))).toBe('after restart');
   });
 
   it('refuses a bundle that is not the contact’s own, and a message claiming to come from someone else', async () => {
@@ -134,6 +139,6 @@ describe('a profile that starts over', () => {
     const restored = bob.make();
     await restored.publishPrekeys(publishTo(server, bob.keys));
     const first = await alice.sessions.seal(bob.id, text('welcome back'));
-    expect(read(await restored.open(alice.id, first))).toBe('welcome back');
+    expect(await read(restored.open(alice.id, first))).toBe('welcome back');
   });
 });

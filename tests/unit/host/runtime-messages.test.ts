@@ -16,7 +16,8 @@ vi.mock('wxt/browser', () => ({
     action: { setBadgeText },
   },
 }));
-const { answerBadgeRequests } = await import('../../../extension/lib/host/badge');
+const { BADGE_REQUEST_DELAY_MS, answerBadgeRequests, createBadgeRequester } =
+  await import('../../../extension/lib/host/badge');
 const { ENSURE_ENGINE, answerEnsureEngine } = await import('../../../extension/lib/host/ensure');
 
 const page = (path: string) => ({ id: OWN, url: `chrome-extension://${OWN}${path}` });
@@ -49,5 +50,25 @@ describe('runtime messages the background answers', () => {
     expect(ensure).not.toHaveBeenCalled();
     expect(deliver(ENSURE_ENGINE, page('/popup.html'))).toEqual([true]);
     expect(ensure).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the engine’s badge requests', () => {
+  it('sends one request for a burst of counts, with the last one, and none when the count did not change', async () => {
+    vi.useFakeTimers();
+    try {
+      const sent: number[] = [];
+      const request = createBadgeRequester(async (count) => void sent.push(count));
+      request(0); // a restarted engine says what it has, even nothing: an old count may be shown
+      await vi.advanceTimersByTimeAsync(BADGE_REQUEST_DELAY_MS);
+      for (const count of [1, 2, 3]) request(count);
+      await vi.advanceTimersByTimeAsync(BADGE_REQUEST_DELAY_MS);
+      request(4);
+      request(3); // back to what the badge shows: nothing to ask
+      await vi.advanceTimersByTimeAsync(BADGE_REQUEST_DELAY_MS);
+      expect(sent).toEqual([0, 3]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
