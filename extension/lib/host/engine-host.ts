@@ -1,5 +1,6 @@
 import { createEngine, type Engine } from '../engine/engine';
-import { requestBadge, setBadge } from './badge';
+import { createBadgeRequester, setBadge } from './badge';
+import { openChannelDesk } from '../messaging/channels';
 import { serveEngine } from '../messaging/serve';
 import { openMessengerDB } from '../storage/db';
 import { createVaultStorage } from '../storage/vault-storage';
@@ -11,12 +12,13 @@ export function startEngineHost(): Engine {
   const engine = createEngine({
     storage: createVaultStorage(openMessengerDB()),
     // Firefox's background page hosts the engine and may set the badge itself; Chrome's offscreen page may not.
-    showUnread: import.meta.env.MANIFEST_VERSION === 2 ? (count) => void setBadge(count) : requestBadge,
+    showUnread:
+      import.meta.env.MANIFEST_VERSION === 2 ? (count) => void setBadge(count) : createBadgeRequester(),
     connectSignaling,
     createMesh: createPeerMesh,
   });
   // Listening before anything is awaited, so a page that connects early is not missed.
-  serveEngine(engine);
+  serveEngine(engine, openChannelDesk(window));
   void engine.start();
   return engine;
 }

@@ -11,6 +11,7 @@ import {
   type PortResponse,
 } from './protocol';
 import { ENSURE_ENGINE } from '../host/ensure';
+import { offerChannel } from './channels';
 
 export class EngineRequestError extends Error {
   constructor(readonly error: WireError) {
@@ -27,17 +28,25 @@ export interface EngineClient {
   close(): void;
 }
 
-/** Makes sure the engine runs (the background creates it if needed), then opens a port to it. */
+/**
+ * Makes sure the engine runs (the background creates it if needed), then opens a port to it, and a direct channel
+ * when the engine's window is in reach (see channels.ts): frames then go over the channel, and the port tells
+ * when the engine is gone.
+ */
 export async function connectEngine(): Promise<EngineClient> {
   await browser.runtime.sendMessage(ENSURE_ENGINE);
   const port = browser.runtime.connect({ name: ENGINE_PORT });
+  const channel = offerChannel(browser.extension.getViews(), location.origin);
+  if (channel) port.postMessage(channel.frame);
+  const send = (frame: PortRequest): void =>
+    channel ? channel.port.postMessage(frame) : port.postMessage(frame);
   let nextId = 0;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const listeners = new Map<string, Set<(data: unknown) => void>>();
   const closeListeners = new Set<() => void>();
 
   // Frames come from our own engine (checked on its side), so their shape is trusted here.
-  port.onMessage.addListener((frame: PortResponse | PortEvent) => {
+  const receive = (frame: PortResponse | PortEvent): void => {
     if (frame.kind === 'event') {
       for (const listener of listeners.get(frame.name) ?? []) listener(frame.data);
       return;
@@ -46,7 +55,10 @@ export async function connectEngine(): Promise<EngineClient> {
     pending.delete(frame.id);
     if (frame.result.ok) waiter?.resolve(frame.result.data);
     else waiter?.reject(new EngineRequestError(frame.result.error));
-  });
+  };
+  if (channel)
+    channel.port.onmessage = (event: MessageEvent<PortResponse | PortEvent>) => receive(event.data);
+  else port.onMessage.addListener(receive);
   port.onDisconnect.addListener(() => {
     for (const waiter of pending.values())
       waiter.reject(new Error('The messenger engine stopped; reopen the popup'));
@@ -61,7 +73,7 @@ export async function connectEngine(): Promise<EngineClient> {
       return new Promise((resolve, reject) => {
         // The engine answers request `id` with the response type of `method`.
         pending.set(id, { resolve, reject });
-        port.postMessage(frame);
+        send(frame);
       });
     },
     on(name, listener) {
@@ -76,6 +88,7 @@ export async function connectEngine(): Promise<EngineClient> {
     },
     close() {
       port.disconnect();
+      channel?.port.close();
     },
   };
 }

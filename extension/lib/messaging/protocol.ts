@@ -1,6 +1,8 @@
 /**
  * The one protocol between UI pages (popup, later options and call windows) and the engine.
- * Pages open a runtime Port named ENGINE_PORT; requests are answered by id, and the engine pushes events.
+ * Pages open a runtime Port named ENGINE_PORT; requests are answered by id, and the engine pushes events. A page
+ * in the engine's own process (always so today) first asks for a direct channel (see channels.ts): the frames
+ * then go over a MessagePort, in process, and the runtime Port only tells each side when the other is gone.
  */
 import * as v from 'valibot';
 import type { Result } from '../../../shared/errors';
@@ -180,6 +182,14 @@ export const PortRequestSchema = v.strictObject({
   id: v.pipe(v.number(), v.integer(), v.minValue(0)),
   method: v.pipe(v.string(), v.maxLength(64)),
   params: v.unknown(),
+});
+
+/** The first frame of a page that asks for a direct channel: its MessagePort comes to the engine's window. */
+export type PortChannel = { readonly kind: 'channel'; readonly token: string };
+export const CHANNEL_TOKEN_LENGTH = 32; // hex digits
+export const PortChannelSchema = v.strictObject({
+  kind: v.literal('channel'),
+  token: v.pipe(v.string(), v.regex(new RegExp(`^[0-9a-f]{${CHANNEL_TOKEN_LENGTH}}$`))),
 });
 
 export function isEngineMethod(method: string): method is EngineMethod {

@@ -4,8 +4,10 @@ import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
 import { parse } from '../../../shared/validate';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../errors';
+import type { ChannelDesk } from './channels';
 import {
   ENGINE_PORT,
+  PortChannelSchema,
   PortRequestSchema,
   engineRequestSchemas,
   isEngineMethod,
@@ -47,8 +49,19 @@ function urlOf(text: string): URL | undefined {
   }
 }
 
-/** Answers EngineApi requests from UI pages over ports and pushes engine events to every open page. */
-export function serveEngine(engine: Engine): void {
+/** Where a session's frames go: the runtime Port itself, or a direct channel paired with it. */
+interface Carrier {
+  post(frame: PortResponse | PortEvent): void;
+  close(): void;
+}
+
+/**
+ * Answers EngineApi requests from UI pages and pushes engine events to every open page. Each page opens a runtime
+ * Port (whose sender is checked); its first frame either asks for a direct channel (see channels.ts), which then
+ * carries everything, or is already a request, and the Port carries everything. Events start once the carrier is
+ * chosen, so no frame can overtake another on a second way.
+ */
+export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
   browser.runtime.onConnect.addListener((port: Port) => {
     if (port.name !== ENGINE_PORT) return;
     if (!isOwnPage(port.sender, ENGINE_PAGES)) {
@@ -57,15 +70,16 @@ export function serveEngine(engine: Engine): void {
       return;
     }
     let open = true;
+    let carrier: Carrier | 'pairing' | undefined;
+    let unsubscribe = (): void => undefined;
     const post = (frame: PortResponse | PortEvent): void => {
-      if (open) port.postMessage(frame);
+      if (open && typeof carrier === 'object') carrier.post(frame);
     };
-    const unsubscribe = engine.subscribe((name, data) => post({ kind: 'event', name, data } as PortEvent));
-    port.onDisconnect.addListener(() => {
-      open = false;
-      unsubscribe();
-    });
-    port.onMessage.addListener((message: unknown) => {
+    const serve = (chosen: Carrier): void => {
+      carrier = chosen;
+      unsubscribe = engine.subscribe((name, data) => post({ kind: 'event', name, data } as PortEvent));
+    };
+    const answerFrame = (message: unknown): void => {
       const request = parse(PortRequestSchema, message);
       if (!request.ok) {
         console.warn(`serveEngine: dropped a malformed frame: ${request.message}`);
@@ -73,6 +87,29 @@ export function serveEngine(engine: Engine): void {
       }
       const { id, method, params } = request.value;
       void answer(engine, method, params).then((result) => post({ kind: 'response', id, result }));
+    };
+    const pair = (token: string, claiming: ChannelDesk): void => {
+      carrier = 'pairing'; // frames on the Port meanwhile are not answered: the page sends them on the channel
+      void claiming.claim(token).then((direct) => {
+        if (!open) return direct?.close();
+        // No port came under that token: hang up, and the page connects again.
+        if (!direct) return port.disconnect();
+        direct.onmessage = (event: MessageEvent) => answerFrame(event.data);
+        serve({ post: (frame) => direct.postMessage(frame), close: () => direct.close() });
+      });
+    };
+    port.onDisconnect.addListener(() => {
+      open = false;
+      unsubscribe();
+      if (typeof carrier === 'object') carrier.close();
+    });
+    port.onMessage.addListener((message: unknown) => {
+      if (carrier === undefined) {
+        const channel = v.safeParse(PortChannelSchema, message);
+        if (channel.success && desk) return pair(channel.output.token, desk);
+        serve({ post: (frame) => port.postMessage(frame), close: () => undefined });
+      }
+      if (carrier !== 'pairing') answerFrame(message);
     });
   });
 }

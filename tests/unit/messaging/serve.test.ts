@@ -30,13 +30,16 @@ function connect(sender: unknown) {
       port.disconnected = true;
     },
     onMessage: { addListener: (listener: Listener) => void messageListeners.push(listener) },
-    onDisconnect: { addListener: () => undefined },
+    onDisconnect: { addListener: (listener: Listener) => void disconnectListeners.push(listener) },
   };
+  const disconnectListeners: Listener[] = [];
   for (const listener of connectListeners) listener(port);
   return {
     port,
     posted,
     send: (message: unknown) => messageListeners.forEach((listener) => listener(message)),
+    /** The page goes away. */
+    close: () => disconnectListeners.forEach((listener) => listener(undefined)),
   };
 }
 
@@ -108,5 +111,44 @@ describe('the port between the popup and the engine', () => {
     const offscreen = { id: OWN, url: `chrome-extension://${OWN}/offscreen.html` };
     expect(isOwnPage(offscreen, ['/offscreen.html'])).toBe(true);
     expect(isOwnPage(offscreen, ['/popup.html'])).toBe(false);
+  });
+
+  it('moves a page that names a paired channel onto it: requests, answers and events go there, not on the port', async () => {
+    const { engine } = fakeEngine();
+    let push: ((name: string, data: unknown) => void) | undefined;
+    vi.spyOn(engine, 'subscribe').mockImplementation((listener) => {
+      push = listener as typeof push;
+      return () => (push = undefined);
+    });
+    const channel = new MessageChannel();
+    const token = 'a'.repeat(32);
+    const claim = vi.fn((named: string) => Promise.resolve(named === token ? channel.port2 : undefined));
+    serveEngine(engine, { claim });
+    const page = connect({ id: OWN, url: `chrome-extension://${OWN}/popup.html` });
+    page.send({ kind: 'channel', token });
+    const heard: unknown[] = [];
+    channel.port1.onmessage = (event) => heard.push(event.data);
+    await vi.waitFor(() => expect(push).toBeDefined());
+    channel.port1.postMessage({ kind: 'request', id: 7, method: 'getState', params: {} });
+    await vi.waitFor(() =>
+      expect(heard).toEqual([{ kind: 'response', id: 7, result: { ok: true, data: { vault: 'locked' } } }]),
+    );
+    push?.('state', { vault: 'unlocked' });
+    await vi.waitFor(() => expect(heard).toHaveLength(2));
+    expect(page.posted).toEqual([]);
+    page.close();
+    expect(push).toBeUndefined(); // no more events for a page that is gone
+    channel.port1.close();
+  });
+
+  it('hangs up on a page whose channel never came, so that it connects again', async () => {
+    const { engine, subscribe } = fakeEngine();
+    serveEngine(engine, { claim: () => Promise.resolve(undefined) });
+    const page = connect({ id: OWN, url: `chrome-extension://${OWN}/popup.html` });
+    page.send({ kind: 'channel', token: 'b'.repeat(32) });
+    page.send({ kind: 'request', id: 1, method: 'getState', params: {} }); // not answered while pairing
+    await vi.waitFor(() => expect(page.port.disconnected).toBe(true));
+    expect(page.posted).toEqual([]);
+    expect(subscribe).not.toHaveBeenCalled();
   });
 });
