@@ -41,8 +41,8 @@ export function renderOncePerFrame(): void {
     waiting = render;
     atNextFrame(renderWaiting);
   };
-  const previous = options.event;
-  options.event = (event) => {
+  const previous = options.event?.bind(options);
+  options.event = (event: Event): unknown => {
     queueMicrotask(renderWaiting); // runs after the handler this event is handed to
     return previous ? previous(event) : event;
   };
