@@ -13,8 +13,17 @@ export interface Conversations {
    * disk; if that write fails, the message is forgotten again, so a copy sent again is taken.
    */
   add(message: ChatMessage): Promise<{ readonly stored: Promise<void> } | false>;
-  /** Stores a known message's new state (its status, its path) in place; false if it is not known. */
-  update(message: ChatMessage): Promise<boolean>;
+  /**
+   * Changes a known message of this direction in place (its status, its path), at once in memory so that changes
+   * never overwrite each other; resolves with the new message once stored, or undefined if there was none to
+   * change (unknown, or `change` gave undefined).
+   */
+  change(
+    peerId: UserId,
+    id: string,
+    direction: ChatMessage['direction'],
+    change: (known: ChatMessage) => ChatMessage | undefined,
+  ): Promise<ChatMessage | undefined>;
   list(peerId: UserId): Promise<readonly ChatMessage[]>;
   get(peerId: UserId, id: string): Promise<ChatMessage | undefined>;
   /** Resolves once every message added to the conversation so far is on disk, or forgotten for failing to be. */
@@ -49,15 +58,15 @@ export function createConversations(history: HistoryStore): Conversations {
       stored.then(done, done);
       return { stored };
     },
-    async update(message) {
-      const messages = await load(message.peerId);
-      const index = messages.findIndex(
-        (known) => known.id === message.id && known.direction === message.direction,
-      );
-      if (index < 0) return false;
-      messages[index] = message;
-      await history.put(message);
-      return true;
+    async change(peerId, id, direction, change) {
+      const messages = await load(peerId);
+      const index = messages.findIndex((known) => known.id === id && known.direction === direction);
+      const known = messages[index];
+      const next = known && change(known);
+      if (!next) return undefined;
+      messages[index] = next;
+      await history.put(next);
+      return next;
     },
     async list(peerId) {
       return [...(await load(peerId))];

@@ -55,11 +55,11 @@ export function createMessageLog({ emit }: MessageLogDeps): MessageLog {
       return adding;
     },
     async advance(conversations, peerId, id, direction, change) {
-      const known = await conversations.get(peerId, id);
-      if (known?.direction !== direction) return;
-      const next = change(known);
-      if (!next || STATUS_RANK[next.status] < STATUS_RANK[known.status]) return;
-      if (await conversations.update(next)) emit(next);
+      const next = await conversations.change(peerId, id, direction, (known) => {
+        const changed = change(known);
+        return changed && STATUS_RANK[changed.status] >= STATUS_RANK[known.status] ? changed : undefined;
+      });
+      if (next) emit(next);
     },
   };
 }

@@ -134,20 +134,25 @@ export function createReceipts(deps: ReceiptsDeps): Receipts {
     },
     async take(opened, peerId, receipt) {
       await opened.delivery.confirm(peerId, receipt.ids); // a read receipt also says the messages arrived
-      for (const id of receipt.ids) {
-        await deps.log.advance(opened.conversations, receipt.room ?? peerId, id, 'out', (known) => {
-          if (!receipt.room) return withStatus(receipt.status)(known);
-          const awaiting = known.awaiting ?? { delivered: [], read: [] };
-          const next = {
-            delivered: awaiting.delivered.filter((member) => member !== peerId),
-            read:
-              receipt.status === 'read' ? awaiting.read.filter((member) => member !== peerId) : awaiting.read,
-          };
-          const status =
-            next.read.length === 0 ? 'read' : next.delivered.length === 0 ? 'delivered' : known.status;
-          return { ...withStatus(status)(known), awaiting: next };
-        });
-      }
+      // All at once: one write for the lot (see storage/writes.ts).
+      await Promise.all(
+        receipt.ids.map((id) =>
+          deps.log.advance(opened.conversations, receipt.room ?? peerId, id, 'out', (known) => {
+            if (!receipt.room) return withStatus(receipt.status)(known);
+            const awaiting = known.awaiting ?? { delivered: [], read: [] };
+            const next = {
+              delivered: awaiting.delivered.filter((member) => member !== peerId),
+              read:
+                receipt.status === 'read'
+                  ? awaiting.read.filter((member) => member !== peerId)
+                  : awaiting.read,
+            };
+            const status =
+              next.read.length === 0 ? 'read' : next.delivered.length === 0 ? 'delivered' : known.status;
+            return { ...withStatus(status)(known), awaiting: next };
+          }),
+        ),
+      );
     },
     requestReset(opened, peerId, id, via) {
       const last = resetAt.get(peerId) ?? -Infinity;

@@ -52,7 +52,11 @@ describe('conversations', () => {
     const sending = message({ direction: 'out', status: 'sending' });
     await conversations.add(sending);
     await conversations.add(message());
-    expect(await conversations.update({ ...sending, status: 'sent' })).toBe(true);
+    const sent = await conversations.change(peerId, sending.id, 'out', (known) => ({
+      ...known,
+      status: 'sent',
+    }));
+    expect(sent?.status).toBe('sent');
     expect((await conversations.list(peerId))[0]?.status).toBe('sent');
     expect(await conversations.list(peerId)).toHaveLength(2);
     expect((await vault.history.list(peerId)).map((m) => m.status)).toEqual(['sent', 'sent']);
@@ -63,7 +67,11 @@ describe('conversations', () => {
     const mine = message({ direction: 'out' });
     await conversations.add(mine);
     expect(await conversations.add({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
-    expect(await conversations.update({ ...mine, direction: 'in', text: 'spoofed' })).toBe(false);
+    const spoofed = await conversations.change(peerId, mine.id, 'in', (known) => ({
+      ...known,
+      text: 'spoofed',
+    }));
+    expect(spoofed).toBeUndefined();
     expect(await conversations.list(peerId)).toEqual([mine]);
   });
 

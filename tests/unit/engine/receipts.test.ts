@@ -133,6 +133,21 @@ describe('receipts (engine)', () => {
     expect((await stored())?.status).toBe('read');
   });
 
+  it('counts room receipts that come at once from several members, losing none', async () => {
+    const [room, bob, carol] = [roomId(), userId(), userId()];
+    const sent = message(room, 'out', { awaiting: { delivered: [bob, carol], read: [bob, carol] } });
+    await fake.profile.conversations.add(sent);
+    await Promise.all(
+      [bob, carol].map((from) =>
+        receipts.take(fake.profile, from, { v: 1, kind: 'receipt', status: 'read', ids: [sent.id], room }),
+      ),
+    );
+    expect(await fake.profile.conversations.get(room, sent.id)).toMatchObject({
+      status: 'read',
+      awaiting: { delivered: [], read: [] },
+    });
+  });
+
   it('asks a contact to start over at most once per RESET_INTERVAL_MS', async () => {
     const bob = userId();
     receipts.requestReset(fake.profile, bob, 'a', 'server');
