@@ -1,9 +1,8 @@
-import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import { unwrap, type IDBPDatabase } from 'idb';
 import type { MessengerDB } from './schema';
 
 /** The stores the engine writes as it runs: sealed records and the history. */
 type WrittenStore = 'records' | 'messages';
-type WriteTransaction = IDBPTransaction<MessengerDB, WrittenStore[], 'readwrite'>;
 
 /**
  * Writes that share a transaction while they can: every write issued while the last one's transaction is still
@@ -28,10 +27,13 @@ export interface Writes {
 const CLOSED = new Set(['TransactionInactiveError', 'InvalidStateError']);
 
 export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
-  let current: { readonly tx: WriteTransaction; readonly done: Promise<void> } | undefined;
+  // The browser's own objects, not idb's wrappers: a request nobody listens to costs no event in JS, and only the
+  // transaction's end is awaited.
+  const raw = unwrap(db);
+  let current: { readonly tx: IDBTransaction; readonly done: Promise<void> } | undefined;
 
   /** Runs `write` in the open transaction if it still takes requests, else in a new one. */
-  function inTransaction(write: (tx: WriteTransaction) => Promise<unknown>): Promise<void> {
+  function inTransaction(write: (tx: IDBTransaction) => void): Promise<void> {
     try {
       return join(write);
     } catch (error) {
@@ -40,41 +42,38 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
     }
   }
 
-  function join(write: (tx: WriteTransaction) => Promise<unknown>): Promise<void> {
+  function join(write: (tx: IDBTransaction) => void): Promise<void> {
     if (current) {
       try {
-        return issue(current.tx, current.done, write);
+        write(current.tx);
+        return current.done;
       } catch (error) {
         // Committing (inactive) or just finished: start the next one. Anything else is this write's own failure.
         if (!(error instanceof DOMException && CLOSED.has(error.name))) throw error;
       }
     }
-    const tx = db.transaction<WrittenStore[], 'readwrite'>(['records', 'messages'], 'readwrite');
-    const opened = { tx, done: tx.done };
+    const tx = raw.transaction(['records', 'messages'], 'readwrite');
+    // A request that fails aborts the transaction, and `done` reports it to every writer in it.
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error ?? new DOMException('The write was aborted', 'AbortError'));
+    });
+    const opened = { tx, done };
     current = opened;
     const finished = (): void => {
       if (current === opened) current = undefined;
     };
-    opened.done.then(finished, finished);
-    return issue(tx, opened.done, write);
-  }
-
-  function issue(
-    tx: WriteTransaction,
-    done: Promise<void>,
-    write: (tx: WriteTransaction) => Promise<unknown>,
-  ): Promise<void> {
-    // A request that fails aborts the transaction, and `done` reports it to every writer in it.
-    write(tx).catch(() => undefined);
+    done.then(finished, finished);
+    write(tx);
     return done;
   }
 
   return {
     put(store, key, value) {
-      return inTransaction((tx) => tx.objectStore(store).put(value, key));
+      return inTransaction((tx) => void tx.objectStore(store).put(value, key));
     },
     delete(store, key) {
-      return inTransaction((tx) => tx.objectStore(store).delete(key));
+      return inTransaction((tx) => void tx.objectStore(store).delete(key));
     },
   };
 }

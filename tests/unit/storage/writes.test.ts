@@ -14,7 +14,7 @@ describe('writes', () => {
   it('commits the writes issued in one task together, in one transaction', async () => {
     const db = await openMessengerDB(`writes-${dbCount++}`);
     const writes = createWrites(db);
-    const transactions = vi.spyOn(db, 'transaction');
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
     const step = Promise.all([
       writes.put('records', 'session', sealed(1)),
       // A microtask later, as an engine step's next write comes: still the same transaction.
@@ -32,7 +32,7 @@ describe('writes', () => {
   it('starts a new transaction for a write that comes once the last one has committed', async () => {
     const db = await openMessengerDB(`writes-${dbCount++}`);
     const writes = createWrites(db);
-    const transactions = vi.spyOn(db, 'transaction');
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
     await writes.put('records', 'a', sealed(1));
     await writes.put('records', 'a', sealed(2));
     expect(transactions).toHaveBeenCalledTimes(2);
@@ -55,7 +55,7 @@ describe('writes', () => {
   it('rejects every write of a transaction that aborts, and the next task writes again', async () => {
     const db = await openMessengerDB(`writes-${dbCount++}`);
     const writes = createWrites(db);
-    const transactions = vi.spyOn(db, 'transaction');
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
     const session = writes.put('records', 'session', sealed(1));
     const message = writes.put('messages', 'message', { conversation: 'c', seq: 0, sealed: sealed(2) });
     (transactions.mock.results[0]?.value as IDBTransaction).abort(); // as a full disk would
