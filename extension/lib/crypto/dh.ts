@@ -54,29 +54,47 @@ export function webCryptoX25519(subtle: SubtleCrypto): X25519Backend {
     }
     return key;
   };
+  // A ratchet step agrees twice with the same remote key (see ratchet.ts dhRatchet): import it once.
+  const publicKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+  const publicKeyOf = (remote: Uint8Array): Promise<CryptoKey> => {
+    let key = publicKeys.get(remote);
+    if (!key) {
+      key = subtle.importKey('raw', buffer(remote), X25519, false, []).catch(() => {
+        throw new KeyAgreementError('the remote public key is invalid');
+      });
+      publicKeys.set(remote, key);
+    }
+    return key;
+  };
+  const generate = async (): Promise<KeyPair> => {
+    const generated = await subtle.generateKey(X25519, true, ['deriveBits']);
+    const [publicKey, jwk] = await Promise.all([
+      subtle.exportKey('raw', generated.publicKey),
+      subtle.exportKey('jwk', generated.privateKey),
+    ]);
+    if (!jwk.d) throw new Error('x25519KeyPair: the browser exported a private key without its secret');
+    const pair: KeyPair = {
+      publicKey: new Uint8Array(publicKey),
+      secretKey: decodeBytes(jwk.d),
+    };
+    privateKeys.set(pair, Promise.resolve(generated.privateKey));
+    return pair;
+  };
+  // The next key pair is made ahead, while nothing waits: a ratchet step then takes one that is ready.
+  let spare: Promise<KeyPair> | undefined;
   return {
     native: true,
-    async keyPair() {
-      const generated = await subtle.generateKey(X25519, true, ['deriveBits']);
-      const [publicKey, jwk] = await Promise.all([
-        subtle.exportKey('raw', generated.publicKey),
-        subtle.exportKey('jwk', generated.privateKey),
-      ]);
-      if (!jwk.d) throw new Error('x25519KeyPair: the browser exported a private key without its secret');
-      const pair: KeyPair = {
-        publicKey: new Uint8Array(publicKey),
-        secretKey: decodeBytes(jwk.d),
-      };
-      privateKeys.set(pair, Promise.resolve(generated.privateKey));
-      return pair;
+    keyPair() {
+      const next = spare ?? generate();
+      const made = generate();
+      spare = made;
+      made.catch(() => {
+        if (spare === made) spare = undefined; // made again on the next call
+      });
+      return next;
     },
     async agree(own, remote) {
-      const [privateKey, publicKey] = await Promise.all([
-        privateKeyOf(own),
-        subtle.importKey('raw', buffer(remote), X25519, false, []).catch(() => {
-          throw new KeyAgreementError('the remote public key is invalid');
-        }),
-      ]);
+      const [privateKey, publicKey] = await Promise.all([privateKeyOf(own), publicKeyOf(remote)]);
       try {
         return new Uint8Array(await subtle.deriveBits({ ...X25519, public: publicKey }, privateKey, 256));
       } catch (error) {

@@ -1,5 +1,5 @@
 import nacl from 'tweetnacl';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hexToBytes } from '../../../shared/crypto/bytes';
 import {
   KeyAgreementError,
@@ -65,5 +65,28 @@ describe('X25519: WebCrypto and tweetnacl are the same function', () => {
     } as unknown as SubtleCrypto;
     expect(await chooseX25519(withoutX25519)).toBe(tweetnaclX25519);
     expect(await chooseX25519(undefined)).toBe(tweetnaclX25519);
+  });
+});
+
+describe('X25519 through WebCrypto, made quick for a ratchet step', () => {
+  it('hands out a key pair made ahead, a new one each time, and imports a remote key once for two agreements', async () => {
+    const subtle = globalThis.crypto.subtle;
+    const imports = vi.spyOn(subtle, 'importKey');
+    const generated = vi.spyOn(subtle, 'generateKey');
+    const native = webCryptoX25519(subtle);
+    const first = await native.keyPair();
+    expect(generated).toHaveBeenCalledTimes(2); // the one asked for, and the next one
+    const second = await native.keyPair();
+    expect(nacl.verify(first.publicKey, second.publicKey)).toBe(false);
+    const remote = nacl.box.keyPair();
+    imports.mockClear();
+    const [a, b] = [
+      await native.agree(first, remote.publicKey),
+      await native.agree(second, remote.publicKey),
+    ];
+    expect(imports).toHaveBeenCalledTimes(1); // the remote key; our own private keys were kept when made
+    expect(a).toEqual(nacl.scalarMult(remote.secretKey, first.publicKey));
+    expect(b).toEqual(nacl.scalarMult(remote.secretKey, second.publicKey));
+    vi.restoreAllMocks();
   });
 });
