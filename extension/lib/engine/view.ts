@@ -41,7 +41,10 @@ export interface View {
   subscribe(listener: EngineListener): () => void;
   readonly emit: EngineListener;
   state(): EngineState;
-  /** Pushes the whole state to every page. */
+  /**
+   * Pushes the whole state to every page, once for all the changes made in the same task (a message that arrives
+   * changes the unread counts, the page marks it read, and so on: one push each, not one per change).
+   */
   publish(): void;
   connection(): EngineState['connection'];
   setConnection(status: ConnectionStatus, error?: string): void;
@@ -84,7 +87,15 @@ export function createView(deps: ViewDeps): View {
     unread: Object.fromEntries(unread),
     rooms: roomList(),
   });
-  const publish = (): void => emit('state', state());
+  let publishing = false;
+  const publish = (): void => {
+    if (publishing) return;
+    publishing = true;
+    queueMicrotask(() => {
+      publishing = false;
+      emit('state', state());
+    });
+  };
 
   return {
     subscribe(listener) {

@@ -148,7 +148,8 @@ export interface EngineResponses {
   /** 60 digits, the same on both sides when each sees the other's real key. */
   getSafetyNumber: { readonly digits: string };
   acceptKey: EngineState;
-  markRead: EngineState;
+  /** Nothing: the new unread counts come as a `state` event, like every change. */
+  markRead: Record<string, never>;
   createRoom: EngineState;
   inviteToRoom: EngineState;
   joinRoom: EngineState;

@@ -61,21 +61,25 @@ describe('view (engine)', () => {
     expect(state.keyChanged).toEqual([carol.userId]);
   });
 
-  it('counts unread per conversation, shows the total on the badge, and pushes each change', () => {
+  it('counts unread per conversation, shows the total on the badge, and pushes the changes of a task once', async () => {
     const { view, badge, states } = harness();
     const [bob, carol] = [userId(), userId()];
     view.setUnread(bob, 2);
     view.setUnread(carol, 1);
     expect(view.unread(bob)).toBe(2);
     expect(badge).toEqual([2, 3]);
-    expect(states.at(-1)?.unread).toEqual({ [bob]: 2, [carol]: 1 });
+    expect(states).toEqual([]); // pushed once the task's changes are all made
+    await Promise.resolve();
+    expect(states.map((state) => state.unread)).toEqual([{ [bob]: 2, [carol]: 1 }]);
     view.setUnread(bob, 0);
     expect(badge).toEqual([2, 3, 1]);
+    await Promise.resolve();
+    expect(states).toHaveLength(2);
     // Nothing unread there already: no badge change, no push.
-    const pushes = states.length;
     view.setUnread(bob, 0);
+    await Promise.resolve();
     expect(badge).toEqual([2, 3, 1]);
-    expect(states).toHaveLength(pushes);
+    expect(states).toHaveLength(2);
   });
 
   it('clears a closed profile’s counts and its badge, and only a badge that showed something', () => {
@@ -88,14 +92,17 @@ describe('view (engine)', () => {
     expect(view.state().unread).toEqual({});
   });
 
-  it('pushes connection changes with their reason; a reset waits for the next push', () => {
+  it('pushes connection changes with their reason; a reset waits for the next push', async () => {
     const { view, states } = harness();
     view.setConnection('offline', 'refused');
+    await Promise.resolve();
     expect(states.at(-1)?.connection).toEqual({ status: 'offline', error: 'refused' });
     view.setConnection('online');
     expect(view.connection()).toEqual({ status: 'online' });
+    await Promise.resolve();
     const pushes = states.length;
     view.resetConnection();
+    await Promise.resolve();
     expect(states).toHaveLength(pushes);
     expect(view.connection()).toEqual({ status: 'unconfigured' });
   });
@@ -113,13 +120,15 @@ describe('view (engine)', () => {
     expect(world.roomsAsked.at(-1)?.(world.selfId)).toBe(true);
   });
 
-  it('stops pushing to a page that unsubscribed', () => {
+  it('stops pushing to a page that unsubscribed', async () => {
     const { view } = harness();
     const seen: string[] = [];
     const unsubscribe = view.subscribe((name) => seen.push(name));
     view.publish();
+    await Promise.resolve();
     unsubscribe();
     view.publish();
+    await Promise.resolve();
     expect(seen).toEqual(['state']);
   });
 });
