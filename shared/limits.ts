@@ -2,6 +2,11 @@
 
 /** Longest display name, in characters (UTF-16 code units). */
 export const MAX_NAME_LENGTH = 32;
+/**
+ * A name whose key has not signed in for this long is released by the server, and anyone may take it; the key
+ * keeps everything else it has there (first seen, prekeys, mail, rooms). In milliseconds: 365 days.
+ */
+export const NAME_INACTIVITY_RELEASE_MS = 365 * 24 * 60 * 60 * 1000;
 /** Longest text message, in characters (UTF-16 code units). */
 export const MAX_TEXT_LENGTH = 10_000;
 /**

@@ -32,6 +32,7 @@ import {
   MailSendSchema,
 } from './mailbox';
 import { IceServersSchema } from './ice';
+import { AccountDeletedSchema, AccountRequestSchema, NameReleasedSchema } from './account';
 import {
   RoomAppendSchema,
   RoomCreateSchema,
@@ -80,6 +81,8 @@ export const requestSchemas = {
   'room:invitee': RoomInviteeLookupSchema,
   'room:peek': RoomPeekSchema,
   'room:list': EmptyRequestSchema,
+  'account:release-name': AccountRequestSchema,
+  'account:delete': AccountRequestSchema,
 } as const;
 
 export type RequestEvent = keyof typeof requestSchemas;
@@ -160,6 +163,8 @@ export const responseSchemas = {
   'room:invitee': resultSchema(v.pipe(v.object({ userId: UserIdSchema }), v.readonly())),
   'room:peek': resultSchema(RoomSchema),
   'room:list': resultSchema(RoomListSchema),
+  'account:release-name': resultSchema(NameReleasedSchema),
+  'account:delete': resultSchema(AccountDeletedSchema),
 } as const satisfies Record<RequestEvent, v.GenericSchema>;
 
 /** What each request's answer carries when it succeeds, by event name. */

@@ -16,6 +16,7 @@ import { createMemorySpentTickets, createRedisSpentTickets, createTicketAuthorit
 import { ONLINE_ROOM, type TypedServer } from './socket/context';
 import { attachDispatcher } from './socket/dispatch';
 import { handlers } from './socket/handlers';
+import { releaseInactiveNames } from './stores/forget';
 
 export interface App {
   readonly httpServer: HttpServer;
@@ -28,6 +29,8 @@ export interface App {
 
 /** How often expired mail is deleted, in ms. */
 const MAIL_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** How often names unused for NAME_INACTIVITY_RELEASE_MS are released, in ms (and once at start). */
+const NAME_RELEASE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Express (HTTP), Socket.IO (sessions, presence, mailbox) and the PeerJS signaling endpoint on one port. With a
@@ -114,6 +117,19 @@ export function createApp(
   }, MAIL_PURGE_INTERVAL_MS);
   purge.unref();
 
+  // Names of keys that have not signed in for NAME_INACTIVITY_RELEASE_MS go free. Each process sweeps; a release
+  // is atomic per name, so processes sharing Redis cannot release one twice or one that was just used.
+  const releaseNames = (): void => {
+    releaseInactiveNames(stores, Date.now()).then(
+      (released) => released > 0 && logger.info({ released }, 'inactive names released'),
+      (error: unknown) => logger.error({ err: error }, 'releasing inactive names failed'),
+    );
+  };
+  const firstRelease = setTimeout(releaseNames, 0);
+  const nameReleases = setInterval(releaseNames, NAME_RELEASE_INTERVAL_MS);
+  firstRelease.unref();
+  nameReleases.unref();
+
   // Engine.io registers its upgrade listener first and ignores other paths; ours takes the PeerJS path.
   httpServer.on('upgrade', (request, socket, head: Buffer) => {
     // Node drops its own error listener from an upgraded socket; a reset before anyone answers must not throw.
@@ -136,6 +152,8 @@ export function createApp(
     },
     async close() {
       clearInterval(purge);
+      clearTimeout(firstRelease);
+      clearInterval(nameReleases);
       clearInterval(heartbeat);
       peerjs.close();
       await io.close(); // also closes httpServer

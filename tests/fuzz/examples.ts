@@ -104,6 +104,8 @@ export function socketExamples(ctx: ExampleContext): { [E in RequestEvent]: Requ
     'room:invitee': { name: 'Somebody' },
     'room:peek': { roomId: ctx.roomId, code: bytes(32) },
     'room:list': {},
+    'account:release-name': { origin: 'http://127.0.0.1:3000', challenge: bytes(32), signature: bytes(64) },
+    'account:delete': { origin: 'http://127.0.0.1:3000', challenge: bytes(32), signature: bytes(64) },
   };
 }
 

@@ -7,6 +7,13 @@ import { randomId } from '../../shared/ids';
 import type { MailItem } from '../../shared/protocol/mailbox';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import { createEmbeddedStores, createRedisStores, type Stores } from '../../signal-server/src/stores';
+import { NAME_INACTIVITY_RELEASE_MS } from '../../shared/limits';
+import {
+  NO_NAME,
+  forgetUser,
+  releaseInactiveNames,
+  releaseName,
+} from '../../signal-server/src/stores/forget';
 import { CLAIM_LIMITS } from '../../signal-server/src/stores/prekeys';
 import { MIGRATIONS, openDatabase } from '../../signal-server/src/stores/sqlite/database';
 import type { Unreadable } from '../../signal-server/src/stores/stored';
@@ -111,6 +118,53 @@ describe.each(backends)('%s stores', (_name, open) => {
     expect(await accounts.bindName(alice, name)).toEqual({ ok: false, reason: 'name-taken' });
   });
 
+  it('accounts: a released name is free for another key, and no look-alike of it is held; the key stays known', async () => {
+    const { accounts } = open();
+    const [alice, mallory] = [randomId(), randomId()];
+    const name = `Mallory${randomId().slice(0, 6)}`;
+    await accounts.bindName(alice, name, 1_000);
+    expect(await accounts.releaseName(alice)).toBe(true);
+    expect(await accounts.releaseName(alice)).toBe(false); // none left to release
+    expect(await accounts.lookup(name)).toBeUndefined();
+    expect(await accounts.known(alice)).toBe(true);
+    expect(await accounts.firstSeen(alice)).toBe(1_000);
+    expect(await accounts.bindName(mallory, `rn${name.slice(1)}`)).toEqual({ ok: true }); // its skeleton went too
+    expect(await accounts.bindName(alice, name)).toEqual({ ok: false, reason: 'look-alike' });
+  });
+
+  it('accounts: names of keys not seen since a time are released, oldest first and a batch at a time', async () => {
+    const { accounts } = open();
+    const [alice, bob, carol] = [randomId(), randomId(), randomId()];
+    const tag = randomId().slice(0, 6);
+    await accounts.bindName(alice, `Alice${tag}`, 1_000);
+    await accounts.bindName(bob, `Bob${tag}`, 2_000);
+    await accounts.bindName(carol, `Carol${tag}`, 3_000);
+    await accounts.bindName(alice, `Alice${tag}`, 5_000); // a sign-in: seen again
+    expect(await accounts.releaseInactive(4_000, 1)).toEqual([bob]);
+    expect(await accounts.releaseInactive(4_000, 10)).toEqual([carol]);
+    expect(await accounts.releaseInactive(4_000, 10)).toEqual([]);
+    expect(await accounts.lookup(`Alice${tag}`)).toBe(alice);
+    expect(await accounts.lookup(`Bob${tag}`)).toBeUndefined();
+    expect(await accounts.known(bob)).toBe(true); // the key keeps the rest
+    expect(await accounts.firstSeen(carol)).toBe(3_000);
+    expect(await accounts.releaseInactive(5_001, 10)).toEqual([alice]);
+  });
+
+  it('accounts: a forgotten key holds no name and is unknown; it can start again as a new one', async () => {
+    const { accounts } = open();
+    const [alice, bob] = [randomId(), randomId()];
+    const name = `Alice${randomId().slice(0, 6)}`;
+    await accounts.bindName(alice, name, 1_000);
+    await accounts.forget(alice);
+    expect(await accounts.known(alice)).toBe(false);
+    expect(await accounts.firstSeen(alice)).toBeUndefined();
+    expect(await accounts.lookup(name)).toBeUndefined();
+    expect(await accounts.releaseInactive(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    expect(await accounts.bindName(bob, name)).toEqual({ ok: true });
+    expect(await accounts.bindName(alice, `Other${randomId().slice(0, 6)}`, 2_000)).toEqual({ ok: true });
+    expect(await accounts.firstSeen(alice)).toBe(2_000);
+  });
+
   it('prekeys: each one-time prekey is handed out once, up to the limit; replace drops the old ones', async () => {
     const { prekeys } = open();
     const bob = randomId();
@@ -179,6 +233,23 @@ describe.each(backends)('%s stores', (_name, open) => {
     expect(await claim(carol)).toBe(0); // another user's are counted apart
     expect((await prekeys.claim(bob, { claimer: randomId(), now, limits }))?.remaining).toBe(16);
     expect(await claim(bob, now + 3_600_000)).toBe(4); // the next window
+  });
+
+  it('prekeys: forget drops the bundle, the one-time prekeys and the claims counted by or for the user', async () => {
+    const { prekeys } = open();
+    const [bob, carol] = [randomId(), randomId()];
+    const limits = { ...CLAIM_LIMITS, perTarget: 1 };
+    const otks = [otk(1), otk(2), otk(3)];
+    for (const owner of [bob, carol])
+      await prekeys.publish(owner, identity, signed, otks, { limit: 10, replace: false });
+    const claim = async (target: string, claimer: string) =>
+      (await prekeys.claim(target, { claimer, now: Date.now(), limits }))?.oneTimePrekey?.id;
+    expect(await claim(carol, bob)).toBe(1);
+    expect(await claim(carol, bob)).toBeUndefined(); // bob's one claim of carol's this window
+    await prekeys.forget(bob);
+    expect(await prekeys.claim(bob, claimBy(randomId()))).toBeUndefined();
+    expect(await claim(carol, bob)).toBe(2); // bob as he was is forgotten: a claimer like new
+    expect(await prekeys.publish(bob, identity, signed, [], { limit: 10, replace: false })).toBe(0);
   });
 
   it('mailbox: holds messages in order until acknowledged; a message sent twice is held once', async () => {
@@ -268,6 +339,31 @@ describe.each(backends)('%s stores', (_name, open) => {
     expect(outcomes.slice(0, -1).every((outcome) => outcome.ok)).toBe(true);
   });
 
+  it('mailbox: forget drops the mail held for the user and from them, and the counts kept of both', async () => {
+    const { mailbox } = open();
+    const { newSender } = TEST_MAILBOX_LIMITS;
+    const [alice, bob, carol] = [randomId(), randomId(), randomId()];
+    const toAlice = [mail(bob), mail(carol)];
+    for (const item of toAlice) await mailbox.put(alice, item, 10, old);
+    const fromAlice = mail(alice);
+    await mailbox.put(bob, fromAlice, newSender.maxBytes, { isNew: true }); // her whole new-sender quota
+    const kept = mail(carol);
+    await mailbox.put(bob, kept, 10, old);
+    expect(await mailbox.put(carol, mail(alice), 1, { isNew: true })).toEqual({
+      ok: false,
+      full: 'new-sender',
+    });
+
+    expect(await mailbox.forget(alice)).toBe(3);
+    expect(await mailbox.fetch(alice, page(10), Date.now())).toEqual({ items: [], more: false });
+    expect((await mailbox.fetch(bob, page(10), Date.now())).items).toEqual([kept]);
+    expect(await mailbox.ack(bob, [fromAlice.mailId])).toBe(0);
+    // Her quota as a sender is free again: nothing of what she held is counted.
+    expect(await mailbox.put(carol, mail(alice), newSender.maxBytes, { isNew: true })).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('mailbox: refuses past each quota, and a message past its time-to-live is gone', async () => {
     const { mailbox } = open();
     const [bob, alice, carol] = [randomId(), randomId(), randomId()];
@@ -350,6 +446,129 @@ describe.each(backends)('%s room store', (_name, open) => {
     expect(await rooms.counts(carol)).toEqual({ memberOf: 0, invitedTo: 1 });
     expect(await rooms.invitationsBy(bob)).toBe(0);
   });
+
+  it('lists the rooms where invitations a user made still wait, and drops what indexes them', async () => {
+    const { rooms } = open();
+    const [alice, bob, carol] = [randomId(), randomId(), randomId()];
+    const [first, second] = [`r${randomId()}`, `r${randomId()}`];
+    for (const roomId of [first, second])
+      await rooms.create({
+        roomId,
+        members: [{ userId: alice, name: 'Alice' }],
+        invited: [{ userId: bob, name: 'Bob', by: roomId === first ? alice : carol }],
+        log,
+      });
+    expect((await rooms.listInvitedBy(alice)).map((room) => room.roomId)).toEqual([first]);
+    expect(await rooms.listInvitedBy(bob)).toEqual([]);
+    await rooms.dropIndexOf(alice);
+    expect(await rooms.listFor(alice)).toEqual([]);
+    expect((await rooms.listFor(bob)).length).toBe(2); // others' entries stay
+  });
+});
+
+describe.each(backends)('%s: forgetting a user across the stores', (_name, open) => {
+  const log = [
+    { op: 'create', subject: 'Hikers', at: 1, actor: bytes(32), prev: '', signature: bytes(64) },
+  ] as const;
+  const tag = () => randomId().slice(0, 6);
+
+  it('forgetUser leaves them out of every room (one left without members ends), and their invitations lapse', async () => {
+    const stores = open();
+    const [alice, bob, carol, dave] = [randomId(), randomId(), randomId(), randomId()];
+    const [own, shared, invitedTo] = [`r${randomId()}`, `r${randomId()}`, `r${randomId()}`];
+    const checked = { name: 'Hikers', codes: [[bytes(32), alice] as [string, string]], hashes: [bytes(32)] };
+    await stores.rooms.create({ roomId: own, members: [{ userId: alice, name: 'Alice' }], invited: [], log });
+    await stores.rooms.create({
+      roomId: shared,
+      members: [
+        { userId: bob, name: 'Bob' },
+        { userId: alice, name: 'Alice' },
+      ],
+      invited: [
+        { userId: carol, name: 'Carol', by: alice },
+        { userId: dave, name: 'Dave', by: bob },
+      ],
+      log,
+      checked,
+    });
+    await stores.rooms.create({
+      roomId: invitedTo,
+      members: [{ userId: bob, name: 'Bob' }],
+      invited: [{ userId: alice, name: 'Alice', by: bob }],
+      log,
+    });
+    await stores.accounts.bindName(alice, `Alice${tag()}`);
+
+    const changed = await forgetUser(stores, alice);
+    expect(changed.map(({ before, after }) => [before.roomId, after?.roomId]).sort()).toEqual(
+      [
+        [own, undefined],
+        [shared, shared],
+        [invitedTo, invitedTo],
+      ].sort(),
+    );
+    expect(await stores.rooms.get(own)).toBeUndefined();
+    expect(await stores.rooms.get(shared)).toMatchObject({
+      members: [{ userId: bob, name: 'Bob' }],
+      invited: [{ userId: dave, name: 'Dave', by: bob }],
+      checked: { codes: [] },
+    });
+    expect((await stores.rooms.get(invitedTo))?.invited).toEqual([]);
+    expect(await stores.rooms.listFor(alice)).toEqual([]);
+    expect(await stores.rooms.listFor(carol)).toEqual([]);
+    expect(await stores.rooms.counts(alice)).toEqual({ memberOf: 0, invitedTo: 0 });
+    expect(await stores.rooms.invitationsBy(alice)).toBe(0);
+    expect(await stores.accounts.known(alice)).toBe(false);
+    expect(await forgetUser(stores, alice)).toEqual([]); // done twice, the second finds nothing
+  });
+
+  it('releaseName frees the name and rooms stop naming them; their key, mail and prekeys stay', async () => {
+    const stores = open();
+    const [alice, bob, carol] = [randomId(), randomId(), randomId()];
+    const name = `Alice${tag()}`;
+    const roomId = `r${randomId()}`;
+    await stores.accounts.bindName(alice, name, 1_000);
+    await stores.rooms.create({
+      roomId,
+      members: [
+        { userId: alice, name },
+        { userId: bob, name: 'Bob' },
+      ],
+      invited: [],
+      log,
+    });
+    await stores.mailbox.put(alice, mail(bob), 10, old);
+    await stores.prekeys.publish(alice, identity, signed, [otk(1)], { limit: 10, replace: false });
+
+    expect(await releaseName(stores, alice)).toBe(true);
+    expect((await stores.rooms.get(roomId))?.members).toEqual([
+      { userId: alice, name: NO_NAME },
+      { userId: bob, name: 'Bob' },
+    ]);
+    expect(await stores.accounts.bindName(carol, name)).toEqual({ ok: true });
+    expect(await stores.accounts.firstSeen(alice)).toBe(1_000);
+    expect((await stores.mailbox.fetch(alice, page(10), Date.now())).items).toHaveLength(1);
+    expect((await stores.prekeys.claim(alice, claimBy(bob)))?.oneTimePrekey).toEqual(otk(1));
+  });
+
+  it('releaseInactiveNames, on the clock it is given, releases the names unused for NAME_INACTIVITY_RELEASE_MS', async () => {
+    const stores = open();
+    const [alice, bob] = [randomId(), randomId()];
+    const [aliceName, bobName] = [`Alice${tag()}`, `Bob${tag()}`];
+    const start = 1_700_000_000_000;
+    const roomId = `r${randomId()}`;
+    await stores.accounts.bindName(alice, aliceName, start);
+    await stores.accounts.bindName(bob, bobName, start);
+    await stores.rooms.create({ roomId, members: [{ userId: alice, name: aliceName }], invited: [], log });
+    await stores.accounts.bindName(bob, bobName, start + NAME_INACTIVITY_RELEASE_MS / 2); // bob signs in
+
+    expect(await releaseInactiveNames(stores, start + NAME_INACTIVITY_RELEASE_MS)).toBe(0); // not yet
+    expect(await releaseInactiveNames(stores, start + NAME_INACTIVITY_RELEASE_MS + 1)).toBe(1);
+    expect(await stores.accounts.lookup(aliceName)).toBeUndefined();
+    expect(await stores.accounts.lookup(bobName)).toBe(bob);
+    expect((await stores.rooms.get(roomId))?.members).toEqual([{ userId: alice, name: NO_NAME }]);
+    expect(await stores.accounts.known(alice)).toBe(true);
+  });
 });
 
 describe.runIf(withRedis)('Redis accounts from before skeletons were kept', () => {
@@ -361,6 +580,22 @@ describe.runIf(withRedis)('Redis accounts from before skeletons were kept', () =
     await client.hset(`${prefix}name-of`, alice, 'mallory');
     const { accounts } = createRedisStores(client, TEST_MAILBOX_LIMITS, { prefix });
     expect(await accounts.bindName(bob, 'rnallory')).toEqual({ ok: false, reason: 'look-alike' });
+    expect(await accounts.firstSeen(alice)).toBe(0); // named before first-seen was kept: not new
+  });
+});
+
+describe.runIf(withRedis)('Redis accounts from before last-seen was kept', () => {
+  it('count as seen at the first sweep, so the upgrade releases none; released, the key stays known', async () => {
+    const client = redis()?.client() ?? fail();
+    const prefix = `t${randomId()}:`;
+    const alice = randomId();
+    await client.hset(`${prefix}names`, 'alice', alice);
+    await client.hset(`${prefix}name-of`, alice, 'alice');
+    const { accounts } = createRedisStores(client, TEST_MAILBOX_LIMITS, { prefix });
+    const upgradedAt = Date.now();
+    expect(await accounts.releaseInactive(upgradedAt - 1, 10)).toEqual([]);
+    expect(await accounts.releaseInactive(Date.now() + 1, 10)).toEqual([alice]);
+    expect(await accounts.known(alice)).toBe(true);
     expect(await accounts.firstSeen(alice)).toBe(0); // named before first-seen was kept: not new
   });
 });
@@ -448,6 +683,28 @@ describe('the embedded store on disk', () => {
 
       const after = createEmbeddedStores(openDatabase(dir), TEST_MAILBOX_LIMITS);
       expect(await after.accounts.bindName(bob, 'Jose')).toEqual({ ok: false, reason: 'look-alike' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migration 7 keeps when each key was first seen, and counts names bound before it as seen at the upgrade', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signal-store-'));
+    try {
+      const alice = randomId();
+      const before = openDatabase(dir, MIGRATIONS.slice(0, 6));
+      before
+        .prepare('INSERT INTO accounts (name_key, user_id, skeleton, first_seen) VALUES (?, ?, ?, ?)')
+        .run('alice', alice, 'alice', 1_000);
+      before.close();
+
+      const upgradedAt = Date.now();
+      const after = createEmbeddedStores(openDatabase(dir), TEST_MAILBOX_LIMITS);
+      expect(await after.accounts.firstSeen(alice)).toBe(1_000);
+      expect(await after.accounts.releaseInactive(upgradedAt - 1, 10)).toEqual([]); // not released by the upgrade
+      expect(await after.accounts.lookup('Alice')).toBe(alice);
+      expect(await after.accounts.releaseName(alice)).toBe(true);
+      expect(await after.accounts.known(alice)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -56,7 +56,7 @@ export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry,
     }
     if (!costly.spend(event)) {
       const seconds = COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000;
-      const message = `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${seconds} s; wait and try again`;
+      const message = `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${seconds} s (account requests count among them); wait and try again`;
       (ack as (result: unknown) => void)(fail(ErrorCode.RateLimited, message));
       return;
     }

@@ -48,6 +48,11 @@ export interface MailboxStore {
   ack(to: UserId, mailIds: readonly string[]): Promise<number>;
   /** Deletes every message past its time-to-live; resolves how many. */
   purgeExpired(now: number): Promise<number>;
+  /**
+   * Forgets the user's mail: every message held for them, every message of theirs held for others, and the
+   * counts kept of either (their quotas); resolves how many messages went.
+   */
+  forget(userId: UserId): Promise<number>;
 }
 
 /** The first items of `sized` (oldest first) within `page`: always at least one, so a large message still goes. */

@@ -81,4 +81,6 @@ export interface PrekeyStore {
     userId: UserId,
     by: { readonly claimer: UserId; readonly now: number; readonly limits: ClaimLimits },
   ): Promise<ClaimedBundle | undefined>;
+  /** Forgets the user's bundle and one-time prekeys, and the claims counted by them or of theirs. */
+  forget(userId: UserId): Promise<void>;
 }

@@ -75,6 +75,13 @@ export interface RoomStore {
   counts(userId: UserId): Promise<RoomCounts>;
   /** Invitations this user made that still wait, over all rooms. */
   invitationsBy(userId: UserId): Promise<number>;
+  /** Rooms where invitations this user made still wait. */
+  listInvitedBy(userId: UserId): Promise<StoredRoom[]>;
+  /**
+   * Drops what indexes rooms by this user (memberships, invitations, invitations made): for a user every room has
+   * already left out, so only entries a change left behind can remain.
+   */
+  dropIndexOf(userId: UserId): Promise<void>;
 }
 
 /** Everyone a room concerns: its members and those invited. */

@@ -1,4 +1,5 @@
 import type { HandlerRegistry } from '../context';
+import { accountDelete, accountReleaseName } from './account';
 import { iceServers } from './ice';
 import { mailAck, mailFetch, mailSend } from './mail';
 import { peerTicket } from './peer';
@@ -21,4 +22,6 @@ export const handlers: HandlerRegistry = {
   'room:invitee': roomInvitee,
   'room:peek': roomPeek,
   'room:list': roomList,
+  'account:release-name': accountReleaseName,
+  'account:delete': accountDelete,
 };

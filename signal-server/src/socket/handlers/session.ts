@@ -8,10 +8,10 @@ import {
   verifyPublicIdentity,
   verifySignature,
 } from '../../../../shared/crypto/identity';
-import { ErrorCode, fail, ok } from '../../../../shared/errors';
+import { ErrorCode, fail, ok, type Result } from '../../../../shared/errors';
 import { CHALLENGE_TTL_MS } from '../../../../shared/limits';
 import { verifyEd25519Native } from '../../crypto/ed25519';
-import { ONLINE_ROOM, userRoom, type Handler, type HandlerContext } from '../context';
+import { ONLINE_ROOM, userRoom, type Handler, type HandlerContext, type TypedSocket } from '../context';
 import { checkSignInOrigin } from '../server-origin';
 
 /** A fresh nonce for this connection; the next `session:start` must sign it. */
@@ -24,6 +24,29 @@ export const sessionChallenge: Handler<'session:challenge'> = {
   },
 };
 
+/**
+ * Spends the connection's pending challenge and checks that `challenge` is it, unexpired: resolves its bytes.
+ * Single use: whatever happens next, the nonce is spent, so a captured answer can never be replayed.
+ */
+export function takeChallenge(event: string, socket: TypedSocket, challenge: string): Result<Uint8Array> {
+  const pending = socket.data.challenge;
+  socket.data.challenge = undefined;
+  if (!pending || pending.expiresAt <= Date.now()) {
+    return fail(
+      ErrorCode.Unauthenticated,
+      `${event}: ask for a challenge first (session:challenge); each works once, for 60 s`,
+    );
+  }
+  const nonce = decodeBytes(challenge);
+  if (!timingSafeEqual(nonce, pending.bytes)) {
+    return fail(
+      ErrorCode.Unauthenticated,
+      `${event}: that challenge was not issued to this connection; ask for a new one`,
+    );
+  }
+  return ok(nonce);
+}
+
 export const sessionStart: Handler<'session:start'> = {
   requiresSession: false,
   async handle({ identity, origin, name, challenge, signature }, ctx) {
@@ -34,22 +57,9 @@ export const sessionStart: Handler<'session:start'> = {
         'session:start: a session is already running on this socket; reconnect to start another',
       );
     }
-    // Single use: whatever happens next, this nonce is spent, so a captured answer can never be replayed.
-    const pending = socket.data.challenge;
-    socket.data.challenge = undefined;
-    if (!pending || pending.expiresAt <= Date.now()) {
-      return fail(
-        ErrorCode.Unauthenticated,
-        'session:start: ask for a challenge first (session:challenge); each works once, for 60 s',
-      );
-    }
-    const nonce = decodeBytes(challenge);
-    if (!timingSafeEqual(nonce, pending.bytes)) {
-      return fail(
-        ErrorCode.Unauthenticated,
-        'session:start: that challenge was not issued to this connection; ask for a new one',
-      );
-    }
+    const taken = takeChallenge('session:start', socket, challenge);
+    if (!taken.ok) return taken;
+    const nonce = taken.data;
     // The cheap checks above and here come before any signature is verified.
     const forHere = checkSignInOrigin(origin, config.publicOrigin, socket.handshake);
     if (!forHere.ok) {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import * as v from 'valibot';
+import { MAX_MAIL_ACK_IDS } from '../../../../shared/limits';
 import { MailItemSchema } from '../../../../shared/protocol/mailbox';
 import { pageOf, type MailboxFull, type MailboxLimits, type MailboxStore, type PutOutcome } from '../mailbox';
 import { readStored, warnUnreadable, type ReportUnreadable } from '../stored';
@@ -100,6 +101,17 @@ export function createRedisMailboxStore(
       value === null ? [] : (readStored(EntrySchema, `${items} ${mailIds[index]}`, value, report) ?? []),
     );
   };
+  /** The mail ids of the messages `from` sent that wait for `to`. */
+  const sentTo = async (to: string, from: string): Promise<string[]> => {
+    const mailIds: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, entries] = await redis.hscan(keys(to)[2], cursor, 'MATCH', `${from}/*`, 'COUNT', 1000);
+      cursor = next;
+      mailIds.push(...entries.filter((_entry, index) => index % 2 === 1)); // field, value: the values
+    } while (cursor !== '0');
+    return mailIds;
+  };
   const store: MailboxStore = {
     async put(to, item, size, { isNew }): Promise<PutOutcome> {
       const expiresAt = item.storedAt + limits.ttlMs;
@@ -159,6 +171,29 @@ export function createRedisMailboxStore(
         if ((await redis.hlen(items)) === 0) await redis.srem(recipients, to);
       }
       return purged;
+    },
+    async forget(userId) {
+      // Held for them: acknowledged (so their senders' counts and the total follow), then every key of theirs.
+      const mine = keys(userId);
+      const waiting = await redis.zrange(mine[0], '0', '-1');
+      let forgotten = 0;
+      for (let start = 0; start < waiting.length; start += MAX_MAIL_ACK_IDS)
+        forgotten += await store.ack(userId, waiting.slice(start, start + MAX_MAIL_ACK_IDS));
+      await redis.del(...mine);
+      await redis.srem(recipients, userId);
+      // Theirs, held for others: found through each recipient's dedupe keys (`<sender>/<message id>`). Nothing
+      // indexes mail by sender, so a deletion reads every mailbox's keys once, as the expiry sweep does.
+      let cursor = '0';
+      do {
+        const [next, batch] = await redis.sscan(recipients, cursor, 'COUNT', 500);
+        cursor = next;
+        const found = await Promise.all(batch.map((to) => sentTo(to, userId)));
+        for (const [index, mailIds] of found.entries())
+          for (let start = 0; start < mailIds.length; start += MAX_MAIL_ACK_IDS)
+            forgotten += await store.ack(batch[index] ?? '', mailIds.slice(start, start + MAX_MAIL_ACK_IDS));
+      } while (cursor !== '0');
+      await redis.hdel(held, `messages:${userId}`, `bytes:${userId}`);
+      return forgotten;
     },
   };
   return store;

@@ -95,5 +95,16 @@ export function createRedisPrekeyStore(
         oneTime === '' ? undefined : readStored(OneTimePrekeySchema, oneTimeKey, oneTime, report);
       return oneTimePrekey ? { ...bundle, oneTimePrekey, remaining } : { ...bundle, remaining };
     },
+    async forget(userId) {
+      await redis.del(...keys(userId));
+      // Claim windows name the claimer, the target or both, and live an hour at most; nothing indexes them by
+      // user, so a deletion walks the key space once (SCAN, in steps), which deletions are rare enough to afford.
+      let cursor = '0';
+      do {
+        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}claims:*${userId}*`, 'COUNT', 1000);
+        cursor = next;
+        if (found.length > 0) await redis.del(...found);
+      } while (cursor !== '0');
+    },
   };
 }

@@ -97,5 +97,19 @@ export function createRedisRoomStore(
     async invitationsBy(userId) {
       return redis.scard(invitesByKey(userId));
     },
+    async listInvitedBy(userId) {
+      // Entries are `<room id>:<invitee>`; a room id holds no colon.
+      const roomIds = [
+        ...new Set((await redis.smembers(invitesByKey(userId))).map((entry) => entry.split(':')[0] ?? '')),
+      ];
+      if (roomIds.length === 0) return [];
+      const stored = await redis.mget(...roomIds.map(roomKey));
+      const rooms = stored.flatMap((json, index) => read(roomIds[index] ?? '', json) ?? []);
+      return rooms.filter((room) => room.invited.some((invitee) => invitee.by === userId));
+    },
+    async dropIndexOf(userId) {
+      // The index may lag a change made on another process (see listFor): stale entries go with the rest.
+      await redis.del(memberOfKey(userId), invitedToKey(userId), invitesByKey(userId));
+    },
   };
 }

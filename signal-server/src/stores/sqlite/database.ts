@@ -60,6 +60,19 @@ export const MIGRATIONS: readonly Migration[] = [
     const names = db.prepare<[], { name_key: string }>('SELECT name_key FROM accounts').all();
     for (const { name_key } of names) setSkeleton.run(nameSkeleton(name_key), name_key);
   },
+  // Names can be released (by their key, or by the server after NAME_INACTIVITY_RELEASE_MS without a sign-in)
+  // while the key stays known: when each key was first seen moves to a table of its own, and each name records
+  // when its key last signed in (names bound before count as seen now, so none is released by the upgrade). Mail
+  // is indexed by sender too, to forget a deleted account's outgoing mail.
+  (db) => {
+    db.exec(`CREATE TABLE identities (user_id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) STRICT;
+     INSERT INTO identities (user_id, first_seen) SELECT user_id, first_seen FROM accounts;
+     ALTER TABLE accounts DROP COLUMN first_seen;
+     ALTER TABLE accounts ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX accounts_by_last_seen ON accounts (last_seen);
+     CREATE INDEX mail_by_sender ON mail (sender);`);
+    db.prepare<[number]>('UPDATE accounts SET last_seen = ?').run(Date.now());
+  },
 ];
 
 /** The embedded database: one SQLite file in `dataDir` (or in memory for `:memory:`), migrated on open. */

@@ -33,6 +33,10 @@ export function createSqliteMailboxStore(
   );
   const remove = db.prepare<[string, string]>('DELETE FROM mail WHERE recipient = ? AND mail_id = ?');
   const purge = db.prepare<[number]>('DELETE FROM mail WHERE expires_at <= ?');
+  const dropTo = db.prepare<[string]>('DELETE FROM mail WHERE recipient = ?');
+  const dropFrom = db.prepare<[string]>('DELETE FROM mail WHERE sender = ?');
+  // The triggers drop a sender's usage with their last message; a row left by a count gone wrong goes too.
+  const dropUsage = db.prepare<[string]>('DELETE FROM mail_usage WHERE sender = ?');
 
   const refusal = (to: string, item: MailItem, size: number, isNew: boolean): MailboxFull | undefined => {
     const used = usage.get(item.from, to) ?? { messages: 0, bytes: 0, fromSender: 0 };
@@ -60,6 +64,12 @@ export function createSqliteMailboxStore(
     mailIds.reduce((deleted, mailId) => deleted + remove.run(to, mailId).changes, 0),
   );
 
+  const forget = db.transaction((userId: string) => {
+    const forgotten = dropTo.run(userId).changes + dropFrom.run(userId).changes;
+    dropUsage.run(userId);
+    return forgotten;
+  });
+
   return {
     async put(to, item, size, { isNew }) {
       return put(to, item, size, isNew);
@@ -76,6 +86,9 @@ export function createSqliteMailboxStore(
     },
     async purgeExpired(now) {
       return purge.run(now).changes;
+    },
+    async forget(userId) {
+      return forget(userId);
     },
   };
 }

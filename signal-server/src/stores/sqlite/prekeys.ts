@@ -38,6 +38,9 @@ export function createSqlitePrekeyStore(
   const claimsIn = db.prepare<[string], { count: number }>(
     'SELECT count FROM prekey_claims WHERE window_key = ?',
   );
+  const dropBundle = db.prepare<[string]>('DELETE FROM prekey_bundles WHERE user_id = ?');
+  // Window keys name the claimer, the target or both (claimWindows); the table holds only live windows.
+  const dropClaims = db.prepare<[string]>('DELETE FROM prekey_claims WHERE instr(window_key, ?) > 0');
 
   const publish = db.transaction(
     (
@@ -81,6 +84,12 @@ export function createSqlitePrekeyStore(
     return { bundle, oneTime, remaining: countOneTime.get(userId)?.n ?? 0 };
   });
 
+  const forget = db.transaction((userId: string) => {
+    dropBundle.run(userId);
+    dropOneTime.run(userId);
+    dropClaims.run(userId);
+  });
+
   return {
     async publish(userId, identity, signedPrekey, oneTimePrekeys, { limit, replace }) {
       return publish(
@@ -113,6 +122,9 @@ export function createSqlitePrekeyStore(
       return claimed.oneTime
         ? { ...base, oneTimePrekey: { id: claimed.oneTime.id, key: claimed.oneTime.key } }
         : base;
+    },
+    async forget(userId) {
+      forget(userId);
     },
   };
 }

@@ -25,6 +25,13 @@ export function createSqliteRoomStore(db: Database, report: ReportUnreadable = w
   const byInviter = db.prepare<[string], { n: number }>(
     'SELECT count(*) AS n FROM room_people WHERE invited_by = ?',
   );
+  const ofInviter = db.prepare<[string], { room_id: string; room: string }>(
+    `SELECT DISTINCT room_id, rooms.room FROM room_people JOIN rooms USING (room_id)
+     WHERE room_people.invited_by = ?`,
+  );
+  // Each change reindexes its room in its transaction, so nothing here lags: this only drops what a room that no
+  // longer parses left behind.
+  const unindex = db.prepare<[string]>('DELETE FROM room_people WHERE user_id = ?');
   const read = (roomId: string, json: string | undefined): StoredRoom | undefined =>
     json === undefined ? undefined : readStored(StoredRoomSchema, `rooms.room of ${roomId}`, json, report);
   const reindex = (room: StoredRoom): void => {
@@ -70,6 +77,12 @@ export function createSqliteRoomStore(db: Database, report: ReportUnreadable = w
     },
     async invitationsBy(userId) {
       return byInviter.get(userId)?.n ?? 0;
+    },
+    async listInvitedBy(userId) {
+      return ofInviter.all(userId).flatMap((row) => read(row.room_id, row.room) ?? []);
+    },
+    async dropIndexOf(userId) {
+      unindex.run(userId);
     },
   };
 }
