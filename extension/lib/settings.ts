@@ -70,7 +70,15 @@ export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
 
 // Settings stored by version 1 also held a random user id; it now derives from the identity key and is ignored.
 // A plain http:// URL stored (or backed up) before https was required still loads: the user sees it and changes it.
-export const SettingsSchema = v.object({ ...SettingsInputSchema.entries, serverUrl: StoredServerUrlSchema });
+export const SettingsSchema = v.object({
+  ...SettingsInputSchema.entries,
+  serverUrl: StoredServerUrlSchema,
+  /**
+   * This profile released its name, or deleted its account, on the server: it does not sign in (with a name that
+   * is no longer its own) until the user saves Settings again. Never sent by a page: set by the engine only.
+   */
+  signedOut: v.optional(v.literal(true)),
+});
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 
 /** The passphrase that protects the stored history and keys (and, separately, a backup file). */

@@ -200,5 +200,7 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     joinRoom: { code: `room:${ctx.roomId}:${randomId()}` },
     leaveRoom: { roomId: ctx.roomId },
     makeInviteCode: { roomId: ctx.roomId },
+    releaseName: {},
+    deleteAccount: {},
   };
 }

@@ -10,6 +10,7 @@ import type { VaultStorage } from '../storage/vault-storage';
 import type { CreateMesh } from '../transport/peers';
 import type { ConnectSignaling } from '../transport/signaling';
 import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
+import { createAccount } from './account';
 import { createBackups } from './backups';
 import { createInbound } from './inbound';
 import { createMessageLog } from './message-log';
@@ -130,6 +131,12 @@ export function createEngine({
     enter: (vault) => lifecycle.enter(vault),
     requeue: (opened, messages) => sending.requeue(opened, messages),
   });
+  const account = createAccount({
+    signaling: () => link.signaling(),
+    online: () => view.connection().status === 'online',
+    goOffline: () => link.goOffline(),
+    setOffline: (reason) => view.setConnection('offline', reason),
+  });
   const open = () => lifecycle.open();
 
   return {
@@ -219,6 +226,14 @@ export function createEngine({
       view.setUnread(peerId, 0);
       await receipts.readConversation(opened, peerId);
       return {};
+    },
+    async releaseName() {
+      await account.releaseName(open());
+      return view.state();
+    },
+    async deleteAccount() {
+      await account.deleteAccount(open());
+      return view.state();
     },
     async getDiagnostics() {
       return { peerConnectionsCreated: link.connectionsCreated(), startedAt };

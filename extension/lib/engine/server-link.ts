@@ -71,6 +71,11 @@ export interface ServerLink {
   connectionsCreated(): number;
 }
 
+/** Why a profile that released its name or deleted its account stays offline, and how to come back. */
+export const SIGNED_OUT =
+  'Signed out of this server: your name there was released or your account deleted. ' +
+  'Choose a name in Settings (⚙) and save to sign in again';
+
 /** Proves the identity key to the server: sign its fresh challenge, then start the session. */
 async function startSession(
   connection: SignalingConnection,
@@ -125,6 +130,8 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
       // Settings saved before https was required may name a plain http server elsewhere: never connect to it.
       const url = parse(ServerUrlSchema, current.serverUrl);
       if (!url.ok) return deps.setConnection('offline', `The server URL in Settings ${url.message}`);
+      // The name was released or the account deleted there: signing in would take the name again.
+      if (current.signedOut) return deps.setConnection('offline', SIGNED_OUT);
       deps.setConnection('connecting');
       const activeMesh = deps.createMesh({
         serverUrl: current.serverUrl,

@@ -69,6 +69,10 @@ export const engineRequestSchemas = {
   leaveRoom: v.strictObject({ roomId: RoomIdSchema }),
   /** A member's own invite code for the room (the creator has one from the start). */
   makeInviteCode: v.strictObject({ roomId: RoomIdSchema }),
+  /** Frees this profile's name on its server (signed); the profile is signed out until Settings are saved again. */
+  releaseName: v.strictObject({}),
+  /** Has the server forget everything it holds for this profile (signed), after leaving every room; signs out. */
+  deleteAccount: v.strictObject({}),
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
@@ -155,6 +159,8 @@ export interface EngineResponses {
   joinRoom: EngineState;
   leaveRoom: EngineState;
   makeInviteCode: EngineState;
+  releaseName: EngineState;
+  deleteAccount: EngineState;
 }
 
 export interface EngineEvents {
