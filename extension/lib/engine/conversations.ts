@@ -1,6 +1,7 @@
 import type { UserId } from '../../../shared/ids';
 import type { ChatMessage } from '../model';
 import type { HistoryStore } from '../storage/history-store';
+import type { Durability } from '../storage/writes';
 
 /**
  * Messages per contact, in the order this engine learned of them; a message id is stored once. Backed by the
@@ -12,7 +13,7 @@ export interface Conversations {
    * Otherwise the message is known at once (listed and found from here on) and `stored` resolves once it is on
    * disk; if that write fails, the message is forgotten again, so a copy sent again is taken.
    */
-  add(message: ChatMessage): Promise<{ readonly stored: Promise<void> } | false>;
+  add(message: ChatMessage, durability?: Durability): Promise<{ readonly stored: Promise<void> } | false>;
   /**
    * Changes a known message of this direction in place (its status, its path), at once in memory so that changes
    * never overwrite each other; resolves with the new message once stored, or undefined if there was none to
@@ -42,11 +43,11 @@ export function createConversations(history: HistoryStore): Conversations {
     return loading;
   };
   return {
-    async add(message) {
+    async add(message, durability) {
       const messages = await load(message.peerId);
       if (messages.some((known) => known.id === message.id)) return false;
       messages.push(message);
-      const stored = history.put(message).catch((error: unknown) => {
+      const stored = history.put(message, durability).catch((error: unknown) => {
         const index = messages.indexOf(message);
         if (index >= 0) messages.splice(index, 1);
         throw error;
@@ -65,7 +66,7 @@ export function createConversations(history: HistoryStore): Conversations {
       const next = known && change(known);
       if (!next) return undefined;
       messages[index] = next;
-      await history.put(next);
+      await history.put(next, 'soon'); // a status a crash loses is made good again by the next receipt
       return next;
     },
     async list(peerId) {

@@ -144,7 +144,8 @@ export function createInbound(deps: InboundDeps): Inbound {
       status: 'delivered',
       via,
     };
-    const recording = await deps.log.record(opened.conversations, message);
+    // Soon, not now: its receipt waits for it, and until then the sender keeps it (see Durability).
+    const recording = await deps.log.record(opened.conversations, message, 'soon');
     if (!recording) return undefined;
     // Unread until a page shows it (openConversation, markRead).
     deps.setUnread(conversation, deps.unread(conversation) + 1);

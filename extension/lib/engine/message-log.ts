@@ -1,4 +1,5 @@
 import type { ChatMessage, ConversationId, MessageStatus } from '../model';
+import type { Durability } from '../storage/writes';
 import type { Conversations } from './conversations';
 
 /** How far each status is along; a message's status only moves forward (a late `sent` never undoes `read`). */
@@ -33,6 +34,7 @@ export interface MessageLog {
   record(
     conversations: Conversations,
     message: ChatMessage,
+    durability?: Durability,
   ): Promise<{ readonly stored: Promise<void> } | false>;
   /**
    * Moves a known message forward (status, path, error) and tells the pages; never backwards, and never a
@@ -49,8 +51,8 @@ export interface MessageLog {
 
 export function createMessageLog({ emit }: MessageLogDeps): MessageLog {
   return {
-    async record(conversations, message) {
-      const adding = await conversations.add(message);
+    async record(conversations, message, durability) {
+      const adding = await conversations.add(message, durability);
       if (adding) emit(message);
       return adding;
     },

@@ -32,6 +32,7 @@ import {
 import { initiateX3dh, respondX3dh } from '../crypto/x3dh';
 import { userIdOf, decodeBytes } from '../../../shared/crypto/identity';
 import { EngineError } from '../errors';
+import type { Durability } from '../storage/writes';
 import { createKeyedQueue } from './queue';
 
 export interface PeerSession {
@@ -48,8 +49,8 @@ export type PeerSessions = readonly PeerSession[];
 
 export interface SessionStore {
   load(peerId: UserId): Promise<PeerSessions>;
-  /** Takes effect for the next load at once; resolves once it is on disk. */
-  save(peerId: UserId, sessions: PeerSessions): Promise<void>;
+  /** Takes effect for the next load at once; resolves once it is on disk (see Durability). */
+  save(peerId: UserId, sessions: PeerSessions, durability?: Durability): Promise<void>;
   loadPrekeys(): Promise<OwnPrekeys>;
   savePrekeys(prekeys: OwnPrekeys): Promise<void>;
 }
@@ -185,7 +186,9 @@ export function createSessions({ keys, store, claimBundle, now = Date.now }: Ses
           ratchet: state,
           associatedData: session.associatedData,
         };
-        return { plaintext, stored: store.save(peerId, front(answered, sessions)), spends };
+        // Soon, not now: no ciphertext depends on it yet (a seal writes the state now), and a crash before it is
+        // written makes the sender send again, which the state on disk still opens.
+        return { plaintext, stored: store.save(peerId, front(answered, sessions), 'soon'), spends };
       });
       // The one-time prekey is spent only once the session it began is stored.
       const spent = spends === undefined ? stored : stored.then(() => spendOneTimePrekey(spends));

@@ -5,7 +5,7 @@ import { open, seal } from '../vault/seal';
 import type { VaultKeys } from '../vault/vault';
 import { tagOf } from './records';
 import type { MessengerDB, StoredMessage } from './schema';
-import type { Writes } from './writes';
+import type { Durability, Writes } from './writes';
 
 /** The encrypted history: each message sealed on its own, found by opaque keys. */
 export interface HistoryStore {
@@ -14,7 +14,7 @@ export interface HistoryStore {
   /** Every message with every contact, each conversation in its order (for a backup). */
   all(): Promise<ChatMessage[]>;
   /** Adds a message, or replaces a known one (same contact and id) keeping its place. */
-  put(message: ChatMessage): Promise<void>;
+  put(message: ChatMessage, durability?: Durability): Promise<void>;
 }
 
 /** A message's key in the store: an HMAC of contact and message id. */
@@ -57,6 +57,7 @@ export function createHistoryStore(
   };
   return {
     async list(peerId) {
+      await writes.flush();
       const conversation = tagOf(keys, peerId);
       const tx = db.transaction('messages');
       const messages: ChatMessage[] = [];
@@ -75,6 +76,7 @@ export function createHistoryStore(
       return messages;
     },
     async all() {
+      await writes.flush();
       const tx = db.transaction('messages');
       const messages: ChatMessage[] = [];
       // By conversation, each in its order: a restore numbers them in this order.
@@ -84,7 +86,7 @@ export function createHistoryStore(
       await tx.done;
       return messages;
     },
-    async put(message) {
+    async put(message, durability) {
       const key = messageKey(keys, message);
       const conversation = tagOf(keys, message.peerId);
       let seq = places.get(key);
@@ -95,7 +97,8 @@ export function createHistoryStore(
         learn(conversation, key, seq);
       }
       // Its place known: one write, in whatever transaction the engine's step is writing (see Writes).
-      if (seq !== undefined) return writes.put('messages', key, storedMessage(keys, key, message, seq));
+      if (seq !== undefined)
+        return writes.put('messages', key, storedMessage(keys, key, message, seq), durability);
       const tx = db.transaction('messages', 'readwrite');
       seq = (await tx.store.get(key))?.seq;
       if (seq === undefined) {

@@ -16,6 +16,7 @@ export interface OutboxEntry {
 export interface OutboxStore {
   all(): Promise<OutboxEntry[]>;
   put(entry: OutboxEntry): Promise<void>;
+  /** Soon, not now: an entry a crash brings back is sent again, and the receiver drops the copy. */
   remove(peerId: UserId, id: string): Promise<void>;
 }
 
@@ -31,7 +32,7 @@ export function createOutboxStore(records: Records): OutboxStore {
       return records.put(keyOf(entry.peerId, entry.content.id), entry);
     },
     remove(peerId, id) {
-      return records.delete(keyOf(peerId, id));
+      return records.delete(keyOf(peerId, id), 'soon');
     },
   };
 }

@@ -4,13 +4,13 @@ import type { IDBPDatabase } from 'idb';
 import { open, seal, type Sealed } from '../vault/seal';
 import type { VaultKeys } from '../vault/vault';
 import type { MessengerDB } from './schema';
-import type { Writes } from './writes';
+import type { Durability, Writes } from './writes';
 
 /** Sealed key-value records: the engine's small state (settings, identity, prekeys, contacts, sessions). */
 export interface Records {
   get(key: string): Promise<unknown>;
-  put(key: string, value: unknown): Promise<void>;
-  delete(key: string): Promise<void>;
+  put(key: string, value: unknown, durability?: Durability): Promise<void>;
+  delete(key: string, durability?: Durability): Promise<void>;
   /** Every record whose key starts with `prefix`. */
   list(prefix: string): Promise<unknown[]>;
   /** An opaque, stable key for `text` (a contact id, a name): HMAC under the vault's index key. */
@@ -27,12 +27,14 @@ const openRecord = (keys: VaultKeys, key: string, sealed: Sealed): unknown =>
 export function createRecords(db: IDBPDatabase<MessengerDB>, writes: Writes, keys: VaultKeys): Records {
   return {
     async get(key) {
+      await writes.flush();
       const sealed = await db.get('records', key);
       return sealed && openRecord(keys, key, sealed);
     },
-    put: (key, value) => writes.put('records', key, sealRecord(keys, key, value)),
-    delete: (key) => writes.delete('records', key),
+    put: (key, value, durability) => writes.put('records', key, sealRecord(keys, key, value), durability),
+    delete: (key, durability) => writes.delete('records', key, durability),
     async list(prefix) {
+      await writes.flush();
       const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
       const tx = db.transaction('records');
       const found: unknown[] = [];

@@ -21,10 +21,10 @@ export function createSessionStore(records: Records): SessionStore {
       sessions.set(peerId, stored);
       return stored;
     },
-    async save(peerId, next) {
+    async save(peerId, next, durability) {
       sessions.set(peerId, next);
       try {
-        await records.put(keyOf(peerId), next);
+        await records.put(keyOf(peerId), next, durability);
       } catch (error) {
         if (sessions.get(peerId) === next) sessions.delete(peerId);
         throw error;

@@ -94,6 +94,7 @@ export function createVaultStorage(
         };
       },
       async restore(content) {
+        await writes.flush(); // nothing of the old state may land after the restore
         const tx = db.transaction(SEALED_STORES, 'readwrite');
         await Promise.all(SEALED_STORES.map((store) => tx.objectStore(store).clear()));
         writeContent(tx, keys, content);

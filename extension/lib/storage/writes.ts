@@ -5,35 +5,62 @@ import type { MessengerDB } from './schema';
 type WrittenStore = 'records' | 'messages';
 
 /**
+ * How soon a write must be on disk:
+ * - `now`: before whatever waits on it goes on (a ciphertext leaving, a message reported stored). It joins the
+ *   transaction still open in this task, or starts one at once.
+ * - `soon`: a change a crash may lose because it is made good again (a message's status, a received message not
+ *   yet receipted, a ratchet state no ciphertext depends on yet). It rides with the next transaction, or goes in one
+ *   of its own within WRITE_SOON_MS. A later write to the same key replaces it.
+ */
+export type Durability = 'now' | 'soon';
+
+/** The longest a `soon` write waits for a transaction to ride with, in ms. */
+export const WRITE_SOON_MS = 25;
+
+/**
  * Writes that share a transaction while they can: every write issued while the last one's transaction is still
- * active (the same task, its microtasks included) joins it. The writes of one message step (its history record,
- * the ratchet state, the outbox entry) then commit together, once, instead of one transaction each: fewer round
- * trips to the browser's storage, and all of a step or none of it after a crash.
+ * active (the same task, its microtasks included) joins it, and `soon` writes wait for the next one. The writes of
+ * one message step (its history record, the ratchet state, the outbox entry) then commit together, once, with the
+ * status changes and received messages of the moments before: fewer round trips to the browser's storage, and all
+ * of a step or none of it after a crash.
  *
  * Each write resolves once its transaction has committed, and rejects if it aborted. Transactions keep the order
  * of their creation, and a read started after a write sees it (IndexedDB orders transactions whose scopes
- * overlap), so readers need no view of what is pending.
+ * overlap); `flush` first, to see `soon` writes too.
  */
 export interface Writes {
   put<S extends WrittenStore>(
     store: S,
     key: MessengerDB[S]['key'],
     value: MessengerDB[S]['value'],
+    durability?: Durability,
   ): Promise<void>;
-  delete(store: WrittenStore, key: string): Promise<void>;
+  delete(store: WrittenStore, key: string, durability?: Durability): Promise<void>;
+  /** Writes whatever waits now; resolves once it is on disk. */
+  flush(): Promise<void>;
 }
 
 /** What a transaction that takes no more requests throws. */
 const CLOSED = new Set(['TransactionInactiveError', 'InvalidStateError']);
+
+type Write = (tx: IDBTransaction) => void;
+
+/** A `soon` write waiting for a transaction, and who waits on it. */
+interface Waiting {
+  readonly write: Write;
+  readonly settle: { resolve(): void; reject(error: unknown): void }[];
+}
 
 export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
   // The browser's own objects, not idb's wrappers: a request nobody listens to costs no event in JS, and only the
   // transaction's end is awaited.
   const raw = unwrap(db);
   let current: { readonly tx: IDBTransaction; readonly done: Promise<void> } | undefined;
+  const waiting = new Map<string, Waiting>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Runs `write` in the open transaction if it still takes requests, else in a new one. */
-  function inTransaction(write: (tx: IDBTransaction) => void): Promise<void> {
+  function inTransaction(write: Write): Promise<void> {
     try {
       return join(write);
     } catch (error) {
@@ -42,10 +69,11 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
     }
   }
 
-  function join(write: (tx: IDBTransaction) => void): Promise<void> {
+  function join(write: Write): Promise<void> {
     if (current) {
       try {
         write(current.tx);
+        ride(current.tx, current.done);
         return current.done;
       } catch (error) {
         // Committing (inactive) or just finished: start the next one. Anything else is this write's own failure.
@@ -65,15 +93,63 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
     };
     done.then(finished, finished);
     write(tx);
+    ride(tx, done);
     return done;
   }
 
-  return {
-    put(store, key, value) {
-      return inTransaction((tx) => void tx.objectStore(store).put(value, key));
+  /** The `soon` writes that waited go in `tx` (a write given now to the same key replaced its waiting one). */
+  function ride(tx: IDBTransaction, done: Promise<void>): void {
+    for (const soon of takeWaiting()) {
+      try {
+        soon.write(tx);
+        settleWith(soon, done);
+      } catch (error) {
+        settleWith(soon, Promise.reject(error instanceof Error ? error : new Error(String(error))));
+      }
+    }
+  }
+
+  function takeWaiting(): Waiting[] {
+    clearTimeout(timer);
+    timer = undefined;
+    const taken = [...waiting.values()];
+    waiting.clear();
+    return taken;
+  }
+
+  function settleWith(soon: Waiting, done: Promise<void>): void {
+    done.then(
+      () => soon.settle.forEach((waiter) => waiter.resolve()),
+      (error: unknown) => soon.settle.forEach((waiter) => waiter.reject(error)),
+    );
+  }
+
+  function write(id: string, run: Write, durability: Durability): Promise<void> {
+    const replaced = waiting.get(id);
+    waiting.delete(id);
+    if (durability === 'now') {
+      const done = inTransaction(run);
+      if (replaced) settleWith(replaced, done); // what it was to write is in this write
+      return done;
+    }
+    return new Promise<void>((resolve, reject) => {
+      waiting.set(id, { write: run, settle: [...(replaced?.settle ?? []), { resolve, reject }] });
+      timer ??= setTimeout(() => void writes.flush().catch(() => undefined), WRITE_SOON_MS);
+    });
+  }
+
+  const writes: Writes = {
+    put(store, key, value, durability = 'now') {
+      return write(`${store}/${key}`, (tx) => void tx.objectStore(store).put(value, key), durability);
     },
-    delete(store, key) {
-      return inTransaction((tx) => void tx.objectStore(store).delete(key));
+    delete(store, key, durability = 'now') {
+      return write(`${store}/${key}`, (tx) => void tx.objectStore(store).delete(key), durability);
+    },
+    flush() {
+      if (waiting.size === 0) return current?.done.catch(() => undefined) ?? Promise.resolve();
+      // A transaction of its own: the writes that waited ride in it (see join).
+      return inTransaction(() => undefined);
     },
   };
+  return writes;
 }

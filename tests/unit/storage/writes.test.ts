@@ -1,10 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openMessengerDB } from '../../../extension/lib/storage/db';
-import { createWrites } from '../../../extension/lib/storage/writes';
+import { WRITE_SOON_MS, createWrites } from '../../../extension/lib/storage/writes';
 import type { Sealed } from '../../../extension/lib/vault/seal';
 
-const sealed = (byte: number): Sealed => ({ nonce: new Uint8Array([byte]), box: new Uint8Array([byte, byte]) });
+const sealed = (byte: number): Sealed => ({
+  nonce: new Uint8Array([byte]),
+  box: new Uint8Array([byte, byte]),
+});
 const newTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 let dbCount = 0;
 
@@ -76,6 +79,37 @@ describe('writes', () => {
     await expect(bad).rejects.toThrow(/clone/i);
     await good;
     expect(await db.get('records', 'good')).toEqual(sealed(1));
+    db.close();
+  });
+
+  it('keeps a soon write for the next transaction, where a later write to the same key replaces it', async () => {
+    const db = await openMessengerDB(`writes-${dbCount++}`);
+    const writes = createWrites(db);
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const status = writes.put('records', 'status', sealed(1), 'soon');
+    const stale = writes.put('records', 'session', sealed(2), 'soon');
+    await newTask();
+    expect(transactions).not.toHaveBeenCalled();
+    // A step that must be on disk now takes them along, its own value for the key they share.
+    await writes.put('records', 'session', sealed(3));
+    await Promise.all([status, stale]);
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(await db.get('records', 'status')).toEqual(sealed(1));
+    expect(await db.get('records', 'session')).toEqual(sealed(3));
+    db.close();
+  });
+
+  it('writes a soon write on its own within WRITE_SOON_MS, or at once when flushed', async () => {
+    const db = await openMessengerDB(`writes-${dbCount++}`);
+    const writes = createWrites(db);
+    const alone = writes.put('messages', 'm', { conversation: 'c', seq: 0, sealed: sealed(1) }, 'soon');
+    await new Promise((resolve) => setTimeout(resolve, WRITE_SOON_MS * 2));
+    expect((await db.get('messages', 'm'))?.seq).toBe(0);
+    await alone;
+    const deleted = writes.delete('messages', 'm', 'soon');
+    await writes.flush();
+    expect(await db.get('messages', 'm')).toBeUndefined();
+    await deleted;
     db.close();
   });
 });
