@@ -2,7 +2,11 @@
 import { options, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NO_FRAME_DELAY, renderOncePerFrame } from '../../../extension/components/render-once-per-frame';
+import {
+  ENGINE_RENDER_INTERVAL,
+  NO_FRAME_DELAY,
+  paceRendering,
+} from '../../../extension/components/render-pace';
 
 /** Animation frames the test hands out itself, as a visible page would get them. */
 const frames = new Map<number, FrameRequestCallback>();
@@ -14,13 +18,13 @@ const runFrame = (): void => {
 };
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
   vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
     frames.set(nextFrameId, callback);
     return nextFrameId++;
   });
   vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
-  renderOncePerFrame();
+  paceRendering();
 });
 
 const root = document.createElement('div');
@@ -52,7 +56,7 @@ function mountCounter() {
   return seen;
 }
 
-describe('renderOncePerFrame', () => {
+describe('paceRendering', () => {
   it('renders changes made during a frame once, at the frame', () => {
     const counter = mountCounter();
     for (let i = 0; i < 5; i++) counter.bump();
@@ -62,6 +66,22 @@ describe('renderOncePerFrame', () => {
     expect(root.textContent).toBe('5');
     vi.advanceTimersByTime(NO_FRAME_DELAY); // the fallback was called off: no second render
     expect(counter.renders).toBe(1);
+  });
+
+  it('renders what the engine changes at most once per ENGINE_RENDER_INTERVAL, at a frame', () => {
+    const counter = mountCounter();
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    counter.bump();
+    runFrame();
+    expect(counter.renders).toBe(1);
+    counter.bump();
+    counter.bump();
+    runFrame(); // too soon after the last one: it waits
+    expect(counter.renders).toBe(1);
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    runFrame();
+    expect(counter.renders).toBe(2);
+    expect(root.textContent).toBe('3');
   });
 
   it('renders without animation frames (a hidden page) after a short delay', () => {

@@ -1,0 +1,66 @@
+import { options } from 'preact';
+
+/**
+ * The longest a render waits when no animation frame comes: a hidden page gets none, and its DOM should still
+ * follow the engine (tests read pages that are not in front).
+ */
+export const NO_FRAME_DELAY = 50; // ms
+
+/** Calls `callback` once: at the next animation frame, or after NO_FRAME_DELAY if that comes first. */
+export function atNextFrame(callback: () => void): void {
+  // Both are set before either can fire: neither runs in the task that asks for it.
+  const run = (): void => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    callback();
+  };
+  const frame = requestAnimationFrame(run);
+  const timer = setTimeout(run, NO_FRAME_DELAY);
+}
+
+/**
+ * The least time between two renders of what the engine changed, in ms. Each one costs the thread the engine runs
+ * on a layout and a paint of the conversation (about 5 ms with 100 messages shown, measured in the bench): at every
+ * frame, a stream of messages spent most of the thread on the popup. Twenty a second still looks immediate.
+ */
+export const ENGINE_RENDER_INTERVAL = 50; // ms
+
+/**
+ * Makes Preact render what the engine changed at most once per ENGINE_RENDER_INTERVAL, at an animation frame. In
+ * Chrome the popup shares one thread with the engine: a burst of engine events then costs one render and one
+ * layout, not one of each per event (Preact's default renders after each event, in a microtask), and a stream of
+ * them leaves most of the thread to the engine.
+ *
+ * What the user does still renders at once, right after the handler (as by default): the next keystroke's handler
+ * must see the state the last one set. Rendered a frame later, an Enter pressed right after typing read the draft
+ * from before the typing, and sent nothing.
+ */
+export function paceRendering(): void {
+  /** Preact's render of what changed since the last one, when one is waiting. */
+  let waiting: (() => void) | undefined;
+  let scheduled = false;
+  let lastEngineRender = -Infinity;
+  const renderWaiting = (): void => {
+    const render = waiting;
+    waiting = undefined;
+    render?.();
+  };
+  const renderEngineChanges = (): void => {
+    scheduled = false;
+    lastEngineRender = performance.now();
+    renderWaiting();
+  };
+  options.debounceRendering = (render) => {
+    waiting = render;
+    if (scheduled) return;
+    scheduled = true;
+    const wait = lastEngineRender + ENGINE_RENDER_INTERVAL - performance.now();
+    if (wait <= 0) atNextFrame(renderEngineChanges);
+    else setTimeout(() => atNextFrame(renderEngineChanges), wait);
+  };
+  const previous = options.event?.bind(options);
+  options.event = (event: Event): unknown => {
+    queueMicrotask(renderWaiting); // runs after the handler this event is handed to
+    return previous ? previous(event) : event;
+  };
+}
