@@ -4,6 +4,7 @@ import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { EngineState } from '../lib/messaging/protocol';
 import { DEFAULT_SERVER_URL } from '../lib/settings';
+import { AccountPanel } from './AccountPanel';
 import { FormError } from './FormError';
 import { PassphraseFields } from './PassphraseFields';
 
@@ -15,7 +16,10 @@ interface Props {
 
 const AUTO_LOCK_CHOICES = [0, 5, 15, 60, 240].filter((minutes) => minutes <= MAX_AUTO_LOCK_MINUTES);
 
-/** First start (name, server, passphrase) and later changes (name, server, auto-lock, read receipts). */
+/**
+ * First start (name, server, passphrase) and later changes (name, server, auto-lock, read receipts), with the
+ * account on the server below (release the name, delete the account).
+ */
 export function SettingsForm({ client, settings, onDone }: Props) {
   const [name, setName] = useState(settings?.name ?? '');
   const [serverUrl, setServerUrl] = useState(settings?.serverUrl ?? DEFAULT_SERVER_URL);
@@ -39,71 +43,74 @@ export function SettingsForm({ client, settings, onDone }: Props) {
   };
 
   return (
-    <form class="settings" onSubmit={submit} aria-labelledby="settings-title">
-      <h1 id="settings-title">{firstStart ? 'Welcome! Choose your name' : 'Settings'}</h1>
-      <label>
-        Your name
-        <input
-          name="name"
-          value={name}
-          maxLength={MAX_NAME_LENGTH}
-          required
-          autoFocus
-          autoComplete="nickname"
-          onInput={(event) => setName(event.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Signal server
-        <input
-          name="serverUrl"
-          type="url"
-          value={serverUrl}
-          required
-          onInput={(event) => setServerUrl(event.currentTarget.value)}
-        />
-      </label>
-      {firstStart && (
-        <PassphraseFields
-          legend="Passphrase"
-          hint={`It encrypts your keys and history on this computer (at least ${MIN_PASSPHRASE_LENGTH} characters). It cannot be recovered.`}
-          onChange={setPassphrase}
-        />
-      )}
-      <label>
-        Lock after
-        <select
-          name="autoLockMinutes"
-          value={autoLockMinutes}
-          onChange={(event) => setAutoLockMinutes(Number(event.currentTarget.value))}
-        >
-          {AUTO_LOCK_CHOICES.map((minutes) => (
-            <option key={minutes} value={minutes}>
-              {minutes === 0 ? 'never (until the browser closes)' : `${minutes} minutes idle`}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="checkbox">
-        <input
-          type="checkbox"
-          name="sendReadReceipts"
-          checked={sendReadReceipts}
-          onChange={(event) => setSendReadReceipts(event.currentTarget.checked)}
-        />
-        Send read receipts (others see when you have read their messages)
-      </label>
-      <FormError error={error} />
-      <div class="actions">
-        {!firstStart && onDone && (
-          <button type="button" onClick={onDone}>
-            Cancel
-          </button>
+    <>
+      <form class="settings" onSubmit={submit} aria-labelledby="settings-title">
+        <h1 id="settings-title">{firstStart ? 'Welcome! Choose your name' : 'Settings'}</h1>
+        <label>
+          Your name
+          <input
+            name="name"
+            value={name}
+            maxLength={MAX_NAME_LENGTH}
+            required
+            autoFocus
+            autoComplete="nickname"
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Signal server
+          <input
+            name="serverUrl"
+            type="url"
+            value={serverUrl}
+            required
+            onInput={(event) => setServerUrl(event.currentTarget.value)}
+          />
+        </label>
+        {firstStart && (
+          <PassphraseFields
+            legend="Passphrase"
+            hint={`It encrypts your keys and history on this computer (at least ${MIN_PASSPHRASE_LENGTH} characters). It cannot be recovered.`}
+            onChange={setPassphrase}
+          />
         )}
-        <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : firstStart ? 'Start chatting' : 'Save'}
-        </button>
-      </div>
-    </form>
+        <label>
+          Lock after
+          <select
+            name="autoLockMinutes"
+            value={autoLockMinutes}
+            onChange={(event) => setAutoLockMinutes(Number(event.currentTarget.value))}
+          >
+            {AUTO_LOCK_CHOICES.map((minutes) => (
+              <option key={minutes} value={minutes}>
+                {minutes === 0 ? 'never (until the browser closes)' : `${minutes} minutes idle`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            name="sendReadReceipts"
+            checked={sendReadReceipts}
+            onChange={(event) => setSendReadReceipts(event.currentTarget.checked)}
+          />
+          Send read receipts (others see when you have read their messages)
+        </label>
+        <FormError error={error} />
+        <div class="actions">
+          {!firstStart && onDone && (
+            <button type="button" onClick={onDone}>
+              Cancel
+            </button>
+          )}
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : firstStart ? 'Start chatting' : 'Save'}
+          </button>
+        </div>
+      </form>
+      {settings && <AccountPanel client={client} settings={settings} />}
+    </>
   );
 }
