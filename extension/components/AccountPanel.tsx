@@ -64,7 +64,7 @@ export function AccountPanel({ client, settings }: Props) {
   };
 
   return (
-    <section class="account" aria-labelledby="account-title">
+    <section class="settings account" aria-labelledby="account-title">
       <h2 id="account-title">Your account on {server}</h2>
       {step === 'choose' && (
         <div class="actions">
