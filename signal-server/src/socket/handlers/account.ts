@@ -38,8 +38,9 @@ function verifyRequest(
 }
 
 /**
- * Closes the connection once the answer is out: the session is over. The dispatcher acknowledges in the promise
- * callbacks that follow the handler's return; setImmediate runs after them (as for a failed sign-in).
+ * Closes the connection once the answer is out: the session is over. The dispatcher acknowledges (an answer, or
+ * `internal` for a throw) in the promise callbacks that follow the handler's return; setImmediate runs after them
+ * (as for a failed sign-in).
  */
 function closeAfterAnswer(socket: TypedSocket): void {
   setImmediate(() => socket.disconnect(true));
@@ -67,11 +68,15 @@ export const accountReleaseName: Handler<'account:release-name'> = {
     const verified = verifyRequest('account:release-name', 'release-name', payload, ctx);
     if (!verified.ok) return verified;
     const { userId } = ctx.session.user;
-    await endSession(ctx); // offline for everyone first: no presence entry names them with it afterwards
-    const released = await releaseName(ctx.stores, userId);
-    ctx.logger.info({ userId, released }, 'name released by its key');
-    closeAfterAnswer(ctx.socket);
-    return ok({ released });
+    // The session is over even if a store fails below: the client signs in again and asks again.
+    try {
+      await endSession(ctx); // offline for everyone first: no presence entry names them with it afterwards
+      const released = await releaseName(ctx.stores, userId);
+      ctx.logger.info({ userId, released }, 'name released by its key');
+      return ok({ released });
+    } finally {
+      closeAfterAnswer(ctx.socket);
+    }
   },
 };
 
@@ -85,12 +90,16 @@ export const accountDelete: Handler<'account:delete'> = {
     const verified = verifyRequest('account:delete', 'delete-account', payload, ctx);
     if (!verified.ok) return verified;
     const { userId } = ctx.session.user;
-    // Ended first: this connection's later requests find no session, and others see them go offline.
-    await endSession(ctx);
-    const rooms = await forgetUser(ctx.stores, userId);
-    announce(ctx, rooms);
-    ctx.logger.info({ userId, rooms: rooms.length }, 'account deleted');
-    closeAfterAnswer(ctx.socket);
-    return ok({ deleted: true });
+    // As for a release, the session is over even if a store fails below (each step is done again when asked again).
+    try {
+      // Ended first: this connection's later requests find no session, and others see them go offline.
+      await endSession(ctx);
+      const rooms = await forgetUser(ctx.stores, userId);
+      announce(ctx, rooms);
+      ctx.logger.info({ userId, rooms: rooms.length }, 'account deleted');
+      return ok({ deleted: true });
+    } finally {
+      closeAfterAnswer(ctx.socket);
+    }
   },
 };
