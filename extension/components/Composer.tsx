@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ConversationId } from '../lib/messaging/protocol';
+import type { ConversationId } from '../lib/model';
 import { FormError } from './FormError';
 
 interface Props {

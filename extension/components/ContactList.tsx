@@ -1,5 +1,6 @@
 import type { UserId } from '../../shared/ids';
-import type { Contact, ConversationId, LinkStatus } from '../lib/messaging/protocol';
+import type { Contact } from '../lib/messaging/protocol';
+import type { ConversationId, LinkStatus } from '../lib/model';
 
 interface Props {
   readonly contacts: readonly Contact[];

@@ -7,7 +7,8 @@ import { FormError } from './FormError';
 import { MessageLog } from './MessageLog';
 import { SafetyNumber } from './SafetyNumber';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ChatMessage, Contact, ConversationId, RoomView } from '../lib/messaging/protocol';
+import type { Contact, RoomView } from '../lib/messaging/protocol';
+import type { ChatMessage, ConversationId } from '../lib/model';
 
 /** Who the conversation is with: one contact, or a room. */
 export type Counterpart =

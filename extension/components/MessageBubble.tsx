@@ -1,5 +1,5 @@
 import { memo } from 'preact/compat';
-import type { ChatMessage } from '../lib/messaging/protocol';
+import type { ChatMessage } from '../lib/model';
 
 const STATUS_LABELS: Record<ChatMessage['status'], string> = {
   sending: 'Sending…',

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { MessageBubble } from './MessageBubble';
-import type { ChatMessage } from '../lib/messaging/protocol';
+import type { ChatMessage } from '../lib/model';
 
 /**
  * How many of the newest messages are on the page at first, and how many more each "Show earlier messages" adds.

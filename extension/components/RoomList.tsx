@@ -1,6 +1,7 @@
 import { MAX_NAME_LENGTH } from '../../shared/limits';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ConversationId, RoomView } from '../lib/messaging/protocol';
+import type { RoomView } from '../lib/messaging/protocol';
+import type { ConversationId } from '../lib/model';
 import { InlineForm } from './InlineForm';
 
 interface Props {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../lib/messaging/protocol';
+import type { ChatMessage } from '../lib/model';
 
 /**
  * A conversation's messages, oldest first, each found by its id. An event costs the same however long the

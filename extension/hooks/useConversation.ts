@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ChatMessage, ConversationId } from '../lib/messaging/protocol';
+import type { ChatMessage, ConversationId } from '../lib/model';
 import { MessageList } from './message-list';
 import { errorMessage } from './useAction';
 

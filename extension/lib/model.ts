@@ -50,3 +50,10 @@ export const ChatMessageSchema = v.strictObject({
   error: v.optional(v.string()),
 });
 export type ChatMessage = Readonly<v.InferOutput<typeof ChatMessageSchema>>;
+
+/** A contact's identity key as first seen under their name. */
+export interface PinnedContact {
+  readonly name: string;
+  readonly userId: string;
+  readonly signingKey: string;
+}

@@ -14,14 +14,11 @@ import { encodeBytes } from '../../shared/crypto/identity';
 import type { PeerTicket, RequestEvent, ResponseMap, User } from '../../shared/protocol/socket';
 import { publicIdentity, userIdOfKeys, type IdentityKeys } from '../../extension/lib/crypto/identity';
 import { createEngine, type Engine } from '../../extension/lib/engine/engine';
-import {
-  createSessions,
-  type PeerSessions,
-  type SessionStore,
-  type Sessions,
-} from '../../extension/lib/engine/sessions';
+import { createSessions, type Sessions } from '../../extension/lib/engine/sessions';
+import type { PeerSessions, SessionStore } from '../../extension/lib/storage/stores';
 import { NO_PREKEYS } from '../../extension/lib/crypto/prekeys';
-import type { ChatMessage, EngineState } from '../../extension/lib/messaging/protocol';
+import type { EngineState } from '../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../extension/lib/model';
 import type { UnlockedVault } from '../../extension/lib/storage/vault-storage';
 import type { MeshOptions, PeerMesh } from '../../extension/lib/transport/peers';
 import type { SignalingHandlers } from '../../extension/lib/transport/signaling';

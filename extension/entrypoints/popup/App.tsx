@@ -4,7 +4,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Conversation } from '../../components/Conversation';
 import { RoomList } from '../../components/RoomList';
 import { RoomPanel } from '../../components/RoomPanel';
-import type { ConversationId } from '../../lib/messaging/protocol';
+import type { ConversationId } from '../../lib/model';
 import { BackupPanel } from '../../components/BackupPanel';
 import { SettingsForm } from '../../components/SettingsForm';
 import { UnlockForm } from '../../components/UnlockForm';

@@ -1,17 +1,7 @@
 import { nameKey } from '../../../shared/names';
 import type { User } from '../../../shared/protocol/socket';
-
-/** A contact's identity key as first seen under their name. */
-export interface PinnedContact {
-  readonly name: string;
-  readonly userId: string;
-  readonly signingKey: string;
-}
-
-export interface ContactStore {
-  all(): Promise<PinnedContact[]>;
-  pin(contact: PinnedContact): Promise<void>;
-}
+import type { PinnedContact } from '../model';
+import type { ContactStore } from '../storage/stores';
 
 /**
  * Trust on first sight, then loud on change. People know each other by name; the server binds a name to one key,

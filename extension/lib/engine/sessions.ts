@@ -20,40 +20,13 @@ import {
   publicOneTimePrekeys,
   publicSignedPrekey,
   rotateSignedPrekey,
-  type OwnPrekeys,
 } from '../crypto/prekeys';
-import {
-  initiateRatchet,
-  ratchetDecrypt,
-  ratchetEncrypt,
-  respondRatchet,
-  type RatchetState,
-} from '../crypto/ratchet';
+import { initiateRatchet, ratchetDecrypt, ratchetEncrypt, respondRatchet } from '../crypto/ratchet';
 import { initiateX3dh, respondX3dh } from '../crypto/x3dh';
 import { userIdOf, decodeBytes } from '../../../shared/crypto/identity';
 import { EngineError } from '../errors';
-import type { Durability } from '../storage/writes';
+import type { PeerSession, PeerSessions, SessionStore } from '../storage/stores';
 import { createKeyedQueue } from './queue';
-
-export interface PeerSession {
-  /** The initiator's ephemeral key, base64url: both sides name the session by it. */
-  readonly id: string;
-  readonly ratchet: RatchetState;
-  readonly associatedData: Uint8Array;
-  /** The X3DH header, sent with each message until the other side has answered on this session. */
-  readonly prekey?: PrekeyHeader;
-}
-
-/** A contact's sessions, the one to send on first. */
-export type PeerSessions = readonly PeerSession[];
-
-export interface SessionStore {
-  load(peerId: UserId): Promise<PeerSessions>;
-  /** Takes effect for the next load at once; resolves once it is on disk (see Durability). */
-  save(peerId: UserId, sessions: PeerSessions, durability?: Durability): Promise<void>;
-  loadPrekeys(): Promise<OwnPrekeys>;
-  savePrekeys(prekeys: OwnPrekeys): Promise<void>;
-}
 
 /** A decrypted message, and the write of the session state that decrypting it left. */
 export interface OpenedMessage {

@@ -1,16 +1,8 @@
 import type { UserId } from '../../../shared/ids';
 import type { User } from '../../../shared/protocol/socket';
-import type {
-  ConnectionStatus,
-  Contact,
-  ConversationId,
-  EngineEvents,
-  EngineState,
-  LinkStatus,
-  RoomView,
-  VaultStatus,
-} from '../messaging/protocol';
-import type { PinnedContact } from './contacts';
+import type { Contact, EngineEvents, EngineState, RoomView } from '../messaging/protocol';
+import type { ConnectionStatus, ConversationId, LinkStatus, VaultStatus } from '../model';
+import type { PinnedContact } from '../model';
 
 export type EngineListener = <E extends keyof EngineEvents>(name: E, data: EngineEvents[E]) => void;
 

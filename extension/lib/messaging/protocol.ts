@@ -28,22 +28,6 @@ import {
 
 export const ENGINE_PORT = 'engine';
 
-// The domain types live in ../model (every layer may import them); re-exported for the pages, which know only this
-// contract.
-export {
-  ChatMessageSchema,
-  ConversationIdSchema,
-  MessagePathSchema,
-  MessageStatusSchema,
-  type ChatMessage,
-  type ConnectionStatus,
-  type ConversationId,
-  type LinkStatus,
-  type MessagePath,
-  type MessageStatus,
-  type VaultStatus,
-} from '../model';
-
 export const engineRequestSchemas = {
   getState: v.strictObject({}),
   /** First start: the name, the server and the passphrase that will protect everything stored. */

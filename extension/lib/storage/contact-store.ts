@@ -1,5 +1,6 @@
 import { nameKey } from '../../../shared/names';
-import type { ContactStore, PinnedContact } from '../engine/contacts';
+import type { PinnedContact } from '../model';
+import type { ContactStore } from './stores';
 import type { Records } from './records';
 
 const PREFIX = 'contact:';

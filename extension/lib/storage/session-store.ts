@@ -1,6 +1,6 @@
 import type { UserId } from '../../../shared/ids';
 import { NO_PREKEYS, type OwnPrekeys } from '../crypto/prekeys';
-import type { PeerSessions, SessionStore } from '../engine/sessions';
+import type { PeerSessions, SessionStore } from './stores';
 import type { Records } from './records';
 
 /**

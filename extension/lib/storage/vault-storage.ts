@@ -7,11 +7,10 @@ import * as v from 'valibot';
 import { ErrorCode } from '../../../shared/errors';
 import { parse } from '../../../shared/validate';
 import { IdentityKeysSchema, createIdentityKeys, type IdentityKeys } from '../crypto/identity';
-import type { ContactStore, PinnedContact } from '../engine/contacts';
 import { EngineError } from '../errors';
-import type { SessionStore } from '../engine/sessions';
-import type { ChatMessage, VaultStatus as ProfileStatus } from '../model';
-import { SettingsSchema, type Settings } from '../settings';
+import type { VaultStatus as ProfileStatus } from '../model';
+import { SettingsSchema } from '../settings';
+import type { VaultContent } from '../vault/backup';
 import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
 import { createVault, unlockVault, type VaultKeys } from '../vault/vault';
 import { contactRecordKey, createContactStore } from './contact-store';
@@ -22,15 +21,8 @@ import { createLocalRoomStore, type LocalRoomStore } from './room-store';
 import type { MessengerDB } from './schema';
 import { createWrites } from './writes';
 import { createSessionStore } from './session-store';
+import type { ContactStore, SessionStore } from './stores';
 import { createSettingsStore, type SettingsStore } from './settings-store';
-
-/** What a backup carries: who the user is and what they said. Sessions and prekeys are left out on purpose. */
-export interface VaultContent {
-  readonly identity: IdentityKeys;
-  readonly settings?: Settings;
-  readonly contacts: readonly PinnedContact[];
-  readonly messages: readonly ChatMessage[];
-}
 
 export interface UnlockedVault {
   readonly identity: IdentityKeys;

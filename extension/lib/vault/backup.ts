@@ -9,11 +9,10 @@ import { ErrorCode } from '../../../shared/errors';
 import { UserIdSchema } from '../../../shared/ids';
 import { MAX_BACKUP_BYTES } from '../../../shared/limits';
 import { parse } from '../../../shared/validate';
-import { IdentityKeysSchema } from '../crypto/identity';
+import { IdentityKeysSchema, type IdentityKeys } from '../crypto/identity';
 import { EngineError } from '../errors';
-import { ChatMessageSchema } from '../model';
-import { SettingsSchema } from '../settings';
-import type { VaultContent } from '../storage/vault-storage';
+import { ChatMessageSchema, type ChatMessage, type PinnedContact } from '../model';
+import { SettingsSchema, type Settings } from '../settings';
 import { DEFAULT_KDF, KdfParamsSchema, SALT_LENGTH, deriveKey, type KdfParams } from './kdf';
 import { SealError, open, seal } from './seal';
 
@@ -35,6 +34,14 @@ const VaultContentSchema = v.strictObject({
   contacts: v.array(v.strictObject({ name: v.string(), userId: UserIdSchema, signingKey: v.string() })),
   messages: v.array(ChatMessageSchema),
 });
+
+/** What a backup carries: who the user is and what they said. Sessions and prekeys are left out on purpose. */
+export interface VaultContent {
+  readonly identity: IdentityKeys;
+  readonly settings?: Settings;
+  readonly contacts: readonly PinnedContact[];
+  readonly messages: readonly ChatMessage[];
+}
 
 export async function encryptBackup(
   content: VaultContent,

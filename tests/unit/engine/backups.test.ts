@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeBytes } from '../../../shared/crypto/identity';
 import { createBackups } from '../../../extension/lib/engine/backups';
 import type { Profile } from '../../../extension/lib/engine/profile';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
-import type { UnlockedVault, VaultContent } from '../../../extension/lib/storage/vault-storage';
+import type { ChatMessage } from '../../../extension/lib/model';
+import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
+import type { VaultContent } from '../../../extension/lib/vault/backup';
 import { FAST_KDF, testVaultStorage } from '../../support/vault';
 import { fakeProfile } from './module-fakes';
 

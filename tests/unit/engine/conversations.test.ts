@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { createConversations } from '../../../extension/lib/engine/conversations';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { testVaultStorage } from '../../support/vault';
 
 const peerId = randomId();

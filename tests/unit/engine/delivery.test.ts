@@ -6,7 +6,7 @@ import type { ChatContent } from '../../../shared/protocol/content';
 import type { MailAccepted } from '../../../shared/protocol/mailbox';
 import type { SealedFrame } from '../../../shared/protocol/peer';
 import { createDelivery, type Delivery } from '../../../extension/lib/engine/delivery';
-import type { MessagePath } from '../../../extension/lib/messaging/protocol';
+import type { MessagePath } from '../../../extension/lib/model';
 import { FakeSessions, memoryOutbox, userId } from './module-fakes';
 
 const chat = (id: string): ChatContent => ({ v: 1, kind: 'chat', id, text: `text ${id}`, sentAt: 1 });

@@ -6,7 +6,7 @@ import type { MailItem } from '../../../shared/protocol/mailbox';
 import { createInbound, type Inbound } from '../../../extension/lib/engine/inbound';
 import { createMessageLog } from '../../../extension/lib/engine/message-log';
 import type { Profile } from '../../../extension/lib/engine/profile';
-import type { ChatMessage, ConversationId, MessagePath } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage, ConversationId, MessagePath } from '../../../extension/lib/model';
 import type { SignalingConnection } from '../../../extension/lib/transport/signaling';
 import { fakeProfile, roomId, userId, type FakeProfile } from './module-fakes';
 

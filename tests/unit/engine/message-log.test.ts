@@ -3,7 +3,7 @@ import { randomId } from '../../../shared/ids';
 import { createConversations } from '../../../extension/lib/engine/conversations';
 import { decodeContent, encodeContent, contentOf } from '../../../extension/lib/engine/content';
 import { createMessageLog, withStatus } from '../../../extension/lib/engine/message-log';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { memoryHistory, roomId, userId } from './module-fakes';
 
 const outgoing = (peerId: string): ChatMessage => ({

@@ -12,7 +12,7 @@ import type { Delivery } from '../../../extension/lib/engine/delivery';
 import type { Profile } from '../../../extension/lib/engine/profile';
 import type { RoomMembership } from '../../../extension/lib/engine/room-membership';
 import type { OpenedMessage } from '../../../extension/lib/engine/sessions';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import type { Settings } from '../../../extension/lib/settings';
 import type { HistoryStore } from '../../../extension/lib/storage/history-store';
 import type { OutboxEntry, OutboxStore } from '../../../extension/lib/storage/outbox-store';

@@ -7,7 +7,7 @@ import { userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { contentOf } from '../../../extension/lib/engine/content';
 import { createMessageLog } from '../../../extension/lib/engine/message-log';
 import { openProfile } from '../../../extension/lib/engine/profile';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { testVaultStorage } from '../../support/vault';
 import { FakeSessions, userId } from './module-fakes';
 

@@ -11,7 +11,7 @@ import {
   createReceipts,
   type Receipts,
 } from '../../../extension/lib/engine/receipts';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { SETTINGS, fakeProfile, roomId, userId, type FakeProfile } from './module-fakes';
 
 let fake: FakeProfile;

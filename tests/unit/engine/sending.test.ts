@@ -3,7 +3,7 @@ import { ErrorCode } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import { createMessageLog } from '../../../extension/lib/engine/message-log';
 import { createSending } from '../../../extension/lib/engine/sending';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { fakeProfile, roomId, userId } from './module-fakes';
 
 function harness(changed: UserId[] = []) {

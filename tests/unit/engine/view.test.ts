@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { UserId } from '../../../shared/ids';
 import type { User } from '../../../shared/protocol/socket';
-import type { PinnedContact } from '../../../extension/lib/engine/contacts';
+import type { PinnedContact } from '../../../extension/lib/model';
 import { createView, type View } from '../../../extension/lib/engine/view';
-import type { EngineState, LinkStatus, RoomView } from '../../../extension/lib/messaging/protocol';
+import type { EngineState, RoomView } from '../../../extension/lib/messaging/protocol';
+import type { LinkStatus } from '../../../extension/lib/model';
 import { userId } from './module-fakes';
 
 /** A view over plain maps the test fills in, with every push and badge change recorded. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { MessageList } from '../../../extension/hooks/message-list';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 
 const message = (text: string, fields: Partial<ChatMessage> = {}): ChatMessage => ({
   id: randomId(),

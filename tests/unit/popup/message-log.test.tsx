@@ -5,7 +5,8 @@ import { randomId } from '../../../shared/ids';
 import { Conversation } from '../../../extension/components/Conversation';
 import { MESSAGE_WINDOW } from '../../../extension/components/MessageLog';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { ChatMessage, EngineMethod } from '../../../extension/lib/messaging/protocol';
+import type { EngineMethod } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
 
 const bob = randomId();

@@ -3,7 +3,8 @@ import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { ChatMessage, EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
+import type { EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.

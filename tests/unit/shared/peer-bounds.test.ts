@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { MAX_TIMESTAMP_MS } from '../../../shared/limits';
 import { ContentSchema } from '../../../shared/protocol/content';
-import { ChatMessageSchema } from '../../../extension/lib/messaging/protocol';
+import { ChatMessageSchema } from '../../../extension/lib/model';
 
 /** Past the last date JavaScript can hold: formatting it throws. */
 const HOSTILE_SENT_AT = 8_640_000_000_000_001;

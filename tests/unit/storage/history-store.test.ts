@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { openMessengerDB } from '../../../extension/lib/storage/db';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { testVaultStorage } from '../../support/vault';
 
 const PASSPHRASE = 'correct horse';

@@ -4,7 +4,7 @@ import { randomId } from '../../../shared/ids';
 import { openMessengerDB } from '../../../extension/lib/storage/db';
 import { migrations } from '../../../extension/lib/storage/migrations';
 import { createVaultStorage, type UnlockedVault } from '../../../extension/lib/storage/vault-storage';
-import type { ChatMessage } from '../../../extension/lib/messaging/protocol';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { FAST_KDF, testVaultStorage } from '../../support/vault';
 
 const PASSPHRASE = 'correct horse';

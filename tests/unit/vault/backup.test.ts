@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { createIdentityKeys } from '../../../extension/lib/crypto/identity';
-import type { VaultContent } from '../../../extension/lib/storage/vault-storage';
+import type { VaultContent } from '../../../extension/lib/vault/backup';
 import { decryptBackup, encryptBackup } from '../../../extension/lib/vault/backup';
 import { FAST_KDF } from '../../support/vault';
 
