@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import nacl from 'tweetnacl';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountAction } from '../../shared/crypto/account-statement';
 import { decodeBytes, encodeBytes, signedPrekeyStatement } from '../../shared/crypto/identity';
 import type { Result } from '../../shared/errors';
@@ -118,9 +118,16 @@ const data = <T>(result: Result<T>): T => {
 };
 
 const sockets: TestClient[] = [];
-afterEach(() => {
+
+/**
+ * Closes the clients, waits until the server has ended their sessions (with Redis, its last writes and presence
+ * broadcasts go out then), and only then closes the server and its connections to its stores.
+ */
+async function shutDown(server: TestServer, close: () => Promise<void>): Promise<void> {
   for (const socket of sockets.splice(0)) socket.close();
-});
+  await vi.waitFor(async () => expect(await server.stores.presence.count()).toBe(0), { timeout: 5_000 });
+  await close();
+}
 
 async function person(server: TestServer, name: string, keys = createIdentityKeys()): Promise<Person> {
   const socket = await connect(server.url);
@@ -207,9 +214,9 @@ const tracesOf = ({ userId, name, keys }: Person) => [
 describe.each(deployments)('%s: deleting an account', (_name, deploy) => {
   let deployment: Deployment | undefined;
   afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.close();
-    await deployment?.close();
+    const ending = deployment;
     deployment = undefined;
+    if (ending) await shutDown(ending.server, () => ending.close());
   });
 
   it('leaves nothing of the user behind: name, key, prekeys and claims, mail to and from them, rooms, presence', async () => {
@@ -300,9 +307,9 @@ describe.each(deployments)('%s: deleting an account', (_name, deploy) => {
 describe.each(deployments)('%s: releasing a name', (_name, deploy) => {
   let deployment: Deployment | undefined;
   afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.close();
-    await deployment?.close();
+    const ending = deployment;
     deployment = undefined;
+    if (ending) await shutDown(ending.server, () => ending.close());
   });
 
   it('frees it for another key, with nothing left mapping it to the old one; the key keeps the rest', async () => {
@@ -352,9 +359,9 @@ describe.each(deployments)('%s: releasing a name', (_name, deploy) => {
 describe('account requests are signed and rate-limited', () => {
   let server: TestServer | undefined;
   afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.close();
-    await server?.close();
+    const ending = server;
     server = undefined;
+    if (ending) await shutDown(ending, () => ending.close());
   });
 
   it('refuses them without a session, a challenge, the right action, origin or key; each challenge works once', async () => {
