@@ -47,10 +47,8 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
         maxLength={MAX_NAME_LENGTH}
         submitLabel="Create"
         onSubmit={async (name) => {
-          const state = await client.request('createRoom', { name });
-          // The new one: rooms may share a name, so it is found by being new, not by its name.
-          const made = state.rooms.find((room) => !rooms.some((known) => known.roomId === room.roomId));
-          if (made) onSelect(made.roomId);
+          const made = await client.request('createRoom', { name });
+          onSelect(made.roomId);
         }}
       />
       <InlineForm
@@ -59,9 +57,8 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
         placeholder="room:… code"
         submitLabel="Join"
         onSubmit={async (code) => {
-          const state = await client.request('joinRoom', { code });
-          const joined = state.rooms.find((room) => code.includes(room.roomId));
-          if (joined) onSelect(joined.roomId);
+          const joined = await client.request('joinRoom', { code });
+          onSelect(joined.roomId);
         }}
       />
     </nav>

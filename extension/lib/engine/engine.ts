@@ -5,7 +5,10 @@
  */
 import { encodeBytes } from '../../../shared/crypto/identity';
 import { safetyNumber } from '../../../shared/crypto/safety-number';
-import type { EngineMethod, EngineParams, EngineResponses } from '../messaging/protocol';
+import { ErrorCode } from '../../../shared/errors';
+import type { RoomId } from '../../../shared/protocol/rooms';
+import { EngineError } from '../errors';
+import type { EngineMethod, EngineParams, EngineResponses, RoomView } from '../messaging/protocol';
 import type { VaultStorage } from '../storage/vault-storage';
 import type { CreateMesh } from '../transport/peers';
 import type { ConnectSignaling } from '../transport/signaling';
@@ -138,6 +141,12 @@ export function createEngine({
     setOffline: (reason) => view.setConnection('offline', reason),
   });
   const open = () => lifecycle.open();
+  /** A room as the state lists it (it is there once made or joined). */
+  const roomView = (roomId: RoomId): RoomView => {
+    const room = view.state().rooms.find((listed) => listed.roomId === roomId);
+    if (!room) throw new EngineError(ErrorCode.Internal, 'The room is not listed after all');
+    return room;
+  };
 
   return {
     start: () => lifecycle.ready(),
@@ -190,16 +199,14 @@ export function createEngine({
       return sending.sendText(open(), peerId, text);
     },
     async createRoom({ name }) {
-      await open().rooms.create(name);
-      return view.state();
+      return roomView(await open().rooms.create(name));
     },
     async inviteToRoom({ roomId, name }) {
       await open().rooms.invite(roomId, name);
       return view.state();
     },
     async joinRoom(request) {
-      await open().rooms.join('code' in request ? request.code : request);
-      return view.state();
+      return roomView(await open().rooms.join('code' in request ? request.code : request));
     },
     async leaveRoom({ roomId }) {
       await open().rooms.leave(roomId);

@@ -138,9 +138,11 @@ export interface EngineResponses {
   acceptKey: EngineState;
   /** Nothing: the new unread counts come as a `state` event, like every change. */
   markRead: Record<string, never>;
-  createRoom: EngineState;
+  /** The new room, as the state lists it. */
+  createRoom: RoomView;
   inviteToRoom: EngineState;
-  joinRoom: EngineState;
+  /** The room joined, as the state lists it. */
+  joinRoom: RoomView;
   leaveRoom: EngineState;
   makeInviteCode: EngineState;
   releaseName: EngineState;
