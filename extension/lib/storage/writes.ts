@@ -73,13 +73,21 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
     if (current) {
       try {
         write(current.tx);
-        ride(current.tx, current.done);
+        ride(current.tx, current.done); // it took a request just now: it is active
         return current.done;
       } catch (error) {
         // Committing (inactive) or just finished: start the next one. Anything else is this write's own failure.
         if (!(error instanceof DOMException && CLOSED.has(error.name))) throw error;
       }
     }
+    const opened = begin();
+    write(opened.tx);
+    ride(opened.tx, opened.done);
+    return opened.done;
+  }
+
+  /** A new transaction, the one later writes join while it is active. */
+  function begin(): { readonly tx: IDBTransaction; readonly done: Promise<void> } {
     const tx = raw.transaction(['records', 'messages'], 'readwrite');
     // A request that fails aborts the transaction, and `done` reports it to every writer in it.
     const done = new Promise<void>((resolve, reject) => {
@@ -92,9 +100,7 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
       if (current === opened) current = undefined;
     };
     done.then(finished, finished);
-    write(tx);
-    ride(tx, done);
-    return done;
+    return opened;
   }
 
   /** The `soon` writes that waited go in `tx` (a write given now to the same key replaced its waiting one). */
@@ -147,8 +153,10 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
     },
     flush() {
       if (waiting.size === 0) return current?.done.catch(() => undefined) ?? Promise.resolve();
-      // A transaction of its own: the writes that waited ride in it (see join).
-      return inTransaction(() => undefined);
+      // A transaction of its own, surely active: the last one may be committing already.
+      const opened = begin();
+      ride(opened.tx, opened.done);
+      return opened.done;
     },
   };
   return writes;

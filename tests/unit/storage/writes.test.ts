@@ -112,4 +112,19 @@ describe('writes', () => {
     await deleted;
     db.close();
   });
+
+  it('keeps soon writes flushed in the task after another transaction began', async () => {
+    const db = await openMessengerDB(`writes-${dbCount++}`);
+    const writes = createWrites(db);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const committing = writes.put('records', `now ${attempt}`, sealed(1));
+      // A later task: the transaction no longer takes requests, and may not have finished.
+      await new Promise((resolve) => setImmediate(resolve));
+      const soon = writes.put('records', `soon ${attempt}`, sealed(2), 'soon');
+      await writes.flush();
+      await Promise.all([committing, soon]);
+      expect(await db.get('records', `soon ${attempt}`)).toEqual(sealed(2));
+    }
+    db.close();
+  });
 });
