@@ -168,7 +168,8 @@ export function createInbound(deps: InboundDeps): Inbound {
     async receiveMail(items) {
       const [opened, signaling] = [deps.current(), deps.signaling()];
       if (!opened || !signaling || items.length === 0) return;
-      for (const item of items) await receiveSealed(item.from, item.id, item.message, 'server');
+      // Each sender's in order (receiveSealed queues per sender); the writes and receipts of the batch go together.
+      await Promise.all(items.map((item) => receiveSealed(item.from, item.id, item.message, 'server')));
       if (deps.current() !== opened) return; // locked meanwhile: the server keeps them until the next unlock
       const acked = await signaling.request('mail:ack', { mailIds: items.map((item) => item.mailId) });
       if (!acked.ok)
