@@ -36,7 +36,7 @@ export interface Writes {
     durability?: Durability,
   ): Promise<void>;
   delete(store: WrittenStore, key: string, durability?: Durability): Promise<void>;
-  /** Writes whatever waits now; resolves once it is on disk. */
+  /** Writes whatever waits now; resolves once it is on disk (at once when nothing waits). */
   flush(): Promise<void>;
 }
 
@@ -44,6 +44,9 @@ export interface Writes {
 const CLOSED = new Set(['TransactionInactiveError', 'InvalidStateError']);
 
 type Write = (tx: IDBTransaction) => void;
+
+/** What a write threw, as the Error its promise rejects with. */
+const asError = (thrown: unknown): Error => (thrown instanceof Error ? thrown : new Error(String(thrown)));
 
 /** A `soon` write waiting for a transaction, and who waits on it. */
 interface Waiting {
@@ -65,7 +68,7 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
       return join(write);
     } catch (error) {
       // A value IndexedDB cannot store, say: this write fails, not its transaction.
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(asError(error));
     }
   }
 
@@ -110,7 +113,7 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
         soon.write(tx);
         settleWith(soon, done);
       } catch (error) {
-        settleWith(soon, Promise.reject(error instanceof Error ? error : new Error(String(error))));
+        settleWith(soon, Promise.reject(asError(error)));
       }
     }
   }
@@ -152,7 +155,8 @@ export function createWrites(db: IDBPDatabase<MessengerDB>): Writes {
       return write(`${store}/${key}`, (tx) => void tx.objectStore(store).delete(key), durability);
     },
     flush() {
-      if (waiting.size === 0) return current?.done.catch(() => undefined) ?? Promise.resolve();
+      // Nothing waits: a read started now is ordered after every write already given (see Writes).
+      if (waiting.size === 0) return Promise.resolve();
       // A transaction of its own, surely active: the last one may be committing already.
       const opened = begin();
       ride(opened.tx, opened.done);
