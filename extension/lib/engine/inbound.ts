@@ -72,7 +72,17 @@ export function createInbound(deps: InboundDeps): Inbound {
    * next message from the contact waits only until this one is known (in memory), not until it is on disk.
    */
   function receiveSealed(peerId: UserId, id: string, sealed: SealedMessage, via: MessagePath): Promise<void> {
-    return queue.run(peerId, () => take(peerId, id, sealed, via)).then((rest) => rest?.());
+    return knowSealed(peerId, id, sealed, via).then((rest) => rest?.());
+  }
+
+  /** Takes a sealed message as far as knowing it, in turn with the contact's others; returns what is left. */
+  function knowSealed(
+    peerId: UserId,
+    id: string,
+    sealed: SealedMessage,
+    via: MessagePath,
+  ): Promise<Rest | undefined> {
+    return queue.run(peerId, () => take(peerId, id, sealed, via));
   }
 
   async function take(
@@ -168,8 +178,14 @@ export function createInbound(deps: InboundDeps): Inbound {
     async receiveMail(items) {
       const [opened, signaling] = [deps.current(), deps.signaling()];
       if (!opened || !signaling || items.length === 0) return;
-      // Each sender's in order (receiveSealed queues per sender); the writes and receipts of the batch go together.
-      await Promise.all(items.map((item) => receiveSealed(item.from, item.id, item.message, 'server')));
+      // Known one after another, in the mailbox's order (a room shows its messages as they reached the server);
+      // then the batch's writes and receipts go together, not one write's wait per message.
+      const rests: Rest[] = [];
+      for (const item of items) {
+        const rest = await knowSealed(item.from, item.id, item.message, 'server');
+        if (rest) rests.push(rest);
+      }
+      await Promise.all(rests.map((rest) => rest()));
       if (deps.current() !== opened) return; // locked meanwhile: the server keeps them until the next unlock
       const acked = await signaling.request('mail:ack', { mailIds: items.map((item) => item.mailId) });
       if (!acked.ok)

@@ -157,6 +157,27 @@ describe('inbound (engine)', () => {
     warn.mockRestore();
   });
 
+  it('records a room’s mail in the mailbox’s order, whichever sender’s message opens faster', async () => {
+    const [room, alice, bob] = [roomId(), userId(), userId()];
+    fake.rooms.members.set(room, [fake.profile.selfId, alice, bob]);
+    const [first, second] = [randomId(), randomId()];
+    const open = fake.sessions.open;
+    // Alice's message takes longer to open (a ratchet step, say) than Bob's, which came after it.
+    fake.sessions.open = async (peerId, message) => {
+      if (peerId === alice) await new Promise((resolve) => setTimeout(resolve, 20));
+      return open(peerId, message);
+    };
+    await inbound.receiveMail([
+      mailOf(alice, chat(first, room), first),
+      mailOf(bob, chat(second, room), second),
+    ]);
+    expect(emitted.map((message) => message.id)).toEqual([first, second]);
+    expect((await fake.profile.conversations.list(room)).map((message) => message.id)).toEqual([
+      first,
+      second,
+    ]);
+  });
+
   it('while locked, drops what comes and acknowledges nothing (the mailbox keeps it)', async () => {
     current = undefined;
     await inbound.receiveMail([mailOf(userId(), chat('x'))]);
