@@ -191,3 +191,12 @@ export const DEFAULT_FAILED_SIGN_INS_PER_IP_PER_MINUTE = 20;
  * (NEW_CONNECTIONS_PER_IP_PER_SECOND); an address that has opened none for a second may open this many at once.
  */
 export const DEFAULT_NEW_CONNECTIONS_PER_IP_PER_SECOND = 30;
+
+/** Contacts one profile may have (accepted, asked and asking together); each presents a presence token. */
+export const MAX_CONTACTS = 2_000;
+/** Users one user may block on a server. */
+export const MAX_BLOCKED = 1_000;
+/** Exact-name lookups (`user:lookup`) one connection may make per minute: finding people, not listing them. */
+export const MAX_USER_LOOKUPS_PER_MINUTE = 30;
+/** Bytes of the secret two contacts share (their presence token derives from it). */
+export const CONTACT_SECRET_LENGTH = 32;

@@ -4,7 +4,8 @@
  */
 import * as v from 'valibot';
 import { MessageIdSchema } from '../ids';
-import { MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, MAX_TIMESTAMP_MS } from '../limits';
+import { CONTACT_SECRET_LENGTH, MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, MAX_TIMESTAMP_MS } from '../limits';
+import { bytesSchema } from '../crypto/identity';
 import { RoomIdSchema } from './rooms';
 
 export const CONTENT_VERSION = 1;
@@ -68,5 +69,23 @@ export const ResetContentSchema = v.strictObject({
 });
 export type ResetContent = v.InferOutput<typeof ResetContentSchema>;
 
-export const ContentSchema = v.variant('kind', [ChatContentSchema, ReceiptContentSchema, ResetContentSchema]);
+/**
+ * Contacts: `request` asks to become contacts and carries the secret the pair would share; `accept` answers it
+ * (with the secret both keep, see pickSharedSecret). Until accepted, the asker is a request on the other side:
+ * their messages wait there and notify nobody.
+ */
+export const ContactContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('contact'),
+  action: v.picklist(['request', 'accept']),
+  secret: bytesSchema(CONTACT_SECRET_LENGTH),
+});
+export type ContactContent = v.InferOutput<typeof ContactContentSchema>;
+
+export const ContentSchema = v.variant('kind', [
+  ChatContentSchema,
+  ReceiptContentSchema,
+  ResetContentSchema,
+  ContactContentSchema,
+]);
 export type Content = v.InferOutput<typeof ContentSchema>;

@@ -34,6 +34,16 @@ import {
 import { IceServersSchema } from './ice';
 import { AccountDeletedSchema, AccountRequestSchema, NameReleasedSchema } from './account';
 import {
+  BlockSetSchema,
+  BlockedSchema,
+  PresenceHereSchema,
+  PresenceOfflineSchema,
+  PresenceOnlineSchema,
+  PresenceWatchSchema,
+  PresenceWatchedSchema,
+  UserLookupSchema,
+} from './contacts';
+import {
   RoomAppendSchema,
   RoomCreateSchema,
   RoomIdSchema,
@@ -83,6 +93,10 @@ export const requestSchemas = {
   'room:list': EmptyRequestSchema,
   'account:release-name': AccountRequestSchema,
   'account:delete': AccountRequestSchema,
+  'user:lookup': UserLookupSchema,
+  'presence:watch': PresenceWatchSchema,
+  'presence:here': PresenceHereSchema,
+  'block:set': BlockSetSchema,
 } as const;
 
 export type RequestEvent = keyof typeof requestSchemas;
@@ -127,7 +141,6 @@ export type PeerTicket = v.InferOutput<typeof PeerTicketSchema>;
 export const SessionStartedSchema = v.pipe(
   v.object({
     self: UserSchema,
-    online: v.pipe(v.array(UserSchema), v.readonly()),
     peer: PeerTicketSchema,
   }),
   v.readonly(),
@@ -165,6 +178,11 @@ export const responseSchemas = {
   'room:list': resultSchema(RoomListSchema),
   'account:release-name': resultSchema(NameReleasedSchema),
   'account:delete': resultSchema(AccountDeletedSchema),
+  /** The one user bound to that exact name (compared as nameKey); not-found otherwise. */
+  'user:lookup': resultSchema(v.pipe(v.object({ user: UserSchema }), v.readonly())),
+  'presence:watch': resultSchema(PresenceWatchedSchema),
+  'presence:here': resultSchema(v.pipe(v.object({}), v.readonly())),
+  'block:set': resultSchema(BlockedSchema),
 } as const satisfies Record<RequestEvent, v.GenericSchema>;
 
 /** What each request's answer carries when it succeeds, by event name. */
@@ -174,8 +192,9 @@ export type ResponseMap = {
 
 /** Validates each push on the client. */
 export const pushSchemas = {
-  'presence:online': UserSchema,
-  'presence:offline': v.pipe(v.object({ userId: UserIdSchema }), v.readonly()),
+  /** Someone presenting this presence token (the contact it is shared with) is online. */
+  'presence:online': PresenceOnlineSchema,
+  'presence:offline': PresenceOfflineSchema,
   /** A message arrived in the user's mailbox while they are online: store it, then `mail:ack`. */
   'mail:new': MailItemSchema,
   /** A room the user belongs to, or is invited to, changed (or is new to them). */
