@@ -65,6 +65,8 @@ export const SettingsInputSchema = v.strictObject({
    * delivery protocol needs them.
    */
   sendReadReceipts: v.optional(v.boolean()),
+  /** Appear offline: contacts are not told when this profile is online (it still sees theirs). */
+  appearOffline: v.optional(v.boolean()),
 });
 export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
 

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { MessageIdSchema } from '../ids';
 import { CONTACT_SECRET_LENGTH, MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, MAX_TIMESTAMP_MS } from '../limits';
 import { bytesSchema } from '../crypto/identity';
+import { WireNameSchema } from '../names';
 import { RoomIdSchema } from './rooms';
 
 export const CONTENT_VERSION = 1;
@@ -79,6 +80,10 @@ export const ContactContentSchema = v.strictObject({
   kind: v.literal('contact'),
   action: v.picklist(['request', 'accept']),
   secret: bytesSchema(CONTACT_SECRET_LENGTH),
+  /** The sender's name as they claim it; the receiver checks it with `user:lookup` before trusting it. */
+  name: WireNameSchema,
+  /** A first word with a request ("Hi, it's Ana from the climbing club"). */
+  greeting: v.optional(TextMessageSchema),
 });
 export type ContactContent = v.InferOutput<typeof ContactContentSchema>;
 

@@ -13,7 +13,12 @@ import {
   RoomNameInputSchema,
   type RoomId,
 } from '../../../shared/protocol/rooms';
-import { MAX_BACKUP_BYTES, MAX_PASSPHRASE_LENGTH } from '../../../shared/limits';
+import {
+  MAX_BACKUP_BYTES,
+  MAX_NAME_LENGTH,
+  MAX_PASSPHRASE_LENGTH,
+  MAX_URL_LENGTH,
+} from '../../../shared/limits';
 import { DisplayNameSchema } from '../../../shared/names';
 import { TextMessageSchema } from '../../../shared/protocol/content';
 import { PassphraseSchema, SettingsInputSchema, type SettingsInput } from '../settings';
@@ -44,7 +49,6 @@ export const engineRequestSchemas = {
   sendText: v.strictObject({ peerId: ConversationIdSchema, text: TextMessageSchema }),
   getDiagnostics: v.strictObject({}),
   getSafetyNumber: v.strictObject({ peerId: UserIdSchema }),
-  acceptKey: v.strictObject({ peerId: UserIdSchema }),
   markRead: v.strictObject({ peerId: ConversationIdSchema }),
   createRoom: v.strictObject({ name: RoomNameInputSchema }),
   inviteToRoom: v.strictObject({ roomId: RoomIdSchema, name: DisplayNameSchema }),
@@ -53,6 +57,37 @@ export const engineRequestSchemas = {
   leaveRoom: v.strictObject({ roomId: RoomIdSchema }),
   /** A member's own invite code for the room (the creator has one from the start). */
   makeInviteCode: v.strictObject({ roomId: RoomIdSchema }),
+  /** Asks a user to become a contact, found by exact name or by an invite link (verified against its key). */
+  addContact: v.strictObject({
+    query: v.pipe(
+      v.string(),
+      v.trim(),
+      v.minLength(1, 'must name someone: a name or an invite link'),
+      v.maxLength(MAX_URL_LENGTH),
+    ),
+    greeting: v.optional(TextMessageSchema),
+  }),
+  /** Accepts a request: the two become contacts (presence, direct links). */
+  acceptContact: v.strictObject({ userId: UserIdSchema }),
+  /** Declines a request: it is gone, and nothing is sent back. */
+  declineContact: v.strictObject({ userId: UserIdSchema }),
+  /** Blocks (the server refuses their mail; anything that slips through is dropped) or unblocks a user. */
+  blockContact: v.strictObject({ userId: UserIdSchema, blocked: v.boolean() }),
+  /** Stops being contacts: no more presence either way; the history stays. */
+  removeContact: v.strictObject({ userId: UserIdSchema }),
+  /** A local name for a contact; '' goes back to their own. Never sent anywhere. */
+  renameContact: v.strictObject({
+    userId: UserIdSchema,
+    alias: v.pipe(
+      v.string(),
+      v.trim(),
+      v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
+    ),
+  }),
+  /** A muted contact's messages count in the popup, not on the badge, and never notify. */
+  muteContact: v.strictObject({ userId: UserIdSchema, muted: v.boolean() }),
+  /** This profile's invite link (its name and key, on its server). */
+  getInviteLink: v.strictObject({}),
   /** Frees this profile's name on its server (signed); the profile is signed out until Settings are saved again. */
   releaseName: v.strictObject({}),
   /** Has the server forget everything it holds for this profile (signed), after leaving every room; signs out. */
@@ -65,22 +100,37 @@ export type EngineParams<M extends EngineMethod> = v.InferOutput<(typeof engineR
 /** What a page sends. */
 export type EngineRequest<M extends EngineMethod> = v.InferInput<(typeof engineRequestSchemas)[M]>;
 
+/**
+ * accepted: both agreed (presence and direct links between them). outgoing: we asked, they have not answered.
+ * incoming: they asked (a request: their messages wait, notify nobody). blocked: we blocked them.
+ */
+export const ContactStateSchema = v.picklist(['accepted', 'outgoing', 'incoming', 'blocked']);
+export type ContactState = v.InferOutput<typeof ContactStateSchema>;
+
 export interface Contact {
   readonly userId: UserId;
+  /** Their name on the server (as they claim it, for a request: see nameVerified). */
   readonly name: string;
+  /** The name this user gave them, if any: shown instead of `name`. */
+  readonly alias?: string;
+  readonly state: ContactState;
+  /** Online now (accepted contacts who do not appear offline). */
   readonly online: boolean;
+  readonly muted: boolean;
+  /** The server binds `name` to this user's key (false: another key holds it, or it could not be checked). */
+  readonly nameVerified: boolean;
+  /** Another contact held this name under another key before: this may be someone else. */
+  readonly nameReused: boolean;
 }
 
 export interface EngineState {
   readonly vault: VaultStatus;
   readonly settings: (SettingsInput & { readonly userId: UserId }) | null;
   readonly connection: { readonly status: ConnectionStatus; readonly error?: string };
-  /** Everyone this profile knows (seen online at least once) and everyone online now: online first, then by name. */
+  /** Contacts, requests either way, and blocked users: online first, then by shown name. */
   readonly contacts: readonly Contact[];
   /** Peer-to-peer links that exist now, by user id. */
   readonly links: Readonly<Record<UserId, LinkStatus>>;
-  /** Online users whose name now comes with another identity key than the one pinned: sending to them waits. */
-  readonly keyChanged: readonly UserId[];
   /** Messages received and not yet seen, by conversation. */
   readonly unread: Readonly<Record<ConversationId, number>>;
   /** Rooms this profile is in or invited to, by name. */
@@ -135,7 +185,6 @@ export interface EngineResponses {
   getDiagnostics: Diagnostics;
   /** 60 digits, the same on both sides when each sees the other's real key. */
   getSafetyNumber: { readonly digits: string };
-  acceptKey: EngineState;
   /** Nothing: the new unread counts come as a `state` event, like every change. */
   markRead: Record<string, never>;
   /** The new room, as the state lists it. */
@@ -147,6 +196,14 @@ export interface EngineResponses {
   makeInviteCode: EngineState;
   releaseName: EngineState;
   deleteAccount: EngineState;
+  addContact: Contact;
+  acceptContact: Contact;
+  declineContact: Record<string, never>;
+  blockContact: Contact;
+  removeContact: Record<string, never>;
+  renameContact: Contact;
+  muteContact: Contact;
+  getInviteLink: { readonly link: string };
 }
 
 export interface EngineEvents {
