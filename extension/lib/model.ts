@@ -4,7 +4,9 @@
  * port contract (messaging/protocol.ts) to name them.
  */
 import * as v from 'valibot';
+import { bytesSchema, SIGNING_KEY_LENGTH } from '../../shared/crypto/identity';
 import { MessageIdSchema, UserIdSchema } from '../../shared/ids';
+import { CONTACT_SECRET_LENGTH, MAX_NAME_LENGTH } from '../../shared/limits';
 import { TextMessageSchema, TimestampSchema } from '../../shared/protocol/content';
 import { RoomIdSchema } from '../../shared/protocol/rooms';
 
@@ -57,3 +59,31 @@ export interface PinnedContact {
   readonly userId: string;
   readonly signingKey: string;
 }
+
+/**
+ * accepted: both agreed (presence and direct links between them). outgoing: we asked, they have not answered.
+ * incoming: they asked (a request: their messages wait, notify nobody). blocked: we blocked them.
+ */
+export const ContactStateSchema = v.picklist(['accepted', 'outgoing', 'incoming', 'blocked']);
+export type ContactState = v.InferOutput<typeof ContactStateSchema>;
+
+/** A contact as this profile keeps it (sealed in the vault, and in a backup). */
+export const ContactRecordSchema = v.strictObject({
+  userId: UserIdSchema,
+  /** Their name on the server; for a request, as they claim it until checked (nameVerified). */
+  name: v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH)),
+  signingKey: bytesSchema(SIGNING_KEY_LENGTH),
+  state: ContactStateSchema,
+  /** The secret the pair shares (see shared/crypto/contact-secret.ts); none once blocked. */
+  secret: v.optional(bytesSchema(CONTACT_SECRET_LENGTH)),
+  alias: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))),
+  muted: v.optional(v.boolean()),
+  nameVerified: v.boolean(),
+  /** Another key held this name when it was first seen here. */
+  nameReused: v.optional(v.boolean()),
+  /** A contact message this profile still has to send (the server was out of reach): sent at the next sign-in. */
+  owed: v.optional(v.picklist(['request', 'accept'])),
+  /** Sent with an owed request. */
+  greeting: v.optional(v.string()),
+});
+export type ContactRecord = Readonly<v.InferOutput<typeof ContactRecordSchema>>;

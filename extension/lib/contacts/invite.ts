@@ -3,7 +3,6 @@
  * server presents that name with that very key, so the contact is verified from the start and the server's
  * directory is not trusted. The part after `#` never reaches the server when the link is opened in a browser.
  */
-import * as v from 'valibot';
 import { SIGNING_KEY_LENGTH, bytesSchema, decodeBytes, userIdOf } from '../../../shared/crypto/identity';
 import type { UserId } from '../../../shared/ids';
 import { MAX_URL_LENGTH } from '../../../shared/limits';

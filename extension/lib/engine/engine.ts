@@ -8,7 +8,9 @@ import { safetyNumber } from '../../../shared/crypto/safety-number';
 import { ErrorCode } from '../../../shared/errors';
 import type { RoomId } from '../../../shared/protocol/rooms';
 import { EngineError } from '../errors';
-import type { EngineMethod, EngineParams, EngineResponses, RoomView } from '../messaging/protocol';
+import { randomId, type UserId } from '../../../shared/ids';
+import { inviteLink } from '../contacts/invite';
+import type { Contact, EngineMethod, EngineParams, EngineResponses, RoomView } from '../messaging/protocol';
 import type { VaultStorage } from '../storage/vault-storage';
 import type { CreateMesh } from '../transport/peers';
 import type { ConnectSignaling } from '../transport/signaling';
@@ -22,7 +24,7 @@ import { createReceipts } from './receipts';
 import { createSending } from './sending';
 import { createServerLink } from './server-link';
 import { createVaultLifecycle } from './vault-lifecycle';
-import { createView, type EngineListener } from './view';
+import { contactOf, createView, type EngineListener } from './view';
 
 export type { EngineListener } from './view';
 
@@ -62,10 +64,16 @@ export function createEngine({
       const opened = lifecycle.current();
       return opened?.settings ? { ...opened.settings, userId: opened.selfId } : null;
     },
-    pinned: () => lifecycle.current()?.pins.known() ?? [],
+    contacts: () => lifecycle.current()?.book.list() ?? [],
     online: () => link.online(),
     links: () => link.links(),
-    keyChanged: () => link.keyChanged(),
+    notifies(conversation) {
+      const opened = lifecycle.current();
+      const contact = opened?.book.get(conversation);
+      return contact
+        ? contact.state === 'accepted' && !contact.muted
+        : opened?.rooms.has(conversation) === true;
+    },
     selfId: () => lifecycle.current()?.selfId,
     rooms: (isOnline) => lifecycle.current()?.rooms.views(isOnline) ?? [],
   });
@@ -75,6 +83,7 @@ export function createEngine({
     createMesh,
     current: () => lifecycle.current(),
     connection: () => view.connection(),
+    settings: () => lifecycle.current()?.settings,
     setConnection: (status, error) => view.setConnection(status, error),
     publish: () => view.publish(),
     receiveFrame: (peerId, data) => inbound.receiveFrame(peerId, data),
@@ -97,8 +106,9 @@ export function createEngine({
     receipts,
     unread: (conversation) => view.unread(conversation),
     setUnread: (conversation, count) => view.setUnread(conversation, count),
+    now,
   });
-  const sending = createSending({ now, keyChanged: (userId) => link.keyChanged().has(userId), log });
+  const sending = createSending({ now, log });
   const lifecycle = createVaultLifecycle({
     storage,
     build: (vault) =>
@@ -106,7 +116,19 @@ export function createEngine({
         now,
         request: (event, payload) => link.request(event, payload),
         claimBundle: (peerId) => link.claimBundle(peerId),
-        onlineName: (userId) => link.online().get(userId)?.name,
+        lookup: async (name) => (await link.request('user:lookup', { name })).user,
+        blockOnServer: async (userId, blocked) => {
+          await link.request('block:set', { userId, blocked });
+        },
+        serverOrigin() {
+          const url = lifecycle.current()?.settings?.serverUrl;
+          return url === undefined ? undefined : new URL(url).origin;
+        },
+        contactsChanged() {
+          link.watchPresence();
+          view.recountBadge();
+          view.publish();
+        },
         selfName: () => lifecycle.current()?.settings?.name,
         changed: () => view.publish(),
         transport: {
@@ -141,6 +163,12 @@ export function createEngine({
     setOffline: (reason) => view.setConnection('offline', reason),
   });
   const open = () => lifecycle.open();
+  const contactView = (userId: UserId): Contact => {
+    const contact = lifecycle.current()?.book.get(userId);
+    if (!contact) throw new EngineError(ErrorCode.Internal, 'The contact is not listed after all');
+    return contactOf(contact, link.online().has(userId));
+  };
+
   /** A room as the state lists it (it is there once made or joined). */
   const roomView = (roomId: RoomId): RoomView => {
     const room = view.state().rooms.find((listed) => listed.roomId === roomId);
@@ -183,6 +211,7 @@ export function createEngine({
       lifecycle.armAutoLock(input);
       const changed = input.name !== previous?.name || input.serverUrl !== previous.serverUrl;
       if (changed || view.connection().status !== 'online') link.goOnline(input, opened);
+      else if (input.appearOffline !== previous.appearOffline) link.watchPresence();
       else view.publish();
       return view.state();
     },
@@ -217,16 +246,53 @@ export function createEngine({
       return view.state();
     },
     async getSafetyNumber({ peerId }) {
-      const { keys, selfId } = open();
+      const { keys, selfId, book } = open();
+      const contact = book.get(peerId);
+      if (!contact) throw new EngineError(ErrorCode.NotFound, 'This user is not among your contacts');
       const self = { userId: selfId, signingKey: encodeBytes(keys.signing.publicKey) };
-      return { digits: safetyNumber(self, link.onlineUser(peerId)) };
+      return { digits: safetyNumber(self, contact) };
     },
-    async acceptKey({ peerId }) {
-      const { pins } = open();
-      await pins.accept(link.onlineUser(peerId));
-      link.keyAccepted(peerId);
-      view.publish();
-      return view.state();
+    async addContact({ query, greeting }) {
+      const opened = open();
+      const contact = await opened.book.add(query, greeting);
+      // What was said with the request, in the conversation as the first message.
+      if (greeting)
+        await log.record(opened.conversations, {
+          id: randomId(),
+          peerId: contact.userId,
+          direction: 'out',
+          text: greeting,
+          sentAt: now(),
+          status: contact.owed ? 'sending' : 'sent',
+          via: 'server',
+        });
+      return contactView(contact.userId);
+    },
+    async acceptContact({ userId }) {
+      return contactView((await open().book.accept(userId)).userId);
+    },
+    async declineContact({ userId }) {
+      await open().book.decline(userId);
+      return {};
+    },
+    async blockContact({ userId, blocked }) {
+      // Unblocked, they are no longer listed: the answer is what they are now, a stranger.
+      return contactOf(await open().book.block(userId, blocked), false);
+    },
+    async removeContact({ userId }) {
+      await open().book.remove(userId);
+      return {};
+    },
+    async renameContact({ userId, alias }) {
+      return contactView((await open().book.rename(userId, alias)).userId);
+    },
+    async muteContact({ userId, muted }) {
+      return contactView((await open().book.mute(userId, muted)).userId);
+    },
+    async getInviteLink() {
+      const { settings, keys } = open();
+      if (!settings) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
+      return { link: inviteLink(settings.serverUrl, settings.name, encodeBytes(keys.signing.publicKey)) };
     },
     async markRead({ peerId }) {
       const opened = open();

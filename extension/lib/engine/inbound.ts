@@ -25,6 +25,7 @@ export interface InboundDeps {
   readonly receipts: Pick<Receipts, 'soon' | 'take' | 'requestReset'>;
   readonly unread: (conversation: ConversationId) => number;
   readonly setUnread: (conversation: ConversationId, count: number) => void;
+  readonly now: () => number;
 }
 
 /** Messages coming in: data-channel frames and mail, each checked, decrypted, stored once and receipted. */
@@ -96,6 +97,8 @@ export function createInbound(deps: InboundDeps): Inbound {
       console.warn(`engine: dropped a message from ${peerId}: locked`);
       return undefined;
     }
+    // A blocked user's mail from before the block, or anything else that slips through: dropped unread.
+    if (opened.book.admits(peerId) === 'blocked') return undefined;
     const known = await knownMessage(opened, peerId, id);
     if (known) {
       const room = known.from ? known.peerId : undefined;
@@ -130,6 +133,31 @@ export function createInbound(deps: InboundDeps): Inbound {
       const receipt = content;
       return () => deps.receipts.take(opened, peerId, receipt);
     }
+    if (content.kind === 'contact') {
+      const contact = content;
+      // A request starts a session, so its header proves the key; an acceptance comes on one we began.
+      const signingKey = sealed.prekey?.identity.signingKey ?? opened.book.get(peerId)?.signingKey;
+      if (signingKey === undefined) {
+        console.warn(`engine: dropped a contact message from ${peerId}: no key known for them`);
+        return undefined;
+      }
+      await opened.book.receive(peerId, signingKey, contact);
+      if (contact.action !== 'request' || !contact.greeting || opened.book.admits(peerId) === 'blocked')
+        return undefined;
+      // The greeting shows as their first message (no receipts: the sender tracks it as sent, not delivered).
+      const greeting: ChatMessage = {
+        id,
+        peerId,
+        direction: 'in',
+        text: contact.greeting,
+        sentAt: deps.now(),
+        status: 'delivered',
+        via,
+      };
+      const recording = await deps.log.record(opened.conversations, greeting, 'soon');
+      if (recording) deps.setUnread(peerId, deps.unread(peerId) + 1);
+      return recording ? () => recording.stored : undefined;
+    }
     if (content.kind === 'reset') {
       // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.
       opened.delivery.resend(peerId);
@@ -141,6 +169,12 @@ export function createInbound(deps: InboundDeps): Inbound {
     }
     if (content.room && !(await isMember(opened, content.room, peerId))) {
       console.warn(`engine: dropped a room message from ${peerId}: not a member of that room`);
+      return undefined;
+    }
+    if (!content.room && opened.book.admits(peerId) === 'stranger') {
+      console.warn(
+        `engine: dropped a message from ${peerId}: not a contact (a first word is a contact request)`,
+      );
       return undefined;
     }
     const conversation = content.room ?? peerId;

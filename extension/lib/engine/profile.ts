@@ -1,8 +1,11 @@
-import type { UserId } from '../../../shared/ids';
+import { ErrorCode } from '../../../shared/errors';
+import { randomId, type UserId } from '../../../shared/ids';
 import { nameKey } from '../../../shared/names';
 import { userIdOfKeys, type IdentityKeys } from '../crypto/identity';
 import type { Settings } from '../settings';
 import type { UnlockedVault } from '../storage/vault-storage';
+import { EngineError } from '../errors';
+import { createContactBook, type ContactBook, type ContactBookDeps } from './contact-book';
 import { createKeyPins, type KeyPins } from './contacts';
 import { encodeContent } from './content';
 import { createConversations, type Conversations } from './conversations';
@@ -18,6 +21,8 @@ export interface Profile {
   /** Derived from keys (SHA-512): computed once, not at every state push. */
   readonly selfId: UserId;
   readonly pins: KeyPins;
+  /** The contacts this profile chose, requests either way, and whom it blocked. */
+  readonly book: ContactBook;
   readonly conversations: Conversations;
   readonly sessions: Sessions;
   readonly delivery: Delivery;
@@ -32,8 +37,13 @@ export interface ProfileDeps {
   readonly request: RoomMembershipDeps['request'];
   /** Asks the server for a contact's prekey bundle. */
   readonly claimBundle: SessionsDeps['claimBundle'];
-  /** The name the server lists for an online user. */
-  readonly onlineName: (userId: UserId) => string | undefined;
+  /** The user the server binds an exact name to. */
+  readonly lookup: ContactBookDeps['lookup'];
+  readonly blockOnServer: ContactBookDeps['blockOnServer'];
+  /** The origin of the server the settings name, if any. */
+  readonly serverOrigin: () => string | undefined;
+  /** The contacts changed: presence to present again. */
+  readonly contactsChanged: () => void;
   /** The name chosen in the settings of the profile open now. */
   readonly selfName: () => string | undefined;
   /** Something the pages show changed (the rooms). */
@@ -46,9 +56,40 @@ export interface ProfileDeps {
 /** Builds a profile's working state from its opened vault: pins, rooms (checked again), sessions and outbox. */
 export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Promise<Profile> {
   const { now } = deps;
-  const [settings, pinned] = await Promise.all([vault.settings.load(), vault.contacts.all()]);
+  const [settings, pinned, chosen] = await Promise.all([
+    vault.settings.load(),
+    vault.contacts.all(),
+    vault.book.all(),
+  ]);
   const selfId = userIdOfKeys(vault.identity);
   const pins = createKeyPins(vault.contacts, pinned);
+  const book = createContactBook(
+    {
+      store: vault.book,
+      pins,
+      selfId,
+      selfName: deps.selfName,
+      serverOrigin: deps.serverOrigin,
+      lookup: deps.lookup,
+      blockOnServer: deps.blockOnServer,
+      async sendContact(userId, content) {
+        try {
+          const sealed = await sessions.seal(userId, encodeContent(content));
+          const sent = deps.transport.sendMail(userId, randomId(), sealed);
+          if (!sent) return false;
+          const result = await sent;
+          if (!result.ok) throw new EngineError(result.error.code, result.error.message);
+          return true;
+        } catch (error) {
+          // No server to claim their prekeys from, or to take the mail: it goes at the next sign-in.
+          if (error instanceof EngineError && error.code === ErrorCode.Unauthenticated) return false;
+          throw error;
+        }
+      },
+      changed: deps.contactsChanged,
+    },
+    chosen,
+  );
   const rooms = createRoomMembership({
     keys: vault.identity,
     selfId,
@@ -58,7 +99,7 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
     nameOf: (userId) =>
       userId === selfId
         ? deps.selfName()
-        : (deps.onlineName(userId) ?? pins.known().find((pin) => pin.userId === userId)?.name),
+        : (book.get(userId)?.name ?? pins.known().find((pin) => pin.userId === userId)?.name),
     now,
     changed: deps.changed,
   });
@@ -92,6 +133,7 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
     keys: vault.identity,
     selfId,
     pins,
+    book,
     conversations,
     sessions,
     delivery,

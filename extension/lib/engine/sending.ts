@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import type { ChatMessage, ConversationId } from '../model';
+import type { Admission } from './contact-book';
 import { contentOf } from './content';
 import { EngineError } from '../errors';
 import { STATUS_RANK, type MessageLog } from './message-log';
@@ -8,8 +9,6 @@ import type { Profile } from './profile';
 
 export interface SendingDeps {
   readonly now: () => number;
-  /** Whether the contact presents a key other than the pinned one (nothing is sealed for them until accepted). */
-  readonly keyChanged: (userId: UserId) => boolean;
   readonly log: MessageLog;
 }
 
@@ -26,7 +25,18 @@ export interface Sending {
   requeue(opened: Profile, messages: readonly ChatMessage[]): Promise<void>;
 }
 
-export function createSending({ now, keyChanged, log }: SendingDeps): Sending {
+const NOT_A_CONTACT: Record<Exclude<Admission, 'contact'>, string> = {
+  request: 'Accept their contact request before writing to them',
+  blocked: 'You blocked this user: unblock them to write to them',
+  stranger: 'Add them as a contact first: your first word to someone is a contact request',
+};
+
+/** Only contacts (accepted, or asked and not yet answering) are written to; a stranger gets a request. */
+function refuseUnlessContact(admission: Admission): void {
+  if (admission !== 'contact') throw new EngineError(ErrorCode.InvalidPayload, NOT_A_CONTACT[admission]);
+}
+
+export function createSending({ now, log }: SendingDeps): Sending {
   let lastSeq = 0;
   /** Increasing, and time-based so it keeps increasing across restarts: the outbox's order. */
   const nextSeq = (): number => (lastSeq = Math.max(lastSeq + 1, now() * 1000));
@@ -40,13 +50,8 @@ export function createSending({ now, keyChanged, log }: SendingDeps): Sending {
       const room = opened.rooms.has(peerId);
       if (room && !opened.rooms.joined(peerId))
         throw new EngineError(ErrorCode.InvalidPayload, 'Join the room before writing in it');
+      if (!room) refuseUnlessContact(opened.book.admits(peerId));
       const to = sending.recipients(opened, peerId);
-      if (to.some(keyChanged)) {
-        throw new EngineError(
-          ErrorCode.KeyChanged,
-          'A safety number has changed. Compare it, then accept the new key before sending',
-        );
-      }
       const message: ChatMessage = {
         id: randomId(),
         peerId,

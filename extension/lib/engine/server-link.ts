@@ -23,8 +23,10 @@ export interface ServerLinkDeps {
   /** The profile open now: whose key pins an online user is checked against. */
   readonly current: () => Profile | undefined;
   readonly connection: () => EngineState['connection'];
+  /** The settings of the profile open now (whether it appears offline). */
+  readonly settings: () => Settings | null | undefined;
   readonly setConnection: (status: ConnectionStatus, error?: string) => void;
-  /** Something the pages show changed (presence, links, key changes). */
+  /** Something the pages show changed (presence, links). */
   readonly publish: () => void;
   readonly receiveFrame: (peerId: UserId, data: unknown) => Promise<void>;
   readonly receiveMail: (items: readonly MailItem[]) => Promise<void>;
@@ -40,36 +42,39 @@ export interface ServerLink {
   goOnline(current: Settings, opened: Profile): void;
   /** Forgets the server and peer connections first, then closes them; a close that throws is logged, not raised. */
   goOffline(): void;
-  /** Forgets whom a closed profile wanted to reach and whose key changed. */
+  /** Forgets whom a closed profile wanted to reach. */
   forgetContacts(): void;
+  /**
+   * Presents the accepted contacts' presence tokens to the server again (contacts or "appear offline" changed);
+   * contacts no longer accepted stop counting as online.
+   */
+  watchPresence(): void;
   signaling(): SignalingConnection | undefined;
   online(): ReadonlyMap<UserId, User>;
   links(): ReadonlyMap<UserId, LinkStatus>;
-  keyChanged(): ReadonlySet<UserId>;
-  /** A verified channel to a contact the server still lists: one the server says left is likely dead. */
+  /** A verified channel to a contact still online: one whose presence ended is likely dead. */
   linkOpen(peerId: UserId): boolean;
   /** linkOpen, with the peer connections up. */
   directOpen(peerId: UserId): boolean;
-  /** Starts opening a data channel, unless the contact presents a changed key the user has not looked at. */
+  /** Starts opening a data channel. */
   connect(peerId: UserId): void;
   /** A page opened a conversation with `userId`: linked to now if online, else as soon as they are. */
   want(userId: UserId): void;
-  /** The user accepted a contact's new key: linking to them is allowed again. */
-  keyAccepted(peerId: UserId): void;
   sendDirect(peerId: UserId, frame: SealedFrame): Promise<void>;
   /** Hands a sealed message to the server's mailbox; undefined while there is no session with the server. */
   mailTo(to: UserId, id: string, message: SealedMessage): Promise<Result<MailAccepted>> | undefined;
   /** A request to the server that must succeed now: its error becomes the page's error. */
-  request<E extends RoomEvent>(event: E, payload: RequestPayload<E>): Promise<ResponseMap[E]>;
+  request<E extends ServerRequest>(event: E, payload: RequestPayload<E>): Promise<ResponseMap[E]>;
   /** A contact's prekey bundle, to start a session with them. */
   claimBundle(peerId: UserId): Promise<ResponseMap['prekeys:claim']>;
-  /** An online user as the server lists them; a clear error if they are not online. */
-  onlineUser(peerId: UserId): User;
   /** The server's list of our rooms: each checked against its signed log (kept in the vault for offline use). */
   syncRooms(opened: Profile, signaling: SignalingConnection): Promise<void>;
   /** RTCPeerConnections created so far, by every mesh of this engine. */
   connectionsCreated(): number;
 }
+
+/** Requests the engine's parts make through `request` (rooms, contacts). */
+export type ServerRequest = RoomEvent | 'user:lookup' | 'block:set';
 
 /** Why a profile that released its name or deleted its account stays offline, and how to come back. */
 export const SIGNED_OUT =
@@ -102,7 +107,6 @@ async function startSession(
 export function createServerLink(deps: ServerLinkDeps): ServerLink {
   const online = new Map<UserId, User>();
   const links = new Map<UserId, LinkStatus>();
-  const keyChanged = new Set<UserId>();
   /** Contacts whose conversation (or a room of theirs) a page opened: linked to as soon as they are online. */
   const wanted = new Set<UserId>();
   let signaling: SignalingConnection | undefined;
@@ -111,17 +115,29 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
   /** STUN/TURN servers the signal server offers (none by default: no third party learns who talks to whom). */
   let iceServers: RTCIceServer[] = [];
 
-  /** Compares an online user's key with the one pinned under their name (pinning it if new). */
-  const observe = (user: User): void => {
-    void deps
-      .current()
-      ?.pins.observe(user)
-      .then((changed) => {
-        if (changed) keyChanged.add(user.userId);
-        else keyChanged.delete(user.userId);
-        if (!changed && wanted.has(user.userId)) mesh?.connect(user.userId);
-        deps.publish();
+  const visible = (): boolean => deps.settings()?.appearOffline !== true;
+  /** The accepted contact a presence token belongs to, as a user. */
+  const contactOf = (token: string): User | undefined => {
+    const userId = deps.current()?.book.tokens().get(token);
+    const contact = userId === undefined ? undefined : deps.current()?.book.get(userId);
+    return contact && { userId: contact.userId, name: contact.name, signingKey: contact.signingKey };
+  };
+  const watch = (activeSignaling: SignalingConnection): void => {
+    const opened = deps.current();
+    if (!opened) return;
+    const tokens = opened.book.tokens();
+    for (const userId of online.keys())
+      if (opened.book.get(userId)?.state !== 'accepted') {
+        online.delete(userId);
+        mesh?.disconnect(userId);
+      }
+    void activeSignaling
+      .request('presence:watch', { tokens: [...tokens.keys()], visible: visible() })
+      .then((result) => {
+        if (!result.ok)
+          console.warn(`engine: the server did not take our contacts' presence: ${result.error.message}`);
       });
+    deps.publish();
   };
 
   const link: ServerLink = {
@@ -166,16 +182,16 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
               return;
             }
             online.clear();
-            for (const user of result.data.online) {
-              online.set(user.userId, user);
-              observe(user);
-            }
             deps.setConnection('online');
+            watch(activeSignaling);
             activeMesh.resume(result.data.peer);
             void activeSignaling.request('ice:servers', {}).then((ice) => {
               if (ice.ok && signaling === activeSignaling) iceServers = ice.data.iceServers;
             });
             publishPrekeys();
+            opened.book
+              .settleOwed()
+              .catch((error: unknown) => console.warn('engine: could not send contact messages', error));
             // Rooms first: mail may hold room messages, accepted only from members.
             link
               .syncRooms(opened, activeSignaling)
@@ -200,9 +216,14 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
           }
           deps.setConnection('connecting', `Connection to the server lost (${reason}); retrying`);
         },
-        onPresenceOnline(user) {
+        onPresenceOnline(token, reply) {
+          const user = contactOf(token);
+          if (!user) return;
+          // They announce themselves: tell them we are here too (unless we appear offline).
+          if (!reply && visible()) void activeSignaling.request('presence:here', { token });
+          if (online.has(user.userId)) return;
           online.set(user.userId, user);
-          observe(user);
+          if (wanted.has(user.userId)) activeMesh.connect(user.userId);
           opened.delivery.peerReturned(user.userId);
           deps.publish();
         },
@@ -219,8 +240,9 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
           // publishPrekeys() asks the server how many it holds and tops up only below the low water mark.
           publishPrekeys();
         },
-        onPresenceOffline(userId) {
-          online.delete(userId);
+        onPresenceOffline(token) {
+          const userId = contactOf(token)?.userId;
+          if (userId === undefined || !online.delete(userId)) return;
           // Their engine left the server (locked, closed, restarted): a channel the browser still calls open would
           // only be found dead by the heartbeat, and would stand in the way of the new one they dial when back.
           activeMesh.disconnect(userId);
@@ -241,26 +263,22 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
       tryTo('close the peer connections', () => destroying?.destroy());
     },
     forgetContacts() {
-      keyChanged.clear();
       wanted.clear();
+    },
+    watchPresence() {
+      if (signaling && deps.connection().status === 'online') watch(signaling);
     },
     signaling: () => signaling,
     online: () => online,
     links: () => links,
-    keyChanged: () => keyChanged,
     linkOpen: (peerId) => links.get(peerId) === 'open' && online.has(peerId),
     directOpen: (peerId) => link.linkOpen(peerId) && mesh !== undefined,
     connect(peerId) {
-      // No connection to someone presenting a changed key until the user has looked at it.
-      if (!keyChanged.has(peerId)) mesh?.connect(peerId);
+      mesh?.connect(peerId);
     },
     want(userId) {
       wanted.add(userId);
       if (online.has(userId)) link.connect(userId);
-    },
-    keyAccepted(peerId) {
-      keyChanged.delete(peerId);
-      mesh?.connect(peerId);
     },
     async sendDirect(peerId, frame) {
       if (!mesh) throw new Error('offline');
@@ -285,11 +303,6 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
       const bundle = await signaling.request('prekeys:claim', { userId: peerId });
       if (!bundle.ok) throw new EngineError(bundle.error.code, bundle.error.message);
       return bundle.data;
-    },
-    onlineUser(peerId) {
-      const user = online.get(peerId);
-      if (!user) throw new EngineError(ErrorCode.InvalidPayload, 'This contact is not online now');
-      return user;
     },
     async syncRooms(opened, activeSignaling) {
       const listed = await activeSignaling.request('room:list', {});

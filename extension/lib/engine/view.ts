@@ -1,8 +1,19 @@
 import type { UserId } from '../../../shared/ids';
 import type { User } from '../../../shared/protocol/socket';
 import type { Contact, EngineEvents, EngineState, RoomView } from '../messaging/protocol';
-import type { ConnectionStatus, ConversationId, LinkStatus, VaultStatus } from '../model';
-import type { PinnedContact } from '../model';
+import type { ConnectionStatus, ContactRecord, ConversationId, LinkStatus, VaultStatus } from '../model';
+
+/** A contact as pages see it. */
+export const contactOf = (contact: ContactRecord, online: boolean): Contact => ({
+  userId: contact.userId,
+  name: contact.name,
+  ...(contact.alias ? { alias: contact.alias } : {}),
+  state: contact.state,
+  online: contact.state === 'accepted' && online,
+  muted: contact.muted === true,
+  nameVerified: contact.nameVerified,
+  nameReused: contact.nameReused === true,
+});
 
 export type EngineListener = <E extends keyof EngineEvents>(name: E, data: EngineEvents[E]) => void;
 
@@ -12,13 +23,13 @@ export interface ViewDeps {
   readonly vault: () => VaultStatus;
   /** The profile's settings with its user id, or null (locked, or no name chosen yet). */
   readonly settings: () => EngineState['settings'];
-  /** Contacts whose keys are pinned (none while locked). */
-  readonly pinned: () => readonly PinnedContact[];
-  /** Users the server lists as online now. */
+  /** Contacts, requests and blocked users (none while locked). */
+  readonly contacts: () => readonly ContactRecord[];
+  /** Contacts online now. */
   readonly online: () => ReadonlyMap<UserId, User>;
   readonly links: () => ReadonlyMap<UserId, LinkStatus>;
-  /** Contacts presenting a key other than the pinned one. */
-  readonly keyChanged: () => ReadonlySet<UserId>;
+  /** Whether a conversation's unread messages count on the badge (not a request's, not a muted contact's). */
+  readonly notifies: (conversation: ConversationId) => boolean;
   /** Our own user id while unlocked. */
   readonly selfId: () => UserId | undefined;
   /** The rooms as pages show them, each member marked online or not (none while locked). */
@@ -44,6 +55,8 @@ export interface View {
   resetConnection(): void;
   unread(conversation: ConversationId): number;
   setUnread(conversation: ConversationId, count: number): void;
+  /** Counts the badge again (a contact was muted, accepted…). */
+  recountBadge(): void;
   /** Forgets a closed profile's counts (and clears the badge if it showed any); no push. */
   clearUnread(): void;
 }
@@ -57,12 +70,13 @@ export function createView(deps: ViewDeps): View {
     for (const listener of listeners) listener(name, data);
   };
   function contactList(): Contact[] {
-    const known = new Map<UserId, string>(deps.pinned().map((pin) => [pin.userId, pin.name]));
     const online = deps.online();
-    for (const user of online.values()) known.set(user.userId, user.name);
-    return [...known]
-      .map(([userId, name]) => ({ userId, name, online: online.has(userId) }))
-      .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+    return deps
+      .contacts()
+      .map((contact) => contactOf(contact, online.has(contact.userId)))
+      .sort(
+        (a, b) => Number(b.online) - Number(a.online) || (a.alias ?? a.name).localeCompare(b.alias ?? b.name),
+      );
   }
   function roomList(): RoomView[] {
     const selfId = deps.selfId();
@@ -75,10 +89,14 @@ export function createView(deps: ViewDeps): View {
     connection,
     contacts: contactList(),
     links: Object.fromEntries(deps.links()),
-    keyChanged: [...deps.keyChanged()],
     unread: Object.fromEntries(unread),
     rooms: roomList(),
   });
+  const showBadge = (): void => {
+    let total = 0;
+    for (const [conversation, count] of unread) if (deps.notifies(conversation)) total += count;
+    deps.showUnread(total);
+  };
   let publishing = false;
   const publish = (): void => {
     if (publishing) return;
@@ -110,9 +128,10 @@ export function createView(deps: ViewDeps): View {
       if (count === 0 && !unread.has(conversation)) return;
       if (count === 0) unread.delete(conversation);
       else unread.set(conversation, count);
-      deps.showUnread([...unread.values()].reduce((sum, n) => sum + n, 0));
+      showBadge();
       publish();
     },
+    recountBadge: showBadge,
     clearUnread() {
       if (unread.size > 0) deps.showUnread(0); // the badge showed this profile's count
       unread.clear();

@@ -26,6 +26,7 @@ import {
   ConversationIdSchema,
   type ChatMessage,
   type ConnectionStatus,
+  type ContactState,
   type ConversationId,
   type LinkStatus,
   type VaultStatus,
@@ -99,13 +100,6 @@ export type EngineMethod = keyof typeof engineRequestSchemas;
 export type EngineParams<M extends EngineMethod> = v.InferOutput<(typeof engineRequestSchemas)[M]>;
 /** What a page sends. */
 export type EngineRequest<M extends EngineMethod> = v.InferInput<(typeof engineRequestSchemas)[M]>;
-
-/**
- * accepted: both agreed (presence and direct links between them). outgoing: we asked, they have not answered.
- * incoming: they asked (a request: their messages wait, notify nobody). blocked: we blocked them.
- */
-export const ContactStateSchema = v.picklist(['accepted', 'outgoing', 'incoming', 'blocked']);
-export type ContactState = v.InferOutput<typeof ContactStateSchema>;
 
 export interface Contact {
   readonly userId: UserId;

@@ -6,12 +6,19 @@ import type { UserId } from '../../../shared/ids';
 import type { PrekeyHeader } from '../../../shared/protocol/envelope';
 import type { OwnPrekeys } from '../crypto/prekeys';
 import type { RatchetState } from '../crypto/ratchet';
-import type { PinnedContact } from '../model';
+import type { ContactRecord, PinnedContact } from '../model';
 import type { Durability } from './writes';
 
 export interface ContactStore {
   all(): Promise<PinnedContact[]>;
   pin(contact: PinnedContact): Promise<void>;
+}
+
+/** The contacts this profile chose, requests either way, and whom it blocked: by user id. */
+export interface ContactBookStore {
+  all(): Promise<ContactRecord[]>;
+  put(contact: ContactRecord): Promise<void>;
+  delete(userId: UserId): Promise<void>;
 }
 
 export interface PeerSession {

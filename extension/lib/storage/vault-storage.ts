@@ -21,13 +21,16 @@ import { createLocalRoomStore, type LocalRoomStore } from './room-store';
 import type { MessengerDB } from './schema';
 import { createWrites } from './writes';
 import { createSessionStore } from './session-store';
-import type { ContactStore, SessionStore } from './stores';
+import type { ContactBookStore, ContactStore, SessionStore } from './stores';
+import { contactBookKey, createContactBookStore } from './contact-book-store';
 import { createSettingsStore, type SettingsStore } from './settings-store';
 
 export interface UnlockedVault {
   readonly identity: IdentityKeys;
   readonly settings: SettingsStore;
+  /** Key pins by name (trust on first sight). */
   readonly contacts: ContactStore;
+  readonly book: ContactBookStore;
   readonly sessions: SessionStore;
   readonly history: HistoryStore;
   /** Messages not yet confirmed delivered. Not in a backup: a restored profile has other sessions. */
@@ -63,25 +66,29 @@ export function createVaultStorage(
     if (!identity.ok) throw new Error(`The stored identity is unreadable (${identity.message})`);
     const settings = createSettingsStore(records);
     const contacts = createContactStore(records);
+    const book = createContactBookStore(records);
     const history = createHistoryStore(db, writes, keys);
     return {
       identity: identity.value,
       settings,
       contacts,
+      book,
       sessions: createSessionStore(records),
       outbox: createOutboxStore(records),
       rooms: createLocalRoomStore(records),
       history,
       async exportContent() {
-        const [stored, pinned, messages] = await Promise.all([
+        const [stored, pinned, chosen, messages] = await Promise.all([
           settings.load(),
           contacts.all(),
+          book.all(),
           history.all(),
         ]);
         return {
           identity: identity.value,
           ...(stored ? { settings: stored } : {}),
           contacts: pinned,
+          book: chosen,
           messages,
         };
       },
@@ -148,6 +155,7 @@ function writeContent<S extends StoreNames<MessengerDB>[]>(
   if (content.settings) put('settings', content.settings);
   const tag = (text: string): string => tagOf(keys, text);
   for (const contact of content.contacts) put(contactRecordKey(tag, contact), contact);
+  for (const contact of content.book ?? []) put(contactBookKey(tag, contact.userId), contact);
   const messages = tx.objectStore('messages');
   // A backup lists each conversation in its order: each message takes the next place in its own conversation.
   const places = new Map<string, number>();

@@ -1,6 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
 import { ErrorCode, fail, type Result } from '../../../shared/errors';
-import type { UserId } from '../../../shared/ids';
 import {
   pushSchemas,
   type PushEvent,
@@ -11,7 +10,6 @@ import {
   type RequestPayload,
   type ResponseMap,
   type ServerToClientEvents,
-  type User,
 } from '../../../shared/protocol/socket';
 import type { MailItem } from '../../../shared/protocol/mailbox';
 import type { Room, RoomId } from '../../../shared/protocol/rooms';
@@ -23,8 +21,9 @@ const REQUEST_TIMEOUT_MS = 10_000;
 export interface SignalingHandlers {
   onConnected(): void;
   onDisconnected(reason: string): void;
-  onPresenceOnline(user: User): void;
-  onPresenceOffline(userId: UserId): void;
+  /** Whoever shares this presence token with us is online; `reply`: they answer our own announcement. */
+  onPresenceOnline(token: string, reply: boolean): void;
+  onPresenceOffline(token: string): void;
   /** Mail pushed by the server while online (validated). */
   onMail(item: MailItem): void;
   onRoomUpdated(room: Room): void;
@@ -60,8 +59,8 @@ export const connectSignaling: ConnectSignaling = (serverUrl, handlers) => {
       else console.warn(`signaling: ignored malformed ${event} (${parsed.message})`);
     });
   };
-  onPush('presence:online', (user) => handlers.onPresenceOnline(user));
-  onPush('presence:offline', ({ userId }) => handlers.onPresenceOffline(userId));
+  onPush('presence:online', ({ token, reply }) => handlers.onPresenceOnline(token, reply));
+  onPush('presence:offline', ({ token }) => handlers.onPresenceOffline(token));
   onPush('mail:new', (item) => handlers.onMail(item));
   onPush('room:updated', (room) => handlers.onRoomUpdated(room));
   onPush('room:removed', ({ roomId }) => handlers.onRoomRemoved(roomId));

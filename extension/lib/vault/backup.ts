@@ -11,7 +11,13 @@ import { MAX_BACKUP_BYTES } from '../../../shared/limits';
 import { parse } from '../../../shared/validate';
 import { IdentityKeysSchema, type IdentityKeys } from '../crypto/identity';
 import { EngineError } from '../errors';
-import { ChatMessageSchema, type ChatMessage, type PinnedContact } from '../model';
+import {
+  ChatMessageSchema,
+  ContactRecordSchema,
+  type ChatMessage,
+  type ContactRecord,
+  type PinnedContact,
+} from '../model';
 import { SettingsSchema, type Settings } from '../settings';
 import { DEFAULT_KDF, KdfParamsSchema, SALT_LENGTH, deriveKey, type KdfParams } from './kdf';
 import { SealError, open, seal } from './seal';
@@ -32,6 +38,8 @@ const VaultContentSchema = v.strictObject({
   identity: IdentityKeysSchema,
   settings: v.optional(SettingsSchema),
   contacts: v.array(v.strictObject({ name: v.string(), userId: UserIdSchema, signingKey: v.string() })),
+  /** Absent from backups made before contacts were chosen. */
+  book: v.optional(v.array(ContactRecordSchema)),
   messages: v.array(ChatMessageSchema),
 });
 
@@ -40,6 +48,7 @@ export interface VaultContent {
   readonly identity: IdentityKeys;
   readonly settings?: Settings;
   readonly contacts: readonly PinnedContact[];
+  readonly book?: readonly ContactRecord[];
   readonly messages: readonly ChatMessage[];
 }
 
