@@ -59,13 +59,89 @@ describe.each(backends)('%s stores', (_name, open) => {
   it('presence: lists users until their session ends; a newer session replaces an older one', async () => {
     const { presence } = open();
     const [alice, bob] = [user('Alice'), user('Bob')];
-    expect(await presence.claim(alice, 's1')).toEqual({});
+    expect(await presence.claim(alice, 's1')).toEqual({ departed: [] });
     await presence.claim(bob, 'old');
-    expect(await presence.claim(bob, 'new')).toEqual({ replaced: 'old' });
+    expect(await presence.claim(bob, 'new')).toEqual({ replaced: 'old', departed: [] });
     expect(await presence.release(bob.userId, 'old')).toBe(false);
     expect((await presence.list()).map((u) => u.name).sort()).toEqual(['Alice', 'Bob']);
     expect(await presence.release(alice.userId, 's1')).toBe(true);
     expect(await presence.count()).toBe(1);
+  });
+
+  it('presence: two users share a token only while both present it in their current sessions', async () => {
+    const { presence } = open();
+    const [alice, bob, carol] = [user('Alice'), user('Bob'), user('Carol')];
+    const [ab, ac, other] = [bytes(32, 1), bytes(32, 2), bytes(32, 3)];
+    await presence.claim(alice, 'a1');
+    await presence.claim(bob, 'b1');
+    await presence.claim(carol, 'c1');
+    expect(await presence.present(alice.userId, 'a1', [ab, ac], true)).toBe(true);
+    expect(await presence.shareToken(alice.userId, bob.userId)).toBe(false); // Bob presents nothing yet
+    expect(await presence.present(bob.userId, 'b1', [other, ab], false)).toBe(true);
+    expect(await presence.present(carol.userId, 'c1', [other], true)).toBe(true);
+    expect(await presence.shareToken(alice.userId, bob.userId)).toBe(true);
+    expect(await presence.shareToken(bob.userId, alice.userId)).toBe(true);
+    expect(await presence.shareToken(alice.userId, carol.userId)).toBe(false);
+    expect(await presence.shareToken(alice.userId, randomId())).toBe(false);
+
+    // A session that is not the user's (a stale one) changes nothing.
+    expect(await presence.present(bob.userId, 'b0', [], true)).toBe(false);
+    expect(await presence.shareToken(alice.userId, bob.userId)).toBe(true);
+    // Replaced: the tokens go with the old session (announced only if it was visible), the new one has none.
+    const replaced = await presence.claim(alice, 'a2');
+    expect({ ...replaced, departed: [...replaced.departed].sort() }).toEqual({
+      replaced: 'a1',
+      departed: [ab, ac].sort(),
+    });
+    expect(await presence.shareToken(alice.userId, bob.userId)).toBe(false);
+    expect(await presence.claim(bob, 'b2')).toEqual({ replaced: 'b1', departed: [] }); // Bob was hidden
+    await presence.present(alice.userId, 'a2', [ab], true);
+    await presence.present(bob.userId, 'b2', [ab], true);
+    expect(await presence.shareToken(alice.userId, bob.userId)).toBe(true);
+    // Dropped from the set, or released with the session: not shared any more.
+    await presence.present(bob.userId, 'b2', [other], true);
+    expect(await presence.shareToken(alice.userId, bob.userId)).toBe(false);
+    await presence.present(bob.userId, 'b2', [ab], true);
+    expect(await presence.release(bob.userId, 'b2')).toBe(true);
+    expect(await presence.shareToken(alice.userId, bob.userId)).toBe(false);
+    expect(await presence.present(bob.userId, 'b2', [ab], true)).toBe(false); // released: nothing to present
+    expect(await presence.shareToken(alice.userId, bob.userId)).toBe(false);
+  });
+
+  it('blocks: one user blocks another (not the other way), up to max; unblocking and forgetting undo it', async () => {
+    const { blocks } = open();
+    const [alice, bob, carol, dave] = [randomId(), randomId(), randomId(), randomId()];
+    expect(await blocks.set(alice, bob, true, 2)).toEqual({ ok: true, count: 1 });
+    expect(await blocks.set(alice, bob, true, 2)).toEqual({ ok: true, count: 1 }); // twice is once
+    expect(await blocks.blocks(alice, bob)).toBe(true);
+    expect(await blocks.blocks(bob, alice)).toBe(false);
+    expect(await blocks.set(alice, carol, true, 2)).toEqual({ ok: true, count: 2 });
+    expect(await blocks.set(alice, dave, true, 2)).toEqual({ ok: false });
+    expect(await blocks.blocks(alice, dave)).toBe(false);
+    expect(await blocks.set(alice, bob, true, 2)).toEqual({ ok: true, count: 2 }); // already blocked: no new one
+    expect(await blocks.set(alice, carol, false, 2)).toEqual({ ok: true, count: 1 });
+    expect(await blocks.set(alice, carol, false, 2)).toEqual({ ok: true, count: 1 });
+    expect(await blocks.blocks(alice, carol)).toBe(false);
+
+    // Forgetting a user drops the blocks they made and those of them.
+    await blocks.set(bob, carol, true, 2);
+    await blocks.set(carol, bob, true, 2);
+    await blocks.forget(bob);
+    expect(await blocks.blocks(alice, bob)).toBe(false);
+    expect(await blocks.blocks(bob, carol)).toBe(false);
+    expect(await blocks.blocks(carol, bob)).toBe(false);
+    expect(await blocks.set(alice, dave, true, 2)).toEqual({ ok: true, count: 1 }); // Bob no longer counts
+    expect(await blocks.set(carol, dave, true, 1)).toEqual({ ok: true, count: 1 });
+  });
+
+  it('prekeys: the identity a user published with is there to look up, and gone once forgotten', async () => {
+    const { prekeys } = open();
+    const [alice, bob] = [randomId(), randomId()];
+    await prekeys.publish(alice, identity, signed, [otk(1)], { limit: 10, replace: false });
+    expect(await prekeys.identity(alice)).toEqual(identity);
+    expect(await prekeys.identity(bob)).toBeUndefined();
+    await prekeys.forget(alice);
+    expect(await prekeys.identity(alice)).toBeUndefined();
   });
 
   it('accounts: a look-alike of a bound name (same UTS #39 skeleton) is refused for another key, freed with it', async () => {
@@ -472,7 +548,7 @@ describe.each(backends)('%s: forgetting a user across the stores', (_name, open)
   ] as const;
   const tag = () => randomId().slice(0, 6);
 
-  it('forgetUser leaves them out of every room (one left without members ends), and their invitations lapse', async () => {
+  it('forgetUser leaves them out of every room (one left without members ends), their invitations lapse, their blocks go', async () => {
     const stores = open();
     const [alice, bob, carol, dave] = [randomId(), randomId(), randomId(), randomId()];
     const [own, shared, invitedTo] = [`r${randomId()}`, `r${randomId()}`, `r${randomId()}`];
@@ -498,6 +574,8 @@ describe.each(backends)('%s: forgetting a user across the stores', (_name, open)
       log,
     });
     await stores.accounts.bindName(alice, `Alice${tag()}`);
+    await stores.blocks.set(alice, bob, true, 10);
+    await stores.blocks.set(carol, alice, true, 10);
 
     const changed = await forgetUser(stores, alice);
     expect(changed.map(({ before, after }) => [before.roomId, after?.roomId]).sort()).toEqual(
@@ -519,6 +597,8 @@ describe.each(backends)('%s: forgetting a user across the stores', (_name, open)
     expect(await stores.rooms.counts(alice)).toEqual({ memberOf: 0, invitedTo: 0 });
     expect(await stores.rooms.invitationsBy(alice)).toBe(0);
     expect(await stores.accounts.known(alice)).toBe(false);
+    expect(await stores.blocks.blocks(alice, bob)).toBe(false);
+    expect(await stores.blocks.blocks(carol, alice)).toBe(false);
     expect(await forgetUser(stores, alice)).toEqual([]); // done twice, the second finds nothing
   });
 
@@ -618,7 +698,7 @@ describe.runIf(withRedis)('Redis accounts whose skeletons an older nameSkeleton 
 });
 
 describe.runIf(withRedis)('Redis presence across processes', () => {
-  it('releases the users of a process that stopped beating (killed), and only theirs', async () => {
+  it('releases the users of a process that stopped beating (killed), and only theirs, with their tokens', async () => {
     if (!redis()) throw new Error('redis-server did not start');
     const prefix = `t${randomId()}:`;
     const open = (processId: string) =>
@@ -628,17 +708,31 @@ describe.runIf(withRedis)('Redis presence across processes', () => {
         presenceTtlMs: 300,
       }).presence;
     const [doomed, survivor] = [open('doomed'), open('survivor')];
-    const [alice, bob] = [user('Alice'), user('Bob')];
+    const [alice, bob, carol] = [user('Alice'), user('Bob'), user('Carol')];
+    const [ab, cb] = [bytes(32, 1), bytes(32, 2)];
     await doomed.heartbeat();
     await survivor.heartbeat();
     await doomed.claim(alice, 'a1');
+    await doomed.claim(carol, 'c1');
     await survivor.claim(bob, 'b1');
+    await doomed.present(alice.userId, 'a1', [ab], true);
+    await doomed.present(carol.userId, 'c1', [cb], false); // hidden: nothing to announce
+    await survivor.present(bob.userId, 'b1', [ab, cb], true);
+    expect(await survivor.shareToken(alice.userId, bob.userId)).toBe(true);
     expect(await survivor.heartbeat()).toEqual([]); // both alive
 
     await new Promise((resolve) => setTimeout(resolve, 400)); // the doomed process beats no more
-    expect(await survivor.heartbeat()).toEqual([alice.userId]);
+    const released = await survivor.heartbeat();
+    expect(released).toHaveLength(2);
+    expect(released).toEqual(
+      expect.arrayContaining([
+        { userId: alice.userId, tokens: [ab] },
+        { userId: carol.userId, tokens: [] },
+      ]),
+    );
     expect(await survivor.heartbeat()).toEqual([]); // released once
     expect((await survivor.list()).map((u) => u.name)).toEqual(['Bob']);
+    expect(await survivor.shareToken(alice.userId, bob.userId)).toBe(false);
   });
 });
 
@@ -710,7 +804,28 @@ describe('the embedded store on disk', () => {
     }
   });
 
-  it('keeps names, prekeys and mail across a restart', async () => {
+  it('migration 8 adds blocks, and keeps what was stored before it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signal-store-'));
+    try {
+      const [alice, bob] = [randomId(), randomId()];
+      const before = openDatabase(dir, MIGRATIONS.slice(0, 7));
+      expect(() => before.prepare('SELECT * FROM blocks').all()).toThrow(/no such table/);
+      before
+        .prepare('INSERT INTO accounts (name_key, user_id, skeleton, last_seen) VALUES (?, ?, ?, ?)')
+        .run('alice', alice, 'alice', Date.now());
+      before.close();
+
+      const after = createEmbeddedStores(openDatabase(dir), TEST_MAILBOX_LIMITS);
+      expect(await after.accounts.lookup('Alice')).toBe(alice);
+      expect(await after.blocks.blocks(alice, bob)).toBe(false);
+      expect(await after.blocks.set(alice, bob, true, 10)).toEqual({ ok: true, count: 1 });
+      expect(await after.blocks.blocks(alice, bob)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps names, prekeys, mail and blocks across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'signal-store-'));
     try {
       const [bob, alice] = [randomId(), randomId()];
@@ -719,12 +834,14 @@ describe('the embedded store on disk', () => {
       const before = createEmbeddedStores(db, TEST_MAILBOX_LIMITS);
       await before.accounts.bindName(bob, 'Bob');
       await before.mailbox.put(bob, item, 10, old);
+      await before.blocks.set(bob, alice, true, 10);
       db.close();
 
       const reopened = openDatabase(dir);
       const after = createEmbeddedStores(reopened, TEST_MAILBOX_LIMITS);
       expect(await after.accounts.bindName(alice, 'bob')).toEqual({ ok: false, reason: 'name-taken' });
       expect((await after.mailbox.fetch(bob, page(10), Date.now())).items).toEqual([item]);
+      expect(await after.blocks.blocks(bob, alice)).toBe(true);
       reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

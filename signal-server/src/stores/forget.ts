@@ -84,8 +84,9 @@ export async function releaseName(stores: Stores, userId: UserId): Promise<boole
 /**
  * Forgets everything the stores hold for the user: name and key (first, so that no new mail, invitation or
  * claim finds them meanwhile), their place in rooms (a room left without members ends), mail for them and from
- * them, prekeys and the claims counted for them. Presence goes with the session (the caller ends it). Resolves
- * the rooms that changed, for the caller to tell their people.
+ * them, prekeys and the claims counted for them, the blocks they made and those of them. Presence (and the
+ * tokens they presented) goes with the session (the caller ends it). Resolves the rooms that changed, for the
+ * caller to tell their people.
  */
 export async function forgetUser(stores: Stores, userId: UserId): Promise<RoomChanged[]> {
   await stores.accounts.forget(userId);
@@ -93,6 +94,7 @@ export async function forgetUser(stores: Stores, userId: UserId): Promise<RoomCh
   await stores.rooms.dropIndexOf(userId);
   await stores.mailbox.forget(userId);
   await stores.prekeys.forget(userId);
+  await stores.blocks.forget(userId);
   return rooms;
 }
 

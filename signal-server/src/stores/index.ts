@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AccountStore } from './accounts';
+import type { BlockStore } from './blocks';
 import type { MailboxLimits, MailboxStore } from './mailbox';
 import { createMemoryPresenceStore } from './memory/presence';
 import type { PrekeyStore } from './prekeys';
@@ -9,10 +10,12 @@ import type { RoomStore } from './rooms';
 import { createRedisRoomStore } from './redis/rooms';
 import { createSqliteRoomStore } from './sqlite/rooms';
 import { createRedisAccountStore } from './redis/accounts';
+import { createRedisBlockStore } from './redis/blocks';
 import { createRedisMailboxStore } from './redis/mailbox';
 import { createRedisPrekeyStore } from './redis/prekeys';
 import { createRedisPresenceStore } from './redis/presence';
 import { createSqliteAccountStore } from './sqlite/accounts';
+import { createSqliteBlockStore } from './sqlite/blocks';
 import type { Database } from './sqlite/database';
 import { createSqliteMailboxStore } from './sqlite/mailbox';
 import { createSqlitePrekeyStore } from './sqlite/prekeys';
@@ -27,11 +30,13 @@ export interface Stores {
   readonly prekeys: PrekeyStore;
   readonly mailbox: MailboxStore;
   readonly rooms: RoomStore;
+  readonly blocks: BlockStore;
 }
 
 /**
- * The default: the embedded SQLite database for what must survive a restart (names, prekeys, the mailbox);
- * presence in this process, since nobody is online after a restart.
+ * The default: the embedded SQLite database for what must survive a restart (names, prekeys, the mailbox, rooms,
+ * blocks); presence (and the presence tokens each user presents) in this process, since nobody is online after a
+ * restart.
  */
 export function createEmbeddedStores(
   db: Database,
@@ -44,6 +49,7 @@ export function createEmbeddedStores(
     prekeys: createSqlitePrekeyStore(db, reportUnreadable),
     mailbox: createSqliteMailboxStore(db, limits, reportUnreadable),
     rooms: createSqliteRoomStore(db, reportUnreadable),
+    blocks: createSqliteBlockStore(db),
   };
 }
 
@@ -70,5 +76,6 @@ export function createRedisStores(
     prekeys: createRedisPrekeyStore(redis, prefix, reportUnreadable),
     mailbox: createRedisMailboxStore(redis, prefix, limits, reportUnreadable),
     rooms: createRedisRoomStore(redis, prefix, reportUnreadable),
+    blocks: createRedisBlockStore(redis, prefix),
   };
 }

@@ -81,6 +81,8 @@ export interface PrekeyStore {
     userId: UserId,
     by: { readonly claimer: UserId; readonly now: number; readonly limits: ClaimLimits },
   ): Promise<ClaimedBundle | undefined>;
+  /** The identity the user published their prekeys with (the one their session proved); undefined if none. */
+  identity(userId: UserId): Promise<PublicIdentity | undefined>;
   /** Forgets the user's bundle and one-time prekeys, and the claims counted by them or of theirs. */
   forget(userId: UserId): Promise<void>;
 }

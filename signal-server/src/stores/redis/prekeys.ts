@@ -95,6 +95,11 @@ export function createRedisPrekeyStore(
         oneTime === '' ? undefined : readStored(OneTimePrekeySchema, oneTimeKey, oneTime, report);
       return oneTimePrekey ? { ...bundle, oneTimePrekey, remaining } : { ...bundle, remaining };
     },
+    async identity(userId) {
+      const [bundleKey] = keys(userId);
+      const stored = await redis.get(bundleKey);
+      return stored === null ? undefined : readStored(BundleSchema, bundleKey, stored, report)?.identity;
+    },
     async forget(userId) {
       await redis.del(...keys(userId));
       // Claim windows name the claimer, the target or both, and live an hour at most; nothing indexes them by

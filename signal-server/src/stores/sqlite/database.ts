@@ -73,6 +73,9 @@ export const MIGRATIONS: readonly Migration[] = [
      CREATE INDEX mail_by_sender ON mail (sender);`);
     db.prepare<[number]>('UPDATE accounts SET last_seen = ?').run(Date.now());
   },
+  // Blocks: who refuses whose mail and signaling. Indexed by blocked user too, to forget a deleted account's.
+  `CREATE TABLE blocks (blocker TEXT NOT NULL, blocked TEXT NOT NULL, PRIMARY KEY (blocker, blocked)) STRICT;
+   CREATE INDEX blocks_by_blocked ON blocks (blocked);`,
 ];
 
 /** The embedded database: one SQLite file in `dataDir` (or in memory for `:memory:`), migrated on open. */

@@ -38,6 +38,9 @@ export function createSqlitePrekeyStore(
   const claimsIn = db.prepare<[string], { count: number }>(
     'SELECT count FROM prekey_claims WHERE window_key = ?',
   );
+  const identityOf = db.prepare<[string], { identity: string }>(
+    'SELECT identity FROM prekey_bundles WHERE user_id = ?',
+  );
   const dropBundle = db.prepare<[string]>('DELETE FROM prekey_bundles WHERE user_id = ?');
   // Window keys name the claimer, the target or both (claimWindows); the table holds only live windows.
   const dropClaims = db.prepare<[string]>('DELETE FROM prekey_claims WHERE instr(window_key, ?) > 0');
@@ -122,6 +125,13 @@ export function createSqlitePrekeyStore(
       return claimed.oneTime
         ? { ...base, oneTimePrekey: { id: claimed.oneTime.id, key: claimed.oneTime.key } }
         : base;
+    },
+    async identity(userId) {
+      const stored = identityOf.get(userId);
+      return (
+        stored &&
+        readStored(PublicIdentitySchema, `prekey_bundles of ${userId}: identity`, stored.identity, report)
+      );
     },
     async forget(userId) {
       forget(userId);
