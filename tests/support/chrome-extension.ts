@@ -8,6 +8,7 @@ import puppeteer, {
   type CDPSession as PuppeteerCdpSession,
 } from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browsers';
+import { allContacts } from './contacts';
 import { PopupPage } from './popup-page';
 
 export const CHROME_BUILD = resolve('.output/chrome-mv3');
@@ -126,11 +127,12 @@ export class ChromeUser {
 
 /**
  * One Chromium user per name, each with the popup open, the name chosen (on `serverUrls[i]`, or the one server)
- * and online.
+ * and online; all contacts of each other unless `contacts` is false.
  */
 export async function onlineUsers(
   names: readonly string[],
   serverUrls: string | readonly string[],
+  { contacts = true }: { contacts?: boolean } = {},
 ): Promise<{ users: ChromeUser[]; popups: PopupPage[] }> {
   const users = await Promise.all(names.map(() => ChromeUser.launch()));
   const popups = await Promise.all(users.map((user) => user.openPopup()));
@@ -140,5 +142,7 @@ export async function onlineUsers(
     await popup.chooseName(names[index] ?? '', url);
   }
   await Promise.all(popups.map((popup) => popup.waitOnline()));
+  if (contacts)
+    await allContacts(popups.map((popup, index) => ({ page: popup.page, name: names[index] ?? '' })));
   return { users, popups };
 }
