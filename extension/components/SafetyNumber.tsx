@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { encode } from 'uqr';
 import { groupDigits } from '../../shared/crypto/safety-number';
 import type { UserId } from '../../shared/ids';
 import type { EngineClient } from '../lib/messaging/client';
+import { QrCode } from './QrCode';
 
 interface Props {
   readonly client: EngineClient;
@@ -31,7 +31,7 @@ export function SafetyNumber({ client, peerId, peerName }: Props) {
   if (!digits) return <p class="hint">Computing…</p>;
   return (
     <figure class="safety-number">
-      <QrCode text={digits} />
+      <QrCode text={digits} label="Safety number as a QR code" />
       <figcaption>
         <p data-testid="safety-number" class="digits">
           {groupDigits(digits)}
@@ -41,27 +41,5 @@ export function SafetyNumber({ client, peerId, peerName }: Props) {
         </p>
       </figcaption>
     </figure>
-  );
-}
-
-/** A QR code drawn as SVG squares from the encoder's module matrix (no markup strings). */
-function QrCode({ text }: { readonly text: string }) {
-  const { data } = encode(text, { border: 1 });
-  const size = data.length;
-  return (
-    <svg
-      viewBox={`0 0 ${size} ${size}`}
-      width={128}
-      height={128}
-      role="img"
-      aria-label="Safety number as a QR code"
-    >
-      <rect width={size} height={size} fill="#fff" />
-      {data.flatMap((row, y) =>
-        row.map((dark, x) =>
-          dark ? <rect key={`${x},${y}`} x={x} y={y} width={1} height={1} fill="#000" /> : null,
-        ),
-      )}
-    </svg>
   );
 }

@@ -17,14 +17,15 @@ interface Props {
 const AUTO_LOCK_CHOICES = [0, 5, 15, 60, 240].filter((minutes) => minutes <= MAX_AUTO_LOCK_MINUTES);
 
 /**
- * First start (name, server, passphrase) and later changes (name, server, auto-lock, read receipts), with the
- * account on the server below (release the name, delete the account).
+ * First start (name, server, passphrase) and later changes (name, server, auto-lock, read receipts, appearing
+ * offline), with the account on the server below (release the name, delete the account).
  */
 export function SettingsForm({ client, settings, onDone }: Props) {
   const [name, setName] = useState(settings?.name ?? '');
   const [serverUrl, setServerUrl] = useState(settings?.serverUrl ?? DEFAULT_SERVER_URL);
   const [autoLockMinutes, setAutoLockMinutes] = useState(settings?.autoLockMinutes ?? 0);
   const [sendReadReceipts, setSendReadReceipts] = useState(settings?.sendReadReceipts ?? true);
+  const [appearOffline, setAppearOffline] = useState(settings?.appearOffline ?? false);
   const [passphrase, setPassphrase] = useState<string>();
   const { busy, error, run } = useAction();
   const firstStart = !settings;
@@ -34,9 +35,22 @@ export function SettingsForm({ client, settings, onDone }: Props) {
     void run(async () => {
       if (firstStart) {
         if (passphrase === undefined) throw new Error('The two passphrases differ');
-        await client.request('setUp', { name, serverUrl, autoLockMinutes, sendReadReceipts, passphrase });
+        await client.request('setUp', {
+          name,
+          serverUrl,
+          autoLockMinutes,
+          sendReadReceipts,
+          appearOffline,
+          passphrase,
+        });
       } else {
-        await client.request('saveSettings', { name, serverUrl, autoLockMinutes, sendReadReceipts });
+        await client.request('saveSettings', {
+          name,
+          serverUrl,
+          autoLockMinutes,
+          sendReadReceipts,
+          appearOffline,
+        });
       }
       onDone?.();
     });
@@ -97,6 +111,15 @@ export function SettingsForm({ client, settings, onDone }: Props) {
             onChange={(event) => setSendReadReceipts(event.currentTarget.checked)}
           />
           Send read receipts (others see when you have read their messages)
+        </label>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            name="appearOffline"
+            checked={appearOffline}
+            onChange={(event) => setAppearOffline(event.currentTarget.checked)}
+          />
+          Appear offline (your contacts do not see when you are online; you still see them)
         </label>
         <FormError error={error} />
         <div class="actions">

@@ -1,13 +1,24 @@
-import type { EngineState } from '../../extension/lib/messaging/protocol';
+import type { Contact, EngineState } from '../../extension/lib/messaging/protocol';
+
+/** A contact as the engine lists it: by default accepted, online, unmuted, its name verified and never reused. */
+export const contactOf = (userId: string, name: string, fields: Partial<Contact> = {}): Contact => ({
+  userId,
+  name,
+  state: 'accepted',
+  online: true,
+  muted: false,
+  nameVerified: true,
+  nameReused: false,
+  ...fields,
+});
 
 /** The engine's state with the vault unlocked, Alice online and `bob` her one contact, online. */
 export const aliceWithBob = (aliceId: string, bob: string): EngineState => ({
   vault: 'unlocked',
   settings: { name: 'Alice', serverUrl: 'http://localhost:3000', autoLockMinutes: 0, userId: aliceId },
   connection: { status: 'online' },
-  contacts: [{ userId: bob, name: 'Bob', online: true }],
+  contacts: [contactOf(bob, 'Bob')],
   links: {},
-  keyChanged: [],
   unread: {},
   rooms: [],
 });

@@ -1,5 +1,8 @@
 import { useState } from 'preact/hooks';
+import { AddContactPanel } from '../../components/AddContact';
 import { ContactList } from '../../components/ContactList';
+import { ContactMenu } from '../../components/ContactMenu';
+import { RequestPanel } from '../../components/ContactRequest';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Conversation } from '../../components/Conversation';
 import { RoomList } from '../../components/RoomList';
@@ -14,6 +17,7 @@ import { useEngine } from '../../hooks/useEngine';
 export function App() {
   const view = useEngine();
   const [selected, setSelected] = useState<ConversationId>();
+  const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState(false);
 
   if (view.phase === 'connecting') {
@@ -49,8 +53,14 @@ export function App() {
       </main>
     );
   }
+  const select = (id: ConversationId): void => {
+    setAdding(false);
+    setSelected(id);
+  };
   const peer = state.contacts.find((contact) => contact.userId === selected);
   const room = state.rooms.find((candidate) => candidate.roomId === selected);
+  // Someone with nobody to talk to yet is shown how to add people rather than an empty pane.
+  const showAdd = adding || (!peer && !room && state.contacts.length === 0 && state.rooms.length === 0);
   return (
     <main class="chat">
       <ErrorBoundary part="The status bar">
@@ -64,35 +74,50 @@ export function App() {
         <ErrorBoundary part="The list of contacts and rooms">
           <div class="sidebar">
             <ContactList
+              client={client}
               contacts={state.contacts}
               links={state.links}
-              keyChanged={state.keyChanged}
               unread={state.unread}
-              selected={selected}
-              onSelect={setSelected}
+              selected={showAdd ? undefined : selected}
+              adding={showAdd}
+              onSelect={select}
+              onAdd={() => setAdding(true)}
             />
             <RoomList
               client={client}
               rooms={state.rooms}
               unread={state.unread}
-              selected={selected}
-              onSelect={setSelected}
+              selected={showAdd ? undefined : selected}
+              onSelect={select}
             />
           </div>
         </ErrorBoundary>
-        {/* Keyed by conversation: another one picked gets a fresh chance. */}
-        <ErrorBoundary key={selected} part="This conversation">
-          {peer ? (
+        {/* Keyed by what is shown: another one picked gets a fresh chance. */}
+        <ErrorBoundary
+          key={showAdd ? 'add' : selected}
+          part={showAdd ? 'Add a contact' : 'This conversation'}
+        >
+          {showAdd ? (
+            <AddContactPanel client={client} selfName={state.settings.name} />
+          ) : peer ? (
             <Conversation
               key={peer.userId}
               client={client}
               with={{
                 kind: 'contact',
                 contact: peer,
-                keyChanged: state.keyChanged.includes(peer.userId),
                 direct: peer.online && state.links[peer.userId] === 'open',
               }}
-            />
+              actions={peer.state === 'incoming' ? undefined : <ContactMenu client={client} contact={peer} />}
+            >
+              {peer.state === 'incoming' && (
+                <RequestPanel
+                  client={client}
+                  contact={peer}
+                  onAccepted={(accepted) => select(accepted.userId)}
+                />
+              )}
+            </Conversation>
           ) : room ? (
             <Conversation key={room.roomId} client={client} with={{ kind: 'room', room }}>
               <RoomPanel client={client} room={room} />

@@ -7,7 +7,7 @@ import { MESSAGE_WINDOW } from '../../../extension/components/MessageLog';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { EngineMethod } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
-import { aliceWithBob } from '../../support/popup-state';
+import { aliceWithBob, contactOf } from '../../support/popup-state';
 
 const bob = randomId();
 
@@ -76,8 +76,7 @@ async function openConversation(history: readonly ChatMessage[]) {
       client={engine.client}
       with={{
         kind: 'contact',
-        contact: { userId: bob, name: 'Bob', online: true },
-        keyChanged: false,
+        contact: contactOf(bob, 'Bob'),
         direct: true,
       }}
     />,

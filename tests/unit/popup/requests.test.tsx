@@ -15,7 +15,7 @@ vi.mock('../../../extension/lib/messaging/client', () => ({
 const { App } = await import('../../../extension/entrypoints/popup/App');
 
 const bob = randomId();
-const KEY_CHANGED = 'A safety number has changed. Compare it, then accept the new key before sending';
+const REFUSED = 'Bob is not your contact any more: add Bob again to write';
 const STOPPED = 'The messenger engine stopped; reopen the popup';
 
 const baseState: EngineState = aliceWithBob(randomId(), bob);
@@ -71,13 +71,13 @@ afterEach(() => {
 });
 
 /** Renders the popup on the fake engine and waits for the chat screen. */
-async function popup(client: EngineClient): Promise<HTMLElement> {
+async function popup(client: EngineClient, shown = '[data-testid="contact"]'): Promise<HTMLElement> {
   engine.client = client;
   const root = document.createElement('div');
   document.body.append(root);
   roots.push(root);
   render(<App />, root);
-  await vi.waitFor(() => expect(root.querySelector('[data-testid="contact"]')).not.toBeNull());
+  await vi.waitFor(() => expect(root.querySelector(shown)).not.toBeNull());
   return root;
 }
 
@@ -104,7 +104,7 @@ async function type(box: HTMLTextAreaElement, text: string): Promise<void> {
 const pressEnter = (box: HTMLTextAreaElement): boolean =>
   box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
 
-const alerts = (root: HTMLElement): string[] =>
+const alerts = (root: ParentNode): string[] =>
   [...root.querySelectorAll('[role="alert"]')].map((node) => node.textContent);
 
 const button = (root: HTMLElement, name: string | RegExp): HTMLButtonElement | undefined =>
@@ -117,15 +117,15 @@ const button = (root: HTMLElement, name: string | RegExp): HTMLButtonElement | u
 describe('the popup, when a request to the engine fails', () => {
   it('keeps the draft and shows why when sending is refused', async () => {
     const { client, calls } = fakeClient(baseState, {
-      sendText: () => Promise.reject(new Error(KEY_CHANGED)),
+      sendText: () => Promise.reject(new Error(REFUSED)),
     });
     const root = await popup(client);
     const box = await openBob(root);
     await type(box, 'the plan for tomorrow');
     pressEnter(box);
-    await vi.waitFor(() => expect(alerts(root).join('\n')).toContain(KEY_CHANGED));
+    await vi.waitFor(() => expect(alerts(root).join('\n')).toContain(REFUSED));
     expect(calls).toContainEqual(['sendText', { peerId: bob, text: 'the plan for tomorrow' }]);
-    expect(alerts(root)).toEqual([`Not sent: ${KEY_CHANGED}`]);
+    expect(alerts(root)).toEqual([`Not sent: ${REFUSED}`]);
     expect(root.querySelector<HTMLTextAreaElement>('#composer-text')?.value).toBe('the plan for tomorrow');
     // The send button is back, to try again once the cause is fixed.
     expect(button(root, 'Send')?.disabled).toBe(false);
@@ -159,19 +159,23 @@ describe('the popup, when a request to the engine fails', () => {
     expect(root.querySelector('.status-bar [role="alert"]')).not.toBeNull();
   });
 
-  it('says that accepting a changed key failed, in the banner that asked', async () => {
-    const state = { ...baseState, keyChanged: [bob] };
+  it("says that accepting a request failed, in the request's conversation", async () => {
+    const state = {
+      ...baseState,
+      contacts: baseState.contacts.map((contact) => ({ ...contact, state: 'incoming' as const })),
+    };
     const { client } = fakeClient(state, {
-      acceptKey: () => Promise.reject(new Error('Bob is offline: accept the new key when Bob is back')),
+      acceptContact: () => Promise.reject(new Error(STOPPED)),
     });
-    const root = await popup(client);
-    await openBob(root);
-    button(root, 'Accept the new key')?.click();
-    await vi.waitFor(() =>
-      expect(root.querySelector('.key-changed .error[role="alert"]')?.textContent).toBe(
-        'The new key is not accepted: Bob is offline: accept the new key when Bob is back',
-      ),
-    );
+    const root = await popup(client, '[data-testid="open-request"]');
+    root.querySelector<HTMLButtonElement>('[data-testid="open-request"]')?.click();
+    const panel = await vi.waitFor(() => {
+      const found = root.querySelector<HTMLElement>('[data-testid="request-panel"]');
+      if (!found) throw new Error('no request panel yet');
+      return found;
+    });
+    panel.querySelector<HTMLButtonElement>('[data-testid="accept-request"]')?.click();
+    await vi.waitFor(() => expect(alerts(panel)).toEqual([`Not accepted: ${STOPPED}`]));
   });
 
   it('says that marking a conversation read failed', async () => {

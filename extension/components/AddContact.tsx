@@ -1,0 +1,109 @@
+import { useRef, useState } from 'preact/hooks';
+import { MAX_TEXT_LENGTH, MAX_URL_LENGTH } from '../../shared/limits';
+import { useAction } from '../hooks/useAction';
+import type { EngineClient } from '../lib/messaging/client';
+import { shownName } from './contact-view';
+import { FormError } from './FormError';
+import { InviteLink } from './InviteLink';
+
+interface Props {
+  readonly client: EngineClient;
+  /** This profile's name, for its invite link. */
+  readonly selfName: string;
+}
+
+/**
+ * Asks someone to be a contact, by their exact name or their invite link, with an optional greeting. What the
+ * user typed stays until the engine has taken the request; a refusal is shown under the fields.
+ */
+function AddContactForm({ client }: { readonly client: EngineClient }) {
+  const [query, setQuery] = useState('');
+  const [greeting, setGreeting] = useState('');
+  const [done, setDone] = useState<string>();
+  const adding = useAction('Not added');
+  // Set at once, not at the next render: a second Enter in the same tick must not ask twice.
+  const inFlight = useRef(false);
+
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    const wanted = query.trim();
+    if (!wanted || inFlight.current) return;
+    inFlight.current = true;
+    setDone(undefined);
+    void adding.run(async () => {
+      try {
+        const text = greeting.trim();
+        const contact = await client.request('addContact', {
+          query: wanted,
+          ...(text ? { greeting: text } : {}),
+        });
+        setQuery('');
+        setGreeting('');
+        const name = shownName(contact);
+        setDone(
+          contact.state === 'accepted'
+            ? `${name} is now your contact.`
+            : `Request sent to ${name}. They show under “Waiting for an answer” until they accept.`,
+        );
+      } finally {
+        inFlight.current = false;
+      }
+    });
+  };
+
+  return (
+    <form class="settings add-contact-form" onSubmit={submit} aria-labelledby="add-contact-title">
+      <h2 id="add-contact-title">Add a contact</h2>
+      <label>
+        Name or invite link
+        <input
+          data-testid="add-contact-input"
+          value={query}
+          required
+          autoFocus
+          maxLength={MAX_URL_LENGTH}
+          autoComplete="off"
+          spellcheck={false}
+          aria-describedby="add-contact-hint"
+          readOnly={adding.busy}
+          onInput={(event) => setQuery(event.currentTarget.value)}
+        />
+      </label>
+      <p id="add-contact-hint" class="hint">
+        Their exact name on your server, or the invite link they sent you (a link also proves their key).
+      </p>
+      <label>
+        Greeting (optional)
+        <textarea
+          data-testid="add-contact-greeting"
+          value={greeting}
+          rows={2}
+          maxLength={MAX_TEXT_LENGTH}
+          readOnly={adding.busy}
+          onInput={(event) => setGreeting(event.currentTarget.value)}
+        />
+      </label>
+      <FormError error={adding.error} />
+      {done && (
+        <p class="done" role="status" data-testid="add-contact-done">
+          {done}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" data-testid="add-contact-submit" disabled={adding.busy || !query.trim()}>
+          {adding.busy ? 'Sending…' : 'Send request'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The main pane for adding people: the form, and this profile's own invite link to give out. */
+export function AddContactPanel({ client, selfName }: Props) {
+  return (
+    <section class="add-contact" aria-label="Add a contact">
+      <AddContactForm client={client} />
+      <InviteLink client={client} name={selfName} />
+    </section>
+  );
+}

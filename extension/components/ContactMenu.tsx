@@ -1,0 +1,238 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MAX_NAME_LENGTH } from '../../shared/limits';
+import { useAction } from '../hooks/useAction';
+import type { EngineClient } from '../lib/messaging/client';
+import type { Contact } from '../lib/messaging/protocol';
+import { shownName } from './contact-view';
+import { FormError } from './FormError';
+
+interface Props {
+  readonly client: EngineClient;
+  readonly contact: Contact;
+}
+
+type Step = 'closed' | 'menu' | 'rename' | 'block' | 'remove';
+
+/** The rename form: what the user typed stays when the engine refuses it. */
+function RenameForm({
+  client,
+  contact,
+  onDone,
+}: {
+  readonly client: EngineClient;
+  readonly contact: Contact;
+  readonly onDone: () => void;
+}) {
+  const [alias, setAlias] = useState(contact.alias ?? '');
+  const renaming = useAction('Not renamed');
+  return (
+    <form
+      class="rename-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void renaming.run(async () => {
+          await client.request('renameContact', { userId: contact.userId, alias: alias.trim() });
+          onDone();
+        });
+      }}
+    >
+      <label>
+        Name for {contact.name}
+        <input
+          data-testid="rename-input"
+          value={alias}
+          maxLength={MAX_NAME_LENGTH}
+          placeholder={contact.name}
+          autoFocus
+          autoComplete="off"
+          aria-describedby="rename-hint"
+          onInput={(event) => setAlias(event.currentTarget.value)}
+        />
+      </label>
+      <p id="rename-hint" class="hint">
+        Only you see it. Leave it empty to show their own name.
+      </p>
+      <FormError error={renaming.error} />
+      <div class="actions">
+        <button type="button" onClick={onDone} disabled={renaming.busy}>
+          Cancel
+        </button>
+        <button type="submit" data-testid="rename-submit" disabled={renaming.busy}>
+          {renaming.busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * A contact's actions, behind one button in the conversation header: rename, mute, block or unblock, remove.
+ * Block and remove ask first, with the focus on Cancel; Escape steps back, and closing gives the focus back to
+ * the button.
+ */
+export function ContactMenu({ client, contact }: Props) {
+  const [step, setStep] = useState<Step>('closed');
+  const opener = useRef<HTMLButtonElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  const first = useRef<HTMLButtonElement>(null);
+  const muting = useAction(contact.muted ? 'Not unmuted' : 'Not muted');
+  const blocking = useAction(contact.state === 'blocked' ? 'Not unblocked' : 'Not blocked');
+  const removing = useAction('Not removed');
+  const name = shownName(contact);
+  const { userId } = contact;
+  const busy = muting.busy || blocking.busy || removing.busy;
+
+  // Focus follows the step: Cancel when a confirmation opens, the first item in the menu, the opener when closed.
+  const previous = useRef<Step>('closed');
+  useEffect(() => {
+    if (step === 'block' || step === 'remove') cancel.current?.focus();
+    else if (step === 'menu') first.current?.focus();
+    else if (step === 'closed' && previous.current !== 'closed') opener.current?.focus();
+    previous.current = step;
+  }, [step]);
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || busy) return;
+    event.preventDefault();
+    event.stopPropagation();
+    setStep(step === 'menu' ? 'closed' : 'menu');
+  };
+
+  const setBlocked = (blocked: boolean): void =>
+    void blocking.run(async () => {
+      await client.request('blockContact', { userId, blocked });
+      setStep('closed');
+    });
+
+  return (
+    <div class="contact-menu">
+      <button
+        type="button"
+        ref={opener}
+        data-testid="contact-menu"
+        aria-haspopup="true"
+        aria-expanded={step !== 'closed'}
+        aria-controls="contact-menu-panel"
+        title={`Options for ${name}`}
+        onClick={() => setStep(step === 'closed' ? 'menu' : 'closed')}
+      >
+        ⋯<span class="visually-hidden">Options for {name}</span>
+      </button>
+      {step !== 'closed' && (
+        <div
+          id="contact-menu-panel"
+          class="menu-panel"
+          role="group"
+          aria-label={`Options for ${name}`}
+          onKeyDown={onKeyDown}
+        >
+          {step === 'menu' && (
+            <>
+              {contact.state !== 'blocked' && (
+                <button
+                  type="button"
+                  ref={first}
+                  data-testid="rename-contact"
+                  onClick={() => setStep('rename')}
+                >
+                  Rename…
+                </button>
+              )}
+              {contact.state === 'accepted' && (
+                <button
+                  type="button"
+                  data-testid="mute-contact"
+                  disabled={busy}
+                  onClick={() =>
+                    void muting.run(async () => {
+                      await client.request('muteContact', { userId, muted: !contact.muted });
+                    })
+                  }
+                >
+                  {contact.muted ? 'Unmute' : 'Mute'}
+                </button>
+              )}
+              {contact.state === 'blocked' ? (
+                <button
+                  type="button"
+                  ref={first}
+                  data-testid="block-contact"
+                  disabled={busy}
+                  onClick={() => setBlocked(false)}
+                >
+                  Unblock
+                </button>
+              ) : (
+                <button type="button" data-testid="block-contact" onClick={() => setStep('block')}>
+                  Block…
+                </button>
+              )}
+              <button type="button" data-testid="remove-contact" onClick={() => setStep('remove')}>
+                {contact.state === 'outgoing' ? 'Cancel request…' : 'Remove…'}
+              </button>
+              {contact.muted && <p class="hint">Muted: no badge and no notification for {name}.</p>}
+              <FormError error={muting.error ?? blocking.error} />
+            </>
+          )}
+          {step === 'rename' && (
+            <RenameForm client={client} contact={contact} onDone={() => setStep('closed')} />
+          )}
+          {step === 'block' && (
+            <div class="confirm" role="group" aria-labelledby="block-title" aria-describedby="block-what">
+              <h3 id="block-title">Block {name}?</h3>
+              <p id="block-what" class="hint">
+                The server refuses their messages to you, and anything that slips through is dropped. They are
+                not told. You can unblock them later.
+              </p>
+              <FormError error={blocking.error} />
+              <div class="actions">
+                <button type="button" ref={cancel} disabled={busy} onClick={() => setStep('menu')}>
+                  Cancel
+                </button>
+                <button
+                  type="button"
+                  class="danger"
+                  data-testid="confirm-block"
+                  disabled={busy}
+                  onClick={() => setBlocked(true)}
+                >
+                  {blocking.busy ? 'Blocking…' : 'Block'}
+                </button>
+              </div>
+            </div>
+          )}
+          {step === 'remove' && (
+            <div class="confirm" role="group" aria-labelledby="remove-title" aria-describedby="remove-what">
+              <h3 id="remove-title">
+                {contact.state === 'outgoing' ? `Cancel your request to ${name}?` : `Remove ${name}?`}
+              </h3>
+              <p id="remove-what" class="hint">
+                You stop seeing each other online. Your history with {name} stays in this browser. To chat
+                again, one of you adds the other.
+              </p>
+              <FormError error={removing.error} />
+              <div class="actions">
+                <button type="button" ref={cancel} disabled={busy} onClick={() => setStep('menu')}>
+                  Cancel
+                </button>
+                <button
+                  type="button"
+                  class="danger"
+                  data-testid="confirm-remove"
+                  disabled={busy}
+                  onClick={() =>
+                    void removing.run(async () => {
+                      await client.request('removeContact', { userId });
+                    })
+                  }
+                >
+                  {removing.busy ? 'Removing…' : contact.state === 'outgoing' ? 'Cancel request' : 'Remove'}
+                </button>
+              </div>
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

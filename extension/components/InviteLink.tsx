@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessage, useAction } from '../hooks/useAction';
+import type { EngineClient } from '../lib/messaging/client';
+import { FormError } from './FormError';
+import { QrCode } from './QrCode';
+
+interface Props {
+  readonly client: EngineClient;
+  /** This profile's name: the link carries it, so a new name asks for the link again. */
+  readonly name: string;
+}
+
+/** This profile's invite link, to copy or to show as a QR code: it carries the key, so whoever adds it knows it is this profile. */
+export function InviteLink({ client, name }: Props) {
+  const [link, setLink] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [attempt, setAttempt] = useState(0);
+  const [copied, setCopied] = useState(false);
+  const copy = useAction('Not copied');
+
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    client.request('getInviteLink', {}).then(
+      (answer) => {
+        if (live) setLink(answer.link);
+      },
+      (caught: unknown) => {
+        if (live) setError(`Your invite link is not available: ${errorMessage(caught)}`);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, name, attempt]);
+
+  const copyLink = (): void => {
+    if (link === undefined) return;
+    setCopied(false);
+    void copy.run(async () => {
+      await navigator.clipboard.writeText(link);
+      setCopied(true);
+    });
+  };
+
+  return (
+    <section class="invite-link" aria-labelledby="invite-link-title">
+      <h2 id="invite-link-title">Your invite link</h2>
+      {error ? (
+        <div class="load-failed">
+          <FormError error={error} />
+          <button type="button" onClick={() => setAttempt((count) => count + 1)}>
+            Try again
+          </button>
+        </div>
+      ) : link === undefined ? (
+        <p class="hint">Getting your link…</p>
+      ) : (
+        <>
+          <p class="hint">
+            Send it to someone, or let them scan the code: it carries your key, so they know the request they
+            send reaches you and nobody else.
+          </p>
+          <p class="invite-row">
+            <code class="invite-code" data-testid="invite-link">
+              {link}
+            </code>
+            <button type="button" data-testid="copy-invite-link" onClick={copyLink} disabled={copy.busy}>
+              Copy
+            </button>
+          </p>
+          {copied && (
+            <p class="done" role="status" data-testid="invite-link-copied">
+              Copied
+            </p>
+          )}
+          <FormError error={copy.error} />
+          <QrCode text={link} label="Your invite link as a QR code" size={160} />
+        </>
+      )}
+    </section>
+  );
+}

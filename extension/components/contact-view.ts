@@ -1,0 +1,78 @@
+import type { Contact } from '../lib/messaging/protocol';
+
+/** The name the user sees for a contact: the one they gave them, else the contact's own. */
+export function shownName(contact: Contact): string {
+  return contact.alias !== undefined && contact.alias !== '' ? contact.alias : contact.name;
+}
+
+export interface ContactSections {
+  /** Contacts both sides agreed to: online first, then by shown name. */
+  readonly accepted: readonly Contact[];
+  /** Requests to this user, waiting for an answer. */
+  readonly incoming: readonly Contact[];
+  /** This user's requests, waiting for the other's answer. */
+  readonly outgoing: readonly Contact[];
+  readonly blocked: readonly Contact[];
+}
+
+const byShownName = (a: Contact, b: Contact): number => shownName(a).localeCompare(shownName(b));
+
+/** Splits the engine's list into the sidebar's sections, each in the order it is shown. */
+export function sectionsOf(contacts: readonly Contact[]): ContactSections {
+  const of = (state: Contact['state']): Contact[] =>
+    contacts.filter((contact) => contact.state === state).sort(byShownName);
+  return {
+    accepted: of('accepted').sort((a, b) => Number(b.online) - Number(a.online) || byShownName(a, b)),
+    incoming: of('incoming'),
+    outgoing: of('outgoing'),
+    blocked: of('blocked'),
+  };
+}
+
+/** The warning a request carries when another key held its name before: loud, and says what to do. */
+export function nameReusedWarning(contact: Contact): string {
+  return (
+    `⚠ Another key held this name before: this may not be the ${contact.name} you know. ` +
+    'Compare safety numbers before you accept.'
+  );
+}
+
+/** What the conversation header says about where things stand with a contact (accepted: the path messages take). */
+export function standingNote(contact: Contact, direct: boolean): string {
+  switch (contact.state) {
+    case 'incoming':
+      return 'Asks to be your contact: accept to reply';
+    case 'outgoing':
+      return 'Has not accepted your request yet';
+    case 'blocked':
+      return 'Blocked: their messages are refused';
+    case 'accepted':
+      if (direct) return 'Direct connection';
+      return contact.online
+        ? 'Through the server (encrypted)'
+        : 'Offline: messages wait on the server (encrypted)';
+  }
+}
+
+/**
+ * Whether the box to write to a contact is open, and what it says. A request must be accepted before replying
+ * (a reply would tell a stranger this profile exists and reads them); a blocked user must be unblocked first.
+ */
+export function composerFor(contact: Contact): { readonly canWrite: boolean; readonly placeholder: string } {
+  const name = shownName(contact);
+  switch (contact.state) {
+    case 'incoming':
+      return { canWrite: false, placeholder: `Accept ${name}'s request to reply` };
+    case 'blocked':
+      return { canWrite: false, placeholder: `You blocked ${name}: unblock them to write` };
+    case 'outgoing':
+      return { canWrite: true, placeholder: `Message ${name} (they have not accepted your request yet)` };
+    case 'accepted':
+      return {
+        canWrite: true,
+        placeholder: contact.online
+          ? `Message ${name} (Enter to send, Shift+Enter for a new line)`
+          : `${name} is offline: messages are delivered when ${name} is back`,
+      };
+  }
+}

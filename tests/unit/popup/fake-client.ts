@@ -1,0 +1,89 @@
+import { render, type ComponentChild } from 'preact';
+import { vi } from 'vitest';
+import type { EngineClient } from '../../../extension/lib/messaging/client';
+import type { EngineMethod } from '../../../extension/lib/messaging/protocol';
+
+export type Answer = (params: unknown) => Promise<unknown>;
+
+/** A fake engine that answers each method as `answers` says (others resolve to `{}`) and records every call. */
+export function recordingClient(answers: Partial<Record<EngineMethod, Answer>> = {}) {
+  const calls: [EngineMethod, unknown][] = [];
+  const client: EngineClient = {
+    request: (method, params) => {
+      calls.push([method, params]);
+      const answer = answers[method];
+      // The answer's type is the test's to get right, as the engine's is the engine's.
+      return (answer ? answer(params) : Promise.resolve({})) as never;
+    },
+    on: () => () => undefined,
+    onClose: () => undefined,
+    close: () => undefined,
+  };
+  return { client, calls };
+}
+
+const roots: HTMLElement[] = [];
+
+/** Renders `node` into a fresh element of the document; `unmountAll` (in afterEach) takes it away. */
+export function mount(node: ComponentChild): HTMLElement {
+  const root = document.createElement('div');
+  document.body.append(root);
+  roots.push(root);
+  render(node, root);
+  return root;
+}
+
+export function unmountAll(): void {
+  for (const root of roots.splice(0)) {
+    render(null, root);
+    root.remove();
+  }
+}
+
+/** Lets pending promise callbacks and Preact's re-render run. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Types into a field as a user would: an input event, then the re-render that takes it in. */
+export async function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): Promise<void> {
+  field.value = text;
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  await settle();
+}
+
+/** The element with that test id, of the kind asked for (by default any element). */
+export function byTestId(root: ParentNode, id: string): HTMLElement;
+export function byTestId<T extends HTMLElement>(root: ParentNode, id: string, kind: new () => T): T;
+export function byTestId(
+  root: ParentNode,
+  id: string,
+  kind: new () => HTMLElement = HTMLElement,
+): HTMLElement {
+  const found = root.querySelector(`[data-testid="${id}"]`);
+  if (!found) throw new Error(`no [data-testid="${id}"]`);
+  if (!(found instanceof kind)) throw new Error(`[data-testid="${id}"] is a ${found.tagName}`);
+  return found;
+}
+
+/** Waits until the element with that test id is there, and returns it. */
+export function waitForTestId(root: ParentNode, id: string): Promise<HTMLElement>;
+export function waitForTestId<T extends HTMLElement>(
+  root: ParentNode,
+  id: string,
+  kind: new () => T,
+): Promise<T>;
+export function waitForTestId(
+  root: ParentNode,
+  id: string,
+  kind: new () => HTMLElement = HTMLElement,
+): Promise<HTMLElement> {
+  return vi.waitFor(() => byTestId(root, id, kind));
+}
+
+export const alerts = (root: ParentNode): string[] =>
+  [...root.querySelectorAll('[role="alert"]')].map((node) => node.textContent);
+
+export const buttonNamed = (root: ParentNode, name: string): HTMLButtonElement => {
+  const found = [...root.querySelectorAll('button')].find((candidate) => candidate.textContent === name);
+  if (!found) throw new Error(`no button "${name}"`);
+  return found;
+};
