@@ -67,12 +67,164 @@ export class PopupPage {
     await this.status().filter({ hasText: 'Online' }).waitFor();
   }
 
+  /** An accepted contact's button in the sidebar (its shown name: the alias if one was given). */
   contact(name: string): Locator {
     return this.page.getByTestId('contact').filter({ hasText: name });
   }
 
   async openChat(name: string): Promise<void> {
     await this.contact(name).click();
+  }
+
+  /** Resolves once the contact shows online (contacts who appear offline never do). */
+  async waitContactOnline(name: string): Promise<void> {
+    await this.contact(name).filter({ hasNotText: 'offline' }).waitFor();
+  }
+
+  /** A request to this user, in Requests: its name, its marks and warnings, Accept / Decline / Block. */
+  request(name: string): Locator {
+    return this.page
+      .getByTestId('request')
+      .filter({ has: this.page.getByTestId('open-request').filter({ hasText: name }) });
+  }
+
+  /** This user's own request, under "Waiting for an answer". */
+  outgoingRequest(name: string): Locator {
+    return this.page.getByTestId('outgoing-request').filter({ hasText: name });
+  }
+
+  /** A blocked user, under Blocked (with Unblock). */
+  blocked(name: string): Locator {
+    return this.page
+      .getByTestId('blocked-contact')
+      .filter({ has: this.page.getByTestId('open-blocked').filter({ hasText: name }) });
+  }
+
+  /** The warning a request carries when another key held its name before. */
+  nameReusedWarning(name: string): Locator {
+    return this.request(name).getByTestId('name-reused');
+  }
+
+  /** The "Add a contact" pane, shown (it also holds this user's invite link). */
+  async openAddContact(): Promise<void> {
+    const field = this.page.getByTestId('add-contact-input');
+    if (!(await field.isVisible())) await this.page.getByTestId('add-contact-open').click();
+    await field.waitFor();
+  }
+
+  /**
+   * Asks someone to be a contact, by exact name or invite link, with an optional greeting. Resolves once the engine
+   * took the request; rejects with the message the popup shows if it refused (the text typed then stays).
+   */
+  async addContact(query: string, greeting?: string): Promise<void> {
+    await this.openAddContact();
+    await this.page.getByTestId('add-contact-input').fill(query);
+    if (greeting !== undefined) await this.page.getByTestId('add-contact-greeting').fill(greeting);
+    await this.page.getByTestId('add-contact-submit').click();
+    const pane = this.page.locator('.add-contact-form');
+    const done = pane.getByTestId('add-contact-done');
+    const refused = pane.getByRole('alert');
+    await done.or(refused).first().waitFor();
+    if (await refused.isVisible()) throw new Error((await refused.textContent()) ?? 'addContact: refused');
+  }
+
+  /** This user's invite link, as the Add contact pane shows it. */
+  async inviteLink(): Promise<string> {
+    await this.openAddContact();
+    const link = this.page.getByTestId('invite-link');
+    await link.waitFor();
+    return (await link.textContent()) ?? '';
+  }
+
+  /** Accepts the request from `name`; resolves once `name` is a contact. */
+  async acceptRequest(name: string): Promise<void> {
+    await this.request(name).getByTestId('accept-request').click();
+    await this.contact(name).waitFor();
+  }
+
+  /** Declines the request from `name`; resolves once it is gone. */
+  async declineRequest(name: string): Promise<void> {
+    await this.request(name).getByTestId('decline-request').click();
+    await this.request(name).waitFor({ state: 'detached' });
+  }
+
+  /** Blocks whoever sent the request from `name`; resolves once they are under Blocked. */
+  async blockRequest(name: string): Promise<void> {
+    await this.request(name).getByTestId('block-request').click();
+    await this.blocked(name).waitFor();
+  }
+
+  /** Opens the messages of the request from `name` (readable before accepting). */
+  async openRequest(name: string): Promise<void> {
+    await this.request(name).getByTestId('open-request').click();
+    await this.conversationTitle(name).waitFor();
+  }
+
+  /** Blocks the contact `name` from their conversation's menu (confirmed); resolves once they are under Blocked. */
+  async blockContact(name: string): Promise<void> {
+    await this.openContactMenu(name);
+    await this.page.getByTestId('block-contact').click();
+    await this.page.getByTestId('confirm-block').click();
+    await this.blocked(name).waitFor();
+  }
+
+  /** Unblocks `name` from the Blocked section; resolves once they have left it. */
+  async unblock(name: string): Promise<void> {
+    await this.blocked(name).getByTestId('unblock-contact').click();
+    await this.blocked(name).waitFor({ state: 'detached' });
+  }
+
+  /** Removes the contact `name` (confirmed); resolves once they are gone from the contacts. */
+  async removeContact(name: string): Promise<void> {
+    await this.openContactMenu(name);
+    await this.page.getByTestId('remove-contact').click();
+    await this.page.getByTestId('confirm-remove').click();
+    await this.contact(name).waitFor({ state: 'detached' });
+  }
+
+  /** Gives the contact `name` a local name ('' goes back to their own); resolves once the list shows it. */
+  async renameContact(name: string, alias: string): Promise<void> {
+    await this.openContactMenu(name);
+    await this.page.getByTestId('rename-contact').click();
+    await this.page.getByTestId('rename-input').fill(alias);
+    await this.page.getByTestId('rename-submit').click();
+    await this.page.getByTestId('rename-input').waitFor({ state: 'detached' });
+    if (alias) await this.contact(alias).waitFor();
+  }
+
+  /** Mutes (or unmutes) the contact `name`; resolves once the list shows it. */
+  async muteContact(name: string, muted = true): Promise<void> {
+    await this.openContactMenu(name);
+    const button = this.page.getByTestId('mute-contact');
+    if ((await button.textContent()) === (muted ? 'Mute' : 'Unmute')) await button.click();
+    await this.contact(name)
+      .getByTestId('muted')
+      .waitFor({ state: muted ? 'visible' : 'detached' });
+  }
+
+  /** Settings → Appear offline, saved. */
+  async setAppearOffline(appearOffline: boolean): Promise<void> {
+    await this.page.getByRole('button', { name: 'Settings' }).click();
+    await this.page.getByRole('checkbox', { name: /^Appear offline/ }).setChecked(appearOffline);
+    await this.page.getByRole('button', { name: 'Save' }).click();
+    await this.page.getByTestId('self-name').waitFor();
+  }
+
+  /** The open conversation's heading, when it is with `name` (as shown). */
+  conversationTitle(name: string): Locator {
+    return this.page.locator('#conversation-title').filter({ hasText: name });
+  }
+
+  /** Opens the conversation with the contact `name` and its menu (rename, mute, block, remove). */
+  private async openContactMenu(name: string): Promise<void> {
+    const title = this.conversationTitle(name);
+    if (!(await title.isVisible())) {
+      await this.openChat(name);
+      await title.waitFor();
+    }
+    const opener = this.page.getByTestId('contact-menu');
+    if ((await opener.getAttribute('aria-expanded')) !== 'true') await opener.click();
+    await this.page.getByTestId('remove-contact').waitFor();
   }
 
   /** Resolves once the contact shows a direct (peer-to-peer) link. */
