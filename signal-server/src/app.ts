@@ -9,14 +9,17 @@ import type { ServerConfig } from './config';
 import { createDoor, HTTP_SERVER_OPTIONS } from './guard/door';
 import { jsonOnlyParser } from './guard/parser';
 import { healthRouter } from './http/health';
+import { inviteRouter } from './http/invite';
 import { createLogger, type Logger } from './logger';
 import { createPeerjsEndpoint, type SignalMetrics } from './peerjs/endpoint';
 import { createClusterSignalRouter, createLocalSignalRouter } from './peerjs/router';
 import { createMemorySpentTickets, createRedisSpentTickets, createTicketAuthority } from './peerjs/tickets';
-import { ONLINE_ROOM, type TypedServer } from './socket/context';
+import type { TypedServer } from './socket/context';
 import { attachDispatcher } from './socket/dispatch';
 import { handlers } from './socket/handlers';
+import { announceOffline } from './socket/handlers/presence';
 import { releaseInactiveNames } from './stores/forget';
+import { related } from './stores/related';
 
 export interface App {
   readonly httpServer: HttpServer;
@@ -33,7 +36,7 @@ const MAIL_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 const NAME_RELEASE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Express (HTTP), Socket.IO (sessions, presence, mailbox) and the PeerJS signaling endpoint on one port. With a
+ * Express (HTTP: /health, /invite), Socket.IO (sessions, presence, mailbox) and the PeerJS signaling endpoint on one port. With a
  * Redis backend, Socket.IO's Redis adapter carries rooms, presence pushes and signaling between processes.
  */
 export function createApp(
@@ -45,6 +48,7 @@ export function createApp(
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRouter(stores, Date.now()));
+  app.use(inviteRouter());
 
   const httpServer = createServer(HTTP_SERVER_OPTIONS, app);
   // Spent tickets are shared like the stores: a ticket used on one process opens nothing on another.
@@ -75,6 +79,7 @@ export function createApp(
   const peerjs = createPeerjsEndpoint({
     tickets,
     router,
+    contacts: { related: (a, b) => related(stores, a, b) },
     logger,
     door,
     maxQueuedBytes: config.door.maxQueuedBytesPerSocket,
@@ -96,11 +101,12 @@ export function createApp(
     ),
   );
 
-  // Each process says it is alive; users of a process that stopped saying so (killed, crashed) go offline.
+  // Each process says it is alive; users of a process that stopped saying so (killed, crashed) go offline, for
+  // their contacts (the tokens they presented while visible).
   const heartbeat = setInterval(() => {
     stores.presence.heartbeat().then(
       (released) => {
-        for (const userId of released) io.to(ONLINE_ROOM).emit('presence:offline', { userId });
+        for (const { tokens } of released) announceOffline(io, tokens);
         if (released.length > 0)
           logger.warn({ released: released.length }, 'released users of a dead process');
       },

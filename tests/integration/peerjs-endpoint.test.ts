@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomId } from '../../shared/ids';
 import type { PeerTicket } from '../../shared/protocol/socket';
+import { makeContacts, newToken, watch } from '../support/presence-tokens';
 import { openPeerjsSocket, type PeerjsSocket } from '../support/peerjs-socket';
 import { signIn } from '../support/identity';
 import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
@@ -32,9 +33,12 @@ async function openAs(ticket: PeerTicket): Promise<PeerjsSocket> {
 }
 
 describe('PeerJS signaling endpoint', () => {
-  it('opens for a valid ticket and relays offers with src set by the server, not the sender', async () => {
-    const alice = await openAs((await signedInUser('Alice')).ticket);
-    const bobTicket = (await signedInUser('Bob')).ticket;
+  it('opens for a valid ticket and relays offers between contacts with src set by the server, not the sender', async () => {
+    const aliceUser = await signedInUser('Alice');
+    const bobUser = await signedInUser('Bob');
+    await makeContacts(aliceUser.socket, bobUser.socket);
+    const alice = await openAs(aliceUser.ticket);
+    const bobTicket = bobUser.ticket;
     const bob = await openAs(bobTicket);
     expect(await alice.nextFrame()).toEqual({ type: 'OPEN' });
     expect(await bob.nextFrame()).toEqual({ type: 'OPEN' });
@@ -49,6 +53,52 @@ describe('PeerJS signaling endpoint', () => {
     });
     expect(delivered.src).not.toBe(forgedSrc);
     expect(server.app.signalMetrics.relayed.OFFER).toBe(1);
+  });
+
+  it('relays nothing between users who are not contacts: an offer is answered as if they were offline', async () => {
+    const aliceUser = await signedInUser('Alice');
+    const bobUser = await signedInUser('Bob');
+    await makeContacts(bobUser.socket, (await signedInUser('Carol')).socket); // Bob has contacts, not Alice
+    await watch(aliceUser.socket, [newToken()]);
+    const [alice, bob] = [await openAs(aliceUser.ticket), await openAs(bobUser.ticket)];
+    await alice.nextFrame();
+    await bob.nextFrame();
+    const bobId = bobUser.ticket.peerId;
+
+    const candidate = { candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host' } };
+    alice.send({ type: 'CANDIDATE', dst: bobId, payload: candidate });
+    alice.send({ type: 'OFFER', dst: bobId, payload: { sdp: { type: 'offer' } } });
+    // The same answer as for someone offline: a stranger cannot tell whether Bob is online.
+    expect(await alice.nextFrame()).toEqual({ type: 'EXPIRE', src: bobId });
+    expect(server.app.signalMetrics.rejectedFrames).toBe(2);
+    expect(server.app.signalMetrics.relayed).toMatchObject({ OFFER: 0, CANDIDATE: 0 });
+
+    // Once they are contacts the next offer goes through, and it is the first frame Bob gets.
+    await makeContacts(aliceUser.socket, bobUser.socket);
+    alice.send({ type: 'OFFER', dst: bobId, payload: { sdp: { type: 'offer' } } });
+    expect(await bob.nextFrame()).toMatchObject({ type: 'OFFER', src: aliceUser.ticket.peerId });
+  });
+
+  it('relays nothing between contacts while one blocks the other, and relays again once unblocked', async () => {
+    const aliceUser = await signedInUser('Alice');
+    const bobUser = await signedInUser('Bob');
+    await makeContacts(aliceUser.socket, bobUser.socket);
+    const [alice, bob] = [await openAs(aliceUser.ticket), await openAs(bobUser.ticket)];
+    await alice.nextFrame();
+    await bob.nextFrame();
+    const [aliceId, bobId] = [aliceUser.ticket.peerId, bobUser.ticket.peerId];
+    expect(await bobUser.socket.emitWithAck('block:set', { userId: aliceId, blocked: true })).toEqual({
+      ok: true,
+      data: { blocked: 1 },
+    });
+    alice.send({ type: 'OFFER', dst: bobId, payload: { sdp: { type: 'offer' } } });
+    expect(await alice.nextFrame()).toEqual({ type: 'EXPIRE', src: bobId });
+    bob.send({ type: 'OFFER', dst: aliceId, payload: { sdp: { type: 'offer' } } }); // nor the other way
+    expect(await bob.nextFrame()).toEqual({ type: 'EXPIRE', src: aliceId });
+
+    await bobUser.socket.emitWithAck('block:set', { userId: aliceId, blocked: false });
+    alice.send({ type: 'OFFER', dst: bobId, payload: { sdp: { type: 'offer' } } });
+    expect(await bob.nextFrame()).toMatchObject({ type: 'OFFER', src: aliceId });
   });
 
   it('answers an offer to someone offline with EXPIRE', async () => {

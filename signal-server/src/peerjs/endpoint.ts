@@ -10,6 +10,7 @@ import {
 import {
   ClientSignalFrameSchema,
   RelayedTypes,
+  type DeliveredFrame,
   type RelayedType,
   type ServerSignalFrame,
 } from '../../../shared/protocol/peerjs';
@@ -20,6 +21,7 @@ import type { Door } from '../guard/door';
 import { sendBounded } from '../guard/outgoing';
 import type { Admission } from '../guard/connections';
 import { createRateWindow, worse } from '../rate-window';
+import { createContactGate, type Contacts } from './contact-gate';
 import type { SignalRouter } from './router';
 import type { TicketAuthority } from './tickets';
 
@@ -46,6 +48,8 @@ export interface PeerjsEndpoint {
 interface Deps {
   readonly tickets: TicketAuthority;
   readonly router: SignalRouter;
+  /** Who may signal whom: frames between users who are not contacts are refused (an offer would reveal the IP). */
+  readonly contacts: Contacts;
   readonly logger: Logger;
   readonly door: Door;
   /** Bytes a peer may leave unread before it is cut off. */
@@ -56,10 +60,12 @@ interface Deps {
 export function createPeerjsEndpoint({
   tickets,
   router,
+  contacts,
   logger,
   door,
   maxQueuedBytes,
 }: Deps): PeerjsEndpoint {
+  const gate = createContactGate(contacts);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_FRAME_BYTES });
   const metrics: SignalMetrics = {
     relayed: Object.fromEntries(RelayedTypes.map((type) => [type, 0])) as Record<RelayedType, number>,
@@ -69,6 +75,7 @@ export function createPeerjsEndpoint({
   const sweeper = setInterval(() => {
     const deadline = Date.now() - ALIVE_TIMEOUT_MS;
     for (const [ws, seen] of lastSeen) if (seen < deadline) ws.terminate();
+    gate.sweep();
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
@@ -138,6 +145,43 @@ export function createPeerjsEndpoint({
     logger.debug({ peerId }, 'peerjs socket open');
     send(ws, { type: 'OPEN' });
 
+    const route = (frame: DeliveredFrame): void => {
+      void router.route(frame).then(
+        (reached) => {
+          logger.debug({ type: frame.type, src: peerId, dst: frame.dst, reached }, 'signal relayed');
+          if (reached) metrics.relayed[frame.type] += 1;
+          else if (frame.type === 'OFFER') send(ws, { type: 'EXPIRE', src: frame.dst });
+        },
+        (error: unknown) => logger.error({ err: error, type: frame.type }, 'signal routing failed'),
+      );
+    };
+    // Not a contact (or blocked): dropped, and an offer answered as for someone offline, so a refusal tells the
+    // sender nothing of whether they are online.
+    const refuseFrame = (frame: DeliveredFrame): void => {
+      metrics.rejectedFrames += 1;
+      logger.debug({ type: frame.type, src: peerId, dst: frame.dst }, 'signal between non-contacts refused');
+      if (frame.type === 'OFFER') send(ws, { type: 'EXPIRE', src: frame.dst });
+    };
+    // Frames leave in the order they came: one waiting for the stores holds back those after it.
+    let checking: Promise<void> | undefined;
+    const relay = (frame: DeliveredFrame): void => {
+      const cached = checking ? undefined : gate.allows(peerId, frame.dst);
+      if (cached === true) return route(frame);
+      const check = (checking ?? Promise.resolve())
+        .then(() => cached ?? gate.allows(peerId, frame.dst))
+        .then(
+          (allowed) => (allowed ? route(frame) : refuseFrame(frame)),
+          (error: unknown) => {
+            metrics.rejectedFrames += 1;
+            logger.error({ err: error, type: frame.type }, 'checking whether peers are contacts failed');
+          },
+        )
+        .finally(() => {
+          if (checking === check) checking = undefined;
+        });
+      checking = check;
+    };
+
     ws.on('message', (data: RawData, isBinary: boolean) => {
       lastSeen.set(ws, Date.now());
       const bytes = Buffer.isBuffer(data) ? data.length : 0;
@@ -164,15 +208,7 @@ export function createPeerjsEndpoint({
       }
       const message = parsed.value;
       if (message.type === 'HEARTBEAT') return;
-      const delivered = { type: message.type, src: peerId, dst: message.dst, payload: message.payload };
-      void router.route(delivered).then(
-        (reached) => {
-          logger.debug({ type: message.type, src: peerId, dst: message.dst, reached }, 'signal relayed');
-          if (reached) metrics.relayed[message.type] += 1;
-          else if (message.type === 'OFFER') send(ws, { type: 'EXPIRE', src: message.dst });
-        },
-        (error: unknown) => logger.error({ err: error, type: message.type }, 'signal routing failed'),
-      );
+      relay({ type: message.type, src: peerId, dst: message.dst, payload: message.payload });
     });
     ws.on('close', () => {
       lastSeen.delete(ws);

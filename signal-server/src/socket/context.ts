@@ -11,6 +11,7 @@ import type {
   requestSchemas,
 } from '../../../shared/protocol/socket';
 import type { DeliveredFrame } from '../../../shared/protocol/peerjs';
+import type { PresenceToken } from '../../../shared/protocol/contacts';
 import type { ServerConfig } from '../config';
 import type { FailedSignInBudget } from '../guard/failed-sign-ins';
 import type { NewcomerBudget } from '../guard/newcomers';
@@ -25,6 +26,11 @@ export interface SocketData {
   user?: User;
   /** The identity proven by `session:start`: published with the user's prekeys. */
   identity?: PublicIdentity;
+  /**
+   * The presence tokens this session presents (`presence:watch`; the socket is in each one's room) and whether it
+   * shows itself to them. Absent until the first watch.
+   */
+  presence?: { readonly tokens: ReadonlySet<PresenceToken>; readonly visible: boolean };
 }
 
 /** Between server processes (through the adapter): a signaling frame for a PeerJS socket held elsewhere. */
@@ -74,8 +80,11 @@ export type Handler<E extends RequestEvent> =
 
 export type HandlerRegistry = { readonly [E in RequestEvent]: Handler<E> };
 
-/** Room of every socket with a running session: presence is broadcast to it. */
-export const ONLINE_ROOM = 'online';
+/**
+ * Room of one presence token, on whichever process: the sockets of the (two) users who present it. Presence goes
+ * only to these rooms, so a sign-in costs one room per contact, however many users the server holds.
+ */
+export const tokenRoom = (token: PresenceToken): string => `pt:${token}`;
 
 /** Room of one user's session socket, on whichever process holds it: pushes for the user go to it. */
 export const userRoom = (userId: string): string => `user:${userId}`;

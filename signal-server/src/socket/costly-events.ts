@@ -1,5 +1,18 @@
-import { COSTLY_SOCKET_EVENTS_WINDOW_MS, MAX_COSTLY_SOCKET_EVENTS } from '../../../shared/limits';
+import {
+  COSTLY_SOCKET_EVENTS_WINDOW_MS,
+  MAX_COSTLY_SOCKET_EVENTS,
+  MAX_USER_LOOKUPS_PER_MINUTE,
+} from '../../../shared/limits';
 import type { RequestEvent } from '../../../shared/protocol/socket';
+
+/** A per-connection budget for some requests, on top of the general event rate. */
+interface EventBudget {
+  readonly events: ReadonlySet<RequestEvent>;
+  readonly max: number;
+  readonly windowMs: number;
+  /** What the refused request is answered (`rate-limited`). */
+  refusal(event: RequestEvent): string;
+}
 
 /**
  * Requests that cost the server a signature check or a room log each (an account request also walks its stores),
@@ -15,25 +28,43 @@ export const COSTLY_EVENTS: ReadonlySet<RequestEvent> = new Set<RequestEvent>([
   'account:delete',
 ]);
 
-/** One connection's budget of costly requests; `spend` is false once it is spent for the current window. */
+const BUDGETS: readonly EventBudget[] = [
+  {
+    events: COSTLY_EVENTS,
+    max: MAX_COSTLY_SOCKET_EVENTS,
+    windowMs: COSTLY_SOCKET_EVENTS_WINDOW_MS,
+    refusal: (event) =>
+      `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000} s (account requests count among them); wait and try again`,
+  },
+  // Finding people one knows by name, not listing who uses the server by guessing names.
+  {
+    events: new Set<RequestEvent>(['user:lookup']),
+    max: MAX_USER_LOOKUPS_PER_MINUTE,
+    windowMs: 60_000,
+    refusal: () =>
+      `user:lookup: at most ${MAX_USER_LOOKUPS_PER_MINUTE} name lookups a minute on one connection; wait a minute and try again`,
+  },
+];
+
+/** One connection's budgets; `spend` resolves the refusal once the event's budget is spent for its window. */
 export interface CostlyBudget {
-  spend(event: RequestEvent): boolean;
+  spend(event: RequestEvent): { readonly refused: string } | undefined;
 }
 
-/** The window starts at the first costly request, so a burst is counted whole, whatever the clock reads. */
+/** Each window starts at the first request it counts, so a burst is counted whole, whatever the clock reads. */
 export function createCostlyBudget(now: () => number = Date.now): CostlyBudget {
-  let start = -Infinity;
-  let spent = 0;
+  const windows = BUDGETS.map((budget) => ({ budget, start: -Infinity, spent: 0 }));
   return {
     spend(event) {
-      if (!COSTLY_EVENTS.has(event)) return true;
+      const window = windows.find((candidate) => candidate.budget.events.has(event));
+      if (!window) return undefined;
       const time = now();
-      if (time - start >= COSTLY_SOCKET_EVENTS_WINDOW_MS) {
-        start = time;
-        spent = 0;
+      if (time - window.start >= window.budget.windowMs) {
+        window.start = time;
+        window.spent = 0;
       }
-      spent += 1;
-      return spent <= MAX_COSTLY_SOCKET_EVENTS;
+      window.spent += 1;
+      return window.spent <= window.budget.max ? undefined : { refused: window.budget.refusal(event) };
     },
   };
 }

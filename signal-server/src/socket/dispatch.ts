@@ -1,10 +1,6 @@
 import * as v from 'valibot';
 import { ErrorCode, fail, type Result } from '../../../shared/errors';
-import {
-  COSTLY_SOCKET_EVENTS_WINDOW_MS,
-  MAX_COSTLY_SOCKET_EVENTS,
-  MAX_SOCKET_EVENTS_PER_SECOND,
-} from '../../../shared/limits';
+import { MAX_SOCKET_EVENTS_PER_SECOND } from '../../../shared/limits';
 import { isRequestEvent, requestSchemas, type RequestEvent } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import type { RequestGate } from '../guard/door';
@@ -15,7 +11,7 @@ import { endSession } from './handlers/session';
 /**
  * Routes every incoming event through one gate: event name a string, within the rate (its connection's and its
  * address's, in events and bytes), known event, acknowledgement present, session present when required, payload
- * valid, costly requests (costly-events.ts) within their own budget. Handler failures become `internal` errors
+ * valid, costly requests and name lookups (costly-events.ts) within their own budgets. Handler failures become `internal` errors
  * with the details logged, never sent.
  */
 export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry, gate: RequestGate): void {
@@ -54,10 +50,9 @@ export function attachDispatcher(ctx: HandlerContext, registry: HandlerRegistry,
       socket.emit('protocol:error', { event, code: ErrorCode.InvalidPayload, message });
       return;
     }
-    if (!costly.spend(event)) {
-      const seconds = COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000;
-      const message = `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${seconds} s (account requests count among them); wait and try again`;
-      (ack as (result: unknown) => void)(fail(ErrorCode.RateLimited, message));
+    const overBudget = costly.spend(event);
+    if (overBudget) {
+      (ack as (result: unknown) => void)(fail(ErrorCode.RateLimited, overBudget.refused));
       return;
     }
     void run(event, args.length > 1 ? args[0] : undefined).then((result) => {

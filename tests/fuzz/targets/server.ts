@@ -20,6 +20,8 @@ import { hostileString, hostileValue, mutated, payloadFor, randomPayload, toJson
 import { watchCrashes, type CrashWatch } from '../crashes';
 import { anyContext, createEntry, peerjsExamples, socketExamples, type ExampleContext } from '../examples';
 import { createIdentityKeys, type IdentityKeys } from '../../../extension/lib/crypto/identity';
+import { randomBytes } from 'node:crypto';
+import { encodeBytes } from '../../../shared/crypto/identity';
 import { randomId } from '../../../shared/ids';
 import { runProperty, type TargetReport } from '../report';
 import { delay, openRawSocketIo, sendOnRefusedPeerjs, within, type RawSocketIo } from '../sockets';
@@ -256,8 +258,10 @@ export async function fuzzServer(options: ServerFuzzOptions): Promise<TargetRepo
   const { keys } = signed.at(0);
   const roomId = `r${randomId()}`;
   await signed.at(0).socket.emitWithAck('room:create', { roomId, entry: createEntry(keys, roomId) });
+  // The first two signed-in users are contacts (one presence token), so presence and signaling go through.
+  const token = await sharedToken(signed.at(0).socket, signed.at(1).socket);
   // Room entries in the examples are signed by the user of the first signed-in connection.
-  const ctx: ExampleContext = { peer: receiver.self.userId, roomId, keys };
+  const ctx: ExampleContext = { peer: receiver.self.userId, roomId, token, keys };
   const reports: TargetReport[] = [];
   const done = (report: TargetReport) => {
     reports.push(report);
@@ -419,6 +423,16 @@ const PEERJS_SWEEP: readonly WireFrame[] = [
   text('{"type":"OFFER","dst":"__proto__","payload":{"serialization":"constructor"}}'),
 ];
 
+/** Makes the users of these sockets contacts: both present one new presence token; resolves it. */
+async function sharedToken(...sockets: TestClient[]): Promise<string> {
+  const token = encodeBytes(randomBytes(32));
+  for (const socket of sockets) {
+    const watched = await socket.emitWithAck('presence:watch', { tokens: [token], visible: true });
+    if (!watched.ok) throw new Error(`fuzz: could not present a token: ${watched.error.message}`);
+  }
+  return token;
+}
+
 interface PeerUser {
   readonly socket: TestClient;
   readonly started: SessionStarted;
@@ -438,7 +452,9 @@ async function fuzzPeerjs(
   { seed, peerjsFrames, batch }: ServerFuzzOptions,
 ): Promise<TargetReport> {
   const users = { sender: await peerUser(server), receiver: await peerUser(server) };
-  const ctx = { ...anyContext(), peer: users.receiver.started.self.userId };
+  // Contacts, so that relayed frames are relayed (and a user signed in again presents the same token).
+  const token = await sharedToken(users.sender.socket, users.receiver.socket);
+  const ctx = { ...anyContext(), peer: users.receiver.started.self.userId, token };
   const examples = Object.values(peerjsExamples(ctx));
   const json = (value: unknown) => text(toJson(value));
   const frames: fc.Arbitrary<WireFrame> = fc.oneof(
@@ -475,6 +491,7 @@ async function fuzzPeerjs(
       opened?.ws.terminate();
       users[role].socket.close();
       users[role] = await peerUser(server);
+      await users[role].socket.emitWithAck('presence:watch', { tokens: [token], visible: true });
     }
     throw new Error('fuzz: the server did not open a PeerJS socket for a user just signed in');
   }

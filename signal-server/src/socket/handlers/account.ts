@@ -70,7 +70,7 @@ export const accountReleaseName: Handler<'account:release-name'> = {
     const { userId } = ctx.session.user;
     // The session is over even if a store fails below: the client signs in again and asks again.
     try {
-      await endSession(ctx); // offline for everyone first: no presence entry names them with it afterwards
+      await endSession(ctx); // offline for their contacts first: no presence entry names them with it afterwards
       const released = await releaseName(ctx.stores, userId);
       ctx.logger.info({ userId, released }, 'name released by its key');
       return ok({ released });
@@ -92,7 +92,7 @@ export const accountDelete: Handler<'account:delete'> = {
     const { userId } = ctx.session.user;
     // As for a release, the session is over even if a store fails below (each step is done again when asked again).
     try {
-      // Ended first: this connection's later requests find no session, and others see them go offline.
+      // Ended first: this connection's later requests find no session, and their contacts see them go offline.
       await endSession(ctx);
       const rooms = await forgetUser(ctx.stores, userId);
       announce(ctx, rooms);

@@ -1,8 +1,10 @@
 import type { HandlerRegistry } from '../context';
 import { accountDelete, accountReleaseName } from './account';
+import { blockSet, userLookup } from './contacts';
 import { iceServers } from './ice';
 import { mailAck, mailFetch, mailSend } from './mail';
 import { peerTicket } from './peer';
+import { presenceHere, presenceWatch } from './presence';
 import { prekeysClaim, prekeysPublish } from './prekeys';
 import { roomAppend, roomCreate, roomInvitee, roomList, roomPeek } from './rooms';
 import { sessionChallenge, sessionStart } from './session';
@@ -24,4 +26,8 @@ export const handlers: HandlerRegistry = {
   'room:list': roomList,
   'account:release-name': accountReleaseName,
   'account:delete': accountDelete,
+  'user:lookup': userLookup,
+  'presence:watch': presenceWatch,
+  'presence:here': presenceHere,
+  'block:set': blockSet,
 };

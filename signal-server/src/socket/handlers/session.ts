@@ -11,8 +11,9 @@ import {
 import { ErrorCode, fail, ok, type Result } from '../../../../shared/errors';
 import { CHALLENGE_TTL_MS } from '../../../../shared/limits';
 import { verifyEd25519Native } from '../../crypto/ed25519';
-import { ONLINE_ROOM, userRoom, type Handler, type HandlerContext, type TypedSocket } from '../context';
+import { userRoom, type Handler, type HandlerContext, type TypedSocket } from '../context';
 import { checkSignInOrigin } from '../server-origin';
+import { announceOffline, endPresence } from './presence';
 
 /** A fresh nonce for this connection; the next `session:start` must sign it. */
 export const sessionChallenge: Handler<'session:challenge'> = {
@@ -117,13 +118,15 @@ export const sessionStart: Handler<'session:start'> = {
       return fail(ErrorCode.Internal, 'session:start: the connection closed during the request');
     }
     if (claim.replaced) io.in(claim.replaced).disconnectSockets(true);
+    // The replaced session's contacts hear it go now, before this one can say it is online (presence:watch):
+    // both go out from here, in that order, so no contact is left thinking the user offline.
+    announceOffline(io, claim.departed);
     socket.data.user = user;
     socket.data.identity = identity;
-    await socket.join([ONLINE_ROOM, userRoom(userId)]);
-    socket.to(ONLINE_ROOM).emit('presence:online', user);
+    // Nobody hears of this sign-in but through presence:watch, and only the user's contacts.
+    await socket.join(userRoom(userId));
     logger.info({ userId, socketId: socket.id }, 'session started');
-    const online = (await stores.presence.list()).filter((other) => other.userId !== userId);
-    return ok({ self: user, online, peer: tickets.issue(userId) });
+    return ok({ self: user, peer: tickets.issue(userId) });
   },
 };
 
@@ -155,7 +158,10 @@ function tooManyNewcomers(perHour: number): ReturnType<typeof fail> {
   );
 }
 
-/** Ends the socket's session, if any, and tells the others when that took the user offline. */
+/**
+ * Ends the socket's session, if any, and tells the user's contacts (those presenting a token with them) when that
+ * took the user offline. A session a newer one replaced says nothing: the newer one announced it (sessionStart).
+ */
 export async function endSession({ socket, stores, logger }: HandlerContext): Promise<void> {
   const user = socket.data.user;
   if (!user) return;
@@ -163,6 +169,6 @@ export async function endSession({ socket, stores, logger }: HandlerContext): Pr
   socket.data.identity = undefined;
   await socket.leave(userRoom(user.userId));
   const wentOffline = await stores.presence.release(user.userId, socket.id);
-  if (wentOffline) socket.to(ONLINE_ROOM).emit('presence:offline', { userId: user.userId });
+  await endPresence(socket, wentOffline);
   logger.info({ userId: user.userId, socketId: socket.id, wentOffline }, 'session ended');
 }
