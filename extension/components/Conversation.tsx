@@ -89,12 +89,14 @@ export function Conversation({ client, with: counterpart, actions, children }: P
         <span class="link-path" data-testid="link-path">
           {pathNote(counterpart)}
         </span>
-        {counterpart.kind === 'contact' && (
-          <button type="button" aria-expanded={showSafety} onClick={() => setShowSafety(!showSafety)}>
-            Safety number
-          </button>
-        )}
-        {actions}
+        <div class="header-actions">
+          {counterpart.kind === 'contact' && (
+            <button type="button" aria-expanded={showSafety} onClick={() => setShowSafety(!showSafety)}>
+              Safety number
+            </button>
+          )}
+          {actions}
+        </div>
       </header>
       {children}
       {counterpart.kind === 'contact' && showSafety && (
