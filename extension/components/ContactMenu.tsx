@@ -181,8 +181,8 @@ export function ContactMenu({ client, contact }: Props) {
             <div class="confirm" role="group" aria-labelledby="block-title" aria-describedby="block-what">
               <h3 id="block-title">Block {name}?</h3>
               <p id="block-what" class="hint">
-                The server refuses their messages to you, and anything that slips through is dropped. They are
-                not told. You can unblock them later.
+                The server refuses their messages to you, and anything that slips through is dropped. You can
+                unblock them later.
               </p>
               <FormError error={blocking.error} />
               <div class="actions">

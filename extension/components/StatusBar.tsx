@@ -27,6 +27,7 @@ export function StatusBar({ state, onSettings, onLock }: Props) {
         </strong>
         <span class={`status status-${status}`} role="status" data-testid="connection-status">
           {LABELS[status]}
+          {status === 'online' && state.settings?.appearOffline && ' (you appear offline)'}
         </span>
         {error && (
           <p class="error" data-testid="connection-error">

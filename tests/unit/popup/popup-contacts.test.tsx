@@ -139,6 +139,12 @@ describe('settings', () => {
     );
   });
 
+  it('says in the status bar that this profile appears offline', async () => {
+    const state = aliceWithBob(alice, bob);
+    const { root } = popup({ ...state, settings: { ...settings, appearOffline: true } });
+    expect((await waitForTestId(root, 'connection-status')).textContent).toBe('Online (you appear offline)');
+  });
+
   it('shows "Appear offline" as saved', () => {
     const { client } = recordingClient();
     const root = mount(<SettingsForm client={client} settings={{ ...settings, appearOffline: true }} />);
