@@ -10,13 +10,15 @@ interface Props {
   readonly client: EngineClient;
   /** This profile's name, for its invite link. */
   readonly selfName: string;
+  /** A request was taken: the pane that says so must stay, also when it opened by itself (nobody in the list). */
+  readonly onAdded?: () => void;
 }
 
 /**
  * Asks someone to be a contact, by their exact name or their invite link, with an optional greeting. What the
  * user typed stays until the engine has taken the request; a refusal is shown under the fields.
  */
-function AddContactForm({ client }: { readonly client: EngineClient }) {
+function AddContactForm({ client, onAdded }: Omit<Props, 'selfName'>) {
   const [query, setQuery] = useState('');
   const [greeting, setGreeting] = useState('');
   const [done, setDone] = useState<string>();
@@ -39,6 +41,7 @@ function AddContactForm({ client }: { readonly client: EngineClient }) {
         });
         setQuery('');
         setGreeting('');
+        onAdded?.();
         const name = shownName(contact);
         setDone(
           contact.state === 'accepted'
@@ -99,10 +102,10 @@ function AddContactForm({ client }: { readonly client: EngineClient }) {
 }
 
 /** The main pane for adding people: the form, and this profile's own invite link to give out. */
-export function AddContactPanel({ client, selfName }: Props) {
+export function AddContactPanel({ client, selfName, onAdded }: Props) {
   return (
     <section class="add-contact" aria-label="Add a contact">
-      <AddContactForm client={client} />
+      <AddContactForm client={client} onAdded={onAdded} />
       <InviteLink client={client} name={selfName} />
     </section>
   );

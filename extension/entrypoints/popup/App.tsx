@@ -98,7 +98,7 @@ export function App() {
           part={showAdd ? 'Add a contact' : 'This conversation'}
         >
           {showAdd ? (
-            <AddContactPanel client={client} selfName={state.settings.name} />
+            <AddContactPanel client={client} selfName={state.settings.name} onAdded={() => setAdding(true)} />
           ) : peer ? (
             <Conversation
               key={peer.userId}

@@ -1,13 +1,14 @@
 import { render, type ComponentChild } from 'preact';
 import { vi } from 'vitest';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { EngineMethod } from '../../../extension/lib/messaging/protocol';
+import type { EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
 
 export type Answer = (params: unknown) => Promise<unknown>;
 
 /** A fake engine that answers each method as `answers` says (others resolve to `{}`) and records every call. */
 export function recordingClient(answers: Partial<Record<EngineMethod, Answer>> = {}) {
   const calls: [EngineMethod, unknown][] = [];
+  const stateListeners = new Set<(state: EngineState) => void>();
   const client: EngineClient = {
     request: (method, params) => {
       calls.push([method, params]);
@@ -15,11 +16,21 @@ export function recordingClient(answers: Partial<Record<EngineMethod, Answer>> =
       // The answer's type is the test's to get right, as the engine's is the engine's.
       return (answer ? answer(params) : Promise.resolve({})) as never;
     },
-    on: () => () => undefined,
+    on: (name, listener) => {
+      if (name !== 'state') return () => undefined;
+      // Only state events are pushed by these tests; `name` narrowed the listener's data to EngineState.
+      const onState = listener as (state: EngineState) => void;
+      stateListeners.add(onState);
+      return () => stateListeners.delete(onState);
+    },
     onClose: () => undefined,
     close: () => undefined,
   };
-  return { client, calls };
+  /** Pushes a new engine state to the page, as the engine does after a change. */
+  const pushState = (state: EngineState): void => {
+    for (const listener of stateListeners) listener(state);
+  };
+  return { client, calls, pushState };
 }
 
 const roots: HTMLElement[] = [];

@@ -4,7 +4,7 @@ import { randomId } from '../../../shared/ids';
 import { SettingsForm } from '../../../extension/components/SettingsForm';
 import type { EngineState } from '../../../extension/lib/messaging/protocol';
 import { aliceWithBob, contactOf } from '../../support/popup-state';
-import { alerts, byTestId, mount, recordingClient, unmountAll, waitForTestId } from './fake-client';
+import { alerts, byTestId, mount, recordingClient, type, unmountAll, waitForTestId } from './fake-client';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
 const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
@@ -22,11 +22,12 @@ const settings = { name: 'Alice', serverUrl: 'http://localhost:3000', autoLockMi
 const LINK = `https://chat.example.org/invite#Alice.${'A'.repeat(43)}`;
 
 /** The popup on a fake engine in `state`; returns the page and what the engine was asked. */
-function popup(state: EngineState) {
+function popup(state: EngineState, answers: Parameters<typeof recordingClient>[0] = {}) {
   const recording = recordingClient({
     getState: () => Promise.resolve(state),
     openConversation: () => Promise.resolve([]),
     getInviteLink: () => Promise.resolve({ link: LINK }),
+    ...answers,
   });
   engine.client = recording.client;
   return { root: mount(<App />), ...recording };
@@ -45,6 +46,18 @@ describe('the popup with contacts, requests and blocked users', () => {
     await waitForTestId(root, 'add-contact-input');
     expect(byTestId(root, 'contacts-empty').textContent).toContain('No contacts yet');
     expect((await waitForTestId(root, 'invite-link')).textContent).toBe(LINK);
+  });
+
+  it('keeps the add pane, and what it says, when the first request puts someone in the list', async () => {
+    const empty: EngineState = { ...aliceWithBob(alice, bob), contacts: [] };
+    const asked = contactOf(bob, 'Bob', { state: 'outgoing', online: false });
+    const { root, pushState } = popup(empty, { addContact: () => Promise.resolve(asked) });
+    await type(await waitForTestId(root, 'add-contact-input', HTMLInputElement), 'Bob');
+    byTestId(root, 'add-contact-submit').click();
+    await waitForTestId(root, 'add-contact-done');
+    pushState({ ...empty, contacts: [asked] });
+    await waitForTestId(root, 'outgoing-request');
+    expect(byTestId(root, 'add-contact-done').textContent).toContain('Request sent to Bob');
   });
 
   it('opens the add pane from the list, and a contact picked leaves it', async () => {
