@@ -8,7 +8,7 @@ import puppeteer, {
   type CDPSession as PuppeteerCdpSession,
 } from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browsers';
-import { allContacts } from './contacts';
+import { allContacts } from './e2e-contacts';
 import { PopupPage } from './popup-page';
 
 export const CHROME_BUILD = resolve('.output/chrome-mv3');
