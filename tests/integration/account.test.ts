@@ -25,6 +25,7 @@ import { readRoomLog } from '../../shared/crypto/room-log';
 import { nameSkeleton } from '../../signal-server/src/stores/name-skeleton';
 import { sealedMessage } from '../fuzz/examples';
 import { originOf, signIn } from '../support/identity';
+import { makeContacts } from '../support/presence-tokens';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { connect, next, startTestServer, type TestClient, type TestServer } from '../support/server';
 
@@ -219,7 +220,7 @@ describe.each(deployments)('%s: deleting an account', (_name, deploy) => {
     if (ending) await shutDown(ending.server, () => ending.close());
   });
 
-  it('leaves nothing of the user behind: name, key, prekeys and claims, mail to and from them, rooms, presence', async () => {
+  it('leaves nothing of the user behind: name, key, prekeys and claims, mail to and from them, rooms, presence and its tokens, blocks by and of them', async () => {
     deployment = await deploy();
     const { server } = deployment;
     const alice = await person(server, newName('Alice'));
@@ -245,6 +246,10 @@ describe.each(deployments)('%s: deleting an account', (_name, deploy) => {
       data(await one.socket.emitWithAck('prekeys:claim', { userId: other.userId }));
     // A room of hers, with an invitation she made to Bob waiting.
     const room = await invite(alice, await createRoom(alice), bob);
+    // Contacts (a presence token each presents); she blocks someone, and Bob blocks her (after her mail).
+    const token = await makeContacts(alice.socket, bob.socket);
+    data(await alice.socket.emitWithAck('block:set', { userId: randomId(), blocked: true }));
+    data(await bob.socket.emitWithAck('block:set', { userId: alice.userId, blocked: true }));
     const before = await deployment.dump();
     for (const trace of tracesOf(alice)) expect(before).toContain(trace);
 
@@ -253,13 +258,14 @@ describe.each(deployments)('%s: deleting an account', (_name, deploy) => {
     const disconnected = closed(alice.socket);
     expect(await request(alice, 'account:delete')).toEqual({ ok: true, data: { deleted: true } });
     await disconnected;
-    expect(await gone).toEqual({ userId: alice.userId });
+    expect(await gone).toEqual({ token });
     expect(await removed).toEqual({ roomId: room.roomId });
 
     const after = await deployment.dump();
     for (const trace of tracesOf(alice)) expect(after).not.toContain(trace);
     for (const trace of [bob.userId, nameKey(bob.name)]) expect(after).toContain(trace); // Bob's is all there
     expect((await server.stores.presence.list()).map((user) => user.userId)).toEqual([bob.userId]);
+    expect(await server.stores.blocks.blocks(bob.userId, alice.userId)).toBe(false);
     // Gone for others: no mail is taken for her; her name is anyone's.
     expect(
       await bob.socket.emitWithAck('mail:send', {
@@ -327,12 +333,13 @@ describe.each(deployments)('%s: releasing a name', (_name, deploy) => {
     );
     const room = await invite(alice, await createRoom(alice), bob);
     const firstSeen = await server.stores.accounts.firstSeen(alice.userId);
+    const token = await makeContacts(alice.socket, bob.socket);
 
     const gone = next(bob.socket, 'presence:offline');
     const disconnected = closed(alice.socket);
     expect(await request(alice, 'account:release-name')).toEqual({ ok: true, data: { released: true } });
     await disconnected;
-    await gone;
+    expect(await gone).toEqual({ token });
     const name = [alice.name, nameKey(alice.name), nameSkeleton(alice.name)];
     const released = await deployment.dump();
     for (const trace of name) expect(released).not.toContain(trace);

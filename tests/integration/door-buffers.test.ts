@@ -6,6 +6,7 @@ import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/ide
 import { bigSealed, doorClients, tcpOf } from '../support/door-clients';
 import { signIn } from '../support/identity';
 import type { PeerjsSocket } from '../support/peerjs-socket';
+import { newToken } from '../support/presence-tokens';
 import { startTestServer, type TestServer } from '../support/server';
 import { TEST_MAILBOX_LIMITS } from '../support/stores';
 
@@ -77,7 +78,8 @@ describe('outgoing buffers', () => {
 
   it('terminates a PeerJS peer that answers heartbeats but never reads, and drops what is sent to it', async () => {
     server = await startTestServer({ door: { ...DEFAULT_DOOR_CONFIG, maxQueuedBytesPerSocket: MAX_QUEUED } });
-    const signedIn = async (name: string): Promise<PeerjsSocket> => (await signedInPeer(name)).peer;
+    const token = newToken(); // the senders are all the victim's contacts: their offers are relayed
+    const signedIn = async (name: string): Promise<PeerjsSocket> => (await signedInPeer(name, [token])).peer;
     const victimId = { current: '' };
     const slow = await signedIn('Slow');
     victimId.current = new URL(slow.ws.url).searchParams.get('id') ?? '';

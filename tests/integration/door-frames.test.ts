@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CONTROL_PACKET_BYTES, MAX_SOCKET_EVENTS_PER_SECOND } from '../../shared/limits';
 import { doorClients } from '../support/door-clients';
+import { newToken } from '../support/presence-tokens';
 import { signIn } from '../support/identity';
 import { openRawSocketIo, type RawSocketIo } from '../support/raw-socketio';
 import { connect, startTestServer, type TestServer } from '../support/server';
@@ -83,8 +84,9 @@ describe('PeerJS payloads', () => {
   const { signedInPeer } = doorClients(() => server.url, cleanups);
 
   it('refuses a payload nested thousands of levels deep with a clear error, and keeps serving', async () => {
-    const alice = await signedInPeer('Alice');
-    const bob = await signedInPeer('Bob');
+    const token = newToken(); // all three are contacts
+    const alice = await signedInPeer('Alice', [token]);
+    const bob = await signedInPeer('Bob', [token]);
     const levels = 30_000; // 60 KB, within MAX_SIGNAL_FRAME_BYTES: deep enough to overflow JSON.stringify
     alice.peer.ws.send(
       `{"type":"OFFER","dst":"${bob.ticket.peerId}","payload":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}`,
@@ -95,7 +97,7 @@ describe('PeerJS payloads', () => {
     expect(await alice.peer.closed).toBe(1008);
 
     // Offers of the usual shape still go through, and nothing stack-sized was logged.
-    const carol = await signedInPeer('Carol');
+    const carol = await signedInPeer('Carol', [token]);
     const offer = { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_1', reliable: true };
     carol.peer.send({ type: 'OFFER', dst: bob.ticket.peerId, payload: offer });
     expect(await bob.peer.nextFrame()).toEqual({

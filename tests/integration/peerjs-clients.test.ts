@@ -9,6 +9,7 @@ import {
   type PagePeerjs,
 } from '../support/peerjs-page';
 import { signIn } from '../support/identity';
+import { newToken, watch } from '../support/presence-tokens';
 import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('real peerjs clients through the server', () => {
@@ -26,17 +27,20 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('real peerjs clients
     await server.close();
   });
 
-  async function ticketFor(name: string): Promise<{ id: string; options: object }> {
+  /** A user signed in, presenting `token` (the server relays signaling between contacts only). */
+  async function ticketFor(name: string, token: string): Promise<{ id: string; options: object }> {
     const socket = await connect(server.url);
     sockets.push(socket);
     const result = await signIn(socket, name);
     if (!result.ok) throw new Error(result.error.message);
+    await watch(socket, [token]);
     return { id: result.data.peer.peerId, options: pagePeerOptions(server.url, result.data.peer.ticket) };
   }
 
-  it('opens a data channel between two peerjs clients signaled by our server', async () => {
-    const alice = await ticketFor('Alice');
-    const bob = await ticketFor('Bob');
+  it('opens a data channel between two peerjs clients (contacts) signaled by our server', async () => {
+    const token = newToken();
+    const alice = await ticketFor('Alice', token);
+    const bob = await ticketFor('Bob', token);
     const page = await browser.newPage();
     await openPeerjsPage(page, `${server.url}/health`);
 

@@ -3,15 +3,15 @@ import { encodeBytes } from '../../shared/crypto/identity';
 import { randomId } from '../../shared/ids';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/identity';
+import type { Result } from '../../shared/errors';
 import { signIn } from '../support/identity';
+import { makeContacts, newToken, watch } from '../support/presence-tokens';
 import { openPeerjsSocket } from '../support/peerjs-socket';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { connect, next, type TestClient } from '../support/server';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 
-const data = async <T>(
-  pending: Promise<{ ok: true; data: T } | { ok: false; error: { message: string } }>,
-) => {
+const data = async <T>(pending: Promise<Result<T>> | Result<T>): Promise<T> => {
   const result = await pending;
   if (!result.ok) throw new Error(result.error.message);
   return result.data;
@@ -54,35 +54,46 @@ describe.runIf(redisAvailable())('two server processes sharing one Redis', () =>
     expect(new URL(first.url).port).not.toBe(new URL(second.url).port);
   });
 
-  it('share presence and names: a user on one process sees users on the other', async () => {
+  it('share presence between contacts and names: a user on one process sees their contact on the other', async () => {
+    const token = newToken();
     const alice = await client(first.url);
-    const aliceStarted = await signIn(alice, 'Alice');
-    const pushed = next(alice, 'presence:online');
+    await data(signIn(alice, 'Alice'));
+    await watch(alice, [token]);
+    const heard = next(alice, 'presence:online');
     const bob = await client(second.url);
-    const bobStarted = await signIn(bob, 'Bob');
-    expect(bobStarted.ok && bobStarted.data.online.map((user) => user.name)).toContain('Alice');
-    expect((await pushed).name).toBe('Bob');
-    expect(aliceStarted.ok).toBe(true);
+    await data(signIn(bob, 'Bob'));
+    const answered = next(bob, 'presence:online');
+    await watch(bob, [token]);
+    expect(await heard).toEqual({ token, reply: false });
+    await data(alice.emitWithAck('presence:here', { token }));
+    expect(await answered).toEqual({ token, reply: true });
+    const gone = next(alice, 'presence:offline');
+    bob.close();
+    expect(await gone).toEqual({ token });
 
     // The name belongs to Alice's key on every process.
     const mallory = await client(second.url);
     expect(await signIn(mallory, 'alice')).toMatchObject({ ok: false, error: { code: 'name-taken' } });
   });
 
-  it('route PeerJS signaling to a peer connected to the other process', async () => {
+  it('route PeerJS signaling to a contact connected to the other process, and nothing to a non-contact', async () => {
     const [alice, bob] = [await client(first.url), await client(second.url)];
-    const [a, b] = [await signIn(alice, 'Ann'), await signIn(bob, 'Ben')];
-    if (!a.ok || !b.ok) throw new Error('sign-in failed');
-    const annPeer = await openPeerjsSocket(first.url, a.data.self.userId, a.data.peer.ticket);
-    const benPeer = await openPeerjsSocket(second.url, b.data.self.userId, b.data.peer.ticket);
+    const [a, b] = [await data(signIn(alice, 'Ann')), await data(signIn(bob, 'Ben'))];
+    const annPeer = await openPeerjsSocket(first.url, a.self.userId, a.peer.ticket);
+    const benPeer = await openPeerjsSocket(second.url, b.self.userId, b.peer.ticket);
     expect(await annPeer.nextFrame()).toEqual({ type: 'OPEN' });
     expect(await benPeer.nextFrame()).toEqual({ type: 'OPEN' });
     const payload = { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_1' };
-    annPeer.send({ type: 'OFFER', dst: b.data.self.userId, payload });
+    // Not contacts yet: answered as if Ben were offline.
+    annPeer.send({ type: 'OFFER', dst: b.self.userId, payload });
+    expect(await annPeer.nextFrame()).toEqual({ type: 'EXPIRE', src: b.self.userId });
+
+    await makeContacts(alice, bob);
+    annPeer.send({ type: 'OFFER', dst: b.self.userId, payload });
     expect(await benPeer.nextFrame()).toEqual({
       type: 'OFFER',
-      src: a.data.self.userId,
-      dst: b.data.self.userId,
+      src: a.self.userId,
+      dst: b.self.userId,
       payload,
     });
     annPeer.ws.close();
@@ -112,18 +123,19 @@ describe.runIf(redisAvailable())('two server processes sharing one Redis', () =>
     expect(batch.ok && batch.data.items.map((item) => item.id)).toEqual([heldId]);
   });
 
-  it('announce offline the users of a process that was killed, and keep their mail for them', async () => {
+  it('announce offline the users of a process that was killed, to their contacts, and keep their mail for them', async () => {
     const doomed = await startServerProcess(env());
     const watcher = await client(first.url);
     await signIn(watcher, 'Watcher');
     const victimKeys = createIdentityKeys();
     const victim = await connect(doomed.url);
     await signIn(victim, 'Victim', victimKeys);
+    const token = await makeContacts(watcher, victim);
     expect((await data(watcher.emitWithAck('mail:fetch', {}))).items).toEqual([]);
 
     const offline = next(watcher, 'presence:offline');
     doomed.child.kill('SIGKILL'); // no shutdown: nothing releases the session but the others
-    expect(await offline).toEqual({ userId: userIdOfKeys(victimKeys) });
+    expect(await offline).toEqual({ token });
     victim.close();
     const id = randomId();
     await watcher.emitWithAck('mail:send', { to: userIdOfKeys(victimKeys), id, message: sealed() });

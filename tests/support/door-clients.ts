@@ -6,7 +6,9 @@ import { encodeBytes } from '../../shared/crypto/identity';
 import { MAX_ENVELOPE_CIPHERTEXT_LENGTH } from '../../shared/limits';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import { PEERJS_KEY, PEERJS_PATH, type PeerTicket } from '../../shared/protocol/socket';
+import type { PresenceToken } from '../../shared/protocol/contacts';
 import { signIn } from './identity';
+import { watch } from './presence-tokens';
 import { openPeerjsSocket, type PeerjsSocket } from './peerjs-socket';
 import { connect, type TestClient } from './server';
 
@@ -52,10 +54,18 @@ export function doorClients(serverUrl: () => string, cleanups: (() => void)[]) {
     return socket;
   };
 
-  /** A new identity signed in on a fresh client, and its PeerJS socket opened with the ticket; OPEN already taken. */
-  const signedInPeer = async (name: string): Promise<{ peer: PeerjsSocket; ticket: PeerTicket }> => {
-    const started = await signIn(await client(), name);
+  /**
+   * A new identity signed in on a fresh client, and its PeerJS socket opened with the ticket; OPEN already taken.
+   * It presents `tokens` (presence:watch): signaling is relayed only between users presenting a common one.
+   */
+  const signedInPeer = async (
+    name: string,
+    tokens: readonly PresenceToken[] = [],
+  ): Promise<{ peer: PeerjsSocket; ticket: PeerTicket }> => {
+    const socket = await client();
+    const started = await signIn(socket, name);
     if (!started.ok) throw new Error(started.error.message);
+    if (tokens.length > 0) await watch(socket, tokens);
     const peer = await openPeerjsSocket(serverUrl(), started.data.peer.peerId, started.data.peer.ticket);
     cleanups.push(() => peer.ws.terminate());
     expect(await peer.nextFrame()).toEqual({ type: 'OPEN' });
