@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createIdentityKeys } from '../../extension/lib/crypto/identity';
-import { newToken, record, settle, watch } from '../support/presence-tokens';
+import { newToken, record, settle, watch } from '../support/contacts';
 import { signIn } from '../support/identity';
 import { next, useTestServer, type TestClient } from '../support/server';
 
