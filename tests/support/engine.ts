@@ -7,9 +7,10 @@ import { ErrorCode, fail, ok, type Result } from '../../shared/errors';
 import { randomId, type UserId } from '../../shared/ids';
 import type { Content } from '../../shared/protocol/content';
 import type { SealedMessage } from '../../shared/protocol/envelope';
-import type { MailSend } from '../../shared/protocol/mailbox';
+import type { MailItem, MailSend } from '../../shared/protocol/mailbox';
 import type { PeerFrame, SealedFrame } from '../../shared/protocol/peer';
 import type { PrekeysClaimSchema, PrekeysPublish } from '../../shared/protocol/prekeys';
+import { presenceToken } from '../../shared/crypto/contact-secret';
 import { encodeBytes } from '../../shared/crypto/identity';
 import type { PeerTicket, RequestEvent, ResponseMap, User } from '../../shared/protocol/socket';
 import { publicIdentity, userIdOfKeys, type IdentityKeys } from '../../extension/lib/crypto/identity';
@@ -81,6 +82,9 @@ export class Fakes {
   /** What the engine handed to the server's mailbox, and the acknowledgements it sent. */
   mail: MailSend[] = [];
   acked: string[] = [];
+  /** The server's names (`user:lookup` answers from it), and the blocks the engine asked for. */
+  readonly directory = new Map<string, User>();
+  blocks: { userId: string; blocked: boolean }[] = [];
   readonly counters = { connectionsCreated: 0 };
 
   engine(): Engine {
@@ -88,6 +92,8 @@ export class Fakes {
       storage: this.storage,
       backupKdf: FAST_KDF,
       showUnread: (count) => this.badge.push(count),
+      // Read at each call, so that a test may fake the clock after the engine is made.
+      now: () => Date.now(),
       connectSignaling: (_url, handlers) => {
         this.handlers = handlers;
         return {
@@ -137,6 +143,7 @@ export class Fakes {
       this.sent,
       this.mail,
       this.acked,
+      this.blocks,
     ])
       list.length = 0;
   }
@@ -154,6 +161,21 @@ export class Fakes {
     if (event === 'mail:fetch') return ok({ items: [], more: false });
     if (event === 'ice:servers') return ok({ iceServers: [], expiresAt: 1 });
     if (event === 'room:list') return ok({ rooms: [] });
+    return this.contacts(event, payload);
+  }
+
+  /** The contact requests: a lookup in the directory, presence taken, blocks recorded. */
+  private contacts(event: string, payload: unknown): Result<unknown> | undefined {
+    if (event === 'user:lookup') {
+      const user = this.directory.get((payload as { name: string }).name);
+      return user ? ok({ user }) : fail(ErrorCode.NotFound, 'No user has this name');
+    }
+    if (event === 'presence:watch') return ok({ tokens: (payload as { tokens: string[] }).tokens.length });
+    if (event === 'presence:here') return ok({});
+    if (event === 'block:set') {
+      this.blocks.push(payload as { userId: string; blocked: boolean });
+      return ok({ blocked: this.blocks.filter((block) => block.blocked).length });
+    }
     return undefined;
   }
 
@@ -193,13 +215,47 @@ export interface OnlineEngine {
   readonly engine: Engine;
   readonly states: EngineState[];
   readonly messages: ChatMessage[];
+  /** An accepted contact, online. */
   readonly bob: TestContact;
+  /** The presence token Alice and Bob share. */
+  readonly bobToken: string;
   readonly self: User;
   readonly vault: UnlockedVault;
 }
 
-/** An engine set up as Alice, signed in through the fakes, with Bob (and `others`) online. */
-export async function onlineEngine(fakes: Fakes, others: User[] = []): Promise<OnlineEngine> {
+/** Mail from `sender` to the engine, as the server pushes it. */
+export async function mailFrom(sender: TestContact, to: UserId, content: Content): Promise<MailItem> {
+  const frame = await sealedFrom(sender, to, content);
+  return { mailId: randomId(), from: sender.user.userId, id: frame.id, message: frame.message, storedAt: 1 };
+}
+
+/**
+ * Makes `who` an accepted contact the way two people do: the engine asks them by name (found in the server's
+ * directory), they open the request and accept it with its secret. Returns the pair's presence token. The
+ * contact messages are taken off `fakes.mail` and `fakes.acked`; `who` is not yet online.
+ */
+export async function befriend(fakes: Fakes, engine: Engine, self: User, who: TestContact): Promise<string> {
+  fakes.directory.set(who.user.name, who.user);
+  const before = fakes.mail.length;
+  const asked = await engine.addContact({ query: who.user.name });
+  if (asked.state !== 'outgoing') throw new Error(`befriend: ${who.user.name} is ${asked.state}, not asked`);
+  const [request] = fakes.mail.splice(before);
+  const content = await openedBy(who, self.userId, request?.message);
+  if (content.kind !== 'contact' || content.action !== 'request')
+    throw new Error(`befriend: the engine sent ${content.kind}, not a contact request`);
+  const acceptance = await mailFrom(who, self.userId, { ...content, action: 'accept', name: who.user.name });
+  fakes.handlers?.onMail(acceptance);
+  await waitFor(async () => {
+    const listed = (await engine.getState({})).contacts.find((c) => c.userId === who.user.userId);
+    if (listed?.state !== 'accepted') throw new Error(`befriend: ${who.user.name} not accepted yet`);
+    if (!fakes.acked.includes(acceptance.mailId)) throw new Error('befriend: the acceptance is not acked');
+  });
+  fakes.acked.splice(fakes.acked.indexOf(acceptance.mailId), 1);
+  return presenceToken(content.secret);
+}
+
+/** An engine set up as Alice, signed in through the fakes, with Bob an accepted contact, online. */
+export async function onlineEngine(fakes: Fakes): Promise<OnlineEngine> {
   const engine = fakes.engine();
   const states: EngineState[] = [];
   const messages: ChatMessage[] = [];
@@ -212,8 +268,9 @@ export async function onlineEngine(fakes: Fakes, others: User[] = []): Promise<O
   fakes.identity = vault.identity;
   const userId = userIdOfKeys(vault.identity);
   const self = { userId, name: 'Alice', signingKey: publicIdentity(vault.identity).signingKey };
+  fakes.directory.set(self.name, self);
   fakes.answers['session:challenge'] = ok({ challenge: encodeBytes(fakes.challenge) });
-  fakes.answers['session:start'] = ok({ self, online: [bob.user, ...others], peer: ticket(userId) });
+  fakes.answers['session:start'] = ok({ self, peer: ticket(userId) });
   fakes.handlers?.onConnected();
   await waitFor(() => {
     if (states.at(-1)?.connection.status !== 'online') throw new Error('onlineEngine: not online yet');
@@ -223,7 +280,13 @@ export async function onlineEngine(fakes: Fakes, others: User[] = []): Promise<O
     if (fakes.requests.filter((r) => r.event === 'prekeys:publish').length < 2)
       throw new Error('onlineEngine: prekeys not published yet');
   });
-  return { engine, states, messages, bob, self, vault };
+  const bobToken = await befriend(fakes, engine, self, bob);
+  fakes.handlers?.onPresenceOnline(bobToken, false);
+  await waitFor(async () => {
+    if (!(await engine.getState({})).contacts.some((c) => c.userId === bob.user.userId && c.online))
+      throw new Error('onlineEngine: Bob is not online yet');
+  });
+  return { engine, states, messages, bob, bobToken, self, vault };
 }
 
 /** A second, new profile (its own fakes and storage, passphrase 'other passphrase') to restore a backup into. */

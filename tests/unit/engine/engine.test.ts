@@ -6,6 +6,10 @@ import type { Content } from '../../../shared/protocol/content';
 import type { SealedFrame } from '../../../shared/protocol/peer';
 import { encodeBytes, sessionStatement, verifySignature } from '../../../shared/crypto/identity';
 import { safetyNumber } from '../../../shared/crypto/safety-number';
+import { presenceToken } from '../../../shared/crypto/contact-secret';
+import { inviteLink } from '../../../extension/lib/contacts/invite';
+import type { Contact } from '../../../extension/lib/messaging/protocol';
+import { randomKey } from './module-fakes';
 import type { SessionStart, User } from '../../../shared/protocol/socket';
 import type { IdentityKeys } from '../../../extension/lib/crypto/identity';
 import { createSessions } from '../../../extension/lib/engine/sessions';
@@ -25,7 +29,9 @@ import {
   Fakes,
   PASSPHRASE,
   SERVER,
+  befriend,
   contact,
+  mailFrom,
   frameFrom,
   memorySessionStore,
   onlineEngine as onlineEngineWith,
@@ -42,7 +48,19 @@ beforeEach(() => {
   fakes = new Fakes();
 });
 
-const onlineEngine = (others: User[] = []) => onlineEngineWith(fakes, others);
+const onlineEngine = () => onlineEngineWith(fakes);
+
+/** How pages see an accepted contact who is online, named as on the server and verified. */
+const shown = (user: User, extra: Partial<Contact> = {}): Contact => ({
+  userId: user.userId,
+  name: user.name,
+  state: 'accepted',
+  online: true,
+  muted: false,
+  nameVerified: true,
+  nameReused: false,
+  ...extra,
+});
 
 interface RoomPerson {
   readonly user: { readonly userId: UserId; readonly name: string };
@@ -108,7 +126,7 @@ describe('engine', () => {
     expect(fakes.resumed).toHaveLength(1);
     // No third-party STUN/TURN servers: nobody outside the two peers and our server learns of the call.
     expect(fakes.mesh?.iceServers()).toEqual([]);
-    expect(state.contacts).toEqual([{ userId: bob.user.userId, name: 'Bob', online: true }]);
+    expect(state.contacts).toEqual([shown(bob.user)]);
   });
 
   it('tops up its one-time prekeys when the server says they run low (prekeys:low)', async () => {
@@ -248,26 +266,31 @@ describe('engine', () => {
   });
 
   it('links to a contact whose conversation is open as soon as they come online', async () => {
-    const { engine, bob } = await onlineEngine();
-    fakes.handlers?.onPresenceOffline(bob.user.userId);
+    const { engine, bob, bobToken } = await onlineEngine();
+    fakes.handlers?.onPresenceOffline(bobToken);
     await engine.openConversation({ peerId: bob.user.userId });
     expect(fakes.connects).toEqual([]);
-    fakes.handlers?.onPresenceOnline(bob.user);
+    fakes.handlers?.onPresenceOnline(bobToken, false);
     await vi.waitFor(() => expect(fakes.connects).toEqual([bob.user.userId]));
   });
 
   it('follows presence pushes, and keeps contacts it knows when they go offline', async () => {
-    const { engine, bob } = await onlineEngine();
+    const { engine, bob, bobToken, self } = await onlineEngine();
     fakes.mesh?.onLinkChange(bob.user.userId, 'open');
-    const carol = (await contact('Carol')).user;
-    await vi.waitFor(async () =>
-      expect(await (await fakes.storage.unlock(PASSPHRASE)).contacts.all()).toHaveLength(1),
+    const carol = await contact('Carol');
+    const carolToken = await befriend(fakes, engine, self, carol);
+    // Both contacts' tokens are presented to the server, and nothing else of them.
+    await vi.waitFor(() =>
+      expect(fakes.requests.filter((request) => request.event === 'presence:watch').at(-1)?.payload).toEqual({
+        tokens: [bobToken, carolToken],
+        visible: true,
+      }),
     );
-    fakes.handlers?.onPresenceOnline(carol);
-    fakes.handlers?.onPresenceOffline(bob.user.userId);
+    fakes.handlers?.onPresenceOnline(carolToken, false);
+    fakes.handlers?.onPresenceOffline(bobToken);
     expect((await engine.getState({})).contacts).toEqual([
-      { userId: carol.userId, name: 'Carol', online: true },
-      { userId: bob.user.userId, name: 'Bob', online: false },
+      shown(carol.user),
+      shown(bob.user, { online: false }),
     ]);
     // The link to someone who left the server is closed, not left for the heartbeat to find dead.
     expect(fakes.disconnects).toEqual([bob.user.userId]);
@@ -299,8 +322,8 @@ describe('engine', () => {
   });
 
   it('keeps what is typed while the server and the contact are away, across a restart, then relays it', async () => {
-    const { engine, bob, self } = await onlineEngine();
-    fakes.handlers?.onPresenceOffline(bob.user.userId);
+    const { engine, bob, bobToken, self } = await onlineEngine();
+    fakes.handlers?.onPresenceOffline(bobToken);
     fakes.handlers?.onDisconnected('transport close');
     const typed = await engine.sendText({ peerId: bob.user.userId, text: 'while offline' });
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -309,7 +332,7 @@ describe('engine', () => {
     // The browser restarts: a new engine, unlocked, finds the message in its outbox.
     const restarted = fakes.engine();
     await restarted.unlock({ passphrase: PASSPHRASE });
-    fakes.answers['session:start'] = ok({ self, online: [], peer: ticket(self.userId) });
+    fakes.answers['session:start'] = ok({ self, peer: ticket(self.userId) });
     fakes.handlers?.onConnected();
     await vi.waitFor(() => expect(fakes.mail.map((mail) => mail.id)).toEqual([typed.id]));
     expect(fakes.mail[0]?.to).toBe(bob.user.userId);
@@ -323,9 +346,10 @@ describe('engine', () => {
   });
 
   it('relays through the server when no channel opens in time, or a direct message gets no receipt', async () => {
+    // Signed in and befriended on real timers: taking mail waits for the disk's timers.
+    const { engine, bob } = await onlineEngine();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     try {
-      const { engine, bob } = await onlineEngine();
       const first = await engine.sendText({ peerId: bob.user.userId, text: 'no channel' });
       await vi.waitFor(() => expect(fakes.connects).toContain(bob.user.userId));
       expect(fakes.mail).toEqual([]);
@@ -393,7 +417,7 @@ describe('engine', () => {
   });
 
   it('seals a room message for each member, counts their receipts, and takes room messages only from members', async () => {
-    const { engine, messages, bob, self, vault } = await onlineEngine();
+    const { engine, messages, bob, bobToken, self, vault } = await onlineEngine();
     const carol = await contact('Carol');
     const room = signedRoom('Trip', [
       { user: self, keys: vault.identity },
@@ -405,7 +429,7 @@ describe('engine', () => {
     await vi.waitFor(async () =>
       expect((await engine.getState({})).rooms.map((room) => room.name)).toEqual(['Trip']),
     );
-    fakes.handlers?.onPresenceOffline(bob.user.userId); // both members away: through the mailbox
+    fakes.handlers?.onPresenceOffline(bobToken); // both members away: through the mailbox
 
     const sent = await engine.sendText({ peerId: roomId, text: 'to the room' });
     await vi.waitFor(() =>
@@ -445,7 +469,7 @@ describe('engine', () => {
   });
 
   it('seals room messages only for members the signed log proves: one the server adds is warned of, never sealed for', async () => {
-    const { engine, messages, bob, self, vault } = await onlineEngine();
+    const { engine, messages, bob, bobToken, self, vault } = await onlineEngine();
     const mallory = await contact('Mallory');
     const alice = { user: self, keys: vault.identity };
     const bobSigned = { user: bob.user, keys: bob.vault.identity };
@@ -482,7 +506,7 @@ describe('engine', () => {
       ),
     );
 
-    fakes.handlers?.onPresenceOffline(bob.user.userId); // through the mailbox: every recipient shows there
+    fakes.handlers?.onPresenceOffline(bobToken); // through the mailbox: every recipient shows there
     const sent = await engine.sendText({ peerId: roomId, text: 'members only' });
     await vi.waitFor(() => expect(fakes.mail.map((mail) => mail.to)).toEqual([bob.user.userId]));
     expect(await openedBy(bob, self.userId, fakes.mail[0]?.message)).toMatchObject({ id: sent.id });
@@ -734,37 +758,149 @@ describe('engine', () => {
     expect((await engine.getState({})).links).toEqual({});
   });
 
-  it("pins a contact's key on first sight, and blocks sending when the name comes back with another key", async () => {
-    const { engine, bob } = await onlineEngine();
-    await vi.waitFor(async () => expect((await engine.getState({})).contacts).toHaveLength(1));
-    expect((await engine.getState({})).keyChanged).toEqual([]);
-
-    // The server now presents "Bob" with another key (and so another user id).
+  it('flags a request under a name another key held here before, and writes to it only once accepted', async () => {
+    const { engine, bob, self } = await onlineEngine();
+    // Someone else asks as "Bob": another key (so another user id) than the Bob the server binds the name to.
     const impostor = await contact('Bob');
-    fakes.handlers?.onPresenceOffline(bob.user.userId);
-    fakes.handlers?.onPresenceOnline(impostor.user);
+    const secret = randomKey();
+    const asking: Content = {
+      v: 1,
+      kind: 'contact',
+      action: 'request',
+      secret,
+      name: 'Bob',
+      greeting: 'new phone',
+    };
+    fakes.handlers?.onMail(await mailFrom(impostor, self.userId, asking));
     await vi.waitFor(async () =>
-      expect((await engine.getState({})).keyChanged).toEqual([impostor.user.userId]),
+      expect((await engine.getState({})).contacts.find((c) => c.userId === impostor.user.userId)).toEqual(
+        shown(impostor.user, { state: 'incoming', online: false, nameVerified: false, nameReused: true }),
+      ),
     );
-    await expect(engine.sendText({ peerId: impostor.user.userId, text: 'hi' })).rejects.toMatchObject({
-      code: 'key-changed',
-    });
-    expect(fakes.sent).toEqual([]);
+    // Their greeting waits in the request; it does not count on the badge.
+    expect((await engine.openConversation({ peerId: impostor.user.userId })).map((m) => m.text)).toEqual([
+      'new phone',
+    ]);
+    expect(fakes.badge.filter((count) => count > 0)).toEqual([]);
+    await expect(engine.sendText({ peerId: impostor.user.userId, text: 'hi' })).rejects.toThrow(
+      /Accept their contact request/,
+    );
+    expect(fakes.mail).toEqual([]);
 
-    await engine.acceptKey({ peerId: impostor.user.userId });
-    expect((await engine.getState({})).keyChanged).toEqual([]);
+    // Accepted (after comparing safety numbers, say): the answer carries the secret they chose.
+    const accepted = await engine.acceptContact({ userId: impostor.user.userId });
+    expect(accepted).toMatchObject({ state: 'accepted', nameReused: true });
+    await vi.waitFor(() => expect(fakes.mail.map((mail) => mail.to)).toEqual([impostor.user.userId]));
+    expect(await openedBy(impostor, self.userId, fakes.mail[0]?.message)).toEqual({
+      v: 1,
+      kind: 'contact',
+      action: 'accept',
+      secret,
+      name: 'Alice',
+    });
     expect((await engine.sendText({ peerId: impostor.user.userId, text: 'hi' })).status).toBe('sending');
+    // The real Bob is still there, as he was.
+    expect((await engine.getState({})).contacts.find((c) => c.userId === bob.user.userId)).toEqual(
+      shown(bob.user),
+    );
   });
 
-  it('computes the safety number with an online contact', async () => {
-    const { engine, bob, self } = await onlineEngine();
+  it('refuses an invite link whose key the server does not present, and takes one whose key it does', async () => {
+    const { engine } = await onlineEngine();
+    const carol = await contact('Carol');
+    const link = inviteLink(SERVER, 'Carol', carol.user.signingKey);
+    // The server binds "Carol" to another key than the one her link carries.
+    const impostor = await contact('Carol');
+    fakes.directory.set('Carol', impostor.user);
+    await expect(engine.addContact({ query: link })).rejects.toMatchObject({ code: ErrorCode.KeyChanged });
+    await expect(
+      engine.addContact({ query: inviteLink('https://elsewhere.example', 'Carol', carol.user.signingKey) }),
+    ).rejects.toThrow(/Both of you must use the same server/);
+    expect(fakes.mail).toEqual([]);
+    expect((await engine.getState({})).contacts.map((c) => c.name)).toEqual(['Bob']);
+
+    fakes.directory.set('Carol', carol.user);
+    const asked = await engine.addContact({ query: link });
+    expect(asked).toEqual(shown(carol.user, { state: 'outgoing', online: false }));
+    expect(fakes.mail.map((mail) => mail.to)).toEqual([carol.user.userId]);
+  });
+
+  it('accepts a request while offline, and sends the acceptance at the next sign-in', async () => {
+    const { engine, self } = await onlineEngine();
+    const carol = await contact('Carol');
+    const secret = randomKey();
+    fakes.directory.set('Carol', carol.user);
+    const asking: Content = { v: 1, kind: 'contact', action: 'request', secret, name: 'Carol' };
+    fakes.handlers?.onMail(await mailFrom(carol, self.userId, asking));
+    await vi.waitFor(async () =>
+      expect((await engine.getState({})).contacts.find((c) => c.userId === carol.user.userId)).toEqual(
+        shown(carol.user, { state: 'incoming', online: false }),
+      ),
+    );
+    fakes.handlers?.onDisconnected('transport close');
+    expect(await engine.acceptContact({ userId: carol.user.userId })).toMatchObject({ state: 'accepted' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fakes.mail).toEqual([]);
+
+    fakes.handlers?.onConnected();
+    await vi.waitFor(() => expect(fakes.mail.map((mail) => mail.to)).toEqual([carol.user.userId]));
+    expect(await openedBy(carol, self.userId, fakes.mail[0]?.message)).toMatchObject({
+      kind: 'contact',
+      action: 'accept',
+      secret,
+    });
+    // Carol's token is presented with Bob's from this sign-in on.
+    await vi.waitFor(() =>
+      expect(
+        fakes.requests.filter((request) => request.event === 'presence:watch').at(-1)?.payload,
+      ).toMatchObject({ tokens: expect.arrayContaining([presenceToken(secret)]) as unknown }),
+    );
+  });
+
+  it('drops a stranger’s message, and a blocked contact’s; blocking tells the server and ends their presence', async () => {
+    const { engine, messages, bob, bobToken, self } = await onlineEngine();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const stranger = await contact('Mallory');
+      fakes.mesh?.onFrame(stranger.user.userId, await frameFrom(stranger, self.userId, 'buy now'));
+      await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining('not a contact')));
+
+      fakes.mesh?.onLinkChange(bob.user.userId, 'open');
+      const blocked = await engine.blockContact({ userId: bob.user.userId, blocked: true });
+      expect(blocked).toMatchObject({ state: 'blocked', online: false });
+      expect(fakes.blocks).toEqual([{ userId: bob.user.userId, blocked: true }]);
+      expect(fakes.disconnects).toContain(bob.user.userId);
+      await vi.waitFor(() =>
+        expect(
+          fakes.requests.filter((request) => request.event === 'presence:watch').at(-1)?.payload,
+        ).toEqual({ tokens: [], visible: true }),
+      );
+      // His presence no longer shows, and what he sends anyway is dropped.
+      fakes.handlers?.onPresenceOnline(bobToken, false);
+      fakes.mesh?.onFrame(bob.user.userId, await frameFrom(bob, self.userId, 'let me back'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(messages).toEqual([]);
+      expect(fakes.sent).toEqual([]); // not even a receipt
+      expect((await engine.getState({})).contacts).toEqual([
+        shown(bob.user, { state: 'blocked', online: false }),
+      ]);
+      await expect(engine.sendText({ peerId: bob.user.userId, text: 'x' })).rejects.toThrow(/You blocked/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('computes the safety number with a contact, online or not', async () => {
+    const { engine, bob, bobToken, self } = await onlineEngine();
+    fakes.handlers?.onPresenceOffline(bobToken);
     const { digits } = await engine.getSafetyNumber({ peerId: bob.user.userId });
     expect(digits).toBe(safetyNumber(self, bob.user));
-    await expect(engine.getSafetyNumber({ peerId: randomId() })).rejects.toThrow('not online');
+    await expect(engine.getSafetyNumber({ peerId: randomId() })).rejects.toThrow('not among your contacts');
   });
 
   it('counts unread messages per contact for the badge, once each, until a page shows them', async () => {
     const { engine, bob, self } = await onlineEngine();
+    fakes.badge.length = 0; // each contact change counted the badge again (at 0)
     const first = await frameFrom(bob, self.userId, 'one');
     fakes.mesh?.onFrame(bob.user.userId, first);
     fakes.mesh?.onFrame(bob.user.userId, first); // a duplicate does not count
@@ -785,5 +921,15 @@ describe('engine', () => {
     expect(await engine.markRead({ peerId: bob.user.userId })).toEqual({});
     expect((await engine.getState({})).unread).toEqual({});
     expect(fakes.badge).toEqual([1, 2, 0, 1, 0]);
+
+    // Muted: counted unread for the page, not on the badge; unmuted, it counts again.
+    await engine.muteContact({ userId: bob.user.userId, muted: true });
+    fakes.mesh?.onFrame(bob.user.userId, await frameFrom(bob, self.userId, 'four'));
+    await vi.waitFor(async () =>
+      expect((await engine.getState({})).unread).toEqual({ [bob.user.userId]: 1 }),
+    );
+    expect(fakes.badge.at(-1)).toBe(0);
+    await engine.muteContact({ userId: bob.user.userId, muted: false });
+    expect(fakes.badge.at(-1)).toBe(1);
   });
 });

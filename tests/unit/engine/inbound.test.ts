@@ -1,14 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ok } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
-import type { Content } from '../../../shared/protocol/content';
+import type { ContactContent, Content } from '../../../shared/protocol/content';
+import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailItem } from '../../../shared/protocol/mailbox';
 import { createInbound, type Inbound } from '../../../extension/lib/engine/inbound';
 import { createMessageLog } from '../../../extension/lib/engine/message-log';
 import type { Profile } from '../../../extension/lib/engine/profile';
-import type { ChatMessage, ConversationId, MessagePath } from '../../../extension/lib/model';
+import type { ChatMessage, ContactState, ConversationId, MessagePath } from '../../../extension/lib/model';
 import type { SignalingConnection } from '../../../extension/lib/transport/signaling';
-import { fakeProfile, roomId, userId, type FakeProfile } from './module-fakes';
+import { fakeProfile, randomKey, roomId, userId, type FakeProfile } from './module-fakes';
 
 let fake: FakeProfile;
 let current: Profile | undefined;
@@ -58,16 +59,44 @@ beforeEach(() => {
     },
     unread: (conversation) => unread.get(conversation) ?? 0,
     setUnread: (conversation, count) => void unread.set(conversation, count),
+    now: () => 7,
   });
 });
 
 /** Mail from `from` holding this content (sealed for us by the fake sessions). */
-const mailOf = (from: UserId, content: Content | Uint8Array, id = randomId()): MailItem => ({
+const mailOf = (
+  from: UserId,
+  content: Content | Uint8Array,
+  id = randomId(),
+  outside: Partial<SealedMessage> = {},
+): MailItem => ({
   mailId: randomId(),
   from,
   id,
-  message: fake.sessions.token(content),
+  message: fake.sessions.token(content, outside),
   storedAt: 1,
+});
+/** A contact from the book (`fake`'s), in this state. */
+const contactOf = (state: ContactState): UserId => {
+  const someone = userId();
+  fake.book.set(someone, state);
+  return someone;
+};
+const request = (greeting?: string): ContactContent => ({
+  v: 1,
+  kind: 'contact',
+  action: 'request',
+  secret: randomKey(),
+  name: 'Bob',
+  ...(greeting === undefined ? {} : { greeting }),
+});
+/** The X3DH header a session's first message carries: it proves the sender's signing key. */
+const startingSession = (signingKey: string): Partial<SealedMessage> => ({
+  prekey: {
+    identity: { signingKey, exchangeKey: randomKey(), exchangeKeySignature: '' },
+    ephemeral: '',
+    signedPrekeyId: 1,
+  },
 });
 const chat = (id: string, room?: string): Content => ({
   v: 1,
@@ -80,7 +109,7 @@ const chat = (id: string, room?: string): Content => ({
 
 describe('inbound (engine)', () => {
   it('stores mail once, counts it unread, queues a delivered receipt and acknowledges it', async () => {
-    const bob = userId();
+    const bob = contactOf('accepted');
     const id = randomId();
     const item = mailOf(bob, chat(id), id);
     await inbound.receiveMail([item]);
@@ -195,7 +224,7 @@ describe('inbound (engine)', () => {
   });
 
   it('fetches the mailbox page by page while more is waiting, and stops for a connection no longer current', async () => {
-    const bob = userId();
+    const bob = contactOf('accepted');
     const [first, second] = [randomId(), randomId()];
     batches = [
       { items: [mailOf(bob, chat(first), first)], more: true },
@@ -207,5 +236,75 @@ describe('inbound (engine)', () => {
     activeSignaling = undefined;
     await inbound.fetchMail(signaling);
     expect(emitted).toHaveLength(2);
+  });
+
+  it('takes a chat from a contact, asked or accepted, and from a request; drops a stranger’s', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const senders = [contactOf('accepted'), contactOf('outgoing'), contactOf('incoming'), userId()];
+    const ids = senders.map(() => randomId());
+    await inbound.receiveMail(senders.map((from, i) => mailOf(from, chat(ids[i] ?? ''), ids[i])));
+    expect(emitted.map((message) => message.peerId)).toEqual(senders.slice(0, 3));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('not a contact'));
+    // The stranger's is handled (acknowledged) but not receipted: nothing tells them it was read or kept.
+    expect(acked).toHaveLength(4);
+    expect(receipted.map((receipt) => receipt.peerId)).toEqual(senders.slice(0, 3));
+    warn.mockRestore();
+  });
+
+  it('drops what a blocked user sent, unopened and unreceipted, and acknowledges it', async () => {
+    const mallory = contactOf('blocked');
+    const open = vi.spyOn(fake.sessions, 'open');
+    const item = mailOf(mallory, chat(randomId()));
+    await inbound.receiveMail([item, mailOf(mallory, request('let me in again'))]);
+    expect(open).not.toHaveBeenCalled();
+    expect(emitted).toEqual([]);
+    expect(receipted).toEqual([]);
+    expect(fake.book.received).toEqual([]);
+    expect(acked).toContain(item.mailId);
+  });
+
+  it('hands a contact request to the book with the key its session header proves; a greeting is their first message', async () => {
+    const bob = userId();
+    const key = randomKey();
+    const asked = request('Hi, it is Bob from the climbing club');
+    const id = randomId();
+    await inbound.receiveMail([mailOf(bob, asked, id, startingSession(key))]);
+    expect(fake.book.received).toEqual([{ from: bob, signingKey: key, content: asked }]);
+    expect(fake.book.admits(bob)).toBe('request');
+    expect(emitted).toEqual([
+      {
+        id,
+        peerId: bob,
+        direction: 'in',
+        text: 'Hi, it is Bob from the climbing club',
+        sentAt: 7,
+        status: 'delivered',
+        via: 'server',
+      },
+    ]);
+    expect(unread.get(bob)).toBe(1);
+    // The sender counts a greeting as sent, never delivered: no receipt for it.
+    expect(receipted).toEqual([]);
+    // A request without a greeting shows nothing.
+    const carol = userId();
+    await inbound.receiveMail([mailOf(carol, request(), randomId(), startingSession(randomKey()))]);
+    expect(fake.book.admits(carol)).toBe('request');
+    expect(emitted).toHaveLength(1);
+  });
+
+  it('takes an acceptance on a session with a contact it knows, and drops one from someone with no known key', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const bob = contactOf('outgoing');
+    const accepted: ContactContent = { ...request(), action: 'accept' };
+    await inbound.receiveMail([mailOf(bob, accepted)]);
+    expect(fake.book.received).toEqual([
+      { from: bob, signingKey: fake.book.get(bob)?.signingKey, content: accepted },
+    ]);
+    const stranger = userId();
+    await inbound.receiveMail([mailOf(stranger, accepted)]);
+    expect(fake.book.received).toHaveLength(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('no key known'));
+    expect(emitted).toEqual([]);
+    warn.mockRestore();
   });
 });

@@ -3,16 +3,19 @@
  * sessions, outbox and rooms only record what they are asked. (The engine tests run the real ones: see
  * tests/support/engine.ts.)
  */
+import { presenceToken } from '../../../shared/crypto/contact-secret';
+import { encodeBytes } from '../../../shared/crypto/identity';
 import { randomId, type UserId } from '../../../shared/ids';
-import type { ChatContent } from '../../../shared/protocol/content';
+import type { ChatContent, ContactContent } from '../../../shared/protocol/content';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { RoomId } from '../../../shared/protocol/rooms';
+import type { Admission, ContactBook } from '../../../extension/lib/engine/contact-book';
 import { createConversations } from '../../../extension/lib/engine/conversations';
 import type { Delivery } from '../../../extension/lib/engine/delivery';
 import type { Profile } from '../../../extension/lib/engine/profile';
 import type { RoomMembership } from '../../../extension/lib/engine/room-membership';
 import type { OpenedMessage } from '../../../extension/lib/engine/sessions';
-import type { ChatMessage } from '../../../extension/lib/model';
+import type { ChatMessage, ContactRecord, ContactState } from '../../../extension/lib/model';
 import type { Settings } from '../../../extension/lib/settings';
 import type { HistoryStore } from '../../../extension/lib/storage/history-store';
 import type { OutboxEntry, OutboxStore } from '../../../extension/lib/storage/outbox-store';
@@ -66,10 +69,13 @@ export class FakeSessions {
   };
   publishPrekeys = async (): Promise<void> => undefined;
 
-  /** A sealed message that opens to this plaintext (or to this content as JSON). */
-  token(plaintext: Uint8Array | object): SealedMessage {
+  /**
+   * A sealed message that opens to this plaintext (or to this content as JSON); `outside` adds what a real one
+   * shows outside the ciphertext (the X3DH header that starts a session).
+   */
+  token(plaintext: Uint8Array | object, outside: Partial<SealedMessage> = {}): SealedMessage {
     // Opaque on purpose: only FakeSessions.open reads it back.
-    const message = { token: randomId() } as unknown as SealedMessage;
+    const message = { token: randomId(), ...outside } as unknown as SealedMessage;
     const bytes =
       plaintext instanceof Uint8Array ? plaintext : new TextEncoder().encode(JSON.stringify(plaintext));
     this.plaintexts.set(message, bytes);
@@ -137,8 +143,77 @@ export class FakeRooms {
   }
 }
 
+/** A fresh random 32-byte value, base64url: a contact secret or a signing key as the schemas want them. */
+export const randomKey = (): string => encodeBytes(crypto.getRandomValues(new Uint8Array(32)));
+
+/** A contact as the contact book keeps it, with a fresh key and secret. */
+export const contactRecord = (
+  userId: UserId,
+  state: ContactState,
+  extra: Partial<ContactRecord> = {},
+): ContactRecord => ({
+  userId,
+  name: `user ${userId.slice(0, 6)}`,
+  signingKey: randomKey(),
+  state,
+  ...(state === 'blocked' ? {} : { secret: randomKey() }),
+  nameVerified: true,
+  ...extra,
+});
+
+/**
+ * The contact book as a map the test fills in (the real one is tested in contact-book.test.ts). A request that
+ * comes from someone unknown makes them a request, as the real book does; everything received is recorded.
+ */
+export class FakeBook implements ContactBook {
+  readonly contacts = new Map<UserId, ContactRecord>();
+  readonly received: { from: UserId; signingKey: string; content: ContactContent }[] = [];
+  settled = 0;
+
+  /** Adds (or replaces) a contact in this state. */
+  set(userId: UserId, state: ContactState, extra: Partial<ContactRecord> = {}): ContactRecord {
+    const contact = contactRecord(userId, state, extra);
+    this.contacts.set(userId, contact);
+    return contact;
+  }
+  list = () => [...this.contacts.values()];
+  get = (userId: UserId) => this.contacts.get(userId);
+  admits = (userId: UserId): Admission => {
+    const state = this.contacts.get(userId)?.state;
+    if (state === undefined) return 'stranger';
+    if (state === 'blocked') return 'blocked';
+    return state === 'incoming' ? 'request' : 'contact';
+  };
+  tokens = () => {
+    const tokens = new Map<string, UserId>();
+    for (const contact of this.contacts.values())
+      if (contact.state === 'accepted' && contact.secret)
+        tokens.set(presenceToken(contact.secret), contact.userId);
+    return tokens;
+  };
+  receive = async (from: UserId, signingKey: string, content: ContactContent) => {
+    this.received.push({ from, signingKey, content });
+    if (content.action === 'request' && !this.contacts.has(from))
+      this.set(from, 'incoming', { name: content.name, signingKey, secret: content.secret });
+  };
+  settleOwed = async () => void (this.settled += 1);
+  // Only what the modules under test call; the rest fails loudly.
+  add = notFaked;
+  accept = notFaked;
+  decline = notFaked;
+  block = notFaked;
+  remove = notFaked;
+  rename = notFaked;
+  mute = notFaked;
+}
+
+function notFaked(): never {
+  throw new Error('FakeBook: not faked');
+}
+
 export interface FakeProfile {
   readonly profile: Profile;
+  readonly book: FakeBook;
   readonly sessions: FakeSessions;
   readonly delivery: FakeDelivery;
   readonly rooms: FakeRooms;
@@ -149,6 +224,7 @@ export function fakeProfile(settings: Settings | null = SETTINGS): FakeProfile {
   const sessions = new FakeSessions();
   const delivery = new FakeDelivery();
   const rooms = new FakeRooms();
+  const book = new FakeBook();
   const history = memoryHistory();
   const selfId = userId();
   const saved: Settings[] = [];
@@ -163,11 +239,12 @@ export function fakeProfile(settings: Settings | null = SETTINGS): FakeProfile {
     keys: undefined as never, // no module under test signs anything
     selfId,
     pins: { observe: async () => false, accept: async () => undefined, known: () => [] },
+    book,
     conversations: createConversations(history),
     sessions,
     delivery,
     rooms: rooms.membership(selfId),
     settings,
   };
-  return { profile, sessions, delivery, rooms, history };
+  return { profile, book, sessions, delivery, rooms, history };
 }

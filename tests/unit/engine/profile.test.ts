@@ -7,13 +7,14 @@ import { userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { contentOf } from '../../../extension/lib/engine/content';
 import { createMessageLog } from '../../../extension/lib/engine/message-log';
 import { openProfile } from '../../../extension/lib/engine/profile';
-import type { ChatMessage } from '../../../extension/lib/model';
+import type { ChatMessage, ContactRecord } from '../../../extension/lib/model';
 import { testVaultStorage } from '../../support/vault';
-import { FakeSessions, userId } from './module-fakes';
+import { FakeSessions, contactRecord, userId } from './module-fakes';
 
 /** A profile over a real new vault, with a transport that has a channel (or not) and a mailbox answer. */
-async function opened(link: boolean, mailAnswer: Result<MailAccepted>) {
+async function opened(link: boolean, mailAnswer: Result<MailAccepted>, book: ContactRecord[] = []) {
   const vault = await testVaultStorage().create('profile passphrase');
+  for (const contact of book) await vault.book.put(contact);
   const emitted: ChatMessage[] = [];
   const log = createMessageLog({ emit: (message) => emitted.push(message) });
   const sessions = new FakeSessions();
@@ -21,7 +22,10 @@ async function opened(link: boolean, mailAnswer: Result<MailAccepted>) {
     now: Date.now,
     request: () => Promise.reject(new Error('no server in this test')),
     claimBundle: () => Promise.reject(new Error('no server in this test')),
-    onlineName: () => undefined,
+    lookup: () => Promise.reject(new Error('no server in this test')),
+    blockOnServer: () => Promise.reject(new Error('no server in this test')),
+    serverOrigin: () => undefined,
+    contactsChanged: () => undefined,
     selfName: () => 'Alice',
     changed: () => undefined,
     transport: {
@@ -54,6 +58,14 @@ describe('profile (engine)', () => {
     expect(profile.settings).toBeNull();
     expect(profile.rooms.views(() => false)).toEqual([]);
     expect(profile.pins.known()).toEqual([]);
+    expect(profile.book.list()).toEqual([]);
+  });
+
+  it('opens the contact book the vault holds', async () => {
+    const bob = contactRecord(userId(), 'accepted', { name: 'Bob' });
+    const { profile } = await opened(true, ok({ mailId: 'm', expiresAt: 1 }), [bob]);
+    expect(profile.book.list()).toEqual([bob]);
+    expect(profile.book.admits(bob.userId)).toBe('contact');
   });
 
   it('shows the outbox’s progress on the stored message: sent with its path', async () => {

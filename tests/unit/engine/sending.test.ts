@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/errors';
-import { randomId, type UserId } from '../../../shared/ids';
+import { randomId } from '../../../shared/ids';
 import { createMessageLog } from '../../../extension/lib/engine/message-log';
 import { createSending } from '../../../extension/lib/engine/sending';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { fakeProfile, roomId, userId } from './module-fakes';
 
-function harness(changed: UserId[] = []) {
+function harness() {
   const fake = fakeProfile();
   const emitted: ChatMessage[] = [];
   const clock = 1_000;
   const sending = createSending({
     now: () => clock,
-    keyChanged: (user) => changed.includes(user),
     log: createMessageLog({ emit: (message) => emitted.push(message) }),
   });
   return { fake, emitted, sending };
@@ -22,6 +21,7 @@ describe('sending (engine)', () => {
   it('stores a message in the history and the outbox before it resolves, in increasing order', async () => {
     const { fake, emitted, sending } = harness();
     const bob = userId();
+    fake.book.set(bob, 'accepted');
     const first = await sending.sendText(fake.profile, bob, 'one');
     const second = await sending.sendText(fake.profile, bob, 'two');
     expect(first).toMatchObject({
@@ -54,25 +54,38 @@ describe('sending (engine)', () => {
     expect(new Set(fake.delivery.sent.map((sent) => sent.seq)).size).toBe(1);
   });
 
-  it('refuses, storing nothing: no name chosen, a room not joined, a recipient whose key changed', async () => {
+  it('refuses, storing nothing: no name chosen, a room not joined, a stranger, a request, a blocked user', async () => {
     const bob = userId();
     const nameless = fakeProfile(null);
+    nameless.book.set(bob, 'accepted');
     await expect(harness().sending.sendText(nameless.profile, bob, 'x')).rejects.toMatchObject({
       code: ErrorCode.Unauthenticated,
     });
-    const { fake, sending } = harness([bob]);
+    const { fake, sending } = harness();
     const room = roomId();
     fake.rooms.members.set(room, [bob]);
     await expect(sending.sendText(fake.profile, room, 'x')).rejects.toThrow(/Join the room/);
-    fake.rooms.joinedRooms.add(room);
-    await expect(sending.sendText(fake.profile, room, 'x')).rejects.toMatchObject({
-      code: ErrorCode.KeyChanged,
-    });
-    await expect(sending.sendText(fake.profile, bob, 'x')).rejects.toMatchObject({
-      code: ErrorCode.KeyChanged,
-    });
+    await expect(sending.sendText(fake.profile, bob, 'x')).rejects.toThrow(/Add them as a contact first/);
+    fake.book.set(bob, 'incoming');
+    await expect(sending.sendText(fake.profile, bob, 'x')).rejects.toThrow(/Accept their contact request/);
+    fake.book.set(bob, 'blocked');
+    await expect(sending.sendText(fake.profile, bob, 'x')).rejects.toThrow(/You blocked this user/);
     expect(fake.delivery.sent).toEqual([]);
     expect(await fake.profile.conversations.list(bob)).toEqual([]);
+  });
+
+  it('writes to a contact who has not answered yet, and to room members who are not contacts', async () => {
+    const { fake, sending } = harness();
+    const [carol, dave, room] = [userId(), userId(), roomId()];
+    fake.book.set(carol, 'outgoing');
+    await sending.sendText(fake.profile, carol, 'waiting for you');
+    fake.rooms.members.set(room, [fake.profile.selfId, dave]);
+    fake.rooms.joinedRooms.add(room);
+    await sending.sendText(fake.profile, room, 'hi room');
+    expect(fake.delivery.sent.map((sent) => [sent.peerId, sent.content.text])).toEqual([
+      [carol, 'waiting for you'],
+      [dave, 'hi room'],
+    ]);
   });
 
   it('puts back in the outbox what no recipient had confirmed after a restore, and nothing else', async () => {

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { UserId } from '../../../shared/ids';
 import type { User } from '../../../shared/protocol/socket';
-import type { PinnedContact } from '../../../extension/lib/model';
 import { createView, type View } from '../../../extension/lib/engine/view';
 import type { EngineState, RoomView } from '../../../extension/lib/messaging/protocol';
-import type { LinkStatus } from '../../../extension/lib/model';
-import { userId } from './module-fakes';
+import type { ContactRecord, ConversationId, LinkStatus } from '../../../extension/lib/model';
+import { contactRecord, userId } from './module-fakes';
 
 /** A view over plain maps the test fills in, with every push and badge change recorded. */
 function harness() {
   const world = {
-    pinned: [] as PinnedContact[],
+    contacts: [] as ContactRecord[],
     online: new Map<UserId, User>(),
     links: new Map<UserId, LinkStatus>(),
-    keyChanged: new Set<UserId>(),
+    /** Conversations whose unread messages do not count on the badge (requests, muted contacts). */
+    silent: new Set<ConversationId>(),
     selfId: undefined as UserId | undefined,
     roomsAsked: [] as ((userId: UserId) => boolean)[],
   };
@@ -22,10 +22,10 @@ function harness() {
     showUnread: (count) => badge.push(count),
     vault: () => 'unlocked',
     settings: () => null,
-    pinned: () => world.pinned,
+    contacts: () => world.contacts,
     online: () => world.online,
     links: () => world.links,
-    keyChanged: () => world.keyChanged,
+    notifies: (conversation) => !world.silent.has(conversation),
     selfId: () => world.selfId,
     rooms: (isOnline): RoomView[] => {
       world.roomsAsked.push(isOnline);
@@ -42,24 +42,37 @@ function harness() {
 const user = (name: string): User => ({ userId: userId(), name, signingKey: 'k' });
 
 describe('view (engine)', () => {
-  it('lists contacts pinned or online, online first then by name, with links and key changes', () => {
+  it('lists contacts online first, then by the name shown (alias or name), with their state and links', () => {
     const { world, view } = harness();
-    const [bob, carol, dave] = [user('Bob'), user('Carol'), user('Dave')];
-    world.pinned = [
-      { userId: dave.userId, name: 'Dave', signingKey: 'k' },
-      { userId: bob.userId, name: 'Bob', signingKey: 'k' },
+    const [bob, carol, dave, erin] = [user('Bob'), user('Carol'), user('Dave'), user('Erin')];
+    world.contacts = [
+      contactRecord(dave.userId, 'accepted', { name: 'Dave' }),
+      contactRecord(bob.userId, 'accepted', { name: 'Bob', alias: 'Zed', muted: true }),
+      contactRecord(carol.userId, 'accepted', { name: 'Carol' }),
+      contactRecord(erin.userId, 'incoming', { name: 'Erin', nameVerified: false, nameReused: true }),
     ];
     world.online.set(carol.userId, carol);
+    // Only an accepted contact shows online (a request's presence is not ours to know).
+    world.online.set(erin.userId, erin);
     world.links.set(carol.userId, 'open');
-    world.keyChanged.add(carol.userId);
     const state = view.state();
+    const shown = { state: 'accepted', online: false, muted: false, nameVerified: true, nameReused: false };
     expect(state.contacts).toEqual([
-      { userId: carol.userId, name: 'Carol', online: true },
-      { userId: bob.userId, name: 'Bob', online: false },
-      { userId: dave.userId, name: 'Dave', online: false },
+      { ...shown, userId: carol.userId, name: 'Carol', online: true },
+      { ...shown, userId: dave.userId, name: 'Dave' },
+      {
+        ...shown,
+        userId: erin.userId,
+        name: 'Erin',
+        state: 'incoming',
+        nameVerified: false,
+        nameReused: true,
+      },
+      { ...shown, userId: bob.userId, name: 'Bob', alias: 'Zed', muted: true },
     ]);
     expect(state.links).toEqual({ [carol.userId]: 'open' });
-    expect(state.keyChanged).toEqual([carol.userId]);
+    // No secret, key or pending request leaves the engine.
+    expect(JSON.stringify(state)).not.toMatch(/secret|signingKey|owed/);
   });
 
   it('counts unread per conversation, shows the total on the badge, and pushes the changes of a task once', async () => {
@@ -81,6 +94,19 @@ describe('view (engine)', () => {
     await Promise.resolve();
     expect(badge).toEqual([2, 3, 1]);
     expect(states).toHaveLength(2);
+  });
+
+  it('counts on the badge only what notifies (not a request’s or a muted contact’s), and counts again when asked', () => {
+    const { world, view, badge } = harness();
+    const [bob, erin] = [userId(), userId()];
+    world.silent.add(erin);
+    view.setUnread(bob, 2);
+    view.setUnread(erin, 3);
+    expect(badge).toEqual([2, 2]);
+    expect(view.state().unread).toEqual({ [bob]: 2, [erin]: 3 }); // the page still shows each count
+    world.silent.delete(erin); // accepted
+    view.recountBadge();
+    expect(badge.at(-1)).toBe(5);
   });
 
   it('clears a closed profile’s counts and its badge, and only a badge that showed something', () => {
