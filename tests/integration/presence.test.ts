@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { MAX_COSTLY_SOCKET_EVENTS, MAX_SOCKET_EVENTS_PER_SECOND } from '../../shared/limits';
 import { createIdentityKeys } from '../../extension/lib/crypto/identity';
 import { newToken, record, settle, watch } from '../support/contacts';
 import { signIn } from '../support/identity';
@@ -151,6 +152,26 @@ describe('presence between contacts only', () => {
       { event: 'presence:offline', payload: { token } },
       { event: 'presence:online', payload: { token, reply: false } },
     ]);
+  });
+
+  it(`counts presence:watch among the costly requests: past ${MAX_COSTLY_SOCKET_EVENTS} a window it is refused`, async () => {
+    const alice = await user('Alice');
+    const tokens = [newToken(), newToken()];
+    // In batches under the general event rate, a second apart, so only the costly budget refuses any.
+    const batch = Math.floor(MAX_SOCKET_EVENTS_PER_SECOND * 0.75);
+    const codes: string[] = [];
+    for (let sent = 0; sent <= MAX_COSTLY_SOCKET_EVENTS; sent += batch) {
+      if (sent > 0) await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const count = Math.min(batch, MAX_COSTLY_SOCKET_EVENTS + 1 - sent);
+      const answers = await Promise.all(
+        Array.from({ length: count }, (_, index) =>
+          alice.emitWithAck('presence:watch', { tokens, visible: index % 2 === 0 }),
+        ),
+      );
+      codes.push(...answers.map((answer) => (answer.ok ? 'ok' : answer.error.code)));
+    }
+    expect(codes.filter((code) => code === 'ok')).toHaveLength(MAX_COSTLY_SOCKET_EVENTS);
+    expect(codes.at(-1)).toBe('rate-limited');
   });
 
   it("refuses a name bound to someone else's key, whatever its case, even after they went offline", async () => {

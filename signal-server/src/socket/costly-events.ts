@@ -15,10 +15,11 @@ interface EventBudget {
 }
 
 /**
- * Requests that cost the server a signature check or a room log each (an account request also walks its stores),
- * far more than most: one connection gets MAX_COSTLY_SOCKET_EVENTS of them per COSTLY_SOCKET_EVENTS_WINDOW_MS on
- * top of the general event rate, so a signed-in socket cannot spend the server's CPU on them at the full event
- * rate.
+ * Requests that cost the server a signature check or a room log each (an account request also walks its stores;
+ * a presence:watch joins, leaves and tells up to MAX_CONTACTS rooms, each a publish to Redis when scaled out), far
+ * more than most: one connection gets MAX_COSTLY_SOCKET_EVENTS of them per COSTLY_SOCKET_EVENTS_WINDOW_MS on top
+ * of the general event rate, so a signed-in socket cannot spend the server's CPU on them at the full event rate. A
+ * client watches at sign-in and when its contacts or its visibility change: far fewer.
  */
 export const COSTLY_EVENTS: ReadonlySet<RequestEvent> = new Set<RequestEvent>([
   'room:create',
@@ -26,6 +27,7 @@ export const COSTLY_EVENTS: ReadonlySet<RequestEvent> = new Set<RequestEvent>([
   'room:peek',
   'account:release-name',
   'account:delete',
+  'presence:watch',
 ]);
 
 const BUDGETS: readonly EventBudget[] = [
@@ -34,7 +36,7 @@ const BUDGETS: readonly EventBudget[] = [
     max: MAX_COSTLY_SOCKET_EVENTS,
     windowMs: COSTLY_SOCKET_EVENTS_WINDOW_MS,
     refusal: (event) =>
-      `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000} s (account requests count among them); wait and try again`,
+      `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000} s (account requests and presence:watch count among them); wait and try again`,
   },
   // Finding people one knows by name, not listing who uses the server by guessing names.
   {
