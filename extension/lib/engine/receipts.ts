@@ -172,6 +172,8 @@ export function createReceipts(deps: ReceiptsDeps): Receipts {
         ),
       );
       if (opened.settings?.sendReadReceipts === false) return; // read here, but the senders are not told
+      // A request (or a blocked user) is not told that it was read: only contacts and rooms are.
+      if (!opened.rooms.has(conversation) && opened.book.get(conversation)?.state !== 'accepted') return;
       // Only what is on disk: a receipt lets the sender drop its copy.
       await opened.conversations.settled(conversation);
       const room = opened.rooms.has(conversation) ? conversation : undefined;
