@@ -4,7 +4,6 @@
  * tests/support/engine.ts.)
  */
 import { presenceToken } from '../../../shared/crypto/contact-secret';
-import { encodeBytes } from '../../../shared/crypto/identity';
 import { randomId, type UserId } from '../../../shared/ids';
 import type { ChatContent, ContactContent } from '../../../shared/protocol/content';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
@@ -20,6 +19,9 @@ import type { Settings } from '../../../extension/lib/settings';
 import type { HistoryStore } from '../../../extension/lib/storage/history-store';
 import type { OutboxEntry, OutboxStore } from '../../../extension/lib/storage/outbox-store';
 import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
+import { contactRecord } from '../../support/contacts';
+
+export { contactRecord, randomKey } from '../../support/contacts';
 
 export const userId = (): UserId => randomId();
 export const roomId = (): RoomId => `r${randomId()}`;
@@ -142,24 +144,6 @@ export class FakeRooms {
     };
   }
 }
-
-/** A fresh random 32-byte value, base64url: a contact secret or a signing key as the schemas want them. */
-export const randomKey = (): string => encodeBytes(crypto.getRandomValues(new Uint8Array(32)));
-
-/** A contact as the contact book keeps it, with a fresh key and secret. */
-export const contactRecord = (
-  userId: UserId,
-  state: ContactState,
-  extra: Partial<ContactRecord> = {},
-): ContactRecord => ({
-  userId,
-  name: `user ${userId.slice(0, 6)}`,
-  signingKey: randomKey(),
-  state,
-  ...(state === 'blocked' ? {} : { secret: randomKey() }),
-  nameVerified: true,
-  ...extra,
-});
 
 /**
  * The contact book as a map the test fills in (the real one is tested in contact-book.test.ts). A request that

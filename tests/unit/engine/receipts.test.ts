@@ -177,6 +177,7 @@ describe('receipts (engine)', () => {
     ]);
 
     const quiet = fakeProfile({ ...SETTINGS, sendReadReceipts: false });
+    quiet.book.set(bob, 'accepted');
     const unseen = message(bob, 'in');
     await quiet.profile.conversations.add(unseen);
     current = quiet.profile;
@@ -188,6 +189,7 @@ describe('receipts (engine)', () => {
 
   it('sends one read receipt, not a delivered one too, for a message read before its delivered receipt left', async () => {
     const [bob, carol] = [userId(), userId()];
+    fake.book.set(bob, 'accepted');
     const read = message(bob, 'in');
     const unread = message(carol, 'in');
     for (const m of [read, unread]) await fake.profile.conversations.add(m);
@@ -198,6 +200,24 @@ describe('receipts (engine)', () => {
     expect(fake.sessions.contents()).toEqual([
       { peerId: bob, content: { v: 1, kind: 'receipt', status: 'read', ids: [read.id] } },
       { peerId: carol, content: { v: 1, kind: 'receipt', status: 'delivered', ids: [unread.id] } },
+    ]);
+  });
+
+  it('tells only contacts that their message was read: a request learns only of delivery, a blocked user nothing', async () => {
+    const [erin, mallory] = [userId(), userId()];
+    fake.book.set(erin, 'incoming');
+    fake.book.set(mallory, 'blocked');
+    const fromErin = message(erin, 'in');
+    const fromMallory = message(mallory, 'in'); // from before the block
+    for (const shown of [fromErin, fromMallory]) await fake.profile.conversations.add(shown);
+    receipts.soon(fake.profile, erin, fromErin.id, 'server');
+    for (const shown of [fromErin, fromMallory]) {
+      await receipts.readConversation(fake.profile, shown.peerId);
+      expect((await fake.profile.conversations.get(shown.peerId, shown.id))?.status).toBe('read');
+    }
+    await vi.advanceTimersByTimeAsync(RECEIPT_DELAY_MS);
+    expect(fake.sessions.contents()).toEqual([
+      { peerId: erin, content: { v: 1, kind: 'receipt', status: 'delivered', ids: [fromErin.id] } },
     ]);
   });
 });
