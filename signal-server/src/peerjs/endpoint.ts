@@ -165,10 +165,10 @@ export function createPeerjsEndpoint({
     // Frames leave in the order they came: one waiting for the stores holds back those after it.
     let checking: Promise<void> | undefined;
     const relay = (frame: DeliveredFrame): void => {
-      const cached = checking ? undefined : gate.allows(peerId, frame.dst);
-      if (cached === true) return route(frame);
-      const check = (checking ?? Promise.resolve())
-        .then(() => cached ?? gate.allows(peerId, frame.dst))
+      const allows = (): true | Promise<boolean> => gate.allows(peerId, frame.dst);
+      const answer = checking ? checking.then(allows) : allows();
+      if (answer === true) return route(frame);
+      const check = answer
         .then(
           (allowed) => (allowed ? route(frame) : refuseFrame(frame)),
           (error: unknown) => {
