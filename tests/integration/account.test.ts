@@ -25,7 +25,7 @@ import { readRoomLog } from '../../shared/crypto/room-log';
 import { nameSkeleton } from '../../signal-server/src/stores/name-skeleton';
 import { sealedMessage } from '../fuzz/examples';
 import { originOf, signIn } from '../support/identity';
-import { makeContacts } from '../support/contacts';
+import { makeContacts } from '../support/presence-tokens';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { connect, next, startTestServer, type TestClient, type TestServer } from '../support/server';
 

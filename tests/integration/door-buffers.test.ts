@@ -6,7 +6,7 @@ import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/ide
 import { bigSealed, doorClients, tcpOf } from '../support/door-clients';
 import { signIn } from '../support/identity';
 import type { PeerjsSocket } from '../support/peerjs-socket';
-import { newToken } from '../support/contacts';
+import { newToken } from '../support/presence-tokens';
 import { startTestServer, type TestServer } from '../support/server';
 import { TEST_MAILBOX_LIMITS } from '../support/stores';
 

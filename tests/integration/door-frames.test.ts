@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_CONTROL_PACKET_BYTES, MAX_SOCKET_EVENTS_PER_SECOND } from '../../shared/limits';
 import { doorClients } from '../support/door-clients';
-import { newToken } from '../support/contacts';
+import { newToken } from '../support/presence-tokens';
 import { signIn } from '../support/identity';
 import { openRawSocketIo, type RawSocketIo } from '../support/raw-socketio';
 import { connect, startTestServer, type TestServer } from '../support/server';

@@ -9,7 +9,7 @@ import {
   type PagePeerjs,
 } from '../support/peerjs-page';
 import { signIn } from '../support/identity';
-import { newToken, watch } from '../support/contacts';
+import { newToken, watch } from '../support/presence-tokens';
 import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('real peerjs clients through the server', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomId } from '../../shared/ids';
 import type { PeerTicket } from '../../shared/protocol/socket';
-import { makeContacts, newToken, watch } from '../support/contacts';
+import { makeContacts, newToken, watch } from '../support/presence-tokens';
 import { openPeerjsSocket, type PeerjsSocket } from '../support/peerjs-socket';
 import { signIn } from '../support/identity';
 import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';

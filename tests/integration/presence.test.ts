@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_COSTLY_SOCKET_EVENTS, MAX_SOCKET_EVENTS_PER_SECOND } from '../../shared/limits';
 import { createIdentityKeys } from '../../extension/lib/crypto/identity';
-import { newToken, record, settle, watch } from '../support/contacts';
+import { newToken, record, settle, watch } from '../support/presence-tokens';
 import { signIn } from '../support/identity';
 import { next, useTestServer, type TestClient } from '../support/server';
 

@@ -5,7 +5,7 @@ import type { SealedMessage } from '../../shared/protocol/envelope';
 import { createIdentityKeys, userIdOfKeys } from '../../extension/lib/crypto/identity';
 import type { Result } from '../../shared/errors';
 import { signIn } from '../support/identity';
-import { makeContacts, newToken, watch } from '../support/contacts';
+import { makeContacts, newToken, watch } from '../support/presence-tokens';
 import { openPeerjsSocket } from '../support/peerjs-socket';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
 import { connect, next, type TestClient } from '../support/server';

@@ -8,7 +8,7 @@ import type { SealedMessage } from '../../shared/protocol/envelope';
 import { PEERJS_KEY, PEERJS_PATH, type PeerTicket } from '../../shared/protocol/socket';
 import type { PresenceToken } from '../../shared/protocol/contacts';
 import { signIn } from './identity';
-import { watch } from './contacts';
+import { watch } from './presence-tokens';
 import { openPeerjsSocket, type PeerjsSocket } from './peerjs-socket';
 import { connect, type TestClient } from './server';
 
