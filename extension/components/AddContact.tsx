@@ -10,15 +10,15 @@ interface Props {
   readonly client: EngineClient;
   /** This profile's name, for its invite link. */
   readonly selfName: string;
-  /** A request was taken: the pane that says so must stay, also when it opened by itself (nobody in the list). */
-  readonly onAdded?: () => void;
+  /** A request is being sent: the pane that will say so must stay, also when it opened by itself (nobody listed). */
+  readonly onAdding?: () => void;
 }
 
 /**
  * Asks someone to be a contact, by their exact name or their invite link, with an optional greeting. What the
  * user typed stays until the engine has taken the request; a refusal is shown under the fields.
  */
-function AddContactForm({ client, onAdded }: Omit<Props, 'selfName'>) {
+function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
   const [query, setQuery] = useState('');
   const [greeting, setGreeting] = useState('');
   const [done, setDone] = useState<string>();
@@ -32,6 +32,9 @@ function AddContactForm({ client, onAdded }: Omit<Props, 'selfName'>) {
     if (!wanted || inFlight.current) return;
     inFlight.current = true;
     setDone(undefined);
+    // Before the request: the engine pushes the new contact before it answers, and a pane that opened by itself
+    // (nobody listed yet) must not close mid-request, taking its answer with it.
+    onAdding?.();
     void adding.run(async () => {
       try {
         const text = greeting.trim();
@@ -41,7 +44,6 @@ function AddContactForm({ client, onAdded }: Omit<Props, 'selfName'>) {
         });
         setQuery('');
         setGreeting('');
-        onAdded?.();
         const name = shownName(contact);
         setDone(
           contact.state === 'accepted'
@@ -102,10 +104,10 @@ function AddContactForm({ client, onAdded }: Omit<Props, 'selfName'>) {
 }
 
 /** The main pane for adding people: the form, and this profile's own invite link to give out. */
-export function AddContactPanel({ client, selfName, onAdded }: Props) {
+export function AddContactPanel({ client, selfName, onAdding }: Props) {
   return (
     <section class="add-contact" aria-label="Add a contact">
-      <AddContactForm client={client} onAdded={onAdded} />
+      <AddContactForm client={client} onAdding={onAdding} />
       <InviteLink client={client} name={selfName} />
     </section>
   );

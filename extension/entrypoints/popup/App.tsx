@@ -98,7 +98,11 @@ export function App() {
           part={showAdd ? 'Add a contact' : 'This conversation'}
         >
           {showAdd ? (
-            <AddContactPanel client={client} selfName={state.settings.name} onAdded={() => setAdding(true)} />
+            <AddContactPanel
+              client={client}
+              selfName={state.settings.name}
+              onAdding={() => setAdding(true)}
+            />
           ) : peer ? (
             <Conversation
               key={peer.userId}
