@@ -4,6 +4,7 @@ import { pickSharedSecret, presenceToken } from '../../../shared/crypto/contact-
 import { ErrorCode } from '../../../shared/errors';
 import type { UserId } from '../../../shared/ids';
 import { CONTACT_SECRET_LENGTH, MAX_CONTACTS } from '../../../shared/limits';
+import { nameKey } from '../../../shared/names';
 import type { ContactContent } from '../../../shared/protocol/content';
 import type { User } from '../../../shared/protocol/socket';
 import { readInviteLink } from '../contacts/invite';
@@ -124,13 +125,17 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
 
   /** Whether `name` under this key is the one the server binds, and whether another key held it here before. */
   async function checkName(user: User): Promise<{ nameVerified: boolean; nameReused: boolean }> {
-    const nameReused = await deps.pins.observe(user);
+    let nameVerified = false;
     try {
-      const bound = await deps.lookup(user.name);
-      return { nameVerified: bound.userId === user.userId, nameReused };
+      nameVerified = (await deps.lookup(user.name)).userId === user.userId;
     } catch {
-      return { nameVerified: false, nameReused };
+      // Not checked (unknown name, or no server): unverified.
     }
+    // Only a name the server vouches for is pinned: a claim alone must not take the name from its owner here.
+    if (nameVerified) return { nameVerified, nameReused: await deps.pins.observe(user) };
+    const key = nameKey(user.name);
+    const pinned = deps.pins.known().find((pin) => nameKey(pin.name) === key);
+    return { nameVerified, nameReused: pinned !== undefined && pinned.signingKey !== user.signingKey };
   }
 
   async function findUser(query: string): Promise<{ user: User; verifiedByLink: boolean }> {

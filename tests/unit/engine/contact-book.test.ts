@@ -200,6 +200,20 @@ describe('contact book', () => {
     expect(side.book.get(dave.userId)?.nameReused).toBeUndefined();
   });
 
+  it('pins no name the server contradicts: a request claiming a name cannot make its owner look reused', async () => {
+    const [ann, bob, mallory] = [person('Ann'), person('Bob'), person('Bob')];
+    const side = new Side(ann);
+    side.knows(bob);
+    // Mallory asks first, claiming Bob's name; the server binds "Bob" to Bob.
+    await side.book.receive(mallory.userId, mallory.signingKey, request(randomKey(), 'Bob'));
+    expect(side.book.get(mallory.userId)).toMatchObject({ nameVerified: false });
+    expect(side.pinned).toEqual([]);
+    // The real Bob, added by name, is not flagged.
+    const added = await side.book.add('Bob');
+    expect(added.nameReused).toBeUndefined();
+    expect(side.pinned).toEqual([bob]);
+  });
+
   it('accepts a request with the same secret, and from then on presents the pair’s token', async () => {
     const [ann, bob] = [person('Ann'), person('Bob')];
     const side = new Side(ann);
