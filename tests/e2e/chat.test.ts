@@ -26,14 +26,25 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
     await server.close();
   });
 
-  it('shows both users online to each other', async () => {
+  it('lists nobody at first; Alice adds Bob by name, Bob accepts her request, and each sees the other online', async () => {
     [alicePopup, bobPopup] = await Promise.all([alice.openPopup(), bob.openPopup()]);
     await alicePopup.chooseName('Alice', server.url);
     await bobPopup.chooseName('Bob', server.url);
     await Promise.all([alicePopup.waitOnline(), bobPopup.waitOnline()]);
-    await alicePopup.contact('Bob').waitFor();
-    await bobPopup.contact('Alice').waitFor();
     expect(await alicePopup.page.getByTestId('self-name').textContent()).toBe('Alice');
+    // Signed in, nobody is listed: the server tells no one who else uses it.
+    expect(await alicePopup.page.getByTestId('contact').count()).toBe(0);
+    expect(await bobPopup.page.getByTestId('contact').count()).toBe(0);
+
+    await alicePopup.addContact('Bob', 'Hi Bob, it is Alice');
+    await alicePopup.outgoingRequest('Bob').waitFor();
+    await bobPopup.request('Alice').waitFor();
+    // A request notifies nobody: no badge until Bob accepts.
+    expect(await bobPopup.badgeText()).toBe('');
+    await bobPopup.acceptRequest('Alice');
+    await Promise.all([alicePopup.waitContactOnline('Bob'), bobPopup.waitContactOnline('Alice')]);
+    await bobPopup.openChat('Alice');
+    await bobPopup.message('Hi Bob, it is Alice').waitFor();
   });
 
   it("delivers a message typed in Alice's popup to Bob's popup over a direct data channel", async () => {

@@ -19,7 +19,7 @@ describe.runIf(browsersPresent)('a Chrome user and a Firefox user', () => {
     await server.close();
   });
 
-  it('see each other online, chat both ways over a direct data channel, and get mail sent while away', async () => {
+  it('become contacts (a request from Firefox, accepted in Chrome), chat both ways over a direct data channel, and get mail sent while away', async () => {
     const [chrome, firefox] = await Promise.all([ChromeUser.launch(), FirefoxUser.launch()]);
     closers.push(
       () => chrome.close(),
@@ -33,6 +33,11 @@ describe.runIf(browsersPresent)('a Chrome user and a Firefox user', () => {
     const carl = await chrome.openPopup();
     await carl.chooseName('Carl', server.url);
     await carl.waitOnline();
+
+    await fiona.addContact('Carl');
+    await carl.request('Fiona').waitFor();
+    await carl.acceptRequest('Fiona');
+    await carl.waitContactOnline('Fiona');
 
     await carl.openChat('Fiona');
     await carl.waitDirect('Fiona');

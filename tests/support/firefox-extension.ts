@@ -111,6 +111,24 @@ export class FirefoxPopupPage {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Asks `name` to be a contact from the Add contact pane; resolves once the request shows as waiting. */
+  async addContact(name: string): Promise<void> {
+    if (!(await this.page.$('[data-testid="add-contact-input"]')))
+      await this.clickOn('[data-testid="add-contact-open"]');
+    const field = await this.page.waitForSelector('[data-testid="add-contact-input"]');
+    if (!field) throw new Error('no add-contact field');
+    await field.type(name);
+    await this.clickOn('[data-testid="add-contact-submit"]');
+    await this.waitForText('[data-testid="outgoing-request"]', name, 'prefix');
+  }
+
+  /** Accepts the request from `name` once it arrives; resolves once `name` is listed as a contact. */
+  async acceptRequest(name: string): Promise<void> {
+    await this.waitForText('[data-testid="open-request"]', name, 'prefix');
+    await this.clickOn('[data-testid="accept-request"]');
+    await this.waitForText('[data-testid="contact"]', name, 'prefix');
+  }
+
   async waitForMessage(text: string): Promise<void> {
     await this.waitForText('[data-testid="message-text"]', text);
   }
