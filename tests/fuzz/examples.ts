@@ -49,6 +49,8 @@ export function sealedMessage(): SealedMessage {
 export interface ExampleContext {
   readonly peer: UserId;
   readonly roomId: RoomId;
+  /** A presence token the target's user presents (shared with `peer`, when the target has one). */
+  readonly token: string;
   /** Who signs room entries: the signed-in user, so that the server gets as far as it can with them. */
   readonly keys: IdentityKeys;
 }
@@ -56,6 +58,7 @@ export interface ExampleContext {
 export const anyContext = (): ExampleContext => ({
   peer: someone().userId,
   roomId: `r${randomId()}`,
+  token: bytes(32),
   keys: createIdentityKeys(),
 });
 
@@ -106,6 +109,10 @@ export function socketExamples(ctx: ExampleContext): { [E in RequestEvent]: Requ
     'room:list': {},
     'account:release-name': { origin: 'http://127.0.0.1:3000', challenge: bytes(32), signature: bytes(64) },
     'account:delete': { origin: 'http://127.0.0.1:3000', challenge: bytes(32), signature: bytes(64) },
+    'user:lookup': { name: 'Somebody' },
+    'presence:watch': { tokens: [ctx.token, bytes(32)], visible: true },
+    'presence:here': { token: ctx.token },
+    'block:set': { userId: ctx.peer, blocked: true },
   };
 }
 
@@ -164,8 +171,8 @@ export function pushExamples(ctx: ExampleContext): {
 } {
   const { user } = someone();
   return {
-    'presence:online': user,
-    'presence:offline': { userId: user.userId },
+    'presence:online': { token: ctx.token, reply: false },
+    'presence:offline': { token: ctx.token },
     'mail:new': mailItem(userIdOf(nacl.randomBytes(32))),
     'room:updated': {
       roomId: ctx.roomId,
