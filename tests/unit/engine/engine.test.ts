@@ -7,7 +7,7 @@ import type { SealedFrame } from '../../../shared/protocol/peer';
 import { encodeBytes, sessionStatement, verifySignature } from '../../../shared/crypto/identity';
 import { safetyNumber } from '../../../shared/crypto/safety-number';
 import { presenceToken } from '../../../shared/crypto/contact-secret';
-import { inviteLink } from '../../../extension/lib/contacts/invite';
+import { inviteLink, readInviteLink } from '../../../extension/lib/contacts/invite';
 import type { Contact } from '../../../extension/lib/messaging/protocol';
 import { randomKey } from './module-fakes';
 import type { SessionStart, User } from '../../../shared/protocol/socket';
@@ -888,6 +888,37 @@ describe('engine', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('renames and removes a contact (presence ends, the history stays), hands out its invite link, appears offline', async () => {
+    const { engine, bob, bobToken, self } = await onlineEngine();
+    const watched = () =>
+      fakes.requests.filter((request) => request.event === 'presence:watch').at(-1)?.payload;
+    expect(await engine.renameContact({ userId: bob.user.userId, alias: 'Bobby' })).toEqual(
+      shown(bob.user, { alias: 'Bobby' }),
+    );
+    const { link } = await engine.getInviteLink({});
+    expect(readInviteLink(link)).toEqual({ server: new URL(SERVER).origin, ...self });
+
+    await engine.saveSettings({ name: 'Alice', serverUrl: SERVER, autoLockMinutes: 0, appearOffline: true });
+    await vi.waitFor(() => expect(watched()).toEqual({ tokens: [bobToken], visible: false }));
+    // Appearing offline, Bob's announcement is not answered (he learns nothing of us).
+    const answers = () => fakes.requests.filter((request) => request.event === 'presence:here').length;
+    const answered = answers();
+    fakes.handlers?.onPresenceOffline(bobToken);
+    fakes.handlers?.onPresenceOnline(bobToken, false);
+    expect(answers()).toBe(answered);
+
+    await engine.sendText({ peerId: bob.user.userId, text: 'kept after' });
+    await engine.removeContact({ userId: bob.user.userId });
+    await vi.waitFor(() => expect(watched()).toEqual({ tokens: [], visible: false }));
+    const state = await engine.getState({});
+    expect(state.contacts).toEqual([]);
+    expect(fakes.disconnects).toContain(bob.user.userId);
+    expect((await engine.openConversation({ peerId: bob.user.userId })).map((m) => m.text)).toEqual([
+      'kept after',
+    ]);
+    await expect(engine.sendText({ peerId: bob.user.userId, text: 'x' })).rejects.toThrow(/Add them/);
   });
 
   it('computes the safety number with a contact, online or not', async () => {
