@@ -76,6 +76,15 @@ export const MIGRATIONS: readonly Migration[] = [
   // Blocks: who refuses whose mail and signaling. Indexed by blocked user too, to forget a deleted account's.
   `CREATE TABLE blocks (blocker TEXT NOT NULL, blocked TEXT NOT NULL, PRIMARY KEY (blocker, blocked)) STRICT;
    CREATE INDEX blocks_by_blocked ON blocks (blocked);`,
+  // Public rooms: what browsing shows of each listed room (kept with the room by each change), and listings
+  // counted per user per window (their rate limit).
+  `CREATE TABLE room_listings (
+     room_id TEXT PRIMARY KEY, name_key TEXT NOT NULL, name TEXT NOT NULL, members INTEGER NOT NULL,
+     listed_by TEXT NOT NULL, listed_at INTEGER NOT NULL) STRICT;
+   CREATE INDEX room_listings_by_time ON room_listings (listed_at DESC, room_id DESC);
+   CREATE INDEX room_listings_by_lister ON room_listings (listed_by);
+   CREATE TABLE room_listing_counts (
+     user_id TEXT NOT NULL, window_start INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (user_id, window_start)) STRICT;`,
 ];
 
 /** The embedded database: one SQLite file in `dataDir` (or in memory for `:memory:`), migrated on open. */
