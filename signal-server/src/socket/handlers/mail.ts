@@ -52,9 +52,10 @@ export const mailSend: Handler<'mail:send'> = {
     // Mail only for someone who exists here: random ids cannot each claim a mailbox's worth of storage.
     if (!(await stores.accounts.known(to)))
       return fail(ErrorCode.NotFound, 'mail:send: nobody with this user id has used this server');
-    // Refused before anything is stored: a blocked sender's mail never waits for the blocker.
+    // A blocked sender's mail is answered as if taken, and dropped: nothing of it is stored or pushed. A refusal
+    // would tell them they are blocked, and their client would keep sending it again.
     if (await stores.blocks.blocks(to, from))
-      return fail(ErrorCode.NotFound, 'mail:send: this user takes no mail from you on this server');
+      return ok({ mailId: randomBytes(16).toString('hex'), expiresAt: Date.now() + config.mailbox.ttlMs });
     const item: MailItem = {
       mailId: randomBytes(16).toString('hex'),
       from,
