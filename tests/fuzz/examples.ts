@@ -107,12 +107,17 @@ export function socketExamples(ctx: ExampleContext): { [E in RequestEvent]: Requ
     'room:invitee': { name: 'Somebody' },
     'room:peek': { roomId: ctx.roomId, code: bytes(32) },
     'room:list': {},
+    'room:listing': { roomId: ctx.roomId, listed: true, secret: '0123456789abcdef0123456789abcdef' },
+    'room:browse': { query: 'Fuzz', offset: 0 },
+    'room:listed-code': { roomId: ctx.roomId },
     'account:release-name': { origin: 'http://127.0.0.1:3000', challenge: bytes(32), signature: bytes(64) },
     'account:delete': { origin: 'http://127.0.0.1:3000', challenge: bytes(32), signature: bytes(64) },
     'user:lookup': { name: 'Somebody' },
     'presence:watch': { tokens: [ctx.token, bytes(32)], visible: true },
     'presence:here': { token: ctx.token },
     'block:set': { userId: ctx.peer, blocked: true },
+    'profile:put': { version: 1, sealed: bytes(96) },
+    'profile:get': { userId: ctx.peer },
   };
 }
 
@@ -158,6 +163,15 @@ export function contentExamples(ctx: ExampleContext): Record<Content['kind'], Co
     chat: { v: 1, kind: 'chat', id: randomId(), text: 'hello', sentAt: 1_700_000_000_000 },
     receipt: { v: 1, kind: 'receipt', status: 'read', ids: [randomId()], room: ctx.roomId },
     reset: { v: 1, kind: 'reset', ids: [randomId(), randomId()] },
+    profile: { v: 1, kind: 'profile', key: bytes(32), version: 2 },
+    contact: {
+      v: 1,
+      kind: 'contact',
+      action: 'request',
+      secret: bytes(32),
+      name: 'Fuzzy',
+      greeting: 'hello',
+    },
   };
 }
 
@@ -200,7 +214,6 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     sendText: { peerId: ctx.peer, text: 'hello' },
     getDiagnostics: {},
     getSafetyNumber: { peerId: ctx.peer },
-    acceptKey: { peerId: ctx.peer },
     markRead: { peerId: ctx.roomId },
     createRoom: { name: 'Fuzz room' },
     inviteToRoom: { roomId: ctx.roomId, name: 'Bob' },
@@ -209,5 +222,15 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     makeInviteCode: { roomId: ctx.roomId },
     releaseName: {},
     deleteAccount: {},
+    addContact: { query: 'Bob', greeting: 'hello' },
+    acceptContact: { userId: ctx.peer },
+    declineContact: { userId: ctx.peer },
+    blockContact: { userId: ctx.peer, blocked: true },
+    removeContact: { userId: ctx.peer },
+    renameContact: { userId: ctx.peer, alias: 'Bobby' },
+    muteContact: { userId: ctx.peer, muted: true },
+    getInviteLink: {},
+    getProfile: {},
+    saveProfile: { displayName: 'Ana', bio: 'Climber', avatar: 'data:image/webp;base64,UklGRg==' },
   };
 }
