@@ -69,7 +69,7 @@ class Side {
           if (this.mailbox === 'refuses')
             throw new EngineError(
               ErrorCode.NotFound,
-              'mail:send: this user takes no mail from you on this server',
+              'mail:send: nobody with this user id has used this server',
             );
           this.sent.push({ to, content });
           this.deliverTo?.(self.userId, content);
