@@ -257,3 +257,4 @@ process.on('message', (message: ParentMessage) => {
 });
 // Whatever happens to the parent, no client outlives it.
 process.on('disconnect', () => process.exit(0));
+send({ kind: 'started' });

@@ -47,6 +47,8 @@ export type ParentMessage =
 
 /** Client process to parent. */
 export type ChildMessage =
+  /** Listening: a message sent before would be lost (the child's IPC channel reads while tsx loads the module). */
+  | { readonly kind: 'started' }
   | { readonly kind: 'prepared' }
   | {
       readonly kind: 'ramped';

@@ -179,11 +179,14 @@ export async function measure(
   live.add(server);
   const children: ChildProcess[] = [];
   try {
+    const started: Promise<unknown>[] = [];
     for (let index = 0; index < options.clientProcesses; index++) {
       const child = fork('bench/server-load/client.ts', [], { execArgv: ['--import', 'tsx'] });
       live.add(child);
       children.push(child);
+      started.push(next(child, 'started'));
     }
+    await Promise.all(started);
     await Promise.all(
       children.map((child, index) => {
         const prepared = next(child, 'prepared');
