@@ -139,6 +139,30 @@ export const MAX_PENDING_INVITATIONS_PER_INVITER = 20;
  */
 export const MAX_ROOM_LOG_ENTRIES = 96;
 
+/**
+ * Rooms one user may have listed publicly at once (see README, Public rooms). A listing rides on an invite code of
+ * the lister's, so it counts against them until it is withdrawn, they leave, or the room ends.
+ */
+export const MAX_LISTED_ROOMS_PER_USER = 5;
+/**
+ * Listings one user may make per ROOM_LISTING_WINDOW_MS (unlisting is not counted): each publishes an invite code
+ * entry in the room's log, which holds MAX_ROOM_LOG_ENTRIES, so listing cannot be flipped on and off to fill it.
+ */
+export const MAX_ROOM_LISTINGS_PER_WINDOW = 10;
+/** The window of MAX_ROOM_LISTINGS_PER_WINDOW, in milliseconds: one hour (counted per clock hour). */
+export const ROOM_LISTING_WINDOW_MS = 60 * 60 * 1000;
+/** Longest text a search of public rooms may hold, in characters: a room name is no longer. */
+export const MAX_ROOM_QUERY_LENGTH = MAX_NAME_LENGTH;
+/** Public rooms one `room:browse` answer holds; the answer says when more follow. */
+export const ROOM_BROWSE_PAGE = 20;
+/** The furthest a browse may page, in rooms skipped: past it, search by name. */
+export const MAX_ROOM_BROWSE_OFFSET = 1000;
+/**
+ * Public-room requests (`room:browse`, `room:listed-code`) one connection may send per minute, then `rate-limited`:
+ * for people looking for a room, not for copying every listing and its code.
+ */
+export const MAX_ROOM_BROWSES_PER_MINUTE = 30;
+
 // The server's front door (connections, sign-in deadline, byte rates, outgoing buffers). The operator can set the
 // ones named with an environment variable (signal-server/src/config.ts); these are the defaults.
 /** WebSocket connections (Socket.IO and PeerJS together) the server holds at once (MAX_CONNECTIONS). Keep it below

@@ -8,8 +8,15 @@
 import * as v from 'valibot';
 import { SIGNATURE_LENGTH, SIGNING_KEY_LENGTH, bytesSchema } from '../crypto/identity';
 import { UserIdSchema } from '../ids';
-import { MAX_ROOM_LOG_ENTRIES, MAX_ROOM_MEMBERS, MAX_TIMESTAMP_MS } from '../limits';
-import { DisplayNameSchema, WireNameSchema } from '../names';
+import {
+  MAX_ROOM_BROWSE_OFFSET,
+  MAX_ROOM_LOG_ENTRIES,
+  MAX_ROOM_MEMBERS,
+  MAX_ROOM_QUERY_LENGTH,
+  MAX_TIMESTAMP_MS,
+  ROOM_BROWSE_PAGE,
+} from '../limits';
+import { DisplayNameSchema, WireNameSchema, nameKey } from '../names';
 
 /** `r` and 32 lowercase hex digits: never mistaken for a user id. */
 export const RoomIdSchema = v.pipe(
@@ -74,6 +81,8 @@ export const RoomSchema = v.pipe(
     /** Invited by a member, not yet joined. */
     invited: v.pipe(v.array(RoomInviteeSchema), v.maxLength(MAX_ROOM_MEMBERS), v.readonly()),
     log: v.pipe(v.array(RoomEntrySchema), v.minLength(1), v.maxLength(MAX_ROOM_LOG_LENGTH), v.readonly()),
+    /** Listed publicly on the server (room:listing): anyone there can find it by name and join (README, Public rooms). */
+    listed: v.optional(v.boolean()),
   }),
   v.readonly(),
 );
@@ -116,4 +125,68 @@ export const InviteCodeSchema = v.pipe(
     const [, roomId = '', secret = ''] = code.split(':');
     return { roomId, secret };
   }),
+);
+
+/** An invite code's secret: 128 bits as 32 lowercase hex digits. */
+export const CodeSecretSchema = v.pipe(
+  v.string(),
+  v.regex(/^[0-9a-f]{32}$/, 'must be an invite code secret (32 lowercase hex digits)'),
+);
+
+/**
+ * Lists a room publicly, with the secret of an invite code the lister published in it (the server hands it to
+ * whoever joins from the listing), or unlists it (the server forgets the secret and refuses joins with that code).
+ */
+export const RoomListingSchema = v.variant('listed', [
+  v.strictObject({ roomId: RoomIdSchema, listed: v.literal(true), secret: CodeSecretSchema }),
+  v.strictObject({ roomId: RoomIdSchema, listed: v.literal(false) }),
+]);
+
+/**
+ * Browses public rooms, newest listing first, a page at a time; with `query`, only those whose name contains it,
+ * compared as names are (nameKey: NFKC, lowercase; white space trimmed and runs made one space).
+ */
+export const RoomBrowseSchema = v.strictObject({
+  query: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(MAX_ROOM_QUERY_LENGTH, `must be at most ${MAX_ROOM_QUERY_LENGTH} characters`),
+      v.transform((query) => nameKey(query.trim().replace(/\s+/gu, ' '))),
+    ),
+  ),
+  offset: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(0),
+      v.maxValue(MAX_ROOM_BROWSE_OFFSET, 'is too far: search by name'),
+    ),
+  ),
+});
+
+/** A public room as anyone who browses sees it: its name and how many members it has, nothing else. */
+export const PublicRoomSchema = v.pipe(
+  v.object({
+    roomId: RoomIdSchema,
+    name: WireNameSchema,
+    members: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_ROOM_MEMBERS)),
+  }),
+  v.readonly(),
+);
+export type PublicRoom = v.InferOutput<typeof PublicRoomSchema>;
+
+export const RoomBrowsedSchema = v.pipe(
+  v.object({
+    rooms: v.pipe(v.array(PublicRoomSchema), v.maxLength(ROOM_BROWSE_PAGE), v.readonly()),
+    /** More rooms follow this page (browse again from offset + ROOM_BROWSE_PAGE). */
+    more: v.boolean(),
+  }),
+  v.readonly(),
+);
+
+/** The code of a listed room, to join it exactly as with any invite code. */
+export const RoomListedCodeSchema = v.strictObject({ roomId: RoomIdSchema });
+export const RoomListedCodeAnswerSchema = v.pipe(
+  v.object({ roomId: RoomIdSchema, secret: CodeSecretSchema }),
+  v.readonly(),
 );

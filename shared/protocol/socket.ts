@@ -45,7 +45,12 @@ import {
 } from './contacts';
 import {
   RoomAppendSchema,
+  RoomBrowseSchema,
+  RoomBrowsedSchema,
   RoomCreateSchema,
+  RoomListedCodeAnswerSchema,
+  RoomListedCodeSchema,
+  RoomListingSchema,
   RoomIdSchema,
   RoomInviteeLookupSchema,
   RoomListSchema,
@@ -91,6 +96,9 @@ export const requestSchemas = {
   'room:invitee': RoomInviteeLookupSchema,
   'room:peek': RoomPeekSchema,
   'room:list': EmptyRequestSchema,
+  'room:listing': RoomListingSchema,
+  'room:browse': RoomBrowseSchema,
+  'room:listed-code': RoomListedCodeSchema,
   'account:release-name': AccountRequestSchema,
   'account:delete': AccountRequestSchema,
   'user:lookup': UserLookupSchema,
@@ -176,6 +184,10 @@ export const responseSchemas = {
   'room:invitee': resultSchema(v.pipe(v.object({ userId: UserIdSchema }), v.readonly())),
   'room:peek': resultSchema(RoomSchema),
   'room:list': resultSchema(RoomListSchema),
+  /** Whether the room is listed now. */
+  'room:listing': resultSchema(v.pipe(v.object({ roomId: RoomIdSchema, listed: v.boolean() }), v.readonly())),
+  'room:browse': resultSchema(RoomBrowsedSchema),
+  'room:listed-code': resultSchema(RoomListedCodeAnswerSchema),
   'account:release-name': resultSchema(NameReleasedSchema),
   'account:delete': resultSchema(AccountDeletedSchema),
   /** The one user bound to that exact name (compared as nameKey); not-found otherwise. */

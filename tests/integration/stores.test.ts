@@ -54,6 +54,10 @@ const page = (maxItems: number) => ({ maxItems, maxBytes: Number.MAX_SAFE_INTEGE
 const claimBy = (claimer: string) => ({ claimer, now: Date.now(), limits: CLAIM_LIMITS });
 
 const { withRedis, redis, backends } = storeBackends();
+/** A room's log as the handlers keep it: well-formed, never verified by the stores. */
+const roomLog = [
+  { op: 'create', subject: 'Hikers', at: 1, actor: bytes(32), prev: '', signature: bytes(64) },
+] as const;
 
 describe.each(backends)('%s stores', (_name, open) => {
   it('presence: lists users until their session ends; a newer session replaces an older one', async () => {
@@ -540,6 +544,73 @@ describe.each(backends)('%s room store', (_name, open) => {
     expect(await rooms.listFor(alice)).toEqual([]);
     expect((await rooms.listFor(bob)).length).toBe(2); // others' entries stay
   });
+
+  it('public rooms: browse shows listed rooms only, newest listing first, by name and member count; search and pages', async () => {
+    const { rooms } = open();
+    const [alice, bob] = [randomId(), randomId()];
+    const listed = (name: string, at: number, by = alice, members = [{ userId: by, name: 'Someone' }]) => {
+      const roomId = `r${randomId()}`;
+      const checked = { name, codes: [[bytes(32, at), by] as [string, string]], hashes: [bytes(32)] };
+      const listing = { code: bytes(32, at), secret: 'ab'.repeat(16), by, at };
+      return { roomId, members, invited: [], log, checked, listing };
+    };
+    const hikers = listed('Hikers of Oslo', 1);
+    const readers = listed('Quiet Readers', 2, bob);
+    const oslo = listed('OSLO Runners', 3);
+    const hidden = { ...listed('Oslo Secrets', 4), listing: undefined };
+    for (const room of [hikers, readers, oslo, hidden]) expect(await rooms.create(room)).toBe(true);
+    const shown = (room: { roomId: string; checked: { name: string } }, members = 1) => ({
+      roomId: room.roomId,
+      name: room.checked.name,
+      members,
+    });
+    expect(await rooms.browse({ offset: 0, limit: 10 })).toEqual({
+      rooms: [shown(oslo), shown(readers), shown(hikers)],
+      more: false,
+    });
+    // A substring of the name as nameKey has it (callers normalise the query the same way).
+    expect(await rooms.browse({ text: 'oslo', offset: 0, limit: 10 })).toEqual({
+      rooms: [shown(oslo), shown(hikers)],
+      more: false,
+    });
+    expect(await rooms.browse({ text: 'oslo', offset: 0, limit: 1 })).toEqual({
+      rooms: [shown(oslo)],
+      more: true,
+    });
+    expect(await rooms.browse({ text: 'oslo', offset: 1, limit: 1 })).toEqual({
+      rooms: [shown(hikers)],
+      more: false,
+    });
+    expect(await rooms.browse({ offset: 1, limit: 1 })).toEqual({ rooms: [shown(readers)], more: true });
+    expect(await rooms.browse({ text: 'secrets', offset: 0, limit: 10 })).toEqual({ rooms: [], more: false });
+    expect(await rooms.listedBy(alice)).toBe(2);
+    expect(await rooms.listedBy(bob)).toBe(1);
+
+    // Each change keeps what browsing shows: the member count follows, an unlisted or ended room goes.
+    await rooms.update(hikers.roomId, (room) => ({
+      ...room,
+      members: [...room.members, { userId: bob, name: 'Bob' }],
+    }));
+    await rooms.update(readers.roomId, (room) => ({ ...room, listing: undefined }));
+    await rooms.update(oslo.roomId, () => null);
+    expect(await rooms.browse({ offset: 0, limit: 10 })).toEqual({ rooms: [shown(hikers, 2)], more: false });
+    expect(await rooms.listedBy(bob)).toBe(0);
+    expect(await rooms.listedBy(alice)).toBe(1);
+  });
+
+  it('public rooms: listings are counted per user per window, and forgotten with what indexes the user', async () => {
+    const { rooms } = open();
+    const [alice, bob] = [randomId(), randomId()];
+    const hour = 60 * 60 * 1000;
+    const start = 1000 * hour;
+    expect(await rooms.countListing(alice, start, hour)).toBe(1);
+    expect(await rooms.countListing(alice, start + hour - 1, hour)).toBe(2);
+    expect(await rooms.countListing(bob, start, hour)).toBe(1);
+    expect(await rooms.countListing(alice, start + hour, hour)).toBe(1); // the next window
+    await rooms.dropIndexOf(alice);
+    expect(await rooms.countListing(alice, start + hour, hour)).toBe(1);
+    expect(await rooms.countListing(bob, start, hour)).toBe(2);
+  });
 });
 
 describe.each(backends)('%s: forgetting a user across the stores', (_name, open) => {
@@ -600,6 +671,34 @@ describe.each(backends)('%s: forgetting a user across the stores', (_name, open)
     expect(await stores.blocks.blocks(alice, bob)).toBe(false);
     expect(await stores.blocks.blocks(carol, alice)).toBe(false);
     expect(await forgetUser(stores, alice)).toEqual([]); // done twice, the second finds nothing
+  });
+
+  it('forgetUser withdraws the listings they made; a listing by someone else stays', async () => {
+    const stores = open();
+    const [alice, bob] = [randomId(), randomId()];
+    const members = [
+      { userId: alice, name: 'Alice' },
+      { userId: bob, name: 'Bob' },
+    ];
+    const room = (by: string) => ({
+      roomId: `r${randomId()}`,
+      members,
+      invited: [],
+      log,
+      checked: { name: 'Hikers', codes: [[bytes(32), by] as [string, string]], hashes: [bytes(32)] },
+      listing: { code: bytes(32), secret: 'cd'.repeat(16), by, at: Date.now() },
+    });
+    const [hers, his] = [room(alice), room(bob)];
+    await stores.rooms.create(hers);
+    await stores.rooms.create(his);
+    await stores.rooms.countListing(alice, Date.now(), 60_000);
+    await forgetUser(stores, alice);
+    expect((await stores.rooms.get(hers.roomId))?.listing).toBeUndefined();
+    expect((await stores.rooms.get(his.roomId))?.listing?.by).toBe(bob);
+    expect((await stores.rooms.browse({ offset: 0, limit: 10 })).rooms.map((r) => r.roomId)).toEqual([
+      his.roomId,
+    ]);
+    expect(await stores.rooms.listedBy(alice)).toBe(0);
   });
 
   it('releaseName frees the name and rooms stop naming them; their key, mail and prekeys stay', async () => {
@@ -820,6 +919,38 @@ describe('the embedded store on disk', () => {
       expect(await after.blocks.blocks(alice, bob)).toBe(false);
       expect(await after.blocks.set(alice, bob, true, 10)).toEqual({ ok: true, count: 1 });
       expect(await after.blocks.blocks(alice, bob)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migration 9 adds public room listings, and keeps the rooms stored before it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signal-store-'));
+    try {
+      const alice = randomId();
+      const roomId = `r${randomId()}`;
+      const before = openDatabase(dir, MIGRATIONS.slice(0, 8));
+      expect(() => before.prepare('SELECT * FROM room_listings').all()).toThrow(/no such table/);
+      const room = { roomId, members: [{ userId: alice, name: 'Alice' }], invited: [], log: roomLog };
+      before.prepare('INSERT INTO rooms (room_id, room) VALUES (?, ?)').run(roomId, JSON.stringify(room));
+      before.prepare('INSERT INTO room_people (user_id, room_id) VALUES (?, ?)').run(alice, roomId);
+      before.close();
+
+      const after = createEmbeddedStores(openDatabase(dir), TEST_MAILBOX_LIMITS);
+      expect(await after.rooms.get(roomId)).toEqual(room);
+      expect(await after.rooms.browse({ offset: 0, limit: 10 })).toEqual({ rooms: [], more: false });
+      const checked = {
+        name: 'Hikers',
+        codes: [[bytes(32), alice] as [string, string]],
+        hashes: [bytes(32)],
+      };
+      const listing = { code: bytes(32), secret: 'ef'.repeat(16), by: alice, at: 1 };
+      await after.rooms.update(roomId, (current) => ({ ...current, checked, listing }));
+      expect(await after.rooms.browse({ offset: 0, limit: 10 })).toEqual({
+        rooms: [{ roomId, name: 'Hikers', members: 1 }],
+        more: false,
+      });
+      expect(await after.rooms.countListing(alice, 1, 60_000)).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

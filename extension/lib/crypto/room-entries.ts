@@ -1,26 +1,19 @@
-import { utf8 } from '@scure/base';
 import nacl from 'tweetnacl';
 import { encodeBytes } from '../../../shared/crypto/identity';
+import { roomCodeKeys } from '../../../shared/crypto/room-code';
 import { roomEntryStatement } from '../../../shared/crypto/room-log';
 import type { RoomEntry, RoomId } from '../../../shared/protocol/rooms';
 import { userIdOfKeys, type IdentityKeys } from './identity';
 
-const CODE_CONTEXT = 'toolbar-messenger room-code v1\n';
 const CODE_SECRET_BYTES = 16; // 128 bits, as 32 hex digits in the invite code
+
+export { roomCodeKeys };
 
 type KeyPair = { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array };
 
-/** A new invite code secret: what members pass around, never the server. */
+/** A new invite code secret: what members pass around (the server gets one only to list the room publicly). */
 export function newCodeSecret(): string {
   return Array.from(nacl.randomBytes(CODE_SECRET_BYTES), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The Ed25519 key pair an invite code stands for, bound to its room: the log holds only its public key. */
-export function roomCodeKeys(roomId: RoomId, secret: string): KeyPair {
-  const seed = nacl
-    .hash(utf8.decode(`${CODE_CONTEXT}${roomId}\n${secret}`))
-    .subarray(0, nacl.sign.seedLength);
-  return nacl.sign.keyPair.fromSeed(seed);
 }
 
 /** A membership entry signed with the identity key (and, for a join with a code, with the code's key). */

@@ -1,6 +1,7 @@
 import {
   COSTLY_SOCKET_EVENTS_WINDOW_MS,
   MAX_COSTLY_SOCKET_EVENTS,
+  MAX_ROOM_BROWSES_PER_MINUTE,
   MAX_USER_LOOKUPS_PER_MINUTE,
 } from '../../../shared/limits';
 import type { RequestEvent } from '../../../shared/protocol/socket';
@@ -25,6 +26,7 @@ export const COSTLY_EVENTS: ReadonlySet<RequestEvent> = new Set<RequestEvent>([
   'room:create',
   'room:append',
   'room:peek',
+  'room:listing',
   'account:release-name',
   'account:delete',
   'presence:watch',
@@ -45,6 +47,14 @@ const BUDGETS: readonly EventBudget[] = [
     windowMs: 60_000,
     refusal: () =>
       `user:lookup: at most ${MAX_USER_LOOKUPS_PER_MINUTE} name lookups a minute on one connection; wait a minute and try again`,
+  },
+  // Looking for a public room, not copying every listing and its code.
+  {
+    events: new Set<RequestEvent>(['room:browse', 'room:listed-code']),
+    max: MAX_ROOM_BROWSES_PER_MINUTE,
+    windowMs: 60_000,
+    refusal: (event) =>
+      `${event}: at most ${MAX_ROOM_BROWSES_PER_MINUTE} searches of public rooms a minute on one connection; wait a minute and try again`,
   },
 ];
 

@@ -20,24 +20,29 @@ export interface RoomChanged {
 }
 
 /**
- * The room without the user: not a member, not invited, the invitations and invite codes they made lapsed; null
- * (the room ends) once no member is left, undefined if the room did not mention them.
+ * The room without the user: not a member, not invited, the invitations, invite codes and listing they made
+ * lapsed; null (the room ends) once no member is left, undefined if the room did not mention them.
  */
 export function withoutUser(room: StoredRoom, userId: UserId): StoredRoom | null | undefined {
   const members = room.members.filter((member) => member.userId !== userId);
   const invited = room.invited.filter((invitee) => invitee.userId !== userId && invitee.by !== userId);
   const codes = room.checked?.codes.filter(([, by]) => by !== userId);
+  // A listing rides on a code of its lister's: it lapses with their codes.
+  const { listing, ...rest } = room;
+  const listed = listing?.by === userId ? undefined : listing;
   const same =
     members.length === room.members.length &&
     invited.length === room.invited.length &&
-    codes?.length === room.checked?.codes.length;
+    codes?.length === room.checked?.codes.length &&
+    listed === listing;
   if (same) return undefined;
   if (members.length === 0) return null;
   return {
-    ...room,
+    ...rest,
     members,
     invited,
     ...(room.checked && codes ? { checked: { ...room.checked, codes } } : {}),
+    ...(listed ? { listing: listed } : {}),
   };
 }
 

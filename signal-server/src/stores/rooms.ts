@@ -2,9 +2,11 @@ import * as v from 'valibot';
 import { SIGNING_KEY_LENGTH, bytesSchema } from '../../../shared/crypto/identity';
 import { UserIdSchema, type UserId } from '../../../shared/ids';
 import {
+  CodeSecretSchema,
   MAX_ROOM_LOG_LENGTH,
   ROOM_ENTRY_HASH_LENGTH,
   RoomSchema,
+  type PublicRoom,
   type Room,
 } from '../../../shared/protocol/rooms';
 import { WireNameSchema } from '../../../shared/names';
@@ -34,22 +36,74 @@ export const CheckedRoomSchema = v.pipe(
 export type CheckedRoom = v.InferOutput<typeof CheckedRoomSchema>;
 
 /**
+ * A room's public listing (README, Public rooms): the invite code it rides on (public key, and the secret the
+ * server hands to whoever joins from the listing), who listed it and when (ms since epoch). It lives as long as
+ * that code does: the lister unlisting it (or leaving) ends it.
+ */
+export const StoredListingSchema = v.pipe(
+  v.object({
+    code: bytesSchema(SIGNING_KEY_LENGTH),
+    secret: CodeSecretSchema,
+    by: UserIdSchema,
+    at: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  v.readonly(),
+);
+export type StoredListing = v.InferOutput<typeof StoredListingSchema>;
+
+/**
  * A room as the server keeps it: as it hands it out (the log, and the people it proves, named), and what its
- * checked log proves (absent for rooms stored before it was kept: the handlers derive it once from the log).
+ * checked log proves (absent for rooms stored before it was kept: the handlers derive it once from the log); its
+ * public listing, if any, and the codes of listings withdrawn (the server refuses joins with them).
  */
 export const StoredRoomSchema = v.pipe(
-  v.object({ ...RoomSchema.pipe[0].entries, checked: v.optional(CheckedRoomSchema) }),
+  v.object({
+    ...RoomSchema.pipe[0].entries,
+    checked: v.optional(CheckedRoomSchema),
+    listing: v.optional(StoredListingSchema),
+    withdrawn: v.optional(
+      v.pipe(v.array(bytesSchema(SIGNING_KEY_LENGTH)), v.maxLength(MAX_ROOM_LOG_LENGTH), v.readonly()),
+    ),
+  }),
   v.readonly(),
 );
 export type StoredRoom = v.InferOutput<typeof StoredRoomSchema>;
 
-/** The room as clients get it: what the server keeps for itself left out. */
+/** The room as clients get it: what the server keeps for itself left out (a listing shows only as `listed`). */
 export const publicRoom = (room: StoredRoom): Room => ({
   roomId: room.roomId,
   members: room.members,
   invited: room.invited,
   log: room.log,
+  ...(room.listing ? { listed: true } : {}),
 });
+
+/**
+ * The next state of a room keeps what the server holds beside its log: the codes withdrawn, and the listing while
+ * the code it rides on is live (a code dies with its publisher's leave: the listing goes with it).
+ */
+export function keepListing(before: StoredRoom, after: StoredRoom): StoredRoom {
+  const { listing, withdrawn } = before;
+  const live = listing && after.checked?.codes.some(([code]) => code === listing.code);
+  return { ...after, ...(live ? { listing } : {}), ...(withdrawn ? { withdrawn } : {}) };
+}
+
+/** Whether the server refuses joins with this code: a listing of the room rode on it, and was withdrawn. */
+export const withdrawnCode = (room: StoredRoom, code: string): boolean =>
+  room.withdrawn?.includes(code) ?? false;
+
+/** What anyone who browses sees of a listed room: its name and its member count. */
+export const listedRoom = (room: StoredRoom): PublicRoom | undefined =>
+  room.listing && room.checked
+    ? { roomId: room.roomId, name: room.checked.name, members: room.members.length }
+    : undefined;
+
+/** Which public rooms to browse: those whose name (as nameKey) contains `text`, if given; newest listing first. */
+export interface RoomSearch {
+  readonly text?: string;
+  readonly offset: number;
+  readonly limit: number;
+}
 
 /** What a change does: the room's next state, `null` to delete it, or `undefined` to leave it as it is. */
 export type RoomChange = (room: StoredRoom) => StoredRoom | null | undefined;
@@ -82,6 +136,15 @@ export interface RoomStore {
    * already left out, so only entries a change left behind can remain.
    */
   dropIndexOf(userId: UserId): Promise<void>;
+  /** Listed rooms, newest listing first (only what listedRoom shows); `more` if others follow the page. */
+  browse(search: RoomSearch): Promise<{ rooms: PublicRoom[]; more: boolean }>;
+  /** Rooms listed now by this user. */
+  listedBy(userId: UserId): Promise<number>;
+  /**
+   * Counts one listing by the user in the window of `windowMs` that holds `now` (windows start at multiples of it);
+   * resolves the listings counted in that window, this one included. dropIndexOf forgets the counts too.
+   */
+  countListing(userId: UserId, now: number, windowMs: number): Promise<number>;
 }
 
 /** Everyone a room concerns: its members and those invited. */

@@ -6,6 +6,7 @@ import { mailAck, mailFetch, mailSend } from './mail';
 import { peerTicket } from './peer';
 import { presenceHere, presenceWatch } from './presence';
 import { prekeysClaim, prekeysPublish } from './prekeys';
+import { roomBrowse, roomListedCode, roomListing } from './public-rooms';
 import { roomAppend, roomCreate, roomInvitee, roomList, roomPeek } from './rooms';
 import { sessionChallenge, sessionStart } from './session';
 
@@ -24,6 +25,9 @@ export const handlers: HandlerRegistry = {
   'room:invitee': roomInvitee,
   'room:peek': roomPeek,
   'room:list': roomList,
+  'room:listing': roomListing,
+  'room:browse': roomBrowse,
+  'room:listed-code': roomListedCode,
   'account:release-name': accountReleaseName,
   'account:delete': accountDelete,
   'user:lookup': userLookup,

@@ -9,11 +9,11 @@ import {
 } from '../../../../shared/limits';
 import type { RoomEntry, RoomId } from '../../../../shared/protocol/rooms';
 import { nativeRoomLogCrypto } from '../../crypto/room-log';
-import { peopleOf, publicRoom, type StoredRoom } from '../../stores/rooms';
+import { keepListing, peopleOf, publicRoom, withdrawnCode, type StoredRoom } from '../../stores/rooms';
 import { userRoom, type Handler, type HandlerContext, type SessionContext } from '../context';
 
 /** Tells everyone a room concerns (on whichever process they are) how it is now. */
-function announce({ io }: HandlerContext, room: StoredRoom): void {
+export function announce({ io }: HandlerContext, room: StoredRoom): void {
   for (const userId of peopleOf(room)) io.to(userRoom(userId)).emit('room:updated', publicRoom(room));
 }
 
@@ -22,7 +22,7 @@ function announce({ io }: HandlerContext, room: StoredRoom): void {
  * hashed or verified again. A room stored before that was kept (or whose kept state does not match its log) is
  * read from its log once, natively, without the signatures it was checked with when stored.
  */
-function stateOf(room: StoredRoom): RoomLogState | undefined {
+export function stateOf(room: StoredRoom): RoomLogState | undefined {
   const { checked } = room;
   if (checked && checked.hashes.length === room.log.length)
     return {
@@ -135,13 +135,15 @@ export const roomAppend: Handler<'room:append'> = {
       refusal = undefined;
       // Every entry of a stored log was checked when it was appended: only the new one is verified, against
       // the state kept beside the log (its head hash, people and codes).
+      if (entry.op === 'join' && withdrawnCode(current, entry.subject))
+        return ((refusal = refused('room:append', 'this invite code was withdrawn')), undefined);
       const applied = applyRoomEntry(stateOf(current), roomId, entry, { crypto: nativeRoomLogCrypto });
       if (!applied.ok) return ((refusal = refused('room:append', applied.reason)), undefined);
       if (applied.state.members.length === 0) return null; // the last member left: the room ends
       const names = namesIn(current);
       if (entry.op === 'invite' && name !== undefined) names.set(entry.subject, name);
       if (entry.op === 'join') names.set(user.userId, user.name);
-      return roomOf(roomId, applied.state, [...current.log, entry], names);
+      return keepListing(current, roomOf(roomId, applied.state, [...current.log, entry], names));
     });
     if (refusal) return refusal;
     if (!before) return fail(ErrorCode.NotFound, 'room:append: no such room (it may have ended)');
@@ -168,7 +170,7 @@ export const roomPeek: Handler<'room:peek'> = {
   async handle({ roomId, code }, ctx) {
     const room = await ctx.stores.rooms.get(roomId);
     // The live codes were kept when the log was checked: a wrong code costs a lookup, never a read of the log.
-    if (!room || !stateOf(room)?.codes.has(code))
+    if (!room || withdrawnCode(room, code) || !stateOf(room)?.codes.has(code))
       return fail(ErrorCode.NotFound, 'room:peek: this invite is not valid (ask a member for a new one)');
     return ok(publicRoom(room));
   },

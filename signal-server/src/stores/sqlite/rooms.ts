@@ -1,4 +1,5 @@
-import { type RoomChange, type RoomStore, type StoredRoom, StoredRoomSchema } from '../rooms';
+import { nameKey } from '../../../../shared/names';
+import { listedRoom, type RoomChange, type RoomStore, type StoredRoom, StoredRoomSchema } from '../rooms';
 import { readStored, warnUnreadable, type ReportUnreadable } from '../stored';
 import type { Database } from './database';
 
@@ -32,13 +33,47 @@ export function createSqliteRoomStore(db: Database, report: ReportUnreadable = w
   // Each change reindexes its room in its transaction, so nothing here lags: this only drops what a room that no
   // longer parses left behind.
   const unindex = db.prepare<[string]>('DELETE FROM room_people WHERE user_id = ?');
+  const unlist = db.prepare<[string]>('DELETE FROM room_listings WHERE room_id = ?');
+  const list = db.prepare<[string, string, string, number, string, number]>(
+    `INSERT INTO room_listings (room_id, name_key, name, members, listed_by, listed_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  // A search scans the listings (a substring has no index); they are bounded per user and searches per connection.
+  const browse = db.prepare<[string, number, number], { room_id: string; name: string; members: number }>(
+    `SELECT room_id, name, members FROM room_listings WHERE instr(name_key, ?) > 0
+     ORDER BY listed_at DESC, room_id DESC LIMIT ? OFFSET ?`,
+  );
+  const byLister = db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM room_listings WHERE listed_by = ?',
+  );
+  const countOne = db.prepare<[string, number], { count: number }>(
+    `INSERT INTO room_listing_counts (user_id, window_start, count) VALUES (?, ?, 1)
+     ON CONFLICT (user_id, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
+  );
+  const dropCounts = db.prepare<[string, number]>(
+    'DELETE FROM room_listing_counts WHERE user_id = ? AND window_start < ?',
+  );
   const read = (roomId: string, json: string | undefined): StoredRoom | undefined =>
     json === undefined ? undefined : readStored(StoredRoomSchema, `rooms.room of ${roomId}`, json, report);
   const reindex = (room: StoredRoom): void => {
     forget.run(room.roomId);
     for (const member of room.members) index.run(member.userId, room.roomId, null);
     for (const invitee of room.invited) index.run(invitee.userId, room.roomId, invitee.by);
+    unlist.run(room.roomId);
+    const listed = listedRoom(room);
+    if (listed && room.listing)
+      list.run(
+        room.roomId,
+        nameKey(listed.name),
+        listed.name,
+        listed.members,
+        room.listing.by,
+        room.listing.at,
+      );
   };
+  const countListing = db.transaction((userId: string, window: number): number => {
+    dropCounts.run(userId, window);
+    return countOne.get(userId, window)?.count ?? 1;
+  });
   const create = db.transaction((room: StoredRoom): boolean => {
     if (insert.run(room.roomId, JSON.stringify(room)).changes === 0) return false;
     reindex(room);
@@ -52,6 +87,7 @@ export function createSqliteRoomStore(db: Database, report: ReportUnreadable = w
     if (next === null) {
       remove.run(roomId);
       forget.run(roomId);
+      unlist.run(roomId);
       return undefined;
     }
     replace.run(JSON.stringify(next), roomId);
@@ -83,6 +119,20 @@ export function createSqliteRoomStore(db: Database, report: ReportUnreadable = w
     },
     async dropIndexOf(userId) {
       unindex.run(userId);
+      dropCounts.run(userId, Number.MAX_SAFE_INTEGER);
+    },
+    async browse({ text = '', offset, limit }) {
+      const rows = browse.all(text, limit + 1, offset);
+      const rooms = rows
+        .slice(0, limit)
+        .map((row) => ({ roomId: row.room_id, name: row.name, members: row.members }));
+      return { rooms, more: rows.length > limit };
+    },
+    async listedBy(userId) {
+      return byLister.get(userId)?.n ?? 0;
+    },
+    async countListing(userId, now, windowMs) {
+      return countListing(userId, Math.floor(now / windowMs));
     },
   };
 }
