@@ -19,6 +19,7 @@ import { createAccount } from './account';
 import { createBackups } from './backups';
 import { createInbound } from './inbound';
 import { createMessageLog } from './message-log';
+import { createPublicRooms } from './public-rooms';
 import { openProfile } from './profile';
 import { createReceipts } from './receipts';
 import { createSending } from './sending';
@@ -163,6 +164,7 @@ export function createEngine({
     setOffline: (reason) => view.setConnection('offline', reason),
   });
   const open = () => lifecycle.open();
+  const publicRooms = createPublicRooms({ request: (e, p) => link.request(e, p), rooms: () => open().rooms });
   const contactView = (userId: UserId): Contact => {
     const contact = lifecycle.current()?.book.get(userId);
     if (!contact) throw new EngineError(ErrorCode.Internal, 'The contact is not listed after all');
@@ -245,6 +247,9 @@ export function createEngine({
       await open().rooms.makeCode(roomId);
       return view.state();
     },
+    listRoom: async ({ roomId, listed }) => (await publicRooms.list(roomId, listed), view.state()),
+    browseRooms: (search) => publicRooms.browse(search),
+    joinListedRoom: async ({ roomId }) => roomView(await publicRooms.join(roomId)),
     async getSafetyNumber({ peerId }) {
       const { keys, selfId, book } = open();
       const contact = book.get(peerId);

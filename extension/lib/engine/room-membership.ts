@@ -62,6 +62,8 @@ export interface RoomMembership {
   join(request: { readonly roomId: RoomId; readonly secret?: string }): Promise<RoomId>;
   /** Publishes an invite code of this member's own (shown in the room; its secret never leaves this profile). */
   makeCode(roomId: RoomId): Promise<void>;
+  /** Publishes a new code of this member's and hands its secret over (to list the room); the shown one stays. */
+  newCode(roomId: RoomId): Promise<string>;
   /** Leaves a room, or declines an invitation. */
   leave(roomId: RoomId): Promise<void>;
 }
@@ -214,15 +216,19 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
     }
   }
 
-  /** Publishes an invite code of this member's own (its secret stays here) so the room can show one. */
-  async function publishCode(roomId: RoomId): Promise<void> {
+  /**
+   * Publishes an invite code of this member's own. Kept, its secret stays here so the room can show it; else it is
+   * only handed back (to list the room with it).
+   */
+  async function publishCode(roomId: RoomId, kept = true): Promise<string> {
     if (!stateOf(roomId)?.members.includes(selfId))
       throw new EngineError(ErrorCode.InvalidPayload, 'Join the room before making an invite code for it');
     const secret = newCodeSecret();
     const code = roomCodeKeys(roomId, secret);
     await append(roomId, { op: 'code', subject: encodeBytes(code.publicKey) }, () => current(roomId));
     const known = rooms.get(roomId);
-    if (known) await keep({ ...known, local: { ...known.local, codeSecret: secret } });
+    if (known && kept) await keep({ ...known, local: { ...known.local, codeSecret: secret } });
+    return secret;
   }
 
   function view(known: Known, isOnline: (userId: UserId) => boolean): RoomView | undefined {
@@ -271,6 +277,7 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
       ...(joined && known.local.codeSecret
         ? { inviteCode: inviteCode(room.roomId, known.local.codeSecret) }
         : {}),
+      ...(room.listed ? { listed: true } : {}),
       timeline,
       warnings,
     };
@@ -344,7 +351,10 @@ export function createRoomMembership(deps: RoomMembershipDeps): RoomMembership {
       }
       return roomId;
     },
-    makeCode: publishCode,
+    async makeCode(roomId) {
+      await publishCode(roomId);
+    },
+    newCode: (roomId) => publishCode(roomId, false),
     async leave(roomId) {
       await append(roomId, { op: 'leave', subject: '' }, () => current(roomId));
       await forget(roomId);

@@ -14,6 +14,7 @@ import type { CreateMesh, PeerMesh } from '../transport/peers';
 import type { ConnectSignaling, SignalingConnection } from '../transport/signaling';
 import { EngineError } from '../errors';
 import type { Profile } from './profile';
+import type { PublicRoomEvent } from './public-rooms';
 import type { RoomEvent } from './room-membership';
 import { tryTo } from './teardown';
 
@@ -74,7 +75,7 @@ export interface ServerLink {
 }
 
 /** Requests the engine's parts make through `request` (rooms, contacts). */
-export type ServerRequest = RoomEvent | 'user:lookup' | 'block:set';
+export type ServerRequest = RoomEvent | PublicRoomEvent | 'user:lookup' | 'block:set';
 
 /** Why a profile that released its name or deleted its account stays offline, and how to come back. */
 export const SIGNED_OUT =

@@ -9,8 +9,10 @@ import type { Result } from '../../../shared/errors';
 import { UserIdSchema, type UserId } from '../../../shared/ids';
 import {
   InviteCodeSchema,
+  RoomBrowseSchema,
   RoomIdSchema,
   RoomNameInputSchema,
+  type PublicRoom,
   type RoomId,
 } from '../../../shared/protocol/rooms';
 import {
@@ -58,6 +60,12 @@ export const engineRequestSchemas = {
   leaveRoom: v.strictObject({ roomId: RoomIdSchema }),
   /** A member's own invite code for the room (the creator has one from the start). */
   makeInviteCode: v.strictObject({ roomId: RoomIdSchema }),
+  /** Lists the room publicly on the server (a new code of this member's rides on it), or unlists it. */
+  listRoom: v.strictObject({ roomId: RoomIdSchema, listed: v.boolean() }),
+  /** Public rooms, newest listing first; with `query`, those whose name contains it (any case). */
+  browseRooms: RoomBrowseSchema,
+  /** Joins a public room with the code it is listed with, as with any invite code. */
+  joinListedRoom: v.strictObject({ roomId: RoomIdSchema }),
   /** Asks a user to become a contact, found by exact name or by an invite link (verified against its key). */
   addContact: v.strictObject({
     query: v.pipe(
@@ -147,6 +155,8 @@ export interface RoomView {
   readonly invited: readonly RoomMemberView[];
   /** For members: the code others can join with (its secret never reaches the server). */
   readonly inviteCode?: string;
+  /** Listed publicly on the server: anyone there can find it by name and join (README, Public rooms). */
+  readonly listed?: boolean;
   /** The membership log, checked, oldest first: who created, invited, joined, left. */
   readonly timeline: readonly RoomTimelineLine[];
   /** What the server claimed that the log does not prove, or log entries that did not verify. */
@@ -188,6 +198,11 @@ export interface EngineResponses {
   joinRoom: RoomView;
   leaveRoom: EngineState;
   makeInviteCode: EngineState;
+  listRoom: EngineState;
+  /** Only each room's name and member count: all the server shows of a listed room. */
+  browseRooms: { readonly rooms: readonly PublicRoom[]; readonly more: boolean };
+  /** The room joined, as the state lists it. */
+  joinListedRoom: RoomView;
   releaseName: EngineState;
   deleteAccount: EngineState;
   addContact: Contact;

@@ -141,6 +141,7 @@ export class FakeRooms {
       join: unused,
       leave: unused,
       makeCode: unused,
+      newCode: unused,
     };
   }
 }
