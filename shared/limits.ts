@@ -224,3 +224,17 @@ export const MAX_BLOCKED = 1_000;
 export const MAX_USER_LOOKUPS_PER_MINUTE = 30;
 /** Bytes of the secret two contacts share (their presence token derives from it). */
 export const CONTACT_SECRET_LENGTH = 32;
+
+// Profiles (display name, bio, avatar): sealed under the user's profile key; the server holds ciphertext only.
+/** Longest profile display name, in characters (UTF-16 code units). Self-chosen, shown beside the server name. */
+export const MAX_PROFILE_NAME_LENGTH = 64;
+/** Longest profile bio, in characters (UTF-16 code units). */
+export const MAX_PROFILE_BIO_LENGTH = 140;
+/** Width and height the popup resizes an avatar to, in pixels; a received avatar may be at most this large. */
+export const AVATAR_SIZE_PX = 128;
+/** Largest avatar image (JPEG or WebP), in bytes. Every contact's avatar rides in each state push to the popup. */
+export const MAX_AVATAR_BYTES = 16 * 1024;
+/** Bytes of a profile key (secretbox key material, shared with contacts over the ratchet). */
+export const PROFILE_KEY_LENGTH = 32;
+/** Longest sealed profile the server stores, in base64url characters (an avatar at its cap, sealed, fits). */
+export const MAX_SEALED_PROFILE_LENGTH = 40 * 1024;

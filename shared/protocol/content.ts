@@ -7,6 +7,7 @@ import { MessageIdSchema } from '../ids';
 import { CONTACT_SECRET_LENGTH, MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, MAX_TIMESTAMP_MS } from '../limits';
 import { bytesSchema } from '../crypto/identity';
 import { WireNameSchema } from '../names';
+import { ProfileKeySchema, ProfileVersionSchema } from './profile';
 import { RoomIdSchema } from './rooms';
 
 export const CONTENT_VERSION = 1;
@@ -84,13 +85,28 @@ export const ContactContentSchema = v.strictObject({
   name: WireNameSchema,
   /** A first word with a request ("Hi, it's Ana from the climbing club"). */
   greeting: v.optional(TextMessageSchema),
+  /** The sender's profile key, if they have a profile (absent from older clients' requests). */
+  profileKey: v.optional(ProfileKeySchema),
 });
 export type ContactContent = v.InferOutput<typeof ContactContentSchema>;
+
+/**
+ * The sender's profile changed (or got its first key): fetch version `version` (or newer) with `profile:get` and
+ * open it with `key`. Sent to each accepted contact; taken only from one.
+ */
+export const ProfileContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('profile'),
+  key: ProfileKeySchema,
+  version: ProfileVersionSchema,
+});
+export type ProfileContent = v.InferOutput<typeof ProfileContentSchema>;
 
 export const ContentSchema = v.variant('kind', [
   ChatContentSchema,
   ReceiptContentSchema,
   ResetContentSchema,
   ContactContentSchema,
+  ProfileContentSchema,
 ]);
 export type Content = v.InferOutput<typeof ContentSchema>;

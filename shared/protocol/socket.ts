@@ -57,6 +57,7 @@ import {
   RoomPeekSchema,
   RoomSchema,
 } from './rooms';
+import { ProfileGetSchema, ProfilePutAnswerSchema, ProfilePutSchema, StoredProfileSchema } from './profile';
 
 /**
  * Starting a session takes two requests: `session:challenge` hands out a fresh single-use nonce for this
@@ -105,6 +106,8 @@ export const requestSchemas = {
   'presence:watch': PresenceWatchSchema,
   'presence:here': PresenceHereSchema,
   'block:set': BlockSetSchema,
+  'profile:put': ProfilePutSchema,
+  'profile:get': ProfileGetSchema,
 } as const;
 
 export type RequestEvent = keyof typeof requestSchemas;
@@ -195,6 +198,10 @@ export const responseSchemas = {
   'presence:watch': resultSchema(PresenceWatchedSchema),
   'presence:here': resultSchema(v.pipe(v.object({}), v.readonly())),
   'block:set': resultSchema(BlockedSchema),
+  /** The version now held: higher than any before (a put naming an older one is refused). */
+  'profile:put': resultSchema(ProfilePutAnswerSchema),
+  /** The user's newest sealed profile; not-found if they never stored one. */
+  'profile:get': resultSchema(StoredProfileSchema),
 } as const satisfies Record<RequestEvent, v.GenericSchema>;
 
 /** What each request's answer carries when it succeeds, by event name. */

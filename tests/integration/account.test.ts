@@ -20,6 +20,7 @@ import type { PrekeysPublish } from '../../shared/protocol/prekeys';
 import type { Room } from '../../shared/protocol/rooms';
 import { signAccountRequest } from '../../extension/lib/crypto/account-requests';
 import { createIdentityKeys, publicIdentity, type IdentityKeys } from '../../extension/lib/crypto/identity';
+import { newProfileKey, sealProfile } from '../../extension/lib/crypto/profile-seal';
 import { signRoomEntry } from '../../extension/lib/crypto/room-entries';
 import { readRoomLog } from '../../shared/crypto/room-log';
 import { nameSkeleton } from '../../signal-server/src/stores/name-skeleton';
@@ -220,7 +221,7 @@ describe.each(deployments)('%s: deleting an account', (_name, deploy) => {
     if (ending) await shutDown(ending.server, () => ending.close());
   });
 
-  it('leaves nothing of the user behind: name, key, prekeys and claims, mail to and from them, rooms, presence and its tokens, blocks by and of them', async () => {
+  it('leaves nothing of the user behind: name, key, prekeys and claims, mail to and from them, rooms, presence and its tokens, blocks by and of them, her sealed profile', async () => {
     deployment = await deploy();
     const { server } = deployment;
     const alice = await person(server, newName('Alice'));
@@ -250,7 +251,10 @@ describe.each(deployments)('%s: deleting an account', (_name, deploy) => {
     const token = await makeContacts(alice.socket, bob.socket);
     data(await alice.socket.emitWithAck('block:set', { userId: randomId(), blocked: true }));
     data(await bob.socket.emitWithAck('block:set', { userId: alice.userId, blocked: true }));
+    const profile = sealProfile(newProfileKey(), alice.userId, 1, { v: 1, displayName: 'Ali', bio: '' });
+    data(await alice.socket.emitWithAck('profile:put', { version: 1, sealed: profile }));
     const before = await deployment.dump();
+    expect(before).toContain(profile);
     for (const trace of tracesOf(alice)) expect(before).toContain(trace);
 
     const gone = next(bob.socket, 'presence:offline');
@@ -263,6 +267,8 @@ describe.each(deployments)('%s: deleting an account', (_name, deploy) => {
 
     const after = await deployment.dump();
     for (const trace of tracesOf(alice)) expect(after).not.toContain(trace);
+    expect(after).not.toContain(profile);
+    expect(await server.stores.profiles.get(alice.userId)).toBeUndefined();
     for (const trace of [bob.userId, nameKey(bob.name)]) expect(after).toContain(trace); // Bob's is all there
     expect((await server.stores.presence.list()).map((user) => user.userId)).toEqual([bob.userId]);
     expect(await server.stores.blocks.blocks(bob.userId, alice.userId)).toBe(false);

@@ -32,6 +32,8 @@ export interface ContactBookDeps {
   readonly blockOnServer: (userId: UserId, blocked: boolean) => Promise<void>;
   /** The accepted contacts changed: presence tokens to present again, and pages to tell. */
   readonly changed: () => void;
+  /** Our profile key, sent with requests and acceptances (user-profiles.ts); none before a profile is saved. */
+  readonly profileKey?: () => string | undefined;
 }
 
 /** How a message from a user is taken: from a contact or a request, or not at all. */
@@ -101,6 +103,7 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
   async function deliver(contact: ContactRecord, action: 'request' | 'accept'): Promise<ContactRecord> {
     const name = deps.selfName();
     if (!contact.secret || !name) return contact;
+    const profileKey = deps.profileKey?.();
     const content: ContactContent = {
       v: 1,
       kind: 'contact',
@@ -108,6 +111,7 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
       secret: contact.secret,
       name,
       ...(action === 'request' && contact.greeting ? { greeting: contact.greeting } : {}),
+      ...(profileKey ? { profileKey } : {}),
     };
     let sent = false;
     try {

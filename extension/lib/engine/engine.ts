@@ -9,6 +9,7 @@ import { ErrorCode } from '../../../shared/errors';
 import type { RoomId } from '../../../shared/protocol/rooms';
 import { EngineError } from '../errors';
 import { randomId, type UserId } from '../../../shared/ids';
+import { decodeWithBrowser, type DecodeImage } from '../contacts/avatar';
 import { inviteLink } from '../contacts/invite';
 import type { Contact, EngineMethod, EngineParams, EngineResponses, RoomView } from '../messaging/protocol';
 import type { VaultStorage } from '../storage/vault-storage';
@@ -45,6 +46,8 @@ export interface EngineDeps {
   readonly createMesh: CreateMesh;
   /** The KDF cost for backups (tests lower it). */
   readonly backupKdf?: KdfParams;
+  /** Decodes an avatar to check it (tests give a fake: Node has no image decoder). */
+  readonly decodeImage?: DecodeImage;
   readonly now?: () => number;
 }
 
@@ -55,6 +58,7 @@ export function createEngine({
   connectSignaling,
   createMesh,
   backupKdf = DEFAULT_KDF,
+  decodeImage = decodeWithBrowser,
   now = Date.now,
 }: EngineDeps): Engine {
   const startedAt = now();
@@ -66,6 +70,7 @@ export function createEngine({
       return opened?.settings ? { ...opened.settings, userId: opened.selfId } : null;
     },
     contacts: () => lifecycle.current()?.book.list() ?? [],
+    profileOf: (userId) => lifecycle.current()?.profiles.of(userId),
     online: () => link.online(),
     links: () => link.links(),
     notifies(conversation) {
@@ -140,6 +145,8 @@ export function createEngine({
           sendMail: (to, id, message) => link.mailTo(to, id, message),
         },
         log,
+        profileRequest: (event, payload) => link.request(event, payload),
+        decodeImage,
       }),
     goOnline: (settings, opened) => link.goOnline(settings, opened),
     goOffline: () => link.goOffline(),
@@ -168,7 +175,7 @@ export function createEngine({
   const contactView = (userId: UserId): Contact => {
     const contact = lifecycle.current()?.book.get(userId);
     if (!contact) throw new EngineError(ErrorCode.Internal, 'The contact is not listed after all');
-    return contactOf(contact, link.online().has(userId));
+    return contactOf(contact, link.online().has(userId), lifecycle.current()?.profiles.of(userId));
   };
 
   /** A room as the state lists it (it is there once made or joined). */
@@ -313,6 +320,8 @@ export function createEngine({
       await account.deleteAccount(open());
       return view.state();
     },
+    getProfile: async () => open().profiles.own(),
+    saveProfile: async (input) => open().profiles.save(input),
     async getDiagnostics() {
       return { peerConnectionsCreated: link.connectionsCreated(), startedAt };
     },

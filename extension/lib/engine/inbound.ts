@@ -142,6 +142,8 @@ export function createInbound(deps: InboundDeps): Inbound {
         return undefined;
       }
       await opened.book.receive(peerId, signingKey, contact);
+      // Fetched in the background: the sender's next message does not wait for the server.
+      if (contact.profileKey) void opened.profiles.receiveKey(peerId, contact.profileKey);
       if (contact.action !== 'request' || !contact.greeting || opened.book.admits(peerId) === 'blocked')
         return undefined;
       // The greeting shows as their first message (no receipts: the sender tracks it as sent, not delivered).
@@ -157,6 +159,11 @@ export function createInbound(deps: InboundDeps): Inbound {
       const recording = await deps.log.record(opened.conversations, greeting, 'soon');
       if (recording) deps.setUnread(peerId, deps.unread(peerId) + 1);
       return recording ? () => recording.stored : undefined;
+    }
+    if (content.kind === 'profile') {
+      // Taken from contacts only (receiveKey checks); fetched in the background, like a contact's key above.
+      void opened.profiles.receiveKey(peerId, content.key, content.version);
+      return undefined;
     }
     if (content.kind === 'reset') {
       // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.

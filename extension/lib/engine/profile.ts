@@ -13,6 +13,8 @@ import { createDelivery, type Delivery, type DeliveryDeps } from './delivery';
 import { STATUS_RANK, withStatus, type MessageLog } from './message-log';
 import { createRoomMembership, type RoomMembership, type RoomMembershipDeps } from './room-membership';
 import { createSessions, type Sessions, type SessionsDeps } from './sessions';
+import { createUserProfiles, type UserProfiles, type UserProfilesDeps } from './user-profiles';
+import type { Content } from '../../../shared/protocol/content';
 
 /** What the passphrase opens; dropped (and with it every key) when the engine locks. */
 export interface Profile {
@@ -28,6 +30,8 @@ export interface Profile {
   readonly delivery: Delivery;
   /** Rooms this profile is in or invited to, as their signed logs prove (kept in the vault). */
   readonly rooms: RoomMembership;
+  /** Display names, bios and avatars: our own, and our contacts' (user-profiles.ts). */
+  readonly profiles: UserProfiles;
   settings: Settings | null;
 }
 
@@ -51,6 +55,10 @@ export interface ProfileDeps {
   /** How the outbox reaches contacts: the server connection's part of DeliveryDeps. */
   readonly transport: Pick<DeliveryDeps, 'linkOpen' | 'peerOnline' | 'connect' | 'sendDirect' | 'sendMail'>;
   readonly log: MessageLog;
+  /** The server requests of profiles (profile:put, profile:get). */
+  readonly profileRequest: UserProfilesDeps['request'];
+  /** Decodes an avatar, to check it is the picture it claims to be. */
+  readonly decodeImage: UserProfilesDeps['decodeImage'];
 }
 
 /** Builds a profile's working state from its opened vault: pins, rooms (checked again), sessions and outbox. */
@@ -63,6 +71,21 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
   ]);
   const selfId = userIdOfKeys(vault.identity);
   const pins = createKeyPins(vault.contacts, pinned);
+  /** Seals content for a contact and hands it to the server's mailbox: false while there is no server. */
+  async function mailContent(userId: UserId, content: Content): Promise<boolean> {
+    try {
+      const sealed = await sessions.seal(userId, encodeContent(content));
+      const sent = deps.transport.sendMail(userId, randomId(), sealed);
+      if (!sent) return false;
+      const result = await sent;
+      if (!result.ok) throw new EngineError(result.error.code, result.error.message);
+      return true;
+    } catch (error) {
+      // No server to claim their prekeys from, or to take the mail: it goes at the next sign-in.
+      if (error instanceof EngineError && error.code === ErrorCode.Unauthenticated) return false;
+      throw error;
+    }
+  }
   const book = createContactBook(
     {
       store: vault.book,
@@ -72,20 +95,8 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
       serverOrigin: deps.serverOrigin,
       lookup: deps.lookup,
       blockOnServer: deps.blockOnServer,
-      async sendContact(userId, content) {
-        try {
-          const sealed = await sessions.seal(userId, encodeContent(content));
-          const sent = deps.transport.sendMail(userId, randomId(), sealed);
-          if (!sent) return false;
-          const result = await sent;
-          if (!result.ok) throw new EngineError(result.error.code, result.error.message);
-          return true;
-        } catch (error) {
-          // No server to claim their prekeys from, or to take the mail: it goes at the next sign-in.
-          if (error instanceof EngineError && error.code === ErrorCode.Unauthenticated) return false;
-          throw error;
-        }
-      },
+      sendContact: mailContent,
+      profileKey: () => profiles.ownKey(),
       changed: deps.contactsChanged,
     },
     chosen,
@@ -110,6 +121,17 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
     now,
     claimBundle: deps.claimBundle,
   });
+  const profiles = createUserProfiles({
+    store: vault.profiles,
+    selfId,
+    decodeImage: deps.decodeImage,
+    request: deps.profileRequest,
+    accepted: () => book.list().flatMap((contact) => (contact.state === 'accepted' ? [contact.userId] : [])),
+    takesKeyFrom: (userId) => ['contact', 'request'].includes(book.admits(userId)),
+    send: mailContent,
+    changed: deps.changed,
+  });
+  await profiles.load();
   const conversations = createConversations(vault.history);
   const delivery = createDelivery({
     ...deps.transport,
@@ -138,6 +160,7 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
     sessions,
     delivery,
     rooms,
+    profiles,
     settings: settings ?? null,
   };
 }

@@ -75,7 +75,8 @@ export interface ServerLink {
 }
 
 /** Requests the engine's parts make through `request` (rooms, contacts). */
-export type ServerRequest = RoomEvent | PublicRoomEvent | 'user:lookup' | 'block:set';
+export type ServerRequest =
+  RoomEvent | PublicRoomEvent | 'user:lookup' | 'block:set' | 'profile:put' | 'profile:get';
 
 /** Why a profile that released its name or deleted its account stays offline, and how to come back. */
 export const SIGNED_OUT =

@@ -1,10 +1,10 @@
 import type { UserId } from '../../../shared/ids';
 import type { User } from '../../../shared/protocol/socket';
-import type { Contact, EngineEvents, EngineState, RoomView } from '../messaging/protocol';
+import type { Contact, ContactProfile, EngineEvents, EngineState, RoomView } from '../messaging/protocol';
 import type { ConnectionStatus, ContactRecord, ConversationId, LinkStatus, VaultStatus } from '../model';
 
-/** A contact as pages see it. */
-export const contactOf = (contact: ContactRecord, online: boolean): Contact => ({
+/** A contact as pages see it; the profile they chose only once accepted (a request shows no stranger's picture). */
+export const contactOf = (contact: ContactRecord, online: boolean, profile?: ContactProfile): Contact => ({
   userId: contact.userId,
   name: contact.name,
   ...(contact.alias ? { alias: contact.alias } : {}),
@@ -13,6 +13,7 @@ export const contactOf = (contact: ContactRecord, online: boolean): Contact => (
   muted: contact.muted === true,
   nameVerified: contact.nameVerified,
   nameReused: contact.nameReused === true,
+  ...(profile && contact.state === 'accepted' ? { profile } : {}),
 });
 
 export type EngineListener = <E extends keyof EngineEvents>(name: E, data: EngineEvents[E]) => void;
@@ -25,6 +26,8 @@ export interface ViewDeps {
   readonly settings: () => EngineState['settings'];
   /** Contacts, requests and blocked users (none while locked). */
   readonly contacts: () => readonly ContactRecord[];
+  /** The profile a contact chose, as opened and checked. */
+  readonly profileOf?: (userId: UserId) => ContactProfile | undefined;
   /** Contacts online now. */
   readonly online: () => ReadonlyMap<UserId, User>;
   readonly links: () => ReadonlyMap<UserId, LinkStatus>;
@@ -73,7 +76,7 @@ export function createView(deps: ViewDeps): View {
     const online = deps.online();
     return deps
       .contacts()
-      .map((contact) => contactOf(contact, online.has(contact.userId)))
+      .map((contact) => contactOf(contact, online.has(contact.userId), deps.profileOf?.(contact.userId)))
       .sort(
         (a, b) => Number(b.online) - Number(a.online) || (a.alias ?? a.name).localeCompare(b.alias ?? b.name),
       );

@@ -15,7 +15,9 @@ import {
   type PublicRoom,
   type RoomId,
 } from '../../../shared/protocol/rooms';
+import { ProfileCardSchema } from '../../../shared/protocol/profile';
 import {
+  MAX_AVATAR_BYTES,
   MAX_BACKUP_BYTES,
   MAX_NAME_LENGTH,
   MAX_PASSPHRASE_LENGTH,
@@ -101,6 +103,21 @@ export const engineRequestSchemas = {
   releaseName: v.strictObject({}),
   /** Has the server forget everything it holds for this profile (signed), after leaving every room; signs out. */
   deleteAccount: v.strictObject({}),
+  /** This profile's own display name, bio and avatar (null before the first save). */
+  getProfile: v.strictObject({}),
+  /** Seals a new version for contacts, stores it on the server (online only) and tells every contact. */
+  saveProfile: v.strictObject({
+    displayName: v.pipe(v.string(), v.trim(), ProfileCardSchema.entries.displayName),
+    bio: v.pipe(v.string(), v.trim(), ProfileCardSchema.entries.bio),
+    /** A JPEG or WebP data: URL, resized by the page; absent: no picture. */
+    avatar: v.optional(
+      v.pipe(
+        v.string(),
+        v.maxLength(64 + Math.ceil((MAX_AVATAR_BYTES * 4) / 3), `must be at most ${MAX_AVATAR_BYTES} bytes`),
+        v.regex(/^data:image\/(jpeg|webp);base64,/, 'must be a JPEG or WebP picture'),
+      ),
+    ),
+  }),
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
@@ -123,7 +140,22 @@ export interface Contact {
   readonly nameVerified: boolean;
   /** Another contact held this name under another key before: this may be someone else. */
   readonly nameReused: boolean;
+  /** The profile they chose (accepted contacts only): self-chosen and unverified, shown beside `name`. */
+  readonly profile?: ContactProfile;
 }
+
+/** A profile as pages show it: text only, and the avatar as a data: URL of a checked JPEG or WebP picture. */
+export interface ContactProfile {
+  readonly displayName: string;
+  readonly bio: string;
+  readonly avatar?: string;
+}
+
+export interface OwnProfile extends ContactProfile {
+  readonly version: number;
+}
+
+export type ProfileInput = EngineParams<'saveProfile'>;
 
 export interface EngineState {
   readonly vault: VaultStatus;
@@ -213,6 +245,8 @@ export interface EngineResponses {
   renameContact: Contact;
   muteContact: Contact;
   getInviteLink: { readonly link: string };
+  getProfile: OwnProfile | null;
+  saveProfile: OwnProfile;
 }
 
 export interface EngineEvents {

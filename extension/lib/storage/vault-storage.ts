@@ -24,6 +24,7 @@ import { createSessionStore } from './session-store';
 import type { ContactBookStore, ContactStore, SessionStore } from './stores';
 import { contactBookKey, createContactBookStore } from './contact-book-store';
 import { createSettingsStore, type SettingsStore } from './settings-store';
+import { createProfileStore, type ProfileStore } from './profile-store';
 
 export interface UnlockedVault {
   readonly identity: IdentityKeys;
@@ -36,6 +37,8 @@ export interface UnlockedVault {
   /** Messages not yet confirmed delivered. Not in a backup: a restored profile has other sessions. */
   readonly outbox: OutboxStore;
   readonly rooms: LocalRoomStore;
+  /** Our own profile and contacts' (their keys, and what those opened). */
+  readonly profiles: ProfileStore;
   exportContent(): Promise<VaultContent>;
   /** Replaces everything with `content`, in one transaction; ratchet sessions and prekeys start over. */
   restore(content: VaultContent): Promise<UnlockedVault>;
@@ -76,6 +79,7 @@ export function createVaultStorage(
       sessions: createSessionStore(records),
       outbox: createOutboxStore(records),
       rooms: createLocalRoomStore(records),
+      profiles: createProfileStore(records),
       history,
       async exportContent() {
         const [stored, pinned, chosen, messages] = await Promise.all([

@@ -30,6 +30,8 @@ export const COSTLY_EVENTS: ReadonlySet<RequestEvent> = new Set<RequestEvent>([
   'account:release-name',
   'account:delete',
   'presence:watch',
+  // Each stored profile is announced by its owner's client to every contact (a sealed message each).
+  'profile:put',
 ]);
 
 const BUDGETS: readonly EventBudget[] = [
@@ -38,7 +40,7 @@ const BUDGETS: readonly EventBudget[] = [
     max: MAX_COSTLY_SOCKET_EVENTS,
     windowMs: COSTLY_SOCKET_EVENTS_WINDOW_MS,
     refusal: (event) =>
-      `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000} s (account requests and presence:watch count among them); wait and try again`,
+      `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000} s (account requests, presence:watch and profile:put count among them); wait and try again`,
   },
   // Finding people one knows by name, not listing who uses the server by guessing names.
   {

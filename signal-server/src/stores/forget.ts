@@ -89,7 +89,7 @@ export async function releaseName(stores: Stores, userId: UserId): Promise<boole
 /**
  * Forgets everything the stores hold for the user: name and key (first, so that no new mail, invitation or
  * claim finds them meanwhile), their place in rooms (a room left without members ends), mail for them and from
- * them, prekeys and the claims counted for them, the blocks they made and those of them. Presence (and the
+ * them, prekeys and the claims counted for them, the blocks they made and those of them, their sealed profile. Presence (and the
  * tokens they presented) goes with the session (the caller ends it). Resolves the rooms that changed, for the
  * caller to tell their people.
  */
@@ -100,6 +100,7 @@ export async function forgetUser(stores: Stores, userId: UserId): Promise<RoomCh
   await stores.mailbox.forget(userId);
   await stores.prekeys.forget(userId);
   await stores.blocks.forget(userId);
+  await stores.profiles.forget(userId);
   return rooms;
 }
 

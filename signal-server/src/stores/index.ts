@@ -5,6 +5,9 @@ import type { BlockStore } from './blocks';
 import type { MailboxLimits, MailboxStore } from './mailbox';
 import { createMemoryPresenceStore } from './memory/presence';
 import type { PrekeyStore } from './prekeys';
+import type { ProfileStore } from './profiles';
+import { createRedisProfileStore } from './redis/profiles';
+import { createSqliteProfileStore } from './sqlite/profiles';
 import type { PresenceStore } from './presence';
 import type { RoomStore } from './rooms';
 import { createRedisRoomStore } from './redis/rooms';
@@ -31,11 +34,12 @@ export interface Stores {
   readonly mailbox: MailboxStore;
   readonly rooms: RoomStore;
   readonly blocks: BlockStore;
+  readonly profiles: ProfileStore;
 }
 
 /**
  * The default: the embedded SQLite database for what must survive a restart (names, prekeys, the mailbox, rooms,
- * blocks); presence (and the presence tokens each user presents) in this process, since nobody is online after a
+ * blocks, sealed profiles); presence (and the presence tokens each user presents) in this process, since nobody is online after a
  * restart.
  */
 export function createEmbeddedStores(
@@ -50,6 +54,7 @@ export function createEmbeddedStores(
     mailbox: createSqliteMailboxStore(db, limits, reportUnreadable),
     rooms: createSqliteRoomStore(db, reportUnreadable),
     blocks: createSqliteBlockStore(db),
+    profiles: createSqliteProfileStore(db, reportUnreadable),
   };
 }
 
@@ -77,5 +82,6 @@ export function createRedisStores(
     mailbox: createRedisMailboxStore(redis, prefix, limits, reportUnreadable),
     rooms: createRedisRoomStore(redis, prefix, reportUnreadable),
     blocks: createRedisBlockStore(redis, prefix),
+    profiles: createRedisProfileStore(redis, prefix, reportUnreadable),
   };
 }

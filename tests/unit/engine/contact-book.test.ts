@@ -36,6 +36,8 @@ class Side {
   /** Where taken messages go: the other side of a pair of books. */
   deliverTo: ((from: UserId, content: ContactContent) => void) | undefined;
   changes = 0;
+  /** Our profile key, if we have a profile (user-profiles.ts). */
+  profileKey: string | undefined;
   readonly book: ContactBook;
 
   constructor(
@@ -77,6 +79,7 @@ class Side {
         },
         blockOnServer: async (userId, blocked) => void this.blocks.push({ userId, blocked }),
         changed: () => void (this.changes += 1),
+        profileKey: () => this.profileKey,
       },
       loaded,
     );
@@ -233,6 +236,24 @@ describe('contact book', () => {
     await side.book.accept(bob.userId);
     expect(side.sent).toHaveLength(1);
     await expect(side.book.accept(person('Eve').userId)).rejects.toMatchObject({ code: ErrorCode.NotFound });
+  });
+
+  it('sends our profile key with a request and with an acceptance, once we have a profile', async () => {
+    const [ann, bob, carol] = [person('Ann'), person('Bob'), person('Carol')];
+    const side = new Side(ann);
+    side.knows(bob);
+    side.profileKey = randomKey();
+    const asked = await side.book.add('Bob');
+    await side.book.receive(carol.userId, carol.signingKey, request(randomKey(), 'Carol'));
+    await side.book.accept(carol.userId);
+    expect(side.sent.map(({ to, content }) => [to, content.action, content.profileKey])).toEqual([
+      [bob.userId, 'request', side.profileKey],
+      [carol.userId, 'accept', side.profileKey],
+    ]);
+    expect(side.sent[0]?.content).toEqual({
+      ...request(asked.secret ?? '', 'Ann'),
+      profileKey: side.profileKey,
+    });
   });
 
   it('ends accepted on both sides, with one secret, by a request and its acceptance', async () => {

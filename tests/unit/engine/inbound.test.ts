@@ -307,4 +307,24 @@ describe('inbound (engine)', () => {
     expect(emitted).toEqual([]);
     warn.mockRestore();
   });
+
+  it('hands a profile key to the profiles: from a request or acceptance that carries one, and from a profile content', async () => {
+    const [asker, contact] = [userId(), contactOf('accepted')];
+    const signingKey = randomKey();
+    const [askerKey, contactKey] = [randomKey(), randomKey()];
+    await inbound.receiveMail([
+      mailOf(asker, { ...request(), profileKey: askerKey }, randomId(), startingSession(signingKey)),
+      mailOf(contact, { v: 1, kind: 'profile', key: contactKey, version: 4 }),
+    ]);
+    await vi.waitFor(() =>
+      expect(fake.profiles.keys).toEqual([
+        { from: asker, key: askerKey },
+        { from: contact, key: contactKey, version: 4 },
+      ]),
+    );
+    // A profile content is neither a message nor receipted; the mail is acknowledged like any.
+    expect(emitted).toEqual([]);
+    expect(receipted).toEqual([]);
+    expect(acked).toHaveLength(2);
+  });
 });

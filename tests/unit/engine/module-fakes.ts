@@ -14,6 +14,7 @@ import type { Delivery } from '../../../extension/lib/engine/delivery';
 import type { Profile } from '../../../extension/lib/engine/profile';
 import type { RoomMembership } from '../../../extension/lib/engine/room-membership';
 import type { OpenedMessage } from '../../../extension/lib/engine/sessions';
+import type { UserProfiles } from '../../../extension/lib/engine/user-profiles';
 import type { ChatMessage, ContactRecord, ContactState } from '../../../extension/lib/model';
 import type { Settings } from '../../../extension/lib/settings';
 import type { HistoryStore } from '../../../extension/lib/storage/history-store';
@@ -196,8 +197,22 @@ function notFaked(): never {
   throw new Error('FakeBook: not faked');
 }
 
+/** Profiles that record the keys contacts gave (the real module is tested in user-profiles.test.ts). */
+export class FakeProfiles implements UserProfiles {
+  readonly keys: { from: UserId; key: string; version?: number }[] = [];
+  load = async () => undefined;
+  own = () => null;
+  ownKey = () => undefined;
+  save = notFaked;
+  of = () => undefined;
+  receiveKey = async (from: UserId, key: string, version?: number) =>
+    void this.keys.push({ from, key, ...(version === undefined ? {} : { version }) });
+  announced = async () => undefined;
+}
+
 export interface FakeProfile {
   readonly profile: Profile;
+  readonly profiles: FakeProfiles;
   readonly book: FakeBook;
   readonly sessions: FakeSessions;
   readonly delivery: FakeDelivery;
@@ -211,6 +226,7 @@ export function fakeProfile(settings: Settings | null = SETTINGS): FakeProfile {
   const rooms = new FakeRooms();
   const book = new FakeBook();
   const history = memoryHistory();
+  const profiles = new FakeProfiles();
   const selfId = userId();
   const saved: Settings[] = [];
   const vault = {
@@ -229,7 +245,8 @@ export function fakeProfile(settings: Settings | null = SETTINGS): FakeProfile {
     sessions,
     delivery,
     rooms: rooms.membership(selfId),
+    profiles,
     settings,
   };
-  return { profile, book, sessions, delivery, rooms, history };
+  return { profile, profiles, book, sessions, delivery, rooms, history };
 }

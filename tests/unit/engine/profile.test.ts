@@ -36,6 +36,8 @@ async function opened(link: boolean, mailAnswer: Result<MailAccepted>, book: Con
       sendMail: async () => mailAnswer,
     },
     log,
+    profileRequest: () => Promise.reject(new Error('no server in this test')),
+    decodeImage: () => Promise.reject(new Error('no images in this test')),
   });
   // Sealing needs a session with a real contact; this test only follows the outbox's progress.
   vi.spyOn(profile.sessions, 'seal').mockImplementation(sessions.seal);

@@ -6,6 +6,7 @@ import { mailAck, mailFetch, mailSend } from './mail';
 import { peerTicket } from './peer';
 import { presenceHere, presenceWatch } from './presence';
 import { prekeysClaim, prekeysPublish } from './prekeys';
+import { profileGet, profilePut } from './profiles';
 import { roomBrowse, roomListedCode, roomListing } from './public-rooms';
 import { roomAppend, roomCreate, roomInvitee, roomList, roomPeek } from './rooms';
 import { sessionChallenge, sessionStart } from './session';
@@ -34,4 +35,6 @@ export const handlers: HandlerRegistry = {
   'presence:watch': presenceWatch,
   'presence:here': presenceHere,
   'block:set': blockSet,
+  'profile:put': profilePut,
+  'profile:get': profileGet,
 };

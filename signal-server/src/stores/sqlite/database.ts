@@ -85,6 +85,8 @@ export const MIGRATIONS: readonly Migration[] = [
    CREATE INDEX room_listings_by_lister ON room_listings (listed_by);
    CREATE TABLE room_listing_counts (
      user_id TEXT NOT NULL, window_start INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (user_id, window_start)) STRICT;`,
+  // Profiles: each user's newest sealed profile (ciphertext the server cannot open) and its version.
+  `CREATE TABLE profiles (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL, sealed TEXT NOT NULL) STRICT;`,
 ];
 
 /** The embedded database: one SQLite file in `dataDir` (or in memory for `:memory:`), migrated on open. */
