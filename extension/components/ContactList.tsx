@@ -4,6 +4,7 @@ import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { Contact } from '../lib/messaging/protocol';
 import type { ConversationId, LinkStatus } from '../lib/model';
+import { Avatar } from './Avatar';
 import { sectionsOf, shownName } from './contact-view';
 import { RequestActions, RequestMarks } from './ContactRequest';
 import { FormError } from './FormError';
@@ -56,7 +57,14 @@ function ContactItem({
         aria-current={selected ? 'true' : undefined}
         onClick={() => onSelect(contact.userId)}
       >
+        <Avatar src={contact.profile?.avatar} />
         {shownName(contact)}
+        {shownName(contact) !== contact.name && (
+          <span class="server-name" title="Their name on the server">
+            <span class="visually-hidden">, on the server: </span>
+            {contact.name}
+          </span>
+        )}
         <Unread count={unread} muted={contact.muted} />
         {contact.muted && (
           <span class="muted-mark" data-testid="muted" title="Muted: no badge, no notification">

@@ -4,6 +4,7 @@ import { errorMessage } from '../hooks/useAction';
 import { useConversation } from '../hooks/useConversation';
 import { Composer } from './Composer';
 import { FormError } from './FormError';
+import { Avatar } from './Avatar';
 import { MessageLog } from './MessageLog';
 import { SafetyNumber } from './SafetyNumber';
 import { composerFor, shownName, standingNote } from './contact-view';
@@ -80,11 +81,17 @@ export function Conversation({ client, with: counterpart, actions, children }: P
   return (
     <section class="conversation" aria-labelledby="conversation-title">
       <header class="conversation-header">
+        {counterpart.kind === 'contact' && <Avatar src={counterpart.contact.profile?.avatar} size={32} />}
         <h2 id="conversation-title">{title}</h2>
         {counterpart.kind === 'contact' && title !== counterpart.contact.name && (
-          <span class="own-name" title="The name they gave themselves">
+          <span class="own-name" title="Their name on the server" data-testid="server-name">
             ({counterpart.contact.name})
           </span>
+        )}
+        {counterpart.kind === 'contact' && counterpart.contact.profile?.bio && (
+          <p class="profile-bio" data-testid="profile-bio">
+            {counterpart.contact.profile.bio}
+          </p>
         )}
         <span class="link-path" data-testid="link-path">
           {pathNote(counterpart)}

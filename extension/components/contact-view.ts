@@ -1,8 +1,12 @@
 import type { Contact } from '../lib/messaging/protocol';
 
-/** The name the user sees for a contact: the one they gave them, else the contact's own. */
+/**
+ * The name the user sees for a contact: the one they gave them, else the display name of the contact's profile,
+ * else their name on the server (shown beside the other two: a display name is self-chosen, and unverified).
+ */
 export function shownName(contact: Contact): string {
-  return contact.alias !== undefined && contact.alias !== '' ? contact.alias : contact.name;
+  if (contact.alias !== undefined && contact.alias !== '') return contact.alias;
+  return contact.profile?.displayName ? contact.profile.displayName : contact.name;
 }
 
 export interface ContactSections {

@@ -9,6 +9,7 @@ import { RoomList } from '../../components/RoomList';
 import { RoomPanel } from '../../components/RoomPanel';
 import type { ConversationId } from '../../lib/model';
 import { BackupPanel } from '../../components/BackupPanel';
+import { ProfilePanel } from '../../components/ProfilePanel';
 import { SettingsForm } from '../../components/SettingsForm';
 import { UnlockForm } from '../../components/UnlockForm';
 import { StatusBar } from '../../components/StatusBar';
@@ -48,6 +49,7 @@ export function App() {
             settings={state.settings}
             onDone={state.settings ? () => setEditing(false) : undefined}
           />
+          {state.settings && <ProfilePanel client={client} />}
           {state.settings && <BackupPanel client={client} />}
         </ErrorBoundary>
       </main>
