@@ -3,6 +3,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { RoomView } from '../lib/messaging/protocol';
 import type { ConversationId } from '../lib/model';
 import { InlineForm } from './InlineForm';
+import { PublicRooms } from './PublicRooms';
 
 interface Props {
   readonly client: EngineClient;
@@ -12,7 +13,7 @@ interface Props {
   readonly onSelect: (roomId: ConversationId) => void;
 }
 
-/** The rooms one is in or invited to, and the two ways into a new one: create it, or join with a code. */
+/** The rooms one is in or invited to, and the ways into a new one: create it, join with a code, or find a public one. */
 export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
   return (
     <nav class="rooms" aria-labelledby="rooms-title">
@@ -35,6 +36,7 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
                   </span>
                 )}
                 {!room.joined && <span class="presence">invited</span>}
+                {room.listed && <span class="presence">public</span>}
               </button>
             </li>
           ))}
@@ -61,6 +63,7 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
           onSelect(joined.roomId);
         }}
       />
+      <PublicRooms client={client} rooms={rooms} onSelect={onSelect} />
     </nav>
   );
 }

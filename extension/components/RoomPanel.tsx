@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { MAX_NAME_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
@@ -46,6 +47,9 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
   const leave = useAction();
   const makeCode = useAction();
   const copy = useAction('Not copied');
+  const listing = useAction(room.listed ? 'Not unlisted' : 'Not listed');
+  // While the engine lists (or unlists) the room, the box shows what was asked; then what the room says.
+  const [asked, setAsked] = useState(false);
   // Declining an invitation and leaving a room are the same request.
   const leaveRoom = (): void =>
     void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined));
@@ -88,7 +92,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
       </ul>
       <RoomTimeline room={room} />
       <details class="room-options">
-        <summary>Invite people, or leave</summary>
+        <summary>Invite people, list the room, or leave</summary>
         <InlineForm
           id="invite-name"
           label="Invite by name"
@@ -130,6 +134,27 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
           </p>
         )}
         <FormError error={copy.error ?? makeCode.error} />
+        <p class="hint">
+          <label>
+            <input
+              type="checkbox"
+              checked={listing.busy ? asked : room.listed === true}
+              disabled={listing.busy}
+              onChange={(event) => {
+                const listed = event.currentTarget.checked;
+                setAsked(listed);
+                void listing.run(() =>
+                  client.request('listRoom', { roomId: room.roomId, listed }).then(() => undefined),
+                );
+              }}
+            />{' '}
+            List this room publicly
+          </label>
+          <br />
+          Anyone on this server can then find it by name and join; the server shows them only its name and
+          member count. Unlisting withdraws the code it was listed with.
+        </p>
+        <FormError error={listing.error} />
         <button type="button" onClick={leaveRoom}>
           Leave room
         </button>

@@ -276,10 +276,36 @@ export class PopupPage {
     await this.page.getByRole('heading', { name: `# ${name}` }).waitFor();
   }
 
-  /** In the open room: its options (invite, leave), shown. */
+  /** In the open room: its options (invite, list, leave), shown. */
   async roomOptions(): Promise<void> {
     const field = this.page.getByRole('textbox', { name: 'Invite by name' });
-    if (!(await field.isVisible())) await this.page.getByText('Invite people, or leave').click();
+    if (!(await field.isVisible()))
+      await this.page.getByText('Invite people, list the room, or leave').click();
+  }
+
+  /** In the open room: lists it publicly (or unlists it), and waits until the room shows it. */
+  async listRoom(name: string, listed = true): Promise<void> {
+    await this.roomOptions();
+    await this.page.getByRole('checkbox', { name: 'List this room publicly' }).setChecked(listed);
+    const marker = this.room(name).getByText('public', { exact: true });
+    await (listed ? marker.waitFor() : marker.waitFor({ state: 'detached' }));
+  }
+
+  /** Rooms: searches the public rooms by name; the list of rooms found. */
+  async searchPublicRooms(query: string): Promise<Locator> {
+    const field = this.page.getByRole('searchbox', { name: 'Search public rooms by name' });
+    if (!(await field.isVisible())) await this.page.getByText('Find a public room').click();
+    await field.fill(query);
+    await this.page.getByRole('button', { name: 'Search', exact: true }).click();
+    const found = this.page.getByTestId('public-rooms').or(this.page.getByTestId('public-rooms-empty'));
+    await found.waitFor();
+    return this.page.getByTestId('public-rooms');
+  }
+
+  /** Rooms: joins a public room the last search found, and waits until it is open. */
+  async joinPublicRoom(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Join ${name}`, exact: true }).click();
+    await this.page.getByRole('heading', { name: `# ${name}` }).waitFor();
   }
 
   /** In the open room: invite someone by name. */
