@@ -146,7 +146,7 @@ export const RoomListingSchema = v.variant('listed', [
  * Browses public rooms, newest listing first, a page at a time; with `query`, only those whose name contains it,
  * compared as names are (nameKey: NFKC, lowercase; white space trimmed and runs made one space).
  */
-export const RoomBrowseSchema = v.strictObject({
+const RoomBrowseFieldsSchema = v.strictObject({
   query: v.optional(
     v.pipe(
       v.string(),
@@ -163,6 +163,15 @@ export const RoomBrowseSchema = v.strictObject({
     ),
   ),
 });
+
+/** An object, not an array: valibot takes `[]` for an object whose keys are all optional. */
+export const RoomBrowseSchema = v.pipe(
+  v.custom<v.InferInput<typeof RoomBrowseFieldsSchema>>(
+    (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+    'must be an object, not an array',
+  ),
+  RoomBrowseFieldsSchema,
+);
 
 /** A public room as anyone who browses sees it: its name and how many members it has, nothing else. */
 export const PublicRoomSchema = v.pipe(
