@@ -8,6 +8,7 @@ import { bytesSchema, SIGNING_KEY_LENGTH } from '../../shared/crypto/identity';
 import { MessageIdSchema, UserIdSchema } from '../../shared/ids';
 import { CONTACT_SECRET_LENGTH, MAX_NAME_LENGTH } from '../../shared/limits';
 import { TextMessageSchema, TimestampSchema } from '../../shared/protocol/content';
+import { ProfileCardSchema, ProfileKeySchema, ProfileVersionSchema } from '../../shared/protocol/profile';
 import { RoomIdSchema } from '../../shared/protocol/rooms';
 
 /** A conversation: with a contact (their user id) or in a room (its id). */
@@ -87,3 +88,21 @@ export const ContactRecordSchema = v.strictObject({
   greeting: v.optional(v.string()),
 });
 export type ContactRecord = Readonly<v.InferOutput<typeof ContactRecordSchema>>;
+
+/** This profile's own profile (display name, bio, avatar) as the vault and a backup keep it, with its key. */
+export const OwnProfileRecordSchema = v.strictObject({
+  key: ProfileKeySchema,
+  version: ProfileVersionSchema,
+  card: ProfileCardSchema,
+});
+export type OwnProfileRecord = v.InferOutput<typeof OwnProfileRecordSchema>;
+
+/** A contact's profile key, and what it opened (once fetched and checked). */
+export const PeerProfileRecordSchema = v.strictObject({
+  userId: UserIdSchema,
+  key: ProfileKeySchema,
+  /** The newest version they announced: fetched until `opened` has it. */
+  announced: v.optional(ProfileVersionSchema),
+  opened: v.optional(v.strictObject({ version: ProfileVersionSchema, card: ProfileCardSchema })),
+});
+export type PeerProfileRecord = v.InferOutput<typeof PeerProfileRecordSchema>;

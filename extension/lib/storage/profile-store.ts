@@ -2,28 +2,17 @@
  * Profiles in the vault: this profile's own (its key, version and content) and each contact's (the key they
  * gave us, and the newest version we opened). Sealed records like the rest; contacts' keyed by an HMAC of the id.
  */
-import * as v from 'valibot';
-import { UserIdSchema, type UserId } from '../../../shared/ids';
-import { ProfileCardSchema, ProfileKeySchema, ProfileVersionSchema } from '../../../shared/protocol/profile';
+import type { UserId } from '../../../shared/ids';
 import { parse } from '../../../shared/validate';
+import {
+  OwnProfileRecordSchema,
+  PeerProfileRecordSchema,
+  type OwnProfileRecord,
+  type PeerProfileRecord,
+} from '../model';
 import type { Records } from './records';
 
-export const OwnProfileRecordSchema = v.strictObject({
-  key: ProfileKeySchema,
-  version: ProfileVersionSchema,
-  card: ProfileCardSchema,
-});
-export type OwnProfileRecord = v.InferOutput<typeof OwnProfileRecordSchema>;
-
-/** A contact's profile key, and what it opened (once fetched and checked). */
-export const PeerProfileRecordSchema = v.strictObject({
-  userId: UserIdSchema,
-  key: ProfileKeySchema,
-  /** The newest version they announced: fetched until `opened` has it. */
-  announced: v.optional(ProfileVersionSchema),
-  opened: v.optional(v.strictObject({ version: ProfileVersionSchema, card: ProfileCardSchema })),
-});
-export type PeerProfileRecord = v.InferOutput<typeof PeerProfileRecordSchema>;
+export type { OwnProfileRecord, PeerProfileRecord } from '../model';
 
 export interface ProfileStore {
   own(): Promise<OwnProfileRecord | undefined>;
@@ -36,8 +25,13 @@ export interface ProfileStore {
 const OWN = 'profile';
 const PEER_PREFIX = 'peer-profile:';
 
+/** The record key of a contact's profile: an HMAC of their user id, as for their contact record. */
+export const peerProfileKey = (tag: (text: string) => string, userId: UserId): string =>
+  `${PEER_PREFIX}${tag(userId)}`;
+export const OWN_PROFILE_KEY = OWN;
+
 export function createProfileStore(records: Records): ProfileStore {
-  const peerKey = (userId: UserId): string => `${PEER_PREFIX}${records.tag(userId)}`;
+  const peerKey = (userId: UserId): string => peerProfileKey(records.tag, userId);
   return {
     async own() {
       const stored = await records.get(OWN);

@@ -24,7 +24,7 @@ import { createSessionStore } from './session-store';
 import type { ContactBookStore, ContactStore, SessionStore } from './stores';
 import { contactBookKey, createContactBookStore } from './contact-book-store';
 import { createSettingsStore, type SettingsStore } from './settings-store';
-import { createProfileStore, type ProfileStore } from './profile-store';
+import { OWN_PROFILE_KEY, createProfileStore, peerProfileKey, type ProfileStore } from './profile-store';
 
 export interface UnlockedVault {
   readonly identity: IdentityKeys;
@@ -70,6 +70,7 @@ export function createVaultStorage(
     const settings = createSettingsStore(records);
     const contacts = createContactStore(records);
     const book = createContactBookStore(records);
+    const profiles = createProfileStore(records);
     const history = createHistoryStore(db, writes, keys);
     return {
       identity: identity.value,
@@ -79,14 +80,16 @@ export function createVaultStorage(
       sessions: createSessionStore(records),
       outbox: createOutboxStore(records),
       rooms: createLocalRoomStore(records),
-      profiles: createProfileStore(records),
+      profiles,
       history,
       async exportContent() {
-        const [stored, pinned, chosen, messages] = await Promise.all([
+        const [stored, pinned, chosen, messages, own, peerProfiles] = await Promise.all([
           settings.load(),
           contacts.all(),
           book.all(),
           history.all(),
+          profiles.own(),
+          profiles.peers(),
         ]);
         return {
           identity: identity.value,
@@ -94,6 +97,8 @@ export function createVaultStorage(
           contacts: pinned,
           book: chosen,
           messages,
+          ...(own ? { profile: own } : {}),
+          peerProfiles,
         };
       },
       async restore(content) {
@@ -160,6 +165,8 @@ function writeContent<S extends StoreNames<MessengerDB>[]>(
   const tag = (text: string): string => tagOf(keys, text);
   for (const contact of content.contacts) put(contactRecordKey(tag, contact), contact);
   for (const contact of content.book ?? []) put(contactBookKey(tag, contact.userId), contact);
+  if (content.profile) put(OWN_PROFILE_KEY, content.profile);
+  for (const peer of content.peerProfiles ?? []) put(peerProfileKey(tag, peer.userId), peer);
   const messages = tx.objectStore('messages');
   // A backup lists each conversation in its order: each message takes the next place in its own conversation.
   const places = new Map<string, number>();

@@ -14,8 +14,12 @@ import { EngineError } from '../errors';
 import {
   ChatMessageSchema,
   ContactRecordSchema,
+  OwnProfileRecordSchema,
+  PeerProfileRecordSchema,
   type ChatMessage,
   type ContactRecord,
+  type OwnProfileRecord,
+  type PeerProfileRecord,
   type PinnedContact,
 } from '../model';
 import { SettingsSchema, type Settings } from '../settings';
@@ -41,6 +45,9 @@ const VaultContentSchema = v.strictObject({
   /** Absent from backups made before contacts were chosen. */
   book: v.optional(v.array(ContactRecordSchema)),
   messages: v.array(ChatMessageSchema),
+  /** Absent from backups made before profiles. */
+  profile: v.optional(OwnProfileRecordSchema),
+  peerProfiles: v.optional(v.array(PeerProfileRecordSchema)),
 });
 
 /** What a backup carries: who the user is and what they said. Sessions and prekeys are left out on purpose. */
@@ -50,6 +57,10 @@ export interface VaultContent {
   readonly contacts: readonly PinnedContact[];
   readonly book?: readonly ContactRecord[];
   readonly messages: readonly ChatMessage[];
+  /** Our own profile, with its key (the server keeps only its ciphertext). */
+  readonly profile?: OwnProfileRecord;
+  /** Contacts' profile keys and what they opened. */
+  readonly peerProfiles?: readonly PeerProfileRecord[];
 }
 
 export async function encryptBackup(
