@@ -103,7 +103,15 @@ export async function fuzzServe({
     const fakes = new Fakes();
     const { engine } = await onlineEngine(fakes);
     // The fake server has no rooms: it answers room requests as a server would a room it does not know.
-    for (const event of ['room:create', 'room:append', 'room:invitee', 'room:peek'] as const)
+    for (const event of [
+      'room:create',
+      'room:append',
+      'room:invitee',
+      'room:peek',
+      'room:listing',
+      'room:browse',
+      'room:listed-code',
+    ] as const)
       fakes.answers[event] = fail(ErrorCode.NotFound, `${event}: no such room on this fake server`);
     // It refuses account requests, so that the engine stays signed in for the cases after them.
     for (const event of ['account:release-name', 'account:delete'] as const)
