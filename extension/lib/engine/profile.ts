@@ -126,7 +126,10 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
     selfId,
     decodeImage: deps.decodeImage,
     request: deps.profileRequest,
-    accepted: () => book.list().flatMap((contact) => (contact.state === 'accepted' ? [contact.userId] : [])),
+    audience: () =>
+      book
+        .list()
+        .flatMap((contact) => (['accepted', 'outgoing'].includes(contact.state) ? [contact.userId] : [])),
     takesKeyFrom: (userId) => ['contact', 'request'].includes(book.admits(userId)),
     send: mailContent,
     changed: deps.changed,

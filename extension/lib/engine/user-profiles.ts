@@ -28,8 +28,11 @@ export interface UserProfilesDeps {
     event: E,
     payload: RequestPayload<E>,
   ) => Promise<ResponseMap[E]>;
-  /** Accepted contacts now: each is told when our profile changes. */
-  readonly accepted: () => readonly UserId[];
+  /**
+   * Whom to tell when our profile changes: accepted contacts, and those we asked (our request may have gone
+   * before we had a profile key; they take it as a request's, and show it once they accept).
+   */
+  readonly audience: () => readonly UserId[];
   /** Whether keys from this user are taken: a contact or a request, not a stranger or someone blocked. */
   readonly takesKeyFrom: (userId: UserId) => boolean;
   /** Seals the content for the contact and hands it to the server's mailbox; false while offline. */
@@ -44,7 +47,7 @@ export interface UserProfiles {
   own(): OwnProfile | null;
   /** Our profile key, for a contact request or acceptance; none before the first save. */
   ownKey(): string | undefined;
-  /** Seals and stores a new version on the server, then tells every accepted contact (in the background). */
+  /** Seals and stores a new version on the server, then tells every contact (in the background). */
   save(input: ProfileInput): Promise<OwnProfile>;
   /** A contact's profile as opened and checked, if any. */
   of(userId: UserId): ContactProfile | undefined;
@@ -104,7 +107,7 @@ export function createUserProfiles(deps: UserProfilesDeps): UserProfiles {
   }
 
   async function announce(version: number, key: string): Promise<void> {
-    for (const userId of deps.accepted()) {
+    for (const userId of deps.audience()) {
       try {
         if (!(await deps.send(userId, { v: 1, kind: 'profile', key, version })))
           console.warn(`engine: profile version ${version} not announced to ${userId}: offline`);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, fail, ok } from '../../../shared/errors';
 import type { StoredProfile } from '../../../shared/protocol/profile';
 import { newProfileKey, openProfile, sealProfile } from '../../../extension/lib/crypto/profile-seal';
-import { Fakes, PASSPHRASE, mailFrom, onlineEngine, openedBy, waitFor } from '../../support/engine';
+import { Fakes, PASSPHRASE, contact, mailFrom, onlineEngine, openedBy, waitFor } from '../../support/engine';
 
 describe('engine: profiles', () => {
   it('saves a profile as ciphertext on the server, and tells an accepted contact its key and version', async () => {
@@ -35,6 +35,28 @@ describe('engine: profiles', () => {
       bio: 'Climbs',
     });
     expect(await engine.getProfile({})).toEqual({ displayName: 'Ana Lima', bio: 'Climbs', version: 1 });
+  });
+
+  it('tells those it asked too (the request may have gone before the key existed), and nobody blocked', async () => {
+    const fakes = new Fakes();
+    const { engine, bob } = await onlineEngine(fakes);
+    const [carol, mallory] = [await contact('Carol'), await contact('Mallory')];
+    for (const who of [carol, mallory]) {
+      fakes.directory.set(who.user.name, who.user);
+      await engine.addContact({ query: who.user.name });
+    }
+    await engine.blockContact({ userId: mallory.user.userId, blocked: true });
+    fakes.answers['profile:get'] = fail(ErrorCode.NotFound, 'no profile');
+    fakes.answers['profile:put'] = ok({ version: 1 });
+    const before = fakes.mail.length;
+    await engine.saveProfile({ displayName: 'Ana', bio: '' });
+    await waitFor(() => expect(fakes.mail.length).toBe(before + 2));
+    expect(
+      fakes.mail
+        .slice(before)
+        .map((mail) => mail.to)
+        .sort(),
+    ).toEqual([bob.user.userId, carol.user.userId].sort());
   });
 
   it("shows a contact's profile once their key opens it, and keeps it through a lock", async () => {

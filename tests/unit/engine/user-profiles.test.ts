@@ -67,7 +67,7 @@ function setUp(
     selfId,
     decodeImage: options.decode ?? (async () => ({ width: 128, height: 128 })),
     request,
-    accepted: () => accepted,
+    audience: () => accepted,
     takesKeyFrom: (id) => accepted.includes(id),
     send: async (to, content) => {
       sent.push({ to, content });
