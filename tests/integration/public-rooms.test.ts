@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeBytes } from '../../shared/crypto/identity';
+import { decodeBytes, encodeBytes } from '../../shared/crypto/identity';
 import { readRoomLog } from '../../shared/crypto/room-log';
 import type { Result } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
@@ -9,9 +9,10 @@ import {
   MAX_ROOM_LISTINGS_PER_WINDOW,
 } from '../../shared/limits';
 import type { Room, RoomOp } from '../../shared/protocol/rooms';
+import { signAccountRequest } from '../../extension/lib/crypto/account-requests';
 import { createIdentityKeys, type IdentityKeys } from '../../extension/lib/crypto/identity';
 import { newCodeSecret, roomCodeKeys, signRoomEntry } from '../../extension/lib/crypto/room-entries';
-import { signIn } from '../support/identity';
+import { originOf, signIn } from '../support/identity';
 import { next, useTestServer, type TestClient } from '../support/server';
 
 const fixture = useTestServer();
@@ -245,6 +246,33 @@ describe('public rooms on the server', () => {
     });
     data(await bob.socket.emitWithAck('room:append', { roomId: room.roomId, entry }));
     expect((await browse(alice, 'owls')).rooms).toEqual([]);
+  });
+
+  it('deleting the account of the one who listed a room withdraws the listing; the room stays with the others', async () => {
+    const alice = await user('Alice');
+    const bob = await user('Bob');
+    const room = await create(alice, 'Book Swap');
+    const { secret } = await publishCode(alice, room);
+    const withBob = data(await joinWithCode(bob, room.roomId, secret)).room;
+    if (!withBob) throw new Error('no room');
+    data(await list(alice, withBob));
+    expect((await browse(bob, 'book')).rooms).toHaveLength(1);
+
+    const { challenge } = data(await alice.socket.emitWithAck('session:challenge', {}));
+    const origin = originOf(alice.socket);
+    const signature = signAccountRequest(alice.keys, {
+      origin,
+      challenge: decodeBytes(challenge),
+      action: 'delete-account',
+    });
+    data(await alice.socket.emitWithAck('account:delete', { origin, challenge, signature }));
+    expect((await browse(bob, 'book')).rooms).toEqual([]);
+    expect(why(await bob.socket.emitWithAck('room:listed-code', { roomId: room.roomId }))).toMatch(
+      /^not-found: /,
+    );
+    expect((await fixture.server.stores.rooms.get(room.roomId))?.members.map((m) => m.userId)).toEqual([
+      bob.userId,
+    ]);
   });
 
   it(`rate-limits listing: ${MAX_LISTED_ROOMS_PER_USER} rooms listed at once per user, ${MAX_ROOM_LISTINGS_PER_WINDOW} listings an hour`, async () => {
