@@ -16,8 +16,10 @@
  *   random contacts, from mail:send to the recipient's mail:new, p50/p99;
  * - the server's event-loop delay during the ramp and during the mail.
  * Prints a line per server and a summary per size with the ratios ours/bare; asserts nothing. Progress goes to
- * stderr. BENCH_LOAD_PROFILE_DIR=dir writes a CPU profile of our server at the largest size (node --cpu-prof).
+ * stderr. BENCH_LOAD_PROFILE_DIR=dir writes CPU profiles of both servers at the largest size (node --cpu-prof)
+ * into dir/ours-N and dir/bare-N (the second file of each is tsx's loader thread).
  */
+import { join } from 'node:path';
 import { CONTACTS, contactGraph } from './server-load/graph';
 import { tallyText } from './server-load/messages';
 import { killEverything, measure, type Quantiles, type RunFigures, type RunOptions } from './server-load/run';
@@ -111,12 +113,14 @@ const largest = Math.max(...sizes);
 for (const size of sizes) {
   process.stderr.write(`server-load: ${size} users: contact graph\n`);
   const graph = contactGraph(size, SEED);
-  const bare = await measure('bare', graph, options);
+  // With BENCH_LOAD_PROFILE_DIR, both servers at the largest size, each into a folder of its own.
+  const profiled = (kind: 'ours' | 'bare'): RunOptions =>
+    profileDir !== undefined && size === largest
+      ? { ...options, cpuProfileDir: join(profileDir, `${kind}-${size}`) }
+      : options;
+  const bare = await measure('bare', graph, profiled('bare'));
   console.log(detail(bare));
-  const ours = await measure('ours', graph, {
-    ...options,
-    ...(profileDir !== undefined && size === largest && { cpuProfileDir: profileDir }),
-  });
+  const ours = await measure('ours', graph, profiled('ours'));
   console.log(detail(ours));
   summaries.push(summary(ours, bare));
   console.log(summaries.at(-1));

@@ -19,22 +19,28 @@ export interface NativeIdentity {
   readonly signingKey: KeyObject;
 }
 
-/** The raw 32-byte public key of an Ed25519 or X25519 key object. */
-function rawPublicKey(key: KeyObject): Uint8Array {
-  const { x } = key.export({ format: 'jwk' });
-  if (x === undefined) throw new Error('rawPublicKey: the key has no public part');
-  return decodeBytes(x);
+const SPKI_PREFIX_LENGTH = 12; // bytes of an Ed25519 or X25519 key's SPKI DER before its 32 raw bytes
+
+/**
+ * A key pair and its raw public key, read from the SPKI DER. Not through KeyObject.export({ format: 'jwk' }): on
+ * Node 20 the JWK export holds the key's mutex while it allocates, and a collection that then finalises the key's
+ * generation job takes the same mutex, so the process hangs (about one client process in ten did).
+ */
+function keyPair(kind: 'ed25519' | 'x25519'): { privateKey: KeyObject; publicKey: Uint8Array } {
+  const { privateKey, publicKey } =
+    kind === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('x25519');
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  return { privateKey, publicKey: new Uint8Array(spki.subarray(SPKI_PREFIX_LENGTH)) };
 }
 
 /** A signing key, an exchange key it vouches for (as publicIdentity does), and the user id they make. */
 export function createNativeIdentity(): NativeIdentity {
-  const signing = generateKeyPairSync('ed25519');
-  const exchangeKey = rawPublicKey(generateKeyPairSync('x25519').publicKey);
-  const signingKey = rawPublicKey(signing.publicKey);
+  const signing = keyPair('ed25519');
+  const exchangeKey = keyPair('x25519').publicKey;
   return {
-    userId: userIdOf(signingKey),
+    userId: userIdOf(signing.publicKey),
     identity: {
-      signingKey: encodeBytes(signingKey),
+      signingKey: encodeBytes(signing.publicKey),
       exchangeKey: encodeBytes(exchangeKey),
       exchangeKeySignature: encodeBytes(sign(null, exchangeKeyStatement(exchangeKey), signing.privateKey)),
     },

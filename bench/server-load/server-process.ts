@@ -4,7 +4,7 @@
  * /proc/<pid>/status, CPU time from /proc/<pid>/stat, heap and event-loop delay through the probe.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ export interface LoadServer {
   exited(): boolean;
   /** Resolves when the process is gone. */
   readonly whenExited: Promise<void>;
-  /** Ends it: SIGKILL, or, with a CPU profile to write, SIGTERM and a wait for its own shutdown. */
+  /** Ends it at once: SIGKILL, or SIGHUP (the probe exits) when a CPU profile is to be written. */
   stop(): Promise<void>;
 }
 
@@ -51,7 +51,8 @@ const OUR_ENV = {
 
 const READY_TIMEOUT_MS = 30_000;
 const PROBE_TIMEOUT_MS = 30_000;
-const PROFILE_STOP_TIMEOUT_MS = 120_000;
+/** How long a server may take to write its CPU profile and exit before it is killed. */
+const PROFILE_STOP_TIMEOUT_MS = 60_000;
 /** Lines of the server's own output passed on to stderr; past this they are only counted. */
 const FORWARDED_LINES = 20;
 
@@ -123,6 +124,7 @@ export async function startLoadServer(kind: ServerKind, options: StartOptions = 
   const port = await freePort();
   const dataDir = kind === 'ours' ? mkdtempSync(join(tmpdir(), 'bench-server-load-')) : undefined;
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
   const entry = kind === 'ours' ? 'signal-server/src/main.ts' : 'bench/server-load/bare-server.ts';
   const child = spawn(
     process.execPath,
@@ -152,16 +154,14 @@ export async function startLoadServer(kind: ServerKind, options: StartOptions = 
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (!isGone()) {
-      if (options.cpuProfileDir) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), PROFILE_STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(killer);
-      } else {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      // SIGHUP: the probe exits at once, and a CPU profile is written (SIGKILL would lose it).
+      child.kill(options.cpuProfileDir ? 'SIGHUP' : 'SIGKILL');
+      const killer = setTimeout(() => child.kill('SIGKILL'), PROFILE_STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(killer);
     }
+    if (options.cpuProfileDir)
+      process.stderr.write(`server-load: CPU profile of the ${kind} server in ${options.cpuProfileDir}\n`);
     const dropped = output.reduce((sum, stream) => sum + stream.dropped(), 0);
     if (dropped > 0) process.stderr.write(`[${kind} server] … and ${dropped} more lines\n`);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
