@@ -17,6 +17,14 @@ export interface Avatar {
   readonly data: string;
 }
 
+/** A picture that cannot be an avatar; `reason` says why, for the user. */
+export class AvatarError extends Error {
+  override readonly name = 'AvatarError';
+  constructor(readonly reason: string) {
+    super(`checkAvatar: ${reason}`);
+  }
+}
+
 const startsWith = (bytes: Uint8Array, prefix: readonly number[], at = 0): boolean =>
   prefix.every((byte, index) => bytes[at + index] === byte);
 const ascii = (text: string): number[] => Array.from(text, (char) => char.charCodeAt(0));
@@ -41,17 +49,17 @@ export const decodeWithBrowser: DecodeImage = async (bytes, type) => {
 export async function checkAvatar(avatar: Avatar, decode: DecodeImage): Promise<void> {
   const bytes = decodeBytes(avatar.data);
   if (bytes.length > MAX_AVATAR_BYTES)
-    throw new Error(`checkAvatar: the picture is larger than ${MAX_AVATAR_BYTES} bytes`);
+    throw new AvatarError(`the picture is larger than ${MAX_AVATAR_BYTES} bytes`);
   if (sniffAvatarType(bytes) !== avatar.type)
-    throw new Error(`checkAvatar: the bytes are not those of ${avatar.type}`);
+    throw new AvatarError(`the bytes are not those of ${avatar.type}`);
   let size: { width: number; height: number };
   try {
     size = await decode(bytes, avatar.type);
   } catch {
-    throw new Error(`checkAvatar: the bytes do not decode as ${avatar.type}`);
+    throw new AvatarError(`the bytes do not decode as ${avatar.type}`);
   }
   if (size.width < 1 || size.height < 1 || size.width > AVATAR_SIZE_PX || size.height > AVATAR_SIZE_PX)
-    throw new Error(`checkAvatar: the picture must be at most ${AVATAR_SIZE_PX}×${AVATAR_SIZE_PX} pixels`);
+    throw new AvatarError(`the picture must be at most ${AVATAR_SIZE_PX}×${AVATAR_SIZE_PX} pixels`);
 }
 
 const DATA_URL = /^data:(image\/jpeg|image\/webp);base64,([A-Za-z0-9+/]+={0,2})$/;

@@ -10,11 +10,18 @@ import type { UserId } from '../../../shared/ids';
 import type { ProfileContent } from '../../../shared/protocol/content';
 import type { ProfileCard } from '../../../shared/protocol/profile';
 import type { RequestPayload, ResponseMap } from '../../../shared/protocol/socket';
-import { avatarDataUrl, avatarFromDataUrl, checkAvatar, type DecodeImage } from '../contacts/avatar';
+import {
+  AvatarError,
+  avatarDataUrl,
+  avatarFromDataUrl,
+  checkAvatar,
+  type DecodeImage,
+} from '../contacts/avatar';
 import { newProfileKey, openProfile, sealProfile } from '../crypto/profile-seal';
 import { EngineError } from '../errors';
 import type { ContactProfile, OwnProfile, ProfileInput } from '../messaging/protocol';
-import type { PeerProfileRecord, ProfileStore } from '../storage/profile-store';
+import type { OwnProfileRecord, PeerProfileRecord } from '../model';
+import type { ProfileStore } from '../storage/profile-store';
 import { createKeyedQueue } from './queue';
 
 export type ProfileRequest = 'profile:put' | 'profile:get';
@@ -53,7 +60,8 @@ export interface UserProfiles {
   of(userId: UserId): ContactProfile | undefined;
   /**
    * A contact gave us their profile key (with a request, an acceptance or a `profile` content, which names the
-   * version to fetch): kept, and their profile fetched and opened. Resolves once fetched (or failed: logged).
+   * version to fetch): kept, and their profile fetched and opened. Resolves once fetched; never rejects (a
+   * failure is logged: the next announcement tries again).
    */
   receiveKey(from: UserId, key: string, version?: number): Promise<void>;
   /** Resolves once the announcements of the last save have gone (tests; nothing waits on it otherwise). */
@@ -69,7 +77,7 @@ const viewOf = (card: ProfileCard): ContactProfile => ({
 export function createUserProfiles(deps: UserProfilesDeps): UserProfiles {
   const peers = new Map<UserId, PeerProfileRecord>();
   const views = new Map<UserId, ContactProfile>();
-  let own: Awaited<ReturnType<ProfileStore['own']>>;
+  let own: OwnProfileRecord | undefined;
   let announcing: Promise<void> = Promise.resolve();
   const queue = createKeyedQueue();
 
@@ -137,9 +145,10 @@ export function createUserProfiles(deps: UserProfilesDeps): UserProfiles {
         try {
           await checkAvatar(avatar, deps.decodeImage);
         } catch (error) {
+          if (!(error instanceof AvatarError)) throw error;
           throw new EngineError(
             ErrorCode.InvalidPayload,
-            `${String(error).replace(/^Error: checkAvatar: /, 'This picture cannot be used: ')}; choose another`,
+            `This picture cannot be used: ${error.reason}; choose another`,
           );
         }
       }
@@ -169,19 +178,23 @@ export function createUserProfiles(deps: UserProfilesDeps): UserProfiles {
     async receiveKey(from, key, version) {
       if (!deps.takesKeyFrom(from)) return;
       await queue.run(from, async () => {
-        const known = peers.get(from);
-        const announced = Math.max(version ?? 0, known?.key === key ? (known.announced ?? 0) : 0);
-        const opened = known?.key === key ? known.opened : undefined;
-        const done = opened !== undefined && announced > 0 && opened.version >= announced;
-        if (!done || known?.key !== key)
-          await keep({
-            userId: from,
-            key,
-            ...(announced > 0 ? { announced } : {}),
-            // What the old key opened stays shown until the new one opens something.
-            ...(known?.opened ? { opened: known.opened } : {}),
-          });
-        if (!done) await fetch(from);
+        try {
+          const known = peers.get(from);
+          const announced = Math.max(version ?? 0, known?.key === key ? (known.announced ?? 0) : 0);
+          const opened = known?.key === key ? known.opened : undefined;
+          const done = opened !== undefined && announced > 0 && opened.version >= announced;
+          if (!done || known?.key !== key)
+            await keep({
+              userId: from,
+              key,
+              ...(announced > 0 ? { announced } : {}),
+              // What the old key opened stays shown until the new one opens something.
+              ...(known?.opened ? { opened: known.opened } : {}),
+            });
+          if (!done) await fetch(from);
+        } catch (error) {
+          console.warn(`engine: could not keep the profile key of ${from}: ${String(error)}`);
+        }
       });
     },
     announced: () => announcing,

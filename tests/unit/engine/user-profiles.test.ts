@@ -200,4 +200,13 @@ describe('user profiles', () => {
     await profiles.receiveKey(bob, newKey, 2);
     expect(profiles.of(bob)?.displayName).toBe('Bob 2');
   });
+
+  it('never rejects a key it cannot keep (the vault fails): inbound does not wait on it', async () => {
+    const bob = userId();
+    const store = memoryStore();
+    store.putPeer = () => Promise.reject(new Error('disk full'));
+    const { profiles } = setUp({ accepted: [bob], store });
+    await expect(profiles.receiveKey(bob, newProfileKey(), 1)).resolves.toBeUndefined();
+    expect(profiles.of(bob)).toBeUndefined();
+  });
 });
