@@ -55,7 +55,8 @@ export interface ContactBook {
   add(query: string, greeting?: string): Promise<ContactRecord>;
   accept(userId: UserId): Promise<ContactRecord>;
   decline(userId: UserId): Promise<void>;
-  block(userId: UserId, blocked: boolean): Promise<ContactRecord>;
+  /** Resolves the blocked contact; undefined once unblocked (a stranger again, no longer listed). */
+  block(userId: UserId, blocked: boolean): Promise<ContactRecord | undefined>;
   remove(userId: UserId): Promise<void>;
   rename(userId: UserId, alias: string): Promise<ContactRecord>;
   mute(userId: UserId, muted: boolean): Promise<ContactRecord>;
@@ -117,7 +118,7 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
     try {
       sent = await deps.sendContact(contact.userId, content);
     } catch (error) {
-      // The server refused it (e.g. they blocked us): sending it again would be refused too.
+      // The server refused it (e.g. they deleted their account): sending it again would be refused too.
       console.warn(`engine: a contact ${action} was not taken: ${String(error)}`);
       sent = true;
     }
@@ -237,7 +238,7 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
         await deps.blockOnServer(userId, false);
         // Unblocked, they are a stranger again: no secret is left to share.
         await forget(userId);
-        return { ...contact, state: 'incoming' };
+        return undefined;
       }
       await deps.blockOnServer(userId, true);
       return save({ ...without(contact, 'secret', 'owed', 'greeting'), state: 'blocked' });
@@ -262,7 +263,9 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
           console.warn(`engine: an acceptance from ${from}, who was not asked`);
           return;
         }
-        if (known.state === 'accepted' && known.secret === content.secret) return;
+        // Once contacts, an acceptance changes nothing: else a contact could move the pair onto a token a third
+        // user presents (and so share our presence with them).
+        if (known.state === 'accepted') return;
         await save({ ...without(known, 'owed', 'greeting'), state: 'accepted', secret: content.secret });
         return;
       }
@@ -275,10 +278,10 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
         await save({ ...without(known, 'owed', 'greeting'), state: 'accepted', secret });
         return;
       }
-      // They lost what they had of us (a new device, a restored backup) and ask again: take their secret.
+      // They lost what they had of us (a new device, a restored backup) and ask again: answered with the secret we
+      // keep, which they take (they are asking); theirs is not taken, so no contact can move the pair's token.
       if (known?.state === 'accepted') {
-        const answered = await save({ ...known, secret: content.secret, owed: 'accept' });
-        await deliver(answered, 'accept');
+        await deliver(await save({ ...known, owed: 'accept' }), 'accept');
         return;
       }
       if (!known && contacts.size >= MAX_CONTACTS) {
@@ -286,6 +289,9 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
         return;
       }
       const user = { userId: from, name: content.name, signingKey };
+      // A request asked again under the same name is not checked again: each check is a lookup on our connection,
+      // and a stranger repeating requests would spend them all.
+      const sameName = known?.name === content.name;
       await save({
         ...(known ?? {}),
         userId: from,
@@ -293,8 +299,9 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
         signingKey,
         state: 'incoming',
         secret: content.secret,
-        nameVerified: false,
+        nameVerified: sameName && known.nameVerified,
       });
+      if (sameName) return;
       const checked = await checkName(user);
       const current = contacts.get(from);
       if (current?.state === 'incoming')

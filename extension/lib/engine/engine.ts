@@ -281,15 +281,20 @@ export function createEngine({
       return contactView(contact.userId);
     },
     async acceptContact({ userId }) {
-      return contactView((await open().book.accept(userId)).userId);
+      const opened = open();
+      const contact = await opened.book.accept(userId);
+      // What they wrote while a request is receipted now: a request gets no receipt (inbound.ts `answers`).
+      for (const message of await opened.conversations.list(userId))
+        if (message.direction === 'in') receipts.soon(opened, userId, message.id, message.via ?? 'server');
+      return contactView(contact.userId);
     },
     async declineContact({ userId }) {
       await open().book.decline(userId);
       return {};
     },
     async blockContact({ userId, blocked }) {
-      // Unblocked, they are no longer listed: the answer is what they are now, a stranger.
-      return contactOf(await open().book.block(userId, blocked), false);
+      const contact = await open().book.block(userId, blocked);
+      return contact ? contactOf(contact, false) : null;
     },
     async removeContact({ userId }) {
       await open().book.remove(userId);

@@ -5,6 +5,7 @@ import type { MailItem } from '../../../shared/protocol/mailbox';
 import { PeerFrameSchema } from '../../../shared/protocol/peer';
 import type { RoomId } from '../../../shared/protocol/rooms';
 import { parse } from '../../../shared/validate';
+import { isUserIdOf } from '../../../shared/crypto/identity';
 import type { ChatMessage, ConversationId, MessagePath } from '../model';
 import type { SignalingConnection } from '../transport/signaling';
 import { decodeContent } from './content';
@@ -36,6 +37,14 @@ export interface Inbound {
   receiveMail(items: readonly MailItem[]): Promise<void>;
   /** Fetches everything the mailbox holds for us, oldest first. */
   fetchMail(signaling: SignalingConnection): Promise<void>;
+}
+
+/**
+ * Whether a message from `peerId` is receipted: a room's, or a contact's (accepted, or asked by us). A request is
+ * not (its sender learns nothing of us, not even that we are online) until it is accepted (then engine.ts acceptContact receipts it).
+ */
+function answers(opened: Profile, peerId: UserId, room: RoomId | undefined): boolean {
+  return room !== undefined || opened.book.admits(peerId) === 'contact';
 }
 
 export function createInbound(deps: InboundDeps): Inbound {
@@ -102,7 +111,8 @@ export function createInbound(deps: InboundDeps): Inbound {
     const known = await knownMessage(opened, peerId, id);
     if (known) {
       const room = known.from ? known.peerId : undefined;
-      if (known.direction === 'in') deps.receipts.soon(opened, peerId, id, via, room);
+      if (known.direction === 'in' && answers(opened, peerId, room))
+        deps.receipts.soon(opened, peerId, id, via, room);
       return undefined;
     }
     let decrypted: OpenedMessage;
@@ -111,7 +121,9 @@ export function createInbound(deps: InboundDeps): Inbound {
     } catch (error) {
       // No session for it, or not the state it was sealed for (a restored profile, or a replay): start over.
       console.warn(`engine: could not decrypt a message from ${peerId}: ${String(error)}`);
-      deps.receipts.requestReset(opened, peerId, id, via);
+      // Only a contact or a room's member is asked: an answer would tell a stranger we are online.
+      if (answers(opened, peerId, undefined) || opened.rooms.roomsWith(peerId).length > 0)
+        deps.receipts.requestReset(opened, peerId, id, via);
       return undefined;
     }
     // Settles to whether the session state is on disk: no receipt before it (the sender sends again instead).
@@ -136,7 +148,13 @@ export function createInbound(deps: InboundDeps): Inbound {
     if (content.kind === 'contact') {
       const contact = content;
       // A request starts a session, so its header proves the key; an acceptance comes on one we began.
-      const signingKey = sealed.prekey?.identity.signingKey ?? opened.book.get(peerId)?.signingKey;
+      // The header's key only if it is theirs: a header on a session already running is not checked again, and a
+      // forged one would hide that their claimed name belongs to another key.
+      const fromHeader = sealed.prekey?.identity.signingKey;
+      const signingKey =
+        fromHeader !== undefined && isUserIdOf(peerId, fromHeader)
+          ? fromHeader
+          : opened.book.get(peerId)?.signingKey;
       if (signingKey === undefined) {
         console.warn(`engine: dropped a contact message from ${peerId}: no key known for them`);
         return undefined;
@@ -203,7 +221,8 @@ export function createInbound(deps: InboundDeps): Inbound {
     const room = content.room;
     return async () => {
       await recording.stored;
-      if (await stateStored) deps.receipts.soon(opened, peerId, id, via, room);
+      if ((await stateStored) && answers(opened, peerId, room))
+        deps.receipts.soon(opened, peerId, id, via, room);
     };
   }
 

@@ -240,7 +240,8 @@ export interface EngineResponses {
   addContact: Contact;
   acceptContact: Contact;
   declineContact: Record<string, never>;
-  blockContact: Contact;
+  /** The blocked contact; null once unblocked (a stranger again: no longer listed). */
+  blockContact: Contact | null;
   removeContact: Record<string, never>;
   renameContact: Contact;
   muteContact: Contact;

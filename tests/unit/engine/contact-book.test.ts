@@ -28,6 +28,8 @@ class Side {
   readonly pinned: PinnedContact[] = [];
   /** Who the server binds each name to (`user:lookup`). */
   readonly directory = new Map<string, User>();
+  /** Each name looked up, in order. */
+  readonly lookups: string[] = [];
   /** Contact messages handed to the server's mailbox. */
   readonly sent: { to: UserId; content: ContactContent }[] = [];
   readonly blocks: { userId: UserId; blocked: boolean }[] = [];
@@ -62,6 +64,7 @@ class Side {
         selfName: () => self.name,
         serverOrigin: () => SERVER,
         lookup: async (name) => {
+          this.lookups.push(name);
           const user = this.directory.get(name);
           if (!user) throw new EngineError(ErrorCode.NotFound, `No user is named ${name}`);
           return user;
@@ -310,19 +313,32 @@ describe('contact book', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('who was not asked'));
   });
 
-  it('takes a new secret from a contact who lost ours and asks again, and answers with it', async () => {
+  it('answers a contact who lost ours and asks again with the secret it keeps; no contact can move the pair', async () => {
     const [ann, bob] = [person('Ann'), person('Bob')];
+    const kept = randomKey();
     const side = new Side(ann, [
-      contactRecord(bob.userId, 'accepted', { name: 'Bob', signingKey: bob.signingKey }),
+      contactRecord(bob.userId, 'accepted', { name: 'Bob', signingKey: bob.signingKey, secret: kept }),
     ]);
-    const secret = randomKey();
-    await side.book.receive(bob.userId, bob.signingKey, request(secret, 'Bob'));
-    expect(side.book.get(bob.userId)).toMatchObject({ state: 'accepted', secret });
+    await side.book.receive(bob.userId, bob.signingKey, request(randomKey(), 'Bob'));
+    expect(side.book.get(bob.userId)).toMatchObject({ state: 'accepted', secret: kept });
     expect(side.book.get(bob.userId)?.owed).toBeUndefined();
     expect(side.sent.map((sent) => sent.content)).toEqual([
-      { v: 1, kind: 'contact', action: 'accept', secret, name: 'Ann' },
+      { v: 1, kind: 'contact', action: 'accept', secret: kept, name: 'Ann' },
     ]);
-    expect([...side.book.tokens().keys()]).toEqual([presenceToken(secret)]);
+    // An acceptance with another secret changes nothing either: it would move the pair onto a token a third user
+    // may present, sharing our presence with them.
+    await side.book.receive(bob.userId, bob.signingKey, { ...request(randomKey(), 'Bob'), action: 'accept' });
+    expect([...side.book.tokens().keys()]).toEqual([presenceToken(kept)]);
+  });
+
+  it('checks the name of a request once, not again for each time it is asked under that name', async () => {
+    const [ann, mallory] = [person('Ann'), person('Mallory')];
+    const side = new Side(ann);
+    for (let i = 0; i < 5; i++)
+      await side.book.receive(mallory.userId, mallory.signingKey, request(randomKey(), 'Mallory'));
+    expect(side.lookups).toEqual(['Mallory']);
+    await side.book.receive(mallory.userId, mallory.signingKey, request(randomKey(), 'Mal'));
+    expect(side.lookups).toEqual(['Mallory', 'Mal']);
   });
 
   it('forgets a declined request; declines only requests', async () => {
@@ -346,7 +362,7 @@ describe('contact book', () => {
     const blocked = await side.book.block(bob.userId, true);
     expect(side.blocks).toEqual([{ userId: bob.userId, blocked: true }]);
     expect(blocked).toMatchObject({ state: 'blocked', alias: 'B' });
-    expect(blocked.secret).toBeUndefined();
+    expect(blocked?.secret).toBeUndefined();
     expect(side.stored.get(bob.userId)).toEqual(blocked);
     expect(side.book.tokens().size).toBe(0);
     expect(side.book.admits(bob.userId)).toBe('blocked');
@@ -354,7 +370,7 @@ describe('contact book', () => {
     await side.book.receive(bob.userId, bob.signingKey, request(randomKey(), 'Bob'));
     expect(side.book.get(bob.userId)).toEqual(blocked);
 
-    await side.book.block(bob.userId, false);
+    expect(await side.book.block(bob.userId, false)).toBeUndefined();
     expect(side.blocks.at(-1)).toEqual({ userId: bob.userId, blocked: false });
     expect(side.book.get(bob.userId)).toBeUndefined();
     expect(side.stored.has(bob.userId)).toBe(false);

@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import nacl from 'tweetnacl';
+import { encodeBytes, userIdOf } from '../../../shared/crypto/identity';
 import { ok } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import type { ContactContent, Content } from '../../../shared/protocol/content';
@@ -90,6 +92,11 @@ const request = (greeting?: string): ContactContent => ({
   name: 'Bob',
   ...(greeting === undefined ? {} : { greeting }),
 });
+/** Someone with a real signing key: their user id derives from it, as a session header must prove. */
+const keyed = (): { userId: UserId; signingKey: string } => {
+  const key = nacl.sign.keyPair().publicKey;
+  return { userId: userIdOf(key), signingKey: encodeBytes(key) };
+};
 /** The X3DH header a session's first message carries: it proves the sender's signing key. */
 const startingSession = (signingKey: string): Partial<SealedMessage> => ({
   prekey: {
@@ -126,19 +133,24 @@ describe('inbound (engine)', () => {
     expect(receipted).toHaveLength(2);
   });
 
-  it('asks the sender to start over when a message cannot be opened, and stores nothing', async () => {
+  it('asks a contact to start over when a message cannot be opened, and stores nothing; a stranger is not answered', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const unopenable = mailOf(userId(), chat('x'));
+    const unopenable = mailOf(contactOf('accepted'), chat('x'));
     fake.sessions.open = () => Promise.reject(new Error('no session'));
     await inbound.receiveMail([unopenable]);
     expect(resets).toEqual([unopenable.id]);
+    // An answer would tell a stranger that we are online (even appearing offline).
+    const fromStranger = mailOf(userId(), chat('y'));
+    await inbound.receiveMail([fromStranger]);
+    expect(resets).toEqual([unopenable.id]);
     expect(emitted).toEqual([]);
-    expect(acked).toEqual([unopenable.mailId]); // handled: the server need not keep it
+    // Handled, both: the server need not keep them.
+    expect(acked).toEqual([unopenable.mailId, fromStranger.mailId]);
     warn.mockRestore();
   });
 
   it('drops content that is not valid, and a chat whose id differs from the one outside', async () => {
-    const bob = userId();
+    const bob = contactOf('accepted');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     await inbound.receiveMail([
       mailOf(bob, new TextEncoder().encode('{"v":1,"kind":"chat"}')),
@@ -245,9 +257,10 @@ describe('inbound (engine)', () => {
     await inbound.receiveMail(senders.map((from, i) => mailOf(from, chat(ids[i] ?? ''), ids[i])));
     expect(emitted.map((message) => message.peerId)).toEqual(senders.slice(0, 3));
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('not a contact'));
-    // The stranger's is handled (acknowledged) but not receipted: nothing tells them it was read or kept.
+    // The stranger's is handled (acknowledged) but not receipted, nor is a request's: nothing tells them it was
+    // kept, or that we are online.
     expect(acked).toHaveLength(4);
-    expect(receipted.map((receipt) => receipt.peerId)).toEqual(senders.slice(0, 3));
+    expect(receipted.map((receipt) => receipt.peerId)).toEqual(senders.slice(0, 2));
     warn.mockRestore();
   });
 
@@ -264,8 +277,7 @@ describe('inbound (engine)', () => {
   });
 
   it('hands a contact request to the book with the key its session header proves; a greeting is their first message', async () => {
-    const bob = userId();
-    const key = randomKey();
+    const { userId: bob, signingKey: key } = keyed();
     const asked = request('Hi, it is Bob from the climbing club');
     const id = randomId();
     await inbound.receiveMail([mailOf(bob, asked, id, startingSession(key))]);
@@ -286,10 +298,19 @@ describe('inbound (engine)', () => {
     // The sender counts a greeting as sent, never delivered: no receipt for it.
     expect(receipted).toEqual([]);
     // A request without a greeting shows nothing.
-    const carol = userId();
-    await inbound.receiveMail([mailOf(carol, request(), randomId(), startingSession(randomKey()))]);
-    expect(fake.book.admits(carol)).toBe('request');
+    const carol = keyed();
+    await inbound.receiveMail([
+      mailOf(carol.userId, request(), randomId(), startingSession(carol.signingKey)),
+    ]);
+    expect(fake.book.admits(carol.userId)).toBe('request');
     expect(emitted).toHaveLength(1);
+    // A header whose key is not the sender's (on a session already running it is not checked again) is not taken.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const mallory = userId();
+    await inbound.receiveMail([mailOf(mallory, request(), randomId(), startingSession(keyed().signingKey))]);
+    expect(fake.book.received.map((received) => received.from)).not.toContain(mallory);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('no key known'));
+    warn.mockRestore();
   });
 
   it('takes an acceptance on a session with a contact it knows, and drops one from someone with no known key', async () => {
@@ -309,8 +330,8 @@ describe('inbound (engine)', () => {
   });
 
   it('hands a profile key to the profiles: from a request or acceptance that carries one, and from a profile content', async () => {
-    const [asker, contact] = [userId(), contactOf('accepted')];
-    const signingKey = randomKey();
+    const { userId: asker, signingKey } = keyed();
+    const contact = contactOf('accepted');
     const [askerKey, contactKey] = [randomKey(), randomKey()];
     await inbound.receiveMail([
       mailOf(asker, { ...request(), profileKey: askerKey }, randomId(), startingSession(signingKey)),
