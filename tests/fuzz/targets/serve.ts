@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import * as v from 'valibot';
-import { ErrorCode, fail } from '../../../shared/errors';
+import { ErrorCode, fail, ok } from '../../../shared/errors';
 import { PortRequestSchema, engineRequestSchemas } from '../../../extension/lib/messaging/protocol';
 import { Fakes, PASSPHRASE, onlineEngine } from '../../support/engine';
 import { hostileString, payloadFor, randomPayload } from '../arbitraries';
@@ -116,6 +116,9 @@ export async function fuzzServe({
     // It refuses account requests, so that the engine stays signed in for the cases after them.
     for (const event of ['account:release-name', 'account:delete'] as const)
       fakes.answers[event] = fail(ErrorCode.RateLimited, `${event}: refused by this fake server`);
+    // It holds no profile, and takes any (the engine then tells Bob, through the fake mailbox).
+    fakes.answers['profile:get'] = fail(ErrorCode.NotFound, 'profile:get: no profile on this fake server');
+    fakes.answers['profile:put'] = ok({ version: 1 });
     serveEngine(engine);
 
     const refused: string[] = [];
