@@ -130,7 +130,7 @@ describe('user:lookup', () => {
     });
   });
 
-  it(`allows ${MAX_USER_LOOKUPS_PER_MINUTE} lookups a minute on one connection, then says rate-limited`, async () => {
+  it(`allows ${MAX_USER_LOOKUPS_PER_MINUTE} lookups a minute per user, then says rate-limited, also on a new connection`, async () => {
     const bob = await person('Bob');
     expect(MAX_USER_LOOKUPS_PER_MINUTE).toBeLessThan(MAX_SOCKET_EVENTS_PER_SECOND); // only this budget refuses
     const answers = await Promise.all(
@@ -143,6 +143,13 @@ describe('user:lookup', () => {
     const last = answers.at(-1);
     expect(last).toMatchObject({ ok: false, error: { code: 'rate-limited' } });
     expect(last && !last.ok && last.error.message).toContain('wait a minute');
+    // Reconnecting buys no more guesses.
+    const again = await fixture.client();
+    data(await signIn(again, 'Bob', bob.keys));
+    expect(await again.emitWithAck('user:lookup', { name: 'Nobody else' })).toMatchObject({
+      ok: false,
+      error: { code: 'rate-limited' },
+    });
   });
 });
 

@@ -2,7 +2,6 @@ import {
   COSTLY_SOCKET_EVENTS_WINDOW_MS,
   MAX_COSTLY_SOCKET_EVENTS,
   MAX_ROOM_BROWSES_PER_MINUTE,
-  MAX_USER_LOOKUPS_PER_MINUTE,
 } from '../../../shared/limits';
 import type { RequestEvent } from '../../../shared/protocol/socket';
 
@@ -41,14 +40,6 @@ const BUDGETS: readonly EventBudget[] = [
     windowMs: COSTLY_SOCKET_EVENTS_WINDOW_MS,
     refusal: (event) =>
       `${event}: at most ${MAX_COSTLY_SOCKET_EVENTS} room requests every ${COSTLY_SOCKET_EVENTS_WINDOW_MS / 1000} s (account requests, presence:watch and profile:put count among them); wait and try again`,
-  },
-  // Finding people one knows by name, not listing who uses the server by guessing names.
-  {
-    events: new Set<RequestEvent>(['user:lookup']),
-    max: MAX_USER_LOOKUPS_PER_MINUTE,
-    windowMs: 60_000,
-    refusal: () =>
-      `user:lookup: at most ${MAX_USER_LOOKUPS_PER_MINUTE} name lookups a minute on one connection; wait a minute and try again`,
   },
   // Looking for a public room, not copying every listing and its code.
   {
