@@ -94,6 +94,8 @@ export const OwnProfileRecordSchema = v.strictObject({
   key: ProfileKeySchema,
   version: ProfileVersionSchema,
   card: ProfileCardSchema,
+  /** Someone who had the key was removed or blocked: the next version is sealed under a new key. */
+  rotate: v.optional(v.literal(true)),
 });
 export type OwnProfileRecord = v.InferOutput<typeof OwnProfileRecordSchema>;
 

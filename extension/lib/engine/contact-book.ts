@@ -34,6 +34,8 @@ export interface ContactBookDeps {
   readonly changed: () => void;
   /** Our profile key, sent with requests and acceptances (user-profiles.ts); none before a profile is saved. */
   readonly profileKey?: () => string | undefined;
+  /** Someone stopped being a contact (removed or blocked), as they were before: our profile key moves on. */
+  readonly left?: (contact: ContactRecord) => void;
 }
 
 /** How a message from a user is taken: from a contact or a request, or not at all. */
@@ -241,11 +243,14 @@ export function createContactBook(deps: ContactBookDeps, loaded: readonly Contac
         return undefined;
       }
       await deps.blockOnServer(userId, true);
-      return save({ ...without(contact, 'secret', 'owed', 'greeting'), state: 'blocked' });
+      const blockedNow = await save({ ...without(contact, 'secret', 'owed', 'greeting'), state: 'blocked' });
+      deps.left?.(contact);
+      return blockedNow;
     },
     async remove(userId) {
-      existing(userId);
+      const contact = existing(userId);
       await forget(userId);
+      deps.left?.(contact);
     },
     async rename(userId, alias) {
       const contact = without(existing(userId), 'alias');

@@ -97,6 +97,7 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
       blockOnServer: deps.blockOnServer,
       sendContact: mailContent,
       profileKey: () => profiles.ownKey(),
+      left: (contact) => profiles.contactLeft(contact),
       changed: deps.contactsChanged,
     },
     chosen,

@@ -20,7 +20,7 @@ import {
 import { newProfileKey, openProfile, sealProfile } from '../crypto/profile-seal';
 import { EngineError } from '../errors';
 import type { ContactProfile, OwnProfile, ProfileInput } from '../messaging/protocol';
-import type { OwnProfileRecord, PeerProfileRecord } from '../model';
+import type { ContactRecord, OwnProfileRecord, PeerProfileRecord } from '../model';
 import type { ProfileStore } from '../storage/profile-store';
 import { createKeyedQueue } from './queue';
 
@@ -64,6 +64,13 @@ export interface UserProfiles {
    * failure is logged: the next announcement tries again).
    */
   receiveKey(from: UserId, key: string, version?: number): Promise<void>;
+  /**
+   * Someone stopped being a contact: if they could have had our key (accepted, or asked by us), the profile is
+   * sealed again under a new key, at once if the server is there, else at the next save; nothing waits on it.
+   */
+  contactLeft(contact: ContactRecord): void;
+  /** Resolves once the last key rotation is done or has failed (tests; nothing waits on it otherwise). */
+  rotated(): Promise<void>;
   /** Resolves once the announcements of the last save have gone (tests; nothing waits on it otherwise). */
   announced(): Promise<void>;
 }
@@ -79,6 +86,7 @@ export function createUserProfiles(deps: UserProfilesDeps): UserProfiles {
   const views = new Map<UserId, ContactProfile>();
   let own: OwnProfileRecord | undefined;
   let announcing: Promise<void> = Promise.resolve();
+  let rotating: Promise<void> = Promise.resolve();
   const queue = createKeyedQueue();
 
   const keep = async (record: PeerProfileRecord): Promise<void> => {
@@ -125,6 +133,25 @@ export function createUserProfiles(deps: UserProfilesDeps): UserProfiles {
     }
   }
 
+  /** Seals `card` as the next version (under a new key when one is due), stores it, and tells our contacts. */
+  async function publish(card: ProfileCard): Promise<OwnProfile> {
+    // The server may hold a newer version than this vault (restored from an older backup): go past it.
+    let held = 0;
+    try {
+      held = (await deps.request('profile:get', { userId: deps.selfId })).version;
+    } catch (error) {
+      if (!(error instanceof EngineError && error.code === ErrorCode.NotFound)) throw error;
+    }
+    const key = own && !own.rotate ? own.key : newProfileKey();
+    const version = Math.max(own?.version ?? 0, held) + 1;
+    await deps.request('profile:put', { version, sealed: sealProfile(key, deps.selfId, version, card) });
+    own = { key, version, card };
+    await deps.store.saveOwn(own);
+    announcing = announce(version, key);
+    deps.changed();
+    return { ...viewOf(card), version };
+  }
+
   return {
     async load() {
       const [stored, records] = await Promise.all([deps.store.own(), deps.store.peers()]);
@@ -158,22 +185,22 @@ export function createUserProfiles(deps: UserProfilesDeps): UserProfiles {
         bio: input.bio,
         ...(avatar ? { avatar } : {}),
       };
-      // The server may hold a newer version than this vault (restored from an older backup): go past it.
-      let held = 0;
-      try {
-        held = (await deps.request('profile:get', { userId: deps.selfId })).version;
-      } catch (error) {
-        if (!(error instanceof EngineError && error.code === ErrorCode.NotFound)) throw error;
-      }
-      const key = own?.key ?? newProfileKey();
-      const version = Math.max(own?.version ?? 0, held) + 1;
-      await deps.request('profile:put', { version, sealed: sealProfile(key, deps.selfId, version, card) });
-      own = { key, version, card };
-      await deps.store.saveOwn(own);
-      announcing = announce(version, key);
-      deps.changed();
-      return { ...viewOf(card), version };
+      return publish(card);
     },
+    contactLeft(contact) {
+      if (!own || !['accepted', 'outgoing'].includes(contact.state)) return;
+      const current = own;
+      rotating = rotating.then(async () => {
+        try {
+          own = { ...current, rotate: true };
+          await deps.store.saveOwn(own);
+          await publish(current.card);
+        } catch (error) {
+          console.warn(`engine: the profile key is rotated at the next save: ${String(error)}`);
+        }
+      });
+    },
+    rotated: () => rotating,
     of: (userId) => views.get(userId),
     async receiveKey(from, key, version) {
       if (!deps.takesKeyFrom(from)) return;

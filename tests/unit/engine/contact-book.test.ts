@@ -40,6 +40,8 @@ class Side {
   changes = 0;
   /** Our profile key, if we have a profile (user-profiles.ts). */
   profileKey: string | undefined;
+  /** Those who stopped being contacts, as they were. */
+  readonly left: ContactRecord[] = [];
   readonly book: ContactBook;
 
   constructor(
@@ -83,6 +85,7 @@ class Side {
         blockOnServer: async (userId, blocked) => void this.blocks.push({ userId, blocked }),
         changed: () => void (this.changes += 1),
         profileKey: () => this.profileKey,
+        left: (contact) => void this.left.push(contact),
       },
       loaded,
     );
@@ -257,6 +260,18 @@ describe('contact book', () => {
       ...request(asked.secret ?? '', 'Ann'),
       profileKey: side.profileKey,
     });
+  });
+
+  it('says who stopped being a contact, as they were, when removed or blocked (so the profile key moves on)', async () => {
+    const [ann, bob, carol] = [person('Ann'), person('Bob'), person('Carol')];
+    const side = new Side(ann);
+    side.knows(bob);
+    side.knows(carol);
+    const asked = await side.book.add('Bob');
+    const other = await side.book.add('Carol');
+    await side.book.remove(bob.userId);
+    await side.book.block(carol.userId, true);
+    expect(side.left).toEqual([asked, other]);
   });
 
   it('ends accepted on both sides, with one secret, by a request and its acceptance', async () => {

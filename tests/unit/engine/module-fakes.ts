@@ -208,6 +208,9 @@ export class FakeProfiles implements UserProfiles {
   receiveKey = async (from: UserId, key: string, version?: number) =>
     void this.keys.push({ from, key, ...(version === undefined ? {} : { version }) });
   announced = async () => undefined;
+  readonly left: ContactRecord[] = [];
+  contactLeft = (contact: ContactRecord) => void this.left.push(contact);
+  rotated = async () => undefined;
 }
 
 export interface FakeProfile {

@@ -17,7 +17,8 @@ import type {
   PeerProfileRecord,
   ProfileStore,
 } from '../../../extension/lib/storage/profile-store';
-import { userId } from './module-fakes';
+import { randomId } from '../../../shared/ids';
+import { contactRecord, userId } from './module-fakes';
 
 const WEBP = new TextEncoder().encode('RIFF\x10\0\0\0WEBPVP8 data');
 const WEBP_URL = `data:image/webp;base64,${Buffer.from(WEBP).toString('base64')}`;
@@ -208,5 +209,54 @@ describe('user profiles', () => {
     const { profiles } = setUp({ accepted: [bob], store });
     await expect(profiles.receiveKey(bob, newProfileKey(), 1)).resolves.toBeUndefined();
     expect(profiles.of(bob)).toBeUndefined();
+  });
+
+  it('seals the profile again under a new key when someone who had it leaves, and tells those who stay', async () => {
+    const [bob, carol] = [userId(), userId()];
+    const audience = [bob, carol];
+    const { profiles, server, sent, selfId } = setUp({ accepted: audience });
+    await profiles.save({ displayName: 'Ana', bio: '' });
+    const oldKey = profiles.ownKey() ?? '';
+    sent.length = 0;
+
+    profiles.contactLeft(contactRecord(randomId(), 'incoming')); // a request never had it: nothing changes
+    await profiles.rotated();
+    expect(profiles.ownKey()).toBe(oldKey);
+
+    audience.splice(audience.indexOf(carol), 1);
+    profiles.contactLeft(contactRecord(carol, 'accepted'));
+    await profiles.rotated();
+    await profiles.announced();
+    const newKey = profiles.ownKey() ?? '';
+    expect(newKey).not.toBe(oldKey);
+    const stored = server.get(selfId);
+    expect(stored?.version).toBe(2);
+    expect(openProfile(newKey, selfId, 2, stored?.sealed ?? '').displayName).toBe('Ana');
+    expect(() => openProfile(oldKey, selfId, 2, stored?.sealed ?? '')).toThrow(/does not open/);
+    expect(sent).toEqual([{ to: bob, content: { v: 1, kind: 'profile', key: newKey, version: 2 } }]);
+  });
+
+  it('rotates at the next save when the server was out of reach', async () => {
+    const bob = userId();
+    const { profiles, server, store, selfId } = setUp({ accepted: [bob] });
+    await profiles.save({ displayName: 'Ana', bio: '' });
+    const oldKey = profiles.ownKey();
+    const saved = server.get(selfId);
+    server.clear();
+    const offline = new EngineError(ErrorCode.Unauthenticated, 'Not connected to the server');
+    const get = server.get.bind(server);
+    server.get = () => {
+      throw offline;
+    };
+    profiles.contactLeft(contactRecord(bob, 'accepted'));
+    await profiles.rotated();
+    expect(store.ownRecord?.rotate).toBe(true);
+    expect(profiles.ownKey()).toBe(oldKey);
+
+    server.get = get;
+    if (saved) server.set(selfId, saved);
+    await profiles.save({ displayName: 'Ana L.', bio: '' });
+    expect(profiles.ownKey()).not.toBe(oldKey);
+    expect(store.ownRecord?.rotate).toBeUndefined();
   });
 });
