@@ -24,7 +24,7 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
   const [loadError, setLoadError] = useState<string>();
   const [pictureError, setPictureError] = useState<string>();
   const [saved, setSaved] = useState<string>();
-  const action = useAction('Your profile was not saved');
+  const action = useAction('Your profile was not published');
 
   useEffect(() => {
     let live = true;
@@ -60,7 +60,7 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
         bio,
         ...(avatar ? { avatar } : {}),
       });
-      setSaved(`Saved (version ${own.version}): your contacts see it as soon as they are online.`);
+      setSaved(`Published (version ${own.version}): your contacts see it as soon as they are online.`);
     });
   };
 
@@ -118,7 +118,7 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
         <FormError error={action.error} />
         <div class="actions">
           <button type="submit" disabled={action.busy}>
-            {action.busy ? 'Saving…' : 'Save profile'}
+            {action.busy ? 'Publishing…' : 'Publish profile'}
           </button>
         </div>
       </form>

@@ -38,8 +38,8 @@ async function saveProfile(
       .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: profile.picture });
     await page.getByRole('img', { name: 'Your picture' }).waitFor();
   }
-  await page.getByRole('button', { name: 'Save profile' }).click();
-  await page.getByRole('status').filter({ hasText: 'Saved (version' }).waitFor();
+  await page.getByRole('button', { name: 'Publish profile' }).click();
+  await page.getByRole('status').filter({ hasText: 'Published (version' }).waitFor();
 }
 
 /**

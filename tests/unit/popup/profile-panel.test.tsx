@@ -46,7 +46,7 @@ describe('your profile (Settings)', () => {
     await vi.waitFor(() =>
       expect(field(root, 'img[alt="Your picture"]').getAttribute('src')).toBe(OTHER_WEBP),
     );
-    buttonNamed(root, 'Save profile').click();
+    buttonNamed(root, 'Publish profile').click();
     await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toContain('version 3'));
     expect(calls.at(-1)).toEqual([
       'saveProfile',
@@ -73,10 +73,10 @@ describe('your profile (Settings)', () => {
 
     await pick(root);
     await vi.waitFor(() => expect(alerts(root)).toEqual([expect.stringContaining('not a picture')]));
-    buttonNamed(root, 'Save profile').click();
+    buttonNamed(root, 'Publish profile').click();
     await vi.waitFor(() =>
       expect(alerts(root)).toContain(
-        'Your profile was not saved: Not connected to the server: try again when online',
+        'Your profile was not published: Not connected to the server: try again when online',
       ),
     );
     expect(calls.at(-1)).toEqual(['saveProfile', { displayName: 'Ana', bio: '' }]);
