@@ -72,12 +72,11 @@ const progress = (text: string): boolean => process.stderr.write(`server-load: $
 /** Every process a run started and has not stopped yet: killed outright if the bench itself is stopped. */
 const live = new Set<ChildProcess | LoadServer>();
 
-/** Kills every process still running (synchronous: also usable from an 'exit' handler). */
+/** Kills every process still running and removes its data (synchronous: also usable from an 'exit' handler). */
 export function killEverything(): void {
   for (const process_ of live) {
-    if ('kind' in process_) {
-      if (!process_.exited()) process.kill(process_.pid, 'SIGKILL');
-    } else process_.kill('SIGKILL');
+    if ('kind' in process_) process_.discard();
+    else process_.kill('SIGKILL');
   }
   live.clear();
 }

@@ -28,6 +28,8 @@ export interface LoadServer {
   exited(): boolean;
   /** Resolves when the process is gone. */
   readonly whenExited: Promise<void>;
+  /** Kills it and removes its data, synchronously (for an exit handler). */
+  discard(): void;
   /** Ends it at once: SIGKILL, or SIGHUP (the probe exits) when a CPU profile is to be written. */
   stop(): Promise<void>;
 }
@@ -192,6 +194,10 @@ export async function startLoadServer(kind: ServerKind, options: StartOptions = 
       }),
     exited: isGone,
     whenExited: exited,
+    discard() {
+      if (!isGone()) child.kill('SIGKILL');
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
     stop,
   };
 }
