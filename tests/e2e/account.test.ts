@@ -54,7 +54,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
 
       await alice.page.getByRole('button', { name: 'Settings' }).click();
       await alice.page.getByRole('textbox', { name: 'Your name' }).fill('Alicia');
-      await alice.page.getByRole('button', { name: 'Save' }).click();
+      await alice.page.getByRole('button', { name: 'Save', exact: true }).click();
       await alice.waitOnline();
       expect(await server.stores.accounts.lookup('Alicia')).toBe(aliceId);
     });

@@ -206,7 +206,7 @@ export class PopupPage {
   async setAppearOffline(appearOffline: boolean): Promise<void> {
     await this.page.getByRole('button', { name: 'Settings' }).click();
     await this.page.getByRole('checkbox', { name: /^Appear offline/ }).setChecked(appearOffline);
-    await this.page.getByRole('button', { name: 'Save' }).click();
+    await this.page.getByRole('button', { name: 'Save', exact: true }).click();
     await this.page.getByTestId('self-name').waitFor();
   }
 
