@@ -20,7 +20,9 @@ import {
   type PagePeer,
   type PagePeerjs,
 } from '../tests/support/peerjs-page';
+import { becomeContacts } from '../tests/support/e2e-contacts';
 import { signIn } from '../tests/support/identity';
+import { makeContacts } from '../tests/support/presence-tokens';
 import { connect, startTestServer, type TestClient } from '../tests/support/server';
 import { describeProfile, startEngineProfile, type ProfileSummary } from './engine-profile';
 import { engineRoundTrips, summary } from './engine-round-trips';
@@ -60,6 +62,8 @@ async function baselineFigures(serverUrl: string): Promise<{ connect: number; ro
       );
       peers.push({ page, id: result.data.peer.peerId });
     }
+    // The server relays signaling only between contacts: the two present a common presence token.
+    await makeContacts(...sockets);
     const [a, b] = peers as [(typeof peers)[0], (typeof peers)[0]];
     return await a.page.evaluate(
       async ({ target, rounds }) => {
@@ -119,7 +123,8 @@ async function extensionFigures(serverUrl: string): Promise<{
     await a.chooseName('Alice', serverUrl);
     await b.chooseName('Bob', serverUrl);
     await Promise.all([a.waitOnline(), b.waitOnline()]);
-    await a.contact('Bob').waitFor(); // presence first: the figure below is the peer connection alone
+    // Contacts, each online to the other first: the figure below is the peer connection alone.
+    await becomeContacts({ page: a.page, name: 'Alice' }, { page: b.page, name: 'Bob' });
     const start = performance.now();
     await a.openChat('Bob');
     await a.waitDirect('Bob');
