@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import type { Diagnostics, EngineState } from '../../extension/lib/messaging/protocol';
+import type { Diagnostics } from '../../extension/lib/messaging/protocol';
+import { engineCall } from './engine-port';
 
 export const TEST_PASSPHRASE = 'correct horse battery staple';
 
@@ -364,19 +365,19 @@ export class PopupPage {
 
   /** Asks the engine for its counters over the same port protocol the popup uses. */
   async diagnostics(): Promise<Diagnostics> {
-    return this.engineRequest<Diagnostics>('getDiagnostics');
+    return engineCall(this.page, 'getDiagnostics', {});
   }
 
   /** This user's id, as the engine holds it. */
   async selfId(): Promise<string> {
-    const state = await this.engineRequest<EngineState>('getState');
+    const state = await engineCall(this.page, 'getState', {});
     if (!state.settings) throw new Error('selfId: the user has not chosen a name yet');
     return state.settings.userId;
   }
 
   /** A backup file made by the engine, as the Backup panel would save it. */
   async exportBackup(passphrase: string): Promise<string> {
-    return (await this.engineRequest<{ backup: string }>('exportBackup', { passphrase })).backup;
+    return (await engineCall(this.page, 'exportBackup', { passphrase })).backup;
   }
 
   /**
@@ -418,39 +419,6 @@ export class PopupPage {
         dump[`chrome.storage.${area}`] = (await chrome.storage?.[area]?.get(null)) ?? 'unavailable';
       return JSON.stringify(dump, replacer);
     });
-  }
-
-  private async engineRequest<T>(
-    method: 'getDiagnostics' | 'getState' | 'exportBackup',
-    params: Record<string, unknown> = {},
-  ): Promise<T> {
-    // The engine answers `method` with T; the page only relays it.
-    return this.page.evaluate(
-      ([method, params]) =>
-        new Promise<T>((resolve, reject) => {
-          interface Port {
-            onMessage: {
-              addListener(
-                listener: (frame: { kind: string; result?: { ok: boolean; data: T } }) => void,
-              ): void;
-            };
-            postMessage(message: unknown): void;
-            disconnect(): void;
-          }
-          const { chrome } = globalThis as unknown as {
-            chrome: { runtime: { connect(info: { name: string }): Port } };
-          };
-          const port = chrome.runtime.connect({ name: 'engine' });
-          port.onMessage.addListener((frame) => {
-            if (frame.kind !== 'response' || !frame.result) return;
-            port.disconnect();
-            if (frame.result.ok) resolve(frame.result.data);
-            else reject(new Error(`${method} failed`));
-          });
-          port.postMessage({ kind: 'request', id: 0, method, params });
-        }),
-      [method, params] as const,
-    );
   }
 
   async expectNoHtmlIn(text: string): Promise<void> {
