@@ -119,27 +119,35 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
 
   const visible = (): boolean => deps.settings()?.appearOffline !== true;
   /** The accepted contact a presence token belongs to, as a user. */
-  const contactOf = (token: string): User | undefined => {
-    const userId = deps.current()?.book.tokens().get(token);
-    const contact = userId === undefined ? undefined : deps.current()?.book.get(userId);
+  const userOfToken = (token: string): User | undefined => {
+    const book = deps.current()?.book;
+    const userId = book?.tokens().get(token);
+    const contact = userId === undefined ? undefined : book?.get(userId);
     return contact && { userId: contact.userId, name: contact.name, signingKey: contact.signingKey };
   };
+  /**
+   * What the session presents now (visibility and tokens), once sent: a contact renamed or muted changes neither,
+   * and must not cost a presence:watch (a costly request for the server).
+   */
+  let watched: string | undefined;
   const watch = (activeSignaling: SignalingConnection): void => {
     const opened = deps.current();
     if (!opened) return;
-    const tokens = opened.book.tokens();
+    const tokens = [...opened.book.tokens().keys()];
     for (const userId of online.keys())
       if (opened.book.get(userId)?.state !== 'accepted') {
         online.delete(userId);
         mesh?.disconnect(userId);
       }
-    void activeSignaling
-      .request('presence:watch', { tokens: [...tokens.keys()], visible: visible() })
-      .then((result) => {
-        if (!result.ok)
-          console.warn(`engine: the server did not take our contacts' presence: ${result.error.message}`);
-      });
     deps.publish();
+    const presented = `${String(visible())} ${[...tokens].sort().join(' ')}`;
+    if (presented === watched) return;
+    watched = presented;
+    void activeSignaling.request('presence:watch', { tokens, visible: visible() }).then((result) => {
+      if (result.ok) return;
+      if (watched === presented) watched = undefined; // not taken: the next change sends it again
+      console.warn(`engine: the server did not take our contacts' presence: ${result.error.message}`);
+    });
   };
 
   const link: ServerLink = {
@@ -185,6 +193,7 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
             }
             online.clear();
             deps.setConnection('online');
+            watched = undefined; // a new session presents nothing yet
             watch(activeSignaling);
             activeMesh.resume(result.data.peer);
             void activeSignaling.request('ice:servers', {}).then((ice) => {
@@ -219,7 +228,7 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
           deps.setConnection('connecting', `Connection to the server lost (${reason}); retrying`);
         },
         onPresenceOnline(token, reply) {
-          const user = contactOf(token);
+          const user = userOfToken(token);
           if (!user) return;
           // They announce themselves: tell them we are here too (unless we appear offline).
           if (!reply && visible()) void activeSignaling.request('presence:here', { token });
@@ -243,7 +252,7 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
           publishPrekeys();
         },
         onPresenceOffline(token) {
-          const userId = contactOf(token)?.userId;
+          const userId = userOfToken(token)?.userId;
           if (userId === undefined || !online.delete(userId)) return;
           // Their engine left the server (locked, closed, restarted): a channel the browser still calls open would
           // only be found dead by the heartbeat, and would stand in the way of the new one they dial when back.

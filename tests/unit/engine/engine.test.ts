@@ -894,9 +894,16 @@ describe('engine', () => {
     const { engine, bob, bobToken, self } = await onlineEngine();
     const watched = () =>
       fakes.requests.filter((request) => request.event === 'presence:watch').at(-1)?.payload;
+    const watches = () => fakes.requests.filter((request) => request.event === 'presence:watch').length;
+    await vi.waitFor(() => expect(watched()).toEqual({ tokens: [bobToken], visible: true }));
+    const before = watches();
     expect(await engine.renameContact({ userId: bob.user.userId, alias: 'Bobby' })).toEqual(
       shown(bob.user, { alias: 'Bobby' }),
     );
+    await engine.muteContact({ userId: bob.user.userId, muted: true });
+    // Neither changes what is presented to the server: no presence:watch (a costly request) is sent for them.
+    expect(watches()).toBe(before);
+    await engine.muteContact({ userId: bob.user.userId, muted: false });
     const { link } = await engine.getInviteLink({});
     expect(readInviteLink(link)).toEqual({ server: new URL(SERVER).origin, ...self });
 
