@@ -3,11 +3,6 @@
  * What the server holds afterwards is read straight from its storage (the embedded SQLite file, and Redis when
  * installed): nothing of the user may be left.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import type { Redis } from 'ioredis';
 import nacl from 'tweetnacl';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountAction } from '../../shared/crypto/account-statement';
@@ -28,6 +23,7 @@ import { sealedMessage } from '../fuzz/examples';
 import { originOf, signIn } from '../support/identity';
 import { makeContacts } from '../support/presence-tokens';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
+import { dumpableDeployments, type Deployment } from '../support/store-dumps';
 import { connect, next, startTestServer, type TestClient, type TestServer } from '../support/server';
 
 const withRedis = redisAvailable();
@@ -39,73 +35,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** A running server and a way to read everything its storage holds, as text. */
-interface Deployment {
-  readonly server: TestServer;
-  dump(): Promise<string>;
-  close(): Promise<void>;
-}
-
-/** The embedded store in a SQLite file, read through a connection of its own: every row of every table. */
-async function embedded(): Promise<Deployment> {
-  const dir = mkdtempSync(join(tmpdir(), 'signal-account-'));
-  const server = await startTestServer({ dataDir: dir });
-  const db = new BetterSqlite3(join(dir, 'signal-server.sqlite'), { readonly: true });
-  return {
-    server,
-    async dump() {
-      const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");
-      return tables
-        .all()
-        .map(({ name }) => `${name} ${JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all())}`)
-        .join('\n');
-    },
-    async close() {
-      db.close();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Every key in Redis (SCAN) with its value, whatever its type. */
-async function dumpRedis(client: Redis): Promise<string> {
-  const lines: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await client.type(key);
-      const value =
-        type === 'string'
-          ? await client.get(key)
-          : type === 'hash'
-            ? await client.hgetall(key)
-            : type === 'set'
-              ? await client.smembers(key)
-              : type === 'zset'
-                ? await client.zrange(key, '0', '-1', 'WITHSCORES')
-                : type === 'list'
-                  ? await client.lrange(key, 0, -1)
-                  : `(a ${type})`;
-      lines.push(`${key} ${JSON.stringify(value)}`);
-    }
-  } while (cursor !== '0');
-  return lines.join('\n');
-}
-
-/** A server keeping every store in Redis (emptied first), as when it scales out. */
-async function scaledOut(): Promise<Deployment> {
-  if (!redis) throw new Error('redis-server did not start');
-  const client = redis.client();
-  await client.flushall();
-  const server = await startTestServer({ redisUrl: redis.url });
-  return { server, dump: () => dumpRedis(client), close: () => server.close() };
-}
-
-const deployments: [string, () => Promise<Deployment>][] = [['SQLite (embedded)', embedded]];
-if (withRedis) deployments.push(['Redis', scaledOut]);
+const deployments = dumpableDeployments(withRedis, () => redis);
 
 interface Person {
   readonly socket: TestClient;

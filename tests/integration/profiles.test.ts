@@ -3,10 +3,6 @@
  * versions only going up, sizes capped, fetched by any signed-in user (useless without the key). What the server
  * keeps is read straight from its storage (the SQLite file, and Redis when installed).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBytes } from '../../shared/crypto/identity';
 import type { Result } from '../../shared/errors';
@@ -15,7 +11,8 @@ import type { ProfileCard } from '../../shared/protocol/profile';
 import { newProfileKey, openProfile, sealProfile } from '../../extension/lib/crypto/profile-seal';
 import { signIn } from '../support/identity';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
-import { connect, startTestServer, type TestClient, type TestServer } from '../support/server';
+import { dumpableDeployments, type Deployment } from '../support/store-dumps';
+import { connect, type TestClient, type TestServer } from '../support/server';
 
 const withRedis = redisAvailable();
 let redis: TestRedis | undefined;
@@ -26,59 +23,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-interface Deployment {
-  readonly server: TestServer;
-  /** Everything the server's storage holds, as text. */
-  dump(): Promise<string>;
-  close(): Promise<void>;
-}
-
-async function embedded(): Promise<Deployment> {
-  const dir = mkdtempSync(join(tmpdir(), 'signal-profiles-'));
-  const server = await startTestServer({ dataDir: dir });
-  const db = new BetterSqlite3(join(dir, 'signal-server.sqlite'), { readonly: true });
-  return {
-    server,
-    async dump() {
-      const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");
-      return tables
-        .all()
-        .map(({ name }) => `${name} ${JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all())}`)
-        .join('\n');
-    },
-    async close() {
-      db.close();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function scaledOut(): Promise<Deployment> {
-  if (!redis) throw new Error('redis-server did not start');
-  const client = redis.client();
-  await client.flushall();
-  const server = await startTestServer({ redisUrl: redis.url });
-  return {
-    server,
-    async dump() {
-      const keys = await client.keys('*');
-      const lines = await Promise.all(
-        keys.map(async (key) => {
-          const type = await client.type(key);
-          const value =
-            type === 'string' ? await client.get(key) : type === 'hash' ? await client.hgetall(key) : type;
-          return `${key} ${JSON.stringify(value)}`;
-        }),
-      );
-      return lines.join('\n');
-    },
-    close: () => server.close(),
-  };
-}
-
-const deployments: [string, () => Promise<Deployment>][] = [['SQLite (embedded)', embedded]];
-if (withRedis) deployments.push(['Redis', scaledOut]);
+const deployments = dumpableDeployments(withRedis, () => redis);
 
 const data = <T>(result: Result<T>): T => {
   if (!result.ok) throw new Error(result.error.message);
