@@ -1,3 +1,4 @@
+import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_NAME_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
@@ -12,6 +13,47 @@ interface Props {
 }
 
 type Step = 'closed' | 'menu' | 'rename' | 'block' | 'remove';
+
+/** A question before a step that cannot be taken back at once: Cancel (focused first) or the action. */
+function Confirmation({
+  id,
+  title,
+  what,
+  action,
+  error,
+  busy,
+  cancelRef,
+  onCancel,
+  onConfirm,
+}: {
+  readonly id: string;
+  readonly title: string;
+  readonly what: string;
+  readonly action: { readonly label: string; readonly testId: string };
+  readonly error: string | undefined;
+  readonly busy: boolean;
+  readonly cancelRef: Ref<HTMLButtonElement>;
+  readonly onCancel: () => void;
+  readonly onConfirm: () => void;
+}) {
+  return (
+    <div class="confirm" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-what`}>
+      <h3 id={`${id}-title`}>{title}</h3>
+      <p id={`${id}-what`} class="hint">
+        {what}
+      </p>
+      <FormError error={error} />
+      <div class="actions">
+        <button type="button" ref={cancelRef} disabled={busy} onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" class="danger" data-testid={action.testId} disabled={busy} onClick={onConfirm}>
+          {action.label}
+        </button>
+      </div>
+    </div>
+  );
+}
 
 /** The rename form: what the user typed stays when the engine refuses it. */
 function RenameForm({
@@ -178,58 +220,41 @@ export function ContactMenu({ client, contact }: Props) {
             <RenameForm client={client} contact={contact} onDone={() => setStep('closed')} />
           )}
           {step === 'block' && (
-            <div class="confirm" role="group" aria-labelledby="block-title" aria-describedby="block-what">
-              <h3 id="block-title">Block {name}?</h3>
-              <p id="block-what" class="hint">
-                The server refuses their messages to you, and anything that slips through is dropped. You can
-                unblock them later.
-              </p>
-              <FormError error={blocking.error} />
-              <div class="actions">
-                <button type="button" ref={cancel} disabled={busy} onClick={() => setStep('menu')}>
-                  Cancel
-                </button>
-                <button
-                  type="button"
-                  class="danger"
-                  data-testid="confirm-block"
-                  disabled={busy}
-                  onClick={() => setBlocked(true)}
-                >
-                  {blocking.busy ? 'Blocking…' : 'Block'}
-                </button>
-              </div>
-            </div>
+            <Confirmation
+              id="block"
+              title={`Block ${name}?`}
+              what="The server refuses their messages to you, and anything that slips through is dropped. You can unblock them later."
+              action={{ label: blocking.busy ? 'Blocking…' : 'Block', testId: 'confirm-block' }}
+              error={blocking.error}
+              busy={busy}
+              cancelRef={cancel}
+              onCancel={() => setStep('menu')}
+              onConfirm={() => setBlocked(true)}
+            />
           )}
           {step === 'remove' && (
-            <div class="confirm" role="group" aria-labelledby="remove-title" aria-describedby="remove-what">
-              <h3 id="remove-title">
-                {contact.state === 'outgoing' ? `Cancel your request to ${name}?` : `Remove ${name}?`}
-              </h3>
-              <p id="remove-what" class="hint">
-                You stop seeing each other online. Your history with {name} stays in this browser. To chat
-                again, one of you adds the other.
-              </p>
-              <FormError error={removing.error} />
-              <div class="actions">
-                <button type="button" ref={cancel} disabled={busy} onClick={() => setStep('menu')}>
-                  Cancel
-                </button>
-                <button
-                  type="button"
-                  class="danger"
-                  data-testid="confirm-remove"
-                  disabled={busy}
-                  onClick={() =>
-                    void removing.run(async () => {
-                      await client.request('removeContact', { userId });
-                    })
-                  }
-                >
-                  {removing.busy ? 'Removing…' : contact.state === 'outgoing' ? 'Cancel request' : 'Remove'}
-                </button>
-              </div>
-            </div>
+            <Confirmation
+              id="remove"
+              title={contact.state === 'outgoing' ? `Cancel your request to ${name}?` : `Remove ${name}?`}
+              what={`You stop seeing each other online. Your history with ${name} stays in this browser. To chat again, one of you adds the other.`}
+              action={{
+                label: removing.busy
+                  ? 'Removing…'
+                  : contact.state === 'outgoing'
+                    ? 'Cancel request'
+                    : 'Remove',
+                testId: 'confirm-remove',
+              }}
+              error={removing.error}
+              busy={busy}
+              cancelRef={cancel}
+              onCancel={() => setStep('menu')}
+              onConfirm={() =>
+                void removing.run(async () => {
+                  await client.request('removeContact', { userId });
+                })
+              }
+            />
           )}
         </div>
       )}
