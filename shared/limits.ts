@@ -238,3 +238,27 @@ export const MAX_AVATAR_BYTES = 16 * 1024;
 export const PROFILE_KEY_LENGTH = 32;
 /** Longest sealed profile the server stores, in base64url characters (an avatar at its cap, sealed, fits). */
 export const MAX_SEALED_PROFILE_LENGTH = 40 * 1024;
+
+// Files: offered in a sealed chat message, then streamed in sealed chunks over a data channel of their own.
+/** Plaintext bytes per file chunk, one data-channel message each (Chrome's largest message is 256 KiB). */
+export const FILE_CHUNK_BYTES = 64 * 1024;
+/** Largest file that can be offered, in bytes (chunk indexes stay well inside 32 bits). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024 * 1024;
+/** Bytes of a file's own key (AES-256-GCM, see extension/lib/files/file-chunks.ts) and of its SHA-256. */
+export const FILE_KEY_LENGTH = 32;
+export const FILE_HASH_LENGTH = 32;
+/** Longest file name offered, in characters; the receiver sanitises it again before saving. */
+export const MAX_FILE_NAME_LENGTH = 255;
+/** Longest media type offered, in characters. */
+export const MAX_FILE_TYPE_LENGTH = 127;
+/** Files one send may carry (the picker's "several files at once"). */
+export const MAX_FILES_PER_SEND = 20;
+/**
+ * A sender stops writing to a file channel once this many bytes are queued on it, and goes on when the queue falls
+ * to FILE_BUFFER_LOW_BYTES: Chrome closes a channel whose queue passes 16 MiB.
+ */
+export const FILE_BUFFER_HIGH_BYTES = 4 * 1024 * 1024;
+export const FILE_BUFFER_LOW_BYTES = 1024 * 1024;
+/** Data-channel stream ids file channels use (negotiated on the contact's link, never PeerJS's own 0 and 1). */
+export const FILE_STREAM_FIRST = 16;
+export const FILE_STREAM_LAST = 1023;

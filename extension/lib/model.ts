@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { bytesSchema, SIGNING_KEY_LENGTH } from '../../shared/crypto/identity';
 import { MessageIdSchema, UserIdSchema } from '../../shared/ids';
 import { CONTACT_SECRET_LENGTH, MAX_NAME_LENGTH } from '../../shared/limits';
-import { TextMessageSchema, TimestampSchema } from '../../shared/protocol/content';
+import { FileOfferSchema, TextMessageSchema, TimestampSchema } from '../../shared/protocol/content';
 import { ProfileCardSchema, ProfileKeySchema, ProfileVersionSchema } from '../../shared/protocol/profile';
 import { RoomIdSchema } from '../../shared/protocol/rooms';
 
@@ -34,6 +34,14 @@ export type MessageStatus = v.InferOutput<typeof MessageStatusSchema>;
 export const MessagePathSchema = v.picklist(['direct', 'server']);
 export type MessagePath = v.InferOutput<typeof MessagePathSchema>;
 
+/** What pages see of a file offered with a message (its key and hash stay in the engine's transfer record). */
+export const FileInfoSchema = v.strictObject({
+  name: FileOfferSchema.entries.name,
+  size: FileOfferSchema.entries.size,
+  type: FileOfferSchema.entries.type,
+});
+export type FileInfo = Readonly<v.InferOutput<typeof FileInfoSchema>>;
+
 /** A message of the history, as pages see it and a backup holds it. */
 export const ChatMessageSchema = v.strictObject({
   id: MessageIdSchema,
@@ -51,6 +59,8 @@ export const ChatMessageSchema = v.strictObject({
   /** The path it took (the latest, for an outgoing message sent again). */
   via: v.optional(MessagePathSchema),
   error: v.optional(v.string()),
+  /** A file offered with the message (its text is the file's name); its transfer is a TransferView. */
+  file: v.optional(FileInfoSchema),
 });
 export type ChatMessage = Readonly<v.InferOutput<typeof ChatMessageSchema>>;
 
@@ -108,3 +118,41 @@ export const PeerProfileRecordSchema = v.strictObject({
   opened: v.optional(v.strictObject({ version: ProfileVersionSchema, card: ProfileCardSchema })),
 });
 export type PeerProfileRecord = v.InferOutput<typeof PeerProfileRecordSchema>;
+
+/**
+ * A file transfer, one per offered file and receiver (a file sent to a room has one per member):
+ * offered: waiting for the receiver's answer. accepted: the receiver wants it; waiting for a direct link.
+ * active: chunks are moving. paused: the link dropped; it resumes from the last chunk written when one opens again.
+ * done: received, checked against its SHA-256 and saved (receiver), or confirmed so (sender).
+ * declined, cancelled (by either side), failed (with the reason): nothing more moves.
+ */
+export const TransferStateSchema = v.picklist([
+  'offered',
+  'accepted',
+  'active',
+  'paused',
+  'done',
+  'declined',
+  'cancelled',
+  'failed',
+]);
+export type TransferState = v.InferOutput<typeof TransferStateSchema>;
+
+/** A transfer as the vault keeps it (sealed, like every record). */
+export const TransferRecordSchema = v.strictObject({
+  /** The message that offered the file. */
+  messageId: MessageIdSchema,
+  /** Its conversation: the contact, or the room. */
+  conversation: ConversationIdSchema,
+  /** The other end of this transfer: the receiver (outgoing) or the sender (incoming). */
+  peer: UserIdSchema,
+  direction: v.picklist(['in', 'out']),
+  offer: FileOfferSchema,
+  state: TransferStateSchema,
+  /** Chunks the receiver has written and checked (incoming), or the receiver last asked from (outgoing). */
+  chunks: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  error: v.optional(v.string()),
+  /** Incoming and done: the name the file was saved under. */
+  savedAs: v.optional(v.string()),
+});
+export type TransferRecord = Readonly<v.InferOutput<typeof TransferRecordSchema>>;

@@ -4,7 +4,17 @@
  */
 import * as v from 'valibot';
 import { MessageIdSchema } from '../ids';
-import { CONTACT_SECRET_LENGTH, MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, MAX_TIMESTAMP_MS } from '../limits';
+import {
+  CONTACT_SECRET_LENGTH,
+  FILE_HASH_LENGTH,
+  FILE_KEY_LENGTH,
+  MAX_FILE_BYTES,
+  MAX_FILE_NAME_LENGTH,
+  MAX_FILE_TYPE_LENGTH,
+  MAX_RECEIPT_IDS,
+  MAX_TEXT_LENGTH,
+  MAX_TIMESTAMP_MS,
+} from '../limits';
 import { bytesSchema } from '../crypto/identity';
 import { WireNameSchema } from '../names';
 import { ProfileKeySchema, ProfileVersionSchema } from './profile';
@@ -26,6 +36,21 @@ export const TimestampSchema = v.pipe(
   v.maxValue(MAX_TIMESTAMP_MS, 'must be before the year 2100'),
 );
 
+/**
+ * A file offered with a chat message: what the receiver is asked to accept, and how to open and check it. The
+ * name and type are the sender's claims: the receiver sanitises the name before saving and never renders the file.
+ */
+export const FileOfferSchema = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_FILE_NAME_LENGTH)),
+  size: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_FILE_BYTES)),
+  type: v.pipe(v.string(), v.maxLength(MAX_FILE_TYPE_LENGTH)),
+  /** SHA-256 of the whole file: checked once it is written, before it is saved. */
+  sha256: bytesSchema(FILE_HASH_LENGTH),
+  /** A fresh AES-256-GCM key for this file's chunks (see extension/lib/files/file-chunks.ts). */
+  key: bytesSchema(FILE_KEY_LENGTH),
+});
+export type FileOffer = v.InferOutput<typeof FileOfferSchema>;
+
 export const ChatContentSchema = v.strictObject({
   v: v.literal(CONTENT_VERSION),
   kind: v.literal('chat'),
@@ -35,6 +60,8 @@ export const ChatContentSchema = v.strictObject({
   sentAt: TimestampSchema,
   /** Set for a room message: the same message goes to each member, sealed for each. */
   room: v.optional(RoomIdSchema),
+  /** A file offered with the message (its text is the file's name, or a caption). */
+  file: v.optional(FileOfferSchema),
 });
 export type ChatContent = v.InferOutput<typeof ChatContentSchema>;
 
@@ -102,11 +129,27 @@ export const ProfileContentSchema = v.strictObject({
 });
 export type ProfileContent = v.InferOutput<typeof ProfileContentSchema>;
 
+/**
+ * The receiver's answer to a file offered in message `id` (`accept`, `decline`), either side stopping it
+ * (`cancel`), or the receiver saying it has the whole file, checked (`received`). The bytes themselves never go
+ * through the ratchet: the receiver pulls them over a data channel (peer.ts `file-pull`).
+ */
+export const FileContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('file'),
+  action: v.picklist(['accept', 'decline', 'cancel', 'received']),
+  id: MessageIdSchema,
+  /** The room the offer was made in, if any. */
+  room: v.optional(RoomIdSchema),
+});
+export type FileContent = v.InferOutput<typeof FileContentSchema>;
+
 export const ContentSchema = v.variant('kind', [
   ChatContentSchema,
   ReceiptContentSchema,
   ResetContentSchema,
   ContactContentSchema,
   ProfileContentSchema,
+  FileContentSchema,
 ]);
 export type Content = v.InferOutput<typeof ContentSchema>;

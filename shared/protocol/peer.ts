@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { PublicIdentitySchema, SIGNATURE_LENGTH, bytesSchema } from '../crypto/identity';
 import { MessageIdSchema } from '../ids';
+import { FILE_STREAM_FIRST, FILE_STREAM_LAST, MAX_FILE_BYTES, FILE_CHUNK_BYTES } from '../limits';
 import { SealedMessageSchema } from './envelope';
 
 export const PEER_PROTOCOL_VERSION = 1;
@@ -19,7 +20,26 @@ export const SealedFrameSchema = v.strictObject({
 });
 export type SealedFrame = v.InferOutput<typeof SealedFrameSchema>;
 
-export const PeerFrameSchema = v.variant('kind', [SealedFrameSchema]);
+/**
+ * The receiver of the file offered in message `id` asks for its chunks from chunk `from` on (0, or where a dropped
+ * link left it), over the data channel it has just created with stream id `stream` (negotiated, on this link).
+ * Only the offer's recipients are answered; the chunks are sealed under the offer's key.
+ */
+export const FilePullFrameSchema = v.strictObject({
+  v: v.literal(PEER_PROTOCOL_VERSION),
+  kind: v.literal('file-pull'),
+  id: MessageIdSchema,
+  from: v.pipe(
+    v.number(),
+    v.integer(),
+    v.minValue(0),
+    v.maxValue(Math.ceil(MAX_FILE_BYTES / FILE_CHUNK_BYTES)),
+  ),
+  stream: v.pipe(v.number(), v.integer(), v.minValue(FILE_STREAM_FIRST), v.maxValue(FILE_STREAM_LAST)),
+});
+export type FilePullFrame = v.InferOutput<typeof FilePullFrameSchema>;
+
+export const PeerFrameSchema = v.variant('kind', [SealedFrameSchema, FilePullFrameSchema]);
 export type PeerFrame = v.InferOutput<typeof PeerFrameSchema>;
 
 /** The first frame each end sends on a new channel: its identity and its signed channelStatement. */

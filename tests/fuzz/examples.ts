@@ -10,7 +10,7 @@ import type { Content } from '../../shared/protocol/content';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import type { MailItem } from '../../shared/protocol/mailbox';
 import type { ClientSignalFrame, RelayedType } from '../../shared/protocol/peerjs';
-import type { HelloFrame, SealedFrame } from '../../shared/protocol/peer';
+import type { HelloFrame, FilePullFrame, SealedFrame } from '../../shared/protocol/peer';
 import { HEARTBEAT_FRAME } from '../../shared/protocol/peer';
 import type { PushEvent, RequestEvent, RequestPayload, User } from '../../shared/protocol/socket';
 import type { pushSchemas } from '../../shared/protocol/socket';
@@ -147,11 +147,13 @@ export function peerjsExamples(ctx: ExampleContext): Record<'HEARTBEAT' | Relaye
 /** Data-channel frames before decryption, by kind. */
 export function peerFrameExamples(): {
   sealed: SealedFrame;
+  'file-pull': FilePullFrame;
   hello: HelloFrame;
   heartbeat: typeof HEARTBEAT_FRAME;
 } {
   return {
     sealed: { v: 1, kind: 'sealed', id: randomId(), message: sealedMessage() },
+    'file-pull': { v: 1, kind: 'file-pull', id: randomId(), from: 0, stream: 16 },
     hello: { v: 1, kind: 'hello', identity: publicIdentity(createIdentityKeys()), signature: bytes(64) },
     heartbeat: HEARTBEAT_FRAME,
   };
@@ -172,6 +174,7 @@ export function contentExamples(ctx: ExampleContext): Record<Content['kind'], Co
       name: 'Fuzzy',
       greeting: 'hello',
     },
+    file: { v: 1, kind: 'file', action: 'accept', id: randomId() },
   };
 }
 
@@ -235,5 +238,12 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     getInviteLink: {},
     getProfile: {},
     saveProfile: { displayName: 'Ana', bio: 'Climber', avatar: 'data:image/webp;base64,UklGRg==' },
+    sendFiles: { peerId: ctx.peer, files: [new File(['fuzz'], 'fuzz.txt', { type: 'text/plain' })] },
+    answerFile: { conversation: ctx.peer, messageId: randomId(), accept: true },
+    cancelFile: { conversation: ctx.roomId, messageId: randomId(), peer: ctx.peer },
+    listTransfers: {},
+    sharePage: { peerId: ctx.peer, kind: 'link', url: 'https://example.org/a', text: 'A page' },
+    shareMedia: { peerId: ctx.peer, srcUrl: 'https://example.org/cat.png' },
+    getShareTargets: {},
   };
 }

@@ -8,7 +8,7 @@ import { randomId, type UserId } from '../../shared/ids';
 import type { Content } from '../../shared/protocol/content';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import type { MailItem, MailSend } from '../../shared/protocol/mailbox';
-import type { PeerFrame, SealedFrame } from '../../shared/protocol/peer';
+import type { FilePullFrame, PeerFrame, SealedFrame } from '../../shared/protocol/peer';
 import type { PrekeysClaimSchema, PrekeysPublish } from '../../shared/protocol/prekeys';
 import { presenceToken } from '../../shared/crypto/contact-secret';
 import { encodeBytes } from '../../shared/crypto/identity';
@@ -74,7 +74,9 @@ export class Fakes {
   resumed: PeerTicket[] = [];
   connects: string[] = [];
   disconnects: string[] = [];
-  sent: { peerId: string; frame: PeerFrame }[] = [];
+  /** Sealed frames the engine sent (file pulls are in `pulls`). */
+  sent: { peerId: string; frame: SealedFrame }[] = [];
+  pulls: { peerId: string; frame: FilePullFrame }[] = [];
   sendFailure: Error | undefined;
   /** Thrown by the transports' close (as PeerJS did once a hostile offer had poisoned its state). */
   closeFailure: Error | undefined;
@@ -121,7 +123,8 @@ export class Fakes {
           disconnect: (peerId) => this.disconnects.push(peerId),
           send: async (peerId, frame) => {
             if (this.sendFailure) throw this.sendFailure;
-            this.sent.push({ peerId, frame });
+            if (frame.kind === 'sealed') this.sent.push({ peerId, frame });
+            else this.pulls.push({ peerId, frame });
           },
           destroy: () => {
             if (this.closeFailure) throw this.closeFailure;

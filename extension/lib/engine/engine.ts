@@ -327,6 +327,14 @@ export function createEngine({
     },
     getProfile: async () => open().profiles.own(),
     saveProfile: async (input) => open().profiles.save(input),
+    // TODO(files): the transfers module.
+    sendFiles: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
+    answerFile: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
+    cancelFile: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
+    listTransfers: () => Promise.resolve([]),
+    sharePage: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
+    shareMedia: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
+    getShareTargets: () => Promise.resolve({ targets: [] }),
     async getDiagnostics() {
       return { peerConnectionsCreated: link.connectionsCreated(), startedAt };
     },

@@ -183,6 +183,10 @@ export function createInbound(deps: InboundDeps): Inbound {
       void opened.profiles.receiveKey(peerId, content.key, content.version);
       return undefined;
     }
+    if (content.kind === 'file') {
+      // TODO(files): taken by the transfers module.
+      return undefined;
+    }
     if (content.kind === 'reset') {
       // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.
       opened.delivery.resend(peerId);
@@ -233,6 +237,7 @@ export function createInbound(deps: InboundDeps): Inbound {
         console.warn(`engine: dropped a frame from ${peerId}: ${frame.message}`);
         return Promise.resolve();
       }
+      if (frame.value.kind === 'file-pull') return Promise.resolve(); // TODO(files)
       return receiveSealed(peerId, frame.value.id, frame.value.message, 'direct');
     },
     async receiveMail(items) {

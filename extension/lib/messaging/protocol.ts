@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import type { Result } from '../../../shared/errors';
-import { UserIdSchema, type UserId } from '../../../shared/ids';
+import { MessageIdSchema, UserIdSchema, type MessageId, type UserId } from '../../../shared/ids';
 import {
   InviteCodeSchema,
   RoomBrowseSchema,
@@ -19,8 +19,11 @@ import { ProfileCardSchema } from '../../../shared/protocol/profile';
 import {
   MAX_AVATAR_BYTES,
   MAX_BACKUP_BYTES,
+  MAX_FILE_BYTES,
+  MAX_FILES_PER_SEND,
   MAX_NAME_LENGTH,
   MAX_PASSPHRASE_LENGTH,
+  MAX_TEXT_LENGTH,
   MAX_URL_LENGTH,
 } from '../../../shared/limits';
 import { DisplayNameSchema } from '../../../shared/names';
@@ -32,6 +35,8 @@ import {
   type ConnectionStatus,
   type ContactState,
   type ConversationId,
+  type FileInfo,
+  type TransferState,
   type LinkStatus,
   type VaultStatus,
 } from '../model';
@@ -118,6 +123,54 @@ export const engineRequestSchemas = {
       ),
     ),
   }),
+  /**
+   * Offers files in a conversation (to each member of a room). Files come as File objects by structured clone,
+   * over the direct channel (channels.ts) only: never as bytes in JSON. Each is hashed, then offered.
+   */
+  sendFiles: v.strictObject({
+    peerId: ConversationIdSchema,
+    files: v.pipe(
+      v.array(
+        v.pipe(
+          v.instance(File, 'must be a file'),
+          v.check((file) => file.size <= MAX_FILE_BYTES, `must be at most ${MAX_FILE_BYTES} bytes`),
+        ),
+      ),
+      v.minLength(1, 'must hold a file'),
+      v.maxLength(MAX_FILES_PER_SEND, `at most ${MAX_FILES_PER_SEND} files at once`),
+    ),
+  }),
+  /** Accepts (the file is fetched and saved) or declines (nothing is sent) a file offered in message `messageId`. */
+  answerFile: v.strictObject({
+    conversation: ConversationIdSchema,
+    messageId: MessageIdSchema,
+    accept: v.boolean(),
+  }),
+  /** Stops a file transfer from either side; `peer` picks one receiver of a file sent to a room (else all). */
+  cancelFile: v.strictObject({
+    conversation: ConversationIdSchema,
+    messageId: MessageIdSchema,
+    peer: v.optional(UserIdSchema),
+  }),
+  /** Every transfer this profile knows of, newest first. */
+  listTransfers: v.strictObject({}),
+  /** Sends what the page's context menu was opened on as a message: a link, a selection, or the page itself. */
+  sharePage: v.strictObject({
+    peerId: ConversationIdSchema,
+    kind: v.picklist(['link', 'selection', 'page']),
+    /** The link, or the page's address. */
+    url: v.pipe(v.string(), v.url(), v.maxLength(MAX_URL_LENGTH)),
+    /** The selected text (selection), or the link's or page's title. */
+    text: v.optional(v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH - MAX_URL_LENGTH - 64))),
+  }),
+  /** Fetches an image, audio or video the context menu was opened on, and offers it as a file. */
+  shareMedia: v.strictObject({
+    peerId: ConversationIdSchema,
+    srcUrl: v.pipe(v.string(), v.url(), v.maxLength(MAX_URL_LENGTH)),
+    pageUrl: v.optional(v.pipe(v.string(), v.url(), v.maxLength(MAX_URL_LENGTH))),
+  }),
+  /** The conversations a share can go to, most recently active first (the context menu's submenus). */
+  getShareTargets: v.strictObject({}),
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
@@ -207,6 +260,30 @@ export interface Diagnostics {
   readonly startedAt: number;
 }
 
+/** A file transfer as pages show it: one per offered file and receiver (see TransferRecord). */
+export interface TransferView {
+  readonly messageId: MessageId;
+  readonly conversation: ConversationId;
+  /** The other end: the receiver (outgoing) or the sender (incoming). */
+  readonly peer: UserId;
+  readonly direction: 'in' | 'out';
+  readonly file: FileInfo;
+  readonly state: TransferState;
+  /** Bytes moved so far (written and checked, on the receiving side). */
+  readonly bytes: number;
+  /** While active: bytes per second over the last few seconds. */
+  readonly bytesPerSecond?: number;
+  readonly error?: string;
+  /** Received and saved: the name the downloads got it under. */
+  readonly savedAs?: string;
+}
+
+export interface ShareTarget {
+  readonly id: ConversationId;
+  readonly name: string;
+  readonly kind: 'contact' | 'room';
+}
+
 export interface EngineResponses {
   getState: EngineState;
   setUp: EngineState;
@@ -248,12 +325,22 @@ export interface EngineResponses {
   getInviteLink: { readonly link: string };
   getProfile: OwnProfile | null;
   saveProfile: OwnProfile;
+  /** One message per file, in the order given. */
+  sendFiles: readonly ChatMessage[];
+  answerFile: TransferView;
+  cancelFile: readonly TransferView[];
+  listTransfers: readonly TransferView[];
+  sharePage: ChatMessage;
+  shareMedia: ChatMessage;
+  getShareTargets: { readonly targets: readonly ShareTarget[] };
 }
 
 export interface EngineEvents {
   state: EngineState;
   /** A message was added or its status changed. */
   message: ChatMessage;
+  /** A file transfer changed (its state, or its progress: at most a few times a second). */
+  transfer: TransferView;
 }
 
 export type PortRequest = {
