@@ -14,7 +14,13 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Toolbar Messenger',
     description: 'Private peer-to-peer chat from your browser toolbar.',
-    permissions: browser === 'firefox' ? [] : ['offscreen'],
+    // downloads: received files are saved through it. contextMenus/menus: "Send to…" on images, links,
+    // selections and pages. Host access is optional, asked for one origin at a time when an image is shared from
+    // a page that does not allow others to fetch it (README, Permissions).
+    permissions: browser === 'firefox' ? ['downloads', 'menus'] : ['offscreen', 'downloads', 'contextMenus'],
+    ...(browser === 'firefox'
+      ? { optional_permissions: ['<all_urls>'] }
+      : { optional_host_permissions: ['<all_urls>'] }),
     browser_specific_settings:
       browser === 'firefox'
         ? { gecko: { id: 'messenger@toolbar-messenger.local', strict_min_version: '128.0' } }
