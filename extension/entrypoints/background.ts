@@ -1,6 +1,8 @@
 import { answerBadgeRequests } from '../lib/host/badge';
 import { answerEnsureEngine } from '../lib/host/ensure';
 import { ensureOffscreenDocument } from '../lib/host/offscreen';
+import { pageShareLink, workerShareLink } from '../lib/host/share-links';
+import { startShareMenu } from '../lib/host/share-menu';
 
 export default defineBackground({
   // Firefox (MV2): the background page hosts the engine and must not be unloaded.
@@ -12,15 +14,17 @@ export default defineBackground({
     });
     if (import.meta.env.MANIFEST_VERSION === 2) {
       // Imported only here, so Chrome's service worker bundle carries no WebRTC or socket code.
-      const engineReady = import('../lib/host/engine-host').then(
-        ({ startEngineHost }) => void startEngineHost(),
-      );
-      answerEnsureEngine(() => engineReady);
+      const engineReady = import('../lib/host/engine-host').then(({ startEngineHost }) => startEngineHost());
+      answerEnsureEngine(() => engineReady.then(() => undefined));
+      // The context menu "Send to…" (and its test hook, see share-menu.ts): the engine is in this page.
+      startShareMenu(pageShareLink(engineReady));
       return;
     }
     // Chrome (MV3): this service worker may be stopped at any time; the engine lives in the offscreen document.
     answerEnsureEngine(ensureOffscreenDocument);
     answerBadgeRequests();
+    // The context menu "Send to…" (and its test hook, see share-menu.ts): it asks the offscreen engine by Port.
+    startShareMenu(workerShareLink());
     browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());
     void ensureOffscreenDocument();
   },

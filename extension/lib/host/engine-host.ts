@@ -1,5 +1,6 @@
 import { createEngine, type Engine } from '../engine/engine';
 import { createBadgeRequester, setBadge } from './badge';
+import { sendShareTargets, watchShareTargets } from './share-targets';
 import { openChannelDesk } from '../messaging/channels';
 import { serveEngine } from '../messaging/serve';
 import { openMessengerDB } from '../storage/db';
@@ -19,6 +20,9 @@ export function startEngineHost(): Engine {
   });
   // Listening before anything is awaited, so a page that connects early is not missed.
   serveEngine(engine, openChannelDesk(window));
+  // Chrome: the context menu lives in the background's worker, told of the targets by message. Firefox's background
+  // page hosts the engine and watches it itself (share-links.ts).
+  if (import.meta.env.MANIFEST_VERSION === 3) watchShareTargets(engine, sendShareTargets);
   void engine.start();
   return engine;
 }

@@ -28,15 +28,27 @@ export interface EngineClient {
   close(): void;
 }
 
+export interface ConnectOptions {
+  /**
+   * Fails unless the direct channel can be had: a page that sends File objects (the share window) needs it, as
+   * a runtime Port carries JSON only.
+   */
+  readonly requireDirect?: boolean;
+}
+
 /**
  * Makes sure the engine runs (the background creates it if needed), then opens a port to it, and a direct channel
  * when the engine's window is in reach (see channels.ts): frames then go over the channel, and the port tells
  * when the engine is gone.
  */
-export async function connectEngine(): Promise<EngineClient> {
+export async function connectEngine({ requireDirect = false }: ConnectOptions = {}): Promise<EngineClient> {
   await browser.runtime.sendMessage(ENSURE_ENGINE);
-  const port = browser.runtime.connect({ name: ENGINE_PORT });
   const channel = offerChannel(browser.extension.getViews(), location.origin);
+  if (!channel && requireDirect)
+    throw new Error(
+      'connectEngine: the messenger engine is not in reach of this window (no direct channel), so files cannot be handed to it; close this window and open it again from the messenger',
+    );
+  const port = browser.runtime.connect({ name: ENGINE_PORT });
   if (channel) port.postMessage(channel.frame);
   const send = (frame: PortRequest): void =>
     channel ? channel.port.postMessage(frame) : port.postMessage(frame);

@@ -11,14 +11,26 @@ import {
   PortRequestSchema,
   engineRequestSchemas,
   isEngineMethod,
+  type EngineMethod,
   type PortEvent,
   type PortResponse,
 } from './protocol';
 
 type Port = Browser.runtime.Port;
 
-/** The pages that drive the engine: the popup (also opened in a tab to greet a new user). */
-export const ENGINE_PAGES: readonly string[] = ['/popup.html'];
+/** The pages that drive the engine: the popup (also opened in a tab to greet a new user) and the share window. */
+export const ENGINE_PAGES: readonly string[] = ['/popup.html', '/share.html'];
+
+/**
+ * Chrome's background service worker, as WXT builds it: it has no DOM and reaches the engine over a runtime Port
+ * only, to share what its context menu was clicked on. It may ask WORKER_METHODS and nothing else.
+ */
+export const WORKER_SCRIPTS: readonly string[] = ['/background.js'];
+export const WORKER_METHODS: ReadonlySet<string> = new Set<EngineMethod>([
+  'getShareTargets',
+  'sharePage',
+  'shareMedia',
+]);
 
 /**
  * Only the named pages of this extension (paths such as `/popup.html`; a query or a fragment does not matter) may
@@ -64,11 +76,14 @@ interface Carrier {
 export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
   browser.runtime.onConnect.addListener((port: Port) => {
     if (port.name !== ENGINE_PORT) return;
-    if (!isOwnPage(port.sender, ENGINE_PAGES)) {
+    // A page may ask anything; the background's worker only to share (and gets no events).
+    const page = isOwnPage(port.sender, ENGINE_PAGES);
+    if (!page && !isOwnPage(port.sender, WORKER_SCRIPTS)) {
       console.warn('serveEngine: refused a connection from outside the popup');
       port.disconnect();
       return;
     }
+    const allowed = page ? undefined : WORKER_METHODS;
     let open = true;
     let carrier: Carrier | 'pairing' | undefined;
     let unsubscribe = (): void => undefined;
@@ -77,7 +92,8 @@ export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
     };
     const serve = (chosen: Carrier): void => {
       carrier = chosen;
-      unsubscribe = engine.subscribe((name, data) => post({ kind: 'event', name, data } as PortEvent));
+      if (page)
+        unsubscribe = engine.subscribe((name, data) => post({ kind: 'event', name, data } as PortEvent));
     };
     const answerFrame = (message: unknown): void => {
       const request = parse(PortRequestSchema, message);
@@ -86,7 +102,7 @@ export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
         return;
       }
       const { id, method, params } = request.value;
-      void answer(engine, method, params).then((result) => post({ kind: 'response', id, result }));
+      void answer(engine, method, params, allowed).then((result) => post({ kind: 'response', id, result }));
     };
     const pair = (token: string, claiming: ChannelDesk): void => {
       carrier = 'pairing'; // frames on the Port meanwhile are not answered: the page sends them on the channel
@@ -106,7 +122,7 @@ export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
     port.onMessage.addListener((message: unknown) => {
       if (carrier === undefined) {
         const channel = v.safeParse(PortChannelSchema, message);
-        if (channel.success && desk) return pair(channel.output.token, desk);
+        if (channel.success && desk && page) return pair(channel.output.token, desk);
         serve({ post: (frame) => port.postMessage(frame), close: () => undefined });
       }
       if (carrier !== 'pairing') answerFrame(message);
@@ -114,8 +130,13 @@ export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
   });
 }
 
-async function answer(engine: Engine, method: string, params: unknown): Promise<Result<unknown>> {
-  if (!isEngineMethod(method))
+async function answer(
+  engine: Engine,
+  method: string,
+  params: unknown,
+  allowed: ReadonlySet<string> | undefined,
+): Promise<Result<unknown>> {
+  if (!isEngineMethod(method) || (allowed && !allowed.has(method)))
     return fail(ErrorCode.UnknownEvent, `Unknown engine method "${method.slice(0, 64)}"`);
   const parsed = parse(engineRequestSchemas[method] as v.GenericSchema, params);
   if (!parsed.ok) return fail(ErrorCode.InvalidPayload, parsed.message);

@@ -1,0 +1,16 @@
+import { render } from 'preact';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { parseShareWindowQuery } from '../../lib/share/share-window';
+import { ShareApp } from './ShareApp';
+// The popup's look (colours, buttons, errors), then this window's own layout.
+import '../popup/style.css';
+import './share.css';
+
+const root = document.getElementById('app');
+if (!root) throw new Error('share: #app is missing from share.html');
+render(
+  <ErrorBoundary part="The share window">
+    <ShareApp params={parseShareWindowQuery(location.search)} />
+  </ErrorBoundary>,
+  root,
+);
