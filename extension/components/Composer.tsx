@@ -4,6 +4,23 @@ import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ConversationId } from '../lib/model';
 import { FormError } from './FormError';
+import { openShareWindow } from '../lib/share/open-share-window';
+
+/** A paperclip, drawn inline (no request, no emoji font). */
+const PAPERCLIP = (
+  <svg
+    viewBox="0 0 24 24"
+    width="18"
+    height="18"
+    aria-hidden="true"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    stroke-linecap="round"
+  >
+    <path d="M20 11.5l-8.2 8.2a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />
+  </svg>
+);
 
 interface Props {
   readonly client: EngineClient;
@@ -21,6 +38,7 @@ interface Props {
 export function Composer({ client, conversationId, title, canWrite, placeholder }: Props) {
   const [draft, setDraft] = useState('');
   const sending = useAction('Not sent');
+  const attaching = useAction('The file window did not open');
   // Set at once, not at the next render: a second Enter in the same tick must not send the text twice.
   const inFlight = useRef(false);
 
@@ -41,6 +59,7 @@ export function Composer({ client, conversationId, title, canWrite, placeholder 
   return (
     <>
       <FormError error={sending.error} />
+      <FormError error={attaching.error} />
       <form
         class="composer"
         aria-busy={sending.busy}
@@ -49,6 +68,16 @@ export function Composer({ client, conversationId, title, canWrite, placeholder 
           send();
         }}
       >
+        <button
+          type="button"
+          class="attach"
+          aria-label="Send a file"
+          title="Send a file"
+          disabled={!canWrite || attaching.busy}
+          onClick={() => void attaching.run(() => openShareWindow({ to: conversationId }))}
+        >
+          {PAPERCLIP}
+        </button>
         <label class="visually-hidden" for="composer-text">
           Message to {title}
         </label>

@@ -1,5 +1,6 @@
 import { memo } from 'preact/compat';
 import type { ChatMessage } from '../lib/model';
+import { FileCard } from './FileCard';
 
 const STATUS_LABELS: Record<ChatMessage['status'], string> = {
   sending: 'Sending…',
@@ -38,16 +39,23 @@ export const MessageBubble = memo(function MessageBubble({
   readonly sender?: string | undefined;
 }) {
   const time = sentTime(message.sentAt);
+  const { file } = message;
+  // A file card holds blocks (its transfer, a list of members): not a paragraph's content.
+  const Bubble = file ? 'div' : 'p';
   return (
-    <p class={`message message-${message.direction}`} data-testid="message">
+    <Bubble class={`message message-${message.direction}`} data-testid="message">
       {sender && (
         <span class="sender" data-testid="message-sender">
           {sender}
         </span>
       )}
-      <span class="text" data-testid="message-text">
-        {message.text}
-      </span>
+      {file && <FileCard message={message} file={file} />}
+      {/* A file message's text is its name (shown on the card) or a caption. */}
+      {(!file || message.text !== file.name) && (
+        <span class="text" data-testid="message-text">
+          {message.text}
+        </span>
+      )}
       <span class="meta">
         {time && <time dateTime={time.iso}>{time.label}</time>}
         {message.via && (
@@ -67,6 +75,6 @@ export const MessageBubble = memo(function MessageBubble({
           </span>
         )}
       </span>
-    </p>
+    </Bubble>
   );
 });

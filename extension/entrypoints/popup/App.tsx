@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { AddContactPanel } from '../../components/AddContact';
 import { ContactList } from '../../components/ContactList';
 import { ContactMenu } from '../../components/ContactMenu';
@@ -14,12 +14,23 @@ import { SettingsForm } from '../../components/SettingsForm';
 import { UnlockForm } from '../../components/UnlockForm';
 import { StatusBar } from '../../components/StatusBar';
 import { useEngine } from '../../hooks/useEngine';
+import { FileContext, useTransferStore } from '../../hooks/useTransfers';
+import { nameIn } from '../../components/names';
+import { TransferList, TransfersToggle } from '../../components/TransferList';
 
 export function App() {
   const view = useEngine();
   const [selected, setSelected] = useState<ConversationId>();
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [showTransfers, setShowTransfers] = useState(false);
+  // Transfers are read once the vault is open (the engine has none to tell before), and again after a restart.
+  const ready = view.phase === 'ready' && view.state.vault === 'unlocked' ? view : undefined;
+  const store = useTransferStore(ready?.client);
+  const files = useMemo<FileContext | undefined>(
+    () => ready && store && { client: ready.client, store, nameOf: (id) => nameIn(ready.state, id) },
+    [ready?.client, ready?.state, store],
+  );
 
   if (view.phase === 'connecting') {
     return (
@@ -65,74 +76,86 @@ export function App() {
   const showAdd = adding || (!peer && !room && state.contacts.length === 0 && state.rooms.length === 0);
   return (
     <main class="chat">
-      <ErrorBoundary part="The status bar">
-        <StatusBar
-          state={state}
-          onSettings={() => setEditing(true)}
-          onLock={() => client.request('lock', {})}
-        />
-      </ErrorBoundary>
-      <div class="panes">
-        <ErrorBoundary part="The list of contacts and rooms">
-          <div class="sidebar">
-            <ContactList
-              client={client}
-              contacts={state.contacts}
-              links={state.links}
-              unread={state.unread}
-              selected={showAdd ? undefined : selected}
-              adding={showAdd}
-              onSelect={select}
-              onAdd={() => setAdding(true)}
+      <FileContext.Provider value={files}>
+        <div class="top-bar">
+          <ErrorBoundary part="The status bar">
+            <StatusBar
+              state={state}
+              onSettings={() => setEditing(true)}
+              onLock={() => client.request('lock', {})}
             />
-            <RoomList
-              client={client}
-              rooms={state.rooms}
-              unread={state.unread}
-              selected={showAdd ? undefined : selected}
-              onSelect={select}
-            />
-          </div>
-        </ErrorBoundary>
-        {/* Keyed by what is shown: another one picked gets a fresh chance. */}
-        <ErrorBoundary
-          key={showAdd ? 'add' : selected}
-          part={showAdd ? 'Add a contact' : 'This conversation'}
-        >
-          {showAdd ? (
-            <AddContactPanel
-              client={client}
-              selfName={state.settings.name}
-              onAdding={() => setAdding(true)}
-            />
-          ) : peer ? (
-            <Conversation
-              key={peer.userId}
-              client={client}
-              with={{
-                kind: 'contact',
-                contact: peer,
-                direct: peer.online && state.links[peer.userId] === 'open',
-              }}
-              actions={peer.state === 'incoming' ? undefined : <ContactMenu client={client} contact={peer} />}
-            >
-              {peer.state === 'incoming' && (
-                <RequestPanel
-                  client={client}
-                  contact={peer}
-                  onAccepted={(accepted) => select(accepted.userId)}
-                />
-              )}
-            </Conversation>
-          ) : room ? (
-            <Conversation key={room.roomId} client={client} with={{ kind: 'room', room }}>
-              <RoomPanel client={client} room={room} />
-            </Conversation>
-          ) : (
-            <p class="hint">Pick someone to chat with, or a room.</p>
-          )}
-        </ErrorBoundary>
-      </div>
+          </ErrorBoundary>
+          <TransfersToggle open={showTransfers} onToggle={() => setShowTransfers(!showTransfers)} />
+        </div>
+        {showTransfers && (
+          <ErrorBoundary part="The transfers">
+            <TransferList onOpen={select} />
+          </ErrorBoundary>
+        )}
+        <div class="panes">
+          <ErrorBoundary part="The list of contacts and rooms">
+            <div class="sidebar">
+              <ContactList
+                client={client}
+                contacts={state.contacts}
+                links={state.links}
+                unread={state.unread}
+                selected={showAdd ? undefined : selected}
+                adding={showAdd}
+                onSelect={select}
+                onAdd={() => setAdding(true)}
+              />
+              <RoomList
+                client={client}
+                rooms={state.rooms}
+                unread={state.unread}
+                selected={showAdd ? undefined : selected}
+                onSelect={select}
+              />
+            </div>
+          </ErrorBoundary>
+          {/* Keyed by what is shown: another one picked gets a fresh chance. */}
+          <ErrorBoundary
+            key={showAdd ? 'add' : selected}
+            part={showAdd ? 'Add a contact' : 'This conversation'}
+          >
+            {showAdd ? (
+              <AddContactPanel
+                client={client}
+                selfName={state.settings.name}
+                onAdding={() => setAdding(true)}
+              />
+            ) : peer ? (
+              <Conversation
+                key={peer.userId}
+                client={client}
+                with={{
+                  kind: 'contact',
+                  contact: peer,
+                  direct: peer.online && state.links[peer.userId] === 'open',
+                }}
+                actions={
+                  peer.state === 'incoming' ? undefined : <ContactMenu client={client} contact={peer} />
+                }
+              >
+                {peer.state === 'incoming' && (
+                  <RequestPanel
+                    client={client}
+                    contact={peer}
+                    onAccepted={(accepted) => select(accepted.userId)}
+                  />
+                )}
+              </Conversation>
+            ) : room ? (
+              <Conversation key={room.roomId} client={client} with={{ kind: 'room', room }}>
+                <RoomPanel client={client} room={room} />
+              </Conversation>
+            ) : (
+              <p class="hint">Pick someone to chat with, or a room.</p>
+            )}
+          </ErrorBoundary>
+        </div>
+      </FileContext.Provider>
     </main>
   );
 }
