@@ -46,7 +46,8 @@ function menusApi(): MenusApi {
 
 export function startShareMenu(link: ShareEngineLink): ShareMenu {
   const menus = menusApi();
-  const actionContext = import.meta.env.MANIFEST_VERSION === 3 ? 'action' : 'browser_action';
+  // MV3 (Chrome) names the toolbar button `action`; Firefox's MV2 build has `browserAction`.
+  const actionContext = (browser.action as typeof browser.action | undefined) ? 'action' : 'browser_action';
   let built: readonly MenuItem[] = [];
   let building = Promise.resolve();
 
