@@ -1,32 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ConversationId } from '../../extension/lib/model';
+import type { ConversationId } from '../../extension/lib/model';
 import { MENU_IDS, targetMenuId } from '../../extension/lib/share/menu-items';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { onlineUsers, type ChromeUser } from '../support/chrome-extension';
 import { waitForContact } from '../support/e2e-contacts';
-import { engineCall } from '../support/engine-port';
+import { waitForMessage } from '../support/e2e-messages';
 import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 import { ShareMenuDriver } from '../support/share-menu';
 import { TEST_PNG, startSharePages, type SharePages } from '../support/share-pages';
-
-/** Polls Bob's conversation with `peerId` until a message matches, and returns it. */
-async function waitForMessage(
-  popup: PopupPage,
-  peerId: ConversationId,
-  check: (message: ChatMessage) => boolean,
-  timeoutMs = 30_000,
-): Promise<ChatMessage> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const messages = await engineCall(popup.page, 'openConversation', { peerId });
-    const found = messages.find(check);
-    if (found) return found;
-    if (Date.now() > deadline)
-      throw new Error(`waitForMessage: not among ${JSON.stringify(messages.map((message) => message.text))}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('sharing from the context menu (Chrome)', () => {
   let server: TestServer;
@@ -72,7 +54,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('sharing from the co
       { title: 'A page to share from' },
     );
     expect(outcome).toMatchObject({ kind: 'sent' });
-    const message = await waitForMessage(bobPopup, aliceId, (each) => each.text.includes(pages.linkUrl));
+    const message = await waitForMessage(bobPopup.page, aliceId, (each) => each.text.includes(pages.linkUrl));
     expect(message.direction).toBe('in');
   });
 
@@ -86,7 +68,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('sharing from the co
       { title: 'A page to share from' },
     );
     expect(outcome).toMatchObject({ kind: 'sent' });
-    const message = await waitForMessage(bobPopup, aliceId, (each) =>
+    const message = await waitForMessage(bobPopup.page, aliceId, (each) =>
       each.text.includes('Cats sleep for most of the day.'),
     );
     expect(message.text).toContain(pages.pageUrl);
@@ -104,7 +86,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('sharing from the co
     );
     await tab.close();
     expect(outcome).toMatchObject({ kind: 'sent' });
-    const offer = await waitForMessage(bobPopup, aliceId, (each) => each.file !== undefined);
+    const offer = await waitForMessage(bobPopup.page, aliceId, (each) => each.file !== undefined);
     expect(offer.file).toMatchObject({ size: TEST_PNG.length, type: 'image/png' });
     expect(offer.file?.name).toMatch(/cat/);
   });

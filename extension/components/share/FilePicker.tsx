@@ -54,7 +54,7 @@ export function FilePicker({ files, onChange, disabled }: Props) {
           if (!disabled) add(event.dataTransfer?.files);
         }}
       >
-        <label for="share-files">Files to send</label>
+        <label for="share-files">Choose files</label>
         <input
           id="share-files"
           type="file"
