@@ -10,7 +10,9 @@ import { downloadAndWait, requestDownload } from '../host/downloads';
 export async function saveFile(file: Blob, name: string): Promise<string> {
   // Typed as always there; absent at run time in an offscreen document.
   const here = (browser as { downloads?: unknown }).downloads !== undefined;
-  const url = URL.createObjectURL(file);
+  // Typed as plain bytes: Chrome saved a type-less blob (an OPFS file has no type) as "name.txt" whatever the name
+  // said, and keeps the name of an application/octet-stream one. Wrapping a Blob copies nothing.
+  const url = URL.createObjectURL(new Blob([file], { type: 'application/octet-stream' }));
   try {
     return here ? await downloadAndWait(url, name) : await requestDownload(url, name);
   } finally {
