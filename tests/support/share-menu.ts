@@ -1,4 +1,5 @@
 import type { Worker } from 'playwright-core';
+import type { Page as PuppeteerPage } from 'puppeteer-core';
 import { SHARE_MENU_GLOBAL, type ShareOutcome } from '../../extension/lib/host/share-menu';
 import type { ClickedTab, MenuClick } from '../../extension/lib/share/menu-click';
 import type { MenuItem } from '../../extension/lib/share/menu-items';
@@ -57,6 +58,69 @@ export class ShareMenuDriver {
         return menu.click(clicked, clickedTab ?? undefined);
       },
       [SHARE_MENU_GLOBAL, info, tab ?? null] as const,
+    );
+  }
+}
+
+/**
+ * The same on Firefox, where the background page (MV2) hosts the menu: an extension page reaches its global
+ * through runtime.getBackgroundPage().
+ */
+export class FirefoxShareMenuDriver {
+  constructor(private readonly page: PuppeteerPage) {}
+
+  async items(): Promise<MenuItem[]> {
+    return this.page.evaluate(async (name) => {
+      const { browser } = globalThis as unknown as {
+        browser: {
+          runtime: { getBackgroundPage(): Promise<Record<string, { items(): MenuItem[] } | undefined>> };
+        };
+      };
+      const menu = (await browser.runtime.getBackgroundPage())[name];
+      if (!menu) throw new Error(`the background published no ${name}`);
+      // Copied out of the background's realm, so that it can be handed back to the test.
+      return JSON.parse(JSON.stringify(menu.items())) as MenuItem[];
+    }, SHARE_MENU_GLOBAL);
+  }
+
+  async waitForItems(check: (items: MenuItem[]) => boolean, timeoutMs = 20_000): Promise<MenuItem[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const items = await this.items();
+      if (check(items)) return items;
+      if (Date.now() > deadline)
+        throw new Error(`waitForItems: the menu is ${JSON.stringify(items.map((item) => item.title))}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async click(info: MenuClick, tab?: ClickedTab): Promise<ShareOutcome> {
+    return this.page.evaluate(
+      async (name, clicked, clickedTab) => {
+        const { browser } = globalThis as unknown as {
+          browser: {
+            runtime: {
+              getBackgroundPage(): Promise<
+                Record<
+                  string,
+                  { click(info: MenuClick, tab?: ClickedTab): Promise<ShareOutcome> } | undefined
+                >
+              >;
+            };
+          };
+        };
+        const menu = (await browser.runtime.getBackgroundPage())[name];
+        if (!menu) throw new Error(`the background published no ${name}`);
+        // The click's fields go into the background's realm as JSON, as the browser's own would be plain data.
+        const outcome = await menu.click(
+          JSON.parse(clicked) as MenuClick,
+          clickedTab ? (JSON.parse(clickedTab) as ClickedTab) : undefined,
+        );
+        return JSON.parse(JSON.stringify(outcome)) as ShareOutcome;
+      },
+      SHARE_MENU_GLOBAL,
+      JSON.stringify(info),
+      tab ? JSON.stringify(tab) : '',
     );
   }
 }
