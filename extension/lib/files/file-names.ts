@@ -21,8 +21,11 @@ const MAX_EXTENSION_LENGTH = 40;
 
 /** Characters shown as nothing (or reordering others): bidi controls, zero-width characters, other invisibles. */
 const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}\p{Cs}]/gu;
-/** Characters no file name may hold: controls, line breaks, path separators, and what Windows or Chrome refuse. */
-const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}/\\<>:"|?*~]/gu;
+/**
+ * Characters no file name may hold: controls, line breaks, path separators, what Windows or Chrome refuse, and "%"
+ * (both browsers' downloads turn it into "_" themselves, so the name saved would differ from the one given).
+ */
+const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}/\\<>:"|?*~%]/gu;
 /** Any white space other than the plain space (Firefox's sanitiser turns it into a space). */
 const OTHER_SPACE = /(?! )\s/gu;
 /** What a name may not start or end with. */
@@ -86,7 +89,7 @@ const encoder = new TextEncoder();
 
 /**
  * A name safe to save under: no path parts (/ \ become _), no control characters (become _), no bidi-override,
- * zero-width or other invisible characters (removed), none of `<>:"|?*~` (become _), no Windows-reserved device
+ * zero-width or other invisible characters (removed), none of `<>:"|?*~%` (become _), no Windows-reserved device
  * name (CON, PRN, AUX, NUL, COM0-9, LPT0-9, CLOCK$, with or without extension: "_" is put in front), no leading or
  * trailing dots or white space, at most MAX_SAFE_NAME_LENGTH characters and MAX_SAFE_NAME_BYTES bytes (the name is
  * cut before its extension, keeping it), never empty ("file"). A dangerous extension (executables, scripts,

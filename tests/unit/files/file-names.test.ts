@@ -32,6 +32,7 @@ describe('safeFileName', () => {
     expect(safe('a<b>c:d"e|f?g*h~i.txt')).toBe('a_b_c_d_e_f_g_h_i.txt');
     expect(safe('notes.txt:hidden.exe')).toBe('notes.txt_hidden.exe.download');
     expect(safe('line\u2028break.txt')).toBe('line_break.txt');
+    expect(safe('a%20b.txt')).toBe('a_20b.txt');
   });
 
   it('prefixes a Windows device name, with or without an extension', () => {
