@@ -49,8 +49,8 @@ export type MenuAction =
 const MEDIA_TYPES = new Set(['image', 'audio', 'video']);
 
 /**
- * What was clicked on, most specific first: a medium, then a link, then a selection, then the page. Undefined
- * with a reason when it is nothing a share can carry (a `file:` page, a link to `javascript:`).
+ * What was clicked on, most specific first: a medium, then a link, then a selection, then the page; or why it is
+ * nothing a share can carry (a `file:` page, a link to `javascript:`).
  */
 export function pendingShareOf(
   click: MenuClick,
@@ -71,6 +71,7 @@ export function pendingShareOf(
   return { reason: `${what} cannot be shared: only web addresses (http, https) can.` };
 }
 
+/** What a click on one of our items does: send now (a listed conversation), open the share window, or refuse. */
 export function menuAction(click: MenuClick, tab: ClickedTab | undefined): MenuAction {
   if (click.menuItemId === MENU_IDS.sendFile) return { kind: 'window' };
   const to = targetOfMenuItem(click.menuItemId);
