@@ -72,18 +72,19 @@ const browserDeps: ReceivedFilesDeps = {
 
 /** Received files in this browser's origin private file system (`deps` for tests). */
 export function createReceivedFiles(deps: ReceivedFilesDeps = browserDeps): ReceivedFiles {
-  const open = new Map<string, FileSink>();
+  // Set before anything is awaited, so that a second open of an id is refused even while the first is starting.
+  const open = new Map<string, Promise<FileSink>>();
   return {
     async open(file) {
       checkId(file.id);
       if (open.has(file.id)) throw new Error(`ReceivedFiles.open: file ${file.id} is already open`);
-      const sink = await openSink(deps.startSink(), file, () => open.delete(file.id));
-      open.set(file.id, sink);
-      return sink;
+      const opening = openSink(deps.startSink(), file, () => open.delete(file.id));
+      open.set(file.id, opening);
+      return opening;
     },
     async remove(id) {
       checkId(id);
-      const sink = open.get(id);
+      const sink = await open.get(id)?.catch(() => undefined);
       if (sink) await sink.discard();
       else await deps.removeStored(id);
     },

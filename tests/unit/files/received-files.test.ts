@@ -130,7 +130,9 @@ describe('received files', () => {
   it('opens an id once at a time, and remove discards an open file or deletes a stored one', async () => {
     const { files, memory, started } = setUp();
     const { file, frame } = await incoming();
-    const sink = await files.open(file);
+    const opening = files.open(file);
+    await expect(files.open(file)).rejects.toThrow(/already open/); // even while the first is starting
+    const sink = await opening;
     await expect(files.open(file)).rejects.toThrow(/already open/);
     expect(started()).toBe(1);
     await sink.write(frame(0));
