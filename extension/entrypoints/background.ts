@@ -1,4 +1,5 @@
 import { answerBadgeRequests } from '../lib/host/badge';
+import { answerDownloadRequests } from '../lib/host/downloads';
 import { answerEnsureEngine } from '../lib/host/ensure';
 import { ensureOffscreenDocument } from '../lib/host/offscreen';
 import { pageShareLink, workerShareLink } from '../lib/host/share-links';
@@ -23,6 +24,8 @@ export default defineBackground({
     // Chrome (MV3): this service worker may be stopped at any time; the engine lives in the offscreen document.
     answerEnsureEngine(ensureOffscreenDocument);
     answerBadgeRequests();
+    // Received files: the offscreen engine has no downloads API and asks here.
+    answerDownloadRequests();
     // The context menu "Send to…" (and its test hook, see share-menu.ts): it asks the offscreen engine by Port.
     startShareMenu(workerShareLink());
     browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());

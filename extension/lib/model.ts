@@ -148,6 +148,8 @@ export const TransferRecordSchema = v.strictObject({
   peer: UserIdSchema,
   direction: v.picklist(['in', 'out']),
   offer: FileOfferSchema,
+  /** When this profile sent or received the offer, ms since epoch (its own clock): the transfers' order. */
+  offeredAt: TimestampSchema,
   state: TransferStateSchema,
   /** Chunks the receiver has written and checked (incoming), or the receiver last asked from (outgoing). */
   chunks: v.pipe(v.number(), v.integer(), v.minValue(0)),

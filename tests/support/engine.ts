@@ -126,6 +126,7 @@ export class Fakes {
             if (frame.kind === 'sealed') this.sent.push({ peerId, frame });
             else this.pulls.push({ peerId, frame });
           },
+          openFileChannel: () => Promise.reject(new Error('no file channels in this fake')),
           destroy: () => {
             if (this.closeFailure) throw this.closeFailure;
           },

@@ -10,6 +10,7 @@ import type { RoomId } from '../../../shared/protocol/rooms';
 import { EngineError } from '../errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import { decodeWithBrowser, type DecodeImage } from '../contacts/avatar';
+import { browserFileServices } from '../files/browser-files';
 import { inviteLink } from '../contacts/invite';
 import type { Contact, EngineMethod, EngineParams, EngineResponses, RoomView } from '../messaging/protocol';
 import type { VaultStorage } from '../storage/vault-storage';
@@ -25,6 +26,8 @@ import { openProfile } from './profile';
 import { createReceipts } from './receipts';
 import { createSending } from './sending';
 import { createServerLink } from './server-link';
+import { createShares } from './shares';
+import { createTransfers, type FileServices } from './transfers/transfers';
 import { createVaultLifecycle } from './vault-lifecycle';
 import { contactOf, createView, type EngineListener } from './view';
 
@@ -48,6 +51,8 @@ export interface EngineDeps {
   readonly backupKdf?: KdfParams;
   /** Decodes an avatar to check it (tests give a fake: Node has no image decoder). */
   readonly decodeImage?: DecodeImage;
+  /** Where files are hashed, kept while they arrive, and saved (tests give fakes: Node has no OPFS). */
+  readonly files?: FileServices;
   readonly now?: () => number;
 }
 
@@ -59,6 +64,7 @@ export function createEngine({
   createMesh,
   backupKdf = DEFAULT_KDF,
   decodeImage = decodeWithBrowser,
+  files = browserFileServices(),
   now = Date.now,
 }: EngineDeps): Engine {
   const startedAt = now();
@@ -83,7 +89,12 @@ export function createEngine({
     selfId: () => lifecycle.current()?.selfId,
     rooms: (isOnline) => lifecycle.current()?.rooms.views(isOnline) ?? [],
   });
-  const log = createMessageLog({ emit: (message) => view.emit('message', message) });
+  const log = createMessageLog({
+    emit(message) {
+      shares.touched(message.peerId, message.sentAt);
+      view.emit('message', message);
+    },
+  });
   const link = createServerLink({
     connectSignaling,
     createMesh,
@@ -95,6 +106,7 @@ export function createEngine({
     receiveFrame: (peerId, data) => inbound.receiveFrame(peerId, data),
     receiveMail: (items) => inbound.receiveMail(items),
     fetchMail: (signaling) => inbound.fetchMail(signaling),
+    linkOpened: (peerId) => transfers.linkOpened(peerId),
   });
   const receipts = createReceipts({
     current: () => lifecycle.current(),
@@ -113,8 +125,29 @@ export function createEngine({
     unread: (conversation) => view.unread(conversation),
     setUnread: (conversation, count) => view.setUnread(conversation, count),
     now,
+    files: {
+      offered: (...args) => transfers.offered(...args),
+      control: (...args) => transfers.control(...args),
+      pulled: (...args) => transfers.pulled(...args),
+    },
   });
   const sending = createSending({ now, log });
+  const transfers = createTransfers({
+    current: () => lifecycle.current(),
+    now,
+    files,
+    emit: (transfer) => view.emit('transfer', transfer),
+    offer: (opened, peerId, id, offer) => sending.sendFile(opened, peerId, id, offer),
+    recipients: (opened, peerId) => sending.checkedRecipients(opened, peerId),
+    sendPull: (peerId, frame) => link.sendDirect(peerId, frame),
+    openChannel: (peerId, stream) => link.openFileChannel(peerId, stream),
+    linkOpen: (peerId) => link.linkOpen(peerId),
+    want: (peerId) => link.want(peerId),
+  });
+  const shares = createShares({
+    sendText: (opened, peerId, text) => sending.sendText(opened, peerId, text),
+    sendFiles: (opened, peerId, list) => transfers.sendFiles(opened, peerId, list),
+  });
   const lifecycle = createVaultLifecycle({
     storage,
     build: (vault) =>
@@ -151,6 +184,7 @@ export function createEngine({
     goOnline: (settings, opened) => link.goOnline(settings, opened),
     goOffline: () => link.goOffline(),
     forgetState() {
+      transfers.stopAll();
       link.forgetContacts();
       view.clearUnread();
     },
@@ -327,14 +361,15 @@ export function createEngine({
     },
     getProfile: async () => open().profiles.own(),
     saveProfile: async (input) => open().profiles.save(input),
-    // TODO(files): the transfers module.
-    sendFiles: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
-    answerFile: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
-    cancelFile: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
-    listTransfers: () => Promise.resolve([]),
-    sharePage: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
-    shareMedia: () => Promise.reject(new EngineError(ErrorCode.Internal, 'not yet')),
-    getShareTargets: () => Promise.resolve({ targets: [] }),
+    sendFiles: async ({ peerId, files: list }) => transfers.sendFiles(open(), peerId, list),
+    answerFile: async ({ conversation, messageId, accept }) =>
+      transfers.answer(open(), conversation, messageId, accept),
+    cancelFile: async ({ conversation, messageId, peer }) =>
+      transfers.cancel(open(), conversation, messageId, peer),
+    listTransfers: async () => transfers.list(open()),
+    sharePage: async (share) => shares.sharePage(open(), share),
+    shareMedia: async (share) => shares.shareMedia(open(), share),
+    getShareTargets: async () => ({ targets: shares.targets(open()) }),
     async getDiagnostics() {
       return { peerConnectionsCreated: link.connectionsCreated(), startedAt };
     },

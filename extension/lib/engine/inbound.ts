@@ -13,6 +13,7 @@ import type { MessageLog } from './message-log';
 import type { Profile } from './profile';
 import { createKeyedQueue } from './queue';
 import type { Receipts } from './receipts';
+import type { Transfers } from './transfers/transfers';
 import type { OpenedMessage } from './sessions';
 
 export interface InboundDeps {
@@ -27,6 +28,8 @@ export interface InboundDeps {
   readonly unread: (conversation: ConversationId) => number;
   readonly setUnread: (conversation: ConversationId, count: number) => void;
   readonly now: () => number;
+  /** File offers, answers and pulls (transfers/transfers.ts). */
+  readonly files: Pick<Transfers, 'offered' | 'control' | 'pulled'>;
 }
 
 /** Messages coming in: data-channel frames and mail, each checked, decrypted, stored once and receipted. */
@@ -184,8 +187,8 @@ export function createInbound(deps: InboundDeps): Inbound {
       return undefined;
     }
     if (content.kind === 'file') {
-      // TODO(files): taken by the transfers module.
-      return undefined;
+      const control = content;
+      return () => deps.files.control(opened, peerId, control);
     }
     if (content.kind === 'reset') {
       // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.
@@ -216,6 +219,9 @@ export function createInbound(deps: InboundDeps): Inbound {
       sentAt: content.sentAt,
       status: 'delivered',
       via,
+      ...(content.file
+        ? { file: { name: content.file.name, size: content.file.size, type: content.file.type } }
+        : {}),
     };
     // Soon, not now: its receipt waits for it, and until then the sender keeps it (see Durability).
     const recording = await deps.log.record(opened.conversations, message, 'soon');
@@ -223,8 +229,12 @@ export function createInbound(deps: InboundDeps): Inbound {
     // Unread until a page shows it (openConversation, markRead).
     deps.setUnread(conversation, deps.unread(conversation) + 1);
     const room = content.room;
+    const file = content.file;
+    // The offer's key and hash are stored before the message is receipted, like the message itself.
+    const offered = file && deps.files.offered(opened, peerId, conversation, content.id, file);
     return async () => {
       await recording.stored;
+      await offered;
       if ((await stateStored) && answers(opened, peerId, room))
         deps.receipts.soon(opened, peerId, id, via, room);
     };
@@ -237,7 +247,7 @@ export function createInbound(deps: InboundDeps): Inbound {
         console.warn(`engine: dropped a frame from ${peerId}: ${frame.message}`);
         return Promise.resolve();
       }
-      if (frame.value.kind === 'file-pull') return Promise.resolve(); // TODO(files)
+      if (frame.value.kind === 'file-pull') return deps.files.pulled(peerId, frame.value);
       return receiveSealed(peerId, frame.value.id, frame.value.message, 'direct');
     },
     async receiveMail(items) {

@@ -9,7 +9,7 @@ import { createContactBook, type ContactBook, type ContactBookDeps } from './con
 import { createKeyPins, type KeyPins } from './contacts';
 import { encodeContent } from './content';
 import { createConversations, type Conversations } from './conversations';
-import { createDelivery, type Delivery, type DeliveryDeps } from './delivery';
+import { createDelivery, sealedFrame, type Delivery, type DeliveryDeps } from './delivery';
 import { STATUS_RANK, withStatus, type MessageLog } from './message-log';
 import { createRoomMembership, type RoomMembership, type RoomMembershipDeps } from './room-membership';
 import { createSessions, type Sessions, type SessionsDeps } from './sessions';
@@ -32,6 +32,11 @@ export interface Profile {
   readonly rooms: RoomMembership;
   /** Display names, bios and avatars: our own, and our contacts' (user-profiles.ts). */
   readonly profiles: UserProfiles;
+  /**
+   * Sends content that is not a message of the history (a file's answer or cancel) to a contact: through the
+   * server's mailbox, or over the direct link while there is no server; throws if neither is there.
+   */
+  tell(userId: UserId, content: Content): Promise<void>;
   settings: Settings | null;
 }
 
@@ -154,7 +159,15 @@ export async function openProfile(vault: UnlockedVault, deps: ProfileDeps): Prom
       );
     },
   });
+  async function tell(userId: UserId, content: Content): Promise<void> {
+    if (await mailContent(userId, content)) return;
+    if (!deps.transport.linkOpen(userId))
+      throw new EngineError(ErrorCode.Unauthenticated, 'Not connected: try again when online');
+    const sealed = await sessions.seal(userId, encodeContent(content));
+    await deps.transport.sendDirect(userId, sealedFrame(randomId(), sealed));
+  }
   return {
+    tell,
     vault,
     keys: vault.identity,
     selfId,

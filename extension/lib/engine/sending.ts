@@ -2,6 +2,7 @@ import { ErrorCode } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import type { ChatMessage, ConversationId } from '../model';
 import type { Admission } from './contact-book';
+import type { FileOffer } from '../../../shared/protocol/content';
 import { contentOf } from './content';
 import { EngineError } from '../errors';
 import { STATUS_RANK, type MessageLog } from './message-log';
@@ -16,8 +17,12 @@ export interface SendingDeps {
 export interface Sending {
   /** Who a conversation's messages go to: the contact, or the room's other members. */
   recipients(opened: Profile, conversation: ConversationId): UserId[];
+  /** Whom a new message in the conversation goes to; throws if this profile may not write there. */
+  checkedRecipients(opened: Profile, peerId: ConversationId): UserId[];
   /** Stores a new message in the history and the outbox (for each recipient); resolves once it is stored. */
   sendText(opened: Profile, peerId: ConversationId, text: string): Promise<ChatMessage>;
+  /** Offers a file as message `id` (its text is the file's name), like a text message. */
+  sendFile(opened: Profile, peerId: ConversationId, id: string, offer: FileOffer): Promise<ChatMessage>;
   /**
    * Puts restored messages that no recipient had confirmed back in the outbox (a backup holds no outbox):
    * receivers and the mailbox drop what they already have.
@@ -45,36 +50,20 @@ export function createSending({ now, log }: SendingDeps): Sending {
     // Only members the room's signed log proves: a member the server made up gets nothing.
     recipients: (opened, conversation) =>
       opened.rooms.has(conversation) ? opened.rooms.recipients(conversation) : [conversation],
-    async sendText(opened, peerId, text) {
+    checkedRecipients(opened, peerId) {
       if (!opened.settings) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
       const room = opened.rooms.has(peerId);
       if (room && !opened.rooms.joined(peerId))
         throw new EngineError(ErrorCode.InvalidPayload, 'Join the room before writing in it');
       if (!room) refuseUnlessContact(opened.book.admits(peerId));
-      const to = sending.recipients(opened, peerId);
-      const message: ChatMessage = {
-        id: randomId(),
-        peerId,
-        direction: 'out',
-        text,
-        sentAt: now(),
-        status: 'sending',
-        ...(room ? { awaiting: { delivered: to, read: to } } : {}),
-      };
-      const content = contentOf(message);
-      // In the history and the outbox before anything leaves: from here on, nothing can lose it. A room message
-      // is sealed for each member on their own session (pairwise fan-out).
-      const seq = nextSeq();
-      await Promise.all([
-        log
-          .record(opened.conversations, message)
-          .then((recording) => (recording ? recording.stored : undefined)),
-        ...to.map((userId) => opened.delivery.send(userId, content, seq)),
-      ]);
-      return message;
+      return sending.recipients(opened, peerId);
     },
+    sendText: (opened, peerId, text) => send(opened, peerId, randomId(), text),
+    sendFile: (opened, peerId, id, offer) => send(opened, peerId, id, offer.name, offer),
     async requeue(opened, messages) {
       for (const message of messages) {
+        // A file's offer is not in the history (its key is in the transfer record), nor its File after a restore.
+        if (message.file) continue;
         if (message.direction !== 'out' || STATUS_RANK[message.status] >= STATUS_RANK.delivered) continue;
         const to = message.awaiting?.delivered ?? [message.peerId];
         const seq = nextSeq();
@@ -82,5 +71,37 @@ export function createSending({ now, log }: SendingDeps): Sending {
       }
     },
   };
+
+  async function send(
+    opened: Profile,
+    peerId: ConversationId,
+    id: string,
+    text: string,
+    offer?: FileOffer,
+  ): Promise<ChatMessage> {
+    const to = sending.checkedRecipients(opened, peerId);
+    const room = opened.rooms.has(peerId);
+    const message: ChatMessage = {
+      id,
+      peerId,
+      direction: 'out',
+      text,
+      sentAt: now(),
+      status: 'sending',
+      ...(room ? { awaiting: { delivered: to, read: to } } : {}),
+      ...(offer ? { file: { name: offer.name, size: offer.size, type: offer.type } } : {}),
+    };
+    const content = { ...contentOf(message), ...(offer ? { file: offer } : {}) };
+    // In the history and the outbox before anything leaves: from here on, nothing can lose it. A room message
+    // is sealed for each member on their own session (pairwise fan-out).
+    const seq = nextSeq();
+    await Promise.all([
+      log
+        .record(opened.conversations, message)
+        .then((recording) => (recording ? recording.stored : undefined)),
+      ...to.map((userId) => opened.delivery.send(userId, content, seq)),
+    ]);
+    return message;
+  }
   return sending;
 }

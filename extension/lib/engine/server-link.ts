@@ -3,7 +3,7 @@ import { ErrorCode, type Result } from '../../../shared/errors';
 import type { UserId } from '../../../shared/ids';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailAccepted, MailItem } from '../../../shared/protocol/mailbox';
-import type { SealedFrame } from '../../../shared/protocol/peer';
+import type { PeerFrame } from '../../../shared/protocol/peer';
 import type { RequestPayload, ResponseMap, SessionStarted, User } from '../../../shared/protocol/socket';
 import { parse } from '../../../shared/validate';
 import { publicIdentity, signSessionChallenge, type IdentityKeys } from '../crypto/identity';
@@ -32,6 +32,8 @@ export interface ServerLinkDeps {
   readonly receiveFrame: (peerId: UserId, data: unknown) => Promise<void>;
   readonly receiveMail: (items: readonly MailItem[]) => Promise<void>;
   readonly fetchMail: (signaling: SignalingConnection) => Promise<void>;
+  /** A verified data channel to `peerId` opened (file transfers waiting for one resume). */
+  readonly linkOpened: (peerId: UserId) => void;
 }
 
 /**
@@ -61,7 +63,9 @@ export interface ServerLink {
   connect(peerId: UserId): void;
   /** A page opened a conversation with `userId`: linked to now if online, else as soon as they are. */
   want(userId: UserId): void;
-  sendDirect(peerId: UserId, frame: SealedFrame): Promise<void>;
+  sendDirect(peerId: UserId, frame: PeerFrame): Promise<void>;
+  /** A file's own data channel on the link to `peerId` (see PeerMesh.openFileChannel). */
+  openFileChannel(peerId: UserId, stream: number): Promise<RTCDataChannel>;
   /** Hands a sealed message to the server's mailbox; undefined while there is no session with the server. */
   mailTo(to: UserId, id: string, message: SealedMessage): Promise<Result<MailAccepted>> | undefined;
   /** A request to the server that must succeed now: its error becomes the page's error. */
@@ -169,6 +173,7 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
           else links.set(peerId, status);
           // A new channel carries what waits; a lost one leaves it to the server.
           opened.delivery.kick(peerId);
+          if (status === 'open') deps.linkOpened(peerId);
           deps.publish();
         },
         onSignalingLost() {
@@ -294,6 +299,10 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
     async sendDirect(peerId, frame) {
       if (!mesh) throw new Error('offline');
       await mesh.send(peerId, frame);
+    },
+    async openFileChannel(peerId, stream) {
+      if (!mesh) throw new Error('Not connected: the file waits for a direct connection');
+      return mesh.openFileChannel(peerId, stream);
     },
     mailTo: (to, id, message) =>
       signaling && deps.connection().status === 'online'

@@ -25,6 +25,7 @@ import type { ContactBookStore, ContactStore, SessionStore } from './stores';
 import { contactBookKey, createContactBookStore } from './contact-book-store';
 import { createSettingsStore, type SettingsStore } from './settings-store';
 import { OWN_PROFILE_KEY, createProfileStore, peerProfileKey, type ProfileStore } from './profile-store';
+import { createTransferStore, type TransferStore } from './transfer-store';
 
 export interface UnlockedVault {
   readonly identity: IdentityKeys;
@@ -39,6 +40,8 @@ export interface UnlockedVault {
   readonly rooms: LocalRoomStore;
   /** Our own profile and contacts' (their keys, and what those opened). */
   readonly profiles: ProfileStore;
+  /** File transfers (their keys and states). Not in a backup: the files are not either. */
+  readonly transfers: TransferStore;
   exportContent(): Promise<VaultContent>;
   /** Replaces everything with `content`, in one transaction; ratchet sessions and prekeys start over. */
   restore(content: VaultContent): Promise<UnlockedVault>;
@@ -81,6 +84,7 @@ export function createVaultStorage(
       outbox: createOutboxStore(records),
       rooms: createLocalRoomStore(records),
       profiles,
+      transfers: createTransferStore(records),
       history,
       async exportContent() {
         const [stored, pinned, chosen, messages, own, peerProfiles] = await Promise.all([

@@ -34,6 +34,12 @@ export interface PeerMesh {
   disconnect(peerId: UserId): void;
   /** Sends over the link to `peerId`, opening it first; rejects if it cannot open in time. */
   send(peerId: UserId, frame: PeerFrame): Promise<void>;
+  /**
+   * A data channel of its own for a file, on the verified link to `peerId` (opening it first), negotiated on stream
+   * `stream`: both ends create it with the same id (the receiver first, then its `file-pull` names it), so no
+   * signaling is needed, and it shares the link's DTLS, which the hello bound to both identities.
+   */
+  openFileChannel(peerId: UserId, stream: number): Promise<RTCDataChannel>;
   destroy(): void;
   /** RTCPeerConnections created so far (each PeerJS DataConnection owns one). */
   readonly connectionsCreated: number;
@@ -294,6 +300,16 @@ export const createPeerMesh: CreateMesh = (options) => {
       const conn = await waitForLink(peerId);
       await conn.send(frame);
       verified.get(conn)?.sent();
+    },
+    async openFileChannel(peerId, stream) {
+      const conn = await waitForLink(peerId);
+      const channel = conn.peerConnection.createDataChannel(`file-${stream}`, {
+        negotiated: true,
+        id: stream,
+        ordered: true,
+      });
+      channel.binaryType = 'arraybuffer';
+      return channel;
     },
     destroy() {
       for (const peerId of waiters.keys())

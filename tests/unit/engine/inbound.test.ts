@@ -24,6 +24,8 @@ let resets: string[];
 let acked: string[];
 let batches: { items: MailItem[]; more: boolean }[];
 let syncs: number;
+/** What the transfers module heard: offers (with whether the receipt had gone yet), answers and pulls. */
+let files: { kind: string; from: UserId; id: string; receiptedBefore?: number }[];
 /** Who joins a room when the engine asks the server again. */
 let joinsOnSync: { room: string; member: UserId } | undefined;
 
@@ -40,7 +42,7 @@ let activeSignaling: SignalingConnection | undefined;
 beforeEach(() => {
   fake = fakeProfile();
   current = fake.profile;
-  [emitted, receipted, taken, resets, acked, batches] = [[], [], [], [], [], []];
+  [emitted, receipted, taken, resets, acked, batches, files] = [[], [], [], [], [], [], []];
   unread = new Map();
   syncs = 0;
   joinsOnSync = undefined;
@@ -62,6 +64,13 @@ beforeEach(() => {
     unread: (conversation) => unread.get(conversation) ?? 0,
     setUnread: (conversation, count) => void unread.set(conversation, count),
     now: () => 7,
+    files: {
+      offered: async (_opened, from, _conversation, id) =>
+        void files.push({ kind: 'offer', from, id, receiptedBefore: receipted.length }),
+      control: async (_opened, from, content) =>
+        void files.push({ kind: content.action, from, id: content.id }),
+      pulled: async (from, frame) => void files.push({ kind: 'pull', from, id: frame.id }),
+    },
   });
 });
 
@@ -115,6 +124,30 @@ const chat = (id: string, room?: string): Content => ({
 });
 
 describe('inbound (engine)', () => {
+  it('stores a file offer with the message and hands its key to the transfers before the receipt goes', async () => {
+    const bob = contactOf('accepted');
+    const id = randomId();
+    const file = { name: 'cat.png', size: 3, type: 'image/png', sha256: randomKey(), key: randomKey() };
+    const offer: Content = { v: 1, kind: 'chat', id, text: 'cat.png', sentAt: 5, file };
+    await inbound.receiveMail([mailOf(bob, offer, id)]);
+    expect(emitted[0]?.file).toEqual({ name: 'cat.png', size: 3, type: 'image/png' });
+    expect(files).toEqual([{ kind: 'offer', from: bob, id, receiptedBefore: 0 }]);
+    expect(receipted).toEqual([{ peerId: bob, id, via: 'server' }]);
+  });
+
+  it('passes file answers and pulls to the transfers, and stores nothing for them', async () => {
+    const bob = contactOf('accepted');
+    const offer = randomId();
+    await inbound.receiveMail([mailOf(bob, { v: 1, kind: 'file', action: 'accept', id: offer })]);
+    await inbound.receiveFrame(bob, { v: 1, kind: 'file-pull', id: offer, from: 3, stream: 17 });
+    await inbound.receiveFrame(bob, { v: 1, kind: 'file-pull', id: offer, from: -1, stream: 17 });
+    expect(files).toEqual([
+      { kind: 'accept', from: bob, id: offer },
+      { kind: 'pull', from: bob, id: offer },
+    ]);
+    expect(emitted).toEqual([]);
+  });
+
   it('stores mail once, counts it unread, queues a delivered receipt and acknowledges it', async () => {
     const bob = contactOf('accepted');
     const id = randomId();

@@ -250,6 +250,7 @@ export function fakeProfile(settings: Settings | null = SETTINGS): FakeProfile {
     rooms: rooms.membership(selfId),
     profiles,
     settings,
+    tell: () => Promise.reject(new Error('no module under test tells anything')),
   };
   return { profile, profiles, book, sessions, delivery, rooms, history };
 }

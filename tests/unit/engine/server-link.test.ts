@@ -56,6 +56,7 @@ class Harness {
           connect: (peerId) => this.meshCalls.push(`connect ${peerId}`),
           disconnect: (peerId) => this.meshCalls.push(`disconnect ${peerId}`),
           send: async (peerId) => void this.meshCalls.push(`send ${peerId}`),
+          openFileChannel: (peerId) => Promise.reject(new Error(`no file channel to ${peerId} here`)),
           destroy: () => {
             if (this.closeFailure) throw this.closeFailure;
           },
@@ -72,6 +73,7 @@ class Harness {
       receiveFrame: async () => undefined,
       receiveMail: async () => undefined,
       fetchMail: async () => void this.requests.push({ event: '(fetchMail)', payload: undefined }),
+      linkOpened: () => undefined,
     });
   }
 

@@ -1,0 +1,10 @@
+import type { FileServices } from '../engine/transfers/transfers';
+import { hashFile } from './file-hash';
+import { safeFileName } from './file-names';
+import { createReceivedFiles } from './received-files';
+import { saveFile } from './save-file';
+
+/** Files in this browser: hashed in slices, kept in the origin private file system, saved through the downloads. */
+export function browserFileServices(): FileServices {
+  return { received: createReceivedFiles(), hash: hashFile, save: saveFile, safeName: safeFileName };
+}
