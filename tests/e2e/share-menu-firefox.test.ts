@@ -40,7 +40,7 @@ describe.runIf(browsersPresent)(
       await carl.waitOnline();
       await fiona.addContact('Carl');
       await carl.request('Fiona').waitFor();
-    await carl.acceptRequest('Fiona');
+      await carl.acceptRequest('Fiona');
       await carl.waitContactOnline('Fiona');
       fionaId = (await waitForContact(carl.page, 'Fiona', (contact) => contact.online)).userId;
       menu = new FirefoxShareMenuDriver(fiona.page);
