@@ -15,6 +15,7 @@ import { createPeerjsEndpoint, type SignalMetrics } from './peerjs/endpoint';
 import { createClusterSignalRouter, createLocalSignalRouter } from './peerjs/router';
 import { createMemorySpentTickets, createRedisSpentTickets, createTicketAuthority } from './peerjs/tickets';
 import type { TypedServer } from './socket/context';
+import { createWriteBatcher } from './socket/batched-writes';
 import { attachDispatcher } from './socket/dispatch';
 import { handlers } from './socket/handlers';
 import { announceOffline } from './socket/handlers/presence';
@@ -76,6 +77,8 @@ export function createApp(
   });
   const router = backend.redis ? createClusterSignalRouter(io) : createLocalSignalRouter();
   door.guardServers(httpServer, io);
+  // What a connection is sent in one turn of the event loop leaves in one write (batched-writes.ts).
+  io.engine.on('connection', createWriteBatcher());
   const peerjs = createPeerjsEndpoint({
     tickets,
     router,

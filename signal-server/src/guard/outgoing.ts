@@ -128,7 +128,9 @@ export function createOutgoingQueues(limits: {
 /**
  * Calls `done` once `conn` has nothing left queued here (its engine.io write buffer and its WebSocket both empty:
  * what was sent is with the kernel), or once it is closed. Checked after what is being sent now has been handed
- * over (after the current tick), then each time the WebSocket's writes complete.
+ * over (after the current tick), then each time the transport is writable again: engine.io's WebSocket transport
+ * says `drain` while it is still marked busy and `ready` once it is not (and packets held for the end of a turn,
+ * socket/batched-writes.ts, are written after the first check).
  */
 export function whenSent(conn: EngineConnection, done: () => void): void {
   let finished = false;
@@ -138,10 +140,12 @@ export function whenSent(conn: EngineConnection, done: () => void): void {
     if (!idle && conn.readyState !== 'closed') return;
     finished = true;
     conn.transport.off('drain', check);
+    conn.transport.off('ready', check);
     conn.off('close', check);
     done();
   };
   conn.transport.on('drain', check);
+  conn.transport.on('ready', check);
   conn.on('close', check);
   setImmediate(check);
 }
