@@ -4,22 +4,15 @@
  */
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../errors';
-import type { EngineRequest, EngineResponses, ShareTarget } from '../messaging/protocol';
+import type { EngineRequest, EngineResponses } from '../messaging/protocol';
 import { engineRequestSchemas } from '../messaging/protocol';
 import { requestOverPort } from '../messaging/port-request';
 import type { ShareRequest } from '../share/pending-share';
+import type { ShareEngineLink } from './share-menu';
 import { ErrorCode } from '../../../shared/errors';
 import { parse } from '../../../shared/validate';
 import { ensureOffscreenDocument } from './offscreen';
 import { answerShareTargets, watchShareTargets } from './share-targets';
-
-export type ShareResult = EngineResponses['sharePage'];
-
-export interface ShareEngineLink {
-  send(request: ShareRequest): Promise<ShareResult>;
-  /** Calls `listener` with the targets as soon as they are known, and again whenever they change. */
-  watchTargets(listener: (targets: readonly ShareTarget[]) => void): void;
-}
 
 /**
  * Chrome (MV3): the worker asks the offscreen engine over a runtime Port (serve.ts lets the worker's own script

@@ -8,8 +8,8 @@ import type { ShareTarget } from '../messaging/protocol';
 import { menuAction, type ClickedTab, type MenuClick } from '../share/menu-click';
 import { buildShareMenu, type MenuItem } from '../share/menu-items';
 import { openShareWindow } from '../share/open-share-window';
-import { describeShare } from '../share/pending-share';
-import type { ShareEngineLink } from './share-links';
+import { describeShare, type ShareRequest } from '../share/pending-share';
+import type { EngineResponses } from '../messaging/protocol';
 
 /**
  * The name under which the background publishes its ShareMenu on its global object. End-to-end tests cannot
@@ -17,6 +17,13 @@ import type { ShareEngineLink } from './share-links';
  * in the service worker instead, which runs the same handler the browser's onClicked does, and read `items()`.
  */
 export const SHARE_MENU_GLOBAL = '__messengerShareMenu';
+
+/** How the menu reaches the engine: share-links.ts has one for each browser. */
+export interface ShareEngineLink {
+  send(request: ShareRequest): Promise<EngineResponses['sharePage']>;
+  /** Calls `listener` with the targets as soon as they are known, and again whenever they change. */
+  watchTargets(listener: (targets: readonly ShareTarget[]) => void): void;
+}
 
 export type ShareOutcome =
   | { readonly kind: 'sent'; readonly messageId: string }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ShareEngineLink } from '../../../extension/lib/host/share-links';
+import type { ShareEngineLink } from '../../../extension/lib/host/share-menu';
 import type { ChatMessage } from '../../../extension/lib/model';
 import type { ShareTarget } from '../../../extension/lib/messaging/protocol';
 
