@@ -259,6 +259,20 @@ export const MAX_FILES_PER_SEND = 20;
  */
 export const FILE_BUFFER_HIGH_BYTES = 4 * 1024 * 1024;
 export const FILE_BUFFER_LOW_BYTES = 1024 * 1024;
+/**
+ * Chunks a sender may have sent beyond the last the receiver confirmed written: a data channel cannot be paused
+ * from the receiving end, so this bounds what waits in the receiver's memory when its disk or hash is slower than
+ * the link. The receiver confirms every FILE_ACK_EVERY chunks.
+ */
+export const FILE_WINDOW_CHUNKS = 64;
+export const FILE_ACK_EVERY = 8;
+/**
+ * Largest file that goes through the server's mailbox when no direct link opens (in halves of sealed chunks, under
+ * the mailbox's quotas: a new sender's whole share is MAX_NEW_SENDER_MAIL_BYTES); larger ones wait for a link.
+ */
+export const MAX_RELAYED_FILE_BYTES = 512 * 1024;
+/** Base64url characters of one relayed piece: half of a sealed chunk frame (4 + FILE_CHUNK_BYTES + 16 bytes). */
+export const MAX_FILE_PART_LENGTH = Math.ceil(((4 + FILE_CHUNK_BYTES + 16) / 2 / 3) * 4) + 4;
 /** Data-channel stream ids file channels use (negotiated on the contact's link, never PeerJS's own 0 and 1). */
 export const FILE_STREAM_FIRST = 16;
 export const FILE_STREAM_LAST = 1023;

@@ -7,8 +7,11 @@ import { MessageIdSchema } from '../ids';
 import {
   CONTACT_SECRET_LENGTH,
   FILE_HASH_LENGTH,
+  FILE_CHUNK_BYTES,
   FILE_KEY_LENGTH,
   MAX_FILE_BYTES,
+  MAX_FILE_PART_LENGTH,
+  MAX_RELAYED_FILE_BYTES,
   MAX_FILE_NAME_LENGTH,
   MAX_FILE_TYPE_LENGTH,
   MAX_RECEIPT_IDS,
@@ -131,18 +134,38 @@ export type ProfileContent = v.InferOutput<typeof ProfileContentSchema>;
 
 /**
  * The receiver's answer to a file offered in message `id` (`accept`, `decline`), either side stopping it
- * (`cancel`), or the receiver saying it has the whole file, checked (`received`). The bytes themselves never go
+ * (`cancel`), the receiver saying it has the whole file, checked (`received`), or asking for a small file through
+ * the server's mailbox because no direct link opens (`relay`, see FilePartContentSchema). The bytes themselves never go
  * through the ratchet: the receiver pulls them over a data channel (peer.ts `file-pull`).
  */
 export const FileContentSchema = v.strictObject({
   v: v.literal(CONTENT_VERSION),
   kind: v.literal('file'),
-  action: v.picklist(['accept', 'decline', 'cancel', 'received']),
+  action: v.picklist(['accept', 'decline', 'cancel', 'received', 'relay']),
   id: MessageIdSchema,
   /** The room the offer was made in, if any. */
   room: v.optional(RoomIdSchema),
 });
 export type FileContent = v.InferOutput<typeof FileContentSchema>;
+
+/**
+ * Half of sealed chunk `index` of the file offered in message `id`, relayed through the mailbox (`relay`): the
+ * receiver joins the halves into the frame a data channel would have carried, and checks it the same way.
+ */
+export const FilePartContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('file-part'),
+  id: MessageIdSchema,
+  index: v.pipe(
+    v.number(),
+    v.integer(),
+    v.minValue(0),
+    v.maxValue(Math.ceil(MAX_RELAYED_FILE_BYTES / FILE_CHUNK_BYTES)),
+  ),
+  half: v.picklist([0, 1]),
+  data: v.pipe(v.string(), v.maxLength(MAX_FILE_PART_LENGTH), v.regex(/^[A-Za-z0-9_-]*$/)),
+});
+export type FilePartContent = v.InferOutput<typeof FilePartContentSchema>;
 
 export const ContentSchema = v.variant('kind', [
   ChatContentSchema,
@@ -151,5 +174,6 @@ export const ContentSchema = v.variant('kind', [
   ContactContentSchema,
   ProfileContentSchema,
   FileContentSchema,
+  FilePartContentSchema,
 ]);
 export type Content = v.InferOutput<typeof ContentSchema>;

@@ -175,6 +175,7 @@ export function contentExamples(ctx: ExampleContext): Record<Content['kind'], Co
       greeting: 'hello',
     },
     file: { v: 1, kind: 'file', action: 'accept', id: randomId() },
+    'file-part': { v: 1, kind: 'file-part', id: randomId(), index: 0, half: 1, data: bytes(1000) },
   };
 }
 

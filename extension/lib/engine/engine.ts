@@ -129,6 +129,7 @@ export function createEngine({
       offered: (...args) => transfers.offered(...args),
       control: (...args) => transfers.control(...args),
       pulled: (...args) => transfers.pulled(...args),
+      part: (...args) => transfers.part(...args),
     },
   });
   const sending = createSending({ now, log });

@@ -29,7 +29,7 @@ export interface InboundDeps {
   readonly setUnread: (conversation: ConversationId, count: number) => void;
   readonly now: () => number;
   /** File offers, answers and pulls (transfers/transfers.ts). */
-  readonly files: Pick<Transfers, 'offered' | 'control' | 'pulled'>;
+  readonly files: Pick<Transfers, 'offered' | 'control' | 'pulled' | 'part'>;
 }
 
 /** Messages coming in: data-channel frames and mail, each checked, decrypted, stored once and receipted. */
@@ -189,6 +189,10 @@ export function createInbound(deps: InboundDeps): Inbound {
     if (content.kind === 'file') {
       const control = content;
       return () => deps.files.control(opened, peerId, control);
+    }
+    if (content.kind === 'file-part') {
+      const part = content;
+      return () => deps.files.part(opened, peerId, part);
     }
     if (content.kind === 'reset') {
       // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.

@@ -70,6 +70,7 @@ beforeEach(() => {
       control: async (_opened, from, content) =>
         void files.push({ kind: content.action, from, id: content.id }),
       pulled: async (from, frame) => void files.push({ kind: 'pull', from, id: frame.id }),
+      part: async (_opened, from, content) => void files.push({ kind: 'part', from, id: content.id }),
     },
   });
 });

@@ -5,8 +5,13 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId, type UserId } from '../../../shared/ids';
-import { FILE_CHUNK_BYTES } from '../../../shared/limits';
-import type { FileContent, FileOffer } from '../../../shared/protocol/content';
+import {
+  FILE_ACK_EVERY,
+  FILE_CHUNK_BYTES,
+  FILE_WINDOW_CHUNKS,
+  MAX_RELAYED_FILE_BYTES,
+} from '../../../shared/limits';
+import type { FileContent, FileOffer, FilePartContent } from '../../../shared/protocol/content';
 import type { FilePullFrame } from '../../../shared/protocol/peer';
 import {
   chunkCount,
@@ -63,10 +68,16 @@ class FakeChannel extends EventTarget {
 }
 
 /** Received files in memory, checked like the browser's sink: each chunk in its place, then the whole hash. */
-function memoryFiles(): ReceivedFiles & { readonly stored: Map<string, Uint8Array[]> } {
+function memoryFiles(): ReceivedFiles & {
+  readonly stored: Map<string, Uint8Array[]>;
+  /** A slow disk: each write waits this long. */
+  readonly options: { writeDelayMs: number };
+} {
   const stored = new Map<string, Uint8Array[]>();
+  const options = { writeDelayMs: 0 };
   return {
     stored,
+    options,
     async open(file: IncomingFile): Promise<FileSink> {
       const chunks = stored.get(file.id) ?? [];
       stored.set(file.id, chunks);
@@ -82,6 +93,8 @@ function memoryFiles(): ReceivedFiles & { readonly stored: Map<string, Uint8Arra
           queue = queue.then(async () => {
             if (failed) throw failed;
             try {
+              if (options.writeDelayMs)
+                await new Promise((resolve) => setTimeout(resolve, options.writeDelayMs));
               chunks.push(await openChunk(key, chunks.length, count, frame));
             } catch (error) {
               failed = error as Error;
@@ -119,6 +132,10 @@ interface Side {
   readonly told: FileContent[];
   readonly pulls: FilePullFrame[];
   linkUp: boolean;
+  /** File parts this side sent through the (fake) mailbox. */
+  relayed: number;
+  /** Chunks the receiver's sink has written, and the most frames ever in flight past them. */
+  written: number;
   /** Applied to the channel ends this side opens next (a tampering relay, a dropped link, a stalled one). */
   nextEnd: Partial<Pick<FakeChannel, 'tamper' | 'dropAfter' | 'stalled'>>;
 }
@@ -148,9 +165,13 @@ function twoSides(): { alice: Side; bob: Side; channels: Map<number, FakeChannel
           delete: async (messageId: string, peer: UserId) => void records.delete(`${messageId}:${peer}`),
         },
       },
-      async tell(_to: UserId, content: FileContent) {
-        told.push(content);
+      async tell(_to: UserId, content: FileContent | FilePartContent) {
         const them = other(self);
+        if (content.kind === 'file-part') {
+          self.relayed += 1;
+          return them.transfers.part(them.profile, id, content);
+        }
+        told.push(content);
         await them.transfers.control(them.profile, id, content);
       },
     } as unknown as Profile;
@@ -204,6 +225,7 @@ function twoSides(): { alice: Side; bob: Side; channels: Map<number, FakeChannel
       },
       linkOpen: () => self.linkUp,
       want: () => undefined,
+      linkWaitMs: 10,
     });
     Object.assign(self, {
       id,
@@ -216,6 +238,8 @@ function twoSides(): { alice: Side; bob: Side; channels: Map<number, FakeChannel
       told,
       pulls,
       linkUp: true,
+      relayed: 0,
+      written: 0,
       nextEnd: {},
     });
     sides.push(self);
@@ -364,5 +388,63 @@ describe('file transfers', () => {
     });
     expect(channels.size).toBe(0);
     expect(stateOf(alice, message?.id ?? '', bob.id)).toBe('offered');
+  });
+  it('never sends further than its window past the chunks the receiver has written', async () => {
+    const { alice, bob, channels } = twoSides();
+    const content = bytes(FILE_CHUNK_BYTES * (FILE_WINDOW_CHUNKS * 3) + 5);
+    const [message] = await alice.transfers.sendFiles(alice.profile, bob.id, [
+      new File([content], 'big.bin'),
+    ]);
+    const id = message?.id ?? '';
+    bob.files.options.writeDelayMs = 1; // the receiver's disk is slower than the link
+    let ahead = 0;
+    const watch = setInterval(() => {
+      // The receiver makes its end first (then pulls); the sender's is the second.
+      const senderEnd = [...channels.values()][0]?.[1];
+      const written = bob.files.stored.values().next().value?.length;
+      // Once the file is saved its stored copy is gone: only moments while it is written count.
+      if (senderEnd && written !== undefined) ahead = Math.max(ahead, senderEnd.sentFrames - written);
+    }, 0);
+    await bob.transfers.answer(bob.profile, alice.id, id, true);
+    await vi.waitFor(() => expect(stateOf(bob, id, alice.id)).toBe('done'), { timeout: 10_000 });
+    clearInterval(watch);
+    expect(Buffer.from(bob.saved[0]?.bytes ?? []).equals(Buffer.from(content))).toBe(true);
+    expect(ahead).toBeGreaterThan(FILE_ACK_EVERY);
+    expect(ahead).toBeLessThanOrEqual(FILE_WINDOW_CHUNKS);
+  });
+
+  it('sends a small file through the mailbox when no direct link opens, in halves of sealed chunks', async () => {
+    const { alice, bob, channels } = twoSides();
+    const content = bytes(FILE_CHUNK_BYTES + 77);
+    const [message] = await alice.transfers.sendFiles(alice.profile, bob.id, [
+      new File([content], 'small.png'),
+    ]);
+    const id = message?.id ?? '';
+    bob.linkUp = false;
+    await bob.transfers.answer(bob.profile, alice.id, id, true);
+    await vi.waitFor(() => expect(stateOf(bob, id, alice.id)).toBe('done'));
+    expect(channels.size).toBe(0);
+    expect(alice.relayed).toBe(4); // two chunks, two halves each
+    expect(bob.told.map((told) => told.action)).toEqual(['accept', 'relay', 'received']);
+    expect(Buffer.from(bob.saved[0]?.bytes ?? []).equals(Buffer.from(content))).toBe(true);
+    await vi.waitFor(() => expect(stateOf(alice, id, bob.id)).toBe('done'));
+  });
+
+  it('keeps a file larger than the relay limit waiting for a direct link, then pulls it when one opens', async () => {
+    const { alice, bob } = twoSides();
+    const content = bytes(MAX_RELAYED_FILE_BYTES + 1);
+    const [message] = await alice.transfers.sendFiles(alice.profile, bob.id, [
+      new File([content], 'large.bin'),
+    ]);
+    const id = message?.id ?? '';
+    bob.linkUp = false;
+    await bob.transfers.answer(bob.profile, alice.id, id, true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stateOf(bob, id, alice.id)).toBe('accepted');
+    expect(alice.relayed).toBe(0);
+    bob.linkUp = true;
+    bob.transfers.linkOpened(alice.id);
+    await vi.waitFor(() => expect(stateOf(bob, id, alice.id)).toBe('done'));
+    expect(Buffer.from(bob.saved[0]?.bytes ?? []).equals(Buffer.from(content))).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The receiving side of one file on one channel: each frame goes to the sink (which opens it, checks its place,
  * hashes and writes it) in arrival order, until the last chunk is written. Nothing is held but the frames the
- * sink has not yet taken.
+ * sink has not yet taken, at most FILE_WINDOW_CHUNKS: the receiver confirms chunks written (a decimal count, as
+ * text) and the sender sends no further ahead.
  */
-import { FILE_CHUNK_BYTES } from '../../../../shared/limits';
+import { FILE_ACK_EVERY, FILE_CHUNK_BYTES } from '../../../../shared/limits';
 import { chunkCount } from '../../files/file-chunks';
 import type { FileSink } from '../../files/received-files';
 import { ChannelClosed, type FileChannel } from './file-channel';
@@ -56,6 +57,9 @@ export function receiveFile({ sink, size, channel, onProgress }: ReceiveOptions)
     lastWrite = sink.write(data).then(() => {
       written += 1;
       onProgress(Math.min(size, written * FILE_CHUNK_BYTES));
+      // The sender's window moves on as chunks are written (file-sender.ts).
+      if ((written % FILE_ACK_EVERY === 0 || written >= count) && channel.readyState === 'open')
+        channel.send(String(written));
       if (written >= count) {
         cleanUp();
         channel.close();

@@ -3,7 +3,7 @@
  * chunks are read from the File in slices, sealed and written to the channel, never more than
  * FILE_BUFFER_HIGH_BYTES queued (Chrome closes a channel past 16 MiB) and never the whole file in memory.
  */
-import { FILE_BUFFER_HIGH_BYTES, FILE_BUFFER_LOW_BYTES } from '../../../../shared/limits';
+import { FILE_BUFFER_HIGH_BYTES, FILE_BUFFER_LOW_BYTES, FILE_WINDOW_CHUNKS } from '../../../../shared/limits';
 import { chunkCount, chunkRange, sealChunk } from '../../files/file-chunks';
 import { ChannelClosed, drained, whenOpen, type FileChannel } from './file-channel';
 
@@ -26,14 +26,43 @@ export interface SendOptions {
   readonly onProgress: (bytes: number) => void;
 }
 
+/** Chunk `index` of `file`, read and sealed into its frame. */
+export async function sealedChunkOf(file: Blob, key: CryptoKey, index: number): Promise<ArrayBuffer> {
+  const { start, end } = chunkRange(file.size, index);
+  const plaintext = new Uint8Array(await file.slice(start, end).arrayBuffer());
+  return sealChunk(key, index, chunkCount(file.size), plaintext);
+}
+
 export function sendFile({ file, key, from, channel, onProgress }: SendOptions): SendRun {
   let stopped = false;
   const count = chunkCount(file.size);
-  const prepare = async (index: number): Promise<ArrayBuffer> => {
-    const { start, end } = chunkRange(file.size, index);
-    const plaintext = new Uint8Array(await file.slice(start, end).arrayBuffer());
-    return sealChunk(key, index, count, plaintext);
+  const prepare = (index: number): Promise<ArrayBuffer> => sealedChunkOf(file, key, index);
+
+  // The receiver's count of chunks written: the window ends FILE_WINDOW_CHUNKS past it.
+  let confirmed = from;
+  let windowMoved: (() => void) | undefined;
+  const onConfirm = (event: Event): void => {
+    const { data } = event as MessageEvent<unknown>;
+    const count = typeof data === 'string' && /^\d{1,10}$/.test(data) ? Number(data) : NaN;
+    if (!(count > confirmed)) return;
+    confirmed = count;
+    windowMoved?.();
   };
+  const onClose = (): void => windowMoved?.();
+  channel.addEventListener('message', onConfirm);
+  channel.addEventListener('close', onClose);
+  /** Resolves once chunk `index` is inside the receiver's window, or the channel closed. */
+  const windowOpen = (index: number): Promise<void> =>
+    index - confirmed < FILE_WINDOW_CHUNKS
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          windowMoved = () => {
+            const waiting = index - confirmed >= FILE_WINDOW_CHUNKS && channel.readyState === 'open';
+            if (waiting && !stopped) return;
+            windowMoved = undefined;
+            resolve();
+          };
+        });
 
   async function run(): Promise<void> {
     await whenOpen(channel);
@@ -48,6 +77,7 @@ export function sendFile({ file, key, from, channel, onProgress }: SendOptions):
         next += 1;
       }
       const frame = await (ahead.shift() as Promise<ArrayBuffer>);
+      await windowOpen(index);
       if (stopped || channel.readyState !== 'open') throw new ChannelClosed();
       if (channel.bufferedAmount > FILE_BUFFER_HIGH_BYTES) await drained(channel);
       channel.send(frame);
@@ -55,8 +85,12 @@ export function sendFile({ file, key, from, channel, onProgress }: SendOptions):
     }
   }
 
+  const finished = run().finally(() => {
+    channel.removeEventListener('message', onConfirm);
+    channel.removeEventListener('close', onClose);
+  });
   return {
-    finished: run(),
+    finished,
     stop() {
       stopped = true;
       channel.close();

@@ -10,22 +10,29 @@ import { decodeBytes, encodeBytes } from '../../../../shared/crypto/identity';
 import { ErrorCode } from '../../../../shared/errors';
 import { randomId, type UserId } from '../../../../shared/ids';
 import {
+  DIRECT_LINK_TIMEOUT_MS,
   FILE_STREAM_FIRST,
   FILE_STREAM_LAST,
   MAX_FILE_NAME_LENGTH,
   MAX_FILE_TYPE_LENGTH,
+  MAX_RELAYED_FILE_BYTES,
 } from '../../../../shared/limits';
-import { CONTENT_VERSION, type FileContent, type FileOffer } from '../../../../shared/protocol/content';
+import {
+  CONTENT_VERSION,
+  type FileContent,
+  type FileOffer,
+  type FilePartContent,
+} from '../../../../shared/protocol/content';
 import { PEER_PROTOCOL_VERSION, type FilePullFrame } from '../../../../shared/protocol/peer';
 import { EngineError } from '../../errors';
-import { FileChunkError, importFileKey, newFileKey } from '../../files/file-chunks';
-import type { ReceivedFiles } from '../../files/received-files';
+import { chunkCount, FileChunkError, importFileKey, newFileKey } from '../../files/file-chunks';
+import type { FileSink, ReceivedFiles } from '../../files/received-files';
 import type { TransferView } from '../../messaging/protocol';
 import type { ChatMessage, ConversationId, TransferRecord, TransferState } from '../../model';
 import type { Profile } from '../profile';
 import { ChannelClosed, type FileChannel } from './file-channel';
 import { receiveFile } from './file-receiver';
-import { sendFile } from './file-sender';
+import { sealedChunkOf, sendFile } from './file-sender';
 import { FINAL_STATES, createTransferTable, transferKey, type TransferTable } from './transfer-table';
 
 /** Where files are hashed, kept while they arrive, and saved (the browser's; fakes in unit tests). */
@@ -56,6 +63,8 @@ export interface TransfersDeps {
   readonly linkOpen: (peer: UserId) => boolean;
   /** Asks for a direct link to `peer` (now if online, else when they come online). */
   readonly want: (peer: UserId) => void;
+  /** How long an accepted small file waits for a direct link before it asks for the mailbox, in ms. */
+  readonly linkWaitMs?: number;
 }
 
 export interface Transfers {
@@ -72,6 +81,8 @@ export interface Transfers {
   control(opened: Profile, from: UserId, content: FileContent): Promise<void>;
   /** `from` pulls the chunks of a file we offered them. */
   pulled(from: UserId, frame: FilePullFrame): Promise<void>;
+  /** Half a sealed chunk of a file `from` sends us through the mailbox (a relayed small file). */
+  part(opened: Profile, from: UserId, content: FilePartContent): Promise<void>;
   answer(
     opened: Profile,
     conversation: ConversationId,
@@ -225,11 +236,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
         stream,
       });
       await receiving.finished;
-      const file = await sink.finish();
-      const savedAs = await deps.files.save(file, deps.files.safeName(offer.name, offer.type));
-      await deps.files.received.remove(storageId(record));
-      await setState(table, record, 'done', { savedAs });
-      await tellQuietly(opened, record, 'received');
+      await finishReceived(opened, table, record, await sink.finish());
     } catch (error) {
       if (stopped()) return;
       if (error instanceof FileChunkError) {
@@ -311,6 +318,120 @@ export function createTransfers(deps: TransfersDeps): Transfers {
     return next;
   }
 
+  /** Relayed files being received: their sink, the first half of the chunk under way, one part at a time. */
+  const relays = new Map<string, { sink: Promise<FileSink>; first?: { index: number; data: Uint8Array } }>();
+  const partQueues = new Map<string, Promise<void>>();
+
+  /** An accepted file: pulled over the direct link, or (small, and no link opens in time) through the mailbox. */
+  function deliver(opened: Profile, table: TransferTable, record: TransferRecord): void {
+    if (deps.linkOpen(record.peer)) return void pull(opened, table, record);
+    deps.want(record.peer); // linkOpened pulls it once a link opens
+    if (record.offer.size > MAX_RELAYED_FILE_BYTES) return;
+    setTimeout(() => {
+      const current = table.get(record.messageId, record.peer);
+      const key = transferKey(record.messageId, record.peer);
+      if (current?.state !== 'accepted' || runs.has(key) || deps.linkOpen(record.peer)) return;
+      void setState(table, current, 'active').then(() => tellQuietly(opened, current, 'relay'));
+    }, deps.linkWaitMs ?? DIRECT_LINK_TIMEOUT_MS);
+  }
+
+  /** Sends a small file's sealed chunks through the mailbox, in halves (a message holds less than a chunk). */
+  async function serveRelay(opened: Profile, table: TransferTable, record: TransferRecord): Promise<void> {
+    const file = sources.get(record.messageId);
+    if (!file) {
+      await setState(table, record, 'failed', { error: NO_LONGER_AVAILABLE });
+      return tellQuietly(opened, record, 'cancel');
+    }
+    if (record.offer.size > MAX_RELAYED_FILE_BYTES) return;
+    stopRun(record);
+    const key = transferKey(record.messageId, record.peer);
+    const run = { stopped: false };
+    runs.set(key, { stop: () => void (run.stopped = true) });
+    await setState(table, record, 'active');
+    try {
+      const fileKey = await importFileKey(decodeBytes(record.offer.key));
+      for (let index = 0; index < chunkCount(file.size); index += 1) {
+        const frame = new Uint8Array(await sealedChunkOf(file, fileKey, index));
+        const middle = Math.ceil(frame.length / 2);
+        for (const half of [0, 1] as const) {
+          if (run.stopped) return;
+          const data = encodeBytes(half === 0 ? frame.subarray(0, middle) : frame.subarray(middle));
+          await opened.tell(record.peer, {
+            v: CONTENT_VERSION,
+            kind: 'file-part',
+            id: record.messageId,
+            index,
+            half,
+            data,
+          });
+        }
+        table.progress(record.messageId, record.peer, Math.min(file.size, (index + 1) * frame.length));
+      }
+    } catch (error) {
+      if (!run.stopped) await setState(table, record, 'paused', { error: String(error) });
+    }
+  }
+
+  /** Takes half a relayed chunk; a whole chunk goes to the sink, and the last one finishes the file. */
+  async function takePart(opened: Profile, from: UserId, content: FilePartContent): Promise<void> {
+    const table = await tableOf(opened);
+    const record = table.get(content.id, from);
+    if (record?.direction !== 'in' || FINAL_STATES.has(record.state) || record.state === 'offered') return;
+    if (record.offer.size > MAX_RELAYED_FILE_BYTES) return;
+    const key = transferKey(record.messageId, record.peer);
+    let relay = relays.get(key);
+    if (!relay) {
+      relay = {
+        sink: deps.files.received.open({
+          id: storageId(record),
+          size: record.offer.size,
+          sha256: decodeBytes(record.offer.sha256),
+          key: decodeBytes(record.offer.key),
+        }),
+      };
+      relays.set(key, relay);
+    }
+    try {
+      const sink = await relay.sink;
+      if (content.index < sink.next) return; // a copy of a part already written
+      if (content.half === 0) {
+        relay.first = { index: content.index, data: decodeBytes(content.data) };
+        return;
+      }
+      const first = relay.first;
+      if (first?.index !== content.index) return; // its first half is missing: the sender sends it again
+      const second = decodeBytes(content.data);
+      const frame = new Uint8Array(first.data.length + second.length);
+      frame.set(first.data);
+      frame.set(second, first.data.length);
+      delete relay.first;
+      if (record.state !== 'active') await setState(table, record, 'active');
+      await sink.write(frame.buffer);
+      table.progress(
+        record.messageId,
+        record.peer,
+        Math.min(record.offer.size, sink.next * (frame.length - 20)),
+      );
+      if (sink.next < chunkCount(record.offer.size)) return;
+      relays.delete(key);
+      const file = await sink.finish();
+      await finishReceived(opened, table, record, file);
+    } catch (error) {
+      relays.delete(key);
+      await (await relay.sink.catch(() => undefined))?.discard();
+      await setState(table, record, 'failed', { error: `The file was refused: ${String(error)}` });
+      await tellQuietly(opened, record, 'cancel');
+    }
+  }
+
+  /** A received file, checked: saved through the downloads, its stored copy removed, the sender told. */
+  async function finishReceived(opened: Profile, table: TransferTable, record: TransferRecord, file: File) {
+    const savedAs = await deps.files.save(file, deps.files.safeName(record.offer.name, record.offer.type));
+    await deps.files.received.remove(storageId(record));
+    await setState(table, record, 'done', { savedAs });
+    await tellQuietly(opened, record, 'received');
+  }
+
   const transfers: Transfers = {
     async sendFiles(opened, peerId, files) {
       const to = deps.recipients(opened, peerId);
@@ -366,6 +487,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
       else if (outgoing && content.action === 'accept' && record.state === 'offered')
         await setState(table, record, 'accepted');
       else if (outgoing && content.action === 'decline') await setState(table, record, 'declined');
+      else if (outgoing && content.action === 'relay') void serveRelay(opened, table, record);
       else if (outgoing && content.action === 'received') {
         stopRun(record);
         await setState(table, record, 'done', { chunks: 0 });
@@ -382,6 +504,13 @@ export function createTransfers(deps: TransfersDeps): Transfers {
       }
       await serve(opened, table, record, frame);
     },
+    part(opened, from, content) {
+      // One part at a time per transfer: halves join in the order they came.
+      const key = transferKey(content.id, from);
+      const next = (partQueues.get(key) ?? Promise.resolve()).then(() => takePart(opened, from, content));
+      partQueues.set(key, next);
+      return next;
+    },
     async answer(opened, conversation, messageId, accept) {
       const table = await tableOf(opened);
       const record = table
@@ -396,7 +525,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
       }
       const accepted = await setState(table, record, 'accepted');
       await tellQuietly(opened, record, 'accept');
-      void pull(opened, table, accepted);
+      deliver(opened, table, accepted);
       return viewOf(table, accepted);
     },
     async cancel(opened, conversation, messageId, peer) {
