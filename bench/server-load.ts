@@ -14,7 +14,9 @@
  * - presence events each user received (bounded by its contacts), max and mean;
  * - mail push latency: BENCH_LOAD_MAIL_RATE mail:send a second (200) for BENCH_LOAD_MAIL_SECONDS (10) between
  *   random contacts, from mail:send to the recipient's mail:new, p50/p99;
- * - the server's event-loop delay during the ramp and during the mail.
+ * - the server's event-loop delay during the ramp and during the mail;
+ * - the CPU everything else on the machine took during the ramp (/proc/stat, less the server and the clients):
+ *   sign-ins a second measure the whole machine, so other work running then lowers them (CPU per user far less).
  * Prints a line per server and a summary per size with the ratios ours/bare; asserts nothing. Progress goes to
  * stderr. BENCH_LOAD_PROFILE_DIR=dir writes CPU profiles of both servers at the largest size (node --cpu-prof)
  * into dir/ours-N and dir/bare-N (the second file of each is tsx's loader thread).
@@ -66,7 +68,8 @@ function detail(figures: RunFigures): string {
     `  ${figures.kind} ${figures.users}: ${figures.ready} up in ${fixed(figures.rampSeconds)} s, ` +
     `${fixed(figures.signInsPerSecond, 0)}/s (each ${quantileText(figures.signIn)}; failed: ${tallyText(figures.failures)}); ` +
     `server CPU ${fixed(figures.cpuPerSignInMs, 2)} ms/user (busy ${fixed(figures.serverBusy * 100, 0)}% of a core), ` +
-    `clients' CPU ${fixed(figures.clientCpuPerSignInMs, 2)} ms/user; ` +
+    `clients' CPU ${fixed(figures.clientCpuPerSignInMs, 2)} ms/user, ` +
+    `everything else ${fixed(figures.othersBusy * 100, 0)}% of a core; ` +
     `RSS ${fixed(idle.rss / MiB)} → ${fixed(loaded.rss / MiB)} MiB (${fixed(perConnection(figures, 'rss') / KiB)} KiB/conn); ` +
     `heap ${fixed(idle.heap / MiB)} → ${fixed(loaded.heap / MiB)} MiB (${fixed(perConnection(figures, 'heap') / KiB)} KiB/conn); ` +
     `presence events/client max ${presence.max} mean ${fixed(presence.mean)} (not its tokens: ${presence.foreign}; ` +
@@ -90,7 +93,8 @@ function summary(ours: RunFigures, bare: RunFigures): string {
     `mail push p50 ${ms(ours.mail.push.p50)} p99 ${ms(ours.mail.push.p99)} (bare p99 ${ms(bare.mail.push.p99)}); ` +
     `event-loop lag max ${ms(Math.max(ours.lag.ramp.max, ours.lag.mail.max))} ` +
     `(bare ${ms(Math.max(bare.lag.ramp.max, bare.lag.mail.max))}); ` +
-    `up ${ours.ready}/${ours.users} (bare ${bare.ready}/${bare.users})`
+    `up ${ours.ready}/${ours.users} (bare ${bare.ready}/${bare.users}); ` +
+    `other work during the ramps ${fixed(ours.othersBusy * 100, 0)}% of a core (bare ${fixed(bare.othersBusy * 100, 0)}%)`
   );
 }
 

@@ -14,7 +14,7 @@ import {
   type Tally,
 } from './messages';
 import type { ProbeReading } from './probe';
-import { cpuMsOf, startLoadServer, type LoadServer } from './server-process';
+import { cpuMsOf, machineBusyMs, startLoadServer, type LoadServer } from './server-process';
 
 export interface RunOptions {
   readonly clientProcesses: number;
@@ -48,6 +48,11 @@ export interface RunFigures {
   readonly serverBusy: number;
   /** The client processes' CPU time during the ramp, per user brought up, in ms. */
   readonly clientCpuPerSignInMs: number;
+  /**
+   * CPU time of everything else on the machine during the ramp (other work, the kernel's own threads) over the
+   * ramp's time, 1 a whole core: sign-ins a second depend on it, the CPU per user much less.
+   */
+  readonly othersBusy: number;
   readonly idle: { readonly rss: number; readonly heap: number };
   readonly loaded: { readonly rss: number; readonly heap: number };
   readonly presence: {
@@ -204,11 +209,13 @@ export async function measure(
     const clientsCpuMs = (): number => children.reduce((sum, child) => sum + cpuMsOf(child.pid ?? 0), 0);
     const cpuBefore = server.cpuMs();
     const clientCpuBefore = clientsCpuMs();
+    const machineBefore = machineBusyMs();
     const rampStart = performance.now();
     const ramped = await everyone(server, children, { kind: 'ramp' }, 'ramped');
     const rampSeconds = (performance.now() - rampStart) / 1000;
     const cpuMs = server.cpuMs() - cpuBefore;
     const clientCpuMs = clientsCpuMs() - clientCpuBefore;
+    const othersMs = machineBusyMs() - machineBefore - cpuMs - clientCpuMs;
     const ready = ramped.reduce((sum, answer) => sum + answer.ready, 0);
     const failures = ramped.reduce<Tally>((tally, answer) => addTally(tally, answer.failures), {});
     progress(`${kind} ${users}: ${ready} up in ${rampSeconds.toFixed(1)} s; settling, then memory`);
@@ -239,6 +246,7 @@ export async function measure(
       cpuPerSignInMs: cpuMs / Math.max(1, ready),
       serverBusy: cpuMs / 1000 / rampSeconds,
       clientCpuPerSignInMs: clientCpuMs / Math.max(1, ready),
+      othersBusy: Math.max(0, othersMs) / 1000 / rampSeconds,
       idle: { rss: idleRss, heap: idle.heapUsed },
       loaded: { rss: loadedRss, heap: afterRamp.heapUsed },
       presence: {

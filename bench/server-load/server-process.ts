@@ -117,6 +117,13 @@ export function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** CPU time the whole machine spent busy so far (every core, from /proc/stat: all but idle and I/O wait), in ms. */
+export function machineBusyMs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/) ?? [];
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 10;
+}
+
 export interface StartOptions {
   /** Write a V8 CPU profile of the whole process into this directory (node --cpu-prof). */
   readonly cpuProfileDir?: string;
