@@ -273,6 +273,8 @@ export const FILE_ACK_EVERY = 8;
 export const MAX_RELAYED_FILE_BYTES = 512 * 1024;
 /** Base64url characters of one relayed piece: half of a sealed chunk frame (4 + FILE_CHUNK_BYTES + 16 bytes). */
 export const MAX_FILE_PART_LENGTH = Math.ceil(((4 + FILE_CHUNK_BYTES + 16) / 2 / 3) * 4) + 4;
+/** Largest picture (PNG, JPEG, GIF, WebP) accepted without asking, when the setting is on, in bytes. */
+export const MAX_AUTO_ACCEPT_IMAGE_BYTES = 10 * 1024 * 1024;
 /** Data-channel stream ids file channels use (negotiated on the contact's link, never PeerJS's own 0 and 1). */
 export const FILE_STREAM_FIRST = 16;
 export const FILE_STREAM_LAST = 1023;

@@ -26,6 +26,7 @@ export function SettingsForm({ client, settings, onDone }: Props) {
   const [autoLockMinutes, setAutoLockMinutes] = useState(settings?.autoLockMinutes ?? 0);
   const [sendReadReceipts, setSendReadReceipts] = useState(settings?.sendReadReceipts ?? true);
   const [appearOffline, setAppearOffline] = useState(settings?.appearOffline ?? false);
+  const [autoAcceptImages, setAutoAcceptImages] = useState(settings?.autoAcceptImages ?? false);
   const [passphrase, setPassphrase] = useState<string>();
   const { busy, error, run } = useAction();
   const firstStart = !settings;
@@ -41,6 +42,7 @@ export function SettingsForm({ client, settings, onDone }: Props) {
           autoLockMinutes,
           sendReadReceipts,
           appearOffline,
+          autoAcceptImages,
           passphrase,
         });
       } else {
@@ -50,6 +52,7 @@ export function SettingsForm({ client, settings, onDone }: Props) {
           autoLockMinutes,
           sendReadReceipts,
           appearOffline,
+          autoAcceptImages,
         });
       }
       onDone?.();
@@ -120,6 +123,15 @@ export function SettingsForm({ client, settings, onDone }: Props) {
             onChange={(event) => setAppearOffline(event.currentTarget.checked)}
           />
           Appear offline (your contacts do not see when you are online; you still see them)
+        </label>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            name="autoAcceptImages"
+            checked={autoAcceptImages}
+            onChange={(event) => setAutoAcceptImages(event.currentTarget.checked)}
+          />
+          Accept pictures from contacts without asking (up to 10 MB)
         </label>
         <FormError error={error} />
         <div class="actions">

@@ -67,6 +67,8 @@ export const SettingsInputSchema = v.strictObject({
   sendReadReceipts: v.optional(v.boolean()),
   /** Appear offline: contacts are not told when this profile is online (it still sees theirs). */
   appearOffline: v.optional(v.boolean()),
+  /** Accept pictures from contacts up to MAX_AUTO_ACCEPT_IMAGE_BYTES without asking; unset means no. */
+  autoAcceptImages: v.optional(v.boolean()),
 });
 export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
 

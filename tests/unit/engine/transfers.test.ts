@@ -157,6 +157,8 @@ function twoSides(): { alice: Side; bob: Side; channels: Map<number, FakeChannel
     const self = {} as Side;
     const profile = {
       selfId: id,
+      settings: { autoAcceptImages: false },
+      book: { admits: () => 'contact', get: () => ({ state: 'accepted' }) },
       vault: {
         transfers: {
           all: async () => [...records.values()],
@@ -446,5 +448,23 @@ describe('file transfers', () => {
     bob.transfers.linkOpened(alice.id);
     await vi.waitFor(() => expect(stateOf(bob, id, alice.id)).toBe('done'));
     expect(Buffer.from(bob.saved[0]?.bytes ?? []).equals(Buffer.from(content))).toBe(true);
+  });
+  it('accepts a small picture from a contact unasked only when the setting says so, and nothing else', async () => {
+    const { alice, bob } = twoSides();
+    const send = async (name: string, type: string): Promise<string> => {
+      const [message] = await alice.transfers.sendFiles(alice.profile, bob.id, [
+        new File([bytes(300)], name, { type }),
+      ]);
+      return message?.id ?? '';
+    };
+    const before = await send('before.png', 'image/png');
+    (bob.profile.settings as { autoAcceptImages: boolean }).autoAcceptImages = true;
+    const picture = await send('cat.png', 'image/png');
+    const drawing = await send('cat.svg', 'image/svg+xml');
+    const archive = await send('cat.zip', 'application/zip');
+    await vi.waitFor(() => expect(stateOf(bob, picture, alice.id)).toBe('done'));
+    expect(stateOf(bob, before, alice.id)).toBe('offered');
+    expect(stateOf(bob, drawing, alice.id)).toBe('offered');
+    expect(stateOf(bob, archive, alice.id)).toBe('offered');
   });
 });

@@ -14,6 +14,7 @@ import {
   FILE_STREAM_FIRST,
   FILE_STREAM_LAST,
   MAX_FILE_NAME_LENGTH,
+  MAX_AUTO_ACCEPT_IMAGE_BYTES,
   MAX_FILE_TYPE_LENGTH,
   MAX_RELAYED_FILE_BYTES,
 } from '../../../../shared/limits';
@@ -100,6 +101,20 @@ export interface Transfers {
   linkOpened(peer: UserId): void;
   /** The profile locked: every run stops (incoming ones resume after the next unlock). */
   stopAll(): void;
+}
+
+/** Pictures a browser shows without running anything (never SVG). */
+const PICTURE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/** A small picture from an accepted contact, when the user chose so (Settings); nothing else is taken unasked. */
+function acceptsUnasked(opened: Profile, from: UserId, offer: FileOffer): boolean {
+  return (
+    opened.settings?.autoAcceptImages === true &&
+    opened.book.admits(from) === 'contact' &&
+    opened.book.get(from)?.state === 'accepted' &&
+    PICTURE_TYPES.has(offer.type) &&
+    offer.size <= MAX_AUTO_ACCEPT_IMAGE_BYTES
+  );
 }
 
 const NO_LONGER_AVAILABLE = 'The file is no longer available on the sending side: it has to be sent again';
@@ -466,7 +481,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
     async offered(opened, from, conversation, messageId, offer) {
       const table = await tableOf(opened);
       if (table.get(messageId, from)) return;
-      await table.put({
+      const record: TransferRecord = {
         messageId,
         conversation,
         peer: from,
@@ -475,7 +490,12 @@ export function createTransfers(deps: TransfersDeps): Transfers {
         offeredAt: deps.now(),
         state: 'offered',
         chunks: 0,
-      });
+      };
+      await table.put(record);
+      if (!acceptsUnasked(opened, from, offer)) return;
+      const accepted = await setState(table, record, 'accepted');
+      await tellQuietly(opened, accepted, 'accept');
+      deliver(opened, table, accepted);
     },
     async control(opened, from, content) {
       const table = await tableOf(opened);
