@@ -275,6 +275,9 @@ export const MAX_RELAYED_FILE_BYTES = 512 * 1024;
 export const MAX_FILE_PART_LENGTH = Math.ceil(((4 + FILE_CHUNK_BYTES + 16) / 2 / 3) * 4) + 4;
 /** Largest picture (PNG, JPEG, GIF, WebP) accepted without asking, when the setting is on, in bytes. */
 export const MAX_AUTO_ACCEPT_IMAGE_BYTES = 10 * 1024 * 1024;
+/** Width or height a picture's thumbnail is drawn at, at most, in pixels; and its largest size, in bytes. */
+export const THUMBNAIL_SIZE_PX = 240;
+export const MAX_THUMBNAIL_BYTES = 32 * 1024;
 /** Data-channel stream ids file channels use (negotiated on the contact's link, never PeerJS's own 0 and 1). */
 export const FILE_STREAM_FIRST = 16;
 export const FILE_STREAM_LAST = 1023;

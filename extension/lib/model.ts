@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { bytesSchema, SIGNING_KEY_LENGTH } from '../../shared/crypto/identity';
 import { MessageIdSchema, UserIdSchema } from '../../shared/ids';
-import { CONTACT_SECRET_LENGTH, MAX_NAME_LENGTH } from '../../shared/limits';
+import { CONTACT_SECRET_LENGTH, MAX_NAME_LENGTH, MAX_THUMBNAIL_BYTES } from '../../shared/limits';
 import { FileOfferSchema, TextMessageSchema, TimestampSchema } from '../../shared/protocol/content';
 import { ProfileCardSchema, ProfileKeySchema, ProfileVersionSchema } from '../../shared/protocol/profile';
 import { RoomIdSchema } from '../../shared/protocol/rooms';
@@ -156,5 +156,13 @@ export const TransferRecordSchema = v.strictObject({
   error: v.optional(v.string()),
   /** Incoming and done: the name the file was saved under. */
   savedAs: v.optional(v.string()),
+  /** A picture's thumbnail (made by this engine, never received), as a data: URL of a WebP or JPEG picture. */
+  thumbnail: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(64 + Math.ceil((MAX_THUMBNAIL_BYTES * 4) / 3)),
+      v.regex(/^data:image\/(webp|jpeg);base64,/),
+    ),
+  ),
 });
 export type TransferRecord = Readonly<v.InferOutput<typeof TransferRecordSchema>>;

@@ -276,6 +276,8 @@ export interface TransferView {
   readonly error?: string;
   /** Received and saved: the name the downloads got it under. */
   readonly savedAs?: string;
+  /** A picture's thumbnail, drawn by the engine: a data: URL of a WebP or JPEG picture, to show as an <img>. */
+  readonly thumbnail?: string;
 }
 
 export interface ShareTarget {

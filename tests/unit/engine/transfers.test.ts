@@ -188,6 +188,7 @@ function twoSides(): { alice: Side; bob: Side; channels: Map<number, FakeChannel
           return name;
         },
         safeName: (name) => name.replaceAll('/', '_'),
+        thumbnail: async (_file, type) => (type === 'image/png' ? 'data:image/webp;base64,AAAA' : undefined),
       },
       emit: (view) => views.push(view),
       recipients: (_opened, peerId) => [peerId],
@@ -465,6 +466,10 @@ describe('file transfers', () => {
     await vi.waitFor(() => expect(stateOf(bob, picture, alice.id)).toBe('done'));
     expect(stateOf(bob, before, alice.id)).toBe('offered');
     expect(stateOf(bob, drawing, alice.id)).toBe('offered');
+    // Both sides show the picture by the thumbnail their own engine drew.
+    expect(bob.records.get(`${picture}:${alice.id}`)?.thumbnail).toMatch(/^data:image\/webp;base64,/);
+    expect(alice.records.get(`${picture}:${bob.id}`)?.thumbnail).toMatch(/^data:image\/webp;base64,/);
+    expect(bob.records.get(`${drawing}:${alice.id}`)?.thumbnail).toBeUndefined();
     expect(stateOf(bob, archive, alice.id)).toBe('offered');
   });
 });

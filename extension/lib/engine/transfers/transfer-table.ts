@@ -71,6 +71,7 @@ export function createTransferTable({ store, now, emit }: TransferTableDeps): Tr
       ...(speed !== undefined ? { bytesPerSecond: speed } : {}),
       ...(record.error !== undefined ? { error: record.error } : {}),
       ...(record.savedAs !== undefined ? { savedAs: record.savedAs } : {}),
+      ...(record.thumbnail !== undefined ? { thumbnail: record.thumbnail } : {}),
     };
   }
 

@@ -28,6 +28,7 @@ import { PEER_PROTOCOL_VERSION, type FilePullFrame } from '../../../../shared/pr
 import { EngineError } from '../../errors';
 import { chunkCount, FileChunkError, importFileKey, newFileKey } from '../../files/file-chunks';
 import type { FileSink, ReceivedFiles } from '../../files/received-files';
+import { PICTURE_TYPES } from '../../files/thumbnail';
 import type { TransferView } from '../../messaging/protocol';
 import type { ChatMessage, ConversationId, TransferRecord, TransferState } from '../../model';
 import type { Profile } from '../profile';
@@ -43,6 +44,8 @@ export interface FileServices {
   /** Saves a received file through the downloads; resolves to the name it got. */
   readonly save: (file: Blob, name: string) => Promise<string>;
   readonly safeName: (name: string, type: string) => string;
+  /** A picture's thumbnail as a data: URL; undefined for anything else. */
+  readonly thumbnail: (file: Blob, type: string) => Promise<string | undefined>;
 }
 
 export interface TransfersDeps {
@@ -102,9 +105,6 @@ export interface Transfers {
   /** The profile locked: every run stops (incoming ones resume after the next unlock). */
   stopAll(): void;
 }
-
-/** Pictures a browser shows without running anything (never SVG). */
-const PICTURE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 /** A small picture from an accepted contact, when the user chose so (Settings); nothing else is taken unasked. */
 function acceptsUnasked(opened: Profile, from: UserId, offer: FileOffer): boolean {
@@ -184,7 +184,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
     table: TransferTable,
     record: TransferRecord,
     state: TransferState,
-    extra: Partial<Pick<TransferRecord, 'error' | 'savedAs' | 'chunks'>> = {},
+    extra: Partial<Pick<TransferRecord, 'error' | 'savedAs' | 'chunks' | 'thumbnail'>> = {},
   ): Promise<TransferRecord> {
     const current = table.get(record.messageId, record.peer) ?? record;
     if (FINAL_STATES.has(current.state)) return current;
@@ -442,8 +442,9 @@ export function createTransfers(deps: TransfersDeps): Transfers {
   /** A received file, checked: saved through the downloads, its stored copy removed, the sender told. */
   async function finishReceived(opened: Profile, table: TransferTable, record: TransferRecord, file: File) {
     const savedAs = await deps.files.save(file, deps.files.safeName(record.offer.name, record.offer.type));
+    const thumbnail = await deps.files.thumbnail(file, record.offer.type).catch(() => undefined);
     await deps.files.received.remove(storageId(record));
-    await setState(table, record, 'done', { savedAs });
+    await setState(table, record, 'done', { savedAs, ...(thumbnail ? { thumbnail } : {}) });
     await tellQuietly(opened, record, 'received');
   }
 
@@ -462,6 +463,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
         };
         const id = randomId();
         sources.set(id, file);
+        const thumbnail = await deps.files.thumbnail(file, offer.type).catch(() => undefined);
         // Before the offer leaves: a receiver may pull at once.
         for (const peer of to)
           await table.put({
@@ -473,6 +475,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
             offeredAt: deps.now(),
             state: 'offered',
             chunks: 0,
+            ...(thumbnail ? { thumbnail } : {}),
           });
         messages.push(await deps.offer(opened, peerId, id, offer));
       }
