@@ -137,4 +137,39 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('file cards in the p
     await members.filter({ hasText: 'Carol' }).getByText('Declined').waitFor();
     expect(await sent.getByRole('button', { name: 'Cancel agenda.txt for everyone' }).count()).toBe(0);
   });
+
+  it('lists a transfer waiting for a connection under Transfers, where Cancel stops it on both sides', async () => {
+    await alicePopup.openChat('Bob');
+    await attachAndSend(alice, alicePopup, 'Bob', [
+      { name: 'later.txt', mimeType: 'text/plain', buffer: Buffer.from('for when we are both here\n') },
+    ]);
+    await bobPopup.openChat('Alice');
+    await fileCard(bobPopup, 'later.txt').getByRole('button', { name: 'Accept later.txt' }).waitFor();
+    // Locked, Alice's engine drops its links: an accepted file waits for one.
+    await alicePopup.lock();
+    await bobPopup.contact('Alice').getByText('direct').waitFor({ state: 'detached' });
+    await press(bobPopup, 'later.txt', 'Accept');
+    await statusOf(fileCard(bobPopup, 'later.txt'))
+      .filter({ hasText: 'Waiting for a direct connection…' })
+      .waitFor();
+
+    const toggle = bobPopup.page.getByTestId('transfers-toggle');
+    await toggle.filter({ hasText: 'Transfers1 under way' }).waitFor();
+    await toggle.click();
+    const panel = bobPopup.page.getByRole('region', { name: 'Transfers' });
+    const row = panel.getByTestId('transfer-row').filter({ hasText: 'later.txt' });
+    await row.getByText('from Alice').waitFor();
+    await row.getByRole('button', { name: 'Cancel later.txt from Alice', exact: true }).click();
+    await row.waitFor({ state: 'detached' });
+    await statusOf(fileCard(bobPopup, 'later.txt'))
+      .filter({ hasText: /^Cancelled/ })
+      .waitFor();
+
+    await alicePopup.unlock();
+    await alicePopup.waitOnline();
+    await alicePopup.openChat('Bob');
+    await statusOf(fileCard(alicePopup, 'later.txt'))
+      .filter({ hasText: /^Cancelled/ })
+      .waitFor();
+  });
 });
