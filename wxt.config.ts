@@ -5,6 +5,8 @@ import { defineConfig } from 'wxt';
 // Firefox builds as MV2 (the engine lives in the persistent background page).
 export default defineConfig({
   srcDir: 'extension',
+  // Icons (public/icon/<size>.png: WXT lists them in the manifest) and other files copied as they are.
+  publicDir: 'extension/public',
   outDir: '.output',
   vite: () => ({
     plugins: [preact()],
@@ -17,7 +19,11 @@ export default defineConfig({
     // downloads: received files are saved through it. contextMenus/menus: "Send to…" on images, links,
     // selections and pages. Host access is optional, asked for one origin at a time when an image is shared from
     // a page that does not allow others to fetch it (README, Permissions).
-    permissions: browser === 'firefox' ? ['downloads', 'menus'] : ['offscreen', 'downloads', 'contextMenus'],
+    // notifications: a file offered that waits for a decision, received, or failed.
+    permissions:
+      browser === 'firefox'
+        ? ['downloads', 'menus', 'notifications']
+        : ['offscreen', 'downloads', 'contextMenus', 'notifications'],
     ...(browser === 'firefox'
       ? { optional_permissions: ['<all_urls>'] }
       : { optional_host_permissions: ['<all_urls>'] }),

@@ -1,5 +1,6 @@
 import { answerBadgeRequests } from '../lib/host/badge';
 import { answerDownloadRequests } from '../lib/host/downloads';
+import { answerNoticeRequests } from '../lib/host/transfer-notices';
 import { answerEnsureEngine } from '../lib/host/ensure';
 import { ensureOffscreenDocument } from '../lib/host/offscreen';
 import { pageShareLink, workerShareLink } from '../lib/host/share-links';
@@ -26,6 +27,7 @@ export default defineBackground({
     answerBadgeRequests();
     // Received files: the offscreen engine has no downloads API and asks here.
     answerDownloadRequests();
+    answerNoticeRequests();
     // The context menu "Send to…" (and its test hook, see share-menu.ts): it asks the offscreen engine by Port.
     startShareMenu(workerShareLink());
     browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());

@@ -1,6 +1,7 @@
 import { createEngine, type Engine } from '../engine/engine';
 import { createBadgeRequester, setBadge } from './badge';
 import { sendShareTargets, watchShareTargets } from './share-targets';
+import { requestNotice, showNotice, watchTransferNotices } from './transfer-notices';
 import { openChannelDesk } from '../messaging/channels';
 import { serveEngine } from '../messaging/serve';
 import { openMessengerDB } from '../storage/db';
@@ -23,6 +24,8 @@ export function startEngineHost(): Engine {
   // Chrome: the context menu lives in the background's worker, told of the targets by message. Firefox's background
   // page hosts the engine and watches it itself (share-links.ts).
   if (import.meta.env.MANIFEST_VERSION === 3) watchShareTargets(engine, sendShareTargets);
+  // File transfers that wait for a decision, or are over: a notification (Chrome's worker shows it when asked).
+  watchTransferNotices(engine, import.meta.env.MANIFEST_VERSION === 3 ? requestNotice : showNotice);
   void engine.start();
   return engine;
 }

@@ -1,0 +1,108 @@
+/**
+ * Desktop notifications for file transfers: a file offered that waits for a decision, a file received and saved,
+ * a transfer that failed. The engine host watches its own `transfer` events; on Chrome the offscreen document has
+ * no notifications API and asks the background's worker (a validated runtime message, only from that document),
+ * on Firefox the background page shows them itself. Plain text only: notifications render no markup.
+ */
+import { browser, type Browser } from 'wxt/browser';
+import * as v from 'valibot';
+import { MAX_FILE_NAME_LENGTH, MAX_NAME_LENGTH } from '../../../shared/limits';
+import type { EngineListener } from '../engine/view';
+import type { EngineState, TransferView } from '../messaging/protocol';
+import type { TransferState } from '../model';
+import { isOwnPage } from '../messaging/serve';
+
+/** The engine's page on Chrome: the only one that may ask for a notification. */
+export const NOTICE_PAGES: readonly string[] = ['/offscreen.html'];
+
+const NoticeSchema = v.strictObject({
+  type: v.literal('transfer-notice:show'),
+  id: v.pipe(v.string(), v.maxLength(128)),
+  title: v.pipe(v.string(), v.maxLength(2 * MAX_NAME_LENGTH + 64)),
+  message: v.pipe(v.string(), v.maxLength(MAX_FILE_NAME_LENGTH + 256)),
+});
+export type Notice = Omit<v.InferOutput<typeof NoticeSchema>, 'type'>;
+
+const megabytes = (bytes: number): string =>
+  bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The notice a transfer's new state calls for, if any: only what needs the user, or tells them it is over. */
+export function noticeOf(
+  transfer: TransferView,
+  previous: TransferState | undefined,
+  from: string,
+): Notice | undefined {
+  if (transfer.state === previous) return undefined;
+  const { name, size } = transfer.file;
+  const id = `transfer:${transfer.messageId}:${transfer.peer}`;
+  if (transfer.direction === 'in' && transfer.state === 'offered' && previous === undefined)
+    return {
+      id,
+      title: `${from} sends you a file`,
+      message: `${name} (${megabytes(size)}): open the conversation to accept it`,
+    };
+  if (transfer.direction === 'in' && transfer.state === 'done')
+    return {
+      id,
+      title: 'File received',
+      message: `${name} from ${from} is in your downloads as ${transfer.savedAs ?? name}`,
+    };
+  if (transfer.state === 'failed')
+    return {
+      id,
+      title: 'File transfer failed',
+      message: `${name}: ${transfer.error ?? 'it could not be completed'}`,
+    };
+  if (transfer.direction === 'out' && transfer.state === 'done')
+    return { id, title: 'File delivered', message: `${from} received ${name}` };
+  return undefined;
+}
+
+/** What the watcher needs of the engine. */
+export interface NoticeSource {
+  subscribe(listener: EngineListener): () => void;
+}
+
+/** Shows a notice for each transfer event that calls for one; returns the unsubscribe. */
+export function watchTransferNotices(engine: NoticeSource, show: (notice: Notice) => void): () => void {
+  const states = new Map<string, TransferState>();
+  let names = new Map<string, string>();
+  return engine.subscribe((name, data) => {
+    if (name === 'state') {
+      const state = data as EngineState;
+      names = new Map(state.contacts.map((contact) => [contact.userId, contact.alias ?? contact.name]));
+      return;
+    }
+    if (name !== 'transfer') return;
+    const transfer = data as TransferView;
+    const key = `${transfer.messageId}:${transfer.peer}`;
+    const notice = noticeOf(transfer, states.get(key), names.get(transfer.peer) ?? 'A contact');
+    states.set(key, transfer.state);
+    if (notice) show(notice);
+  });
+}
+
+/** Shows a notice here (the background: Chrome's worker, or Firefox's page). */
+export function showNotice({ id, title, message }: Notice): void {
+  void browser.notifications
+    .create(id, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message })
+    .catch((error: unknown) => console.warn('notifications: could not show one', error));
+}
+
+/** From Chrome's offscreen document: asks the background to show a notice. */
+export function requestNotice(notice: Notice): void {
+  void browser.runtime
+    .sendMessage({ type: 'transfer-notice:show', ...notice } satisfies v.InferOutput<typeof NoticeSchema>)
+    .catch((error: unknown) => console.warn('notifications: the background did not answer', error));
+}
+
+/** In Chrome's background worker: shows the notices the engine asks for. */
+export function answerNoticeRequests(): void {
+  browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
+    if (!v.is(NoticeSchema, message) || !isOwnPage(sender, NOTICE_PAGES)) return undefined;
+    showNotice({ id: message.id, title: message.title, message: message.message });
+    return undefined;
+  });
+}
