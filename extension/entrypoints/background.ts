@@ -1,6 +1,6 @@
 import { answerBadgeRequests } from '../lib/host/badge';
 import { answerDownloadRequests } from '../lib/host/downloads';
-import { answerNoticeRequests } from '../lib/host/transfer-notices';
+import { answerNoticeRequests } from '../lib/host/notice-display';
 import { answerEnsureEngine } from '../lib/host/ensure';
 import { ensureOffscreenDocument } from '../lib/host/offscreen';
 import { pageShareLink, workerShareLink } from '../lib/host/share-links';

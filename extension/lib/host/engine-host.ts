@@ -1,7 +1,8 @@
 import { createEngine, type Engine } from '../engine/engine';
 import { createBadgeRequester, setBadge } from './badge';
 import { sendShareTargets, watchShareTargets } from './share-targets';
-import { requestNotice, showNotice, watchTransferNotices } from './transfer-notices';
+import { requestNotice, showNotice } from './notice-display';
+import { watchTransferNotices } from './transfer-notices';
 import { openChannelDesk } from '../messaging/channels';
 import { serveEngine } from '../messaging/serve';
 import { openMessengerDB } from '../storage/db';

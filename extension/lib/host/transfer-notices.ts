@@ -2,20 +2,16 @@
  * Desktop notifications for file transfers: a file offered that waits for a decision, a file received and saved,
  * a transfer that failed. The engine host watches its own `transfer` events; on Chrome the offscreen document has
  * no notifications API and asks the background's worker (a validated runtime message, only from that document),
- * on Firefox the background page shows them itself. Plain text only: notifications render no markup.
+ * on Firefox the background page shows them itself (notice-display.ts). Plain text only: notifications render no
+ * markup.
  */
-import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { MAX_FILE_NAME_LENGTH, MAX_NAME_LENGTH } from '../../../shared/limits';
 import type { EngineListener } from '../engine/view';
 import type { EngineState, TransferView } from '../messaging/protocol';
 import type { TransferState } from '../model';
-import { isOwnPage } from '../messaging/serve';
 
-/** The engine's page on Chrome: the only one that may ask for a notification. */
-export const NOTICE_PAGES: readonly string[] = ['/offscreen.html'];
-
-const NoticeSchema = v.strictObject({
+export const NoticeSchema = v.strictObject({
   type: v.literal('transfer-notice:show'),
   id: v.pipe(v.string(), v.maxLength(128)),
   title: v.pipe(v.string(), v.maxLength(2 * MAX_NAME_LENGTH + 64)),
@@ -81,28 +77,5 @@ export function watchTransferNotices(engine: NoticeSource, show: (notice: Notice
     const notice = noticeOf(transfer, states.get(key), names.get(transfer.peer) ?? 'A contact');
     states.set(key, transfer.state);
     if (notice) show(notice);
-  });
-}
-
-/** Shows a notice here (the background: Chrome's worker, or Firefox's page). */
-export function showNotice({ id, title, message }: Notice): void {
-  void browser.notifications
-    .create(id, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message })
-    .catch((error: unknown) => console.warn('notifications: could not show one', error));
-}
-
-/** From Chrome's offscreen document: asks the background to show a notice. */
-export function requestNotice(notice: Notice): void {
-  void browser.runtime
-    .sendMessage({ type: 'transfer-notice:show', ...notice } satisfies v.InferOutput<typeof NoticeSchema>)
-    .catch((error: unknown) => console.warn('notifications: the background did not answer', error));
-}
-
-/** In Chrome's background worker: shows the notices the engine asks for. */
-export function answerNoticeRequests(): void {
-  browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
-    if (!v.is(NoticeSchema, message) || !isOwnPage(sender, NOTICE_PAGES)) return undefined;
-    showNotice({ id: message.id, title: message.title, message: message.message });
-    return undefined;
   });
 }

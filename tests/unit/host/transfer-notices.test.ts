@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomId, type UserId } from '../../../shared/ids';
+import { randomId } from '../../../shared/ids';
 import type { EngineListener } from '../../../extension/lib/engine/view';
 import type { EngineState, TransferView } from '../../../extension/lib/messaging/protocol';
 import { watchTransferNotices, type Notice } from '../../../extension/lib/host/transfer-notices';

@@ -11,6 +11,7 @@ import { ErrorCode } from '../../../../shared/errors';
 import { randomId, type UserId } from '../../../../shared/ids';
 import {
   DIRECT_LINK_TIMEOUT_MS,
+  FILE_CHUNK_BYTES,
   FILE_STREAM_FIRST,
   FILE_STREAM_LAST,
   MAX_FILE_NAME_LENGTH,
@@ -231,6 +232,8 @@ export function createTransfers(deps: TransfersDeps): Transfers {
         sha256: decodeBytes(offer.sha256),
         key: decodeBytes(offer.key),
       });
+      // What is already on disk counts at once (after a restart the table knew nothing of it).
+      table.progress(record.messageId, record.peer, Math.min(offer.size, sink.next * FILE_CHUNK_BYTES));
       if (stopped()) throw new ChannelClosed();
       stream = takeStream(opened, record.peer);
       const channel = await deps.openChannel(record.peer, stream);
