@@ -40,15 +40,22 @@ export function createWriteBatcher(): (conn: BatchedConnection) => void {
     scheduled = false;
     const batch = [...held];
     held.clear();
+    // Every transport writable again first: should one flush throw, the others are not left held for good.
+    for (const conn of batch) conn.transport.writable = true;
+    let failure: Error | undefined;
     for (const conn of batch) {
       if (conn.readyState === 'closed') continue;
-      const { transport } = conn;
-      const tcp = tcpSocketOf(transport);
-      transport.writable = true;
+      const tcp = tcpSocketOf(conn.transport);
       tcp?.cork();
-      transport.emit('ready'); // engine.io flushes its write buffer
-      tcp?.uncork();
+      try {
+        conn.transport.emit('ready'); // engine.io flushes its write buffer
+      } catch (error) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+      } finally {
+        tcp?.uncork();
+      }
     }
+    if (failure) throw failure; // as it would have from the send itself
   };
 
   return (conn) => {
