@@ -25,10 +25,12 @@ export function FileCard({ message, file }: Props) {
   const name = shownFileName(file.name);
   // Sent to a room: a transfer per member, none of them with the conversation itself.
   const toRoom = message.direction === 'out' && views.some((view) => view.peer !== message.peerId);
+  const thumbnail = views.map((view) => view.thumbnail).find(isThumbnail);
   return (
     <div class="file-card" data-testid="file-card">
       <FileIcon kind={fileKind(file)} />
       <div class="file-body">
+        {thumbnail && <img class="file-thumbnail" src={thumbnail} alt={`Picture: ${name}`} />}
         <span class="file-name" title={name} data-testid="file-name">
           {name}
         </span>
@@ -45,6 +47,10 @@ export function FileCard({ message, file }: Props) {
     </div>
   );
 }
+
+/** Only what the engine draws is shown: a WebP or JPEG data: URL (never a received file, never SVG). */
+const isThumbnail = (url: string | undefined): url is string =>
+  url !== undefined && /^data:image\/(webp|jpeg);base64,[A-Za-z0-9+/=]+$/.test(url);
 
 /** A file sent to a room: one line for all, a Cancel for all, and each member's transfer a click away. */
 function RoomTransfers({

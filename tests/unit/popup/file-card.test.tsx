@@ -102,6 +102,22 @@ describe('a file card', () => {
     expect(root.querySelector('[data-testid="message-text"]')).toBeNull();
   });
 
+  it('shows a picture by the thumbnail its engine drew, and nothing that is not one', async () => {
+    const thumbnail = 'data:image/webp;base64,UklGRg==';
+    const picture = transferOf({
+      state: 'done',
+      thumbnail,
+      file: { name: 'cat.png', size: 3, type: 'image/png' },
+    });
+    const { root } = await renderWithFiles(<MessageBubble message={messageOf(picture)} />, [picture]);
+    expect(root.querySelector('img')?.getAttribute('src')).toBe(thumbnail);
+    expect(root.querySelector('img')?.getAttribute('alt')).toBe('Picture: cat.png');
+    unmountAll();
+    const drawing = transferOf({ state: 'done', thumbnail: 'data:image/svg+xml;base64,PHN2Zz4=' });
+    const other = await renderWithFiles(<MessageBubble message={messageOf(drawing)} />, [drawing]);
+    expect(other.root.querySelector('img')).toBeNull();
+  });
+
   it('keeps a caption under the card', async () => {
     const offer = transferOf();
     const { root } = await renderWithFiles(

@@ -146,6 +146,7 @@ describe('settings', () => {
             autoLockMinutes: 0,
             sendReadReceipts: true,
             appearOffline: true,
+            autoAcceptImages: false,
           },
         ],
       ]),
