@@ -1,5 +1,5 @@
 import type { FileServices } from '../engine/transfers/transfers';
-import { hashFile } from './file-hash';
+import { hashInWorker } from './hash-in-worker';
 import { safeFileName } from './file-names';
 import { createReceivedFiles } from './received-files';
 import { saveFile } from './save-file';
@@ -12,7 +12,7 @@ import { thumbnailOf } from './thumbnail';
 export function browserFileServices(): FileServices {
   return {
     received: createReceivedFiles(),
-    hash: hashFile,
+    hash: hashInWorker,
     save: saveFile,
     safeName: safeFileName,
     thumbnail: thumbnailOf,
