@@ -9,6 +9,7 @@
  * - bare: an RTCDataChannel between two plain pages of the same two browsers, 64 KiB chunks made in the page, the
  *   product's bufferedAmount back-pressure; the receiver only counts.
  * - memory: the peak RSS of each browser's whole process tree while each transfer runs (process-memory.ts).
+ * - CPU: seconds by process kind and thread over each transfer (thread-cpu.ts): which threads the product adds.
  * - BENCH_FILE_PROFILE=1: one more product transfer of the first size under a CPU profile of both engines (the
  *   offscreen documents), summed by area per MiB (engine-profile.ts; BENCH_PROFILE_DIR keeps the raw profiles).
  * The saved downloads and the source files are deleted after each transfer. Prints figures; asserts nothing.
@@ -28,6 +29,7 @@ import { openEnginePage } from './file-transfer/engine-page';
 import { browserPid, sampleRss } from './file-transfer/process-memory';
 import { productTransfer, type FileSource, type ProductMarks } from './file-transfer/product-transfer';
 import { writeSourceFile } from './file-transfer/source-file';
+import { describeCpu, watchThreadCpu } from './file-transfer/thread-cpu';
 
 const MiB = 1024 * 1024;
 const SIZES: readonly { readonly label: string; readonly bytes: number }[] = (
@@ -100,14 +102,19 @@ interface SizeFigures {
   readonly marks: ProductMarks;
   readonly productPeaks: number[];
   readonly saved?: RemovedDownload;
+  readonly bareCpu: Cpu;
+  readonly productCpu: Cpu;
 }
+
+/** CPU seconds by thread kind and name, per browser (thread-cpu.ts). */
+type Cpu = [string, number][][];
 
 /** One file through the product, with the peak RSS of each browser from the sendFiles call to the receiver's done. */
 async function sendProduct(
   scene: Scene,
   size: number,
   run: string,
-): Promise<{ marks: ProductMarks; peaks: number[]; saved?: RemovedDownload }> {
+): Promise<{ marks: ProductMarks; peaks: number[]; cpu: Cpu; saved?: RemovedDownload }> {
   const name = `bench-${size / MiB}MiB-${run}.bin`;
   let folder: string | undefined;
   let source: FileSource = { kind: 'memory' };
@@ -117,8 +124,10 @@ async function sendProduct(
     await writeSourceFile(source.path, size);
   }
   const sampler = sampleRss(scene.pids);
+  const cpuWatch = watchThreadCpu(scene.pids);
   let marks: ProductMarks | undefined;
   let peaks: number[] = [];
+  let cpu: Cpu = [];
   try {
     marks = await within(
       productTransfer({
@@ -133,23 +142,27 @@ async function sendProduct(
     );
   } finally {
     peaks = sampler.stop();
+    cpu = cpuWatch.stop();
     if (folder) rmSync(folder, { recursive: true, force: true });
   }
   const removed = await removeDownloads(scene.receiver);
   const saved = removed.find((download) => download.bytes === size);
   if (!saved)
     console.warn(`  (no complete download of ${size} bytes was found to remove: ${JSON.stringify(removed)})`);
-  return { marks, peaks, ...(saved ? { saved } : {}) };
+  return { marks, peaks, cpu, ...(saved ? { saved } : {}) };
 }
 
 async function measure(scene: Scene, size: number, run: string): Promise<SizeFigures> {
   const sampler = sampleRss(scene.pids);
-  const bareMs = await within(scene.bare.transfer(size), 'the bare transfer').finally(
-    () => void sampler.stop(),
-  );
+  const cpuWatch = watchThreadCpu(scene.pids);
+  let bareCpu: Cpu = [];
+  const bareMs = await within(scene.bare.transfer(size), 'the bare transfer').finally(() => {
+    sampler.stop();
+    bareCpu = cpuWatch.stop();
+  });
   const barePeaks = sampler.stop();
-  const { marks, peaks: productPeaks, saved } = await sendProduct(scene, size, run);
-  return { bareMs, barePeaks, marks, productPeaks, ...(saved ? { saved } : {}) };
+  const { marks, peaks: productPeaks, cpu: productCpu, saved } = await sendProduct(scene, size, run);
+  return { bareMs, barePeaks, bareCpu, marks, productPeaks, productCpu, ...(saved ? { saved } : {}) };
 }
 
 function report(label: string, size: number, figures: SizeFigures): void {
@@ -171,6 +184,13 @@ function report(label: string, size: number, figures: SizeFigures): void {
   console.log(
     `  where the time goes (${label}, s from the sendFiles call): hashed and offered ${at(marks.answeredAt)}; offer accepted ${at(marks.acceptedAt)}; chunks moving ${at(marks.activeAt)}; sender's last chunk into its channel ${at(marks.senderAllSentAt)}; all written and checked, saving through the downloads ${at(saved?.startedAt)} to ${at(saved?.endedAt)}${moved}; done ${at(marks.doneAt)}`,
   );
+  for (const [way, cpu] of [
+    ['product', figures.productCpu],
+    ['bare', figures.bareCpu],
+  ] as const)
+    console.log(
+      `  CPU s by thread (${label}, ${way}): sender ${describeCpu(cpu[0] ?? [])} | receiver ${describeCpu(cpu[1] ?? [])}`,
+    );
 }
 
 const server = await startTestServer();

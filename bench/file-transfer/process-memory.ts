@@ -51,20 +51,22 @@ function rssBytes(pid: number): number {
   }
 }
 
+/** `root` and every process under it, now. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of parents()) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const tree: number[] = [];
+  const pending = [root];
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    tree.push(pid);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
 /** The resident bytes of each root's whole tree, now. */
 export function treeRss(roots: readonly number[]): number[] {
-  const parentOf = parents();
-  const children = new Map<number, number[]>();
-  for (const [pid, ppid] of parentOf) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  return roots.map((root) => {
-    let total = 0;
-    const pending = [root];
-    for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
-      total += rssBytes(pid);
-      pending.push(...(children.get(pid) ?? []));
-    }
-    return total;
-  });
+  return roots.map((root) => processTree(root).reduce((sum, pid) => sum + rssBytes(pid), 0));
 }
 
 export interface MemorySampler {
