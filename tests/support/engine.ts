@@ -8,7 +8,7 @@ import { randomId, type UserId } from '../../shared/ids';
 import type { Content } from '../../shared/protocol/content';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import type { MailItem, MailSend } from '../../shared/protocol/mailbox';
-import type { FilePullFrame, PeerFrame, SealedFrame } from '../../shared/protocol/peer';
+import type { FilePullFrame, SealedFrame } from '../../shared/protocol/peer';
 import type { PrekeysClaimSchema, PrekeysPublish } from '../../shared/protocol/prekeys';
 import { presenceToken } from '../../shared/crypto/contact-secret';
 import { encodeBytes } from '../../shared/crypto/identity';

@@ -193,6 +193,12 @@ export function createTransfers(deps: TransfersDeps): Transfers {
     const next: TransferRecord = { ...current, error: undefined, state, ...extra };
     if (next.error === undefined) delete (next as { error?: string }).error;
     await table.put(next);
+    // A file sent is held until every receiver's transfer of it is over (an in-memory Blob would stay otherwise).
+    if (
+      next.direction === 'out' &&
+      table.ofMessage(next.messageId).every((known) => FINAL_STATES.has(known.state))
+    )
+      sources.delete(next.messageId);
     return next;
   }
 
