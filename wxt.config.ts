@@ -27,6 +27,11 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? { optional_permissions: ['<all_urls>'] }
       : { optional_host_permissions: ['<all_urls>'] }),
+    // WebAssembly for SHA-256 (hash-wasm, files/sha256-stream.ts): Chrome's MV3 default forbids it; no eval.
+    content_security_policy:
+      browser === 'firefox'
+        ? "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';"
+        : { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';" },
     browser_specific_settings:
       browser === 'firefox'
         ? { gecko: { id: 'messenger@toolbar-messenger.local', strict_min_version: '128.0' } }

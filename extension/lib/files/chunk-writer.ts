@@ -3,7 +3,7 @@
  * its offset, and at the end checks the SHA-256 of everything written against the offer. In the browser the storage
  * is an OPFS sync access handle inside a Worker (received-files.worker.ts); in tests it is memory.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { createSha256Stream } from './sha256-stream';
 import { FILE_CHUNK_BYTES, FILE_HASH_LENGTH } from '../../../shared/limits';
 import { FileChunkError, chunkCount, chunkRange, importFileKey, openChunk } from './file-chunks';
 
@@ -50,7 +50,7 @@ export async function openChunkWriter(storage: ChunkStorage, file: ChunkWriterFi
   const key = await importFileKey(file.key);
   const count = chunkCount(file.size);
   const expected = new Uint8Array(file.sha256);
-  const hash = sha256.create();
+  const hash = await createSha256Stream();
   let next = wholeChunksStored(storage.size(), file.size);
   const kept = Math.min(file.size, next * FILE_CHUNK_BYTES);
   storage.truncate(kept);
