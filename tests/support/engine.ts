@@ -14,6 +14,7 @@ import { presenceToken } from '../../shared/crypto/contact-secret';
 import { encodeBytes } from '../../shared/crypto/identity';
 import type { PeerTicket, RequestEvent, ResponseMap, User } from '../../shared/protocol/socket';
 import { publicIdentity, userIdOfKeys, type IdentityKeys } from '../../extension/lib/crypto/identity';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { createEngine, type Engine } from '../../extension/lib/engine/engine';
 import { createSessions, type Sessions } from '../../extension/lib/engine/sessions';
 import type { PeerSessions, SessionStore } from '../../extension/lib/storage/stores';
@@ -92,6 +93,17 @@ export class Fakes {
   engine(): Engine {
     return createEngine({
       storage: this.storage,
+      // No file moves in these tests (tests/unit/engine/transfers.test.ts moves them): offers only.
+      files: {
+        received: {
+          open: () => Promise.reject(new Error('no received files in this fake')),
+          remove: async () => undefined,
+        },
+        hash: async (file) => sha256(new Uint8Array(await file.arrayBuffer())),
+        save: () => Promise.reject(new Error('nothing is saved in this fake')),
+        safeName: (name) => name,
+        thumbnail: async () => undefined,
+      },
       backupKdf: FAST_KDF,
       showUnread: (count) => this.badge.push(count),
       // Read at each call, so that a test may fake the clock after the engine is made.

@@ -10,7 +10,6 @@ import type { RoomId } from '../../../shared/protocol/rooms';
 import { EngineError } from '../errors';
 import { randomId, type UserId } from '../../../shared/ids';
 import { decodeWithBrowser, type DecodeImage } from '../contacts/avatar';
-import { browserFileServices } from '../files/browser-files';
 import { inviteLink } from '../contacts/invite';
 import type { Contact, EngineMethod, EngineParams, EngineResponses, RoomView } from '../messaging/protocol';
 import type { VaultStorage } from '../storage/vault-storage';
@@ -51,8 +50,8 @@ export interface EngineDeps {
   readonly backupKdf?: KdfParams;
   /** Decodes an avatar to check it (tests give a fake: Node has no image decoder). */
   readonly decodeImage?: DecodeImage;
-  /** Where files are hashed, kept while they arrive, and saved (tests give fakes: Node has no OPFS). */
-  readonly files?: FileServices;
+  /** Where files are hashed, kept while they arrive, and saved (the host gives the browser's; tests give fakes). */
+  readonly files: FileServices;
   readonly now?: () => number;
 }
 
@@ -64,7 +63,7 @@ export function createEngine({
   createMesh,
   backupKdf = DEFAULT_KDF,
   decodeImage = decodeWithBrowser,
-  files = browserFileServices(),
+  files,
   now = Date.now,
 }: EngineDeps): Engine {
   const startedAt = now();

@@ -1,4 +1,5 @@
 import { createEngine, type Engine } from '../engine/engine';
+import { browserFileServices } from '../files/browser-files';
 import { createBadgeRequester, setBadge } from './badge';
 import { sendShareTargets, watchShareTargets } from './share-targets';
 import { requestNotice, showNotice } from './notice-display';
@@ -19,6 +20,7 @@ export function startEngineHost(): Engine {
       import.meta.env.MANIFEST_VERSION === 2 ? (count) => void setBadge(count) : createBadgeRequester(),
     connectSignaling,
     createMesh: createPeerMesh,
+    files: browserFileServices(),
   });
   // Listening before anything is awaited, so a page that connects early is not missed.
   serveEngine(engine, openChannelDesk(window));
