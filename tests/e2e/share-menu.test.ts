@@ -5,6 +5,8 @@ import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { onlineUsers, type ChromeUser } from '../support/chrome-extension';
 import { waitForContact } from '../support/e2e-contacts';
 import { waitForMessage } from '../support/e2e-messages';
+import { engineCall } from '../support/engine-port';
+import { listDownloads } from '../support/downloads';
 import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 import { ShareMenuDriver } from '../support/share-menu';
@@ -74,7 +76,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('sharing from the co
     expect(message.text).toContain(pages.pageUrl);
   });
 
-  it('fetches an image clicked on in a page served on loopback and offers it to Bob as a file', async () => {
+  it('fetches an image clicked on in a page served on loopback and delivers it to Bob as a file, saved whole', async () => {
     // The page as Alice sees it, for the image's address as the browser resolved it.
     const tab = await (users[0] as ChromeUser).context.newPage();
     await tab.goto(pages.pageUrl);
@@ -89,6 +91,21 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('sharing from the co
     const offer = await waitForMessage(bobPopup.page, aliceId, (each) => each.file !== undefined);
     expect(offer.file).toMatchObject({ size: TEST_PNG.length, type: 'image/png' });
     expect(offer.file?.name).toMatch(/cat/);
+
+    // Bob takes it: it arrives, checked against its hash, and is saved through the downloads with all its bytes.
+    await engineCall(bobPopup.page, 'answerFile', {
+      conversation: aliceId,
+      messageId: offer.id,
+      accept: true,
+    });
+    await expect
+      .poll(async () => {
+        const transfers = await engineCall(bobPopup.page, 'listTransfers', {});
+        return transfers.find((transfer) => transfer.messageId === offer.id)?.state;
+      })
+      .toBe('done');
+    const saved = (await listDownloads(bobPopup.page)).filter((item) => item.state === 'complete');
+    expect(saved.map((item) => item.fileSize)).toContain(TEST_PNG.length);
   });
 
   it('still lists Bob after Chrome stops the idle service worker and starts it again', async () => {
