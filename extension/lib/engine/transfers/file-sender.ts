@@ -26,13 +26,6 @@ export interface SendOptions {
   readonly onProgress: (bytes: number) => void;
 }
 
-/** Chunk `index` of `file`, read and sealed into its frame. */
-export async function sealedChunkOf(file: Blob, key: CryptoKey, index: number): Promise<ArrayBuffer> {
-  const { start, end } = chunkRange(file.size, index);
-  const plaintext = new Uint8Array(await file.slice(start, end).arrayBuffer());
-  return sealChunk(key, index, chunkCount(file.size), plaintext);
-}
-
 /**
  * Bytes read from the file at a time, then cut into chunks in memory: one read per 64 KiB chunk cost the engine's
  * thread and the browser's IO thread more than sealing and sending did (bench/file-transfer.ts profile).
@@ -63,12 +56,17 @@ function blockReader(file: Blob): (index: number) => Promise<Uint8Array<ArrayBuf
   };
 }
 
+/** The frames of `file`'s chunks, each read from its block and sealed, by index (the relay uses it too). */
+export function chunkSealer(file: Blob, key: CryptoKey): (index: number) => Promise<ArrayBuffer> {
+  const count = chunkCount(file.size);
+  const read = blockReader(file);
+  return async (index) => sealChunk(key, index, count, await read(index));
+}
+
 export function sendFile({ file, key, from, channel, onProgress }: SendOptions): SendRun {
   let stopped = false;
   const count = chunkCount(file.size);
-  const read = blockReader(file);
-  const prepare = async (index: number): Promise<ArrayBuffer> =>
-    sealChunk(key, index, count, await read(index));
+  const prepare = chunkSealer(file, key);
 
   // The receiver's count of chunks written: the window ends FILE_WINDOW_CHUNKS past it.
   let confirmed = from;

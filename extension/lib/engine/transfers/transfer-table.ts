@@ -28,7 +28,12 @@ export interface TransferTable {
   get(messageId: string, peer: UserId): TransferRecord | undefined;
   /** Every transfer of the message: one per receiver of a file sent to a room. */
   ofMessage(messageId: string): TransferRecord[];
+  /** Every transfer known, in no particular order. */
+  all(): TransferRecord[];
+  /** Every transfer as pages see it, newest first. */
   views(): TransferView[];
+  /** The transfer as pages see it now. */
+  view(record: TransferRecord): TransferView;
   /** Stores a new or changed record and tells the pages; resolves once it is stored. */
   put(record: TransferRecord): Promise<void>;
   /** Chunks moved (not stored: only states are): pushed to pages at most every PROGRESS_PUSH_MS. */
@@ -85,7 +90,9 @@ export function createTransferTable({ store, now, emit }: TransferTableDeps): Tr
     },
     get: (messageId, peer) => records.get(transferKey(messageId, peer)),
     ofMessage: (messageId) => [...records.values()].filter((record) => record.messageId === messageId),
+    all: () => [...records.values()],
     views: () => [...records.values()].sort((a, b) => b.offeredAt - a.offeredAt).map(viewOf),
+    view: viewOf,
     async put(record) {
       const key = transferKey(record.messageId, record.peer);
       records.set(key, record);

@@ -27,7 +27,7 @@ import {
 } from '../../../../shared/protocol/content';
 import { PEER_PROTOCOL_VERSION, type FilePullFrame } from '../../../../shared/protocol/peer';
 import { EngineError } from '../../errors';
-import { chunkCount, FileChunkError, importFileKey, newFileKey } from '../../files/file-chunks';
+import { chunkCount, chunkRange, FileChunkError, importFileKey, newFileKey } from '../../files/file-chunks';
 import type { FileSink, ReceivedFiles } from '../../files/received-files';
 import { PICTURE_TYPES } from '../../files/thumbnail';
 import type { TransferView } from '../../messaging/protocol';
@@ -35,7 +35,7 @@ import type { ChatMessage, ConversationId, TransferRecord, TransferState } from 
 import type { Profile } from '../profile';
 import { ChannelClosed, type FileChannel } from './file-channel';
 import { receiveFile } from './file-receiver';
-import { sealedChunkOf, sendFile } from './file-sender';
+import { chunkSealer, sendFile } from './file-sender';
 import { FINAL_STATES, createTransferTable, transferKey, type TransferTable } from './transfer-table';
 
 /** Where files are hashed, kept while they arrive, and saved (the browser's; fakes in unit tests). */
@@ -111,12 +111,15 @@ export interface Transfers {
 function acceptsUnasked(opened: Profile, from: UserId, offer: FileOffer): boolean {
   return (
     opened.settings?.autoAcceptImages === true &&
-    opened.book.admits(from) === 'contact' &&
     opened.book.get(from)?.state === 'accepted' &&
     PICTURE_TYPES.has(offer.type) &&
     offer.size <= MAX_AUTO_ACCEPT_IMAGE_BYTES
   );
 }
+
+/** An incoming transfer accepted, or paused, that a direct link would move on. */
+const waitsForLink = (record: TransferRecord): boolean =>
+  record.direction === 'in' && (record.state === 'accepted' || record.state === 'paused');
 
 const NO_LONGER_AVAILABLE = 'The file is no longer available on the sending side: it has to be sent again';
 
@@ -157,8 +160,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
         await table.put({ ...record, state: 'paused' });
     }
     // What waits for a link is pulled once there is one.
-    for (const record of table.views())
-      if (record.direction === 'in' && ['accepted', 'paused'].includes(record.state)) deps.want(record.peer);
+    for (const record of table.all()) if (waitsForLink(record)) deps.want(record.peer);
     return table;
   }
 
@@ -210,6 +212,28 @@ export function createTransfers(deps: TransfersDeps): Transfers {
 
   const storageId = (record: TransferRecord): string => `${record.messageId}-${record.peer}`;
 
+  /** Where an incoming file is written and checked (resumed from what is stored already). */
+  const openSink = (record: TransferRecord): Promise<FileSink> =>
+    deps.files.received.open({
+      id: storageId(record),
+      size: record.offer.size,
+      sha256: decodeBytes(record.offer.sha256),
+      key: decodeBytes(record.offer.key),
+    });
+
+  /** The File an outgoing transfer reads; if this engine run no longer has it, the transfer fails and says so. */
+  async function sourceOf(
+    opened: Profile,
+    table: TransferTable,
+    record: TransferRecord,
+  ): Promise<File | undefined> {
+    const file = sources.get(record.messageId);
+    if (file) return file;
+    await setState(table, record, 'failed', { error: NO_LONGER_AVAILABLE });
+    await tellQuietly(opened, record, 'cancel');
+    return undefined;
+  }
+
   /** Pulls an accepted incoming file over a channel of its own, from the first chunk not yet written. */
   async function pull(opened: Profile, table: TransferTable, record: TransferRecord): Promise<void> {
     const key = transferKey(record.messageId, record.peer);
@@ -230,14 +254,9 @@ export function createTransfers(deps: TransfersDeps): Transfers {
     runs.set(key, entry);
     const { offer } = record;
     let stream: number | undefined;
-    let sink: Awaited<ReturnType<ReceivedFiles['open']>> | undefined;
+    let sink: FileSink | undefined;
     try {
-      sink = await deps.files.received.open({
-        id: storageId(record),
-        size: offer.size,
-        sha256: decodeBytes(offer.sha256),
-        key: decodeBytes(offer.key),
-      });
+      sink = await openSink(record);
       // What is already on disk counts at once (after a restart the table knew nothing of it).
       table.progress(record.messageId, record.peer, Math.min(offer.size, sink.next * FILE_CHUNK_BYTES));
       if (stopped()) throw new ChannelClosed();
@@ -299,16 +318,11 @@ export function createTransfers(deps: TransfersDeps): Transfers {
   /** Serves a pull: the chunks from `frame.from` on, over the channel it named. */
   async function serve(opened: Profile, table: TransferTable, record: TransferRecord, frame: FilePullFrame) {
     const key = transferKey(record.messageId, record.peer);
-    const file = sources.get(record.messageId);
-    if (!file) {
-      await setState(table, record, 'failed', { error: NO_LONGER_AVAILABLE });
-      await tellQuietly(opened, record, 'cancel');
-      return;
-    }
+    const file = await sourceOf(opened, table, record);
+    if (!file) return;
     stopRun(record); // a new pull replaces the one before (the receiver resumed)
-    let channel: FileChannel | undefined;
     try {
-      channel = await deps.openChannel(record.peer, frame.stream);
+      const channel = await deps.openChannel(record.peer, frame.stream);
       const run = sendFile({
         file,
         key: await importFileKey(decodeBytes(record.offer.key)),
@@ -361,21 +375,18 @@ export function createTransfers(deps: TransfersDeps): Transfers {
 
   /** Sends a small file's sealed chunks through the mailbox, in halves (a message holds less than a chunk). */
   async function serveRelay(opened: Profile, table: TransferTable, record: TransferRecord): Promise<void> {
-    const file = sources.get(record.messageId);
-    if (!file) {
-      await setState(table, record, 'failed', { error: NO_LONGER_AVAILABLE });
-      return tellQuietly(opened, record, 'cancel');
-    }
     if (record.offer.size > MAX_RELAYED_FILE_BYTES) return;
+    const file = await sourceOf(opened, table, record);
+    if (!file) return;
     stopRun(record);
     const key = transferKey(record.messageId, record.peer);
     const run = { stopped: false };
     runs.set(key, { stop: () => void (run.stopped = true) });
     await setState(table, record, 'active');
     try {
-      const fileKey = await importFileKey(decodeBytes(record.offer.key));
+      const sealed = chunkSealer(file, await importFileKey(decodeBytes(record.offer.key)));
       for (let index = 0; index < chunkCount(file.size); index += 1) {
-        const frame = new Uint8Array(await sealedChunkOf(file, fileKey, index));
+        const frame = new Uint8Array(await sealed(index));
         const middle = Math.ceil(frame.length / 2);
         for (const half of [0, 1] as const) {
           if (run.stopped) return;
@@ -389,7 +400,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
             data,
           });
         }
-        table.progress(record.messageId, record.peer, Math.min(file.size, (index + 1) * frame.length));
+        table.progress(record.messageId, record.peer, chunkRange(file.size, index).end);
       }
     } catch (error) {
       if (!run.stopped) await setState(table, record, 'paused', { error: String(error) });
@@ -405,14 +416,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
     const key = transferKey(record.messageId, record.peer);
     let relay = relays.get(key);
     if (!relay) {
-      relay = {
-        sink: deps.files.received.open({
-          id: storageId(record),
-          size: record.offer.size,
-          sha256: decodeBytes(record.offer.sha256),
-          key: decodeBytes(record.offer.key),
-        }),
-      };
+      relay = { sink: openSink(record) };
       relays.set(key, relay);
     }
     try {
@@ -431,11 +435,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
       delete relay.first;
       if (record.state !== 'active') await setState(table, record, 'active');
       await sink.write(frame.buffer);
-      table.progress(
-        record.messageId,
-        record.peer,
-        Math.min(record.offer.size, sink.next * (frame.length - 20)),
-      );
+      table.progress(record.messageId, record.peer, chunkRange(record.offer.size, sink.next - 1).end);
       if (sink.next < chunkCount(record.offer.size)) return;
       relays.delete(key);
       const file = await sink.finish();
@@ -549,16 +549,16 @@ export function createTransfers(deps: TransfersDeps): Transfers {
         .ofMessage(messageId)
         .find((known) => known.direction === 'in' && known.conversation === conversation);
       if (!record) throw new EngineError(ErrorCode.NotFound, 'No such file was offered here');
-      if (record.state !== 'offered') return viewOf(table, record);
+      if (record.state !== 'offered') return table.view(record);
       if (!accept) {
         const declined = await setState(table, record, 'declined');
         await tellQuietly(opened, record, 'decline');
-        return viewOf(table, declined);
+        return table.view(declined);
       }
       const accepted = await setState(table, record, 'accepted');
       await tellQuietly(opened, record, 'accept');
       deliver(opened, table, accepted);
-      return viewOf(table, accepted);
+      return table.view(accepted);
     },
     async cancel(opened, conversation, messageId, peer) {
       const table = await tableOf(opened);
@@ -570,7 +570,7 @@ export function createTransfers(deps: TransfersDeps): Transfers {
       if (records.length === 0) throw new EngineError(ErrorCode.NotFound, 'No such file transfer here');
       const cancelled: TransferView[] = [];
       for (const record of records)
-        cancelled.push(viewOf(table, await cancelRecord(opened, table, record, true)));
+        cancelled.push(table.view(await cancelRecord(opened, table, record, true)));
       return cancelled;
     },
     async list(opened) {
@@ -580,12 +580,8 @@ export function createTransfers(deps: TransfersDeps): Transfers {
       const opened = deps.current();
       if (!opened) return;
       void tableOf(opened).then((table) => {
-        for (const view of table.views()) {
-          if (view.peer !== peer || view.direction !== 'in' || !['accepted', 'paused'].includes(view.state))
-            continue;
-          const record = table.get(view.messageId, peer);
-          if (record) void pull(opened, table, record);
-        }
+        for (const record of table.all())
+          if (record.peer === peer && waitsForLink(record)) void pull(opened, table, record);
       });
     },
     stopAll() {
@@ -594,14 +590,6 @@ export function createTransfers(deps: TransfersDeps): Transfers {
       streams.clear();
     },
   };
-
-  function viewOf(table: TransferTable, record: TransferRecord): TransferView {
-    const view = table
-      .views()
-      .find((known) => known.messageId === record.messageId && known.peer === record.peer);
-    if (!view) throw new EngineError(ErrorCode.Internal, 'The transfer is not listed after all');
-    return view;
-  }
 
   return transfers;
 }
