@@ -14,6 +14,25 @@ import { PopupPage } from './popup-page';
 export const CHROME_BUILD = resolve('.output/chrome-mv3');
 
 /** One user: a fresh Chromium profile with the built extension loaded. */
+/**
+ * The id of the extension a new profile just loaded, once its worker runs. The extension greets a new user in a tab:
+ * closed here, so that it cannot come to the front later and hide the page a test drives (a hidden page gets no
+ * animation frames, which stalls clicks).
+ */
+export async function extensionStarted(context: BrowserContext): Promise<string> {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(worker.url()).host;
+  const welcomeUrl = `chrome-extension://${extensionId}/popup.html`;
+  const welcome =
+    context.pages().find((page) => page.url() === welcomeUrl) ??
+    (await context.waitForEvent('page', {
+      predicate: (page) => page.url() === welcomeUrl,
+      timeout: 10_000,
+    }));
+  await welcome.close();
+  return extensionId;
+}
+
 export class ChromeUser {
   private constructor(
     readonly context: BrowserContext,
@@ -34,19 +53,7 @@ export class ChromeUser {
         `--load-extension=${CHROME_BUILD}`,
       ],
     });
-    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-    const extensionId = new URL(worker.url()).host;
-    // The extension greets a new user in a tab. Close it, so that it cannot come to the front later and
-    // hide the page a test drives (a hidden page gets no animation frames, which stalls clicks).
-    const welcomeUrl = `chrome-extension://${extensionId}/popup.html`;
-    const welcome =
-      context.pages().find((page) => page.url() === welcomeUrl) ??
-      (await context.waitForEvent('page', {
-        predicate: (page) => page.url() === welcomeUrl,
-        timeout: 10_000,
-      }));
-    await welcome.close();
-    return new ChromeUser(context, extensionId, profileDir);
+    return new ChromeUser(context, await extensionStarted(context), profileDir);
   }
 
   async openPopup(): Promise<PopupPage> {

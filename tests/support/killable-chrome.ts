@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browsers';
-import { CHROME_BUILD } from './chrome-extension';
+import { CHROME_BUILD, extensionStarted } from './chrome-extension';
 import { PopupPage } from './popup-page';
 
 /**
@@ -33,17 +33,7 @@ export class KillableChromeUser {
       JSON.stringify({ download: { default_directory: downloadsDir, prompt_for_download: false } }),
     );
     const context = await launchOn(profileDir);
-    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-    const extensionId = new URL(worker.url()).host;
-    // The welcome tab of a new install: closed, so it cannot come to the front and hide the page a test drives.
-    const welcomeUrl = `chrome-extension://${extensionId}/popup.html`;
-    const welcome =
-      context.pages().find((page) => page.url() === welcomeUrl) ??
-      (await context.waitForEvent('page', {
-        predicate: (page) => page.url() === welcomeUrl,
-        timeout: 10_000,
-      }));
-    await welcome.close();
+    const extensionId = await extensionStarted(context);
     return new KillableChromeUser(profileDir, downloadsDir, context, extensionId);
   }
 
