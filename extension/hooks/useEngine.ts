@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { connectEngine, type EngineClient } from '../lib/messaging/client';
+import { connectEngine, type ConnectOptions, type EngineClient } from '../lib/messaging/client';
 import type { EngineState } from '../lib/messaging/protocol';
 
 export type EngineView =
@@ -9,7 +9,8 @@ export type EngineView =
 const RETRY_MS = 500;
 
 /** Connects the page to the engine, follows its state, and reconnects if the engine restarts. */
-export function useEngine(): EngineView {
+export function useEngine(options: ConnectOptions = {}): EngineView {
+  const { requireDirect = false } = options;
   const [view, setView] = useState<EngineView>({ phase: 'connecting' });
 
   useEffect(() => {
@@ -21,7 +22,7 @@ export function useEngine(): EngineView {
 
     const connect = async (): Promise<void> => {
       try {
-        const connected = await connectEngine();
+        const connected = await connectEngine({ requireDirect });
         if (unmounted()) return connected.close();
         client = connected;
         connected.on('state', (state) => setView({ phase: 'ready', client: connected, state }));
@@ -34,7 +35,8 @@ export function useEngine(): EngineView {
         if (!unmounted()) setView({ phase: 'ready', client: connected, state });
       } catch (error) {
         if (unmounted()) return;
-        setView({ phase: 'connecting', error: `Cannot reach the messenger engine: ${String(error)}` });
+        const reason = error instanceof Error ? error.message : String(error);
+        setView({ phase: 'connecting', error: `Cannot reach the messenger engine: ${reason}` });
         retry = setTimeout(() => void connect(), RETRY_MS);
       }
     };
@@ -44,7 +46,7 @@ export function useEngine(): EngineView {
       clearTimeout(retry);
       client?.close();
     };
-  }, []);
+  }, [requireDirect]);
 
   return view;
 }
