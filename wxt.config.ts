@@ -8,6 +8,9 @@ export default defineConfig({
   // Icons (public/icon/<size>.png: WXT lists them in the manifest) and other files copied as they are.
   publicDir: 'extension/public',
   outDir: '.output',
+  // `browser` from wxt/browser is Mozilla's webextension-polyfill (the design names it): one promise-based API on
+  // Chrome as on Firefox, where it is a no-op.
+  modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     plugins: [preact()],
     // Maps beside the bundles, not linked from them: the bench reads them to name the code a CPU profile samples.
