@@ -26,6 +26,11 @@ export interface Conversations {
     change: (known: ChatMessage) => ChatMessage | undefined,
   ): Promise<ChatMessage | undefined>;
   list(peerId: UserId): Promise<readonly ChatMessage[]>;
+  /**
+   * The newest `limit` messages (all without it) before the message `before` (the newest of all without it),
+   * oldest first: a page of history. None when `before` is not known.
+   */
+  page(peerId: UserId, before?: string, limit?: number): Promise<readonly ChatMessage[]>;
   get(peerId: UserId, id: string): Promise<ChatMessage | undefined>;
   /** Resolves once every message added to the conversation so far is on disk, or forgotten for failing to be. */
   settled(peerId: UserId): Promise<void>;
@@ -71,6 +76,12 @@ export function createConversations(history: HistoryStore): Conversations {
     },
     async list(peerId) {
       return [...(await load(peerId))];
+    },
+    async page(peerId, before, limit) {
+      const messages = await load(peerId);
+      // The newest copy of an id: ids are chosen by their senders, so an incoming one may repeat an outgoing one.
+      const end = before === undefined ? messages.length : messages.findLastIndex(({ id }) => id === before);
+      return end < 0 ? [] : messages.slice(limit === undefined ? 0 : Math.max(0, end - limit), end);
     },
     async get(peerId, id) {
       return (await load(peerId)).find((message) => message.id === id);

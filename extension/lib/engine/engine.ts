@@ -239,6 +239,11 @@ export function createEngine({
       lifecycle.lock();
       return view.state();
     },
+    async changePassphrase({ current, next }) {
+      open(); // from an unlocked session only
+      await storage.changePassphrase(current, next);
+      return {};
+    },
     async exportBackup({ passphrase }) {
       return backups.exportBackup(open(), passphrase);
     },
@@ -258,12 +263,12 @@ export function createEngine({
       else view.publish();
       return view.state();
     },
-    async openConversation({ peerId }) {
+    async openConversation({ peerId, before, limit }) {
       const opened = open();
       // A room's members, or the one contact: linked to now if online, else as soon as they are.
       for (const userId of sending.recipients(opened, peerId)) link.want(userId);
       view.setUnread(peerId, 0);
-      const messages = await opened.conversations.list(peerId);
+      const messages = await opened.conversations.page(peerId, before, limit);
       void receipts.readConversation(opened, peerId);
       return messages;
     },

@@ -43,19 +43,35 @@ import {
 
 export const ENGINE_PORT = 'engine';
 
+/** The most messages one page of history holds (openConversation's `limit`). */
+export const MAX_HISTORY_PAGE = 1000;
+
 export const engineRequestSchemas = {
   getState: v.strictObject({}),
   /** First start: the name, the server and the passphrase that will protect everything stored. */
   setUp: v.strictObject({ ...SettingsInputSchema.entries, passphrase: PassphraseSchema }),
   unlock: v.strictObject({ passphrase: v.pipe(v.string(), v.maxLength(MAX_PASSPHRASE_LENGTH)) }),
   lock: v.strictObject({}),
+  /** Wraps the vault's data key under a new passphrase, once the current one is checked (nothing else changes). */
+  changePassphrase: v.strictObject({
+    current: v.pipe(v.string(), v.maxLength(MAX_PASSPHRASE_LENGTH)),
+    next: PassphraseSchema,
+  }),
   exportBackup: v.strictObject({ passphrase: PassphraseSchema }),
   importBackup: v.strictObject({
     passphrase: v.pipe(v.string(), v.maxLength(MAX_PASSPHRASE_LENGTH)),
     backup: v.pipe(v.string(), v.maxLength(MAX_BACKUP_BYTES, 'is larger than a backup can be')),
   }),
   saveSettings: SettingsInputSchema,
-  openConversation: v.strictObject({ peerId: ConversationIdSchema }),
+  /**
+   * A conversation's messages, oldest first, and marks them read. With `limit`, only the newest `limit` of them
+   * (before the message `before`, when given): a page. Fewer than `limit` back means none are left before them.
+   */
+  openConversation: v.strictObject({
+    peerId: ConversationIdSchema,
+    before: v.optional(MessageIdSchema),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_HISTORY_PAGE))),
+  }),
   sendText: v.strictObject({ peerId: ConversationIdSchema, text: TextMessageSchema }),
   getDiagnostics: v.strictObject({}),
   getSafetyNumber: v.strictObject({ peerId: UserIdSchema }),
@@ -291,6 +307,7 @@ export interface EngineResponses {
   setUp: EngineState;
   unlock: EngineState;
   lock: EngineState;
+  changePassphrase: Record<string, never>;
   /** The backup file's text (JSON) and a name to save it under. */
   exportBackup: { readonly fileName: string; readonly backup: string };
   importBackup: EngineState;

@@ -38,6 +38,20 @@ describe('conversations', () => {
     expect(await reopened.list(peerId)).toEqual([first, second]);
   });
 
+  it('gives pages of history, newest first page, each oldest first', async () => {
+    const conversations = createConversations((await history()).vault.history);
+    const messages = Array.from({ length: 5 }, (_, index) => message({ text: `m${index}` }));
+    for (const m of messages) await conversations.add(m);
+    const texts = (page: readonly ChatMessage[]): string[] => page.map(({ text }) => text);
+    expect(texts(await conversations.page(peerId, undefined, 2))).toEqual(['m3', 'm4']);
+    expect(texts(await conversations.page(peerId, messages[3]?.id, 2))).toEqual(['m1', 'm2']);
+    expect(texts(await conversations.page(peerId, messages[1]?.id, 2))).toEqual(['m0']);
+    expect(texts(await conversations.page(peerId, messages[0]?.id, 2))).toEqual([]);
+    expect(texts(await conversations.page(peerId))).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    // A message it does not know: nothing, rather than a page from somewhere else.
+    expect(await conversations.page(peerId, randomId(), 2)).toEqual([]);
+  });
+
   it('drops a repeated incoming id, even with other content', async () => {
     const conversations = createConversations((await history()).vault.history);
     const original = message();
