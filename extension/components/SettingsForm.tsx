@@ -3,7 +3,12 @@ import { MAX_AUTO_LOCK_MINUTES, MAX_NAME_LENGTH, MIN_PASSPHRASE_LENGTH } from '.
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { EngineState } from '../lib/messaging/protocol';
-import { DEFAULT_SERVER_URL } from '../lib/settings';
+import {
+  DEFAULT_NOTIFICATION_MODE,
+  DEFAULT_SERVER_URL,
+  NotificationModeSchema,
+  type NotificationMode,
+} from '../lib/settings';
 import { AccountPanel } from './AccountPanel';
 import { FormError } from './FormError';
 import { PassphraseFields } from './PassphraseFields';
@@ -14,11 +19,17 @@ interface Props {
   readonly onDone?: () => void;
 }
 
+const NOTIFICATION_CHOICES: Readonly<Record<NotificationMode, string>> = {
+  off: 'off',
+  'without-content': 'on, without name or text ("New message")',
+  'with-content': 'on, with the sender and the text',
+};
+
 const AUTO_LOCK_CHOICES = [0, 5, 15, 60, 240].filter((minutes) => minutes <= MAX_AUTO_LOCK_MINUTES);
 
 /**
  * First start (name, server, passphrase) and later changes (name, server, auto-lock, read receipts, appearing
- * offline), with the account on the server below (release the name, delete the account).
+ * offline, notifications, typing indicators), with the account on the server below (release the name, delete the account).
  */
 export function SettingsForm({ client, settings, onDone }: Props) {
   const [name, setName] = useState(settings?.name ?? '');
@@ -27,6 +38,8 @@ export function SettingsForm({ client, settings, onDone }: Props) {
   const [sendReadReceipts, setSendReadReceipts] = useState(settings?.sendReadReceipts ?? true);
   const [appearOffline, setAppearOffline] = useState(settings?.appearOffline ?? false);
   const [autoAcceptImages, setAutoAcceptImages] = useState(settings?.autoAcceptImages ?? false);
+  const [notifications, setNotifications] = useState(settings?.notifications ?? DEFAULT_NOTIFICATION_MODE);
+  const [typingIndicators, setTypingIndicators] = useState(settings?.typingIndicators ?? true);
   const [passphrase, setPassphrase] = useState<string>();
   const { busy, error, run } = useAction();
   const firstStart = !settings;
@@ -43,6 +56,8 @@ export function SettingsForm({ client, settings, onDone }: Props) {
           sendReadReceipts,
           appearOffline,
           autoAcceptImages,
+          notifications,
+          typingIndicators,
           passphrase,
         });
       } else {
@@ -53,6 +68,8 @@ export function SettingsForm({ client, settings, onDone }: Props) {
           sendReadReceipts,
           appearOffline,
           autoAcceptImages,
+          notifications,
+          typingIndicators,
         });
       }
       onDone?.();
@@ -132,6 +149,34 @@ export function SettingsForm({ client, settings, onDone }: Props) {
             onChange={(event) => setAutoAcceptImages(event.currentTarget.checked)}
           />
           Accept pictures from contacts without asking (up to 10 MB)
+        </label>
+        <label>
+          Notifications for messages
+          <select
+            name="notifications"
+            value={notifications}
+            onChange={(event) => {
+              const chosen = NotificationModeSchema.options.find(
+                (mode) => mode === event.currentTarget.value,
+              );
+              if (chosen) setNotifications(chosen);
+            }}
+          >
+            {NotificationModeSchema.options.map((mode) => (
+              <option key={mode} value={mode}>
+                {NOTIFICATION_CHOICES[mode]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            name="typingIndicators"
+            checked={typingIndicators}
+            onChange={(event) => setTypingIndicators(event.currentTarget.checked)}
+          />
+          Typing indicators (contacts on a direct link see when you type; you see when they do)
         </label>
         <FormError error={error} />
         <div class="actions">

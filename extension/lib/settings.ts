@@ -47,6 +47,10 @@ function isSecureOrLocal(text: string): boolean {
   return url.protocol === 'https:' || isLoopbackHostname(url.hostname);
 }
 
+export const NotificationModeSchema = v.picklist(['off', 'without-content', 'with-content']);
+export type NotificationMode = v.InferOutput<typeof NotificationModeSchema>;
+export const DEFAULT_NOTIFICATION_MODE: NotificationMode = 'without-content';
+
 export const SettingsInputSchema = v.strictObject({
   name: DisplayNameSchema,
   serverUrl: ServerUrlSchema,
@@ -69,6 +73,13 @@ export const SettingsInputSchema = v.strictObject({
   appearOffline: v.optional(v.boolean()),
   /** Accept pictures from contacts up to MAX_AUTO_ACCEPT_IMAGE_BYTES without asking; unset means no. */
   autoAcceptImages: v.optional(v.boolean()),
+  /**
+   * Desktop notifications for messages that arrive while no popup is open: none, "New message" only, or the
+   * sender and the text. Unset means without content: a notification on screen is read by anyone near it.
+   */
+  notifications: v.optional(NotificationModeSchema),
+  /** Tell contacts on a direct link when this profile is typing (never stored, never relayed); unset means yes. */
+  typingIndicators: v.optional(v.boolean()),
 });
 export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
 

@@ -12,7 +12,7 @@ import type { VaultStatus as ProfileStatus } from '../model';
 import { SettingsSchema } from '../settings';
 import type { VaultContent } from '../vault/backup';
 import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
-import { createVault, unlockVault, type VaultKeys } from '../vault/vault';
+import { createVault, rewrapVault, unlockVault, type VaultKeys } from '../vault/vault';
 import { contactRecordKey, createContactStore } from './contact-store';
 import { createHistoryStore, messageKey, storedMessage, type HistoryStore } from './history-store';
 import { createOutboxStore, type OutboxStore } from './outbox-store';
@@ -56,6 +56,8 @@ export interface VaultStorage {
   create(passphrase: string): Promise<UnlockedVault>;
   /** Throws EngineError `wrong-passphrase` for a wrong passphrase. */
   unlock(passphrase: string): Promise<UnlockedVault>;
+  /** Wraps the data key under `next` (the records stay as they are); `wrong-passphrase` if `current` is wrong. */
+  changePassphrase(current: string, next: string): Promise<void>;
 }
 
 const LegacyContactSchema = v.object({ name: v.string(), userId: v.string(), signingKey: v.string() });
@@ -152,6 +154,22 @@ export function createVaultStorage(
       const header = await db.get('vault', 'header');
       if (!header) throw new EngineError(ErrorCode.InvalidPayload, 'No passphrase is set yet');
       return opened(db, await unlockVault(header, passphrase));
+    },
+    async changePassphrase(current, next) {
+      const db = await database;
+      const header = await db.get('vault', 'header');
+      if (!header) throw new EngineError(ErrorCode.InvalidPayload, 'No passphrase is set yet');
+      // scrypt takes a second: no transaction can stay open across it, so the header is compared before writing.
+      const rewrapped = await rewrapVault(header, current, next, kdf);
+      const tx = db.transaction('vault', 'readwrite');
+      const now = await tx.store.get('header');
+      if (now?.salt.join() !== header.salt.join()) {
+        tx.abort();
+        await tx.done.catch(() => undefined); // the abort is ours
+        throw new EngineError(ErrorCode.InvalidPayload, 'The passphrase was changed meanwhile: try again');
+      }
+      await tx.store.put(rewrapped, 'header');
+      await tx.done;
     },
   };
 }

@@ -49,6 +49,10 @@ export async function createVault(
 
 /** The vault's keys; a wrong passphrase is a clear `wrong-passphrase` error. */
 export async function unlockVault(header: VaultHeader, passphrase: string): Promise<VaultKeys> {
+  return keysOf(await openDataKey(header, passphrase));
+}
+
+async function openDataKey(header: VaultHeader, passphrase: string): Promise<Uint8Array> {
   const wrappingKey = await deriveKey(passphrase, header.salt, header.kdf);
   let dataKey: unknown;
   try {
@@ -57,6 +61,22 @@ export async function unlockVault(header: VaultHeader, passphrase: string): Prom
     if (error instanceof SealError) throw new EngineError(ErrorCode.WrongPassphrase, 'Wrong passphrase');
     throw error;
   }
-  if (!(dataKey instanceof Uint8Array)) throw new Error('unlockVault: the data key is not bytes');
-  return keysOf(dataKey);
+  if (!(dataKey instanceof Uint8Array)) throw new Error('openDataKey: the data key is not bytes');
+  return dataKey;
+}
+
+/**
+ * The same data key wrapped under a new passphrase (a fresh salt, the KDF at `kdf`): nothing else changes. A wrong
+ * current passphrase is a clear `wrong-passphrase` error.
+ */
+export async function rewrapVault(
+  header: VaultHeader,
+  current: string,
+  next: string,
+  kdf: KdfParams = header.kdf,
+): Promise<VaultHeader> {
+  const dataKey = await openDataKey(header, current);
+  const salt = nacl.randomBytes(SALT_LENGTH);
+  const wrappingKey = await deriveKey(next, salt, kdf);
+  return { v: 1, kdf, salt, wrappedKey: seal(wrappingKey, WRAPPED_KEY, dataKey) };
 }

@@ -147,6 +147,8 @@ describe('settings', () => {
             sendReadReceipts: true,
             appearOffline: true,
             autoAcceptImages: false,
+            notifications: 'without-content',
+            typingIndicators: true,
           },
         ],
       ]),
