@@ -7,8 +7,9 @@
  * RTCPeerConnection loopback in the same page connects with no ICE servers and receives both tracks: audio
  * packetsReceived, totalSamplesReceived and totalAudioEnergy grow (about 50 packets a second), video framesDecoded
  * grows (about 30 a second). The same getUserMedia in an extension page opened by the extension as a popup window
- * (browser.windows.create, as a call window is) also resolves with both fake tracks live. Only ESR 153 is installed here, so ESR 140 was not run; both prefs are as old as
- * Firefox's fake devices (Mozilla's own WebRTC tests set them) and nothing here depends on a version.
+ * (browser.windows.create, as a call window is) also resolves with both fake tracks live. Only ESR 153 is installed
+ * here, so ESR 140 was not run; both prefs are as old as Firefox's fake devices (Mozilla's own WebRTC tests set
+ * them) and nothing here depends on a version.
  */
 export const FIREFOX_FAKE_MEDIA_PREFS: Readonly<Record<string, boolean>> = {
   'media.navigator.streams.fake': true,
