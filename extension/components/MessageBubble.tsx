@@ -1,14 +1,9 @@
 import { memo } from 'preact/compat';
 import type { ChatMessage } from '../lib/model';
 import { FileCard } from './FileCard';
-
-const STATUS_LABELS: Record<ChatMessage['status'], string> = {
-  sending: 'Sending…',
-  sent: '✓ Sent',
-  delivered: '✓✓ Delivered',
-  read: '✓✓ Read',
-  failed: 'Not sent yet, will retry',
-};
+import { LinkifiedText } from './LinkifiedText';
+import { Ticks } from './Ticks';
+import { shownTime } from './log-rows';
 
 const PATH_LABELS: Record<NonNullable<ChatMessage['via']>, { label: string; title: string }> = {
   direct: { label: 'direct', title: 'Sent peer to peer over an encrypted data channel' },
@@ -18,62 +13,63 @@ const PATH_LABELS: Record<NonNullable<ChatMessage['via']>, { label: string; titl
   },
 };
 
-// One formatter for every bubble: toLocaleTimeString() builds a new Intl formatter per call, and the engine
-// shares this renderer's main thread (Chrome runs all of an extension's pages in one process).
-const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
-
-/** When a message was sent, for people and for machines; nothing for a time no Date can hold (never a throw). */
-function sentTime(sentAt: number): { readonly label: string; readonly iso: string } | undefined {
-  const date = new Date(sentAt);
-  if (Number.isNaN(date.getTime())) return undefined;
-  return { label: timeFormat.format(date), iso: date.toISOString() };
-}
-
-/** One message. Its text is rendered as text (Preact escapes it), never as HTML. Memoized: a new message re-renders one row. */
-export const MessageBubble = memo(function MessageBubble({
-  message,
-  sender,
-}: {
+interface Props {
   readonly message: ChatMessage;
   /** In a room: who wrote an incoming message. */
   readonly sender?: string | undefined;
-}) {
-  const time = sentTime(message.sentAt);
+  /** The first of a group of one sender's messages (its name shows); false: it continues the one above. */
+  readonly groupStart?: boolean;
+  readonly groupEnd?: boolean;
+  /**
+   * Now, for a message sent within the hour (its time is said relative to it, "5 min ago"); undefined for the
+   * others, so that the minute's tick re-renders only those.
+   */
+  readonly now?: number | undefined;
+}
+
+/**
+ * One message. Its text is rendered as text (Preact escapes it), never as HTML; its links open in a new tab.
+ * Memoized: a new message re-renders one row.
+ */
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  sender,
+  groupStart = true,
+  groupEnd = true,
+  now,
+}: Props) {
+  const time = shownTime(message.sentAt, now ?? Number.NaN);
   const { file } = message;
   // A file card holds blocks (its transfer, a list of members): not a paragraph's content.
   const Bubble = file ? 'div' : 'p';
+  const place = `${groupStart ? ' log-group-start' : ''}${groupEnd ? ' log-group-end' : ''}`;
   return (
-    <Bubble class={`message message-${message.direction}`} data-testid="message">
+    <Bubble class={`log-bubble log-${message.direction}${place}`} data-testid="message">
       {sender && (
-        <span class="sender" data-testid="message-sender">
+        // Said for each message to a screen reader; seen only at the top of a group.
+        <span class={groupStart ? 'log-sender' : 'log-visually-hidden'} data-testid="message-sender">
           {sender}
         </span>
       )}
       {file && <FileCard message={message} file={file} />}
       {/* A file message's text is its name (shown on the card) or a caption. */}
       {(!file || message.text !== file.name) && (
-        <span class="text" data-testid="message-text">
-          {message.text}
+        <span class="log-text" data-testid="message-text">
+          <LinkifiedText text={message.text} />
         </span>
       )}
-      <span class="meta">
-        {time && <time dateTime={time.iso}>{time.label}</time>}
+      <span class="log-meta">
+        {time && (
+          <time dateTime={time.iso} title={time.title}>
+            {time.label}
+          </time>
+        )}
         {message.via && (
-          <span class="path" data-testid="message-path" title={PATH_LABELS[message.via].title}>
+          <span class="log-path" data-testid="message-path" title={PATH_LABELS[message.via].title}>
             {PATH_LABELS[message.via].label}
           </span>
         )}
-        {message.direction === 'out' && (
-          <span
-            class={`delivery delivery-${message.status}`}
-            data-testid="message-status"
-            data-status={message.status}
-            title={message.error}
-          >
-            {STATUS_LABELS[message.status]}
-            {message.error && `: ${message.error}`}
-          </span>
-        )}
+        {message.direction === 'out' && <Ticks message={message} />}
       </span>
     </Bubble>
   );

@@ -89,7 +89,7 @@ describe('the popup with contacts, requests and blocked users', () => {
     expect(root.querySelector('[data-testid="contact-menu"]')).toBeNull();
     byTestId(panel, 'accept-request').click();
     await vi.waitFor(() => expect(calls).toContainEqual(['acceptContact', { userId: eve }]));
-    expect(calls).toContainEqual(['openConversation', { peerId: eve }]);
+    expect(calls).toContainEqual(['openConversation', expect.objectContaining({ peerId: eve })]);
   });
 
   it('keeps the box closed to a blocked user, and open to one who has not answered yet', async () => {

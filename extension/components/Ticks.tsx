@@ -1,0 +1,38 @@
+import type { ChatMessage, MessageStatus } from '../lib/model';
+
+/** What each status says, to everyone: the icon is its picture, this its words (read aloud, and the tooltip). */
+export const STATUS_WORDS: Record<MessageStatus, string> = {
+  sending: 'Sending…',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Not sent yet, will retry',
+};
+
+/** 16×16 strokes: a clock, one check, two checks, a warning. */
+const PATHS: Record<MessageStatus, string> = {
+  sending: 'M8 3.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9M8 5.5V8l1.8 1.2',
+  sent: 'M3.5 8.5l2.8 2.8L12.5 5',
+  delivered: 'M1.5 8.5l2.8 2.8L10.5 5M6.8 10.8l.5.5L13.5 5',
+  read: 'M1.5 8.5l2.8 2.8L10.5 5M6.8 10.8l.5.5L13.5 5',
+  failed: 'M8 3v6M8 11.5v1.5',
+};
+
+/** An outgoing message's delivery, as an icon with its words beside it for screen readers. */
+export function Ticks({ message }: { readonly message: ChatMessage }) {
+  const words = STATUS_WORDS[message.status];
+  return (
+    <span
+      class={`log-ticks log-ticks-${message.status}`}
+      data-testid="message-status"
+      data-status={message.status}
+      title={message.error ? `${words}: ${message.error}` : words}
+    >
+      <svg class="log-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+        <path d={PATHS[message.status]} />
+      </svg>
+      <span class="log-visually-hidden">{words}</span>
+      {message.error && <span class="log-ticks-error">{message.error}</span>}
+    </span>
+  );
+}
