@@ -1,6 +1,10 @@
 import { answerBadgeRequests } from '../lib/host/badge';
 import { answerDownloadRequests } from '../lib/host/downloads';
 import { answerNoticeRequests } from '../lib/host/notice-display';
+import {
+  answerMessageNoticeRequests,
+  openConversationsFromNotices,
+} from '../lib/host/message-notice-display';
 import { answerEnsureEngine } from '../lib/host/ensure';
 import { ensureOffscreenDocument } from '../lib/host/offscreen';
 import { pageShareLink, workerShareLink } from '../lib/host/share-links';
@@ -14,6 +18,8 @@ export default defineBackground({
     browser.runtime.onInstalled.addListener(({ reason }) => {
       if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
     });
+    // A message notice clicked opens its conversation (the notices are shown here on both browsers).
+    openConversationsFromNotices();
     if (import.meta.env.MANIFEST_VERSION === 2) {
       // Imported only here, so Chrome's service worker bundle carries no WebRTC or socket code.
       const engineReady = import('../lib/host/engine-host').then(({ startEngineHost }) => startEngineHost());
@@ -28,6 +34,7 @@ export default defineBackground({
     // Received files: the offscreen engine has no downloads API and asks here.
     answerDownloadRequests();
     answerNoticeRequests();
+    answerMessageNoticeRequests();
     // The context menu "Send to…" (and its test hook, see share-menu.ts): it asks the offscreen engine by Port.
     startShareMenu(workerShareLink());
     browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());

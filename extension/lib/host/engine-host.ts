@@ -4,6 +4,9 @@ import { createBadgeRequester, setBadge } from './badge';
 import { sendShareTargets, watchShareTargets } from './share-targets';
 import { requestNotice, showNotice } from './notice-display';
 import { watchTransferNotices } from './transfer-notices';
+import { openIncomingCallWindow, requestCallWindow, ringingNotice } from './call-windows';
+import { requestMessageNotice, showMessageNotice, watchOpenPopups } from './message-notice-display';
+import { watchMessageNotices } from './message-notices';
 import { openChannelDesk } from '../messaging/channels';
 import { serveEngine } from '../messaging/serve';
 import { openMessengerDB } from '../storage/db';
@@ -21,14 +24,27 @@ export function startEngineHost(): Engine {
     connectSignaling,
     createMesh: createPeerMesh,
     files: browserFileServices(),
+    // An incoming call opens its window (Chrome: the worker opens it when asked) and notifies.
+    callHost: {
+      openWindow: import.meta.env.MANIFEST_VERSION === 2 ? openIncomingCallWindow : requestCallWindow,
+      notifyRinging: (call) =>
+        (import.meta.env.MANIFEST_VERSION === 3 ? requestNotice : showNotice)(ringingNotice(call)),
+    },
   });
   // Listening before anything is awaited, so a page that connects early is not missed.
+  const popupOpen = watchOpenPopups();
   serveEngine(engine, openChannelDesk(window));
   // Chrome: the context menu lives in the background's worker, told of the targets by message. Firefox's background
   // page hosts the engine and watches it itself (share-links.ts).
   if (import.meta.env.MANIFEST_VERSION === 3) watchShareTargets(engine, sendShareTargets);
   // File transfers that wait for a decision, or are over: a notification (Chrome's worker shows it when asked).
   watchTransferNotices(engine, import.meta.env.MANIFEST_VERSION === 3 ? requestNotice : showNotice);
+  // Messages while no popup is open: a notification per conversation, as Settings say (message-notices.ts).
+  watchMessageNotices(
+    engine,
+    popupOpen,
+    import.meta.env.MANIFEST_VERSION === 3 ? requestMessageNotice : showMessageNotice,
+  );
   void engine.start();
   return engine;
 }

@@ -1,0 +1,94 @@
+import { useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { AboutSection } from '../../components/AboutSection';
+import { BackupPanel } from '../../components/BackupPanel';
+import { ChangePassphrase } from '../../components/ChangePassphrase';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { ProfilePanel } from '../../components/ProfilePanel';
+import { SettingsForm } from '../../components/SettingsForm';
+import { UnlockForm } from '../../components/UnlockForm';
+import { useEngine } from '../../hooks/useEngine';
+import { t } from '../../lib/i18n';
+
+const SECTIONS = [
+  ['#settings', 'optionsNavSettings'],
+  ['#profile', 'optionsNavProfile'],
+  ['#passphrase', 'optionsNavSecurity'],
+  ['#backup', 'optionsNavBackup'],
+  ['#about', 'optionsNavAbout'],
+] as const;
+
+/**
+ * The options page: everything the popup's Settings hold, and what does not fit a popup (changing the passphrase,
+ * the network, about). It talks to the engine as the popup does; while the vault is locked it shows the unlock form.
+ */
+export function OptionsApp() {
+  const view = useEngine();
+  const [saved, setSaved] = useState(false);
+  const version = browser.runtime.getManifest().version;
+
+  if (view.phase === 'connecting')
+    return (
+      <main class="options">
+        <p class="loading" role="status">
+          {view.error ?? t('optionsStarting')}
+        </p>
+      </main>
+    );
+  const { client, state } = view;
+  if (state.vault === 'locked')
+    return (
+      <main class="options narrow">
+        <ErrorBoundary part="The unlock form">
+          <UnlockForm client={client} />
+        </ErrorBoundary>
+      </main>
+    );
+  const settings = state.settings;
+  return (
+    <div class="options-layout">
+      {settings && (
+        <nav aria-label={t('optionsTitle')}>
+          <ul>
+            {SECTIONS.map(([href, key]) => (
+              <li key={href}>
+                <a href={href}>{t(key)}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <main class="options">
+        {!settings && <p class="hint">{t('optionsFirstStart')}</p>}
+        <section id="settings">
+          <ErrorBoundary part="Settings">
+            <SettingsForm client={client} settings={settings} onSaved={() => setSaved(true)} />
+            {saved && <p role="status">{t('optionsSaved')}</p>}
+          </ErrorBoundary>
+        </section>
+        {settings && (
+          <>
+            <section id="network" aria-labelledby="network-title">
+              <h2 id="network-title">{t('optionsNetworkTitle')}</h2>
+              <p class="hint">{t('optionsNetworkText')}</p>
+            </section>
+            <section id="profile">
+              <ErrorBoundary part="The profile">
+                <ProfilePanel client={client} />
+              </ErrorBoundary>
+            </section>
+            <ErrorBoundary part="Changing the passphrase">
+              <ChangePassphrase client={client} />
+            </ErrorBoundary>
+            <section id="backup">
+              <ErrorBoundary part="Backup">
+                <BackupPanel client={client} />
+              </ErrorBoundary>
+            </section>
+          </>
+        )}
+        <AboutSection version={version} serverUrl={settings?.serverUrl} />
+      </main>
+    </div>
+  );
+}

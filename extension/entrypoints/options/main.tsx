@@ -1,0 +1,17 @@
+import { render } from 'preact';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { t } from '../../lib/i18n';
+import { OptionsApp } from './OptionsApp';
+import '../popup/style.css';
+import './style.css';
+
+const root = document.getElementById('app');
+if (!root) throw new Error('options: #app is missing from options.html');
+document.title = t('optionsTitle');
+document.documentElement.lang = t('locale');
+render(
+  <ErrorBoundary part="The options page">
+    <OptionsApp />
+  </ErrorBoundary>,
+  root,
+);
