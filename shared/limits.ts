@@ -281,3 +281,23 @@ export const MAX_THUMBNAIL_BYTES = 32 * 1024;
 /** Data-channel stream ids file channels use (negotiated on the contact's link, never PeerJS's own 0 and 1). */
 export const FILE_STREAM_FIRST = 16;
 export const FILE_STREAM_LAST = 1023;
+/**
+ * Calls. A ring that nobody answers within CALL_RING_TIMEOUT_MS is missed, on both sides (a ring that arrives later,
+ * e.g. from the mailbox, shows as missed at once), in milliseconds.
+ */
+export const CALL_RING_TIMEOUT_MS = 35_000;
+/**
+ * Once both descriptions are set, each side's signed binding of the call's DTLS fingerprints must have come and
+ * verified within this long, or the call ends (no media flows before), in milliseconds.
+ */
+export const CALL_BINDING_TIMEOUT_MS = 20_000;
+/** Longest session description of a call's media connection, in characters (audio and video: a few KB). */
+export const MAX_CALL_SDP_LENGTH = 32 * 1024;
+/** Longest ICE candidate line a call relays, in characters. */
+export const MAX_CALL_CANDIDATE_LENGTH = 1024;
+/** ICE candidates an engine relays per call and direction; more are dropped (a restart of ICE sends a few more). */
+export const MAX_CALL_CANDIDATES = 100;
+/** Longest DTLS fingerprint as a binding names it (`sha-512` and 64 hex pairs), in characters. */
+export const MAX_FINGERPRINT_LENGTH = 256;
+/** Calls one engine keeps in memory at once (ringing, active, or ended and still shown); the oldest ended go first. */
+export const MAX_CALLS_KEPT = 16;

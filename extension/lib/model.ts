@@ -42,6 +42,21 @@ export const FileInfoSchema = v.strictObject({
 });
 export type FileInfo = Readonly<v.InferOutput<typeof FileInfoSchema>>;
 
+/**
+ * A call as the history shows it: voice or video, and how it ended. missed: nobody answered (the ring timed out,
+ * the caller gave up, or it came after that); declined; busy (the callee was in another call); ended: it was
+ * connected, for `durationMs`; failed: it could not connect, or its connection did not match the contact's keys
+ * (`warning` says so, by name).
+ */
+export const CallInfoSchema = v.strictObject({
+  callId: MessageIdSchema,
+  media: v.picklist(['audio', 'video']),
+  outcome: v.picklist(['missed', 'declined', 'busy', 'ended', 'failed']),
+  durationMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  warning: v.optional(v.pipe(v.string(), v.maxLength(500))),
+});
+export type CallInfo = Readonly<v.InferOutput<typeof CallInfoSchema>>;
+
 /** A message of the history, as pages see it and a backup holds it. */
 export const ChatMessageSchema = v.strictObject({
   id: MessageIdSchema,
@@ -61,6 +76,8 @@ export const ChatMessageSchema = v.strictObject({
   error: v.optional(v.string()),
   /** A file offered with the message (its text is the file's name); its transfer is a TransferView. */
   file: v.optional(FileInfoSchema),
+  /** A call's entry (its text says it in words too): who called is `direction`. Never sent: each side logs its own. */
+  call: v.optional(CallInfoSchema),
 });
 export type ChatMessage = Readonly<v.InferOutput<typeof ChatMessageSchema>>;
 

@@ -20,6 +20,7 @@ import {
 } from '../limits';
 import { bytesSchema } from '../crypto/identity';
 import { WireNameSchema } from '../names';
+import { CallContentSchema } from './call';
 import { ProfileKeySchema, ProfileVersionSchema } from './profile';
 import { RoomIdSchema } from './rooms';
 
@@ -175,5 +176,7 @@ export const ContentSchema = v.variant('kind', [
   ProfileContentSchema,
   FileContentSchema,
   FilePartContentSchema,
+  /** A call's ring, answer, hang-up or binding (./call.ts). */
+  CallContentSchema,
 ]);
 export type Content = v.InferOutput<typeof ContentSchema>;

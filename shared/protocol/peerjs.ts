@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { UserIdSchema } from '../ids';
 import { MAX_SIGNAL_PAYLOAD_DEPTH } from '../limits';
+import { MediaPayloadSchemas, isMediaPayload } from './call';
 
 export const RelayedTypes = ['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE'] as const;
 export type RelayedType = (typeof RelayedTypes)[number];
@@ -37,7 +38,18 @@ const RelayedFrameSchema = v.object({
 
 const HeartbeatFrameSchema = v.object({ type: v.literal('HEARTBEAT') });
 
-export const ClientSignalFrameSchema = v.variant('type', [HeartbeatFrameSchema, RelayedFrameSchema]);
+export const ClientSignalFrameSchema = v.pipe(
+  v.variant('type', [HeartbeatFrameSchema, RelayedFrameSchema]),
+  // A call's media connection is relayed like a data connection, but its payload is checked here in full (its size
+  // and fields are bounded: shared/protocol/call.ts), so a malformed one never reaches the callee.
+  v.check(
+    (frame) =>
+      frame.type === 'HEARTBEAT' ||
+      !isMediaPayload(frame.payload) ||
+      (frame.type !== 'LEAVE' && v.is(MediaPayloadSchemas[frame.type], frame.payload)),
+    'a media payload must be an offer, answer or candidate of a media connection, within its limits',
+  ),
+);
 export type ClientSignalFrame = v.InferOutput<typeof ClientSignalFrameSchema>;
 export type RelayedFrame = v.InferOutput<typeof RelayedFrameSchema>;
 

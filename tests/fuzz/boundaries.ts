@@ -45,14 +45,18 @@ export function timestampsInDateRange(value: unknown, path = ''): string | undef
 }
 
 /** The variant tags (`kind`, `type`) a variant schema's options accept. */
-export function variantTags(
-  schema: { options: readonly { entries: Record<string, unknown> }[] },
-  key: string,
-) {
-  return schema.options.flatMap((option) => {
-    const tag = option.entries[key] as { literal?: string; options?: readonly string[] };
-    return tag.literal !== undefined ? [tag.literal] : [...(tag.options ?? [])];
+/** The tags a variant schema tells apart by `key`; a nested variant (e.g. a call's actions) counts once per tag. */
+export function variantTags(schema: { readonly options: readonly unknown[] }, key: string): string[] {
+  const tags = schema.options.flatMap((option): string[] => {
+    const { entries, options } = option as {
+      entries?: Record<string, { literal?: string; options?: readonly string[] }>;
+      options?: readonly unknown[];
+    };
+    if (!entries) return options ? variantTags({ options }, key) : [];
+    const tag = entries[key];
+    return tag?.literal !== undefined ? [tag.literal] : [...(tag?.options ?? [])];
   });
+  return [...new Set(tags)];
 }
 
 export function boundaries(ctx: ExampleContext = anyContext()): Boundary[] {

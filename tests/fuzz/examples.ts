@@ -176,6 +176,15 @@ export function contentExamples(ctx: ExampleContext): Record<Content['kind'], Co
     },
     file: { v: 1, kind: 'file', action: 'accept', id: randomId() },
     'file-part': { v: 1, kind: 'file-part', id: randomId(), index: 0, half: 1, data: bytes(1000) },
+    call: {
+      v: 1,
+      kind: 'call',
+      callId: randomId(),
+      action: 'bind',
+      local: `sha-256 ${'ab:'.repeat(31)}cd`,
+      remote: `sha-256 ${'12:'.repeat(31)}34`,
+      signature: bytes(64),
+    },
   };
 }
 
@@ -246,5 +255,20 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     sharePage: { peerId: ctx.peer, kind: 'link', url: 'https://example.org/a', text: 'A page' },
     shareMedia: { peerId: ctx.peer, srcUrl: 'https://example.org/cat.png' },
     getShareTargets: {},
+    getCallConfig: {},
+    startCall: { peerId: ctx.peer, media: 'video' },
+    getCall: { callId: randomId() },
+    listCalls: {},
+    answerCall: { callId: randomId(), accept: true },
+    hangUp: { callId: randomId() },
+    sendCallSignal: {
+      callId: randomId(),
+      signal: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } },
+    },
+    reportCallFingerprints: {
+      callId: randomId(),
+      local: `sha-256 ${'ab:'.repeat(31)}cd`,
+      remote: `sha-256 ${'12:'.repeat(31)}34`,
+    },
   };
 }

@@ -13,6 +13,13 @@ import { PopupPage } from './popup-page';
 
 export const CHROME_BUILD = resolve('.output/chrome-mv3');
 
+/** Chromium's fake camera (a moving test pattern) and microphone (a beep), granted without a prompt. */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+export interface LaunchOptions {
+  readonly fakeMedia?: boolean;
+}
+
 /** One user: a fresh Chromium profile with the built extension loaded. */
 /**
  * The id of the extension a new profile just loaded, once its worker runs. The extension greets a new user in a tab:
@@ -40,7 +47,8 @@ export class ChromeUser {
     private readonly profileDir: string,
   ) {}
 
-  static async launch(): Promise<ChromeUser> {
+  /** `fakeMedia`: a fake camera and microphone, allowed without asking (calls). */
+  static async launch({ fakeMedia = false }: LaunchOptions = {}): Promise<ChromeUser> {
     const profileDir = mkdtempSync(join(tmpdir(), 'messenger-e2e-'));
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
@@ -51,6 +59,7 @@ export class ChromeUser {
         '--remote-debugging-port=0',
         `--disable-extensions-except=${CHROME_BUILD}`,
         `--load-extension=${CHROME_BUILD}`,
+        ...(fakeMedia ? FAKE_MEDIA_ARGS : []),
       ],
     });
     return new ChromeUser(context, await extensionStarted(context), profileDir);
@@ -139,9 +148,9 @@ export class ChromeUser {
 export async function onlineUsers(
   names: readonly string[],
   serverUrls: string | readonly string[],
-  { contacts = true }: { contacts?: boolean } = {},
+  { contacts = true, ...launch }: { contacts?: boolean } & LaunchOptions = {},
 ): Promise<{ users: ChromeUser[]; popups: PopupPage[] }> {
-  const users = await Promise.all(names.map(() => ChromeUser.launch()));
+  const users = await Promise.all(names.map(() => ChromeUser.launch(launch)));
   const popups = await Promise.all(users.map((user) => user.openPopup()));
   for (const [index, popup] of popups.entries()) {
     const url = typeof serverUrls === 'string' ? serverUrls : serverUrls[index];

@@ -139,6 +139,7 @@ export class Fakes {
             else this.pulls.push({ peerId, frame });
           },
           openFileChannel: () => Promise.reject(new Error('no file channels in this fake')),
+          sendMediaFrame: () => false,
           destroy: () => {
             if (this.closeFailure) throw this.closeFailure;
           },

@@ -18,6 +18,8 @@ import type { ConnectSignaling } from '../transport/signaling';
 import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
 import { createAccount } from './account';
 import { createBackups } from './backups';
+import { callApi, type CallHost } from './calls/call-api';
+import { createCalls } from './calls/calls';
 import { createInbound } from './inbound';
 import { createMessageLog } from './message-log';
 import { createPublicRooms } from './public-rooms';
@@ -52,6 +54,7 @@ export interface EngineDeps {
   readonly decodeImage?: DecodeImage;
   /** Where files are hashed, kept while they arrive, and saved (the host gives the browser's; tests give fakes). */
   readonly files: FileServices;
+  readonly callHost?: CallHost; // opens the call window for an incoming call (the host's; tests give none)
   readonly now?: () => number;
 }
 
@@ -64,6 +67,7 @@ export function createEngine({
   backupKdf = DEFAULT_KDF,
   decodeImage = decodeWithBrowser,
   files,
+  callHost = { openWindow: () => undefined },
   now = Date.now,
 }: EngineDeps): Engine {
   const startedAt = now();
@@ -106,6 +110,15 @@ export function createEngine({
     receiveMail: (items) => inbound.receiveMail(items),
     fetchMail: (signaling) => inbound.fetchMail(signaling),
     linkOpened: (peerId) => transfers.linkOpened(peerId),
+    receiveMediaFrame: (peerId, frame) => calls.mediaFrame(peerId, frame),
+  });
+  const calls = createCalls({
+    ...callHost,
+    ...view, // emit, unread, setUnread
+    current: () => lifecycle.current(),
+    now,
+    log,
+    sendMediaFrame: (peerId, frame) => link.sendMediaFrame(peerId, frame),
   });
   const receipts = createReceipts({
     current: () => lifecycle.current(),
@@ -124,6 +137,7 @@ export function createEngine({
     unread: (conversation) => view.unread(conversation),
     setUnread: (conversation, count) => view.setUnread(conversation, count),
     now,
+    calls,
     files: {
       offered: (...args) => transfers.offered(...args),
       control: (...args) => transfers.control(...args),
@@ -185,6 +199,7 @@ export function createEngine({
     goOffline: () => link.goOffline(),
     forgetState() {
       transfers.stopAll();
+      calls.stopAll();
       link.forgetContacts();
       view.clearUnread();
     },
@@ -375,6 +390,7 @@ export function createEngine({
     sharePage: async (share) => shares.sharePage(open(), share),
     shareMedia: async (share) => shares.shareMedia(open(), share),
     getShareTargets: async () => ({ targets: shares.targets(open()) }),
+    ...callApi(calls, open, () => link.iceServers()),
     async getDiagnostics() {
       return { peerConnectionsCreated: link.connectionsCreated(), startedAt };
     },

@@ -14,6 +14,7 @@ import type { Profile } from './profile';
 import { createKeyedQueue } from './queue';
 import type { Receipts } from './receipts';
 import type { Transfers } from './transfers/transfers';
+import type { Calls } from './calls/calls';
 import type { OpenedMessage } from './sessions';
 
 export interface InboundDeps {
@@ -30,6 +31,8 @@ export interface InboundDeps {
   readonly now: () => number;
   /** File offers, answers and pulls (transfers/transfers.ts). */
   readonly files: Pick<Transfers, 'offered' | 'control' | 'pulled' | 'part'>;
+  /** Calls' rings, answers and bindings (calls/calls.ts). */
+  readonly calls?: Pick<Calls, 'received'>;
 }
 
 /** Messages coming in: data-channel frames and mail, each checked, decrypted, stored once and receipted. */
@@ -193,6 +196,16 @@ export function createInbound(deps: InboundDeps): Inbound {
     if (content.kind === 'file-part') {
       const part = content;
       return () => deps.files.part(opened, peerId, part);
+    }
+    if (content.kind === 'call') {
+      const call = content;
+      // Not queued behind the disk: a call's control is not stored, and a ring must not wait.
+      deps.calls
+        ?.received(opened, peerId, call)
+        .catch((error: unknown) =>
+          console.warn(`engine: a call message from ${peerId} failed: ${String(error)}`),
+        );
+      return undefined;
     }
     if (content.kind === 'reset') {
       // The contact lost our session: everything not confirmed goes again, sealed on the one they just began.

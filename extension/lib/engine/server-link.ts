@@ -2,6 +2,7 @@ import { decodeBytes } from '../../../shared/crypto/identity';
 import { ErrorCode, type Result } from '../../../shared/errors';
 import type { UserId } from '../../../shared/ids';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
+import type { MediaFrame } from '../../../shared/protocol/call';
 import type { MailAccepted, MailItem } from '../../../shared/protocol/mailbox';
 import type { PeerFrame } from '../../../shared/protocol/peer';
 import type { RequestPayload, ResponseMap, SessionStarted, User } from '../../../shared/protocol/socket';
@@ -34,6 +35,8 @@ export interface ServerLinkDeps {
   readonly fetchMail: (signaling: SignalingConnection) => Promise<void>;
   /** A verified data channel to `peerId` opened (file transfers waiting for one resume). */
   readonly linkOpened: (peerId: UserId) => void;
+  /** A call's media connection frame from `peerId` (calls/). */
+  readonly receiveMediaFrame?: (peerId: UserId, frame: MediaFrame) => void;
 }
 
 /**
@@ -66,6 +69,10 @@ export interface ServerLink {
   sendDirect(peerId: UserId, frame: PeerFrame): Promise<void>;
   /** A file's own data channel on the link to `peerId` (see PeerMesh.openFileChannel). */
   openFileChannel(peerId: UserId, stream: number): Promise<RTCDataChannel>;
+  /** The STUN/TURN servers the signal server offers this session (a call's media connection uses them too). */
+  iceServers(): RTCIceServer[];
+  /** Sends a call's media connection frame over the peer socket; false if it is not open. */
+  sendMediaFrame(peerId: UserId, frame: MediaFrame): boolean;
   /** Hands a sealed message to the server's mailbox; undefined while there is no session with the server. */
   mailTo(to: UserId, id: string, message: SealedMessage): Promise<Result<MailAccepted>> | undefined;
   /** A request to the server that must succeed now: its error becomes the page's error. */
@@ -168,6 +175,7 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
         identity: opened.keys,
         iceServers: () => iceServers,
         onFrame: (peerId, data) => void deps.receiveFrame(peerId, data),
+        onMediaFrame: (peerId, frame) => deps.receiveMediaFrame?.(peerId, frame),
         onLinkChange(peerId, status) {
           if (status === 'closed') links.delete(peerId);
           else links.set(peerId, status);
@@ -304,6 +312,8 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
       if (!mesh) throw new Error('Not connected: the file waits for a direct connection');
       return mesh.openFileChannel(peerId, stream);
     },
+    iceServers: () => iceServers,
+    sendMediaFrame: (peerId, frame) => mesh?.sendMediaFrame(peerId, frame) ?? false,
     mailTo: (to, id, message) =>
       signaling && deps.connection().status === 'online'
         ? signaling.request('mail:send', { to, id, message })

@@ -40,6 +40,7 @@ import {
   type LinkStatus,
   type VaultStatus,
 } from '../model';
+import { callRequestSchemas, type CallEvents, type CallResponses } from './call-protocol';
 
 export const ENGINE_PORT = 'engine';
 
@@ -187,6 +188,7 @@ export const engineRequestSchemas = {
   }),
   /** The conversations a share can go to, most recently active first (the context menu's submenus). */
   getShareTargets: v.strictObject({}),
+  ...callRequestSchemas,
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
@@ -302,7 +304,7 @@ export interface ShareTarget {
   readonly kind: 'contact' | 'room';
 }
 
-export interface EngineResponses {
+export interface EngineResponses extends CallResponses {
   getState: EngineState;
   setUp: EngineState;
   unlock: EngineState;
@@ -354,7 +356,7 @@ export interface EngineResponses {
   getShareTargets: { readonly targets: readonly ShareTarget[] };
 }
 
-export interface EngineEvents {
+export interface EngineEvents extends CallEvents {
   state: EngineState;
   /** A message was added or its status changed. */
   message: ChatMessage;

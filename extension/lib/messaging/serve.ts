@@ -18,8 +18,11 @@ import {
 
 type Port = Browser.runtime.Port;
 
-/** The pages that drive the engine: the popup (also opened in a tab to greet a new user) and the share window. */
-export const ENGINE_PAGES: readonly string[] = ['/popup.html', '/share.html', '/options.html'];
+/**
+ * The pages that drive the engine: the popup (also opened in a tab to greet a new user), the share window and the
+ * call window.
+ */
+export const ENGINE_PAGES: readonly string[] = ['/popup.html', '/share.html', '/call.html', '/options.html'];
 
 /**
  * Chrome's background service worker, as WXT builds it: it has no DOM and reaches the engine over a runtime Port

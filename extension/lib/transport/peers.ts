@@ -8,6 +8,8 @@ import type { LinkStatus } from '../model';
 import { createHello, fingerprintsOf, verifyHello } from './channel-auth';
 import { watchLiveness, type Liveness } from './liveness';
 import { SERIALIZATION, screenSignal, type SignalFrame } from './signal-guard';
+import type { MediaFrame } from '../../../shared/protocol/call';
+import { outgoingMedia, screenMedia } from './media-signal';
 import { BoundedJsonConnection } from './json-channel';
 
 /** How long a send waits for a data channel to open, in ms. */
@@ -23,6 +25,8 @@ export interface MeshOptions {
   onLinkChange(peerId: UserId, status: LinkStatus | 'closed'): void;
   /** The PeerJS signaling socket dropped; the engine answers with `resume(freshTicket)`. */
   onSignalingLost(): void;
+  /** A call's media connection frame (screened: media-signal.ts); PeerJS never sees these. */
+  onMediaFrame?(peerId: UserId, frame: MediaFrame): void;
 }
 
 export interface PeerMesh {
@@ -40,6 +44,8 @@ export interface PeerMesh {
    * signaling is needed, and it shares the link's DTLS, which the hello bound to both identities.
    */
   openFileChannel(peerId: UserId, stream: number): Promise<RTCDataChannel>;
+  /** Sends a call's media connection frame over the signaling socket; false if the socket is not open. */
+  sendMediaFrame(peerId: UserId, frame: MediaFrame): boolean;
   destroy(): void;
   /** RTCPeerConnections created so far (each PeerJS DataConnection owns one). */
   readonly connectionsCreated: number;
@@ -61,6 +67,9 @@ const handleSignal = (Peer.prototype as unknown as { _handleMessage?: HandleSign
  * only the JSON serialization: no name a peer sends can pick another class, not even one on Object.prototype.
  */
 class GuardedPeer extends Peer {
+  /** Where a call's media frames go (set by createPeer). */
+  onMedia: (peerId: UserId, frame: MediaFrame) => void = () => undefined;
+
   constructor(id: string, options: ConstructorParameters<typeof Peer>[1]) {
     if (typeof handleSignal !== 'function')
       throw new Error(
@@ -75,6 +84,10 @@ class GuardedPeer extends Peer {
 
   /** Called by PeerJS (see handleSignal) for every frame; overrides its own. */
   _handleMessage(frame: unknown): void {
+    // A call's media frames go to the call, never to PeerJS (which would answer them with a MediaConnection).
+    const media = screenMedia(frame);
+    if (media.kind === 'media') return this.onMedia(media.from, media.frame);
+    if (media.kind === 'dropped') return console.warn(`peers: dropped a signaling frame: ${media.reason}`);
     const screened = screenSignal(
       frame,
       (peerId, connectionId) => this.getConnection(peerId, connectionId) !== null,
@@ -215,6 +228,7 @@ export const createPeerMesh: CreateMesh = (options) => {
         },
       },
     });
+    created.onMedia = (peerId, frame) => options.onMediaFrame?.(peerId, frame);
     created.on('open', () => {
       for (const peerId of deferredDials) dial(peerId);
       deferredDials.clear();
@@ -310,6 +324,11 @@ export const createPeerMesh: CreateMesh = (options) => {
       });
       channel.binaryType = 'arraybuffer';
       return channel;
+    },
+    sendMediaFrame(peerId, frame) {
+      if (!peer?.open) return false;
+      peer.socket.send(outgoingMedia(peerId, frame));
+      return true;
     },
     destroy() {
       for (const peerId of waiters.keys())

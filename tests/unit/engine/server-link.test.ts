@@ -57,6 +57,7 @@ class Harness {
           disconnect: (peerId) => this.meshCalls.push(`disconnect ${peerId}`),
           send: async (peerId) => void this.meshCalls.push(`send ${peerId}`),
           openFileChannel: (peerId) => Promise.reject(new Error(`no file channel to ${peerId} here`)),
+          sendMediaFrame: () => false,
           destroy: () => {
             if (this.closeFailure) throw this.closeFailure;
           },

@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import * as v from 'valibot';
+import { UserIdSchema } from '../../shared/ids';
+import type { MediaKind } from '../../shared/protocol/call';
+import { openCallWindow } from '../lib/host/call-windows';
+import type { CallView } from '../lib/messaging/call-protocol';
+import type { EngineClient } from '../lib/messaging/client';
+import type { ConversationId } from '../lib/model';
+
+interface Props {
+  readonly client: EngineClient;
+  /** The conversation: a contact's (calls are one to one; a room shows no buttons). */
+  readonly conversation: ConversationId;
+}
+
+const LIVE = new Set<CallView['state']>(['ringing', 'connecting', 'active']);
+
+/**
+ * Voice and video call buttons for a conversation's header. A call runs in a window of its own (the popup closes
+ * when it loses focus): the buttons open it, and it rings the contact. Disabled while a call is going on.
+ */
+export function CallButtons({ client, conversation }: Props) {
+  const [live, setLive] = useState<readonly CallView[]>([]);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let stopped = false;
+    const track = (view: CallView): void =>
+      setLive((known) =>
+        [...known.filter((call) => call.callId !== view.callId), view].filter((call) => LIVE.has(call.state)),
+      );
+    const off = client.on('call', track);
+    client
+      .request('listCalls', {})
+      .then((calls) => {
+        if (!stopped) setLive(calls.filter((call) => LIVE.has(call.state)));
+      })
+      .catch((reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)));
+    return () => {
+      stopped = true;
+      off();
+    };
+  }, [client]);
+
+  if (!v.is(UserIdSchema, conversation)) return null;
+  const busy = live.length > 0;
+  const call = (media: MediaKind): void => {
+    setError(undefined);
+    openCallWindow({ peer: conversation, media }).catch((reason: unknown) =>
+      setError(
+        `The call window could not open (${reason instanceof Error ? reason.message : String(reason)})`,
+      ),
+    );
+  };
+  const title = busy ? 'You are in a call' : undefined;
+  return (
+    <span class="call-buttons">
+      <button
+        type="button"
+        class="icon-button"
+        data-testid="call-voice"
+        aria-label="Voice call"
+        title={title ?? 'Voice call'}
+        disabled={busy}
+        onClick={() => call('audio')}
+      >
+        📞
+      </button>
+      <button
+        type="button"
+        class="icon-button"
+        data-testid="call-video"
+        aria-label="Video call"
+        title={title ?? 'Video call'}
+        disabled={busy}
+        onClick={() => call('video')}
+      >
+        🎥
+      </button>
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,16 @@
+import { render } from 'preact';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { parseCallWindowQuery } from '../../lib/calls/call-window';
+import { CallApp } from './CallApp';
+// The popup's look (colours, buttons, errors), then this window's own layout.
+import '../popup/style.css';
+import './call.css';
+
+const root = document.getElementById('app');
+if (!root) throw new Error('call: #app is missing from call.html');
+render(
+  <ErrorBoundary part="The call window">
+    <CallApp params={parseCallWindowQuery(location.search)} />
+  </ErrorBoundary>,
+  root,
+);

@@ -1,0 +1,31 @@
+/**
+ * The call window's address: `call.html?peer=<user id>&media=audio|video` places a call (the conversation's call
+ * buttons open it so), `call.html?call=<call id>` shows one that exists (an incoming call: the engine's host opens
+ * it). Parsed with a schema: the window acts on nothing else.
+ */
+import * as v from 'valibot';
+import { UserIdSchema } from '../../../shared/ids';
+import { CallIdSchema, MediaKindSchema, type CallId, type MediaKind } from '../../../shared/protocol/call';
+import type { UserId } from '../../../shared/ids';
+
+export const CALL_WINDOW_PATH = '/call.html';
+/** Room for two videos side by side and the controls. */
+export const CALL_WINDOW_SIZE = { width: 820, height: 640 } as const;
+
+export type CallWindowParams =
+  { readonly call: CallId } | { readonly peer: UserId; readonly media: MediaKind };
+
+const ParamsSchema = v.union([
+  v.strictObject({ call: CallIdSchema }),
+  v.strictObject({ peer: UserIdSchema, media: MediaKindSchema }),
+]);
+
+export function callWindowQuery(params: CallWindowParams): string {
+  return `?${new URLSearchParams(params).toString()}`;
+}
+
+/** The window's parameters, or undefined if the address names no call (the window then says so). */
+export function parseCallWindowQuery(search: string): CallWindowParams | undefined {
+  const parsed = v.safeParse(ParamsSchema, Object.fromEntries(new URLSearchParams(search)));
+  return parsed.success ? parsed.output : undefined;
+}
