@@ -4,23 +4,8 @@ import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ConversationId } from '../lib/model';
 import { FormError } from './FormError';
+import { Icon } from './Icon';
 import { openShareWindow } from '../lib/share/open-share-window';
-
-/** A paperclip, drawn inline (no request, no emoji font). */
-const PAPERCLIP = (
-  <svg
-    viewBox="0 0 24 24"
-    width="18"
-    height="18"
-    aria-hidden="true"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="2"
-    stroke-linecap="round"
-  >
-    <path d="M20 11.5l-8.2 8.2a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />
-  </svg>
-);
 
 interface Props {
   readonly client: EngineClient;
@@ -70,13 +55,13 @@ export function Composer({ client, conversationId, title, canWrite, placeholder 
       >
         <button
           type="button"
-          class="attach"
+          class="icon-button attach"
           aria-label="Send a file"
           title="Send a file"
           disabled={!canWrite || attaching.busy}
           onClick={() => void attaching.run(() => openShareWindow({ to: conversationId }))}
         >
-          {PAPERCLIP}
+          <Icon name="attach" />
         </button>
         <label class="visually-hidden" for="composer-text">
           Message to {title}
@@ -85,7 +70,7 @@ export function Composer({ client, conversationId, title, canWrite, placeholder 
           id="composer-text"
           value={draft}
           maxLength={MAX_TEXT_LENGTH}
-          rows={2}
+          rows={1}
           disabled={!canWrite}
           // Read-only, not disabled, while sending: the focus stays here for the next message.
           readOnly={sending.busy}
@@ -98,8 +83,14 @@ export function Composer({ client, conversationId, title, canWrite, placeholder 
             }
           }}
         />
-        <button type="submit" disabled={sending.busy || !draft.trim() || !canWrite}>
-          {sending.busy ? 'Sending…' : 'Send'}
+        <button
+          type="submit"
+          class="icon-button primary send"
+          aria-label={sending.busy ? 'Sending…' : 'Send'}
+          title="Send (Enter)"
+          disabled={sending.busy || !draft.trim() || !canWrite}
+        >
+          <Icon name="send" />
         </button>
       </form>
     </>

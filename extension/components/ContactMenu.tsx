@@ -6,6 +6,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { Contact } from '../lib/messaging/protocol';
 import { shownName } from './contact-view';
 import { FormError } from './FormError';
+import { Icon } from './Icon';
 
 interface Props {
   readonly client: EngineClient;
@@ -151,6 +152,7 @@ export function ContactMenu({ client, contact }: Props) {
       <button
         type="button"
         ref={opener}
+        class="icon-button"
         data-testid="contact-menu"
         aria-haspopup="true"
         aria-expanded={step !== 'closed'}
@@ -158,7 +160,8 @@ export function ContactMenu({ client, contact }: Props) {
         title={`Options for ${name}`}
         onClick={() => setStep(step === 'closed' ? 'menu' : 'closed')}
       >
-        ⋯<span class="visually-hidden">Options for {name}</span>
+        <Icon name="more" />
+        <span class="visually-hidden">Options for {name}</span>
       </button>
       {step !== 'closed' && (
         <div

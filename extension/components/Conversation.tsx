@@ -5,6 +5,8 @@ import { useConversation } from '../hooks/useConversation';
 import { Composer } from './Composer';
 import { FormError } from './FormError';
 import { Avatar } from './Avatar';
+import { Icon } from './Icon';
+import { ScreenHeader } from './ScreenHeader';
 import { MessageLog } from './MessageLog';
 import { SafetyNumber } from './SafetyNumber';
 import { composerFor, shownName, standingNote } from './contact-view';
@@ -22,6 +24,12 @@ interface Props {
   readonly with: Counterpart;
   /** In the header, after the title: a contact's menu. */
   readonly actions?: ComponentChildren;
+  /** In the header, first of its buttons: the voice and video call buttons (CallButtons), where there are some. */
+  readonly calls?: ComponentChildren;
+  /** Back to the conversation list (the back button; the popup also takes Escape): none, no back button. */
+  readonly onBack?: () => void;
+  /** The newest message shown changed: the list's row for this conversation says it. */
+  readonly onLatest?: (message: ChatMessage) => void;
   /** Shown under the header: a room's members and invitations, a request's answers. */
   readonly children?: ComponentChildren;
 }
@@ -33,7 +41,8 @@ const idOf = (counterpart: Counterpart): ConversationId =>
 function pathNote(counterpart: Counterpart): string {
   if (counterpart.kind === 'contact') return standingNote(counterpart.contact, counterpart.direct);
   const online = counterpart.room.members.filter((member) => member.online).length;
-  return `${counterpart.room.members.length} members, ${online} online; each message end-to-end encrypted to each`;
+  const { length } = counterpart.room.members;
+  return `${length} ${length === 1 ? 'member' : 'members'}, ${online} online; each message end-to-end encrypted to each`;
 }
 
 /** Whether the box is open, and what it says. */
@@ -46,7 +55,15 @@ function composerOf(counterpart: Counterpart, title: string) {
 }
 
 /** One conversation: its messages and the box to write the next one. */
-export function Conversation({ client, with: counterpart, actions, children }: Props) {
+export function Conversation({
+  client,
+  with: counterpart,
+  actions,
+  calls,
+  onBack,
+  onLatest,
+  children,
+}: Props) {
   const conversationId = idOf(counterpart);
   const [showSafety, setShowSafety] = useState(false);
   const history = useConversation(client, conversationId);
@@ -63,6 +80,9 @@ export function Conversation({ client, with: counterpart, actions, children }: P
   // A message that arrives while this conversation is on screen has been seen.
   const newest = messages.at(-1);
   useEffect(() => {
+    if (newest) onLatest?.(newest);
+  }, [newest, onLatest]);
+  useEffect(() => {
     if (newest?.direction !== 'in') return;
     let live = true;
     client.request('markRead', { peerId: conversationId }).then(
@@ -78,33 +98,57 @@ export function Conversation({ client, with: counterpart, actions, children }: P
     };
   }, [client, conversationId, newest?.id, newest?.direction]);
 
+  const contact = counterpart.kind === 'contact' ? counterpart.contact : undefined;
   return (
-    <section class="conversation" aria-labelledby="conversation-title">
-      <header class="conversation-header">
-        {counterpart.kind === 'contact' && <Avatar src={counterpart.contact.profile?.avatar} size={32} />}
-        <h2 id="conversation-title">{title}</h2>
-        {counterpart.kind === 'contact' && title !== counterpart.contact.name && (
-          <span class="own-name" title="Their name on the server" data-testid="server-name">
-            ({counterpart.contact.name})
-          </span>
-        )}
-        {counterpart.kind === 'contact' && counterpart.contact.profile?.bio && (
-          <p class="profile-bio" data-testid="profile-bio">
-            {counterpart.contact.profile.bio}
+    <section class="conversation screen-body" aria-labelledby="conversation-title">
+      <ScreenHeader
+        titleId="conversation-title"
+        title={title}
+        onBack={onBack}
+        before={
+          <Avatar
+            src={contact?.profile?.avatar}
+            name={counterpart.kind === 'contact' ? title : counterpart.room.name}
+            group={!contact}
+            size={32}
+          />
+        }
+        subtitle={
+          <p class="screen-subtitle">
+            {contact && title !== contact.name && (
+              <span class="own-name" title="Their name on the server" data-testid="server-name">
+                ({contact.name})
+              </span>
+            )}{' '}
+            <span class="link-path" data-testid="link-path">
+              {pathNote(counterpart)}
+            </span>
           </p>
-        )}
-        <span class="link-path" data-testid="link-path">
-          {pathNote(counterpart)}
-        </span>
-        <div class="header-actions">
-          {counterpart.kind === 'contact' && (
-            <button type="button" aria-expanded={showSafety} onClick={() => setShowSafety(!showSafety)}>
-              Safety number
-            </button>
-          )}
-          {actions}
-        </div>
-      </header>
+        }
+        actions={
+          <>
+            {calls}
+            {contact && (
+              <button
+                type="button"
+                class="icon-button"
+                aria-label="Safety number"
+                title="Safety number: check this conversation's keys"
+                aria-expanded={showSafety}
+                onClick={() => setShowSafety(!showSafety)}
+              >
+                <Icon name="shield" />
+              </button>
+            )}
+            {actions}
+          </>
+        }
+      />
+      {contact?.profile?.bio && (
+        <p class="profile-bio" data-testid="profile-bio">
+          {contact.profile.bio}
+        </p>
+      )}
       {children}
       {counterpart.kind === 'contact' && showSafety && (
         <SafetyNumber client={client} peerId={counterpart.contact.userId} peerName={title} />

@@ -8,44 +8,18 @@ import { PublicRooms } from './PublicRooms';
 interface Props {
   readonly client: EngineClient;
   readonly rooms: readonly RoomView[];
-  readonly unread: Readonly<Record<ConversationId, number>>;
-  readonly selected: ConversationId | undefined;
   readonly onSelect: (roomId: ConversationId) => void;
 }
 
-/** The rooms one is in or invited to, and the ways into a new one: create it, join with a code, or find a public one. */
-export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
+/** The ways into a room (the rooms themselves are in the conversation list): create one, join with a code, or find a public one. */
+export function RoomActions({ client, rooms, onSelect }: Props) {
   return (
-    <nav class="rooms" aria-labelledby="rooms-title">
+    <section class="room-actions" aria-labelledby="rooms-title">
       <h2 id="rooms-title">Rooms</h2>
-      {rooms.length > 0 && (
-        <ul>
-          {rooms.map((room) => (
-            <li key={room.roomId}>
-              <button
-                type="button"
-                class="contact"
-                data-testid="room"
-                aria-current={room.roomId === selected ? 'true' : undefined}
-                onClick={() => onSelect(room.roomId)}
-              >
-                # {room.name}
-                {(unread[room.roomId] ?? 0) > 0 && (
-                  <span class="unread" aria-label={`${unread[room.roomId] ?? 0} unread`}>
-                    {unread[room.roomId]}
-                  </span>
-                )}
-                {!room.joined && <span class="presence">invited</span>}
-                {room.listed && <span class="presence">public</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
       <InlineForm
         id="new-room"
         label="New room name"
-        placeholder="New room"
+        placeholder="New room name"
         maxLength={MAX_NAME_LENGTH}
         submitLabel="Create"
         onSubmit={async (name) => {
@@ -56,7 +30,7 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
       <InlineForm
         id="invite-code"
         label="Invite code"
-        placeholder="room:… code"
+        placeholder="Invite code (room:…)"
         submitLabel="Join"
         onSubmit={async (code) => {
           const joined = await client.request('joinRoom', { code });
@@ -64,6 +38,6 @@ export function RoomList({ client, rooms, unread, selected, onSelect }: Props) {
         }}
       />
       <PublicRooms client={client} rooms={rooms} onSelect={onSelect} />
-    </nav>
+    </section>
   );
 }

@@ -1,6 +1,9 @@
 import { useAction } from '../hooks/useAction';
 import type { EngineState } from '../lib/messaging/protocol';
+import type { ComponentChildren } from 'preact';
+import { Avatar } from './Avatar';
 import { FormError } from './FormError';
+import { Icon } from './Icon';
 
 const LABELS = {
   unconfigured: 'Not set up',
@@ -14,42 +17,49 @@ interface Props {
   readonly onSettings: () => void;
   /** Settles when the engine has locked; a rejection is shown next to the button. */
   readonly onLock: () => Promise<unknown>;
+  /** Between the name and Lock: the Transfers button. */
+  readonly children?: ComponentChildren;
 }
 
-export function StatusBar({ state, onSettings, onLock }: Props) {
+/** The popup's top line: who this is and whether they are online; Transfers, Lock and Settings. */
+export function StatusBar({ state, onSettings, onLock, children }: Props) {
   const { status, error } = state.connection;
   const locking = useAction('Not locked');
+  const name = state.settings?.name ?? '';
   return (
     <header class="status-bar">
-      <div>
+      <Avatar name={name} size={28} />
+      <div class="status-who">
         <strong class="self-name" data-testid="self-name">
-          {state.settings?.name}
+          {name}
         </strong>
         <span class={`status status-${status}`} role="status" data-testid="connection-status">
           {LABELS[status]}
           {status === 'online' && state.settings?.appearOffline && ' (you appear offline)'}
         </span>
-        {error && (
-          <p class="error" data-testid="connection-error">
-            {error}
-          </p>
-        )}
-        <FormError error={locking.error} />
       </div>
       <div class="status-actions">
+        {children}
         <button
           type="button"
+          class="icon-button"
           disabled={locking.busy}
           onClick={() => void locking.run(() => onLock().then(() => undefined))}
           aria-label="Lock"
           title="Lock: close the keys and history"
         >
-          🔒
+          <Icon name="lock" />
         </button>
-        <button type="button" onClick={onSettings} aria-label="Settings">
-          ⚙
+        <button type="button" class="icon-button" onClick={onSettings} aria-label="Settings" title="Settings">
+          <Icon name="settings" />
         </button>
       </div>
+      {error && (
+        <p class="error status-error" data-testid="connection-error">
+          {error}
+        </p>
+      )}
+      <FormError error={locking.error} />
     </header>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_PASSPHRASE_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
@@ -8,6 +8,9 @@ import { FormError } from './FormError';
 export function UnlockForm({ client }: { readonly client: EngineClient }) {
   const [passphrase, setPassphrase] = useState('');
   const { busy, error, run } = useAction();
+  const field = useRef<HTMLInputElement>(null);
+  // autofocus works only while a page loads; this form also appears later (a lock), and the field is all there is.
+  useEffect(() => field.current?.focus(), []);
   const submit = (event: Event): void => {
     event.preventDefault();
     void run(async () => {
@@ -24,7 +27,7 @@ export function UnlockForm({ client }: { readonly client: EngineClient }) {
           type="password"
           value={passphrase}
           required
-          autoFocus
+          ref={field}
           maxLength={MAX_PASSPHRASE_LENGTH}
           autoComplete="current-password"
           onInput={(event) => setPassphrase(event.currentTarget.value)}

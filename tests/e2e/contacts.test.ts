@@ -112,8 +112,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('contacts between Ch
     expect(await server.stores.blocks.blocks(aliceId, malloryId)).toBe(true);
 
     // Mallory can still write in her request's conversation; the server takes none of it for Alice.
-    await malloryPopup.outgoingRequest('Alice').click();
-    await malloryPopup.conversationTitle('Alice').waitFor();
+    await malloryPopup.openOutgoingRequest('Alice');
     await malloryPopup.send('Mallory after the block');
     // The server answers as if it took it (Mallory is not told she is blocked) and keeps none of it.
     await malloryPopup.waitStatus('Mallory after the block', 'sent');
@@ -124,8 +123,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('contacts between Ch
     await bobPopup.send('Bob after the block');
     await alicePopup.openChat('Bob');
     await alicePopup.message('Bob after the block').waitFor();
-    await alicePopup.blocked('Mallory').getByTestId('open-blocked').click();
-    await alicePopup.conversationTitle('Mallory').waitFor();
+    await alicePopup.openBlocked('Mallory');
     await alicePopup.message('Hello Alice, I am Mallory').waitFor();
     expect(await alicePopup.messageTexts()).not.toContain('Mallory after the block');
 

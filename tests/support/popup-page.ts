@@ -68,13 +68,35 @@ export class PopupPage {
     await this.status().filter({ hasText: 'Online' }).waitFor();
   }
 
-  /** An accepted contact's button in the sidebar (its shown name: the alias if one was given). */
+  /**
+   * The popup shows one screen at a time under its top line: the conversation list, a conversation, or the screen
+   * to add a contact or a room. The list stays on the page behind the others (inert), so its rows can be read
+   * from any screen; to click one, the list is shown first.
+   */
+  async showList(): Promise<void> {
+    const back = this.page.getByTestId('back');
+    if (await back.isVisible()) await back.click();
+    await this.page.locator('.screen:not([inert]) .conversation-list').waitFor();
+  }
+
+  /** The screen to add a contact, give out one's invite link, or create, join or find a room. */
+  async openNew(): Promise<void> {
+    if (await this.page.locator('.new-conversation').isVisible()) return;
+    await this.showList();
+    await this.page.getByTestId('add-contact-open').click();
+    await this.page.locator('.new-conversation').waitFor();
+  }
+
+  /** An accepted contact's row in the conversation list (its shown name: the alias if one was given). */
   contact(name: string): Locator {
     return this.page.getByTestId('contact').filter({ hasText: name });
   }
 
+  /** Opens the conversation with the contact `name` from the list; resolves once it is on screen. */
   async openChat(name: string): Promise<void> {
+    await this.showList();
     await this.contact(name).click();
+    await this.conversationTitle(name).waitFor();
   }
 
   /** Resolves once the contact shows online (contacts who appear offline never do). */
@@ -106,11 +128,10 @@ export class PopupPage {
     return this.request(name).getByTestId('name-reused');
   }
 
-  /** The "Add a contact" pane, shown (it also holds this user's invite link). */
+  /** The "Add a contact" form, shown (its screen also holds this user's invite link). */
   async openAddContact(): Promise<void> {
-    const field = this.page.getByTestId('add-contact-input');
-    if (!(await field.isVisible())) await this.page.getByTestId('add-contact-open').click();
-    await field.waitFor();
+    await this.openNew();
+    await this.page.getByTestId('add-contact-input').waitFor();
   }
 
   /**
@@ -139,24 +160,28 @@ export class PopupPage {
 
   /** Accepts the request from `name`; resolves once `name` is a contact. */
   async acceptRequest(name: string): Promise<void> {
+    await this.showList();
     await this.request(name).getByTestId('accept-request').click();
     await this.contact(name).waitFor();
   }
 
   /** Declines the request from `name`; resolves once it is gone. */
   async declineRequest(name: string): Promise<void> {
+    await this.showList();
     await this.request(name).getByTestId('decline-request').click();
     await this.request(name).waitFor({ state: 'detached' });
   }
 
   /** Blocks whoever sent the request from `name`; resolves once they are under Blocked. */
   async blockRequest(name: string): Promise<void> {
+    await this.showList();
     await this.request(name).getByTestId('block-request').click();
     await this.blocked(name).waitFor();
   }
 
   /** Opens the messages of the request from `name` (readable before accepting). */
   async openRequest(name: string): Promise<void> {
+    await this.showList();
     await this.request(name).getByTestId('open-request').click();
     await this.conversationTitle(name).waitFor();
   }
@@ -171,6 +196,7 @@ export class PopupPage {
 
   /** Unblocks `name` from the Blocked section; resolves once they have left it. */
   async unblock(name: string): Promise<void> {
+    await this.showList();
     await this.blocked(name).getByTestId('unblock-contact').click();
     await this.blocked(name).waitFor({ state: 'detached' });
   }
@@ -261,8 +287,23 @@ export class PopupPage {
     return this.page.getByTestId('message-text').filter({ hasText: text });
   }
 
-  /** Rooms: create one from the sidebar, and open it. */
+  /** Opens the conversation of the blocked user `name` (from Blocked, in the list). */
+  async openBlocked(name: string): Promise<void> {
+    await this.showList();
+    await this.blocked(name).getByTestId('open-blocked').click();
+    await this.conversationTitle(name).waitFor();
+  }
+
+  /** Opens the conversation of this user's own request to `name` (under "Waiting for an answer"). */
+  async openOutgoingRequest(name: string): Promise<void> {
+    await this.showList();
+    await this.outgoingRequest(name).click();
+    await this.conversationTitle(name).waitFor();
+  }
+
+  /** Rooms: create one from the New screen, and open it. */
   async createRoom(name: string): Promise<void> {
+    await this.openNew();
     await this.page.getByRole('textbox', { name: 'New room name' }).fill(name);
     await this.page.getByRole('button', { name: 'Create' }).click();
     await this.page.getByRole('heading', { name: `# ${name}` }).waitFor();
@@ -273,6 +314,7 @@ export class PopupPage {
   }
 
   async openRoom(name: string): Promise<void> {
+    await this.showList();
     await this.room(name).click();
     await this.page.getByRole('heading', { name: `# ${name}` }).waitFor();
   }
@@ -294,6 +336,7 @@ export class PopupPage {
 
   /** Rooms: searches the public rooms by name; the list of rooms found. */
   async searchPublicRooms(query: string): Promise<Locator> {
+    await this.openNew();
     const field = this.page.getByRole('searchbox', { name: 'Search public rooms by name' });
     if (!(await field.isVisible())) await this.page.getByText('Find a public room').click();
     await field.fill(query);
@@ -327,6 +370,7 @@ export class PopupPage {
   }
 
   async joinWithCode(code: string): Promise<void> {
+    await this.openNew();
     await this.page.getByRole('textbox', { name: 'Invite code' }).fill(code);
     await this.page.getByRole('button', { name: 'Join', exact: true }).click();
   }

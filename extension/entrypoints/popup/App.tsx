@@ -1,29 +1,52 @@
-import { useMemo, useState } from 'preact/hooks';
-import { AddContactPanel } from '../../components/AddContact';
-import { ContactList } from '../../components/ContactList';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ContactMenu } from '../../components/ContactMenu';
 import { RequestPanel } from '../../components/ContactRequest';
+import { ConversationList } from '../../components/ConversationList';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Conversation } from '../../components/Conversation';
-import { RoomList } from '../../components/RoomList';
+import { NewConversation } from '../../components/NewConversation';
 import { RoomPanel } from '../../components/RoomPanel';
 import type { ConversationId } from '../../lib/model';
+import type { EngineClient } from '../../lib/messaging/client';
+import type { EngineState } from '../../lib/messaging/protocol';
 import { BackupPanel } from '../../components/BackupPanel';
 import { ProfilePanel } from '../../components/ProfilePanel';
 import { SettingsForm } from '../../components/SettingsForm';
+import { ThemePicker } from '../../components/ThemePicker';
 import { UnlockForm } from '../../components/UnlockForm';
 import { StatusBar } from '../../components/StatusBar';
 import { useEngine } from '../../hooks/useEngine';
 import { FileContext, useTransferStore } from '../../hooks/useTransfers';
 import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
+import { useSummaries } from '../../lib/ui/use-summaries';
+
+/** What fills the popup under its top line: the list, one conversation, or the screen to start one. */
+type Screen = 'list' | 'conversation' | 'new';
+
+type FindFocus = () => HTMLElement | null | undefined;
+
+/**
+ * Focus to move once the next render is on the page (a screen's elements exist only then): `focusSoon(find)` asks,
+ * the effect after the render does it.
+ */
+function usePendingFocus(): (find: FindFocus) => void {
+  const pending = useRef<FindFocus | undefined>(undefined);
+  useEffect(() => {
+    const target = pending.current?.();
+    // An effect of an earlier render may run first: wait for the render that shows the element (not inert).
+    if (!target || target.closest('[inert]')) return;
+    pending.current = undefined;
+    target.focus();
+  });
+  return (find) => {
+    pending.current = find;
+  };
+}
 
 export function App() {
   const view = useEngine();
-  const [selected, setSelected] = useState<ConversationId>();
-  const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState(false);
-  const [showTransfers, setShowTransfers] = useState(false);
   // Transfers are read once the vault is open (the engine has none to tell before), and again after a restart.
   const ready = view.phase === 'ready' && view.state.vault === 'unlocked' ? view : undefined;
   const store = useTransferStore(ready?.client);
@@ -44,7 +67,7 @@ export function App() {
   const { client, state } = view;
   if (state.vault === 'locked') {
     return (
-      <main>
+      <main class="centered">
         <ErrorBoundary part="The unlock form">
           <UnlockForm client={client} />
         </ErrorBoundary>
@@ -53,109 +76,166 @@ export function App() {
   }
   if (!state.settings || editing) {
     return (
-      <main>
+      <main class="scroll">
         <ErrorBoundary part="Settings">
           <SettingsForm
             client={client}
             settings={state.settings}
             onDone={state.settings ? () => setEditing(false) : undefined}
           />
+          <div class="settings-extra">
+            <ThemePicker />
+          </div>
           {state.settings && <ProfilePanel client={client} />}
           {state.settings && <BackupPanel client={client} />}
         </ErrorBoundary>
       </main>
     );
   }
-  const select = (id: ConversationId): void => {
-    setAdding(false);
-    setSelected(id);
-  };
+  return (
+    <FileContext.Provider value={files}>
+      <Chat client={client} state={state} settings={state.settings} onSettings={() => setEditing(true)} />
+    </FileContext.Provider>
+  );
+}
+
+interface ChatProps {
+  readonly client: EngineClient;
+  readonly state: EngineState;
+  readonly settings: NonNullable<EngineState['settings']>;
+  readonly onSettings: () => void;
+}
+
+/**
+ * The messenger once open: the top line, and one screen at a time under it. The list stays on the page (inert and
+ * out of sight) while a conversation is open, so coming back finds it as it was left: its filter and its scroll.
+ */
+function Chat({ client, state, settings, onSettings }: ChatProps) {
+  const [chosen, setChosen] = useState<Screen>();
+  const [selected, setSelected] = useState<ConversationId>();
+  const [showTransfers, setShowTransfers] = useState(false);
+  const { summaries, seen } = useSummaries(client);
+  const focusSoon = usePendingFocus();
   const peer = state.contacts.find((contact) => contact.userId === selected);
   const room = state.rooms.find((candidate) => candidate.roomId === selected);
-  // Someone with nobody to talk to yet is shown how to add people rather than an empty pane.
-  const showAdd = adding || (!peer && !room && state.contacts.length === 0 && state.rooms.length === 0);
+  const nobody = state.contacts.length === 0 && state.rooms.length === 0;
+  // Someone with nobody to talk to yet is shown how to add people rather than an empty list.
+  const screen: Screen =
+    chosen === 'conversation' && !peer && !room ? 'list' : (chosen ?? (nobody ? 'new' : 'list'));
+
+  const open = (id: ConversationId): void => {
+    setSelected(id);
+    setChosen('conversation');
+    focusSoon(() => {
+      const box = document.getElementById('composer-text');
+      return box instanceof HTMLTextAreaElement && !box.disabled
+        ? box
+        : document.getElementById('conversation-title');
+    });
+  };
+  const back = (): void => {
+    setChosen('list');
+    const left = selected;
+    focusSoon(
+      () =>
+        (left && document.querySelector<HTMLElement>(`[data-conversation="${CSS.escape(left)}"]`)) ||
+        document.querySelector<HTMLElement>('.conversation-list input'),
+    );
+  };
+  const startNew = (): void => {
+    setChosen('new');
+    focusSoon(() => document.querySelector<HTMLElement>('[data-testid="add-contact-input"]'));
+  };
+
+  // Escape leaves a conversation or the new screen, unless something inside used it (a menu, a filter).
+  useEffect(() => {
+    if (screen === 'list') return;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key !== 'Escape' || event.defaultPrevented || (screen === 'new' && nobody)) return;
+      event.preventDefault();
+      back();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
+
   return (
     <main class="chat">
-      <FileContext.Provider value={files}>
-        <div class="top-bar">
-          <ErrorBoundary part="The status bar">
-            <StatusBar
-              state={state}
-              onSettings={() => setEditing(true)}
-              onLock={() => client.request('lock', {})}
+      <ErrorBoundary part="The status bar">
+        <StatusBar state={state} onSettings={onSettings} onLock={() => client.request('lock', {})}>
+          <TransfersToggle open={showTransfers} onToggle={() => setShowTransfers(!showTransfers)} />
+        </StatusBar>
+      </ErrorBoundary>
+      {showTransfers && (
+        <ErrorBoundary part="The transfers">
+          <TransferList onOpen={open} />
+        </ErrorBoundary>
+      )}
+      <div class="stage">
+        <div class={screen === 'list' ? 'screen' : 'screen screen-behind'} inert={screen !== 'list'}>
+          <ErrorBoundary part="The list of conversations">
+            <ConversationList
+              client={client}
+              contacts={state.contacts}
+              rooms={state.rooms}
+              links={state.links}
+              unread={state.unread}
+              summaries={summaries}
+              selected={selected}
+              onSelect={open}
+              onNew={startNew}
             />
           </ErrorBoundary>
-          <TransfersToggle open={showTransfers} onToggle={() => setShowTransfers(!showTransfers)} />
         </div>
-        {showTransfers && (
-          <ErrorBoundary part="The transfers">
-            <TransferList onOpen={select} />
-          </ErrorBoundary>
+        {screen === 'new' && (
+          <div class="screen">
+            <NewConversation
+              client={client}
+              selfName={settings.name}
+              rooms={state.rooms}
+              onSelect={open}
+              onAdding={() => setChosen('new')}
+              onBack={nobody ? undefined : back}
+            />
+          </div>
         )}
-        <div class="panes">
-          <ErrorBoundary part="The list of contacts and rooms">
-            <div class="sidebar">
-              <ContactList
-                client={client}
-                contacts={state.contacts}
-                links={state.links}
-                unread={state.unread}
-                selected={showAdd ? undefined : selected}
-                adding={showAdd}
-                onSelect={select}
-                onAdd={() => setAdding(true)}
-              />
-              <RoomList
-                client={client}
-                rooms={state.rooms}
-                unread={state.unread}
-                selected={showAdd ? undefined : selected}
-                onSelect={select}
-              />
-            </div>
-          </ErrorBoundary>
-          {/* Keyed by what is shown: another one picked gets a fresh chance. */}
-          <ErrorBoundary
-            key={showAdd ? 'add' : selected}
-            part={showAdd ? 'Add a contact' : 'This conversation'}
-          >
-            {showAdd ? (
-              <AddContactPanel
-                client={client}
-                selfName={state.settings.name}
-                onAdding={() => setAdding(true)}
-              />
-            ) : peer ? (
-              <Conversation
-                key={peer.userId}
-                client={client}
-                with={{
-                  kind: 'contact',
-                  contact: peer,
-                  direct: peer.online && state.links[peer.userId] === 'open',
-                }}
-                actions={
-                  peer.state === 'incoming' ? undefined : <ContactMenu client={client} contact={peer} />
-                }
-              >
-                {peer.state === 'incoming' && (
-                  <RequestPanel
-                    client={client}
-                    contact={peer}
-                    onAccepted={(accepted) => select(accepted.userId)}
-                  />
-                )}
-              </Conversation>
-            ) : room ? (
-              <Conversation key={room.roomId} client={client} with={{ kind: 'room', room }}>
-                <RoomPanel client={client} room={room} />
-              </Conversation>
-            ) : (
-              <p class="hint">Pick someone to chat with, or a room.</p>
-            )}
-          </ErrorBoundary>
-        </div>
-      </FileContext.Provider>
+        {screen === 'conversation' && (
+          // Keyed by what is shown: another one picked gets a fresh chance.
+          <div class="screen" key={selected}>
+            <ErrorBoundary part="This conversation">
+              {peer ? (
+                <Conversation
+                  client={client}
+                  with={{
+                    kind: 'contact',
+                    contact: peer,
+                    direct: peer.online && state.links[peer.userId] === 'open',
+                  }}
+                  onBack={back}
+                  onLatest={seen}
+                  actions={
+                    peer.state === 'incoming' ? undefined : <ContactMenu client={client} contact={peer} />
+                  }
+                >
+                  {peer.state === 'incoming' && (
+                    <RequestPanel
+                      client={client}
+                      contact={peer}
+                      onAccepted={(accepted) => open(accepted.userId)}
+                    />
+                  )}
+                </Conversation>
+              ) : (
+                room && (
+                  <Conversation client={client} with={{ kind: 'room', room }} onBack={back} onLatest={seen}>
+                    <RoomPanel client={client} room={room} />
+                  </Conversation>
+                )
+              )}
+            </ErrorBoundary>
+          </div>
+        )}
+      </div>
     </main>
   );
 }

@@ -2,10 +2,13 @@ import { render } from 'preact';
 import { App } from './App';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { paceRendering } from '../../components/render-pace';
+import { startTheme } from '../../lib/ui/theme';
 import './style.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('popup: #app is missing from popup.html');
+// Before the first render and paint: the theme picked shows from the first frame, with no flash of the other.
+startTheme();
 paceRendering();
 // The last resort: a screen's own boundary (in App) should have caught it first.
 render(

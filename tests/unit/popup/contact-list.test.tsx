@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
-import { ContactList } from '../../../extension/components/ContactList';
+import { ConversationList } from '../../../extension/components/ConversationList';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { Contact } from '../../../extension/lib/messaging/protocol';
 import { contactOf } from '../../support/popup-state';
@@ -30,15 +30,16 @@ function list(client: EngineClient, contacts: readonly Contact[] = everyone) {
   const onSelect = vi.fn();
   const onAdd = vi.fn();
   const root = mount(
-    <ContactList
+    <ConversationList
       client={client}
       contacts={contacts}
+      rooms={[]}
       links={{ [ids.bob]: 'open', [ids.carol]: 'open' }}
       unread={{ [ids.dave]: 3, [ids.eve]: 2 }}
+      summaries={new Map()}
       selected={undefined}
-      adding={false}
       onSelect={onSelect}
-      onAdd={onAdd}
+      onNew={onAdd}
     />,
   );
   return { root, onSelect, onAdd };
@@ -47,37 +48,43 @@ function list(client: EngineClient, contacts: readonly Contact[] = everyone) {
 const texts = (root: ParentNode, selector: string): string[] =>
   [...root.querySelectorAll(selector)].map((node) => node.textContent);
 
-describe('the contact list', () => {
+/** A row's or request's name as shown (beside its avatar's initials and its marks). */
+const nameIn = (element: Element | undefined): string | null | undefined =>
+  element?.querySelector('.row-name')?.textContent;
+
+describe('the conversation list, with requests, waiting and blocked', () => {
   it('puts each person in the section of where they stand: contacts online first, requests, waiting, blocked', () => {
     const { root } = list(recordingClient().client);
     const contacts = [...root.querySelectorAll<HTMLElement>('[data-testid="contact"]')];
-    // Online first (Bob, Dave by name), then offline; a contact the user renamed shows under that name.
-    expect(contacts.map((button) => button.firstChild?.textContent)).toEqual(['Bob', 'Dave', 'Aunt Carol']);
-    expect(root.querySelector('#contacts-title')?.textContent).toBe('Contacts (2 online)');
-    const [bob, dave, carol] = contacts;
+    // No message known yet: unread first (Dave), then online (Bob), then offline; a contact the user renamed
+    // shows under that name.
+    expect(contacts.map(nameIn)).toEqual(['Dave', 'Bob', 'Aunt Carol']);
+    expect(root.querySelector('#conversations-title')?.textContent).toBe('Conversations (2 online)');
+    const [dave, bob, carol] = contacts;
     expect(bob?.textContent).toContain('direct');
     expect(carol?.textContent).toContain('offline');
     // An offline contact's lingering channel is not claimed as a direct link.
     expect(carol?.textContent).not.toContain('direct');
     expect(dave?.querySelector('[data-testid="muted"]')?.textContent).toContain('muted');
-    expect(dave?.querySelector('[data-testid="unread"]')?.textContent).toBe('3');
+    expect(dave?.querySelector('[data-testid="unread"]')?.textContent).toBe('3 unread');
     expect(bob?.querySelector('[data-testid="muted"]')).toBeNull();
 
     const requests = byTestId(root, 'requests');
     expect(requests.querySelector('h2')?.textContent).toBe('Requests (1)');
     const eve = byTestId(requests, 'request');
-    expect(byTestId(eve, 'open-request').textContent).toBe('Eve2');
+    expect(nameIn(byTestId(eve, 'open-request'))).toBe('Eve');
+    expect(byTestId(eve, 'unread').textContent).toBe('2 unread');
     expect(byTestId(eve, 'request-unverified').textContent).toBe('not verified');
     expect(byTestId(eve, 'name-reused').textContent).toBe(
       '⚠ Another key held this name before: this may not be the Eve you know. Compare safety numbers before you accept.',
     );
-    expect(texts(eve, 'button')).toEqual(['Eve2', 'Accept', 'Decline', 'Block']);
+    expect(texts(eve, 'button').slice(1)).toEqual(['Accept', 'Decline', 'Block']);
 
-    expect(texts(byTestId(root, 'outgoing-requests'), '[data-testid="outgoing-request"]')).toEqual([
-      'Frankasked',
-    ]);
+    const outgoing = byTestId(root, 'outgoing-requests');
+    expect(texts(outgoing, '[data-testid="outgoing-request"] .row-name')).toEqual(['Frank']);
+    expect(texts(outgoing, '.presence')).toEqual(['asked']);
     const blocked = byTestId(root, 'blocked');
-    expect(texts(blocked, '[data-testid="open-blocked"]')).toEqual(['Mallory']);
+    expect(texts(blocked, '[data-testid="open-blocked"] .row-name')).toEqual(['Mallory']);
     expect(byTestId(blocked, 'unblock-contact').getAttribute('aria-label')).toBe('Unblock Mallory');
     // Nobody appears twice.
     expect(root.querySelectorAll('li')).toHaveLength(everyone.length);
@@ -91,10 +98,13 @@ describe('the contact list', () => {
     expect(root.querySelector('[data-testid="contacts-empty"]')).toBeNull();
   });
 
-  it('says how to add someone when there is nobody, and the add button asks for the add pane', () => {
+  it('says how to add someone when there is nobody, and the + button asks for the screen to do it', () => {
     const { root, onAdd } = list(recordingClient().client, []);
     expect(byTestId(root, 'contacts-empty').textContent).toContain(
-      'Add someone by their exact name, or with the invite link they sent you',
+      'Add someone by their exact name or their invite link, or start a room',
+    );
+    expect(byTestId(root, 'add-contact-open').getAttribute('aria-label')).toBe(
+      'New: add a contact or a room',
     );
     byTestId(root, 'add-contact-open').click();
     expect(onAdd).toHaveBeenCalledOnce();
@@ -107,7 +117,7 @@ describe('the contact list', () => {
       contactOf(ids.eve, hostile, { state: 'incoming', nameReused: true }),
     ]);
     expect(root.querySelector('img')).toBeNull();
-    expect(byTestId(root, 'contact').firstChild?.textContent).toBe(hostile);
+    expect(nameIn(byTestId(root, 'contact'))).toBe(hostile);
     expect(byTestId(root, 'name-reused').textContent).toContain(`the ${hostile} you know`);
   });
 
@@ -134,7 +144,7 @@ describe('the contact list', () => {
       ['blockContact', { userId: ids.eve, blocked: true }],
     ]);
     // Declined or blocked, the request leaves the list: the focus goes to the top of the list, not to the page.
-    await vi.waitFor(() => expect(document.activeElement?.id).toBe('contacts-title'));
+    await vi.waitFor(() => expect(document.activeElement?.id).toBe('conversations-title'));
   });
 
   it('says beside the request that accepting failed, and keeps the request', async () => {
@@ -166,5 +176,20 @@ describe('the contact list', () => {
     const { root, onSelect } = list(recordingClient().client);
     byTestId(root, 'open-request').click();
     expect(onSelect).toHaveBeenCalledWith(ids.eve);
+  });
+
+  it('filters by any of a contact’s names, case and accents aside, and says when nothing matches', async () => {
+    const { root } = list(recordingClient().client);
+    const filter = root.querySelector<HTMLInputElement>('input[type="search"]');
+    if (!filter) throw new Error('no filter');
+    const rows = (): (string | null | undefined)[] =>
+      [...root.querySelectorAll('[data-testid="contact"]')].map(nameIn);
+    filter.value = 'CAROL';
+    filter.dispatchEvent(new Event('input', { bubbles: true }));
+    await vi.waitFor(() => expect(rows()).toEqual(['Aunt Carol']));
+    filter.value = 'zzz';
+    filter.dispatchEvent(new Event('input', { bubbles: true }));
+    await vi.waitFor(() => expect(rows()).toEqual([]));
+    expect(root.querySelector('[role="status"]')?.textContent).toBe('Nothing is called “zzz”.');
   });
 });

@@ -79,7 +79,7 @@ describe('the popup, given a message no code expected', () => {
     await vi.waitFor(() => expect(texts(root)).toEqual(['before', 'from the end of time', 'after']));
     expect(root.querySelector('[data-testid="error-boundary"]')).toBeNull();
     // The sane ones keep their time; the hostile one shows none rather than failing.
-    expect(root.querySelectorAll('time')).toHaveLength(2);
+    expect(root.querySelectorAll('[data-testid="messages"] time')).toHaveLength(2);
   });
 
   it('keeps a conversation that fails to show inside its boundary: the message, a reload, the contact list', async () => {

@@ -44,7 +44,7 @@ describe('the popup with contacts, requests and blocked users', () => {
   it('shows someone with nobody yet how to add people: the add form and their own invite link', async () => {
     const { root } = popup({ ...aliceWithBob(alice, bob), contacts: [] });
     await waitForTestId(root, 'add-contact-input');
-    expect(byTestId(root, 'contacts-empty').textContent).toContain('No contacts yet');
+    expect(byTestId(root, 'contacts-empty').textContent).toContain('No conversations yet');
     expect((await waitForTestId(root, 'invite-link')).textContent).toBe(LINK);
   });
 
@@ -60,15 +60,18 @@ describe('the popup with contacts, requests and blocked users', () => {
     expect(byTestId(root, 'add-contact-done').textContent).toContain('Request sent to Bob');
   });
 
-  it('opens the add pane from the list, and a contact picked leaves it', async () => {
+  it('opens the add screen from the list, back leaves it, and a contact picked opens their conversation', async () => {
     const { root } = popup(aliceWithBob(alice, bob));
     (await waitForTestId(root, 'add-contact-open')).click();
     await waitForTestId(root, 'add-contact-input');
-    expect(byTestId(root, 'add-contact-open').getAttribute('aria-pressed')).toBe('true');
+    // The list stays behind it, out of reach.
+    expect(root.querySelector('.conversation-list')?.closest('[inert]')).not.toBeNull();
+    byTestId(root, 'back').click();
+    await vi.waitFor(() => expect(root.querySelector('[data-testid="add-contact-input"]')).toBeNull());
+    expect(root.querySelector('.conversation-list')?.closest('[inert]')).toBeNull();
     byTestId(root, 'contact').click();
     await composer(root);
-    expect(root.querySelector('[data-testid="add-contact-input"]')).toBeNull();
-    expect(byTestId(root, 'add-contact-open').getAttribute('aria-pressed')).toBe('false');
+    expect(root.querySelector('.conversation-list')?.closest('[inert]')).not.toBeNull();
   });
 
   it("reads a request's messages, but asks to accept before replying, and warns of a reused name", async () => {

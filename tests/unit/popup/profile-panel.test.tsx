@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
-import { ContactList } from '../../../extension/components/ContactList';
+import { ConversationList } from '../../../extension/components/ConversationList';
 import { Conversation } from '../../../extension/components/Conversation';
 import { ProfilePanel } from '../../../extension/components/ProfilePanel';
 import { contactOf } from '../../support/popup-state';
@@ -91,7 +91,7 @@ describe('a contact with a profile', () => {
   it('is listed under the display name, with the picture and the server name beside it', () => {
     const { client } = recordingClient();
     const root = mount(
-      <ContactList
+      <ConversationList
         client={client}
         contacts={[
           bob,
@@ -99,12 +99,13 @@ describe('a contact with a profile', () => {
             profile: { displayName: 'Eve', bio: '', avatar: 'data:image/svg+xml;base64,PHN2Zy8+' },
           }),
         ]}
+        rooms={[]}
         links={{}}
         unread={{}}
+        summaries={new Map()}
         selected={undefined}
-        adding={false}
         onSelect={() => undefined}
-        onAdd={() => undefined}
+        onNew={() => undefined}
       />,
     );
     const [first, second] = root.querySelectorAll<HTMLElement>('[data-testid="contact"]');

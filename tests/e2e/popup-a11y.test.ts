@@ -1,0 +1,240 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, describeViolations } from '../support/axe';
+import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
+import { ChromeUser } from '../support/chrome-extension';
+import { TEST_PASSPHRASE, type PopupPage } from '../support/popup-page';
+import {
+  ConversationListScreen,
+  ConversationScreen,
+  LockScreen,
+  NewConversationScreen,
+  OnboardingScreen,
+  StatusBarScreen,
+  tabTo,
+} from '../support/popup-screens';
+import { startTestServer, type TestServer } from '../support/server';
+
+/** Where the README's screenshots come from: this test writes them, so they show the popup as it is. */
+const SCREENSHOTS = resolve('docs/screenshots');
+const POPUP = { width: 400, height: 600 };
+const SCHEMES = ['light', 'dark'] as const;
+
+/** Is the element's box inside the page's viewport (seen without scrolling)? */
+async function inViewport(popup: PopupPage, selector: string): Promise<boolean> {
+  return popup.page.locator(selector).evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    return (
+      box.width > 0 &&
+      box.height > 0 &&
+      box.top >= 0 &&
+      box.left >= 0 &&
+      box.bottom <= window.innerHeight &&
+      box.right <= window.innerWidth
+    );
+  });
+}
+
+describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
+  'the popup: accessible in light and dark, by keyboard, at 200 % zoom',
+  () => {
+    let server: TestServer;
+    const users: ChromeUser[] = [];
+    let alicePopup: PopupPage;
+    let bobPopup: PopupPage;
+    /** Screens checked, each in both schemes: the list the last test compares with what it expects. */
+    const checked: string[] = [];
+
+    /**
+     * Runs axe on the screen shown, with the system in light then in dark (the popup follows it when no theme was
+     * picked), and saves a screenshot of each. Soft: every screen is checked even when one fails.
+     */
+    async function check(popup: PopupPage, screen: string): Promise<void> {
+      for (const scheme of SCHEMES) {
+        await popup.page.emulateMedia({ colorScheme: scheme });
+        const background = await popup.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        expect
+          .soft(background, `${screen}: ${scheme} background`)
+          .toBe(scheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(18, 20, 24)');
+        const violations = await axeViolations(popup.page);
+        expect.soft(violations, `${screen} (${scheme}):\n${describeViolations(violations)}`).toEqual([]);
+        await popup.page.screenshot({
+          path: `${SCREENSHOTS}/${screen}-${scheme}.png`,
+          clip: { x: 0, y: 0, ...POPUP },
+        });
+      }
+      await popup.page.emulateMedia({ colorScheme: 'light' });
+      checked.push(screen);
+    }
+
+    beforeAll(async () => {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      server = await startTestServer();
+      const [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
+      users.push(alice, bob);
+      [alicePopup, bobPopup] = await Promise.all([alice.openPopup(), bob.openPopup()]);
+      for (const popup of [alicePopup, bobPopup]) await popup.page.setViewportSize(POPUP);
+    });
+    afterAll(async () => {
+      await Promise.all(users.map((user) => user.close()));
+      await server.close();
+    });
+
+    it('onboarding: checked, then filled and sent with the keyboard alone', async () => {
+      const onboarding = new OnboardingScreen(alicePopup.page);
+      await onboarding.heading().waitFor();
+      // The check can fail: a button with no name, put in for a moment, is found.
+      await alicePopup.page.evaluate(() =>
+        document.body.append(Object.assign(document.createElement('button'), { id: 'nameless' })),
+      );
+      expect((await axeViolations(alicePopup.page)).map((violation) => violation.id)).toContain(
+        'button-name',
+      );
+      await alicePopup.page.evaluate(() => document.getElementById('nameless')?.remove());
+      await check(alicePopup, 'onboarding');
+      await onboarding.completeByKeyboard('Alice', server.url, TEST_PASSPHRASE);
+      await alicePopup.waitOnline();
+      await bobPopup.chooseName('Bob', server.url);
+      await bobPopup.waitOnline();
+    });
+
+    it('nobody yet: the screen to add someone; a request sent from it', async () => {
+      const start = new NewConversationScreen(alicePopup.page);
+      await start.addContactField().waitFor();
+      // Focus starts in the field, so a keyboard user can type a name at once.
+      await check(alicePopup, 'new-conversation');
+      await alicePopup.addContact('Bob', 'Hi Bob, it is Alice');
+      await alicePopup.outgoingRequest('Bob').waitFor();
+    });
+
+    it('a request: in the list, then open, then accepted', async () => {
+      await bobPopup.request('Alice').waitFor();
+      await check(bobPopup, 'request-in-list');
+      await bobPopup.openRequest('Alice');
+      await bobPopup.message('Hi Bob, it is Alice').waitFor();
+      await check(bobPopup, 'request');
+      await bobPopup.acceptRequest('Alice');
+      await Promise.all([alicePopup.waitContactOnline('Bob'), bobPopup.waitContactOnline('Alice')]);
+    });
+
+    it('chats with the keyboard alone: filter, open with Enter, write, send, Escape back to the list', async () => {
+      const page = alicePopup.page;
+      const list = new ConversationListScreen(page);
+      const conversation = new ConversationScreen(page);
+      await alicePopup.showList();
+      await tabTo(page, list.filter());
+      await page.keyboard.type('bo');
+      await tabTo(page, list.row('Bob'));
+      await page.keyboard.press('Enter');
+      await conversation.title().filter({ hasText: 'Bob' }).waitFor();
+      // The box has the focus on entering: type and Enter.
+      expect(await conversation.composer().evaluate((element) => element === document.activeElement)).toBe(
+        true,
+      );
+      await page.keyboard.type('Typed without a mouse');
+      await page.keyboard.press('Enter');
+      await bobPopup.openChat('Alice');
+      await bobPopup.message('Typed without a mouse').waitFor();
+      await check(alicePopup, 'conversation');
+
+      await page.keyboard.press('Escape');
+      await list.root().waitFor();
+      // Back on the row that was open, which now shows the message and its time.
+      expect(await list.row('Bob').evaluate((element) => element === document.activeElement)).toBe(true);
+      await list.row('Bob').getByText('Typed without a mouse').waitFor();
+      // The filter stayed as typed; Escape in it empties it.
+      await tabTo(page, list.filter());
+      await page.keyboard.press('Escape');
+      expect(await list.filter().inputValue()).toBe('');
+      await check(alicePopup, 'conversation-list');
+    });
+
+    it('a room: its panel, and rooms listed with contacts by last activity', async () => {
+      await alicePopup.createRoom('Hikers');
+      await alicePopup.page.getByTestId('room-members').waitFor();
+      await check(alicePopup, 'room');
+      await alicePopup.send('Who is in for Sunday?');
+      await alicePopup.showList();
+      const list = new ConversationListScreen(alicePopup.page);
+      expect(await list.names()).toEqual(['# Hikers', 'Bob']);
+    });
+
+    it('contact menu and safety number: checked open', async () => {
+      await alicePopup.openChat('Bob');
+      await alicePopup.page.getByRole('button', { name: 'Safety number' }).click();
+      await alicePopup.page.getByTestId('safety-number').waitFor();
+      await alicePopup.page.getByTestId('contact-menu').click();
+      await alicePopup.page.getByTestId('remove-contact').waitFor();
+      await check(alicePopup, 'contact-menu');
+      // Escape closes the menu first (focus back on its button), then leaves the conversation.
+      await alicePopup.page.keyboard.press('Escape');
+      await alicePopup.page.keyboard.press('Escape');
+      await alicePopup.page.getByTestId('remove-contact').waitFor({ state: 'detached' });
+      expect(await alicePopup.page.getByTestId('contact-menu').isVisible()).toBe(true);
+      await alicePopup.page.keyboard.press('Escape');
+      await new ConversationListScreen(alicePopup.page).root().waitFor();
+    });
+
+    it('at 200 % zoom the box and Send are on screen and work', async () => {
+      // A popup is at most 800 × 600 device pixels: at 200 % that is 400 × 300 CSS pixels.
+      await alicePopup.page.setViewportSize({ width: 400, height: 300 });
+      try {
+        await alicePopup.openChat('Bob');
+        const conversation = new ConversationScreen(alicePopup.page);
+        await tabTo(alicePopup.page, conversation.composer());
+        await alicePopup.page.keyboard.type('Zoomed in');
+        expect(await inViewport(alicePopup, '#composer-text')).toBe(true);
+        expect(await inViewport(alicePopup, '.composer button[type="submit"]')).toBe(true);
+        // Nothing is cut off at the side.
+        expect(
+          await alicePopup.page.evaluate(() => document.documentElement.scrollWidth),
+        ).toBeLessThanOrEqual(400);
+        await conversation.sendButton().click();
+        await bobPopup.message('Zoomed in').waitFor();
+      } finally {
+        await alicePopup.page.setViewportSize(POPUP);
+      }
+    });
+
+    it('a theme picked in Settings overrides the system, and holds when the popup opens again', async () => {
+      const page = alicePopup.page;
+      await page.emulateMedia({ colorScheme: 'light' });
+      await new StatusBarScreen(page).settings().click();
+      await page.getByRole('radio', { name: 'Dark' }).check();
+      const theme = () => page.evaluate(() => document.documentElement.dataset['theme'] ?? 'system');
+      expect(await theme()).toBe('dark');
+      await page.reload();
+      await page.locator('#app > *').first().waitFor();
+      expect(await theme()).toBe('dark');
+      expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+        'rgb(18, 20, 24)',
+      );
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('radio', { name: 'System' }).check();
+      expect(await theme()).toBe('system');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+    });
+
+    it('locked: checked, and unlocked with the keyboard', async () => {
+      await alicePopup.lock();
+      const lock = new LockScreen(alicePopup.page);
+      await check(alicePopup, 'lock');
+      expect(await lock.passphrase().evaluate((element) => element === document.activeElement)).toBe(true);
+      await alicePopup.page.keyboard.type(TEST_PASSPHRASE);
+      await alicePopup.page.keyboard.press('Enter');
+      await alicePopup.waitOnline();
+      expect(checked).toEqual([
+        'onboarding',
+        'new-conversation',
+        'request-in-list',
+        'request',
+        'conversation',
+        'conversation-list',
+        'room',
+        'contact-menu',
+        'lock',
+      ]);
+    });
+  },
+);
