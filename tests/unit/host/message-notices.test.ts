@@ -6,6 +6,7 @@ import type { Contact, EngineState, RoomView } from '../../../extension/lib/mess
 import type { ChatMessage } from '../../../extension/lib/model';
 import type { NotificationMode } from '../../../extension/lib/settings';
 import type { MessageKey, Translate } from '../../../extension/lib/i18n';
+import { conversationFromLocation } from '../../../extension/hooks/conversation-from-location';
 import {
   conversationOfNotice,
   messageNoticeId,
@@ -179,6 +180,10 @@ describe('message notices', () => {
     expect(conversationOfNotice(messageNoticeId(roomId))).toBe(roomId);
     expect(conversationOfNotice(`transfer:${bob}`)).toBeUndefined();
     expect(conversationOfNotice('message:../popup.html')).toBeUndefined();
+    // The popup a click opens reads the conversation back from its address, checked the same way.
+    expect(conversationFromLocation(`?conversation=${encodeURIComponent(roomId)}`)).toBe(roomId);
+    expect(conversationFromLocation('?conversation=%3Cscript%3E')).toBeUndefined();
+    expect(conversationFromLocation('')).toBeUndefined();
   });
 });
 
