@@ -22,6 +22,7 @@ class Harness {
         if (passphrase !== 'right') throw new Error('wrong passphrase');
         return this.vault();
       },
+      changePassphrase: async () => undefined, // the lifecycle never calls it (the engine does)
     },
     build: async () => {
       const fake = fakeProfile(this.settings);
