@@ -60,7 +60,8 @@ export function OptionsApp() {
       )}
       <main class="options">
         {!settings && <p class="hint">{t('optionsFirstStart')}</p>}
-        <section id="settings">
+        {/* "Saved" speaks of what the form shows: a change after it takes it back. */}
+        <section id="settings" onInput={() => setSaved(false)} onChange={() => setSaved(false)}>
           <ErrorBoundary part="Settings">
             <SettingsForm client={client} settings={settings} onSaved={() => setSaved(true)} />
             {saved && <p role="status">{t('optionsSaved')}</p>}
