@@ -13,6 +13,8 @@ export interface Rewrite {
 export interface FingerprintRewritingProxy extends Middlebox {
   /** Every fingerprint line rewritten so far, in order. */
   readonly rewrites: readonly Rewrite[];
+  /** Off: the proxy passes every frame as it is, an honest relay on the same path (on at the start). */
+  setRewriting(on: boolean): void;
 }
 
 // One line's value; browsers end lines with CRLF, but a bare LF is taken too.
@@ -66,7 +68,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export async function startFingerprintRewritingProxy(serverUrl: string): Promise<FingerprintRewritingProxy> {
   const rewrites: Rewrite[] = [];
   const forge = fingerprintForger();
+  let rewriting = true;
   const filter = (text: string, direction: Direction): string => {
+    if (!rewriting) return text;
     let frame: unknown;
     try {
       frame = JSON.parse(text);
@@ -88,5 +92,11 @@ export async function startFingerprintRewritingProxy(serverUrl: string): Promise
     return JSON.stringify({ ...frame, payload: { ...payload, sdp: sdpField } });
   };
   const middlebox = await startWebSocketMiddlebox(serverUrl, filter);
-  return { ...middlebox, rewrites };
+  return {
+    ...middlebox,
+    rewrites,
+    setRewriting(on) {
+      rewriting = on;
+    },
+  };
 }

@@ -187,4 +187,23 @@ describe('startFingerprintRewritingProxy (over real sockets on 127.0.0.1)', () =
     expect(proxy.rewrites).toEqual([]);
     client.close();
   });
+
+  it('passes media offers and answers as they are while rewriting is off', async () => {
+    const { client, atClient } = await connect();
+    const server = await upstream;
+    proxy.setRewriting(false);
+    const offer = peerFrame('OFFER', 'media', 'offer');
+    const answer = peerFrame('ANSWER', 'media', 'answer');
+    client.send(offer);
+    server.send(answer);
+    await until(() => atServer.length === 1 && atClient.length === 1);
+    expect([atServer, atClient]).toEqual([[offer], [answer]]);
+    expect(proxy.rewrites).toEqual([]);
+
+    proxy.setRewriting(true);
+    client.send(offer);
+    await until(() => atServer.length === 2);
+    expect(fingerprintsIn(atServer[1] ?? '')).not.toContain(FINGERPRINT);
+    client.close();
+  });
 });
