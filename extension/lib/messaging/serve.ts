@@ -19,8 +19,8 @@ import {
 type Port = Browser.runtime.Port;
 
 /**
- * The pages that drive the engine: the popup (also opened in a tab to greet a new user), the share window and the
- * call window.
+ * The pages that drive the engine: the popup (also opened in a tab to greet a new user), the share window, the call
+ * window and the options page.
  */
 export const ENGINE_PAGES: readonly string[] = ['/popup.html', '/share.html', '/call.html', '/options.html'];
 
