@@ -18,13 +18,14 @@ export class FirefoxUser {
     readonly uuid: string,
   ) {}
 
-  static async launch(): Promise<FirefoxUser> {
+  /** `prefs`: more Firefox prefs, e.g. FIREFOX_FAKE_MEDIA_PREFS (firefox-media.ts) for calls. */
+  static async launch(prefs: Readonly<Record<string, boolean | number | string>> = {}): Promise<FirefoxUser> {
     const uuid = randomUUID();
     const browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX_PATH,
       headless: true,
-      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) },
+      extraPrefsFirefox: { ...prefs, 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) },
     });
     await browser.installExtension(FIREFOX_BUILD);
     return new FirefoxUser(browser, uuid);

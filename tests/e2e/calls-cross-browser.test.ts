@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
+import { CHROMIUM_PATH, FIREFOX_PATH, browserAvailable } from '../support/browsers';
+import { enginePage, signUp } from '../support/call-users';
+import { eventually, openCallPage, receivedStats, waitCallState } from '../support/call-window';
+import { ChromeUser } from '../support/chrome-extension';
+import { waitForContact } from '../support/e2e-contacts';
+import { engineCall } from '../support/engine-port';
+import {
+  clickTestId,
+  firefoxEngineCall,
+  firefoxExtensionPage,
+  firefoxReceivedStats,
+  waitFirefoxCallState,
+} from '../support/firefox-calls';
+import { FirefoxUser } from '../support/firefox-extension';
+import { FIREFOX_FAKE_MEDIA_PREFS } from '../support/firefox-media';
+import { TEST_PASSPHRASE } from '../support/popup-page';
+import { startTestServer, type TestServer } from '../support/server';
+
+const browsersPresent =
+  browserAvailable(CHROMIUM_PATH, 'Chromium') && browserAvailable(FIREFOX_PATH, 'Firefox');
+
+/** Headless Firefox gives a fake microphone with two prefs (tests/support/firefox-media.ts says what was probed). */
+describe.runIf(browsersPresent)('a call between a Chrome user and a Firefox user', () => {
+  let server: TestServer;
+  let chrome: ChromeUser;
+  let firefox: FirefoxUser;
+  let carl: Page;
+  let fiona: FirefoxPage;
+  let fionaId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    [chrome, firefox] = await Promise.all([
+      ChromeUser.launch({ fakeMedia: true }),
+      FirefoxUser.launch(FIREFOX_FAKE_MEDIA_PREFS),
+    ]);
+    carl = await enginePage(chrome);
+    fiona = (await firefox.welcomePage()).page;
+    await signUp(carl, 'Carl', server.url);
+    await firefoxEngineCall(fiona, 'setUp', {
+      name: 'Fiona',
+      serverUrl: server.url,
+      autoLockMinutes: 0,
+      passphrase: TEST_PASSPHRASE,
+    });
+    await eventually(
+      'Fiona online',
+      () => firefoxEngineCall(fiona, 'getState', {}),
+      (state) => state.connection.status === 'online',
+    );
+    // Carl asks (until the server has Fiona's keys); Fiona accepts.
+    await eventually(
+      'Carl asks Fiona',
+      () =>
+        engineCall(carl, 'addContact', { query: 'Fiona' }).then(
+          () => true,
+          () => false,
+        ),
+      (asked) => asked,
+    );
+    const request = await eventually(
+      "Carl's request in Firefox",
+      async () =>
+        (await firefoxEngineCall(fiona, 'getState', {})).contacts.find(
+          (contact) => contact.name === 'Carl' && contact.state === 'incoming',
+        ),
+      (contact) => contact !== undefined,
+    );
+    if (!request) throw new Error('no request from Carl');
+    await firefoxEngineCall(fiona, 'acceptContact', { userId: request.userId });
+    fionaId = (await waitForContact(carl, 'Fiona', (contact) => contact.online)).userId;
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([chrome.close(), firefox.close()]);
+    await server.close();
+  });
+
+  it('Chrome calls Firefox by voice, Firefox accepts in the window its engine opened, sound arrives both ways, hang-up ends it for both', async () => {
+    const carlWindow = await openCallPage(chrome, `?peer=${fionaId}&media=audio`);
+    await waitCallState(carlWindow, 'ringing');
+    const { callId } = await waitRinging(fiona);
+    const fionaWindow = await firefoxExtensionPage(firefox, `call.html?call=${callId}`);
+    await waitFirefoxCallState(fionaWindow, 'ringing');
+    await clickTestId(fionaWindow, 'call-accept');
+
+    await Promise.all([waitCallState(carlWindow, 'active'), waitFirefoxCallState(fionaWindow, 'active')]);
+    // Live audio each way: the energy each side receives keeps adding up.
+    for (const read of [() => receivedStats(carlWindow), () => firefoxReceivedStats(fionaWindow)]) {
+      const first = await eventually('sound arrives', read, (stats) => stats.audioEnergy > 0);
+      await eventually('sound goes on', read, (stats) => stats.audioEnergy > first.audioEnergy + 1e-4);
+    }
+    expect(await fionaWindow.$('[data-testid="call-warning"]')).toBeNull();
+
+    await clickTestId(fionaWindow, 'call-hangup');
+    await Promise.all([
+      waitCallState(carlWindow, 'ended', 'ended'),
+      waitFirefoxCallState(fionaWindow, 'ended', 'ended'),
+    ]);
+  }, 90_000);
+});
+
+/** The call ringing in the Firefox engine. */
+async function waitRinging(page: FirefoxPage): Promise<{ callId: string }> {
+  const calls = await eventually(
+    'a call ringing in Firefox',
+    () => firefoxEngineCall(page, 'listCalls', {}),
+    (list) => list.some((call) => call.direction === 'in' && call.state === 'ringing'),
+  );
+  const ringing = calls.find((call) => call.direction === 'in' && call.state === 'ringing');
+  if (!ringing) throw new Error('waitRinging: none');
+  return ringing;
+}

@@ -1,0 +1,99 @@
+/**
+ * Calls with a Firefox user: the engine asked from one of the extension's own pages (as engine-port.ts does in
+ * Chrome), and the call window the engine opened for an incoming call (BiDi may not navigate to moz-extension://
+ * pages, so the window has to be one the extension opened itself; Firefox's background page opens it on a ring).
+ * Element handles and page.evaluate only: the extension's CSP blocks the Function() that waitForFunction and
+ * Locators use (ESR 140 and 153 alike).
+ */
+import type { Page } from 'puppeteer-core';
+import type { EngineMethod, EngineRequest, EngineResponses } from '../../extension/lib/messaging/protocol';
+import { eventually, type ReceivedStats } from './call-window';
+import type { FirefoxUser } from './firefox-extension';
+
+/** One request to the Firefox engine from an extension page; rejects with the engine's error message. */
+export async function firefoxEngineCall<M extends EngineMethod>(
+  page: Page,
+  method: M,
+  params: EngineRequest<M>,
+): Promise<EngineResponses[M]> {
+  const result = await page.evaluate(
+    (method: string, params: unknown) =>
+      new Promise<{ ok: boolean; data?: unknown; error?: { message: string } }>((resolve) => {
+        interface Port {
+          onMessage: {
+            addListener(
+              listener: (frame: {
+                kind: string;
+                result?: { ok: boolean; data?: unknown; error?: { message: string } };
+              }) => void,
+            ): void;
+          };
+          postMessage(message: unknown): void;
+          disconnect(): void;
+        }
+        const { chrome } = globalThis as unknown as {
+          chrome: { runtime: { connect(info: { name: string }): Port } };
+        };
+        const port = chrome.runtime.connect({ name: 'engine' });
+        port.onMessage.addListener((frame) => {
+          if (frame.kind !== 'response' || !frame.result) return;
+          port.disconnect();
+          resolve(frame.result);
+        });
+        port.postMessage({ kind: 'request', id: 0, method, params });
+      }),
+    method,
+    params,
+  );
+  if (!result.ok) throw new Error(`${method} failed: ${result.error?.message ?? 'no reason given'}`);
+  // The engine answers `method` with EngineResponses[M]; the page only relays it.
+  return result.data as EngineResponses[M];
+}
+
+/** The extension page whose address ends with `suffix` (page.url() can lag for extension pages: ask the page). */
+export async function firefoxExtensionPage(
+  user: FirefoxUser,
+  suffix: string,
+  timeoutMs = 20_000,
+): Promise<Page> {
+  const address = `moz-extension://${user.uuid}/${suffix}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const page of await user.browser.pages()) {
+      const href = await page.evaluate(() => location.href).catch(() => '');
+      if (href === address) return page;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`firefoxExtensionPage: no page at ${address} within ${timeoutMs} ms`);
+}
+
+export async function clickTestId(page: Page, testId: string): Promise<void> {
+  const element = await page.waitForSelector(`[data-testid="${testId}"]`);
+  if (!element) throw new Error(`nothing has data-testid ${testId}`);
+  await element.click();
+}
+
+/** The call window's status line: state and outcome. */
+export const firefoxCallState = (page: Page): Promise<{ state: string | null; outcome: string | null }> =>
+  page
+    .$eval('[data-testid="call-status"]', (status) => ({
+      state: status.getAttribute('data-state'),
+      outcome: status.getAttribute('data-outcome'),
+    }))
+    .catch(() => ({ state: null, outcome: null }));
+
+export const waitFirefoxCallState = (page: Page, state: string, outcome?: string) =>
+  eventually(
+    `Firefox call window state ${state}${outcome ? `/${outcome}` : ''}`,
+    () => firefoxCallState(page),
+    (status) => status.state === state && (outcome === undefined || status.outcome === outcome),
+  );
+
+/** What the Firefox call window has received so far (the figures it publishes for tests). */
+export const firefoxReceivedStats = (page: Page): Promise<ReceivedStats> =>
+  page.evaluate(() => {
+    const hook = (globalThis as unknown as Record<string, { stats(): Promise<ReceivedStats> } | undefined>)
+      .__messengerCall;
+    return hook ? hook.stats() : { framesDecoded: 0, audioEnergy: 0 };
+  });
