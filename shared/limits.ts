@@ -291,6 +291,11 @@ export const CALL_RING_TIMEOUT_MS = 35_000;
  * verified within this long, or the call ends (no media flows before), in milliseconds.
  */
 export const CALL_BINDING_TIMEOUT_MS = 20_000;
+/**
+ * A call whose media connection stays lost this long (ICE failed, and the caller's ICE restart did not bring it
+ * back: the other side vanished) is hung up by its window, in milliseconds.
+ */
+export const CALL_CONNECTION_LOST_MS = 20_000;
 /** Longest session description of a call's media connection, in characters (audio and video: a few KB). */
 export const MAX_CALL_SDP_LENGTH = 32 * 1024;
 /** Longest ICE candidate line a call relays, in characters. */

@@ -3,6 +3,7 @@
  * and the media connection (media-session.ts), and turns the user's buttons into engine requests. The window's
  * Preact tree only renders `CallUi` and calls these methods.
  */
+import { CALL_CONNECTION_LOST_MS } from '../../../shared/limits';
 import type { CallId, MediaKind } from '../../../shared/protocol/call';
 import type { CallView } from '../messaging/call-protocol';
 import type { EngineClient } from '../messaging/client';
@@ -96,12 +97,25 @@ export function createCallController(
       },
       onRemoteStream: (stream) => set({ remoteStream: stream }),
       onProblem: problem,
+      onConnected: (connected) => watchConnection(id, connected),
     });
     void created.setTrack('audio', trackOf('audio'));
     void created.setTrack('video', screen ?? trackOf('video'));
     session = created;
     for (const signal of earlySignals.splice(0)) void receive(signal);
     return created;
+  }
+
+  /** A connection lost for good (the other side vanished, its engine locked) ends the call here. */
+  let lostTimer: ReturnType<typeof setTimeout> | undefined;
+  function watchConnection(id: CallId, connected: boolean): void {
+    clearTimeout(lostTimer);
+    lostTimer = undefined;
+    if (connected) return set({ problem: undefined });
+    lostTimer = setTimeout(() => {
+      problem('The connection was lost.');
+      void client.request('hangUp', { callId: id }).then(follow, () => undefined);
+    }, CALL_CONNECTION_LOST_MS);
   }
 
   function receive(signal: Parameters<MediaSession['receive']>[0]): Promise<void> {
@@ -113,11 +127,11 @@ export function createCallController(
 
   function follow(view: CallView): void {
     set({ view, phase: 'ready' });
-    if (view.state === 'connecting' && !session) {
-      const created = startSession(view.callId);
-      if (view.direction === 'out')
-        void created.offer().catch((error: unknown) => problem(`The call could not start: ${String(error)}`));
-    }
+    // The caller's window offers once accepted; the callee's negotiates only in the window that accepted (accept).
+    if (view.state === 'connecting' && !session && view.direction === 'out')
+      void startSession(view.callId)
+        .offer()
+        .catch((error: unknown) => problem(`The call could not start: ${String(error)}`));
     if (view.state === 'active' && session && !sent) {
       sent = true;
       void session.send();
@@ -126,6 +140,7 @@ export function createCallController(
   }
 
   function end(): void {
+    clearTimeout(lostTimer);
     session?.close();
     stopStream(ui.localStream);
     screen?.stop();
@@ -167,9 +182,11 @@ export function createCallController(
   return {
     accept: async () => {
       if (!callId) return;
-      await openMedia();
+      // The camera starts while the call is answered and bound: its tracks are set on the session when they come.
+      const media = openMedia();
       startSession(callId);
       follow(await client.request('answerCall', { callId, accept: true }));
+      await media;
     },
     decline: async () => {
       if (callId) follow(await client.request('answerCall', { callId, accept: false }));

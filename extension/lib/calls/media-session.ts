@@ -17,6 +17,8 @@ export interface MediaSessionOptions {
   readonly fingerprints: (local: string, remote: string) => Promise<void>;
   readonly onRemoteStream: (stream: MediaStream) => void;
   readonly onProblem: (message: string) => void;
+  /** The connection is up (true), or lost for now (false: ICE failed; the caller tries to restart it). */
+  readonly onConnected?: (connected: boolean) => void;
 }
 
 export interface ReceivedStats {
@@ -66,10 +68,38 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
     remoteStream.addTrack(event.track);
     options.onRemoteStream(remoteStream);
   };
-  pc.onconnectionstatechange = () => {
-    if (pc.connectionState === 'failed')
-      options.onProblem('The connection failed: the two browsers could not reach each other.');
+  // The network changed (or dropped) under the call: the caller restarts ICE, which negotiates again through the
+  // engine. The DTLS certificates stay, so a new description must name the fingerprints already bound.
+  let offering = false;
+  let restarting = false;
+  pc.oniceconnectionstatechange = () => {
+    const state = pc.iceConnectionState;
+    if (state === 'connected' || state === 'completed') options.onConnected?.(true);
+    if (state !== 'failed') return;
+    options.onConnected?.(false);
+    if (!offering)
+      return options.onProblem('The connection dropped; waiting for the other side to reconnect…');
+    restarting = true;
+    pc.restartIce();
   };
+  pc.onnegotiationneeded = () => {
+    if (!restarting) return;
+    restarting = false;
+    void sendOffer().catch((error: unknown) => options.onProblem(`Could not reconnect: ${String(error)}`));
+  };
+
+  async function sendOffer(): Promise<void> {
+    await pc.setLocalDescription(await pc.createOffer());
+    const sdp = pc.localDescription?.sdp ?? '';
+    await options.signal({ kind: 'description', description: { type: 'offer', sdp } });
+  }
+
+  /** A description after the first (an ICE restart) must keep the other side's certificate. */
+  function sameCertificate(sdp: string): boolean {
+    if (remoteSdp === undefined || sdpFingerprint(sdp) === sdpFingerprint(remoteSdp)) return true;
+    options.onProblem("The other side's connection changed keys during the call; it was not taken.");
+    return false;
+  }
 
   /** Once both descriptions are set: report the fingerprints (once), for the engine to bind. */
   async function report(): Promise<void> {
@@ -89,10 +119,9 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
 
   return {
     async offer() {
+      offering = true;
       for (const kind of kinds()) pc.addTransceiver(kind, { direction: 'sendrecv' });
-      await pc.setLocalDescription(await pc.createOffer());
-      const sdp = pc.localDescription?.sdp ?? '';
-      await options.signal({ kind: 'description', description: { type: 'offer', sdp } });
+      await sendOffer();
     },
     async receive(signal) {
       if (signal.kind === 'candidate') {
@@ -102,7 +131,7 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
       }
       const { type, sdp } = signal.description;
       if (type === 'offer') {
-        if (remoteSdp !== undefined) return; // one negotiation per call
+        if (offering || !sameCertificate(sdp)) return;
         await setRemote({ type, sdp });
         // Ours to send on too, once bound (replaceTrack needs no new negotiation).
         for (const transceiver of pc.getTransceivers()) transceiver.direction = 'sendrecv';
@@ -110,7 +139,7 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
         const answer = pc.localDescription?.sdp ?? '';
         await options.signal({ kind: 'description', description: { type: 'answer', sdp: answer } });
       } else {
-        if (remoteSdp !== undefined || pc.signalingState !== 'have-local-offer') return;
+        if (pc.signalingState !== 'have-local-offer' || !sameCertificate(sdp)) return;
         await setRemote({ type, sdp });
       }
       await report();
