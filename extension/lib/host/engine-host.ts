@@ -5,7 +5,7 @@ import { sendShareTargets, watchShareTargets } from './share-targets';
 import { requestNotice, showNotice } from './notice-display';
 import { watchTransferNotices } from './transfer-notices';
 import { openIncomingCallWindow, requestCallWindow, ringingNotice } from './call-windows';
-import { requestMessageNotice, showMessageNotice, watchOpenPopups } from './message-notice-display';
+import { localMessageNotices, requestedMessageNotices, watchOpenPopups } from './message-notice-display';
 import { watchMessageNotices } from './message-notices';
 import { openChannelDesk } from '../messaging/channels';
 import { serveEngine } from '../messaging/serve';
@@ -43,7 +43,7 @@ export function startEngineHost(): Engine {
   watchMessageNotices(
     engine,
     popupOpen,
-    import.meta.env.MANIFEST_VERSION === 3 ? requestMessageNotice : showMessageNotice,
+    import.meta.env.MANIFEST_VERSION === 3 ? requestedMessageNotices : localMessageNotices,
   );
   void engine.start();
   return engine;

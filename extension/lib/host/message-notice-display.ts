@@ -11,9 +11,11 @@ import type { ConversationId } from '../model';
 import {
   conversationOfNotice,
   messageNoticeId,
+  MessageNoticeClearSchema,
   MessageNoticeSchema,
   wordNotice,
   type MessageNotice,
+  type MessageNoticeDisplay,
 } from './message-notices';
 import { NOTICE_PAGES } from './notice-display';
 
@@ -40,6 +42,31 @@ export function showMessageNotice(notice: MessageNotice): void {
     .catch((error: unknown) => console.warn('notifications: could not show one', error));
 }
 
+/** Takes a conversation's notice back, if one is shown. */
+export function clearMessageNotice(conversation: ConversationId): void {
+  void browser.notifications
+    .clear(messageNoticeId(conversation))
+    .catch((error: unknown) => console.warn('notifications: could not clear one', error));
+}
+
+/** Here: the background page (Firefox) shows and clears the notices itself. */
+export const localMessageNotices: MessageNoticeDisplay = {
+  show: showMessageNotice,
+  clear: clearMessageNotice,
+};
+
+/** From Chrome's offscreen document: the background worker shows and clears them when asked. */
+export const requestedMessageNotices: MessageNoticeDisplay = {
+  show: requestMessageNotice,
+  clear(conversation) {
+    void browser.runtime
+      .sendMessage({ type: 'message-notice:clear', conversation } satisfies v.InferOutput<
+        typeof MessageNoticeClearSchema
+      >)
+      .catch((error: unknown) => console.warn('notifications: the background did not answer', error));
+  },
+};
+
 /** From Chrome's offscreen document: asks the background to show a message notice. */
 export function requestMessageNotice(notice: MessageNotice): void {
   void browser.runtime
@@ -49,11 +76,14 @@ export function requestMessageNotice(notice: MessageNotice): void {
     .catch((error: unknown) => console.warn('notifications: the background did not answer', error));
 }
 
-/** In Chrome's background worker: shows the message notices the engine asks for. */
+/** In Chrome's background worker: shows and clears the message notices the engine asks for. */
 export function answerMessageNoticeRequests(): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
+    if (!isOwnPage(sender, NOTICE_PAGES)) return undefined;
+    const clear = v.safeParse(MessageNoticeClearSchema, message);
+    if (clear.success) clearMessageNotice(clear.output.conversation);
     const parsed = v.safeParse(MessageNoticeSchema, message);
-    if (!parsed.success || !isOwnPage(sender, NOTICE_PAGES)) return undefined;
+    if (!parsed.success) return undefined;
     const { conversation, count, content } = parsed.output;
     showMessageNotice(content ? { conversation, count, content } : { conversation, count });
     return undefined;

@@ -32,6 +32,12 @@ export const MessageNoticeSchema = v.strictObject({
 });
 export type MessageNotice = Omit<v.InferOutput<typeof MessageNoticeSchema>, 'type'>;
 
+/** The engine's ask to take a conversation's notice back (Chrome: from the offscreen document). */
+export const MessageNoticeClearSchema = v.strictObject({
+  type: v.literal('message-notice:clear'),
+  conversation: ConversationIdSchema,
+});
+
 const NOTICE_PREFIX = 'message:';
 
 /** The notification's id: one per conversation, so a new message replaces the notice of the one before. */
@@ -96,14 +102,22 @@ export function messageNoticeOf(
   };
 }
 
+/** Where notices go: shown, or taken back once their conversation is read (or the vault locks). */
+export interface MessageNoticeDisplay {
+  show(notice: MessageNotice): void;
+  clear(conversation: ConversationId): void;
+}
+
 /**
- * Shows a notice for each conversation whose unread count rises while `popupOpen` says no popup is open; returns
- * the unsubscribe. The count rises once per new message (inbound.ts), after its `message` event.
+ * Shows a notice for each conversation whose unread count rises while `popupOpen` says no popup is open, and takes
+ * it back when the count falls to none (read in a page, or every count forgotten at a lock: a notice with content
+ * does not outlive the unlocked vault); returns the unsubscribe. The count rises once per new message (inbound.ts),
+ * after its `message` event.
  */
 export function watchMessageNotices(
   engine: NoticeSource,
   popupOpen: () => boolean,
-  show: (notice: MessageNotice) => void,
+  display: MessageNoticeDisplay,
 ): () => void {
   let before: Readonly<Record<ConversationId, number>> = {};
   const latest = new Map<ConversationId, ChatMessage>();
@@ -118,11 +132,13 @@ export function watchMessageNotices(
     const rose = Object.entries(state.unread).filter(
       ([conversation, count]) => count > (before[conversation] ?? 0),
     );
+    const read = Object.keys(before).filter((conversation) => !state.unread[conversation]);
     before = state.unread;
+    for (const conversation of read) display.clear(conversation);
     if (!popupOpen())
       for (const [conversation, count] of rose) {
         const notice = messageNoticeOf(state, conversation, count, latest.get(conversation));
-        if (notice) show(notice);
+        if (notice) display.show(notice);
       }
     latest.clear();
   });

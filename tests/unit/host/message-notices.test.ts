@@ -71,8 +71,15 @@ const message = (peerId: string, text: string, extra: Partial<ChatMessage> = {})
 
 /** Watches a fake engine and returns what it showed after `events`, with a popup open or not. */
 function shown(events: [string, unknown][], popupOpen = false): MessageNotice[] {
+  return watched(events, popupOpen).shown;
+}
+
+function watched(
+  events: [string, unknown][],
+  popupOpen = false,
+): { shown: MessageNotice[]; cleared: string[] } {
   let listener: EngineListener | undefined;
-  const notices: MessageNotice[] = [];
+  const result = { shown: [] as MessageNotice[], cleared: [] as string[] };
   watchMessageNotices(
     {
       subscribe: (added) => {
@@ -81,10 +88,13 @@ function shown(events: [string, unknown][], popupOpen = false): MessageNotice[] 
       },
     },
     () => popupOpen,
-    (notice) => notices.push(notice),
+    {
+      show: (notice) => result.shown.push(notice),
+      clear: (conversation) => result.cleared.push(conversation),
+    },
   );
   for (const [name, data] of events) (listener as (name: string, data: unknown) => void)(name, data);
-  return notices;
+  return result;
 }
 
 describe('message notices', () => {
@@ -147,6 +157,16 @@ describe('message notices', () => {
         ['state', state({ [carol]: 1, [stranger]: 1 }, 'with-content', withRequest)],
       ]),
     ).toEqual([]);
+  });
+
+  it('takes a notice back once its conversation is read, and every one at a lock', () => {
+    const { cleared } = watched([
+      ['state', state({})],
+      ['state', state({ [bob]: 2, [roomId]: 1 })],
+      ['state', state({ [roomId]: 1 })],
+      ['state', state({}, undefined, { vault: 'locked' })],
+    ]);
+    expect(cleared).toEqual([bob, roomId]);
   });
 
   it('never shows content while locked', () => {
