@@ -35,11 +35,26 @@ export const ENGINE_RENDER_INTERVAL = 50; // ms
  * must see the state the last one set. Rendered a frame later, an Enter pressed right after typing read the draft
  * from before the typing, and sent nothing.
  */
+/** Set while pacing is on: makes the render that is waiting, or the next one, go at the next frame. */
+let promptly: (() => void) | undefined;
+
+/**
+ * The change just made is an answer the user waits for (a conversation they opened): it is rendered at the next
+ * frame rather than ENGINE_RENDER_INTERVAL after the last render, as a stream of engine events is. Without pacing
+ * (tests, other pages), Preact renders soon anyway: nothing to do.
+ */
+export function renderPromptly(): void {
+  promptly?.();
+}
+
 export function paceRendering(): void {
   /** Preact's render of what changed since the last one, when one is waiting. */
   let waiting: (() => void) | undefined;
   let scheduled = false;
   let lastEngineRender = -Infinity;
+  /** The timer of a render put off to keep the interval, if one is. */
+  let delayed: ReturnType<typeof setTimeout> | undefined;
+  let prompt = false;
   const renderWaiting = (): void => {
     const render = waiting;
     waiting = undefined;
@@ -50,13 +65,26 @@ export function paceRendering(): void {
     lastEngineRender = performance.now();
     renderWaiting();
   };
+  promptly = () => {
+    prompt = true;
+    if (delayed === undefined) return;
+    // Put off for the interval: brought forward to the next frame.
+    clearTimeout(delayed);
+    delayed = undefined;
+    atNextFrame(renderEngineChanges);
+  };
   options.debounceRendering = (render) => {
     waiting = render;
     if (scheduled) return;
     scheduled = true;
-    const wait = lastEngineRender + ENGINE_RENDER_INTERVAL - performance.now();
+    const wait = prompt ? 0 : lastEngineRender + ENGINE_RENDER_INTERVAL - performance.now();
+    prompt = false;
     if (wait <= 0) atNextFrame(renderEngineChanges);
-    else setTimeout(() => atNextFrame(renderEngineChanges), wait);
+    else
+      delayed = setTimeout(() => {
+        delayed = undefined;
+        atNextFrame(renderEngineChanges);
+      }, wait);
   };
   const previous = options.event?.bind(options);
   options.event = (event: Event): unknown => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ChatMessage, ConversationId } from '../lib/model';
+import { renderPromptly } from '../components/render-pace';
 import { MessageList } from './message-list';
 import { errorMessage } from './useAction';
 
@@ -70,6 +71,7 @@ export function useConversation(client: EngineClient, peerId: ConversationId): C
           messages.prependHistory(history);
           setMore(history.length === HISTORY_PAGE);
           changed();
+          renderPromptly(); // the user opened the conversation, or asked for more: no pacing
         },
         (caught: unknown) => {
           if (!live) return;

@@ -6,6 +6,7 @@ import {
   ENGINE_RENDER_INTERVAL,
   NO_FRAME_DELAY,
   paceRendering,
+  renderPromptly,
 } from '../../../extension/components/render-pace';
 
 /** Animation frames the test hands out itself, as a visible page would get them. */
@@ -81,6 +82,31 @@ describe('paceRendering', () => {
     vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
     runFrame();
     expect(counter.renders).toBe(2);
+    expect(root.textContent).toBe('3');
+  });
+
+  it('renders an answer the user waits for at the next frame, however soon after the last render', () => {
+    const counter = mountCounter();
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    counter.bump();
+    runFrame();
+    expect(counter.renders).toBe(1);
+    // Put off for the interval, then brought forward.
+    counter.bump();
+    runFrame();
+    expect(counter.renders).toBe(1);
+    renderPromptly();
+    runFrame();
+    expect(counter.renders).toBe(2);
+    // Asked before the change: the change goes at the next frame too.
+    renderPromptly();
+    counter.bump();
+    runFrame();
+    expect(counter.renders).toBe(3);
+    // And the one after it is paced again.
+    counter.bump();
+    runFrame();
+    expect(counter.renders).toBe(3);
     expect(root.textContent).toBe('3');
   });
 
