@@ -86,11 +86,13 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       expect(await notificationIds(alice().context)).not.toContain(`message:${carolId}`);
     });
 
-    it('shows the lock screen while locked, and opens with a changed passphrase only', async () => {
+    it('shows the lock screen while locked (no notice left), and opens with a changed passphrase only', async () => {
       const next = 'a brand new passphrase';
       await options.changePassphrase(TEST_PASSPHRASE, next);
       await engineCall(options.page, 'lock', {});
       await options.lockScreen().waitFor();
+      // The notice the test before left is taken back at the lock.
+      await expect.poll(() => notificationIds(alice().context)).toEqual([]);
       await options.unlock(TEST_PASSPHRASE);
       await options.alert().filter({ hasText: 'Wrong passphrase' }).waitFor();
       await options.unlock(next);
