@@ -220,6 +220,8 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     setUp: { ...settings, passphrase: 'correct horse battery' },
     unlock: { passphrase: 'correct horse battery' },
     lock: {},
+    // Not the passphrase: refused (a fuzzed engine that changed it would lock itself out of the cases after).
+    changePassphrase: { current: 'not the passphrase', next: 'another passphrase' },
     exportBackup: { passphrase: 'another passphrase' },
     importBackup: { passphrase: 'another passphrase', backup: '{"format":"toolbar-messenger-backup"}' },
     saveSettings: { ...settings, sendReadReceipts: true },
