@@ -66,6 +66,17 @@ export function shownTime(sentAt: number, now: number): ShownTime | undefined {
   return { label, title: fullFormat.format(date), iso: date.toISOString() };
 }
 
+/** Each message's day, worked out once: every render of the log asks again for each row and its neighbours. */
+const days = new WeakMap<ChatMessage, number>();
+function dayOf(message: ChatMessage): number {
+  let day = days.get(message);
+  if (day === undefined) {
+    day = dayStart(message.sentAt);
+    days.set(message, day);
+  }
+  return day;
+}
+
 /** Whether `next` continues the group of `previous`: same side, same sender, same day, close in time. */
 export function sameGroup(previous: ChatMessage | undefined, next: ChatMessage | undefined): boolean {
   if (!previous || !next) return false;
@@ -73,7 +84,7 @@ export function sameGroup(previous: ChatMessage | undefined, next: ChatMessage |
     previous.direction === next.direction &&
     previous.from === next.from &&
     Math.abs(next.sentAt - previous.sentAt) <= GROUP_GAP &&
-    dayStart(previous.sentAt) === dayStart(next.sentAt)
+    dayOf(previous) === dayOf(next)
   );
 }
 
@@ -87,7 +98,7 @@ export function logRows(messages: readonly ChatMessage[], start: number, end: nu
     const message = messages[index];
     if (!message) continue;
     const previous = messages[index - 1];
-    const newDay = !previous || dayStart(previous.sentAt) !== dayStart(message.sentAt);
+    const newDay = !previous || dayOf(previous) !== dayOf(message);
     rows.push({
       message,
       day: newDay ? dayLabel(message.sentAt, now) : undefined,

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ChatMessage, ConversationId } from '../lib/model';
 import { renderPromptly } from '../components/render-pace';
@@ -43,7 +43,9 @@ export function useConversation(client: EngineClient, peerId: ConversationId): C
   /** Asks for the page before the oldest message held; replaced for each conversation opened. */
   const loadEarlier = useRef<() => void>(() => undefined);
 
-  useEffect(() => {
+  // Asked for as soon as the conversation is on the page, not after its first paint (as useEffect would): the
+  // popup's opening is waiting for this answer.
+  useLayoutEffect(() => {
     let live = true;
     let busy = false;
     const messages = new MessageList();
