@@ -28,6 +28,23 @@ async function enginePage(user: ChromeUser): Promise<Page> {
   return page;
 }
 
+/** `asker` asks `answerer` to be contacts (once the server has the answerer's keys), who accepts. */
+async function befriend(asker: Page, answerer: Page, askerName: string, answererName: string): Promise<void> {
+  // Keys reach the server just after a user is online: asked until the server has them.
+  await eventually(
+    `${askerName} asks ${answererName}`,
+    () =>
+      engineCall(asker, 'addContact', { query: answererName }).then(
+        () => true,
+        () => false,
+      ),
+    (asked) => asked,
+  );
+  const request = await waitForContact(answerer, askerName, (contact) => contact.state === 'incoming');
+  await engineCall(answerer, 'acceptContact', { userId: request.userId });
+  await waitForContact(asker, answererName, (contact) => contact.online);
+}
+
 async function signUp(page: Page, name: string, serverUrl: string): Promise<void> {
   await engineCall(page, 'setUp', { name, serverUrl, autoLockMinutes: 0, passphrase: TEST_PASSPHRASE });
   await eventually(
@@ -55,18 +72,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('calls between two C
     [aliceEngine, bobEngine] = await Promise.all([enginePage(alice), enginePage(bob)]);
     await signUp(aliceEngine, 'Alice', server.url);
     await signUp(bobEngine, 'Bob', server.url);
-    // Bob's keys reach the server just after he is online: asked until the server has them.
-    await eventually(
-      'Alice asks Bob',
-      () =>
-        engineCall(aliceEngine, 'addContact', { query: 'Bob' }).then(
-          () => true,
-          () => false,
-        ),
-      (asked) => asked,
-    );
-    const request = await waitForContact(bobEngine, 'Alice', (contact) => contact.state === 'incoming');
-    await engineCall(bobEngine, 'acceptContact', { userId: request.userId });
+    await befriend(aliceEngine, bobEngine, 'Alice', 'Bob');
     bobId = (await waitForContact(aliceEngine, 'Bob', (contact) => contact.online)).userId;
     aliceId = (await waitForContact(bobEngine, 'Alice', (contact) => contact.online)).userId;
   }, 120_000);
@@ -215,4 +221,30 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('calls between two C
     );
     await aliceWindow.close();
   }, 120_000);
+
+  it('a camera and microphone the user refused are explained, and the call still rings', async () => {
+    const carol = await ChromeUser.launch({ fakeMedia: 'refused' });
+    try {
+      const carolEngine = await enginePage(carol);
+      await signUp(carolEngine, 'Carol', server.url);
+      await befriend(carolEngine, aliceEngine, 'Carol', 'Alice');
+      const carolWindow = await openCallPage(carol, `?peer=${aliceId}&media=video`);
+      const problem = carolWindow.getByTestId('call-problem');
+      await problem.waitFor();
+      expect(await problem.textContent()).toContain('The browser did not allow the camera and microphone');
+      // Without them Carol can still call, and hear and see Alice.
+      await waitCallState(carolWindow, 'ringing');
+      const ringing = await incomingCall(aliceEngine);
+      expect(ringing.peerName).toBe('Carol');
+      await carolWindow.getByTestId('call-hangup').click();
+      await waitCallState(carolWindow, 'ended', 'cancelled');
+      await eventually(
+        "Alice's missed call from Carol",
+        async () => (await engineCall(aliceEngine, 'getCall', { callId: ringing.callId }))?.outcome,
+        (outcome) => outcome === 'missed',
+      );
+    } finally {
+      await carol.close();
+    }
+  }, 90_000);
 });

@@ -15,9 +15,12 @@ export const CHROME_BUILD = resolve('.output/chrome-mv3');
 
 /** Chromium's fake camera (a moving test pattern) and microphone (a beep), granted without a prompt. */
 export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+/** The same devices, but every permission prompt is refused (getUserMedia fails with NotAllowedError). */
+export const REFUSED_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--deny-permission-prompts'];
 
 export interface LaunchOptions {
-  readonly fakeMedia?: boolean;
+  /** true: fake camera and microphone, allowed; 'refused': the user refuses them. */
+  readonly fakeMedia?: boolean | 'refused';
 }
 
 /** One user: a fresh Chromium profile with the built extension loaded. */
@@ -47,7 +50,7 @@ export class ChromeUser {
     private readonly profileDir: string,
   ) {}
 
-  /** `fakeMedia`: a fake camera and microphone, allowed without asking (calls). */
+  /** `fakeMedia`: a fake camera and microphone for calls, allowed without asking (or refused). */
   static async launch({ fakeMedia = false }: LaunchOptions = {}): Promise<ChromeUser> {
     const profileDir = mkdtempSync(join(tmpdir(), 'messenger-e2e-'));
     const context = await chromium.launchPersistentContext(profileDir, {
@@ -59,7 +62,7 @@ export class ChromeUser {
         '--remote-debugging-port=0',
         `--disable-extensions-except=${CHROME_BUILD}`,
         `--load-extension=${CHROME_BUILD}`,
-        ...(fakeMedia ? FAKE_MEDIA_ARGS : []),
+        ...(fakeMedia === 'refused' ? REFUSED_MEDIA_ARGS : fakeMedia ? FAKE_MEDIA_ARGS : []),
       ],
     });
     return new ChromeUser(context, await extensionStarted(context), profileDir);
