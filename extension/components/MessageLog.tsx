@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { EarlierHistory } from '../hooks/useConversation';
 import type { ChatMessage } from '../lib/model';
+import { CallLogEntry } from './CallLogEntry';
 import { DateDivider } from './DateDivider';
 import { MessageBubble } from './MessageBubble';
 import { RELATIVE_UNTIL, logRows } from './log-rows';
@@ -173,13 +174,17 @@ export function MessageLog({ messages, senderOf, earlier: history }: Props) {
                 data-key={keyOf(message)}
               >
                 {day && <DateDivider label={day} />}
-                <MessageBubble
-                  message={message}
-                  sender={senderOf(message)}
-                  groupStart={groupStart}
-                  groupEnd={groupEnd}
-                  now={now - message.sentAt < RELATIVE_UNTIL ? now : undefined}
-                />
+                {message.call ? (
+                  <CallLogEntry message={message} />
+                ) : (
+                  <MessageBubble
+                    message={message}
+                    sender={senderOf(message)}
+                    groupStart={groupStart}
+                    groupEnd={groupEnd}
+                    now={now - message.sentAt < RELATIVE_UNTIL ? now : undefined}
+                  />
+                )}
               </div>
             ))}
           </div>

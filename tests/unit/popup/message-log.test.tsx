@@ -236,6 +236,14 @@ describe('the message log', () => {
     expect(senders[1]?.className).toBe('log-visually-hidden');
   });
 
+  it('shows a call in the history as a call, not as a message', () => {
+    const call = { callId: randomId(), media: 'video', outcome: 'ended', durationMs: 65_000 } as const;
+    const { root } = showLog([message(0), message(1, { text: 'Video call, 1:05', call })]);
+    expect(texts(root)).toEqual(['message 0']);
+    const entry = root.querySelector<HTMLElement>('[data-testid="call-entry"]');
+    expect(entry?.dataset.outcome).toBe('ended');
+  });
+
   it('shows delivery as an icon with words for screen readers, no emoji', () => {
     const { root } = showLog([
       message(0, { status: 'read' }),
