@@ -1,0 +1,107 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomId } from '../../../shared/ids';
+import { CallButtons } from '../../../extension/components/CallButtons';
+import { CallLogEntry } from '../../../extension/components/CallLogEntry';
+import { callStatusText } from '../../../extension/components/call/CallStatus';
+import type { CallView } from '../../../extension/lib/messaging/call-protocol';
+import type { EngineClient } from '../../../extension/lib/messaging/client';
+import type { ChatMessage } from '../../../extension/lib/model';
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function fakeClient(calls: readonly CallView[]): EngineClient {
+  return {
+    request: (() => Promise.resolve(calls)) as EngineClient['request'],
+    on: () => () => undefined,
+    onClose: () => undefined,
+    close: () => undefined,
+  };
+}
+
+const view = (change: Partial<CallView> = {}): CallView => ({
+  callId: randomId(),
+  peerId: randomId(),
+  peerName: '<b>Bob</b>',
+  direction: 'out',
+  media: 'video',
+  state: 'ringing',
+  startedAt: 0,
+  ...change,
+});
+
+const entry = (call: ChatMessage['call'], direction: 'in' | 'out' = 'in'): ChatMessage => ({
+  id: randomId(),
+  peerId: randomId(),
+  direction,
+  text: 'call',
+  sentAt: 1_700_000_000_000,
+  status: 'read',
+  ...(call ? { call } : {}),
+});
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe('CallLogEntry', () => {
+  it('says how each call ended, with the duration of one that connected', () => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    render(<CallLogEntry message={entry({ callId: randomId(), media: 'video', outcome: 'missed' })} />, host);
+    expect(host.textContent).toContain('Missed video call');
+    render(
+      <CallLogEntry
+        message={entry({ callId: randomId(), media: 'audio', outcome: 'ended', durationMs: 65_000 }, 'out')}
+      />,
+      host,
+    );
+    expect(host.textContent).toContain('Voice call, 1:05');
+    expect(host.querySelector('[data-testid="call-entry"]')?.getAttribute('data-outcome')).toBe('ended');
+  });
+
+  it('shows a warning as text, never as markup', () => {
+    const host = document.createElement('div');
+    const warning = 'The call with <img src=x> was ended';
+    render(
+      <CallLogEntry message={entry({ callId: randomId(), media: 'video', outcome: 'failed', warning })} />,
+      host,
+    );
+    expect(host.textContent).toContain(warning);
+    expect(host.querySelector('img')).toBeNull();
+  });
+});
+
+describe('CallButtons', () => {
+  it('offers a voice and a video call for a contact, disabled while a call goes on; nothing for a room', async () => {
+    const host = document.createElement('div');
+    render(<CallButtons client={fakeClient([])} conversation={randomId()} />, host);
+    await settle();
+    const buttons = [...host.querySelectorAll('button')];
+    expect(buttons.map((button) => button.getAttribute('aria-label'))).toEqual(['Voice call', 'Video call']);
+    expect(buttons.every((button) => !button.disabled)).toBe(true);
+
+    render(<CallButtons client={fakeClient([view({ state: 'active' })])} conversation={randomId()} />, host);
+    await settle();
+    expect([...host.querySelectorAll('button')].every((button) => button.disabled)).toBe(true);
+
+    render(<CallButtons client={fakeClient([])} conversation={`r${randomId()}`} />, host);
+    await settle();
+    expect(host.querySelectorAll('button')).toHaveLength(0);
+  });
+});
+
+describe('the call window status line', () => {
+  it('names the contact and says what the call is doing', () => {
+    expect(callStatusText(view(), 0)).toBe('Calling <b>Bob</b>…');
+    expect(callStatusText(view({ direction: 'in' }), 0)).toBe('<b>Bob</b> is calling you (video call)');
+    expect(callStatusText(view({ state: 'active', activeAt: 0 }), 61_000)).toContain('1:01');
+    expect(callStatusText(view({ state: 'ended', outcome: 'declined' }), 0)).toBe(
+      '<b>Bob</b> declined the call',
+    );
+    expect(callStatusText(view({ state: 'ended', outcome: 'missed', direction: 'in' }), 0)).toBe(
+      'Missed call from <b>Bob</b>',
+    );
+  });
+});
