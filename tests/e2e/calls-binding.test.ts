@@ -13,6 +13,7 @@ import {
   waitCallState,
 } from '../support/call-window';
 import { ChromeUser } from '../support/chrome-extension';
+import { receivedMediaPeak, watchReceivedMedia } from '../support/media-watch';
 import {
   startFingerprintRewritingProxy,
   type FingerprintRewritingProxy,
@@ -63,6 +64,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a call bound to bot
     const { callId } = await incomingCall(bobEngine);
     const bobWindow = await incomingCallPage(bob, callId);
     await waitCallState(bobWindow, 'ringing');
+    await Promise.all([watchReceivedMedia(aliceWindow), watchReceivedMedia(bobWindow)]);
     await bobWindow.getByTestId('call-accept').click();
     return { aliceWindow, bobWindow, callId };
   }
@@ -80,9 +82,9 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a call bound to bot
     const rewritten = proxy.rewrites.map(({ frame, direction }) => `${frame} ${direction}`);
     expect(rewritten).toContain('OFFER to-client');
     expect(rewritten).toContain('ANSWER to-server');
-    // Nothing was sent before the bindings were checked: not one frame, not a sound.
+    // Nothing was sent before the bindings were checked: not one frame, not a sound, while the call lived.
     for (const page of [aliceWindow, bobWindow])
-      expect(await receivedStats(page)).toEqual({ framesDecoded: 0, audioEnergy: 0 });
+      expect(await receivedMediaPeak(page)).toEqual({ framesDecoded: 0, audioEnergy: 0 });
     // Each history keeps the failed call with its warning.
     const failed = async (page: Page, peerId: string) =>
       (await callEntries(page, peerId))
@@ -125,6 +127,12 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a call bound to bot
       waitCallState(aliceWindow, 'ended', 'ended'),
       waitCallState(bobWindow, 'ended', 'ended'),
     ]);
+    // The same watch as above sees what flowed here (so its zeros there are no artefact of the call's end).
+    for (const page of [aliceWindow, bobWindow]) {
+      const peak = await receivedMediaPeak(page);
+      expect(peak.framesDecoded).toBeGreaterThan(10);
+      expect(peak.audioEnergy).toBeGreaterThan(0);
+    }
     await Promise.all([aliceWindow.close(), bobWindow.close()]);
   }, 90_000);
 });
