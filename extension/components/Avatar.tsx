@@ -41,8 +41,14 @@ export function Avatar({ src, label = '', size = 24, name, group = false }: Prop
   if (name === undefined) return null;
   const style = { width: `${size}px`, height: `${size}px`, '--avatar-hue': String(hueOf(name)) };
   return (
-    <span class="avatar avatar-initials" style={style} aria-hidden="true">
-      {group ? <Icon name="users" size={Math.round(size * 0.55)} /> : initialsOf(name)}
+    // The letters are drawn from an attribute (style.css): decoration, not text a name is read or matched from.
+    <span
+      class="avatar avatar-initials"
+      style={style}
+      aria-hidden="true"
+      data-initials={group ? undefined : initialsOf(name)}
+    >
+      {group && <Icon name="users" size={Math.round(size * 0.55)} />}
     </span>
   );
 }

@@ -68,6 +68,9 @@ function RenameForm({
 }) {
   const [alias, setAlias] = useState(contact.alias ?? '');
   const renaming = useAction('Not renamed');
+  const field = useRef<HTMLInputElement>(null);
+  // autofocus works only while a page loads: the field takes the focus from the menu item that opened it.
+  useEffect(() => field.current?.focus(), []);
   return (
     <form
       class="rename-form"
@@ -83,10 +86,10 @@ function RenameForm({
         Name for {contact.name}
         <input
           data-testid="rename-input"
+          ref={field}
           value={alias}
           maxLength={MAX_NAME_LENGTH}
           placeholder={contact.name}
-          autoFocus
           autoComplete="off"
           aria-describedby="rename-hint"
           onInput={(event) => setAlias(event.currentTarget.value)}

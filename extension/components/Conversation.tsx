@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../hooks/useAction';
 import { useConversation } from '../hooks/useConversation';
@@ -8,11 +9,15 @@ import { Avatar } from './Avatar';
 import { Icon } from './Icon';
 import { ScreenHeader } from './ScreenHeader';
 import { MessageLog } from './MessageLog';
-import { SafetyNumber } from './SafetyNumber';
 import { composerFor, shownName, standingNote } from './contact-view';
 import type { EngineClient } from '../lib/messaging/client';
 import type { Contact, RoomView } from '../lib/messaging/protocol';
 import type { ChatMessage, ConversationId } from '../lib/model';
+
+// Loaded when first asked for: it carries a QR code generator, which most openings of the popup never need.
+const SafetyNumber = lazy(() =>
+  import('./SafetyNumber').then(({ SafetyNumber }) => ({ default: SafetyNumber })),
+);
 
 /** Who the conversation is with: one contact (or request, or blocked user), or a room. */
 export type Counterpart =
@@ -151,7 +156,9 @@ export function Conversation({
       )}
       {children}
       {counterpart.kind === 'contact' && showSafety && (
-        <SafetyNumber client={client} peerId={counterpart.contact.userId} peerName={title} />
+        <Suspense fallback={null}>
+          <SafetyNumber client={client} peerId={counterpart.contact.userId} peerName={title} />
+        </Suspense>
       )}
       {history.error && (
         <div class="load-failed">
@@ -162,7 +169,7 @@ export function Conversation({
         </div>
       )}
       <FormError error={readError} />
-      <MessageLog messages={messages} senderOf={senderOf} />
+      <MessageLog messages={messages} senderOf={senderOf} earlier={history.earlier} />
       <Composer
         client={client}
         conversationId={conversationId}

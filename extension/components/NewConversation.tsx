@@ -32,3 +32,5 @@ export function NewConversation({ client, selfName, rooms, onSelect, onAdding, o
     </section>
   );
 }
+
+export default NewConversation;

@@ -95,13 +95,21 @@ export class FirefoxPopupPage {
     await this.waitForText('[data-testid="connection-status"]', 'Online');
   }
 
+  /** One screen shows at a time: back to the conversation list, if another is shown. */
+  private async showList(): Promise<void> {
+    const back = await this.page.$('[data-testid="back"]');
+    if (back) await back.click();
+    await this.page.waitForSelector('.screen:not([inert]) .conversation-list');
+  }
+
   async openChat(name: string): Promise<void> {
+    await this.showList();
     await this.waitForText('[data-testid="contact"]', name, 'prefix');
     await this.clickOn(`::-p-text(${name})`);
   }
 
   async waitDirect(name: string): Promise<void> {
-    await this.waitForText('[data-testid="contact"]', `${name}direct`);
+    await this.waitForText('[data-testid="contact"]', name, 'prefix', 'direct');
   }
 
   async send(text: string): Promise<void> {
@@ -114,8 +122,10 @@ export class FirefoxPopupPage {
 
   /** Asks `name` to be a contact from the Add contact pane; resolves once the request shows as waiting. */
   async addContact(name: string): Promise<void> {
-    if (!(await this.page.$('[data-testid="add-contact-input"]')))
+    if (!(await this.page.$('[data-testid="add-contact-input"]'))) {
+      await this.showList();
       await this.clickOn('[data-testid="add-contact-open"]');
+    }
     const field = await this.page.waitForSelector('[data-testid="add-contact-input"]');
     if (!field) throw new Error('no add-contact field');
     await field.type(name);
@@ -125,6 +135,7 @@ export class FirefoxPopupPage {
 
   /** Accepts the request from `name` once it arrives; resolves once `name` is listed as a contact. */
   async acceptRequest(name: string): Promise<void> {
+    await this.showList();
     await this.waitForText('[data-testid="open-request"]', name, 'prefix');
     await this.clickOn('[data-testid="accept-request"]');
     await this.waitForText('[data-testid="contact"]', name, 'prefix');
@@ -134,11 +145,15 @@ export class FirefoxPopupPage {
     await this.waitForText('[data-testid="message-text"]', text);
   }
 
-  /** Waits until an element matching `selector` has `text` as its text (or as its start: a contact may carry a badge). */
+  /**
+   * Waits until an element matching `selector` has `text` as its text (or as its start: a contact may carry a badge),
+   * and `also` somewhere in it if given.
+   */
   private async waitForText(
     selector: string,
     text: string,
     match: 'exact' | 'prefix' = 'exact',
+    also = '',
   ): Promise<void> {
     // Polled from here: waitForFunction builds its predicate with Function(), which the extension's CSP blocks.
     const deadline = Date.now() + 30_000;
@@ -146,7 +161,9 @@ export class FirefoxPopupPage {
       const texts = await this.page.$$eval(selector, (elements) =>
         elements.map((element) => element.textContent),
       );
-      if (texts.some((content) => (match === 'prefix' ? content.startsWith(text) : content === text))) return;
+      const matched = (content: string): boolean =>
+        (match === 'prefix' ? content.startsWith(text) : content === text) && content.includes(also);
+      if (texts.some(matched)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`waitForText: no ${selector} showed "${text}" within 30 s`);

@@ -1,25 +1,35 @@
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { CallButtons } from '../../components/CallButtons';
 import { ContactMenu } from '../../components/ContactMenu';
 import { RequestPanel } from '../../components/ContactRequest';
 import { ConversationList } from '../../components/ConversationList';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Conversation } from '../../components/Conversation';
-import { NewConversation } from '../../components/NewConversation';
 import { RoomPanel } from '../../components/RoomPanel';
 import type { ConversationId } from '../../lib/model';
 import type { EngineClient } from '../../lib/messaging/client';
 import type { EngineState } from '../../lib/messaging/protocol';
-import { BackupPanel } from '../../components/BackupPanel';
-import { ProfilePanel } from '../../components/ProfilePanel';
-import { SettingsForm } from '../../components/SettingsForm';
-import { ThemePicker } from '../../components/ThemePicker';
 import { UnlockForm } from '../../components/UnlockForm';
 import { StatusBar } from '../../components/StatusBar';
+import { conversationFromLocation } from '../../hooks/conversation-from-location';
 import { useEngine } from '../../hooks/useEngine';
 import { FileContext, useTransferStore } from '../../hooks/useTransfers';
 import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
 import { useSummaries } from '../../lib/ui/use-summaries';
+
+// Screens most openings never show load when first shown: the popup's own JavaScript stays small (issue 13:
+// at most 60 KB gzipped), and what is opened every time (the list, a conversation) is there at once.
+const SettingsScreen = lazy(() => import('../../components/SettingsScreen'));
+const NewConversation = lazy(() => import('../../components/NewConversation'));
+
+/** What a lazy screen shows for the moment it takes to load. */
+const LOADING = (
+  <p class="loading" role="status">
+    Loading…
+  </p>
+);
 
 /** What fills the popup under its top line: the list, one conversation, or the screen to start one. */
 type Screen = 'list' | 'conversation' | 'new';
@@ -77,18 +87,9 @@ export function App() {
   if (!state.settings || editing) {
     return (
       <main class="scroll">
-        <ErrorBoundary part="Settings">
-          <SettingsForm
-            client={client}
-            settings={state.settings}
-            onDone={state.settings ? () => setEditing(false) : undefined}
-          />
-          <div class="settings-extra">
-            <ThemePicker />
-          </div>
-          {state.settings && <ProfilePanel client={client} />}
-          {state.settings && <BackupPanel client={client} />}
-        </ErrorBoundary>
+        <Suspense fallback={LOADING}>
+          <SettingsScreen client={client} settings={state.settings} onDone={() => setEditing(false)} />
+        </Suspense>
       </main>
     );
   }
@@ -111,8 +112,9 @@ interface ChatProps {
  * out of sight) while a conversation is open, so coming back finds it as it was left: its filter and its scroll.
  */
 function Chat({ client, state, settings, onSettings }: ChatProps) {
-  const [chosen, setChosen] = useState<Screen>();
-  const [selected, setSelected] = useState<ConversationId>();
+  // A notice clicked opens the popup on its conversation (popup.html?conversation=<id>).
+  const [selected, setSelected] = useState<ConversationId | undefined>(conversationFromLocation);
+  const [chosen, setChosen] = useState<Screen | undefined>(() => (selected ? 'conversation' : undefined));
   const [showTransfers, setShowTransfers] = useState(false);
   const { summaries, seen } = useSummaries(client);
   const focusSoon = usePendingFocus();
@@ -189,14 +191,16 @@ function Chat({ client, state, settings, onSettings }: ChatProps) {
         </div>
         {screen === 'new' && (
           <div class="screen">
-            <NewConversation
-              client={client}
-              selfName={settings.name}
-              rooms={state.rooms}
-              onSelect={open}
-              onAdding={() => setChosen('new')}
-              onBack={nobody ? undefined : back}
-            />
+            <Suspense fallback={LOADING}>
+              <NewConversation
+                client={client}
+                selfName={settings.name}
+                rooms={state.rooms}
+                onSelect={open}
+                onAdding={() => setChosen('new')}
+                onBack={nobody ? undefined : back}
+              />
+            </Suspense>
           </div>
         )}
         {screen === 'conversation' && (
@@ -213,6 +217,11 @@ function Chat({ client, state, settings, onSettings }: ChatProps) {
                   }}
                   onBack={back}
                   onLatest={seen}
+                  calls={
+                    peer.state === 'accepted' ? (
+                      <CallButtons client={client} conversation={peer.userId} />
+                    ) : undefined
+                  }
                   actions={
                     peer.state === 'incoming' ? undefined : <ContactMenu client={client} contact={peer} />
                   }

@@ -39,6 +39,8 @@ function fakeClient(state: EngineState, answers: Partial<Record<EngineMethod, An
     openConversation: () => Promise.resolve([]),
     markRead: () => Promise.resolve(state),
     getSafetyNumber: () => Promise.resolve({ digits: '1'.repeat(60) }),
+    // The call buttons in a contact's header ask which calls are going on.
+    listCalls: () => Promise.resolve([]),
   };
   const client: EngineClient = {
     request: (method, params) => {
