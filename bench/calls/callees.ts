@@ -13,13 +13,12 @@ import {
 import type { ChromeUser } from '../../tests/support/chrome-extension';
 import {
   clickTestId,
-  firefoxEngineCall,
   firefoxExtensionPage,
+  firefoxIncomingCall,
   firefoxReceivedStats,
   waitFirefoxCallState,
 } from '../../tests/support/firefox-calls';
 import type { FirefoxUser } from '../../tests/support/firefox-extension';
-import { eventually } from '../../tests/support/call-window';
 import { installFrameWatch, readFrameWatch, type FrameMarks } from './frame-watch';
 
 /** One call window, whichever browser holds it. */
@@ -102,13 +101,7 @@ export function firefoxCallee(
     userId,
     pid,
     async ringingWindow() {
-      const calls = await eventually(
-        'a call ringing in Firefox',
-        () => firefoxEngineCall(engine, 'listCalls', {}),
-        (list) => list.some((call) => call.direction === 'in' && call.state === 'ringing'),
-      );
-      const ringing = calls.find((call) => call.direction === 'in' && call.state === 'ringing');
-      if (!ringing) throw new Error('firefoxCallee: no call rings');
+      const ringing = await firefoxIncomingCall(engine);
       return firefoxWindow(await firefoxExtensionPage(user, `call.html?call=${ringing.callId}`));
     },
   };

@@ -3,7 +3,14 @@ import type { Page } from 'playwright-core';
 import type { Page as FirefoxPage } from 'puppeteer-core';
 import { CHROMIUM_PATH, FIREFOX_PATH, browserAvailable } from '../support/browsers';
 import { enginePage, signUp } from '../support/call-users';
-import { eventually, openCallPage, receivedStats, waitCallState } from '../support/call-window';
+import {
+  eventually,
+  incomingCall,
+  incomingCallPage,
+  openCallPage,
+  receivedStats,
+  waitCallState,
+} from '../support/call-window';
 import { ChromeUser } from '../support/chrome-extension';
 import { waitForContact } from '../support/e2e-contacts';
 import { engineCall } from '../support/engine-port';
@@ -11,7 +18,9 @@ import {
   clickTestId,
   firefoxEngineCall,
   firefoxExtensionPage,
+  firefoxIncomingCall,
   firefoxReceivedStats,
+  openFirefoxCallWindow,
   waitFirefoxCallState,
 } from '../support/firefox-calls';
 import { FirefoxUser } from '../support/firefox-extension';
@@ -81,7 +90,7 @@ describe.runIf(browsersPresent)('a call between a Chrome user and a Firefox user
   it('Chrome calls Firefox by voice, Firefox accepts in the window its engine opened, sound arrives both ways, hang-up ends it for both', async () => {
     const carlWindow = await openCallPage(chrome, `?peer=${fionaId}&media=audio`);
     await waitCallState(carlWindow, 'ringing');
-    const { callId } = await waitRinging(fiona);
+    const { callId } = await firefoxIncomingCall(fiona);
     const fionaWindow = await firefoxExtensionPage(firefox, `call.html?call=${callId}`);
     await waitFirefoxCallState(fionaWindow, 'ringing');
     await clickTestId(fionaWindow, 'call-accept');
@@ -99,17 +108,32 @@ describe.runIf(browsersPresent)('a call between a Chrome user and a Firefox user
       waitCallState(carlWindow, 'ended', 'ended'),
       waitFirefoxCallState(fionaWindow, 'ended', 'ended'),
     ]);
+    await Promise.all([carlWindow.close(), fionaWindow.close()]);
+  }, 90_000);
+
+  it('Firefox calls Chrome by voice (Firefox makes the offer), Chrome accepts, sound arrives both ways, hang-up ends it for both', async () => {
+    const carlId = (await firefoxEngineCall(fiona, 'getState', {})).contacts.find(
+      (contact) => contact.name === 'Carl',
+    )?.userId;
+    if (!carlId) throw new Error('Fiona has no contact Carl');
+    const fionaWindow = await openFirefoxCallWindow(firefox, fiona, { peer: carlId, media: 'audio' });
+    await waitFirefoxCallState(fionaWindow, 'ringing');
+    const { callId } = await incomingCall(carl);
+    const carlWindow = await incomingCallPage(chrome, callId);
+    await waitCallState(carlWindow, 'ringing');
+    await carlWindow.getByTestId('call-accept').click();
+
+    await Promise.all([waitCallState(carlWindow, 'active'), waitFirefoxCallState(fionaWindow, 'active')]);
+    for (const read of [() => receivedStats(carlWindow), () => firefoxReceivedStats(fionaWindow)]) {
+      const first = await eventually('sound arrives', read, (stats) => stats.audioEnergy > 0);
+      await eventually('sound goes on', read, (stats) => stats.audioEnergy > first.audioEnergy + 1e-4);
+    }
+
+    await carlWindow.getByTestId('call-hangup').click();
+    await Promise.all([
+      waitCallState(carlWindow, 'ended', 'ended'),
+      waitFirefoxCallState(fionaWindow, 'ended', 'ended'),
+    ]);
+    await Promise.all([carlWindow.close(), fionaWindow.close()]);
   }, 90_000);
 });
-
-/** The call ringing in the Firefox engine. */
-async function waitRinging(page: FirefoxPage): Promise<{ callId: string }> {
-  const calls = await eventually(
-    'a call ringing in Firefox',
-    () => firefoxEngineCall(page, 'listCalls', {}),
-    (list) => list.some((call) => call.direction === 'in' && call.state === 'ringing'),
-  );
-  const ringing = calls.find((call) => call.direction === 'in' && call.state === 'ringing');
-  if (!ringing) throw new Error('waitRinging: none');
-  return ringing;
-}

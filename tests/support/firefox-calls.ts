@@ -6,6 +6,13 @@
  * Locators use (ESR 140 and 153 alike).
  */
 import type { Page } from 'puppeteer-core';
+import {
+  CALL_WINDOW_PATH,
+  CALL_WINDOW_SIZE,
+  callWindowQuery,
+  type CallWindowParams,
+} from '../../extension/lib/calls/call-window';
+import type { CallView } from '../../extension/lib/messaging/call-protocol';
 import type { EngineMethod, EngineRequest, EngineResponses } from '../../extension/lib/messaging/protocol';
 import { eventually, type ReceivedStats } from './call-window';
 import type { FirefoxUser } from './firefox-extension';
@@ -50,6 +57,18 @@ export async function firefoxEngineCall<M extends EngineMethod>(
   return result.data as EngineResponses[M];
 }
 
+/** The call ringing in this Firefox user's engine (the first one seen). */
+export async function firefoxIncomingCall(engine: Page): Promise<CallView> {
+  const calls = await eventually(
+    'a call ringing in Firefox',
+    () => firefoxEngineCall(engine, 'listCalls', {}),
+    (list) => list.some((call) => call.direction === 'in' && call.state === 'ringing'),
+  );
+  const ringing = calls.find((call) => call.direction === 'in' && call.state === 'ringing');
+  if (!ringing) throw new Error('firefoxIncomingCall: none');
+  return ringing;
+}
+
 /** The extension page whose address ends with `suffix` (page.url() can lag for extension pages: ask the page). */
 export async function firefoxExtensionPage(
   user: FirefoxUser,
@@ -66,6 +85,32 @@ export async function firefoxExtensionPage(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`firefoxExtensionPage: no page at ${address} within ${timeoutMs} ms`);
+}
+
+/**
+ * Opens a call window from one of the extension's pages, as the conversation's call buttons do
+ * (host/call-windows.ts openCallWindow: a popup window on call.html): BiDi may not navigate there itself.
+ */
+export async function openFirefoxCallWindow(
+  user: FirefoxUser,
+  fromPage: Page,
+  params: CallWindowParams,
+): Promise<Page> {
+  const path = `${CALL_WINDOW_PATH}${callWindowQuery(params)}`;
+  await fromPage.evaluate(
+    async (path: string, size: { width: number; height: number }) => {
+      const { browser } = globalThis as unknown as {
+        browser: {
+          runtime: { getURL(path: string): string };
+          windows: { create(options: object): Promise<unknown> };
+        };
+      };
+      await browser.windows.create({ url: browser.runtime.getURL(path), type: 'popup', ...size });
+    },
+    path,
+    CALL_WINDOW_SIZE,
+  );
+  return firefoxExtensionPage(user, path.slice(1));
 }
 
 export async function clickTestId(page: Page, testId: string): Promise<void> {
