@@ -135,10 +135,16 @@ export const waitFirefoxCallState = (page: Page, state: string, outcome?: string
     (status) => status.state === state && (outcome === undefined || status.outcome === outcome),
   );
 
-/** What the Firefox call window has received so far (the figures it publishes for tests). */
-export const firefoxReceivedStats = (page: Page): Promise<ReceivedStats> =>
+/** What the Firefox call window has received so far (two of the figures it publishes for tests). */
+export const firefoxReceivedStats = (
+  page: Page,
+): Promise<Pick<ReceivedStats, 'framesDecoded' | 'audioEnergy'>> =>
   page.evaluate(() => {
-    const hook = (globalThis as unknown as Record<string, { stats(): Promise<ReceivedStats> } | undefined>)
-      .__messengerCall;
+    const hook = (
+      globalThis as unknown as Record<
+        string,
+        { stats(): Promise<Pick<ReceivedStats, 'framesDecoded' | 'audioEnergy'>> } | undefined
+      >
+    ).__messengerCall;
     return hook ? hook.stats() : { framesDecoded: 0, audioEnergy: 0 };
   });

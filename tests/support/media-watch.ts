@@ -7,9 +7,12 @@
 import type { Page } from 'playwright-core';
 import type { ReceivedStats } from './call-window';
 
+/** The two figures watched (the window may publish more). */
+export type MediaPeak = Pick<ReceivedStats, 'framesDecoded' | 'audioEnergy'>;
+
 interface WatchGlobals {
   __receivedPeak?: { framesDecoded: number; audioEnergy: number };
-  __messengerCall?: { stats(): Promise<ReceivedStats> };
+  __messengerCall?: { stats(): Promise<MediaPeak> };
 }
 
 /** Starts sampling in this call window (once it shows its call). */
@@ -28,7 +31,7 @@ export async function watchReceivedMedia(page: Page): Promise<void> {
 }
 
 /** The peaks sampled so far. */
-export const receivedMediaPeak = (page: Page): Promise<ReceivedStats> =>
+export const receivedMediaPeak = (page: Page): Promise<MediaPeak> =>
   page.evaluate(
     () => (globalThis as unknown as WatchGlobals).__receivedPeak ?? { framesDecoded: 0, audioEnergy: 0 },
   );
