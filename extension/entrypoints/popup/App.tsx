@@ -140,8 +140,9 @@ function Chat({ client, state, settings, onSettings }: ChatProps) {
     const left = selected;
     focusSoon(
       () =>
-        (left && document.querySelector<HTMLElement>(`[data-conversation="${CSS.escape(left)}"]`)) ||
-        document.querySelector<HTMLElement>('.conversation-list input'),
+        [...document.querySelectorAll<HTMLElement>('[data-conversation]')].find(
+          (row) => row.dataset['conversation'] === left,
+        ) || document.querySelector<HTMLElement>('.conversation-list input'),
     );
   };
   const startNew = (): void => {

@@ -1,0 +1,90 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { randomId } from '../../../shared/ids';
+import type { ChatMessage } from '../../../extension/lib/model';
+import { aliceWithBob } from '../../support/popup-state';
+import { byTestId, mount, recordingClient, unmountAll } from './fake-client';
+
+// The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
+const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
+vi.mock('../../../extension/lib/messaging/client', () => ({
+  connectEngine: () => Promise.resolve(engine.client),
+}));
+const { App } = await import('../../../extension/entrypoints/popup/App');
+
+afterEach(() => {
+  unmountAll();
+  history.replaceState(null, '', '/popup.html');
+});
+
+const alice = randomId();
+const bob = randomId();
+const fromBob: ChatMessage = {
+  id: randomId(),
+  peerId: bob,
+  direction: 'in',
+  text: 'Lunch at noon?',
+  sentAt: Date.now(),
+  status: 'delivered',
+};
+
+function popup() {
+  engine.client = recordingClient({
+    getState: () => Promise.resolve(aliceWithBob(alice, bob)),
+    openConversation: () => Promise.resolve([fromBob]),
+    listCalls: () => Promise.resolve([]),
+  }).client;
+  return mount(<App />);
+}
+
+const shown = (root: HTMLElement, selector: string): Promise<HTMLElement> =>
+  vi.waitFor(() => {
+    const found = root.querySelector<HTMLElement>(selector);
+    if (!found) throw new Error(`no ${selector} yet`);
+    return found;
+  });
+
+/** The screen in front: the conversation, or the list (the list stays behind a conversation, inert). */
+const listInFront = (root: HTMLElement): boolean =>
+  !root.querySelector('.conversation-list')?.closest('[inert]');
+
+describe('the popup, one screen at a time', () => {
+  it('enters a conversation from the list, and Escape brings back the list, on the row that was open', async () => {
+    const root = popup();
+    (await shown(root, '[data-testid="contact"]')).click();
+    await shown(root, '#composer-text');
+    expect(listInFront(root)).toBe(false);
+    expect(root.querySelector('#conversation-title')?.textContent).toBe('Bob');
+
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await vi.waitFor(() => expect(root.querySelector('#composer-text')).toBeNull());
+    expect(listInFront(root)).toBe(true);
+    const row = byTestId(root, 'contact');
+    await vi.waitFor(() => expect(document.activeElement).toBe(row));
+    // The row says the newest message the conversation showed, and when.
+    expect(row.querySelector('.row-preview')?.textContent).toBe('Lunch at noon?');
+    expect(row.querySelector('time')).not.toBeNull();
+  });
+
+  it('leaves a conversation with its back button too', async () => {
+    const root = popup();
+    (await shown(root, '[data-testid="contact"]')).click();
+    (await shown(root, '[data-testid="back"]')).click();
+    await vi.waitFor(() => expect(listInFront(root)).toBe(true));
+  });
+
+  it('opens on the conversation a notice named (popup.html?conversation=<id>)', async () => {
+    history.replaceState(null, '', `/popup.html?conversation=${bob}`);
+    const root = popup();
+    await shown(root, '#composer-text');
+    expect(root.querySelector('#conversation-title')?.textContent).toBe('Bob');
+  });
+
+  it('shows the list when the address names no conversation it has', async () => {
+    history.replaceState(null, '', `/popup.html?conversation=${randomId()}`);
+    const root = popup();
+    await shown(root, '[data-testid="contact"]');
+    expect(listInFront(root)).toBe(true);
+    expect(root.querySelector('#composer-text')).toBeNull();
+  });
+});
