@@ -12,6 +12,9 @@ import { engineCall } from './engine-port';
 export interface ReceivedStats {
   readonly framesDecoded: number;
   readonly audioEnergy: number;
+  /** RTP packets received (every browser counts these; Firefox may not count audio energy). */
+  readonly audioPackets?: number;
+  readonly videoPackets?: number;
 }
 
 /** Polls `read` until `check` holds; fails with the last value read after `timeoutMs`. */
@@ -71,7 +74,7 @@ export const receivedStats = (page: Page): Promise<ReceivedStats> =>
   page.evaluate(() => {
     const hook = (globalThis as unknown as Record<string, { stats(): Promise<ReceivedStats> } | undefined>)
       .__messengerCall;
-    return hook ? hook.stats() : { framesDecoded: 0, audioEnergy: 0 };
+    return hook ? hook.stats() : { framesDecoded: 0, audioEnergy: 0, audioPackets: 0, videoPackets: 0 };
   });
 
 /** The call's state and outcome as the window's status line shows them. */

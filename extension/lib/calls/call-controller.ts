@@ -250,7 +250,9 @@ export function createCallController(
       }
     },
     retryMedia: openMedia,
-    stats: () => session?.stats() ?? Promise.resolve({ framesDecoded: 0, audioEnergy: 0 }),
+    stats: () =>
+      session?.stats() ??
+      Promise.resolve({ framesDecoded: 0, audioEnergy: 0, audioPackets: 0, videoPackets: 0 }),
     dispose: () => {
       offCall();
       offSignal();

@@ -26,6 +26,9 @@ export interface ReceivedStats {
   readonly framesDecoded: number;
   /** Audio energy received so far (grows while sound arrives; stays put while the other side is muted). */
   readonly audioEnergy: number;
+  /** RTP packets received so far, by kind (every browser counts these; not every one counts energy). */
+  readonly audioPackets: number;
+  readonly videoPackets: number;
 }
 
 export interface MediaSession {
@@ -153,16 +156,19 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
       if (sending) await transceiverOf(kind)?.sender.replaceTrack(track);
     },
     async stats() {
-      let framesDecoded = 0;
-      let audioEnergy = 0;
+      const stats = { framesDecoded: 0, audioEnergy: 0, audioPackets: 0, videoPackets: 0 };
+      const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
       (await pc.getStats()).forEach((entry: { type?: string; kind?: string } & Record<string, unknown>) => {
         if (entry.type !== 'inbound-rtp') return;
-        if (entry.kind === 'video' && typeof entry.framesDecoded === 'number')
-          framesDecoded += entry.framesDecoded;
-        if (entry.kind === 'audio' && typeof entry.totalAudioEnergy === 'number')
-          audioEnergy += entry.totalAudioEnergy;
+        if (entry.kind === 'video') {
+          stats.framesDecoded += count(entry.framesDecoded);
+          stats.videoPackets += count(entry.packetsReceived);
+        } else if (entry.kind === 'audio') {
+          stats.audioEnergy += count(entry.totalAudioEnergy);
+          stats.audioPackets += count(entry.packetsReceived);
+        }
       });
-      return { framesDecoded, audioEnergy };
+      return stats;
     },
     close() {
       pc.close();
