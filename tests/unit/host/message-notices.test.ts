@@ -5,7 +5,7 @@ import type { EngineListener } from '../../../extension/lib/engine/view';
 import type { Contact, EngineState, RoomView } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import type { NotificationMode } from '../../../extension/lib/settings';
-import type { MessageKey, Translate } from '../../../extension/lib/i18n';
+import { englishMessage, type MessageKey, type Translate } from '../../../extension/lib/i18n';
 import { conversationFromLocation } from '../../../extension/hooks/conversation-from-location';
 import {
   conversationOfNotice,
@@ -208,6 +208,12 @@ describe('message notices', () => {
 });
 
 describe('locales', () => {
+  it('words English itself when the browser gives no string, placeholders filled in order', () => {
+    expect(englishMessage('noticeSenderInRoom', ['Carol', 'Hikers'])).toBe('Carol in Hikers');
+    expect(englishMessage('noticeSenderCount', ['$& $1 Bob', '3'])).toBe('$& $1 Bob (3 new)');
+    expect(englishMessage('optionsSaved')).toBe('Settings saved');
+  });
+
   const read = (lang: string): Record<string, { message: string; placeholders?: Record<string, unknown> }> =>
     JSON.parse(readFileSync(`extension/public/_locales/${lang}/messages.json`, 'utf8')) as Record<
       string,
