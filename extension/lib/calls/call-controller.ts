@@ -16,7 +16,12 @@ import {
   stopStream,
   type DeviceLists,
 } from './devices';
-import { createMediaSession, type MediaSession, type ReceivedStats } from './media-session';
+import {
+  CONNECTION_DROPPED,
+  createMediaSession,
+  type MediaSession,
+  type ReceivedStats,
+} from './media-session';
 
 export interface CallUi {
   /** loading: asking the engine; gone: no such call (it is over and forgotten). */
@@ -109,9 +114,10 @@ export function createCallController(
   /** A connection lost for good (the other side vanished, its engine locked) ends the call here. */
   let lostTimer: ReturnType<typeof setTimeout> | undefined;
   function watchConnection(id: CallId, connected: boolean): void {
+    if (!connected && lostTimer !== undefined) return; // already counting since it was first lost
     clearTimeout(lostTimer);
     lostTimer = undefined;
-    if (connected) return set({ problem: undefined });
+    if (connected) return ui.problem === CONNECTION_DROPPED ? set({ problem: undefined }) : undefined;
     lostTimer = setTimeout(() => {
       problem('The connection was lost.');
       void client.request('hangUp', { callId: id }).then(follow, () => undefined);

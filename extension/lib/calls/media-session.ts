@@ -8,6 +8,9 @@ import type { MediaKind } from '../../../shared/protocol/call';
 import type { CallSignal } from '../messaging/call-protocol';
 import { sdpFingerprint } from './sdp';
 
+/** What the window says while the connection is down and the caller's side restarts it. */
+export const CONNECTION_DROPPED = 'The connection dropped; waiting for the other side to reconnect…';
+
 export interface MediaSessionOptions {
   readonly media: MediaKind;
   readonly iceServers: readonly RTCIceServer[];
@@ -78,10 +81,11 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
   pc.oniceconnectionstatechange = () => {
     const state = pc.iceConnectionState;
     if (state === 'connected' || state === 'completed') options.onConnected?.(true);
+    // Disconnected may heal by itself (the lost-connection timer starts); failed needs an ICE restart.
+    if (state === 'disconnected') options.onConnected?.(false);
     if (state !== 'failed') return;
     options.onConnected?.(false);
-    if (!offering)
-      return options.onProblem('The connection dropped; waiting for the other side to reconnect…');
+    if (!offering) return options.onProblem(CONNECTION_DROPPED);
     restarting = true;
     pc.restartIce();
   };
