@@ -19,22 +19,54 @@ import type { Notice } from './transfer-notices';
 
 const OpenCallWindowSchema = v.strictObject({ type: v.literal('call-window:open'), callId: CallIdSchema });
 
-/** Opens a call window here (Firefox's background page, or the popup placing a call). */
-export async function openCallWindow(params: CallWindowParams): Promise<void> {
+/** The windows this context opened for incoming calls, by call (a click on the call's notice brings it forward). */
+const incomingWindows = new Map<CallId, number>();
+const NOTICE_PREFIX = 'call:';
+
+/** Opens a call window here (Firefox's background page, or the popup placing a call); gives its window id. */
+export async function openCallWindow(params: CallWindowParams): Promise<number | undefined> {
   // WXT types getURL by the build's public paths (.wxt), which code type-checked outside the extension lacks.
   const runtime = browser.runtime as unknown as { getURL(path: string): string };
-  await browser.windows.create({
+  const created = await browser.windows.create({
     url: runtime.getURL(`${CALL_WINDOW_PATH}${callWindowQuery(params)}`),
     type: 'popup',
     ...CALL_WINDOW_SIZE,
   });
+  return created?.id;
+}
+
+/** Brings the window of an incoming call forward, or opens it (the first time, or once it was closed). */
+async function showIncomingCall(callId: CallId): Promise<void> {
+  const known = incomingWindows.get(callId);
+  if (known !== undefined) {
+    const focused = await browser.windows.update(known, { focused: true }).then(
+      () => true,
+      () => false,
+    );
+    if (focused) return;
+  }
+  const opened = await openCallWindow({ call: callId });
+  if (opened !== undefined) incomingWindows.set(callId, opened);
+  // Bounded: only the last few calls' windows are remembered.
+  for (const old of incomingWindows.keys()) if (incomingWindows.size > 8) incomingWindows.delete(old);
 }
 
 /** Firefox: the engine's page opens the window of an incoming call itself. */
 export function openIncomingCallWindow(callId: CallId): void {
-  openCallWindow({ call: callId }).catch((error: unknown) =>
+  showIncomingCall(callId).catch((error: unknown) =>
     console.warn('calls: could not open the call window', error),
   );
+}
+
+/** Where notices are shown (Chrome's worker, Firefox's page): a click on a call's notice shows its window. */
+export function showCallsFromNotices(): void {
+  browser.notifications.onClicked.addListener((id: string) => {
+    if (!id.startsWith(NOTICE_PREFIX)) return;
+    const callId = v.safeParse(CallIdSchema, id.slice(NOTICE_PREFIX.length));
+    if (!callId.success) return;
+    void browser.notifications.clear(id);
+    openIncomingCallWindow(callId.output);
+  });
 }
 
 /** Chrome's offscreen engine: asks the background's worker to open the window of an incoming call. */
@@ -44,8 +76,12 @@ export function requestCallWindow(callId: CallId): void {
     .catch((error: unknown) => console.warn('calls: the background did not answer', error));
 }
 
-/** In Chrome's background worker: opens the call windows the engine asks for (background.ts calls this once). */
+/**
+ * In Chrome's background worker: opens the call windows the engine asks for, and a call's window when its notice is
+ * clicked (background.ts calls this once).
+ */
 export function answerCallWindowRequests(): void {
+  showCallsFromNotices();
   browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
     if (!v.is(OpenCallWindowSchema, message) || !isOwnPage(sender, NOTICE_PAGES)) return undefined;
     openIncomingCallWindow(message.callId);
@@ -55,7 +91,7 @@ export function answerCallWindowRequests(): void {
 
 /** The notification of an incoming call: plain text, the contact's shown name. */
 export const ringingNotice = (call: CallView): Notice => ({
-  id: `call:${call.callId}`,
+  id: `${NOTICE_PREFIX}${call.callId}`,
   title: `${call.peerName} is calling you`,
   message: `${call.media === 'video' ? 'Video' : 'Voice'} call: answer it in the call window`,
 });

@@ -4,7 +4,12 @@ import { createBadgeRequester, setBadge } from './badge';
 import { sendShareTargets, watchShareTargets } from './share-targets';
 import { requestNotice, showNotice } from './notice-display';
 import { watchTransferNotices } from './transfer-notices';
-import { openIncomingCallWindow, requestCallWindow, ringingNotice } from './call-windows';
+import {
+  openIncomingCallWindow,
+  requestCallWindow,
+  ringingNotice,
+  showCallsFromNotices,
+} from './call-windows';
 import { localMessageNotices, requestedMessageNotices, watchOpenPopups } from './message-notice-display';
 import { watchMessageNotices } from './message-notices';
 import { openChannelDesk } from '../messaging/channels';
@@ -31,6 +36,8 @@ export function startEngineHost(): Engine {
         (import.meta.env.MANIFEST_VERSION === 3 ? requestNotice : showNotice)(ringingNotice(call)),
     },
   });
+  // Firefox shows notices in this page: a click on a ringing call's brings its window (Chrome: the worker does).
+  if (import.meta.env.MANIFEST_VERSION === 2) showCallsFromNotices();
   // Listening before anything is awaited, so a page that connects early is not missed.
   const popupOpen = watchOpenPopups();
   serveEngine(engine, openChannelDesk(window));
