@@ -159,6 +159,9 @@ async function openTimes(): Promise<{ first: Run; warm: Run[]; restoreMs: number
         });
       const clickedAt = await page.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
       times.push({ shown: Number(await shownAt.jsonValue()), clicked: clickedAt });
+      // BENCH_POPUP_SCREENSHOT=<file.png>: what the last run showed, to look at.
+      const screenshot = process.env.BENCH_POPUP_SCREENSHOT;
+      if (screenshot && run === RUNS) await page.screenshot({ path: screenshot });
       await page.close();
     }
     const [first, ...warm] = times;
