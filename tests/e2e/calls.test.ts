@@ -173,6 +173,18 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('calls between two C
     await Promise.all([aliceWindow.close(), bobWindow.close()]);
   }, 120_000);
 
+  it('closing a call window ends the call for both', async () => {
+    const aliceWindow = await openCallPage(alice, `?peer=${bobId}&media=audio`);
+    const ringing = await incomingCall(bobEngine);
+    const bobWindow = await incomingCallPage(bob, ringing.callId);
+    await bobWindow.getByTestId('call-accept').click();
+    await Promise.all([waitCallState(aliceWindow, 'active'), waitCallState(bobWindow, 'active')]);
+    await aliceWindow.close();
+    await waitCallState(bobWindow, 'ended', 'ended', 10_000);
+    expect((await engineCall(aliceEngine, 'getCall', { callId: ringing.callId }))?.outcome).toBe('ended');
+    await bobWindow.close();
+  }, 60_000);
+
   it('a declined call shows as declined in both windows and both histories', async () => {
     const aliceWindow = await openCallPage(alice, `?peer=${bobId}&media=audio`);
     const ringing = await incomingCall(bobEngine);
