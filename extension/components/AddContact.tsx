@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH, MAX_URL_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
@@ -25,6 +25,9 @@ function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
   const adding = useAction('Not added');
   // Set at once, not at the next render: a second Enter in the same tick must not ask twice.
   const inFlight = useRef(false);
+  const field = useRef<HTMLInputElement>(null);
+  // Focus to the name as the screen appears (autofocus works only while a page loads), before anything is typed.
+  useLayoutEffect(() => field.current?.focus(), []);
 
   const submit = (event: Event): void => {
     event.preventDefault();
@@ -63,9 +66,9 @@ function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
         Name or invite link
         <input
           data-testid="add-contact-input"
+          ref={field}
           value={query}
           required
-          autoFocus
           maxLength={MAX_URL_LENGTH}
           autoComplete="off"
           spellcheck={false}

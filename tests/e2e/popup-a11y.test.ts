@@ -104,6 +104,10 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       await start.addContactField().waitFor();
       // Focus starts in the field, so a keyboard user can type a name at once.
       await check(alicePopup, 'new-conversation');
+      // Its folded part too: public rooms, searched (none listed yet).
+      await alicePopup.searchPublicRooms('');
+      await alicePopup.page.getByTestId('public-rooms-empty').waitFor();
+      await check(alicePopup, 'public-rooms');
       await alicePopup.addContact('Bob', 'Hi Bob, it is Alice');
       await alicePopup.outgoingRequest('Bob').waitFor();
     });
@@ -148,11 +152,18 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       await page.keyboard.press('Escape');
       expect(await list.filter().inputValue()).toBe('');
       await check(alicePopup, 'conversation-list');
+      const transfers = alicePopup.page.getByTestId('transfers-toggle');
+      await transfers.click();
+      await alicePopup.page.getByRole('region', { name: 'Transfers' }).waitFor();
+      await check(alicePopup, 'transfers');
+      await transfers.click();
     });
 
     it('a room: its panel, and rooms listed with contacts by last activity', async () => {
       await alicePopup.createRoom('Hikers');
       await alicePopup.page.getByTestId('room-members').waitFor();
+      await alicePopup.roomOptions();
+      await alicePopup.page.getByRole('checkbox', { name: 'List this room publicly' }).waitFor();
       await check(alicePopup, 'room');
       await alicePopup.send('Who is in for Sunday?');
       await alicePopup.showList();
@@ -204,6 +215,8 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       const page = alicePopup.page;
       await page.emulateMedia({ colorScheme: 'light' });
       await new StatusBarScreen(page).settings().click();
+      await page.getByRole('radio', { name: 'Dark' }).waitFor();
+      await check(alicePopup, 'settings');
       await page.getByRole('radio', { name: 'Dark' }).check();
       const theme = () => page.evaluate(() => document.documentElement.dataset['theme'] ?? 'system');
       expect(await theme()).toBe('dark');
@@ -230,12 +243,15 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       expect(checked).toEqual([
         'onboarding',
         'new-conversation',
+        'public-rooms',
         'request-in-list',
         'request',
         'conversation',
         'conversation-list',
+        'transfers',
         'room',
         'contact-menu',
+        'settings',
         'lock',
       ]);
     });

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'preact/compat';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CallButtons } from '../../components/CallButtons';
 import { ContactMenu } from '../../components/ContactMenu';
 import { RequestPanel } from '../../components/ContactRequest';
@@ -38,13 +38,14 @@ type FindFocus = () => HTMLElement | null | undefined;
 
 /**
  * Focus to move once the next render is on the page (a screen's elements exist only then): `focusSoon(find)` asks,
- * the effect after the render does it.
+ * the layout effect of that render does it, before the screen is painted, so nothing typed into the new screen can
+ * go elsewhere.
  */
 function usePendingFocus(): (find: FindFocus) => void {
   const pending = useRef<FindFocus | undefined>(undefined);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const target = pending.current?.();
-    // An effect of an earlier render may run first: wait for the render that shows the element (not inert).
+    // Only into the screen in front (the list behind a conversation is inert).
     if (!target || target.closest('[inert]')) return;
     pending.current = undefined;
     target.focus();
@@ -145,10 +146,8 @@ function Chat({ client, state, settings, onSettings }: ChatProps) {
         ) || document.querySelector<HTMLElement>('.conversation-list input'),
     );
   };
-  const startNew = (): void => {
-    setChosen('new');
-    focusSoon(() => document.querySelector<HTMLElement>('[data-testid="add-contact-input"]'));
-  };
+  // The New screen puts the focus in its first field itself (it may load after this render).
+  const startNew = (): void => setChosen('new');
 
   // Escape leaves a conversation or the new screen, unless something inside used it (a menu, a filter).
   useEffect(() => {
@@ -164,6 +163,8 @@ function Chat({ client, state, settings, onSettings }: ChatProps) {
 
   return (
     <main class="chat">
+      {/* The page's title for screen readers; each screen's own heading comes under it. */}
+      <h1 class="visually-hidden">Toolbar Messenger</h1>
       <ErrorBoundary part="The status bar">
         <StatusBar state={state} onSettings={onSettings} onLock={() => client.request('lock', {})}>
           <TransfersToggle open={showTransfers} onToggle={() => setShowTransfers(!showTransfers)} />

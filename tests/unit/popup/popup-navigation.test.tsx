@@ -55,6 +55,7 @@ describe('the popup, one screen at a time', () => {
     await shown(root, '#composer-text');
     expect(listInFront(root)).toBe(false);
     expect(root.querySelector('#conversation-title')?.textContent).toBe('Bob');
+    await shown(root, '[data-testid="message-text"]');
 
     document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     await vi.waitFor(() => expect(root.querySelector('#composer-text')).toBeNull());
