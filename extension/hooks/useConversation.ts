@@ -79,6 +79,7 @@ export function useConversation(client: EngineClient, peerId: ConversationId): C
           if (!live) return;
           busy = false;
           setLoading(false);
+          setMore(false); // not asked again by itself: "Try again" (retry) starts over
           setError(`The history did not load: ${errorMessage(caught)}`);
         },
       );
