@@ -17,7 +17,9 @@ import {
   type MessageNotice,
   type MessageNoticeDisplay,
 } from './message-notices';
-import { NOTICE_PAGES } from './notice-display';
+
+/** The engine's page on Chrome: the only one that may ask for a message notice, or take one back. */
+export const MESSAGE_NOTICE_PAGES: readonly string[] = ['/offscreen.html'];
 
 /** The pages that count as "a popup is open" (the toolbar popup, or the same page in a tab or window). */
 export const POPUP_PAGES: readonly string[] = ['/popup.html'];
@@ -79,7 +81,7 @@ export function requestMessageNotice(notice: MessageNotice): void {
 /** In Chrome's background worker: shows and clears the message notices the engine asks for. */
 export function answerMessageNoticeRequests(): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
-    if (!isOwnPage(sender, NOTICE_PAGES)) return undefined;
+    if (!isOwnPage(sender, MESSAGE_NOTICE_PAGES)) return undefined;
     const clear = v.safeParse(MessageNoticeClearSchema, message);
     if (clear.success) clearMessageNotice(clear.output.conversation);
     const parsed = v.safeParse(MessageNoticeSchema, message);
