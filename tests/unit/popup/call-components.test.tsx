@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { CallButtons } from '../../../extension/components/CallButtons';
 import { CallLogEntry } from '../../../extension/components/CallLogEntry';
+import { IncomingCalls } from '../../../extension/components/IncomingCalls';
 import { callStatusText } from '../../../extension/components/call/CallStatus';
 import type { CallView } from '../../../extension/lib/messaging/call-protocol';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
@@ -103,5 +104,31 @@ describe('the call window status line', () => {
     expect(callStatusText(view({ state: 'ended', outcome: 'missed', direction: 'in' }), 0)).toBe(
       'Missed call from <b>Bob</b>',
     );
+  });
+});
+
+describe('IncomingCalls', () => {
+  it('lists the calls ringing in, by name as text, each with a way to answer; nothing when none rings', async () => {
+    const host = document.createElement('div');
+    render(
+      <IncomingCalls
+        client={fakeClient([
+          view({ direction: 'in' }),
+          view({ direction: 'out' }),
+          view({ direction: 'in', state: 'ended' }),
+        ])}
+      />,
+      host,
+    );
+    await settle();
+    const rows = host.querySelectorAll('[data-testid="incoming-call"]');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.textContent).toContain('<b>Bob</b> is calling you (video)');
+    expect(rows[0]?.querySelector('button')?.textContent).toBe('Answer…');
+
+    const empty = document.createElement('div');
+    render(<IncomingCalls client={fakeClient([])} />, empty);
+    await settle();
+    expect(empty.textContent).toBe('');
   });
 });
