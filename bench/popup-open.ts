@@ -14,7 +14,7 @@
  * Prints figures; asserts nothing.
  */
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { randomId } from '../shared/ids';
@@ -180,8 +180,11 @@ const list = summary(warm.map(({ clicked }) => clicked));
 const conversationOpen = summary(warm.map(({ clicked, shown }) => shown - clicked));
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+const load = loadavg()
+  .map((value) => value.toFixed(1))
+  .join(' ');
 console.log(
-  `popup open: a conversation of ${HISTORY} messages (seeded by a backup restore in ${ms(restoreMs)})`,
+  `popup open: a conversation of ${HISTORY} messages (seeded by a backup restore in ${ms(restoreMs)}); load average now ${load} on ${availableParallelism()} cores`,
 );
 console.log(
   `  popup opened to the newest ${SHOWN} messages shown: p50 ${ms(open.p50)}, max ${ms(open.max)} (${warm.length} runs, the engine holding the conversation; of which the list shown and clicked at p50 ${ms(list.p50)}, then the conversation shown in p50 ${ms(conversationOpen.p50)})`,
