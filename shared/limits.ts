@@ -306,3 +306,22 @@ export const MAX_CALL_CANDIDATES = 100;
 export const MAX_FINGERPRINT_LENGTH = 256;
 /** Calls one engine keeps in memory at once (ringing, active, or ended and still shown); the oldest ended go first. */
 export const MAX_CALLS_KEPT = 16;
+
+/** Longest quoted preview a reply carries of the message it answers, in characters (UTF-16 code units). */
+export const MAX_QUOTE_LENGTH = 200;
+/**
+ * Times one message may be edited; later edits are refused by the sender and ignored by receivers. Bounds what a
+ * message keeps of the edits it took (their ids, so a copy of one arriving twice is dropped without decrypting).
+ */
+export const MAX_EDITS_PER_MESSAGE = 20;
+/** While the user types, at most one "typing" frame per contact this often, in milliseconds. */
+export const TYPING_SEND_INTERVAL_MS = 3_000;
+/**
+ * A page shows "typing…" this long after the last "typing" frame, then hides it by itself (a lost "stopped", a
+ * closed popup or a dropped link never leaves it on), in milliseconds. Over TYPING_SEND_INTERVAL_MS, with room.
+ */
+export const TYPING_SHOWN_MS = 7_000;
+/** Most messages one search of a conversation's history returns (newest first). */
+export const MAX_SEARCH_RESULTS = 50;
+/** Longest search query, in characters. */
+export const MAX_SEARCH_QUERY_LENGTH = 200;

@@ -6,8 +6,14 @@
 import * as v from 'valibot';
 import { bytesSchema, SIGNING_KEY_LENGTH } from '../../shared/crypto/identity';
 import { MessageIdSchema, UserIdSchema } from '../../shared/ids';
-import { CONTACT_SECRET_LENGTH, MAX_NAME_LENGTH, MAX_THUMBNAIL_BYTES } from '../../shared/limits';
-import { FileOfferSchema, TextMessageSchema, TimestampSchema } from '../../shared/protocol/content';
+import {
+  CONTACT_SECRET_LENGTH,
+  MAX_EDITS_PER_MESSAGE,
+  MAX_NAME_LENGTH,
+  MAX_TEXT_LENGTH,
+  MAX_THUMBNAIL_BYTES,
+} from '../../shared/limits';
+import { FileOfferSchema, ReplyToSchema, TimestampSchema } from '../../shared/protocol/content';
 import { ProfileCardSchema, ProfileKeySchema, ProfileVersionSchema } from '../../shared/protocol/profile';
 import { RoomIdSchema } from '../../shared/protocol/rooms';
 
@@ -57,28 +63,50 @@ export const CallInfoSchema = v.strictObject({
 });
 export type CallInfo = Readonly<v.InferOutput<typeof CallInfoSchema>>;
 
-/** A message of the history, as pages see it and a backup holds it. */
-export const ChatMessageSchema = v.strictObject({
-  id: MessageIdSchema,
-  /** The conversation: the contact's user id, or the room's id. */
-  peerId: ConversationIdSchema,
-  /** Who wrote an incoming room message. */
+/** The message a reply answers, as this profile shows it (see ReplyToSchema): who wrote it, when known here. */
+export const ReplyQuoteSchema = v.strictObject({
+  ...ReplyToSchema.entries,
   from: v.optional(UserIdSchema),
-  /** Room members an outgoing room message has not yet reached, and not yet been read by. */
-  awaiting: v.optional(v.strictObject({ delivered: v.array(UserIdSchema), read: v.array(UserIdSchema) })),
-  direction: v.picklist(['in', 'out']),
-  text: TextMessageSchema,
-  /** The sender's clock, ms since epoch. */
-  sentAt: TimestampSchema,
-  status: MessageStatusSchema,
-  /** The path it took (the latest, for an outgoing message sent again). */
-  via: v.optional(MessagePathSchema),
-  error: v.optional(v.string()),
-  /** A file offered with the message (its text is the file's name); its transfer is a TransferView. */
-  file: v.optional(FileInfoSchema),
-  /** A call's entry (its text says it in words too): who called is `direction`. Never sent: each side logs its own. */
-  call: v.optional(CallInfoSchema),
 });
+export type ReplyQuote = Readonly<v.InferOutput<typeof ReplyQuoteSchema>>;
+
+/** A message of the history, as pages see it and a backup holds it. */
+export const ChatMessageSchema = v.pipe(
+  v.strictObject({
+    id: MessageIdSchema,
+    /** The conversation: the contact's user id, or the room's id. */
+    peerId: ConversationIdSchema,
+    /** Who wrote an incoming room message. */
+    from: v.optional(UserIdSchema),
+    /** Room members an outgoing room message has not yet reached, and not yet been read by. */
+    awaiting: v.optional(v.strictObject({ delivered: v.array(UserIdSchema), read: v.array(UserIdSchema) })),
+    direction: v.picklist(['in', 'out']),
+    /** Empty once deleted (nothing of it is kept), else at least one character. */
+    text: v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH)),
+    /** The sender's clock, ms since epoch. */
+    sentAt: TimestampSchema,
+    status: MessageStatusSchema,
+    /** The path it took (the latest, for an outgoing message sent again). */
+    via: v.optional(MessagePathSchema),
+    error: v.optional(v.string()),
+    /** A file offered with the message (its text is the file's name); its transfer is a TransferView. */
+    file: v.optional(FileInfoSchema),
+    /** A call's entry (its text says it in words too): who called is `direction`. Never sent: each side logs its own. */
+    call: v.optional(CallInfoSchema),
+    /** The message this one answers. */
+    reply: v.optional(ReplyQuoteSchema),
+    /** When its author last edited it (their clock, ms since epoch): `text` is the edited text. */
+    edited: v.optional(TimestampSchema),
+    /** A tombstone: deleted here only, or by its author for everyone. Its text (and any quote) is gone. */
+    deleted: v.optional(v.strictObject({ at: TimestampSchema, forEveryone: v.boolean() })),
+    /** The ids of the edits and the delete it took: a copy of one that comes again is dropped unopened. */
+    changes: v.optional(v.pipe(v.array(MessageIdSchema), v.maxLength(MAX_EDITS_PER_MESSAGE + 1))),
+  }),
+  v.check(
+    (message) => (message.deleted ? message.text === '' : message.text.length > 0),
+    'a deleted message keeps no text, and any other has some',
+  ),
+);
 export type ChatMessage = Readonly<v.InferOutput<typeof ChatMessageSchema>>;
 
 /** A contact's identity key as first seen under their name. */

@@ -14,6 +14,7 @@ import {
   MAX_RELAYED_FILE_BYTES,
   MAX_FILE_NAME_LENGTH,
   MAX_FILE_TYPE_LENGTH,
+  MAX_QUOTE_LENGTH,
   MAX_RECEIPT_IDS,
   MAX_TEXT_LENGTH,
   MAX_TIMESTAMP_MS,
@@ -55,6 +56,17 @@ export const FileOfferSchema = v.strictObject({
 });
 export type FileOffer = v.InferOutput<typeof FileOfferSchema>;
 
+/**
+ * The message a reply answers, and a short preview of it as the sender saw it. The receiver shows its own copy's
+ * text when it has that message (a sender cannot misquote it), the sender's preview only when it has not.
+ */
+export const ReplyToSchema = v.strictObject({
+  id: MessageIdSchema,
+  /** Empty once the quoted message was deleted. */
+  text: v.pipe(v.string(), v.maxLength(MAX_QUOTE_LENGTH, `must be at most ${MAX_QUOTE_LENGTH} characters`)),
+});
+export type ReplyTo = v.InferOutput<typeof ReplyToSchema>;
+
 export const ChatContentSchema = v.strictObject({
   v: v.literal(CONTENT_VERSION),
   kind: v.literal('chat'),
@@ -66,6 +78,8 @@ export const ChatContentSchema = v.strictObject({
   room: v.optional(RoomIdSchema),
   /** A file offered with the message (its text is the file's name, or a caption). */
   file: v.optional(FileOfferSchema),
+  /** The message this one answers. */
+  reply: v.optional(ReplyToSchema),
 });
 export type ChatContent = v.InferOutput<typeof ChatContentSchema>;
 
@@ -168,6 +182,38 @@ export const FilePartContentSchema = v.strictObject({
 });
 export type FilePartContent = v.InferOutput<typeof FilePartContentSchema>;
 
+/**
+ * The author changes the text of their message `target` (a text message: not a file's, not a call's), or takes it
+ * back for everyone. `id` is this change's own id: the outbox, its receipt and the receiver's dedupe go by it, as
+ * for a message. The receiver applies it only to a message the sender wrote, in the conversation named (the
+ * contact's, or `room`): nobody edits or deletes another's words.
+ */
+export const EditContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('edit'),
+  id: MessageIdSchema,
+  target: MessageIdSchema,
+  text: TextMessageSchema,
+  /** Sender's clock, ms since epoch: shown as the time of the edit; an older edit never undoes a newer one. */
+  editedAt: TimestampSchema,
+  room: v.optional(RoomIdSchema),
+});
+export type EditContent = v.InferOutput<typeof EditContentSchema>;
+
+/** The author deletes their message `target` for everyone: the receiver keeps a tombstone with no text. */
+export const DeleteContentSchema = v.strictObject({
+  v: v.literal(CONTENT_VERSION),
+  kind: v.literal('delete'),
+  id: MessageIdSchema,
+  target: MessageIdSchema,
+  deletedAt: TimestampSchema,
+  room: v.optional(RoomIdSchema),
+});
+export type DeleteContent = v.InferOutput<typeof DeleteContentSchema>;
+
+/** What goes through the outbox: kept until the recipient's engine receipts it (extension/lib/engine/delivery.ts). */
+export type OutgoingContent = ChatContent | EditContent | DeleteContent;
+
 export const ContentSchema = v.variant('kind', [
   ChatContentSchema,
   ReceiptContentSchema,
@@ -176,6 +222,8 @@ export const ContentSchema = v.variant('kind', [
   ProfileContentSchema,
   FileContentSchema,
   FilePartContentSchema,
+  EditContentSchema,
+  DeleteContentSchema,
   /** A call's ring, answer, hang-up or binding (./call.ts). */
   CallContentSchema,
 ]);

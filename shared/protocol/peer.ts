@@ -39,7 +39,20 @@ export const FilePullFrameSchema = v.strictObject({
 });
 export type FilePullFrame = v.InferOutput<typeof FilePullFrameSchema>;
 
-export const PeerFrameSchema = v.variant('kind', [SealedFrameSchema, FilePullFrameSchema]);
+/**
+ * "I am typing to you" (`typing: true`, again at most every TYPING_SEND_INTERVAL_MS while it lasts) or "I stopped"
+ * (the draft emptied, or was sent). Only over a verified data channel (its DTLS is bound to both identities), never
+ * sealed, stored or sent through the server; the receiver shows it for an accepted contact only, for at most
+ * TYPING_SHOWN_MS after the last one.
+ */
+export const TypingFrameSchema = v.strictObject({
+  v: v.literal(PEER_PROTOCOL_VERSION),
+  kind: v.literal('typing'),
+  typing: v.boolean(),
+});
+export type TypingFrame = v.InferOutput<typeof TypingFrameSchema>;
+
+export const PeerFrameSchema = v.variant('kind', [SealedFrameSchema, FilePullFrameSchema, TypingFrameSchema]);
 export type PeerFrame = v.InferOutput<typeof PeerFrameSchema>;
 
 /** The first frame each end sends on a new channel: its identity and its signed channelStatement. */

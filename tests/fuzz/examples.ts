@@ -10,7 +10,7 @@ import type { Content } from '../../shared/protocol/content';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import type { MailItem } from '../../shared/protocol/mailbox';
 import type { ClientSignalFrame, RelayedType } from '../../shared/protocol/peerjs';
-import type { HelloFrame, FilePullFrame, SealedFrame } from '../../shared/protocol/peer';
+import type { HelloFrame, FilePullFrame, SealedFrame, TypingFrame } from '../../shared/protocol/peer';
 import { HEARTBEAT_FRAME } from '../../shared/protocol/peer';
 import type { PushEvent, RequestEvent, RequestPayload, User } from '../../shared/protocol/socket';
 import type { pushSchemas } from '../../shared/protocol/socket';
@@ -148,12 +148,14 @@ export function peerjsExamples(ctx: ExampleContext): Record<'HEARTBEAT' | Relaye
 export function peerFrameExamples(): {
   sealed: SealedFrame;
   'file-pull': FilePullFrame;
+  typing: TypingFrame;
   hello: HelloFrame;
   heartbeat: typeof HEARTBEAT_FRAME;
 } {
   return {
     sealed: { v: 1, kind: 'sealed', id: randomId(), message: sealedMessage() },
     'file-pull': { v: 1, kind: 'file-pull', id: randomId(), from: 0, stream: 16 },
+    typing: { v: 1, kind: 'typing', typing: true },
     hello: { v: 1, kind: 'hello', identity: publicIdentity(createIdentityKeys()), signature: bytes(64) },
     heartbeat: HEARTBEAT_FRAME,
   };
@@ -162,7 +164,30 @@ export function peerFrameExamples(): {
 /** What a sealed frame holds once decrypted, by kind. */
 export function contentExamples(ctx: ExampleContext): Record<Content['kind'], Content> {
   return {
-    chat: { v: 1, kind: 'chat', id: randomId(), text: 'hello', sentAt: 1_700_000_000_000 },
+    chat: {
+      v: 1,
+      kind: 'chat',
+      id: randomId(),
+      text: 'hello',
+      sentAt: 1_700_000_000_000,
+      reply: { id: randomId(), text: 'hi' },
+    },
+    edit: {
+      v: 1,
+      kind: 'edit',
+      id: randomId(),
+      target: randomId(),
+      text: 'hello!',
+      editedAt: 1_700_000_000_000,
+    },
+    delete: {
+      v: 1,
+      kind: 'delete',
+      id: randomId(),
+      target: randomId(),
+      deletedAt: 1_700_000_000_000,
+      room: ctx.roomId,
+    },
     receipt: { v: 1, kind: 'receipt', status: 'read', ids: [randomId()], room: ctx.roomId },
     reset: { v: 1, kind: 'reset', ids: [randomId(), randomId()] },
     profile: { v: 1, kind: 'profile', key: bytes(32), version: 2 },
@@ -226,7 +251,12 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     importBackup: { passphrase: 'another passphrase', backup: '{"format":"toolbar-messenger-backup"}' },
     saveSettings: { ...settings, sendReadReceipts: true },
     openConversation: { peerId: ctx.peer },
-    sendText: { peerId: ctx.peer, text: 'hello' },
+    sendText: { peerId: ctx.peer, text: 'hello', replyTo: randomId() },
+    editMessage: { peerId: ctx.peer, messageId: randomId(), text: 'hello again' },
+    deleteMessage: { peerId: ctx.roomId, messageId: randomId(), forEveryone: true },
+    searchConversation: { peerId: ctx.peer, query: 'Hello', limit: 10 },
+    setDraft: { peerId: ctx.peer, text: 'half a thought' },
+    getDraft: { peerId: ctx.peer },
     getDiagnostics: {},
     getSafetyNumber: { peerId: ctx.peer },
     markRead: { peerId: ctx.roomId },

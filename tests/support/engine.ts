@@ -8,7 +8,7 @@ import { randomId, type UserId } from '../../shared/ids';
 import type { Content } from '../../shared/protocol/content';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import type { MailItem, MailSend } from '../../shared/protocol/mailbox';
-import type { FilePullFrame, SealedFrame } from '../../shared/protocol/peer';
+import type { FilePullFrame, SealedFrame, TypingFrame } from '../../shared/protocol/peer';
 import type { PrekeysClaimSchema, PrekeysPublish } from '../../shared/protocol/prekeys';
 import { presenceToken } from '../../shared/crypto/contact-secret';
 import { encodeBytes } from '../../shared/crypto/identity';
@@ -78,6 +78,8 @@ export class Fakes {
   /** Sealed frames the engine sent (file pulls are in `pulls`). */
   sent: { peerId: string; frame: SealedFrame }[] = [];
   pulls: { peerId: string; frame: FilePullFrame }[] = [];
+  /** Typing frames the engine sent. */
+  typing: { peerId: string; frame: TypingFrame }[] = [];
   sendFailure: Error | undefined;
   /** Thrown by the transports' close (as PeerJS did once a hostile offer had poisoned its state). */
   closeFailure: Error | undefined;
@@ -136,6 +138,7 @@ export class Fakes {
           send: async (peerId, frame) => {
             if (this.sendFailure) throw this.sendFailure;
             if (frame.kind === 'sealed') this.sent.push({ peerId, frame });
+            else if (frame.kind === 'typing') this.typing.push({ peerId, frame });
             else this.pulls.push({ peerId, frame });
           },
           openFileChannel: () => Promise.reject(new Error('no file channels in this fake')),

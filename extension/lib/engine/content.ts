@@ -28,4 +28,5 @@ export const contentOf = (message: ChatMessage): ChatContent => ({
   text: message.text,
   sentAt: message.sentAt,
   ...(message.awaiting ? { room: message.peerId } : {}),
+  ...(message.reply ? { reply: { id: message.reply.id, text: message.reply.text } } : {}),
 });

@@ -31,7 +31,10 @@ export interface Conversations {
    * oldest first: a page of history. None when `before` is not known.
    */
   page(peerId: UserId, before?: string, limit?: number): Promise<readonly ChatMessage[]>;
-  get(peerId: UserId, id: string): Promise<ChatMessage | undefined>;
+  /** The message with this id (of this direction, when given). */
+  get(peerId: UserId, id: string, direction?: ChatMessage['direction']): Promise<ChatMessage | undefined>;
+  /** The message that took the edit or delete `changeId` (ChatMessage.changes), if any: O(1) once indexed. */
+  withChange(peerId: UserId, changeId: string): Promise<ChatMessage | undefined>;
   /** Resolves once every message added to the conversation so far is on disk, or forgotten for failing to be. */
   settled(peerId: UserId): Promise<void>;
 }
@@ -39,6 +42,19 @@ export interface Conversations {
 export function createConversations(history: HistoryStore): Conversations {
   const byPeer = new Map<UserId, Promise<ChatMessage[]>>();
   const writing = new Map<UserId, Set<Promise<void>>>();
+  /** By conversation: the id of each edit or delete taken, to the id of the message that took it. */
+  const changeIndex = new Map<UserId, Map<string, string>>();
+  const changesOf = async (peerId: UserId): Promise<Map<string, string>> => {
+    const messages = await load(peerId);
+    let index = changeIndex.get(peerId);
+    if (!index) {
+      index = new Map();
+      for (const message of messages)
+        for (const change of message.changes ?? []) index.set(change, message.id);
+      changeIndex.set(peerId, index);
+    }
+    return index;
+  };
   const load = (peerId: UserId): Promise<ChatMessage[]> => {
     let loading = byPeer.get(peerId);
     if (!loading) {
@@ -71,6 +87,7 @@ export function createConversations(history: HistoryStore): Conversations {
       const next = known && change(known);
       if (!next) return undefined;
       messages[index] = next;
+      for (const taken of next.changes ?? []) changeIndex.get(peerId)?.set(taken, next.id);
       await history.put(next, 'soon'); // a status a crash loses is made good again by the next receipt
       return next;
     },
@@ -83,8 +100,17 @@ export function createConversations(history: HistoryStore): Conversations {
       const end = before === undefined ? messages.length : messages.findLastIndex(({ id }) => id === before);
       return end < 0 ? [] : messages.slice(limit === undefined ? 0 : Math.max(0, end - limit), end);
     },
-    async get(peerId, id) {
-      return (await load(peerId)).find((message) => message.id === id);
+    async get(peerId, id, direction) {
+      return (await load(peerId)).find(
+        (message) => message.id === id && (direction === undefined || message.direction === direction),
+      );
+    },
+    async withChange(peerId, changeId) {
+      const messageId = (await changesOf(peerId)).get(changeId);
+      if (messageId === undefined) return undefined;
+      return (await load(peerId)).find(
+        (message) => message.id === messageId && message.changes?.includes(changeId),
+      );
     },
     async settled(peerId) {
       await Promise.allSettled([...(writing.get(peerId) ?? [])]);

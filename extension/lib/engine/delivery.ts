@@ -12,7 +12,7 @@
 import type { Result } from '../../../shared/errors';
 import type { UserId } from '../../../shared/ids';
 import { DELIVERY_RECEIPT_TIMEOUT_MS, DIRECT_LINK_TIMEOUT_MS } from '../../../shared/limits';
-import type { ChatContent } from '../../../shared/protocol/content';
+import type { OutgoingContent } from '../../../shared/protocol/content';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailAccepted } from '../../../shared/protocol/mailbox';
 import { PEER_PROTOCOL_VERSION, type SealedFrame } from '../../../shared/protocol/peer';
@@ -26,7 +26,7 @@ const RETRY_MAX_MS = 60_000;
 
 export interface DeliveryDeps {
   readonly outbox: OutboxStore;
-  readonly seal: (peerId: UserId, content: ChatContent) => Promise<SealedMessage>;
+  readonly seal: (peerId: UserId, content: OutgoingContent) => Promise<SealedMessage>;
   /** A verified data channel to the contact is open now. */
   readonly linkOpen: (peerId: UserId) => boolean;
   readonly peerOnline: (peerId: UserId) => boolean;
@@ -42,7 +42,7 @@ export interface DeliveryDeps {
   /** The message left on `via` (or failed to, with the reason, and waits for a retry). */
   readonly onProgress: (
     peerId: UserId,
-    content: ChatContent,
+    content: OutgoingContent,
     progress: { via: MessagePath } | { error: string },
   ) => void;
   readonly now?: () => number;
@@ -52,7 +52,7 @@ export interface Delivery {
   /** Loads the stored outbox (after unlocking) and starts sending it. */
   load(): Promise<void>;
   /** Stores a new message in the outbox, then sends it. Resolves once it is stored. */
-  send(peerId: UserId, content: ChatContent, seq: number): Promise<void>;
+  send(peerId: UserId, content: OutgoingContent, seq: number): Promise<void>;
   /** The contact confirmed these messages: they leave the outbox. */
   confirm(peerId: UserId, ids: readonly string[]): Promise<void>;
   /** Something changed (a link opened, the server or the contact came back): try again now. */

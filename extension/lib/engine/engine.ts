@@ -3,15 +3,11 @@
  * (Firefox). UI pages reach it only through EngineApi. This file wires the parts together and is the API facade;
  * each part is a factory with its own `Deps` (see the modules imported below, and README "How a message travels").
  */
-import { encodeBytes } from '../../../shared/crypto/identity';
-import { safetyNumber } from '../../../shared/crypto/safety-number';
 import { ErrorCode } from '../../../shared/errors';
-import type { RoomId } from '../../../shared/protocol/rooms';
 import { EngineError } from '../errors';
-import { randomId, type UserId } from '../../../shared/ids';
+import type { UserId } from '../../../shared/ids';
 import { decodeWithBrowser, type DecodeImage } from '../contacts/avatar';
-import { inviteLink } from '../contacts/invite';
-import type { Contact, EngineMethod, EngineParams, EngineResponses, RoomView } from '../messaging/protocol';
+import type { Contact, EngineMethod, EngineParams, EngineResponses } from '../messaging/protocol';
 import type { VaultStorage } from '../storage/vault-storage';
 import type { CreateMesh } from '../transport/peers';
 import type { ConnectSignaling } from '../transport/signaling';
@@ -20,9 +16,15 @@ import { createAccount } from './account';
 import { createBackups } from './backups';
 import { callApi, type CallHost } from './calls/call-api';
 import { createCalls } from './calls/calls';
+import { contactApi } from './contact-api';
+import { conversationApi } from './conversation-api';
+import { createDrafts } from './drafts';
+import { createMessageChanges } from './message-changes';
+import { createTyping } from './typing';
 import { createInbound } from './inbound';
 import { createMessageLog } from './message-log';
 import { createPublicRooms } from './public-rooms';
+import { roomApi } from './room-api';
 import { openProfile } from './profile';
 import { createReceipts } from './receipts';
 import { createSending } from './sending';
@@ -128,6 +130,19 @@ export function createEngine({
     sendDirect: (peerId, frame) => link.sendDirect(peerId, frame),
     sendMail: (to, id, message) => link.mailTo(to, id, message),
   });
+  const changes = createMessageChanges({
+    now,
+    log,
+    mayWrite: (opened, conversation) => void sending.checkedRecipients(opened, conversation),
+    send: (opened, conversation, change) => sending.sendChange(opened, conversation, change),
+  });
+  const drafts = createDrafts();
+  const typing = createTyping({
+    now,
+    linkOpen: (peerId) => link.linkOpen(peerId),
+    sendDirect: (peerId, frame) => link.sendDirect(peerId, frame),
+    emit: (event) => view.emit('typing', event),
+  });
   const inbound = createInbound({
     current: () => lifecycle.current(),
     signaling: () => link.signaling(),
@@ -138,6 +153,8 @@ export function createEngine({
     setUnread: (conversation, count) => view.setUnread(conversation, count),
     now,
     calls,
+    changes,
+    typing,
     files: {
       offered: (...args) => transfers.offered(...args),
       control: (...args) => transfers.control(...args),
@@ -200,6 +217,8 @@ export function createEngine({
     forgetState() {
       transfers.stopAll();
       calls.stopAll();
+      drafts.clear();
+      typing.forget();
       link.forgetContacts();
       view.clearUnread();
     },
@@ -225,13 +244,6 @@ export function createEngine({
     const contact = lifecycle.current()?.book.get(userId);
     if (!contact) throw new EngineError(ErrorCode.Internal, 'The contact is not listed after all');
     return contactOf(contact, link.online().has(userId), lifecycle.current()?.profiles.of(userId));
-  };
-
-  /** A room as the state lists it (it is there once made or joined). */
-  const roomView = (roomId: RoomId): RoomView => {
-    const room = view.state().rooms.find((listed) => listed.roomId === roomId);
-    if (!room) throw new EngineError(ErrorCode.Internal, 'The room is not listed after all');
-    return room;
   };
 
   return {
@@ -278,99 +290,7 @@ export function createEngine({
       else view.publish();
       return view.state();
     },
-    async openConversation({ peerId, before, limit }) {
-      const opened = open();
-      // A room's members, or the one contact: linked to now if online, else as soon as they are.
-      for (const userId of sending.recipients(opened, peerId)) link.want(userId);
-      view.setUnread(peerId, 0);
-      const messages = await opened.conversations.page(peerId, before, limit);
-      void receipts.readConversation(opened, peerId);
-      return messages;
-    },
-    async sendText({ peerId, text }) {
-      return sending.sendText(open(), peerId, text);
-    },
-    async createRoom({ name }) {
-      return roomView(await open().rooms.create(name));
-    },
-    async inviteToRoom({ roomId, name }) {
-      await open().rooms.invite(roomId, name);
-      return view.state();
-    },
-    async joinRoom(request) {
-      return roomView(await open().rooms.join('code' in request ? request.code : request));
-    },
-    async leaveRoom({ roomId }) {
-      await open().rooms.leave(roomId);
-      return view.state();
-    },
-    async makeInviteCode({ roomId }) {
-      await open().rooms.makeCode(roomId);
-      return view.state();
-    },
-    listRoom: async ({ roomId, listed }) => (await publicRooms.list(roomId, listed), view.state()),
-    browseRooms: (search) => publicRooms.browse(search),
-    joinListedRoom: async ({ roomId }) => roomView(await publicRooms.join(roomId)),
-    async getSafetyNumber({ peerId }) {
-      const { keys, selfId, book } = open();
-      const contact = book.get(peerId);
-      if (!contact) throw new EngineError(ErrorCode.NotFound, 'This user is not among your contacts');
-      const self = { userId: selfId, signingKey: encodeBytes(keys.signing.publicKey) };
-      return { digits: safetyNumber(self, contact) };
-    },
-    async addContact({ query, greeting }) {
-      const opened = open();
-      const contact = await opened.book.add(query, greeting);
-      // What was said with the request, in the conversation as the first message.
-      if (greeting)
-        await log.record(opened.conversations, {
-          id: randomId(),
-          peerId: contact.userId,
-          direction: 'out',
-          text: greeting,
-          sentAt: now(),
-          status: contact.owed ? 'sending' : 'sent',
-          via: 'server',
-        });
-      return contactView(contact.userId);
-    },
-    async acceptContact({ userId }) {
-      const opened = open();
-      const contact = await opened.book.accept(userId);
-      // What they wrote while a request is receipted now: a request gets no receipt (inbound.ts `answers`).
-      for (const message of await opened.conversations.list(userId))
-        if (message.direction === 'in') receipts.soon(opened, userId, message.id, message.via ?? 'server');
-      return contactView(contact.userId);
-    },
-    async declineContact({ userId }) {
-      await open().book.decline(userId);
-      return {};
-    },
-    async blockContact({ userId, blocked }) {
-      const contact = await open().book.block(userId, blocked);
-      return contact ? contactOf(contact, false) : null;
-    },
-    async removeContact({ userId }) {
-      await open().book.remove(userId);
-      return {};
-    },
-    async renameContact({ userId, alias }) {
-      return contactView((await open().book.rename(userId, alias)).userId);
-    },
-    async muteContact({ userId, muted }) {
-      return contactView((await open().book.mute(userId, muted)).userId);
-    },
-    async getInviteLink() {
-      const { settings, keys } = open();
-      if (!settings) throw new EngineError(ErrorCode.Unauthenticated, 'Choose a name first');
-      return { link: inviteLink(settings.serverUrl, settings.name, encodeBytes(keys.signing.publicKey)) };
-    },
-    async markRead({ peerId }) {
-      const opened = open();
-      view.setUnread(peerId, 0);
-      await receipts.readConversation(opened, peerId);
-      return {};
-    },
+    ...roomApi(open, publicRooms, () => view.state()),
     async releaseName() {
       await account.releaseName(open());
       return view.state();
@@ -391,6 +311,17 @@ export function createEngine({
     shareMedia: async (share) => shares.shareMedia(open(), share),
     getShareTargets: async () => ({ targets: shares.targets(open()) }),
     ...callApi(calls, open, () => link.iceServers()),
+    ...contactApi({ open, now, log, receipts, contactView }),
+    ...conversationApi({
+      open,
+      sending,
+      changes,
+      receipts,
+      typing,
+      drafts,
+      want: (userId) => link.want(userId),
+      setUnread: (conversation, count) => view.setUnread(conversation, count),
+    }),
     async getDiagnostics() {
       return { peerConnectionsCreated: link.connectionsCreated(), startedAt };
     },

@@ -16,6 +16,9 @@ import type { Receipts } from './receipts';
 import type { Transfers } from './transfers/transfers';
 import type { Calls } from './calls/calls';
 import type { OpenedMessage } from './sessions';
+import type { MessageChanges } from './message-changes';
+import { resolveReply } from './quotes';
+import type { Typing } from './typing';
 
 export interface InboundDeps {
   /** The profile open now; messages that come while locked are dropped (the mailbox keeps its copies). */
@@ -33,6 +36,10 @@ export interface InboundDeps {
   readonly files: Pick<Transfers, 'offered' | 'control' | 'pulled' | 'part'>;
   /** Calls' rings, answers and bindings (calls/calls.ts). */
   readonly calls?: Pick<Calls, 'received'>;
+  /** Edits and deletes of messages (message-changes.ts). */
+  readonly changes?: Pick<MessageChanges, 'received' | 'waiting' | 'arrived'>;
+  /** Contacts' typing frames (typing.ts). */
+  readonly typing?: Pick<Typing, 'received'>;
 }
 
 /** Messages coming in: data-channel frames and mail, each checked, decrypted, stored once and receipted. */
@@ -61,10 +68,12 @@ export function createInbound(deps: InboundDeps): Inbound {
    * Ids are random (128 bits), so a hit is a copy of the same message.
    */
   async function knownMessage(opened: Profile, peerId: UserId, id: string): Promise<ChatMessage | undefined> {
-    const direct = await opened.conversations.get(peerId, id);
+    const { conversations } = opened;
+    // Or the message that took the edit or delete with this id.
+    const direct = (await conversations.get(peerId, id)) ?? (await conversations.withChange(peerId, id));
     if (direct) return direct;
     for (const roomId of opened.rooms.roomsWith(peerId)) {
-      const inRoom = await opened.conversations.get(roomId, id);
+      const inRoom = (await conversations.get(roomId, id)) ?? (await conversations.withChange(roomId, id));
       if (inRoom?.from === peerId) return inRoom;
     }
     return undefined;
@@ -77,6 +86,21 @@ export function createInbound(deps: InboundDeps): Inbound {
     const signaling = deps.signaling();
     if (signaling) await deps.syncRooms(opened, signaling);
     return member();
+  }
+
+  /** Whether `peerId` may write in the room named (a member), or to us (not a stranger); says why not. */
+  async function mayWrite(opened: Profile, peerId: UserId, room: RoomId | undefined): Promise<boolean> {
+    if (room && !(await isMember(opened, room, peerId))) {
+      console.warn(`engine: dropped a room message from ${peerId}: not a member of that room`);
+      return false;
+    }
+    if (!room && opened.book.admits(peerId) === 'stranger') {
+      console.warn(
+        `engine: dropped a message from ${peerId}: not a contact (a first word is a contact request)`,
+      );
+      return false;
+    }
+    return true;
   }
 
   /** What is left of taking a message once it is known: waiting for the disk, then receipts. */
@@ -119,6 +143,11 @@ export function createInbound(deps: InboundDeps): Inbound {
       const room = known.from ? known.peerId : undefined;
       if (known.direction === 'in' && answers(opened, peerId, room))
         deps.receipts.soon(opened, peerId, id, via, room);
+      return undefined;
+    }
+    // A copy of a change whose message has not come: receipted again, not opened again (its key is used).
+    if (deps.changes?.waiting(id)) {
+      deps.receipts.soon(opened, peerId, id, via);
       return undefined;
     }
     let decrypted: OpenedMessage;
@@ -216,17 +245,20 @@ export function createInbound(deps: InboundDeps): Inbound {
       console.warn(`engine: dropped a message from ${peerId}: its id differs from the one outside`);
       return undefined;
     }
-    if (content.room && !(await isMember(opened, content.room, peerId))) {
-      console.warn(`engine: dropped a room message from ${peerId}: not a member of that room`);
-      return undefined;
+    if (content.kind === 'edit' || content.kind === 'delete') {
+      const change = content;
+      if (!(await mayWrite(opened, peerId, change.room))) return undefined;
+      // Applied in turn with the sender's messages (an edit after the message it changes), then receipted.
+      await deps.changes?.received(opened, peerId, change);
+      return async () => {
+        if ((await stateStored) && answers(opened, peerId, change.room))
+          deps.receipts.soon(opened, peerId, id, via, change.room);
+      };
     }
-    if (!content.room && opened.book.admits(peerId) === 'stranger') {
-      console.warn(
-        `engine: dropped a message from ${peerId}: not a contact (a first word is a contact request)`,
-      );
-      return undefined;
-    }
+    if (!(await mayWrite(opened, peerId, content.room))) return undefined;
     const conversation = content.room ?? peerId;
+    const reply =
+      content.reply && (await resolveReply(opened.conversations, conversation, content.reply, opened.selfId));
     const message: ChatMessage = {
       id: content.id,
       peerId: conversation,
@@ -239,10 +271,12 @@ export function createInbound(deps: InboundDeps): Inbound {
       ...(content.file
         ? { file: { name: content.file.name, size: content.file.size, type: content.file.type } }
         : {}),
+      ...(reply ? { reply } : {}),
     };
     // Soon, not now: its receipt waits for it, and until then the sender keeps it (see Durability).
     const recording = await deps.log.record(opened.conversations, message, 'soon');
     if (!recording) return undefined;
+    await deps.changes?.arrived(opened, message);
     // Unread until a page shows it (openConversation, markRead).
     deps.setUnread(conversation, deps.unread(conversation) + 1);
     const room = content.room;
@@ -265,6 +299,11 @@ export function createInbound(deps: InboundDeps): Inbound {
         return Promise.resolve();
       }
       if (frame.value.kind === 'file-pull') return deps.files.pulled(peerId, frame.value);
+      if (frame.value.kind === 'typing') {
+        const opened = deps.current();
+        if (opened) deps.typing?.received(opened, peerId, frame.value);
+        return Promise.resolve();
+      }
       return receiveSealed(peerId, frame.value.id, frame.value.message, 'direct');
     },
     async receiveMail(items) {

@@ -1,8 +1,10 @@
 import { ErrorCode } from '../../../shared/errors';
 import { randomId, type UserId } from '../../../shared/ids';
-import type { ChatMessage, ConversationId } from '../model';
+import type { ChatMessage, ConversationId, ReplyQuote } from '../model';
 import type { Admission } from './contact-book';
 import type { FileOffer } from '../../../shared/protocol/content';
+import type { MessageChange } from './message-changes';
+import { quoteOf } from './quotes';
 import { contentOf } from './content';
 import { EngineError } from '../errors';
 import { STATUS_RANK, type MessageLog } from './message-log';
@@ -19,8 +21,13 @@ export interface Sending {
   recipients(opened: Profile, conversation: ConversationId): UserId[];
   /** Whom a new message in the conversation goes to; throws if this profile may not write there. */
   checkedRecipients(opened: Profile, peerId: ConversationId): UserId[];
-  /** Stores a new message in the history and the outbox (for each recipient); resolves once it is stored. */
-  sendText(opened: Profile, peerId: ConversationId, text: string): Promise<ChatMessage>;
+  /**
+   * Stores a new message in the history and the outbox (for each recipient); resolves once it is stored. With
+   * `replyTo`, it answers that message of the conversation (quoted).
+   */
+  sendText(opened: Profile, peerId: ConversationId, text: string, replyTo?: string): Promise<ChatMessage>;
+  /** Puts an edit or delete in the outbox for each recipient, like a message; resolves once it is stored. */
+  sendChange(opened: Profile, peerId: ConversationId, change: MessageChange): Promise<void>;
   /** Offers a file as message `id` (its text is the file's name), like a text message. */
   sendFile(opened: Profile, peerId: ConversationId, id: string, offer: FileOffer): Promise<ChatMessage>;
   /**
@@ -58,12 +65,26 @@ export function createSending({ now, log }: SendingDeps): Sending {
       if (!room) refuseUnlessContact(opened.book.admits(peerId));
       return sending.recipients(opened, peerId);
     },
-    sendText: (opened, peerId, text) => send(opened, peerId, randomId(), text),
+    async sendText(opened, peerId, text, replyTo) {
+      if (replyTo === undefined) return send(opened, peerId, randomId(), text);
+      const quoted = await opened.conversations.get(peerId, replyTo);
+      if (!quoted || quoted.deleted)
+        throw new EngineError(
+          ErrorCode.NotFound,
+          'The message you answer is not in this conversation any more',
+        );
+      return send(opened, peerId, randomId(), text, undefined, quoteOf(quoted, opened.selfId));
+    },
+    async sendChange(opened, peerId, change) {
+      const to = sending.checkedRecipients(opened, peerId);
+      const seq = nextSeq();
+      await Promise.all(to.map((userId) => opened.delivery.send(userId, change, seq)));
+    },
     sendFile: (opened, peerId, id, offer) => send(opened, peerId, id, offer.name, offer),
     async requeue(opened, messages) {
       for (const message of messages) {
         // A file's offer is not in the history (its key is in the transfer record), nor its File after a restore.
-        if (message.file) continue;
+        if (message.file || message.deleted) continue;
         if (message.direction !== 'out' || STATUS_RANK[message.status] >= STATUS_RANK.delivered) continue;
         const to = message.awaiting?.delivered ?? [message.peerId];
         const seq = nextSeq();
@@ -78,6 +99,7 @@ export function createSending({ now, log }: SendingDeps): Sending {
     id: string,
     text: string,
     offer?: FileOffer,
+    reply?: ReplyQuote,
   ): Promise<ChatMessage> {
     const to = sending.checkedRecipients(opened, peerId);
     const room = opened.rooms.has(peerId);
@@ -90,6 +112,7 @@ export function createSending({ now, log }: SendingDeps): Sending {
       status: 'sending',
       ...(room ? { awaiting: { delivered: to, read: to } } : {}),
       ...(offer ? { file: { name: offer.name, size: offer.size, type: offer.type } } : {}),
+      ...(reply ? { reply } : {}),
     };
     const content = { ...contentOf(message), ...(offer ? { file: offer } : {}) };
     // In the history and the outbox before anything leaves: from here on, nothing can lose it. A room message

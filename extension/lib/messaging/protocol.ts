@@ -41,11 +41,13 @@ import {
   type VaultStatus,
 } from '../model';
 import { callRequestSchemas, type CallEvents, type CallResponses } from './call-protocol';
+import {
+  conversationRequestSchemas,
+  type ConversationEvents,
+  type ConversationResponses,
+} from './conversation-protocol';
 
 export const ENGINE_PORT = 'engine';
-
-/** The most messages one page of history holds (openConversation's `limit`). */
-export const MAX_HISTORY_PAGE = 1000;
 
 export const engineRequestSchemas = {
   getState: v.strictObject({}),
@@ -64,19 +66,8 @@ export const engineRequestSchemas = {
     backup: v.pipe(v.string(), v.maxLength(MAX_BACKUP_BYTES, 'is larger than a backup can be')),
   }),
   saveSettings: SettingsInputSchema,
-  /**
-   * A conversation's messages, oldest first, and marks them read. With `limit`, only the newest `limit` of them
-   * (before the message `before`, when given): a page. Fewer than `limit` back means none are left before them.
-   */
-  openConversation: v.strictObject({
-    peerId: ConversationIdSchema,
-    before: v.optional(MessageIdSchema),
-    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_HISTORY_PAGE))),
-  }),
-  sendText: v.strictObject({ peerId: ConversationIdSchema, text: TextMessageSchema }),
   getDiagnostics: v.strictObject({}),
   getSafetyNumber: v.strictObject({ peerId: UserIdSchema }),
-  markRead: v.strictObject({ peerId: ConversationIdSchema }),
   createRoom: v.strictObject({ name: RoomNameInputSchema }),
   inviteToRoom: v.strictObject({ roomId: RoomIdSchema, name: DisplayNameSchema }),
   /** Joins with an invite code (`room:…:…`), or accepts an invitation by room id. */
@@ -189,6 +180,7 @@ export const engineRequestSchemas = {
   /** The conversations a share can go to, most recently active first (the context menu's submenus). */
   getShareTargets: v.strictObject({}),
   ...callRequestSchemas,
+  ...conversationRequestSchemas,
 } as const;
 
 export type EngineMethod = keyof typeof engineRequestSchemas;
@@ -304,7 +296,7 @@ export interface ShareTarget {
   readonly kind: 'contact' | 'room';
 }
 
-export interface EngineResponses extends CallResponses {
+export interface EngineResponses extends CallResponses, ConversationResponses {
   getState: EngineState;
   setUp: EngineState;
   unlock: EngineState;
@@ -314,13 +306,9 @@ export interface EngineResponses extends CallResponses {
   exportBackup: { readonly fileName: string; readonly backup: string };
   importBackup: EngineState;
   saveSettings: EngineState;
-  openConversation: readonly ChatMessage[];
-  sendText: ChatMessage;
   getDiagnostics: Diagnostics;
   /** 60 digits, the same on both sides when each sees the other's real key. */
   getSafetyNumber: { readonly digits: string };
-  /** Nothing: the new unread counts come as a `state` event, like every change. */
-  markRead: Record<string, never>;
   /** The new room, as the state lists it. */
   createRoom: RoomView;
   inviteToRoom: EngineState;
@@ -356,7 +344,7 @@ export interface EngineResponses extends CallResponses {
   getShareTargets: { readonly targets: readonly ShareTarget[] };
 }
 
-export interface EngineEvents extends CallEvents {
+export interface EngineEvents extends CallEvents, ConversationEvents {
   state: EngineState;
   /** A message was added or its status changed. */
   message: ChatMessage;

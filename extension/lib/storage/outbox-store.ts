@@ -1,11 +1,12 @@
 import type { UserId } from '../../../shared/ids';
-import type { ChatContent } from '../../../shared/protocol/content';
+import type { OutgoingContent } from '../../../shared/protocol/content';
 import type { Records } from './records';
 
 /** A message not yet confirmed delivered: its content (the record is sealed in the vault), not its ciphertext. */
 export interface OutboxEntry {
   readonly peerId: UserId;
-  readonly content: ChatContent;
+  /** A message, or an edit or delete of one. */
+  readonly content: OutgoingContent;
   /** Order of queuing, per engine: messages to one contact leave in this order. */
   readonly seq: number;
   /** The server's mailbox holds it: it will reach the recipient without us. */
