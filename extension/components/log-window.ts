@@ -1,6 +1,6 @@
 /**
  * Which messages of a conversation are in the DOM: a window of about WINDOW_ROWS of them around what is in view,
- * whatever the length of the conversation. Pure: the component (VirtualLog.tsx) keeps the state and the DOM.
+ * whatever the length of the conversation. Pure: the component (MessageLog.tsx) keeps the state and the DOM.
  */
 
 /** Rows in the DOM at once when at the newest: a tall popup's worth of short messages, and as many again. */
