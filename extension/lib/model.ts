@@ -4,7 +4,7 @@
  * port contract (messaging/protocol.ts) to name them.
  */
 import * as v from 'valibot';
-import { bytesSchema, SIGNING_KEY_LENGTH } from '../../shared/crypto/identity';
+import { bytesSchema, SIGNING_KEY_LENGTH } from '../../shared/crypto/key-encoding';
 import { MessageIdSchema, UserIdSchema } from '../../shared/ids';
 import {
   CONTACT_SECRET_LENGTH,

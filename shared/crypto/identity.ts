@@ -3,37 +3,35 @@
  * exchange key that the signing key vouches for. The user id is derived from the signing key, so a peer id
  * (which is the user id) can only be claimed by whoever holds that key.
  */
-import { base64urlnopad, utf8 } from '@scure/base';
+import { utf8 } from '@scure/base';
 import nacl from 'tweetnacl';
 import { concatBytes } from './bytes';
 import * as v from 'valibot';
 import type { UserId } from '../ids';
 import { MAX_URL_LENGTH } from '../limits';
 
-export const SIGNING_KEY_LENGTH = 32; // bytes, Ed25519 public key
-export const EXCHANGE_KEY_LENGTH = 32; // bytes, X25519 public key
-export const SIGNATURE_LENGTH = 64; // bytes, Ed25519
-export const CHALLENGE_LENGTH = 32; // bytes, server nonce
+import {
+  CHALLENGE_LENGTH,
+  EXCHANGE_KEY_LENGTH,
+  SIGNATURE_LENGTH,
+  SIGNING_KEY_LENGTH,
+  bytesSchema,
+  decodeBytes,
+  encodeBytes,
+} from './key-encoding';
+
+// Most modules read these with the identity; key-encoding.ts holds them for pages that need no signatures.
+export {
+  CHALLENGE_LENGTH,
+  EXCHANGE_KEY_LENGTH,
+  SIGNATURE_LENGTH,
+  SIGNING_KEY_LENGTH,
+  bytesSchema,
+  decodeBytes,
+  encodeBytes,
+};
+
 const USER_ID_BYTES = 16; // of SHA-512(signing key): 128 bits, as 32 hex digits
-
-/** Base64url without padding, of exactly `length` bytes once decoded. */
-export const bytesSchema = (length: number) =>
-  v.pipe(
-    v.string(),
-    v.regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding'),
-    v.check((text) => decodedLength(text) === length, `must encode exactly ${length} bytes`),
-  );
-
-function decodedLength(text: string): number {
-  try {
-    return base64urlnopad.decode(text).length;
-  } catch {
-    return -1;
-  }
-}
-
-export const encodeBytes = (bytes: Uint8Array): string => base64urlnopad.encode(bytes);
-export const decodeBytes = (text: string): Uint8Array => base64urlnopad.decode(text);
 
 /** What a user publishes: both public keys, and the signing key's signature over the exchange key. */
 export const PublicIdentitySchema = v.strictObject({

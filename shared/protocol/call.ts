@@ -4,7 +4,7 @@
  * The media connection is a plain RTCPeerConnection in the call window, signaled in PeerJS's format by the engine.
  */
 import * as v from 'valibot';
-import { SIGNATURE_LENGTH, bytesSchema } from '../crypto/identity';
+import { SIGNATURE_LENGTH, bytesSchema } from '../crypto/key-encoding';
 import {
   MAX_CALL_CANDIDATE_LENGTH,
   MAX_CALL_SDP_LENGTH,

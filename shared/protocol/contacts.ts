@@ -11,7 +11,7 @@
  * - Blocks are the one part of the graph the server must keep (it refuses a blocked sender's mail): `block:set`.
  */
 import * as v from 'valibot';
-import { bytesSchema } from '../crypto/identity';
+import { bytesSchema } from '../crypto/key-encoding';
 import { UserIdSchema } from '../ids';
 import { MAX_CONTACTS } from '../limits';
 import { WireNameSchema } from '../names';

@@ -19,7 +19,7 @@ import {
   MAX_TEXT_LENGTH,
   MAX_TIMESTAMP_MS,
 } from '../limits';
-import { bytesSchema } from '../crypto/identity';
+import { bytesSchema } from '../crypto/key-encoding';
 import { WireNameSchema } from '../names';
 import { CallContentSchema } from './call';
 import { ProfileKeySchema, ProfileVersionSchema } from './profile';

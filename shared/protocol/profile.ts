@@ -13,7 +13,7 @@ import {
   MAX_SEALED_PROFILE_LENGTH,
   PROFILE_KEY_LENGTH,
 } from '../limits';
-import { bytesSchema } from '../crypto/identity';
+import { bytesSchema } from '../crypto/key-encoding';
 
 /** A profile's version: 1, 2, 3… Each `profile:put` must name a higher one than the server holds. */
 export const ProfileVersionSchema = v.pipe(

@@ -6,7 +6,7 @@
  * their pairwise session (see README, Rooms), and travels like any message (directly, or through the mailbox).
  */
 import * as v from 'valibot';
-import { SIGNATURE_LENGTH, SIGNING_KEY_LENGTH, bytesSchema } from '../crypto/identity';
+import { SIGNATURE_LENGTH, SIGNING_KEY_LENGTH, bytesSchema } from '../crypto/key-encoding';
 import { UserIdSchema } from '../ids';
 import {
   MAX_ROOM_BROWSE_OFFSET,
