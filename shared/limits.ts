@@ -296,6 +296,11 @@ export const CALL_BINDING_TIMEOUT_MS = 20_000;
  * back: the other side vanished) is hung up by its window, in milliseconds.
  */
 export const CALL_CONNECTION_LOST_MS = 20_000;
+/**
+ * How often a call window asks its engine for its call while the call lives, in milliseconds: a call counts as
+ * activity (auto-lock does not cut it), and a change the window missed is caught up.
+ */
+export const CALL_REFRESH_INTERVAL_MS = 20_000;
 /** Longest session description of a call's media connection, in characters (audio and video: a few KB). */
 export const MAX_CALL_SDP_LENGTH = 32 * 1024;
 /** Longest ICE candidate line a call relays, in characters. */

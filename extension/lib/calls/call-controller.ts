@@ -3,7 +3,7 @@
  * and the media connection (media-session.ts), and turns the user's buttons into engine requests. The window's
  * Preact tree only renders `CallUi` and calls these methods.
  */
-import { CALL_CONNECTION_LOST_MS } from '../../../shared/limits';
+import { CALL_CONNECTION_LOST_MS, CALL_REFRESH_INTERVAL_MS } from '../../../shared/limits';
 import type { CallId, MediaKind } from '../../../shared/protocol/call';
 import type { CallView } from '../messaging/call-protocol';
 import type { EngineClient } from '../messaging/client';
@@ -145,7 +145,17 @@ export function createCallController(
     if (view.state === 'ended') end();
   }
 
+  // While the call lives: asked again now and then (activity for auto-lock; a missed change caught up).
+  const refresh = setInterval(() => {
+    if (!callId || !ui.view || !LIVE.has(ui.view.state)) return;
+    client.request('getCall', { callId }).then(
+      (view) => view && follow(view),
+      () => undefined, // the engine restarting or locked: its own events say so
+    );
+  }, CALL_REFRESH_INTERVAL_MS);
+
   function end(): void {
+    clearInterval(refresh);
     clearTimeout(lostTimer);
     session?.close();
     stopStream(ui.localStream);

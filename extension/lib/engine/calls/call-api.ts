@@ -17,7 +17,8 @@ export function callApi(calls: Calls, open: () => Profile, iceServers: () => RTC
   return {
     getCallConfig: async () => ({ iceServers: iceServers() }),
     startCall: async ({ peerId, media }) => calls.start(open(), peerId, media),
-    getCall: async ({ callId }) => calls.get(callId),
+    // Asked by a live call's window now and then: a call is activity, so it keeps auto-lock from cutting it (open()).
+    getCall: async ({ callId }) => (open(), calls.get(callId)),
     listCalls: async () => calls.list(),
     answerCall: async ({ callId, accept }) => calls.answer(open(), callId, accept),
     hangUp: async ({ callId }) => calls.hangUp(open(), callId),
