@@ -330,3 +330,8 @@ export const TYPING_SHOWN_MS = 7_000;
 export const MAX_SEARCH_RESULTS = 50;
 /** Longest search query, in characters. */
 export const MAX_SEARCH_QUERY_LENGTH = 200;
+/**
+ * Longest preview of a conversation's newest message that the engine hands the pages (the conversation list's
+ * second line), in characters: enough for a 400 px row, and a list of many conversations stays small.
+ */
+export const MAX_PREVIEW_LENGTH = 100;
