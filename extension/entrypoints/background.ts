@@ -1,4 +1,5 @@
 import { answerBadgeRequests } from '../lib/host/badge';
+import { answerCallWindowRequests } from '../lib/host/call-windows';
 import { answerDownloadRequests } from '../lib/host/downloads';
 import { answerNoticeRequests } from '../lib/host/notice-display';
 import {
@@ -35,6 +36,8 @@ export default defineBackground({
     answerDownloadRequests();
     answerNoticeRequests();
     answerMessageNoticeRequests();
+    // Calls: the offscreen engine cannot open windows; an incoming call's window is opened here when it asks.
+    answerCallWindowRequests();
     // The context menu "Send to…" (and its test hook, see share-menu.ts): it asks the offscreen engine by Port.
     startShareMenu(workerShareLink());
     browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());
