@@ -1,12 +1,11 @@
 import type { ChatMessage } from '../lib/model';
 import { callText } from '../lib/engine/calls/call-log';
+import { Icon } from './Icon';
 
 interface Props {
   /** A history entry with `call` set (see model.ts CallInfo). */
   readonly message: ChatMessage;
 }
-
-const ICONS = { missed: '↙', declined: '✕', busy: '⏸', ended: '✓', failed: '⚠' } as const;
 
 /** One call in a conversation's history: voice or video, who called, how it ended, and how long it lasted. */
 export function CallLogEntry({ message }: Props) {
@@ -22,7 +21,7 @@ export function CallLogEntry({ message }: Props) {
       data-direction={message.direction}
       role={call.outcome === 'failed' && call.warning ? 'alert' : undefined}
     >
-      <span aria-hidden="true">{ICONS[call.outcome]}</span>{' '}
+      <Icon name={call.media === 'video' ? 'video' : 'phone'} size={16} />{' '}
       <span class="call-entry-text">{callText(call, message.direction)}</span>{' '}
       <time dateTime={new Date(message.sentAt).toISOString()}>{time}</time>
     </div>
