@@ -287,6 +287,7 @@ export function engineExamples(ctx: ExampleContext): { [M in EngineMethod]: Engi
     sharePage: { peerId: ctx.peer, kind: 'link', url: 'https://example.org/a', text: 'A page' },
     shareMedia: { peerId: ctx.peer, srcUrl: 'https://example.org/cat.png' },
     getShareTargets: {},
+    listRecent: {},
     getCallConfig: {},
     startCall: { peerId: ctx.peer, media: 'video' },
     getCall: { callId: randomId() },

@@ -279,9 +279,10 @@ export async function onlineEngine(fakes: Fakes): Promise<OnlineEngine> {
   const engine = fakes.engine();
   const states: EngineState[] = [];
   const messages: ChatMessage[] = [];
-  engine.subscribe((name, data) =>
-    name === 'state' ? states.push(data as EngineState) : messages.push(data as ChatMessage),
-  );
+  engine.subscribe((name, data) => {
+    if (name === 'state') states.push(data as EngineState);
+    else if (name === 'message') messages.push(data as ChatMessage);
+  });
   const bob = await contact('Bob');
   await engine.setUp({ name: 'Alice', serverUrl: SERVER, autoLockMinutes: 0, passphrase: PASSPHRASE });
   const vault = await fakes.storage.unlock(PASSPHRASE);

@@ -24,6 +24,7 @@ import { createTyping } from './typing';
 import { createInbound } from './inbound';
 import { createMessageLog } from './message-log';
 import { createPublicRooms } from './public-rooms';
+import { createRecent } from './recent';
 import { roomApi } from './room-api';
 import { openProfile } from './profile';
 import { createReceipts } from './receipts';
@@ -94,9 +95,14 @@ export function createEngine({
     selfId: () => lifecycle.current()?.selfId,
     rooms: (isOnline) => lifecycle.current()?.rooms.views(isOnline) ?? [],
   });
+  const recent = createRecent({
+    current: () => lifecycle.current(),
+    emit: (list) => view.emit('recent', list),
+  });
   const log = createMessageLog({
     emit(message) {
       shares.touched(message.peerId, message.sentAt);
+      recent.seen(message);
       view.emit('message', message);
     },
   });
@@ -219,6 +225,7 @@ export function createEngine({
       calls.stopAll();
       drafts.clear();
       typing.forget();
+      recent.forget();
       link.forgetContacts();
       view.clearUnread();
     },
@@ -310,6 +317,7 @@ export function createEngine({
     sharePage: async (share) => shares.sharePage(open(), share),
     shareMedia: async (share) => shares.shareMedia(open(), share),
     getShareTargets: async () => ({ targets: shares.targets(open()) }),
+    listRecent: () => recent.list(), // no activity: opening the popup does not keep the vault open
     ...callApi(calls, open, () => link.iceServers()),
     ...contactApi({ open, now, log, receipts, contactView }),
     ...conversationApi({

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { MessageIdSchema, type UserId } from '../../../shared/ids';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, MAX_TEXT_LENGTH } from '../../../shared/limits';
 import { TextMessageSchema } from '../../../shared/protocol/content';
-import { ConversationIdSchema, type ChatMessage } from '../model';
+import { ConversationIdSchema, type ChatMessage, type ConversationId } from '../model';
 
 /** The most messages one page of history holds (openConversation's `limit`). */
 export const MAX_HISTORY_PAGE = 1000;
@@ -86,6 +86,30 @@ export interface TypingView {
   readonly typing: boolean;
 }
 
+/** A conversation's newest message as the conversation list shows it: plain text (a page never renders it as HTML). */
+export interface RecentMessage {
+  /** text: its text; file: the file's name; call: how the call went, in words; deleted: a tombstone (no text). */
+  readonly kind: 'text' | 'file' | 'call' | 'deleted';
+  /** On one line, at most MAX_PREVIEW_LENGTH characters. */
+  readonly text: string;
+  /** The sender's clock, ms since epoch. */
+  readonly at: number;
+  readonly direction: ChatMessage['direction'];
+  /** Who wrote an incoming room message, and the name this profile knows them by (when it knows one). */
+  readonly from?: UserId;
+  readonly fromName?: string;
+  /** Its author edited it. */
+  readonly edited?: true;
+}
+
+/** Previews by conversation: of every conversation with a message (`whole`), or only of those that changed. */
+export interface RecentList {
+  readonly conversations: Readonly<Record<ConversationId, RecentMessage>>;
+  readonly whole: boolean;
+}
+
 export interface ConversationEvents {
   typing: TypingView;
+  /** Conversations' newest messages changed (a message came, was sent, edited or deleted), or were read anew. */
+  recent: RecentList;
 }

@@ -45,6 +45,7 @@ import {
   conversationRequestSchemas,
   type ConversationEvents,
   type ConversationResponses,
+  type RecentList,
 } from './conversation-protocol';
 
 export const ENGINE_PORT = 'engine';
@@ -179,6 +180,8 @@ export const engineRequestSchemas = {
   }),
   /** The conversations a share can go to, most recently active first (the context menu's submenus). */
   getShareTargets: v.strictObject({}),
+  /** Every conversation's newest message as a preview (a RecentList, `whole`); `recent` events carry each change. */
+  listRecent: v.strictObject({}),
   ...callRequestSchemas,
   ...conversationRequestSchemas,
 } as const;
@@ -342,6 +345,8 @@ export interface EngineResponses extends CallResponses, ConversationResponses {
   sharePage: ChatMessage;
   shareMedia: ChatMessage;
   getShareTargets: { readonly targets: readonly ShareTarget[] };
+  /** None while locked. */
+  listRecent: RecentList;
 }
 
 export interface EngineEvents extends CallEvents, ConversationEvents {

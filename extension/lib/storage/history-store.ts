@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import type { UserId } from '../../../shared/ids';
-import type { ChatMessage } from '../model';
+import type { ChatMessage, ConversationId } from '../model';
 import { open, seal } from '../vault/seal';
 import type { VaultKeys } from '../vault/vault';
 import { tagOf } from './records';
@@ -15,6 +15,11 @@ export interface HistoryStore {
   all(): Promise<ChatMessage[]>;
   /** Adds a message, or replaces a known one (same contact and id) keeping its place. */
   put(message: ChatMessage, durability?: Durability): Promise<void>;
+  /**
+   * The last message of each of these conversations (none for one without any): one index entry and one message
+   * opened per conversation, whatever the length of its history.
+   */
+  newest(peerIds: readonly ConversationId[]): Promise<Map<ConversationId, ChatMessage>>;
 }
 
 /** A message's key in the store: an HMAC of contact and message id. */
@@ -85,6 +90,20 @@ export function createHistoryStore(
         messages.push(openMessage(keys, cursor.primaryKey, cursor.value));
       await tx.done;
       return messages;
+    },
+    async newest(peerIds) {
+      await writes.flush();
+      const tx = db.transaction('messages');
+      const index = tx.store.index('by-conversation');
+      // Every cursor asked for at once, in one transaction: one round of requests for the whole list.
+      const lasts = await Promise.all(
+        peerIds.map(async (peerId) => {
+          const cursor = await index.openCursor(conversationRange(tagOf(keys, peerId)), 'prev');
+          return cursor && ([peerId, openMessage(keys, cursor.primaryKey, cursor.value)] as const);
+        }),
+      );
+      await tx.done;
+      return new Map(lasts.filter((last) => last !== null));
     },
     async put(message, durability) {
       const key = messageKey(keys, message);

@@ -40,6 +40,13 @@ export function memoryHistory(): HistoryStore {
       if (index >= 0) messages[index] = message;
       else messages.push(message);
     },
+    newest: async (peerIds) =>
+      new Map(
+        peerIds.flatMap((peerId) => {
+          const last = messages.findLast((message) => message.peerId === peerId);
+          return last ? [[peerId, last] as const] : [];
+        }),
+      ),
   };
 }
 

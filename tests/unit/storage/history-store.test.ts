@@ -59,3 +59,30 @@ describe('the history store on the message path', () => {
     expect((await reopened.history.list(alice)).map((m) => m.text)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   });
 });
+
+describe('the history store, each conversation’s newest message', () => {
+  it('gives the last message of each conversation asked, opening one message each (none for a conversation without any)', async () => {
+    const storage = testVaultStorage();
+    const vault = await storage.create(PASSPHRASE);
+    const bob = randomId();
+    const room = `r${randomId()}`;
+    for (const text of ['a', 'b', 'c']) await vault.history.put(message(text));
+    await vault.history.put({ ...message('to Bob'), peerId: bob });
+    const last = { ...message('in the room'), peerId: room };
+    await vault.history.put({ ...message('first in the room'), peerId: room });
+    await vault.history.put(last);
+    await vault.history.put({ ...last, status: 'read' }); // a change keeps its place: still the newest
+    const reopened = await storage.unlock(PASSPHRASE); // a restarted engine: nothing cached
+    const cursors = vi.spyOn(IDBIndex.prototype, 'openCursor');
+    const steps = vi.spyOn(IDBCursor.prototype, 'continue');
+    const newest = await reopened.history.newest([alice, bob, room, randomId()]);
+    expect([...newest].map(([peerId, found]) => [peerId, found.text, found.status])).toEqual([
+      [alice, 'c', 'sending'],
+      [bob, 'to Bob', 'sending'],
+      [room, 'in the room', 'read'],
+    ]);
+    // One entry per conversation asked: never a walk through a history.
+    expect(cursors).toHaveBeenCalledTimes(4);
+    expect(steps).not.toHaveBeenCalled();
+  });
+});
