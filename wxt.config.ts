@@ -43,10 +43,12 @@ export default defineConfig({
     // selections and pages. Host access is optional, asked for one origin at a time when an image is shared from
     // a page that does not allow others to fetch it (README, Permissions).
     // notifications: a file offered that waits for a decision, received, or failed.
+    // storage: the theme picked (browser.storage.local, outside the vault), so the popup, the options page and
+    // the call window all follow it, the lock screen too.
     permissions:
       browser === 'firefox'
-        ? ['downloads', 'menus', 'notifications']
-        : ['offscreen', 'downloads', 'contextMenus', 'notifications'],
+        ? ['downloads', 'menus', 'notifications', 'storage']
+        : ['offscreen', 'downloads', 'contextMenus', 'notifications', 'storage'],
     ...(browser === 'firefox'
       ? { optional_permissions: ['<all_urls>'] }
       : { optional_host_permissions: ['<all_urls>'] }),

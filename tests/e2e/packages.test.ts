@@ -14,6 +14,7 @@ interface Manifest {
   readonly icons?: Readonly<Record<string, string>>;
   readonly commands?: Readonly<Record<string, { suggested_key?: { default?: string } }>>;
   readonly options_ui?: { readonly page?: string };
+  readonly permissions?: readonly string[];
   readonly browser_specific_settings?: {
     readonly gecko?: { readonly data_collection_permissions?: { readonly required?: readonly string[] } };
   };
@@ -55,7 +56,7 @@ describe('the packages', () => {
     ['Chrome', CHROME_BUILD, '_execute_action'],
     ['Firefox', FIREFOX_BUILD, '_execute_browser_action'],
   ])(
-    '%s: a shortcut opens the popup, icons at every size, English and German, the options page',
+    '%s: a shortcut opens the popup, icons at every size, English and German, the options page, storage for the theme',
     (_, build, command) => {
       const manifest = manifestOf(build);
       expect(manifest.commands?.[command]?.suggested_key?.default).toBe('Alt+Shift+M');
@@ -66,6 +67,8 @@ describe('the packages', () => {
       for (const locale of ['en', 'de'])
         expect(existsSync(`${build}/_locales/${locale}/messages.json`)).toBe(true);
       expect(manifest.options_ui?.page).toBe('options.html');
+      // The theme is kept in browser.storage.local (lib/ui/theme.ts), which needs it.
+      expect(manifest.permissions).toContain('storage');
     },
   );
 

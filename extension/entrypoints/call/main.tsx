@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { parseCallWindowQuery } from '../../lib/calls/call-window';
+import { startTheme } from '../../lib/ui/theme';
 import { CallApp } from './CallApp';
 // The popup's look (colours, buttons, errors), then this window's own layout.
 import '../popup/style.css';
@@ -8,6 +9,8 @@ import './call.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('call: #app is missing from call.html');
+// The theme picked on the options page, from the first frame, as in the popup.
+startTheme();
 render(
   <ErrorBoundary part="The call window">
     <CallApp params={parseCallWindowQuery(location.search)} />

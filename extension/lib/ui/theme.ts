@@ -5,7 +5,10 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export const THEME_CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
 
-/** The key in browser.storage.local (outside the vault: the lock screen is themed too), and in localStorage. */
+/**
+ * The key in browser.storage.local (outside the vault: the lock screen is themed too; the manifest asks for
+ * "storage"), and in localStorage, the synchronous copy each page reads before its first paint.
+ */
 export const THEME_KEY = 'theme';
 
 export const isThemeChoice = (value: unknown): value is ThemeChoice =>
@@ -15,16 +18,6 @@ export const isThemeChoice = (value: unknown): value is ThemeChoice =>
 export function applyTheme(choice: ThemeChoice, root: HTMLElement = document.documentElement): void {
   if (choice === 'system') delete root.dataset['theme'];
   else root.dataset['theme'] = choice;
-}
-
-/**
- * browser.storage.local, if the manifest grants "storage"; else undefined (then the localStorage copy is all
- * there is, which extension pages share too).
- */
-function storageArea(): typeof browser.storage.local | undefined {
-  // Typed as always there, but absent at run time without the permission.
-  const { storage } = browser as { storage?: typeof browser.storage };
-  return storage?.local;
 }
 
 /** The last choice this origin saw, synchronously: read before the first paint so no wrong colour flashes. */
@@ -52,9 +45,7 @@ function cache(choice: ThemeChoice): void {
 export function startTheme(root: HTMLElement = document.documentElement): ThemeChoice {
   const first = cachedChoice();
   applyTheme(first, root);
-  const area = storageArea();
-  if (!area) return first;
-  area.get(THEME_KEY).then(
+  browser.storage.local.get(THEME_KEY).then(
     (stored) => {
       const choice = stored[THEME_KEY];
       if (!isThemeChoice(choice)) return;
@@ -72,11 +63,9 @@ export function startTheme(root: HTMLElement = document.documentElement): ThemeC
   return first;
 }
 
-/** The current choice (storage first, the local copy when storage is not granted). */
+/** The current choice: storage's, or the local copy's while storage holds none. */
 export async function loadTheme(): Promise<ThemeChoice> {
-  const area = storageArea();
-  if (!area) return cachedChoice();
-  const stored: unknown = (await area.get(THEME_KEY))[THEME_KEY];
+  const stored: unknown = (await browser.storage.local.get(THEME_KEY))[THEME_KEY];
   return isThemeChoice(stored) ? stored : cachedChoice();
 }
 
@@ -87,5 +76,5 @@ export async function saveTheme(
 ): Promise<void> {
   cache(choice);
   applyTheme(choice, root);
-  await storageArea()?.set({ [THEME_KEY]: choice });
+  await browser.storage.local.set({ [THEME_KEY]: choice });
 }

@@ -5,7 +5,7 @@ type Listener = (changes: Record<string, { newValue?: unknown }>, area: string) 
 
 /** An in-memory browser.storage.local, and its onChanged; reset before each test. */
 const fake = vi.hoisted(() => {
-  const state = { stored: {} as Record<string, unknown>, listeners: [] as Listener[], granted: true };
+  const state = { stored: {} as Record<string, unknown>, listeners: [] as Listener[] };
   const local = {
     get: (key: string) => Promise.resolve(key in state.stored ? { [key]: state.stored[key] } : {}),
     set: (items: Record<string, unknown>) => {
@@ -18,12 +18,7 @@ const fake = vi.hoisted(() => {
     },
   };
   const browser = {
-    get storage() {
-      // Without the "storage" permission the API is absent.
-      return state.granted
-        ? { local, onChanged: { addListener: (listener: Listener) => state.listeners.push(listener) } }
-        : undefined;
-    },
+    storage: { local, onChanged: { addListener: (listener: Listener) => state.listeners.push(listener) } },
   };
   return { state, browser };
 });
@@ -36,7 +31,6 @@ const root = (): HTMLElement => document.documentElement;
 beforeEach(() => {
   fake.state.stored = {};
   fake.state.listeners = [];
-  fake.state.granted = true;
   localStorage.clear();
   delete root().dataset['theme'];
 });
@@ -65,9 +59,9 @@ describe('the theme', () => {
 
   it('follows a change made in another page (the options page)', async () => {
     startTheme();
-    await fake.browser.storage?.local.set({ [THEME_KEY]: 'light' });
+    await fake.browser.storage.local.set({ [THEME_KEY]: 'light' });
     expect(root().dataset['theme']).toBe('light');
-    await fake.browser.storage?.local.set({ [THEME_KEY]: 'system' });
+    await fake.browser.storage.local.set({ [THEME_KEY]: 'system' });
     expect(root().dataset['theme']).toBeUndefined();
   });
 
@@ -78,12 +72,5 @@ describe('the theme', () => {
     expect(await loadTheme()).toBe('system');
     applyTheme('light');
     expect(root().dataset['theme']).toBe('light');
-  });
-
-  it('keeps working on the local copy when storage is not granted', async () => {
-    fake.state.granted = false;
-    await saveTheme('dark');
-    expect(await loadTheme()).toBe('dark');
-    expect(startTheme()).toBe('dark');
   });
 });
