@@ -99,7 +99,9 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('what the extension 
   });
 
   it('moves a profile to another browser with a backup file: wrong passphrase refused, then identity and history restored', async () => {
-    const file = await alicePopup.exportBackupFromUi('backup passphrase');
+    const aliceOptions = await alicePopup.openOptions();
+    const file = await aliceOptions.exportBackup('backup passphrase');
+    await aliceOptions.close();
     const aliceId = await alicePopup.selfId();
     await alice.close(); // one identity online at a time
     const carol = await ChromeUser.launch();
@@ -107,14 +109,15 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('what the extension 
       const popup = await carol.openPopup();
       await popup.chooseName('Carol', server.url);
       await popup.waitOnline();
-      await popup.restoreBackupFromUi(file, 'not the backup passphrase');
-      await popup.alert().filter({ hasText: 'Wrong passphrase' }).waitFor();
-      expect(await popup.page.getByRole('textbox', { name: 'Your name' }).inputValue()).toBe('Carol');
+      const options = await popup.openOptions();
+      await options.restoreBackup(file, 'not the backup passphrase');
+      await options.alert().filter({ hasText: 'Wrong passphrase' }).waitFor();
+      expect(await options.nameField().inputValue()).toBe('Carol');
 
-      await popup.restoreBackupFromUi(file, 'backup passphrase');
-      await popup.page.getByRole('status').filter({ hasText: 'Backup restored' }).waitFor();
+      await options.restoreBackup(file, 'backup passphrase');
+      await options.page.getByRole('status').filter({ hasText: 'Backup restored' }).waitFor();
       expect(await popup.selfId()).toBe(aliceId);
-      await popup.page.getByRole('button', { name: 'Cancel' }).click();
+      await options.close();
       await popup.waitOnline();
       await popup.openChat('Bob');
       await popup.message(TEXTS[1] ?? '').waitFor();

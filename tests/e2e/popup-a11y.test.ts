@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { axeViolations, describeViolations } from '../support/axe';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { ChromeUser } from '../support/chrome-extension';
@@ -19,6 +20,8 @@ import { startTestServer, type TestServer } from '../support/server';
 /** Where the README's screenshots come from: this test writes them, so they show the popup as it is. */
 const SCREENSHOTS = resolve('docs/screenshots');
 const POPUP = { width: 400, height: 600 };
+/** The options page is a tab: a small laptop's window. */
+const OPTIONS = { width: 1024, height: 960 };
 const SCHEMES = ['light', 'dark'] as const;
 
 /** Is the element's box inside the page's viewport (seen without scrolling)? */
@@ -37,7 +40,7 @@ async function inViewport(popup: PopupPage, selector: string): Promise<boolean> 
 }
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
-  'the popup: accessible in light and dark, by keyboard, at 200 % zoom',
+  'the popup and the options page: accessible in light and dark, by keyboard, at 200 % zoom',
   () => {
     let server: TestServer;
     const users: ChromeUser[] = [];
@@ -47,24 +50,25 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
     const checked: string[] = [];
 
     /**
-     * Runs axe on the screen shown, with the system in light then in dark (the popup follows it when no theme was
-     * picked), and saves a screenshot of each. Soft: every screen is checked even when one fails.
+     * Runs axe on the screen shown (a popup's, or the options page's), with the system in light then in dark (the
+     * pages follow it when no theme was picked), and saves a screenshot of each, `size` from the top left. Soft:
+     * every screen is checked even when one fails.
      */
-    async function check(popup: PopupPage, screen: string): Promise<void> {
+    async function check(page: Page, screen: string, size = POPUP): Promise<void> {
       for (const scheme of SCHEMES) {
-        await popup.page.emulateMedia({ colorScheme: scheme });
-        const background = await popup.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        await page.emulateMedia({ colorScheme: scheme });
+        const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         expect
           .soft(background, `${screen}: ${scheme} background`)
           .toBe(scheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(18, 20, 24)');
-        const violations = await axeViolations(popup.page);
+        const violations = await axeViolations(page);
         expect.soft(violations, `${screen} (${scheme}):\n${describeViolations(violations)}`).toEqual([]);
-        await popup.page.screenshot({
+        await page.screenshot({
           path: `${SCREENSHOTS}/${screen}-${scheme}.png`,
-          clip: { x: 0, y: 0, ...POPUP },
+          clip: { x: 0, y: 0, ...size },
         });
       }
-      await popup.page.emulateMedia({ colorScheme: 'light' });
+      await page.emulateMedia({ colorScheme: 'light' });
       checked.push(screen);
     }
 
@@ -92,7 +96,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
         'button-name',
       );
       await alicePopup.page.evaluate(() => document.getElementById('nameless')?.remove());
-      await check(alicePopup, 'onboarding');
+      await check(alicePopup.page, 'onboarding');
       await onboarding.completeByKeyboard('Alice', server.url, TEST_PASSPHRASE);
       await alicePopup.waitOnline();
       await bobPopup.chooseName('Bob', server.url);
@@ -103,21 +107,21 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       const start = new NewConversationScreen(alicePopup.page);
       await start.addContactField().waitFor();
       // Focus starts in the field, so a keyboard user can type a name at once.
-      await check(alicePopup, 'new-conversation');
+      await check(alicePopup.page, 'new-conversation');
       // Its folded part too: public rooms, searched (none listed yet).
       await alicePopup.searchPublicRooms('');
       await alicePopup.page.getByTestId('public-rooms-empty').waitFor();
-      await check(alicePopup, 'public-rooms');
+      await check(alicePopup.page, 'public-rooms');
       await alicePopup.addContact('Bob', 'Hi Bob, it is Alice');
       await alicePopup.outgoingRequest('Bob').waitFor();
     });
 
     it('a request: in the list, then open, then accepted', async () => {
       await bobPopup.request('Alice').waitFor();
-      await check(bobPopup, 'request-in-list');
+      await check(bobPopup.page, 'request-in-list');
       await bobPopup.openRequest('Alice');
       await bobPopup.message('Hi Bob, it is Alice').waitFor();
-      await check(bobPopup, 'request');
+      await check(bobPopup.page, 'request');
       await bobPopup.acceptRequest('Alice');
       await Promise.all([alicePopup.waitContactOnline('Bob'), bobPopup.waitContactOnline('Alice')]);
     });
@@ -140,7 +144,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       await page.keyboard.press('Enter');
       await bobPopup.openChat('Alice');
       await bobPopup.message('Typed without a mouse').waitFor();
-      await check(alicePopup, 'conversation');
+      await check(alicePopup.page, 'conversation');
 
       await page.keyboard.press('Escape');
       await list.root().waitFor();
@@ -151,11 +155,11 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       await tabTo(page, list.filter());
       await page.keyboard.press('Escape');
       expect(await list.filter().inputValue()).toBe('');
-      await check(alicePopup, 'conversation-list');
+      await check(alicePopup.page, 'conversation-list');
       const transfers = alicePopup.page.getByTestId('transfers-toggle');
       await transfers.click();
       await alicePopup.page.getByRole('region', { name: 'Transfers' }).waitFor();
-      await check(alicePopup, 'transfers');
+      await check(alicePopup.page, 'transfers');
       await transfers.click();
     });
 
@@ -164,7 +168,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       await alicePopup.page.getByTestId('room-members').waitFor();
       await alicePopup.roomOptions();
       await alicePopup.page.getByRole('checkbox', { name: 'List this room publicly' }).waitFor();
-      await check(alicePopup, 'room');
+      await check(alicePopup.page, 'room');
       await alicePopup.send('Who is in for Sunday?');
       await alicePopup.showList();
       const list = new ConversationListScreen(alicePopup.page);
@@ -177,7 +181,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       await alicePopup.page.getByTestId('safety-number').waitFor();
       await alicePopup.page.getByTestId('contact-menu').click();
       await alicePopup.page.getByTestId('remove-contact').waitFor();
-      await check(alicePopup, 'contact-menu');
+      await check(alicePopup.page, 'contact-menu');
       // Escape closes the menu first, the focus back on its button and the conversation still open; the next
       // Escape leaves the conversation.
       const page = alicePopup.page;
@@ -211,31 +215,41 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       }
     });
 
-    it('a theme picked in Settings overrides the system, and holds when the popup opens again', async () => {
+    it('Settings open the options page: checked; a theme picked there applies to the popup at once and holds', async () => {
       const page = alicePopup.page;
       await page.emulateMedia({ colorScheme: 'light' });
-      await new StatusBarScreen(page).settings().click();
-      await page.getByRole('radio', { name: 'Dark' }).waitFor();
-      await check(alicePopup, 'settings');
-      await page.getByRole('radio', { name: 'Dark' }).check();
-      const theme = () => page.evaluate(() => document.documentElement.dataset['theme'] ?? 'system');
-      expect(await theme()).toBe('dark');
+      const theme = (on: Page): Promise<string> =>
+        on.evaluate(() => document.documentElement.dataset['theme'] ?? 'system');
+      // The popup's Settings button (the status bar's) opens the options page in a tab.
+      await new StatusBarScreen(page).settings().waitFor();
+      const options = await alicePopup.openOptions();
+      await options.page.setViewportSize(OPTIONS);
+      await options.theme('dark').waitFor();
+      await check(options.page, 'settings', OPTIONS);
+      await options.theme('dark').check();
+      expect(await theme(options.page)).toBe('dark');
+      // The popup, open meanwhile, follows through storage.
+      await expect.poll(() => theme(page)).toBe('dark');
+      await options.close();
       await page.reload();
       await page.locator('#app > *').first().waitFor();
-      expect(await theme()).toBe('dark');
+      expect(await theme(page)).toBe('dark');
       expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
         'rgb(18, 20, 24)',
       );
-      await page.getByRole('button', { name: 'Settings' }).click();
-      await page.getByRole('radio', { name: 'System' }).check();
-      expect(await theme()).toBe('system');
-      await page.getByRole('button', { name: 'Cancel' }).click();
+
+      const again = await alicePopup.openOptions();
+      // The picker reads the stored choice once the page is up.
+      await expect.poll(() => again.theme('dark').isChecked()).toBe(true);
+      await again.theme('system').check();
+      await expect.poll(() => theme(page)).toBe('system');
+      await again.close();
     });
 
     it('locked: checked, and unlocked with the keyboard', async () => {
       await alicePopup.lock();
       const lock = new LockScreen(alicePopup.page);
-      await check(alicePopup, 'lock');
+      await check(alicePopup.page, 'lock');
       expect(await lock.passphrase().evaluate((element) => element === document.activeElement)).toBe(true);
       await alicePopup.page.keyboard.type(TEST_PASSPHRASE);
       await alicePopup.page.keyboard.press('Enter');

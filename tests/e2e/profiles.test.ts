@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { onlineUsers, type ChromeUser } from '../support/chrome-extension';
 import { waitForContact } from '../support/e2e-contacts';
+import type { OptionsPage } from '../support/options-page';
 import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -22,14 +23,12 @@ async function photo(page: Page): Promise<Buffer> {
   return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 }
 
-/** Settings → Your profile: fills it in (a picture too, when given) and saves; resolves once saved. */
+/** The options page → Your profile: fills it in (a picture too, when given) and saves; resolves once saved. */
 async function saveProfile(
-  popup: PopupPage,
+  options: OptionsPage,
   profile: { displayName: string; bio: string; picture?: Buffer },
 ): Promise<void> {
-  const { page } = popup;
-  if (!(await page.getByRole('heading', { name: 'Your profile' }).isVisible()))
-    await page.getByRole('button', { name: 'Settings' }).click();
+  const { page } = options;
   await page.getByLabel('Display name').fill(profile.displayName);
   await page.getByLabel('About you').fill(profile.bio);
   if (profile.picture) {
@@ -43,7 +42,7 @@ async function saveProfile(
 }
 
 /**
- * Profiles between two contacts in Chrome: Alice sets a display name, a bio and a picture (resized in her popup);
+ * Profiles between two contacts in Chrome: Alice sets a display name, a bio and a picture (resized in her options page);
  * Bob sees them beside her server name; she changes them, and he sees the change. The server holds ciphertext.
  */
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('profiles between Chrome users', () => {
@@ -51,6 +50,8 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('profiles between Ch
   let users: ChromeUser[] = [];
   let alicePopup: PopupPage;
   let bobPopup: PopupPage;
+  /** Alice's options page, opened from her popup's Settings button and left open between the tests. */
+  let aliceOptions: OptionsPage;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -64,10 +65,11 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('profiles between Ch
   });
 
   it('a profile with an avatar is shown to a contact, beside the name the server vouches for', async () => {
-    await saveProfile(alicePopup, {
+    aliceOptions = await alicePopup.openOptions();
+    await saveProfile(aliceOptions, {
       displayName: 'Ana Lima',
       bio: 'Bouldering on Sundays',
-      picture: await photo(alicePopup.page),
+      picture: await photo(aliceOptions.page),
     });
 
     const alice = await waitForContact(bobPopup.page, 'Alice', (c) => c.profile?.displayName === 'Ana Lima');
@@ -76,7 +78,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('profiles between Ch
     const listed = bobPopup.contact('Ana Lima');
     await listed.waitFor();
     expect(await listed.locator('.server-name').textContent()).toContain('Alice');
-    // The picture is the 128×128 one her popup made, decoded by Bob's.
+    // The picture is the 128×128 one her options page made, decoded by Bob's popup.
     const size = await listed
       .getByTestId('avatar')
       .evaluate((image: HTMLImageElement) =>
@@ -98,8 +100,8 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('profiles between Ch
   });
 
   it('an updated profile reaches the contact: the new name and bio, the picture removed', async () => {
-    await alicePopup.page.getByRole('button', { name: 'Remove picture' }).click();
-    await saveProfile(alicePopup, { displayName: 'Ana L.', bio: 'Now climbing on Saturdays' });
+    await aliceOptions.page.getByRole('button', { name: 'Remove picture' }).click();
+    await saveProfile(aliceOptions, { displayName: 'Ana L.', bio: 'Now climbing on Saturdays' });
 
     await waitForContact(bobPopup.page, 'Alice', (c) => c.profile?.displayName === 'Ana L.');
     await bobPopup.conversationTitle('Ana L.').waitFor();

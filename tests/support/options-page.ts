@@ -1,15 +1,75 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { ThemeChoice } from '../../extension/lib/ui/theme';
 import type { NotificationMode } from '../../extension/lib/settings';
 import type { ChromeUser } from './chrome-extension';
 
-/** The options page (options.html, in a tab), driven the way a user would: labels, roles and visible text. */
+const THEME_LABELS: Readonly<Record<ThemeChoice, string>> = {
+  system: 'System',
+  light: 'Light',
+  dark: 'Dark',
+};
+
+/**
+ * The options page (options.html, in a tab), driven the way a user would: labels, roles and visible text. The one
+ * place settings are changed: the popup's Settings button opens it (PopupPage.openOptions).
+ */
 export class OptionsPage {
-  constructor(readonly page: Page) {}
+  /** `returnTo`: the page the user came from (the popup), brought back to the front when this one closes. */
+  constructor(
+    readonly page: Page,
+    private readonly returnTo?: Page,
+  ) {}
 
   static async open(user: ChromeUser): Promise<OptionsPage> {
     const page = await user.context.newPage();
     await page.goto(`chrome-extension://${user.extensionId}/options.html`);
     return new OptionsPage(page);
+  }
+
+  /** Closes the tab; the page it was opened from is in front again (a tab behind others gets no frames). */
+  async close(): Promise<void> {
+    await this.page.close();
+    await this.returnTo?.bringToFront();
+  }
+
+  /** A theme's radio button in the theme picker. */
+  theme(choice: ThemeChoice): Locator {
+    return this.page.getByRole('radio', { name: THEME_LABELS[choice], exact: true });
+  }
+
+  /** Appear offline, saved. */
+  async setAppearOffline(appearOffline: boolean): Promise<void> {
+    await this.page.getByRole('checkbox', { name: /^Appear offline/ }).setChecked(appearOffline);
+    await this.save();
+  }
+
+  /** The name field of the settings form. */
+  nameField(): Locator {
+    return this.page.getByRole('textbox', { name: 'Your name' });
+  }
+
+  /** Backup → Export: returns the path of the file the browser saved. */
+  async exportBackup(passphrase: string): Promise<string> {
+    await this.page.getByLabel('Backup passphrase', { exact: true }).fill(passphrase);
+    await this.page.getByLabel('Repeat backup passphrase', { exact: true }).fill(passphrase);
+    const download = this.page.waitForEvent('download');
+    await this.page.getByRole('button', { name: 'Export backup' }).click();
+    // Saved outside the profile: Playwright deletes its own copy when the browser closes.
+    const saved = await download;
+    const path = join(await mkdtemp(join(tmpdir(), 'backup-')), saved.suggestedFilename());
+    await saved.saveAs(path);
+    await this.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    return path;
+  }
+
+  /** Backup → Restore, from a file on disk. */
+  async restoreBackup(path: string, passphrase: string): Promise<void> {
+    await this.page.getByLabel('Backup file').setInputFiles(path);
+    await this.page.getByLabel('Passphrase of the backup').fill(passphrase);
+    await this.page.getByRole('button', { name: 'Restore backup' }).click();
   }
 
   /** Resolves once the settings are shown (connected, unlocked, a name chosen). */

@@ -1,10 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Diagnostics } from '../../extension/lib/messaging/protocol';
 import { engineCall } from './engine-port';
+import { OptionsPage } from './options-page';
 
 export const TEST_PASSPHRASE = 'correct horse battery staple';
 
@@ -31,28 +29,21 @@ export class PopupPage {
     await this.page.getByRole('button', { name: 'Unlock' }).click();
   }
 
-  /** Settings → Backup → Export: returns the path of the file the browser saved. */
-  async exportBackupFromUi(passphrase: string): Promise<string> {
+  /**
+   * Settings: the button opens the options page in a tab (or brings its tab to the front); resolves with it once it
+   * shows the settings.
+   */
+  async openOptions(): Promise<OptionsPage> {
+    const context = this.page.context();
+    const isOptions = (page: Page): boolean =>
+      page.url().split(/[?#]/)[0]?.endsWith('/options.html') === true;
     await this.page.getByRole('button', { name: 'Settings' }).click();
-    await this.page.getByLabel('Backup passphrase', { exact: true }).fill(passphrase);
-    await this.page.getByLabel('Repeat backup passphrase', { exact: true }).fill(passphrase);
-    const download = this.page.waitForEvent('download');
-    await this.page.getByRole('button', { name: 'Export backup' }).click();
-    // Saved outside the profile: Playwright deletes its own copy when the browser closes.
-    const saved = await download;
-    const path = join(await mkdtemp(join(tmpdir(), 'backup-')), saved.suggestedFilename());
-    await saved.saveAs(path);
-    await this.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
-    return path;
-  }
-
-  /** Settings → Backup → Restore, from a file on disk. */
-  async restoreBackupFromUi(path: string, passphrase: string): Promise<void> {
-    if (!(await this.page.getByLabel('Backup file').isVisible()))
-      await this.page.getByRole('button', { name: 'Settings' }).click();
-    await this.page.getByLabel('Backup file').setInputFiles(path);
-    await this.page.getByLabel('Passphrase of the backup').fill(passphrase);
-    await this.page.getByRole('button', { name: 'Restore backup' }).click();
+    await expect.poll(() => context.pages().some(isOptions)).toBe(true);
+    const tab = context.pages().find(isOptions);
+    if (!tab) throw new Error('openOptions: the options page went away');
+    const options = new OptionsPage(tab, this.page);
+    await options.ready();
+    return options;
   }
 
   /** The error shown in an alert (e.g. a wrong passphrase). */
@@ -229,12 +220,11 @@ export class PopupPage {
       .waitFor({ state: muted ? 'visible' : 'detached' });
   }
 
-  /** Settings → Appear offline, saved. */
+  /** Settings (the options page) → Appear offline, saved; back to the popup. */
   async setAppearOffline(appearOffline: boolean): Promise<void> {
-    await this.page.getByRole('button', { name: 'Settings' }).click();
-    await this.page.getByRole('checkbox', { name: /^Appear offline/ }).setChecked(appearOffline);
-    await this.page.getByRole('button', { name: 'Save', exact: true }).click();
-    await this.page.getByTestId('self-name').waitFor();
+    const options = await this.openOptions();
+    await options.setAppearOffline(appearOffline);
+    await options.close();
   }
 
   /** The open conversation's heading, when it is with `name` (as shown). */

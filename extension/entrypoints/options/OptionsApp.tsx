@@ -6,6 +6,7 @@ import { ChangePassphrase } from '../../components/ChangePassphrase';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { ProfilePanel } from '../../components/ProfilePanel';
 import { SettingsForm } from '../../components/SettingsForm';
+import { ThemePicker } from '../../components/ThemePicker';
 import { UnlockForm } from '../../components/UnlockForm';
 import { useEngine } from '../../hooks/useEngine';
 import { t } from '../../lib/i18n';
@@ -19,8 +20,8 @@ const SECTIONS = [
 ] as const;
 
 /**
- * The options page: everything the popup's Settings hold, and what does not fit a popup (changing the passphrase,
- * the network, about). It talks to the engine as the popup does; while the vault is locked it shows the unlock form.
+ * The options page: the one place for settings (the popup's Settings button opens it), the theme, the profile,
+ * changing the passphrase, the backup, the network, about. It talks to the engine as the popup does; while the vault is locked it shows the unlock form.
  */
 export function OptionsApp() {
   const view = useEngine();
@@ -66,6 +67,10 @@ export function OptionsApp() {
             <SettingsForm client={client} settings={settings} onSaved={() => setSaved(true)} />
             {saved && <p role="status">{t('optionsSaved')}</p>}
           </ErrorBoundary>
+        </section>
+        {/* Saved as it is picked, apart from the form: kept outside the vault, for every page of the extension. */}
+        <section id="appearance">
+          <ThemePicker />
         </section>
         {settings && (
           <>

@@ -1,10 +1,12 @@
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import { CallButtons } from '../../components/CallButtons';
 import { ContactMenu } from '../../components/ContactMenu';
 import { RequestPanel } from '../../components/ContactRequest';
 import { ConversationList } from '../../components/ConversationList';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { FormError } from '../../components/FormError';
 import { Conversation } from '../../components/Conversation';
 import { RoomPanel } from '../../components/RoomPanel';
 import type { ConversationId } from '../../lib/model';
@@ -13,6 +15,7 @@ import type { EngineState } from '../../lib/messaging/protocol';
 import { UnlockForm } from '../../components/UnlockForm';
 import { StatusBar } from '../../components/StatusBar';
 import { conversationFromLocation } from '../../hooks/conversation-from-location';
+import { errorMessage } from '../../hooks/useAction';
 import { useEngine } from '../../hooks/useEngine';
 import { FileContext, useTransferStore } from '../../hooks/useTransfers';
 import { nameIn } from '../../components/names';
@@ -21,7 +24,10 @@ import { useSummaries } from '../../lib/ui/use-summaries';
 
 // Screens most openings never show load when first shown: the popup's own JavaScript stays small (issue 13:
 // at most 60 KB gzipped), and what is opened every time (the list, a conversation) is there at once.
-const SettingsScreen = lazy(() => import('../../components/SettingsScreen'));
+// The first start's form: shown once per profile. Settings after it are on the options page.
+const FirstStart = lazy(() =>
+  import('../../components/SettingsForm').then(({ SettingsForm }) => ({ default: SettingsForm })),
+);
 const NewConversation = lazy(() => import('../../components/NewConversation'));
 
 /** What a lazy screen shows for the moment it takes to load. */
@@ -57,7 +63,6 @@ function usePendingFocus(): (find: FindFocus) => void {
 
 export function App() {
   const view = useEngine();
-  const [editing, setEditing] = useState(false);
   // Transfers are read once the vault is open (the engine has none to tell before), and again after a restart.
   const ready = view.phase === 'ready' && view.state.vault === 'unlocked' ? view : undefined;
   const store = useTransferStore(ready?.client);
@@ -85,18 +90,20 @@ export function App() {
       </main>
     );
   }
-  if (!state.settings || editing) {
+  if (!state.settings) {
     return (
       <main class="scroll">
-        <Suspense fallback={LOADING}>
-          <SettingsScreen client={client} settings={state.settings} onDone={() => setEditing(false)} />
-        </Suspense>
+        <ErrorBoundary part="The first start">
+          <Suspense fallback={LOADING}>
+            <FirstStart client={client} settings={null} />
+          </Suspense>
+        </ErrorBoundary>
       </main>
     );
   }
   return (
     <FileContext.Provider value={files}>
-      <Chat client={client} state={state} settings={state.settings} onSettings={() => setEditing(true)} />
+      <Chat client={client} state={state} settings={state.settings} />
     </FileContext.Provider>
   );
 }
@@ -105,18 +112,18 @@ interface ChatProps {
   readonly client: EngineClient;
   readonly state: EngineState;
   readonly settings: NonNullable<EngineState['settings']>;
-  readonly onSettings: () => void;
 }
 
 /**
  * The messenger once open: the top line, and one screen at a time under it. The list stays on the page (inert and
  * out of sight) while a conversation is open, so coming back finds it as it was left: its filter and its scroll.
  */
-function Chat({ client, state, settings, onSettings }: ChatProps) {
+function Chat({ client, state, settings }: ChatProps) {
   // A notice clicked opens the popup on its conversation (popup.html?conversation=<id>).
   const [selected, setSelected] = useState<ConversationId | undefined>(conversationFromLocation);
   const [chosen, setChosen] = useState<Screen | undefined>(() => (selected ? 'conversation' : undefined));
   const [showTransfers, setShowTransfers] = useState(false);
+  const [settingsError, setSettingsError] = useState<string>();
   const { summaries, seen } = useSummaries(client);
   const focusSoon = usePendingFocus();
   const peer = state.contacts.find((contact) => contact.userId === selected);
@@ -146,6 +153,13 @@ function Chat({ client, state, settings, onSettings }: ChatProps) {
         ) || document.querySelector<HTMLElement>('.conversation-list input'),
     );
   };
+  // Settings live on the options page (one place to edit them); the browser brings its tab to the front, or opens it.
+  const openSettings = (): void => {
+    setSettingsError(undefined);
+    browser.runtime
+      .openOptionsPage()
+      .catch((caught: unknown) => setSettingsError(`Settings did not open: ${errorMessage(caught)}`));
+  };
   // The New screen puts the focus in its first field itself (it may load after this render).
   const startNew = (): void => setChosen('new');
 
@@ -166,10 +180,11 @@ function Chat({ client, state, settings, onSettings }: ChatProps) {
       {/* The page's title for screen readers; each screen's own heading comes under it. */}
       <h1 class="visually-hidden">Toolbar Messenger</h1>
       <ErrorBoundary part="The status bar">
-        <StatusBar state={state} onSettings={onSettings} onLock={() => client.request('lock', {})}>
+        <StatusBar state={state} onSettings={openSettings} onLock={() => client.request('lock', {})}>
           <TransfersToggle open={showTransfers} onToggle={() => setShowTransfers(!showTransfers)} />
         </StatusBar>
       </ErrorBoundary>
+      <FormError error={settingsError} />
       {showTransfers && (
         <ErrorBoundary part="The transfers">
           <TransferList onOpen={open} />
