@@ -6,6 +6,7 @@ import { openCallWindow } from '../lib/host/call-windows';
 import type { CallView } from '../lib/messaging/call-protocol';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ConversationId } from '../lib/model';
+import { Icon } from './Icon';
 
 interface Props {
   readonly client: EngineClient;
@@ -64,7 +65,7 @@ export function CallButtons({ client, conversation }: Props) {
         disabled={busy}
         onClick={() => call('audio')}
       >
-        📞
+        <Icon name="phone" />
       </button>
       <button
         type="button"
@@ -75,7 +76,7 @@ export function CallButtons({ client, conversation }: Props) {
         disabled={busy}
         onClick={() => call('video')}
       >
-        🎥
+        <Icon name="video" />
       </button>
       {error && (
         <span class="error" role="alert">
