@@ -16,6 +16,7 @@ import type { CallView } from '../messaging/call-protocol';
 import { isOwnPage } from '../messaging/serve';
 import { NOTICE_PAGES } from './notice-display';
 import type { Notice } from './transfer-notices';
+import { extensionUrl } from '../extension-url';
 
 const OpenCallWindowSchema = v.strictObject({ type: v.literal('call-window:open'), callId: CallIdSchema });
 
@@ -25,10 +26,8 @@ const NOTICE_PREFIX = 'call:';
 
 /** Opens a call window here (Firefox's background page, or the popup placing a call); gives its window id. */
 export async function openCallWindow(params: CallWindowParams): Promise<number | undefined> {
-  // WXT types getURL by the build's public paths (.wxt), which code type-checked outside the extension lacks.
-  const runtime = browser.runtime as unknown as { getURL(path: string): string };
   const created = await browser.windows.create({
-    url: runtime.getURL(`${CALL_WINDOW_PATH}${callWindowQuery(params)}`),
+    url: extensionUrl(`${CALL_WINDOW_PATH}${callWindowQuery(params)}`),
     type: 'popup',
     ...CALL_WINDOW_SIZE,
   });

@@ -6,6 +6,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { isOwnPage } from '../messaging/serve';
+import { extensionUrl } from '../extension-url';
 
 /** The engine's page on Chrome, the only one whose download requests the background answers. */
 export const DOWNLOAD_PAGES: readonly string[] = ['/offscreen.html'];
@@ -133,7 +134,6 @@ export function answerDownloadRequests(): void {
 
 /** A blob: URL made by one of this extension's pages (`blob:chrome-extension://<id>/<uuid>`). */
 function isOwnBlobUrl(url: string): boolean {
-  // WXT types getURL by the build's public paths (.wxt), which code type-checked outside the extension lacks.
-  const own = (browser.runtime as unknown as { getURL(path: string): string }).getURL('/');
+  const own = extensionUrl('/');
   return url.startsWith(`blob:${own}`);
 }

@@ -17,6 +17,7 @@ import {
   type MessageNotice,
   type MessageNoticeDisplay,
 } from './message-notices';
+import { extensionUrl } from '../extension-url';
 
 /** The engine's page on Chrome: the only one that may ask for a message notice, or take one back. */
 export const MESSAGE_NOTICE_PAGES: readonly string[] = ['/offscreen.html'];
@@ -27,17 +28,13 @@ export const POPUP_PAGES: readonly string[] = ['/popup.html'];
 /** The size of the window a notice opens: the toolbar popup's. */
 const WINDOW = { width: 400, height: 600 } as const;
 
-// WXT types getURL by the build's public paths (.wxt), which code type-checked outside the extension lacks.
-const urlOf = (path: string): string =>
-  (browser.runtime as unknown as { getURL(path: string): string }).getURL(path);
-
 /** Shows a message notice here (the background: Chrome's worker, or Firefox's page). */
 export function showMessageNotice(notice: MessageNotice): void {
   const { title, message } = wordNotice(notice, t);
   void browser.notifications
     .create(messageNoticeId(notice.conversation), {
       type: 'basic',
-      iconUrl: urlOf('/icon/128.png'),
+      iconUrl: extensionUrl('/icon/128.png'),
       title,
       message,
     })
@@ -94,7 +91,7 @@ export function answerMessageNoticeRequests(): void {
 
 /** The popup's address that opens on `conversation` (App reads it: conversationFromLocation). */
 export const conversationUrl = (conversation: ConversationId): string =>
-  `${urlOf('/popup.html')}?conversation=${encodeURIComponent(conversation)}`;
+  `${extensionUrl('/popup.html')}?conversation=${encodeURIComponent(conversation)}`;
 
 /** In the background: a click on a message notice opens its conversation, and the notice goes. */
 export function openConversationsFromNotices(): void {

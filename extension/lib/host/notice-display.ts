@@ -3,6 +3,7 @@ import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { isOwnPage } from '../messaging/serve';
 import { NoticeSchema, type Notice } from './transfer-notices';
+import { extensionUrl } from '../extension-url';
 
 /** The engine's page on Chrome: the only one that may ask for a notification. */
 export const NOTICE_PAGES: readonly string[] = ['/offscreen.html'];
@@ -10,7 +11,7 @@ export const NOTICE_PAGES: readonly string[] = ['/offscreen.html'];
 /** Shows a notice here (the background: Chrome's worker, or Firefox's page). */
 export function showNotice({ id, title, message }: Notice): void {
   void browser.notifications
-    .create(id, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message })
+    .create(id, { type: 'basic', iconUrl: extensionUrl('/icon/128.png'), title, message })
     .catch((error: unknown) => console.warn('notifications: could not show one', error));
 }
 

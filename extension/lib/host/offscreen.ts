@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { extensionUrl } from '../extension-url';
 
 const OFFSCREEN_PATH = '/offscreen.html';
 let creating: Promise<void> | undefined;
@@ -8,7 +9,7 @@ let creating: Promise<void> | undefined;
  * Under a lock, because Chrome allows only one and concurrent creations fail.
  */
 export async function ensureOffscreenDocument(): Promise<void> {
-  const url = browser.runtime.getURL(OFFSCREEN_PATH);
+  const url = extensionUrl(OFFSCREEN_PATH);
   const existing = await browser.runtime.getContexts({
     contextTypes: ['OFFSCREEN_DOCUMENT'],
     documentUrls: [url],

@@ -15,6 +15,7 @@ import {
   type PortEvent,
   type PortResponse,
 } from './protocol';
+import { extensionUrl } from '../extension-url';
 
 type Port = Browser.runtime.Port;
 
@@ -52,8 +53,7 @@ export function isOwnPage(
 
 /** This extension's origin, as a URL (`chrome-extension://<id>/`, `moz-extension://<uuid>/`). */
 function extensionRoot(): string {
-  // WXT types getURL by the build's public paths (.wxt), which code type-checked outside the extension lacks.
-  return (browser.runtime as unknown as { getURL(path: string): string }).getURL('/');
+  return extensionUrl('/');
 }
 
 function urlOf(text: string): URL | undefined {
