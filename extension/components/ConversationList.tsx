@@ -57,13 +57,29 @@ function statusOf(entry: ConversationEntry, direct: boolean): string {
   return entry.kind === 'contact' ? contactStatus(entry.contact, direct) : roomStatus(entry.room);
 }
 
+/** Who wrote the newest message, before it: "You", or in a room its writer's name. */
+function Writer({ summary }: { readonly summary: ConversationSummary }) {
+  const writer = summary.direction === 'out' ? 'You' : summary.from && (summary.fromName ?? 'Someone');
+  return writer ? <span class="row-you">{writer}: </span> : null;
+}
+
+/** The newest message on one line, as text: never markup, and isolated (its direction cannot turn the row). */
 function Preview({ summary, status }: { readonly summary?: ConversationSummary; readonly status: string }) {
   if (!summary) return <span class="row-preview row-status">{status}</span>;
   return (
     <>
-      <span class="row-preview">
-        {summary.direction === 'out' && <span class="row-you">You: </span>}
-        {summary.text}
+      <span class="row-preview" data-testid="row-preview">
+        <Writer summary={summary} />
+        {summary.kind === 'deleted' ? (
+          <em>Message deleted</em>
+        ) : (
+          <>
+            {summary.kind === 'file' && <Icon name="attach" size={14} />}
+            {summary.kind === 'call' && <Icon name="phone" size={14} />}
+            {summary.kind === 'file' && <span class="visually-hidden">File: </span>}
+            <bdi>{summary.text}</bdi>
+          </>
+        )}
       </span>
       <span class="visually-hidden">, {status}</span>
     </>

@@ -5,8 +5,8 @@
  * state push stays the size it was, whatever the number of conversations.
  */
 import type { UserId } from '../../../shared/ids';
-import { MAX_PREVIEW_LENGTH } from '../../../shared/limits';
 import type { RecentList, RecentMessage } from '../messaging/conversation-protocol';
+import { previewOf } from '../message-preview';
 import type { ChatMessage, ConversationId } from '../model';
 import type { Profile } from './profile';
 
@@ -24,35 +24,6 @@ export interface Recent {
   seen(message: ChatMessage): void;
   /** Drops the previews of the profile open so far (a lock): decrypted text stays no longer than the keys. */
   forget(): void;
-}
-
-/** `text` on one line (each run of spaces and line breaks one space), cut to `max` characters with an ellipsis. */
-export function previewText(text: string, max = MAX_PREVIEW_LENGTH): string {
-  // A prefix only: a 10,000-character message is not scanned for a 100-character preview.
-  const line = text
-    .slice(0, max * 4)
-    .replace(/\s+/gu, ' ')
-    .trim();
-  if (line.length <= max && text.length <= max * 4) return line;
-  const cut = line.slice(0, max - 1).trimEnd();
-  // Never half of a surrogate pair (an emoji cut in two shows as a replacement character).
-  return `${/[\uD800-\uDBFF]$/u.test(cut) ? cut.slice(0, -1) : cut}…`;
-}
-
-/** The preview of `message`; `fromName` names the writer of an incoming room message. */
-export function previewOf(message: ChatMessage, fromName?: string): RecentMessage {
-  const kind = message.deleted ? 'deleted' : message.file ? 'file' : message.call ? 'call' : 'text';
-  // A file's message text is its name, a call's says how it went: the text serves every kind.
-  return {
-    kind,
-    text: previewText(message.text),
-    at: message.sentAt,
-    direction: message.direction,
-    ...(message.direction === 'in' && message.from
-      ? { from: message.from, ...(fromName === undefined ? {} : { fromName }) }
-      : {}),
-    ...(message.edited !== undefined && !message.deleted ? { edited: true as const } : {}),
-  };
 }
 
 const samePreview = (a: RecentMessage | undefined, b: RecentMessage): boolean =>

@@ -1,13 +1,10 @@
+import type { RecentList, RecentMessage } from '../messaging/conversation-protocol';
 import type { Contact, RoomView } from '../messaging/protocol';
+import { previewOf } from '../message-preview';
 import type { ChatMessage, ConversationId } from '../model';
 
-/** The newest message of a conversation, as its row in the list shows it. */
-export interface ConversationSummary {
-  readonly text: string;
-  /** The sender's clock, ms since epoch. */
-  readonly at: number;
-  readonly direction: ChatMessage['direction'];
-}
+/** The newest message of a conversation, as its row in the list shows it: the engine's preview of it. */
+export type ConversationSummary = RecentMessage;
 
 export type Summaries = ReadonlyMap<ConversationId, ConversationSummary>;
 
@@ -21,17 +18,20 @@ export type ConversationEntry =
     }
   | { readonly kind: 'room'; readonly id: ConversationId; readonly name: string; readonly room: RoomView };
 
-/** `summaries` with `message` in it, if it is its conversation's newest (the same map when it is not). */
-export function withMessage(summaries: Summaries, message: ChatMessage): Summaries {
-  const known = summaries.get(message.peerId);
-  if (known && known.at > message.sentAt) return summaries;
-  const next = new Map(summaries);
-  next.set(message.peerId, {
-    text: message.file ? `File: ${message.file.name}` : message.text,
-    at: message.sentAt,
-    direction: message.direction,
-  });
+/** `summaries` as the engine's `list` leaves them: its whole list instead, or with the conversations it changed. */
+export function withRecent(summaries: Summaries, list: RecentList): Summaries {
+  const next = new Map(list.whole ? [] : summaries);
+  for (const [conversation, preview] of Object.entries(list.conversations)) next.set(conversation, preview);
   return next;
+}
+
+/**
+ * `summaries` with `message` for its conversation when the engine has previewed none there yet (a conversation
+ * shown before the engine's list came); the same map otherwise: the engine's preview is the one that counts.
+ */
+export function withMessage(summaries: Summaries, message: ChatMessage): Summaries {
+  if (summaries.has(message.peerId)) return summaries;
+  return new Map(summaries).set(message.peerId, previewOf(message));
 }
 
 /**

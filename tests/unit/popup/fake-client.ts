@@ -5,8 +5,17 @@ import type { EngineMethod, EngineState } from '../../../extension/lib/messaging
 
 export type Answer = (params: unknown) => Promise<unknown>;
 
-/** A fake engine that answers each method as `answers` says (others resolve to `{}`) and records every call. */
-export function recordingClient(answers: Partial<Record<EngineMethod, Answer>> = {}) {
+/** What every popup asks when it opens, answered as an engine with no message yet would. */
+const DEFAULT_ANSWERS: Partial<Record<EngineMethod, Answer>> = {
+  listRecent: () => Promise.resolve({ whole: true, conversations: {} }),
+};
+
+/**
+ * A fake engine that answers each method as `answers` says (others as DEFAULT_ANSWERS, else `{}`) and records every
+ * call.
+ */
+export function recordingClient(given: Partial<Record<EngineMethod, Answer>> = {}) {
+  const answers = { ...DEFAULT_ANSWERS, ...given };
   const calls: [EngineMethod, unknown][] = [];
   const stateListeners = new Set<(state: EngineState) => void>();
   const client: EngineClient = {

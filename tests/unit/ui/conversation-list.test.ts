@@ -7,7 +7,9 @@ import {
   shortTime,
   sortEntries,
   withMessage,
+  withRecent,
   type ConversationEntry,
+  type ConversationSummary,
   type Summaries,
 } from '../../../extension/lib/ui/conversation-list';
 import { contactOf } from '../../support/popup-state';
@@ -33,20 +35,34 @@ const roomEntry = (name: string): ConversationEntry => {
 };
 
 describe('the conversation list, as data', () => {
-  it('keeps each conversation’s newest message, whatever order they arrive in', () => {
-    const id = randomId();
-    let summaries: Summaries = new Map();
-    summaries = withMessage(summaries, message(id, 'second', 2_000));
-    const unchanged = withMessage(summaries, message(id, 'first, late', 1_000));
-    expect(unchanged).toBe(summaries);
-    summaries = withMessage(
-      summaries,
-      message(id, 'photo.jpg', 3_000, {
-        direction: 'out',
-        file: { name: 'photo.jpg', size: 1, type: 'image/jpeg' },
-      }),
-    );
-    expect(summaries.get(id)).toEqual({ text: 'File: photo.jpg', at: 3_000, direction: 'out' });
+  it('takes the engine’s list whole, then each change it tells; a page’s own message only where it has none', () => {
+    const bob = randomId();
+    const room = `r${randomId()}`;
+    const gone = randomId();
+    const preview = (text: string, at: number): ConversationSummary => ({
+      kind: 'text',
+      text,
+      at,
+      direction: 'in',
+    });
+    let summaries: Summaries = new Map([[gone, preview('of a profile restored over', 1)]]);
+    summaries = withRecent(summaries, {
+      whole: true,
+      conversations: { [bob]: preview('Dinner at eight?', 2_000) },
+    });
+    expect([...summaries.keys()]).toEqual([bob]);
+    // Shown by the page before the engine's list covered it: taken, as the engine would preview it.
+    const photo = message(room, 'photo.jpg', 3_000, {
+      direction: 'out',
+      file: { name: 'photo.jpg', size: 1, type: 'image/jpeg' },
+    });
+    summaries = withMessage(summaries, photo);
+    expect(summaries.get(room)).toEqual({ kind: 'file', text: 'photo.jpg', at: 3_000, direction: 'out' });
+    // The engine's preview counts: a page's copy of an older message does not replace it.
+    expect(withMessage(summaries, message(bob, 'older, shown', 1_000))).toBe(summaries);
+    summaries = withRecent(summaries, { whole: false, conversations: { [bob]: preview('Yes!', 4_000) } });
+    expect(summaries.get(bob)?.text).toBe('Yes!');
+    expect(summaries.get(room)?.kind).toBe('file');
   });
 
   it('sorts by last activity, then unread, then online, then name; rooms among contacts', () => {
@@ -54,9 +70,21 @@ describe('the conversation list, as data', () => {
     const bea = contactEntry('Bea', false);
     const cid = contactEntry('Cid', false);
     const hikers = roomEntry('Hikers');
-    const summaries: Summaries = new Map([[hikers.id, { text: 'Sunday?', at: 5, direction: 'in' }]]);
+    const summaries: Summaries = new Map([
+      [hikers.id, { kind: 'text', text: 'Sunday?', at: 5, direction: 'in' }],
+    ]);
     const sorted = sortEntries([ana, bea, cid, hikers], summaries, { [cid.id]: 1 });
     expect(sorted.map((entry) => entry.name)).toEqual(['Hikers', 'Cid', 'Ana', 'Bea']);
+    const later: Summaries = new Map([
+      ...summaries,
+      [bea.id, { kind: 'call', text: 'Missed voice call', at: 9, direction: 'in' }],
+    ]);
+    expect(sortEntries([ana, bea, cid, hikers], later, {}).map((entry) => entry.name)).toEqual([
+      'Bea',
+      'Hikers',
+      'Ana',
+      'Cid',
+    ]);
   });
 
   it('matches any of a contact’s names, ignoring case and accents', () => {

@@ -1,0 +1,122 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { randomId } from '../../../shared/ids';
+import { ConversationList } from '../../../extension/components/ConversationList';
+import type { EngineClient } from '../../../extension/lib/messaging/client';
+import type { RecentList } from '../../../extension/lib/messaging/conversation-protocol';
+import type { Contact, EngineMethod, RoomView } from '../../../extension/lib/messaging/protocol';
+import { useSummaries } from '../../../extension/lib/ui/use-summaries';
+import { contactOf } from '../../support/popup-state';
+import { mount, settle, unmountAll } from '../popup/fake-client';
+
+afterEach(unmountAll);
+
+/** An engine that answers listRecent with `listed` and can tell `recent` changes; other requests are refused. */
+function recentEngine(listed: RecentList) {
+  const listeners = new Set<(list: RecentList) => void>();
+  const asked: EngineMethod[] = [];
+  const client: EngineClient = {
+    request: (method) => {
+      asked.push(method);
+      // The fake's answer is listRecent's type, the only method it answers.
+      return (method === 'listRecent' ? Promise.resolve(listed) : Promise.reject(new Error(method))) as never;
+    },
+    on: (name, listener) => {
+      if (name !== 'recent') return () => undefined;
+      // `name` narrowed the listener's data to a RecentList.
+      const onRecent = listener as (list: RecentList) => void;
+      listeners.add(onRecent);
+      return () => listeners.delete(onRecent);
+    },
+    onClose: () => undefined,
+    close: () => undefined,
+  };
+  const tell = (list: RecentList): void => {
+    for (const listener of listeners) listener(list);
+  };
+  return { client, asked, tell };
+}
+
+function Rows(props: { client: EngineClient; contacts: readonly Contact[]; rooms: readonly RoomView[] }) {
+  const { summaries } = useSummaries(props.client);
+  return (
+    <ConversationList
+      client={props.client}
+      contacts={props.contacts}
+      rooms={props.rooms}
+      links={{}}
+      unread={{}}
+      summaries={summaries}
+      selected={undefined}
+      onSelect={() => undefined}
+      onNew={() => undefined}
+    />
+  );
+}
+
+const rowsOf = (root: HTMLElement) =>
+  [...root.querySelectorAll<HTMLElement>('[data-conversation]')].map((row) => [
+    row.querySelector('.row-name')?.textContent,
+    row.querySelector('[data-testid="row-preview"]')?.textContent ??
+      row.querySelector('.row-status')?.textContent,
+  ]);
+
+describe('the conversation list, from the engine’s previews', () => {
+  it('orders every conversation by its newest message from the start, and moves one up as the engine tells', async () => {
+    const [ana, bob, cid, mia] = [randomId(), randomId(), randomId(), randomId()];
+    const room = {
+      roomId: `r${randomId()}`,
+      name: 'Hikers',
+      joined: true,
+      members: [],
+      invited: [],
+      timeline: [],
+      warnings: [],
+    } satisfies RoomView;
+    const hostile = '<img src=x onerror="globalThis.pwned=1">';
+    const { client, asked, tell } = recentEngine({
+      whole: true,
+      conversations: {
+        [ana]: { kind: 'text', text: hostile, at: Date.UTC(2026, 0, 3), direction: 'in' },
+        [bob]: { kind: 'file', text: 'photo.jpg', at: Date.UTC(2026, 0, 2), direction: 'out' },
+        [room.roomId]: {
+          kind: 'text',
+          text: 'Sunday?',
+          at: Date.UTC(2026, 0, 4),
+          direction: 'in',
+          from: mia,
+          fromName: 'Mia',
+        },
+      },
+    });
+    const contacts = [contactOf(ana, 'Ana'), contactOf(bob, 'Bob'), contactOf(cid, 'Cid', { online: false })];
+    const root = mount(<Rows client={client} contacts={contacts} rooms={[room]} />);
+    // Preact runs effects after the frame is painted: the rows fill once the list is in.
+    await vi.waitFor(() => expect(root.querySelectorAll('time')).toHaveLength(3));
+    expect(asked).toEqual(['listRecent']);
+    expect(rowsOf(root)).toEqual([
+      ['# Hikers', 'Mia: Sunday?'],
+      ['Ana', hostile],
+      ['Bob', 'You: File: photo.jpg'],
+      ['Cid', 'offline'],
+    ]);
+    // Text, never markup: the row holds no element the message named.
+    expect(root.querySelector('img')).toBeNull();
+
+    tell({
+      whole: false,
+      conversations: { [cid]: { kind: 'deleted', text: '', at: Date.UTC(2026, 0, 5), direction: 'in' } },
+    });
+    await settle();
+    expect(rowsOf(root)[0]).toEqual(['Cid', 'Message deleted']);
+    tell({
+      whole: false,
+      conversations: {
+        [bob]: { kind: 'call', text: 'Missed voice call', at: Date.UTC(2026, 0, 6), direction: 'in' },
+      },
+    });
+    await settle();
+    expect(rowsOf(root).map(([name]) => name)).toEqual(['Bob', 'Cid', '# Hikers', 'Ana']);
+    expect(rowsOf(root)[0]?.[1]).toBe('Missed voice call');
+  });
+});
