@@ -1,11 +1,15 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ConversationId } from '../lib/model';
+import type { ChatMessage, ConversationId } from '../lib/model';
 import { FormError } from './FormError';
 import { Icon } from './Icon';
 import { openShareWindow } from '../lib/share/open-share-window';
+import './message-actions.css';
+
+/** How long the draft waits after a keystroke before the engine keeps it (and tells the contact "typing"), in ms. */
+const DRAFT_SAVE_MS = 300;
 
 interface Props {
   readonly client: EngineClient;
@@ -14,37 +18,123 @@ interface Props {
   readonly title: string;
   readonly canWrite: boolean;
   readonly placeholder: string;
+  /** The message the next one answers: quoted above the box. */
+  readonly replyTo?: ChatMessage | undefined;
+  /** One of this profile's own messages whose text the box changes (the draft waits meanwhile). */
+  readonly editing?: ChatMessage | undefined;
+  /** Who wrote a message, as the conversation names them (for the reply's quote). */
+  readonly nameOf?: (message: ChatMessage) => string;
+  /** The reply went, the edit was made, or either was cancelled (Escape, or the close button). */
+  readonly onSettled?: () => void;
 }
 
 /**
  * The box to write the next message. The draft leaves the box only once the engine has taken the message (it is
- * then in the history and the outbox); if the engine refuses it, the draft stays and the reason is shown.
+ * then in the history and the outbox); if the engine refuses it, the draft stays and the reason is shown. The
+ * engine keeps the draft in memory while the popup is closed (never on disk) and, when the settings allow it,
+ * tells the contact that this profile is typing.
  */
-export function Composer({ client, conversationId, title, canWrite, placeholder }: Props) {
+export function Composer({
+  client,
+  conversationId,
+  title,
+  canWrite,
+  placeholder,
+  replyTo,
+  editing,
+  nameOf,
+  onSettled,
+}: Props) {
   const [draft, setDraft] = useState('');
-  const sending = useAction('Not sent');
+  const [edited, setEdited] = useState('');
+  const sending = useAction(editing ? 'Not edited' : 'Not sent');
   const attaching = useAction('The file window did not open');
   // Set at once, not at the next render: a second Enter in the same tick must not send the text twice.
   const inFlight = useRef(false);
+  const saving = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const text = editing ? edited : draft;
+
+  // The draft kept for this conversation, unless something was typed already.
+  useEffect(() => {
+    let live = true;
+    setDraft('');
+    client.request('getDraft', { peerId: conversationId }).then(
+      (kept) => {
+        if (live && kept.text) setDraft((typed) => typed || kept.text);
+      },
+      () => undefined, // none kept (locked meanwhile): the box starts empty
+    );
+    return () => {
+      live = false;
+      clearTimeout(saving.current);
+    };
+  }, [client, conversationId]);
+
+  useEffect(() => {
+    if (editing) setEdited(editing.text);
+    if (editing ?? replyTo) box.current?.focus();
+  }, [editing, replyTo]);
+
+  const keepDraft = (next: string): void => {
+    setDraft(next);
+    clearTimeout(saving.current);
+    saving.current = setTimeout(() => {
+      client.request('setDraft', { peerId: conversationId, text: next }).catch(() => undefined); // only the copy kept while the popup is closed is lost: the box holds the text
+    }, DRAFT_SAVE_MS);
+  };
 
   const send = (): void => {
-    const text = draft.trim();
-    if (!text || inFlight.current) return;
+    const trimmed = text.trim();
+    if (!trimmed || inFlight.current) return;
     inFlight.current = true;
     void sending.run(async () => {
       try {
-        await client.request('sendText', { peerId: conversationId, text });
-        setDraft('');
+        if (editing) {
+          await client.request('editMessage', {
+            peerId: conversationId,
+            messageId: editing.id,
+            text: trimmed,
+          });
+        } else {
+          clearTimeout(saving.current); // the engine forgets the draft with the message sent
+          await client.request('sendText', {
+            peerId: conversationId,
+            text: trimmed,
+            ...(replyTo ? { replyTo: replyTo.id } : {}),
+          });
+          setDraft('');
+        }
+        onSettled?.();
       } finally {
         inFlight.current = false;
       }
     });
   };
 
+  const context = editing ?? replyTo;
   return (
     <>
       <FormError error={sending.error} />
       <FormError error={attaching.error} />
+      {context && (
+        <div class="composer-context" data-testid={editing ? 'composer-editing' : 'composer-reply'}>
+          <span class="composer-context-text">
+            {editing
+              ? 'Editing your message'
+              : `Replying to ${nameOf?.(context) ?? 'a message'}: ${context.text}`}
+          </span>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={editing ? 'Cancel the edit' : 'Cancel the reply'}
+            title="Cancel (Escape)"
+            onClick={() => onSettled?.()}
+          >
+            <Icon name="close" size={16} />
+          </button>
+        </div>
+      )}
       <form
         class="composer"
         aria-busy={sending.busy}
@@ -58,26 +148,34 @@ export function Composer({ client, conversationId, title, canWrite, placeholder 
           class="icon-button attach"
           aria-label="Send a file"
           title="Send a file"
-          disabled={!canWrite || attaching.busy}
+          disabled={!canWrite || attaching.busy || editing !== undefined}
           onClick={() => void attaching.run(() => openShareWindow({ to: conversationId }))}
         >
           <Icon name="attach" />
         </button>
         <label class="visually-hidden" for="composer-text">
-          Message to {title}
+          {editing ? 'Edit your message' : `Message to ${title}`}
         </label>
         <textarea
           id="composer-text"
-          value={draft}
+          ref={box}
+          value={text}
           maxLength={MAX_TEXT_LENGTH}
           rows={1}
           disabled={!canWrite}
           // Read-only, not disabled, while sending: the focus stays here for the next message.
           readOnly={sending.busy}
           placeholder={placeholder}
-          onInput={(event) => setDraft(event.currentTarget.value)}
+          onInput={(event) => {
+            const next = event.currentTarget.value;
+            if (editing) setEdited(next);
+            else keepDraft(next);
+          }}
           onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            if (event.key === 'Escape' && context) {
+              event.preventDefault(); // cancels the reply or edit, and stays in the conversation (App.tsx)
+              onSettled?.();
+            } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
               event.preventDefault();
               send();
             }
@@ -86,11 +184,11 @@ export function Composer({ client, conversationId, title, canWrite, placeholder 
         <button
           type="submit"
           class="icon-button primary send"
-          aria-label={sending.busy ? 'Sending…' : 'Send'}
-          title="Send (Enter)"
-          disabled={sending.busy || !draft.trim() || !canWrite}
+          aria-label={editing ? 'Save the edit' : sending.busy ? 'Sending…' : 'Send'}
+          title={editing ? 'Save (Enter)' : 'Send (Enter)'}
+          disabled={sending.busy || !text.trim() || !canWrite}
         >
-          <Icon name="send" />
+          <Icon name={editing ? 'check' : 'send'} />
         </button>
       </form>
     </>

@@ -1,9 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
-import { useEffect, useState } from 'preact/hooks';
-import { errorMessage } from '../hooks/useAction';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { errorMessage, useAction } from '../hooks/useAction';
 import { useConversation } from '../hooks/useConversation';
+import { useTyping } from '../hooks/useTyping';
 import { Composer } from './Composer';
+import { ConversationSearch } from './ConversationSearch';
+import { MessageActionsContext, type MessageActions } from './message-actions';
 import { FormError } from './FormError';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
@@ -59,7 +62,10 @@ function composerOf(counterpart: Counterpart, title: string) {
   };
 }
 
-/** One conversation: its messages and the box to write the next one. */
+/**
+ * One conversation: its messages (each with its menu: reply, copy, edit, delete), the box to write the next one,
+ * whether the contact is typing, and a search of its history.
+ */
 export function Conversation({
   client,
   with: counterpart,
@@ -74,6 +80,11 @@ export function Conversation({
   const history = useConversation(client, conversationId);
   const { messages } = history;
   const [readError, setReadError] = useState<string>();
+  const [replyTo, setReplyTo] = useState<ChatMessage>();
+  const [editing, setEditing] = useState<ChatMessage>();
+  const [searching, setSearching] = useState(false);
+  const removing = useAction('Not deleted');
+  const typing = useTyping(client, conversationId);
   const title =
     counterpart.kind === 'contact' ? shownName(counterpart.contact) : `# ${counterpart.room.name}`;
   const { canWrite, placeholder } = composerOf(counterpart, title);
@@ -81,6 +92,41 @@ export function Conversation({
     counterpart.kind === 'room' && from
       ? (counterpart.room.members.find((member) => member.userId === from)?.name ?? 'a former member')
       : undefined;
+
+  const nameOfAuthor = (userId: string | undefined): string => {
+    if (userId === undefined) return 'Someone';
+    if (counterpart.kind === 'contact') return userId === counterpart.contact.userId ? title : 'You';
+    return counterpart.room.members.find((member) => member.userId === userId)?.name ?? 'Someone';
+  };
+  const nameOfMessage = (message: ChatMessage): string =>
+    message.direction === 'out' ? 'yourself' : (senderOf(message) ?? title);
+  // The same object while nothing it reads changes: every bubble reads it (MessageBubble is memoized).
+  const messageActions = useMemo<MessageActions>(
+    () => ({
+      reply(message) {
+        setEditing(undefined);
+        setReplyTo(message);
+      },
+      edit(message) {
+        setReplyTo(undefined);
+        setEditing(message);
+      },
+      remove(message, forEveryone) {
+        void removing.run(async () => {
+          await client.request('deleteMessage', {
+            peerId: conversationId,
+            messageId: message.id,
+            forEveryone,
+          });
+          setReplyTo((shown) => (shown?.id === message.id ? undefined : shown));
+          setEditing((shown) => (shown?.id === message.id ? undefined : shown));
+        });
+      },
+      nameOf: nameOfAuthor,
+    }),
+    // The names change with the counterpart and the title.
+    [client, conversationId, counterpart, title],
+  );
 
   // A message that arrives while this conversation is on screen has been seen.
   const newest = messages.at(-1);
@@ -133,6 +179,17 @@ export function Conversation({
         actions={
           <>
             {calls}
+            <button
+              type="button"
+              class="icon-button"
+              aria-label="Search this conversation"
+              title="Search this conversation"
+              aria-expanded={searching}
+              data-testid="search-toggle"
+              onClick={() => setSearching(!searching)}
+            >
+              <Icon name="search" />
+            </button>
             {contact && (
               <button
                 type="button"
@@ -168,14 +225,30 @@ export function Conversation({
           </button>
         </div>
       )}
+      {searching && <ConversationSearch client={client} conversationId={conversationId} />}
       <FormError error={readError} />
-      <MessageLog messages={messages} senderOf={senderOf} earlier={history.earlier} />
+      <FormError error={removing.error} />
+      <MessageActionsContext.Provider value={messageActions}>
+        <MessageLog messages={messages} senderOf={senderOf} earlier={history.earlier} />
+      </MessageActionsContext.Provider>
+      {contact && (
+        <p class="typing-line" aria-live="polite" data-testid="typing">
+          {typing ? `${title} is typing…` : ''}
+        </p>
+      )}
       <Composer
         client={client}
         conversationId={conversationId}
         title={title}
         canWrite={canWrite}
         placeholder={placeholder}
+        replyTo={replyTo}
+        editing={editing}
+        nameOf={nameOfMessage}
+        onSettled={() => {
+          setReplyTo(undefined);
+          setEditing(undefined);
+        }}
       />
     </section>
   );

@@ -1,7 +1,11 @@
 import { memo } from 'preact/compat';
+import { useContext } from 'preact/hooks';
 import type { ChatMessage } from '../lib/model';
 import { FileCard } from './FileCard';
 import { LinkifiedText } from './LinkifiedText';
+import { MessageActionsContext } from './message-actions';
+import { MessageMenu } from './MessageMenu';
+import { ReplyQuote } from './ReplyQuote';
 import { Ticks } from './Ticks';
 import { shownTime } from './log-rows';
 
@@ -27,9 +31,16 @@ interface Props {
   readonly now?: number | undefined;
 }
 
+/** What is left in a deleted message's place. */
+function deletedNote(message: ChatMessage): string {
+  if (!message.deleted?.forEveryone) return 'You deleted this message here';
+  return message.direction === 'out' ? 'You deleted this message' : 'This message was deleted';
+}
+
 /**
- * One message. Its text is rendered as text (Preact escapes it), never as HTML; its links open in a new tab.
- * Memoized: a new message re-renders one row.
+ * One message. Its text is rendered as text (Preact escapes it), never as HTML; its links open in a new tab. A
+ * reply shows the start of the message it answers; an edited one says so; a deleted one only that it was. Its
+ * menu (MessageMenu) replies, copies, edits or deletes. Memoized: a new message re-renders one row.
  */
 export const MessageBubble = memo(function MessageBubble({
   message,
@@ -38,8 +49,10 @@ export const MessageBubble = memo(function MessageBubble({
   groupEnd = true,
   now,
 }: Props) {
+  const actions = useContext(MessageActionsContext);
   const time = shownTime(message.sentAt, now ?? Number.NaN);
-  const { file } = message;
+  const edited = message.edited === undefined ? undefined : shownTime(message.edited, Number.NaN);
+  const { file, reply, deleted } = message;
   // A file card holds blocks (its transfer, a list of members): not a paragraph's content.
   const Bubble = file ? 'div' : 'p';
   const place = `${groupStart ? ' log-group-start' : ''}${groupEnd ? ' log-group-end' : ''}`;
@@ -51,14 +64,25 @@ export const MessageBubble = memo(function MessageBubble({
           {sender}
         </span>
       )}
-      {file && <FileCard message={message} file={file} />}
+      {reply && !deleted && <ReplyQuote quote={reply} name={actions?.nameOf(reply.from) ?? 'Someone'} />}
+      {file && !deleted && <FileCard message={message} file={file} />}
+      {deleted && (
+        <span class="log-text log-deleted" data-testid="message-deleted">
+          {deletedNote(message)}
+        </span>
+      )}
       {/* A file message's text is its name (shown on the card) or a caption. */}
-      {(!file || message.text !== file.name) && (
+      {!deleted && (!file || message.text !== file.name) && (
         <span class="log-text" data-testid="message-text">
           <LinkifiedText text={message.text} />
         </span>
       )}
       <span class="log-meta">
+        {edited && !deleted && (
+          <span class="log-edited" data-testid="message-edited" title={`Edited ${edited.title}`}>
+            edited
+          </span>
+        )}
         {time && (
           <time dateTime={time.iso} title={time.title}>
             {time.label}
@@ -70,6 +94,7 @@ export const MessageBubble = memo(function MessageBubble({
           </span>
         )}
         {message.direction === 'out' && <Ticks message={message} />}
+        <MessageMenu message={message} />
       </span>
     </Bubble>
   );

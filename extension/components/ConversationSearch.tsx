@@ -1,0 +1,91 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MAX_SEARCH_QUERY_LENGTH } from '../../shared/limits';
+import { errorMessage } from '../hooks/useAction';
+import type { EngineClient } from '../lib/messaging/client';
+import type { ChatMessage, ConversationId } from '../lib/model';
+import { FormError } from './FormError';
+import { shownTime } from './log-rows';
+import './message-actions.css';
+
+/** How long typing must pause before the engine is asked, in ms. */
+const SEARCH_PAUSE_MS = 250;
+
+interface Props {
+  readonly client: EngineClient;
+  readonly conversationId: ConversationId;
+}
+
+/**
+ * Search in the conversation's history: the engine looks through what it decrypts (the history is encrypted at
+ * rest) and gives the newest matches first. Matches are shown as text.
+ */
+export function ConversationSearch({ client, conversationId }: Props) {
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<readonly ChatMessage[] | undefined>();
+  const [error, setError] = useState<string>();
+  const field = useRef<HTMLInputElement>(null);
+  // Opened to be used: the field takes the focus (autofocus does not work in a page already loaded).
+  useEffect(() => field.current?.focus(), []);
+  useEffect(() => {
+    const text = query.trim();
+    setError(undefined);
+    if (!text) {
+      setFound(undefined);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      client.request('searchConversation', { peerId: conversationId, query: text }).then(
+        (messages) => {
+          if (live) setFound(messages);
+        },
+        (caught: unknown) => {
+          if (live) setError(`Not searched: ${errorMessage(caught)}`);
+        },
+      );
+    }, SEARCH_PAUSE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, conversationId, query]);
+
+  return (
+    <div role="search" class="conversation-search" data-testid="conversation-search">
+      <label class="visually-hidden" for="conversation-search-text">
+        Search this conversation
+      </label>
+      <input
+        id="conversation-search-text"
+        type="search"
+        value={query}
+        maxLength={MAX_SEARCH_QUERY_LENGTH}
+        placeholder="Search this conversation"
+        ref={field}
+        onInput={(event) => setQuery(event.currentTarget.value)}
+      />
+      <FormError error={error} />
+      {found && (
+        <>
+          <p class="visually-hidden" role="status">
+            {found.length === 0 ? 'No message found' : `${found.length} found`}
+          </p>
+          {found.length === 0 ? (
+            <p>No message found</p>
+          ) : (
+            <ol aria-label="Messages found, newest first">
+              {found.map((message) => {
+                const time = shownTime(message.sentAt, Number.NaN);
+                return (
+                  <li key={`${message.direction}-${message.id}`} data-testid="search-result">
+                    {time && <time dateTime={time.iso}>{time.label}</time>} {message.text}
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

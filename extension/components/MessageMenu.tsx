@@ -1,0 +1,112 @@
+import { useContext, useRef, useState } from 'preact/hooks';
+import { errorMessage } from '../hooks/useAction';
+import type { ChatMessage } from '../lib/model';
+import { Icon } from './Icon';
+import { changeable, MessageActionsContext } from './message-actions';
+import './message-actions.css';
+
+interface Props {
+  readonly message: ChatMessage;
+}
+
+interface Item {
+  readonly label: string;
+  readonly testId: string;
+  readonly run: () => void;
+}
+
+/**
+ * A message's menu: reply, copy, edit (one's own), delete here, delete for everyone (one's own). Made of phrasing
+ * elements only: it sits in a bubble that may be a paragraph. Escape closes it and gives the focus back.
+ */
+export function MessageMenu({ message }: Props) {
+  const actions = useContext(MessageActionsContext);
+  const [open, setOpen] = useState(false);
+  const [copyError, setCopyError] = useState<string>();
+  const toggle = useRef<HTMLButtonElement>(null);
+  if (!actions || (message.deleted && !message.deleted.forEveryone && message.direction === 'in'))
+    return null;
+
+  const close = (): void => {
+    setOpen(false);
+    toggle.current?.focus();
+  };
+  const items: Item[] = [];
+  if (!message.deleted) {
+    items.push({ label: 'Reply', testId: 'message-reply', run: () => actions.reply(message) });
+    items.push({
+      label: 'Copy text',
+      testId: 'message-copy',
+      run: () => {
+        navigator.clipboard.writeText(message.text).then(
+          () => setCopyError(undefined),
+          (caught: unknown) => setCopyError(`Not copied: ${errorMessage(caught)}`),
+        );
+      },
+    });
+  }
+  if (changeable(message))
+    items.push({ label: 'Edit', testId: 'message-edit', run: () => actions.edit(message) });
+  if (!message.deleted)
+    items.push({
+      label: 'Delete for me',
+      testId: 'message-delete-me',
+      run: () => actions.remove(message, false),
+    });
+  if (changeable(message))
+    items.push({
+      label: 'Delete for everyone',
+      testId: 'message-delete-everyone',
+      run: () => actions.remove(message, true),
+    });
+  if (items.length === 0) return null;
+
+  return (
+    <span
+      class="message-menu-anchor"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && open) {
+          event.preventDefault(); // the menu, not the conversation, is what Escape leaves (App.tsx)
+          close();
+        }
+      }}
+    >
+      <button
+        ref={toggle}
+        type="button"
+        class="message-menu-toggle"
+        aria-label="Message actions"
+        title="Reply, copy, edit or delete"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        data-testid="message-menu"
+        onClick={() => setOpen(!open)}
+      >
+        <Icon name="more" size={16} />
+      </button>
+      {open && (
+        <span class="message-menu" role="menu" aria-label="Message actions">
+          {items.map((item) => (
+            <button
+              key={item.testId}
+              type="button"
+              role="menuitem"
+              data-testid={item.testId}
+              onClick={() => {
+                setOpen(false);
+                item.run();
+              }}
+            >
+              {item.label}
+            </button>
+          ))}
+        </span>
+      )}
+      {copyError && (
+        <span class="visually-hidden" role="alert">
+          {copyError}
+        </span>
+      )}
+    </span>
+  );
+}
