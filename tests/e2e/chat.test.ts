@@ -140,6 +140,11 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('chat between two Ch
     bobPopup = await bob.openPopup();
     await vi.waitFor(async () => expect(await bobPopup.badgeText()).toBe('1'));
     await bobPopup.contact('Alice').getByTestId('unread').filter({ hasText: '1' }).waitFor();
+    // This new page saw no message: the engine's list puts the conversation first, previewing its newest.
+    const first = bobPopup.page.locator('[data-conversation]').first();
+    await first.getByTestId('row-preview').filter({ hasText: 'While you were away' }).waitFor();
+    expect(await first.getByTestId('row-preview').textContent()).toBe('While you were away');
+    expect(await first.getAttribute('data-conversation')).toBe(await alicePopup.selfId());
     await bobPopup.openChat('Alice');
     await bobPopup.message('While you were away').waitFor();
     await vi.waitFor(async () => expect(await bobPopup.badgeText()).toBe(''));
