@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { axeViolations, describeViolations } from '../support/axe';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { ChromeUser } from '../support/chrome-extension';
 import { becomeContacts } from '../support/e2e-contacts';
@@ -51,6 +52,21 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
         .getByTestId('composer-reply')
         .getByText(/Dinner at eight\?/)
         .waitFor();
+      // The reply bar, a message's open menu and the search pass axe too (as popup-a11y checks each screen).
+      await alicePopup.page.getByTestId('search-toggle').click();
+      await alicePopup.page.getByRole('searchbox', { name: 'Search this conversation' }).fill('dinner');
+      await alicePopup.page.getByTestId('search-result').getByText('Dinner at eight?').waitFor();
+      await alicePopup.bubble('Dinner at eight?').getByTestId('message-menu').click();
+      await alicePopup.page.getByTestId('message-delete-me').waitFor();
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await alicePopup.page.emulateMedia({ colorScheme });
+        const violations = await axeViolations(alicePopup.page);
+        expect(violations, `${colorScheme}: ${describeViolations(violations)}`).toEqual([]);
+      }
+      await alicePopup.page.emulateMedia({ colorScheme: null });
+      await alicePopup.page.keyboard.press('Escape'); // closes the menu, and stays in the conversation
+      await alicePopup.page.getByTestId('message-delete-me').waitFor({ state: 'detached' });
+      await alicePopup.page.getByTestId('search-toggle').click();
       await box.fill('Yes, see you');
       await box.press('Enter');
       const reply = bobPopup.bubble('Yes, see you');
