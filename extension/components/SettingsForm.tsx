@@ -16,8 +16,6 @@ import { PassphraseFields } from './PassphraseFields';
 interface Props {
   readonly client: EngineClient;
   readonly settings: EngineState['settings'];
-  /** Back to where Settings were opened from (a Cancel button, and after saving). */
-  readonly onDone?: () => void;
   /** Told after each successful save (the options page stays and says so). */
   readonly onSaved?: () => void;
 }
@@ -34,7 +32,7 @@ const AUTO_LOCK_CHOICES = [0, 5, 15, 60, 240].filter((minutes) => minutes <= MAX
  * First start (name, server, passphrase) and later changes (name, server, auto-lock, read receipts, appearing
  * offline, notifications, typing indicators), with the account on the server below (release the name, delete the account).
  */
-export function SettingsForm({ client, settings, onDone, onSaved }: Props) {
+export function SettingsForm({ client, settings, onSaved }: Props) {
   const [name, setName] = useState(settings?.name ?? '');
   const [serverUrl, setServerUrl] = useState(settings?.serverUrl ?? DEFAULT_SERVER_URL);
   const [autoLockMinutes, setAutoLockMinutes] = useState(settings?.autoLockMinutes ?? 0);
@@ -76,7 +74,6 @@ export function SettingsForm({ client, settings, onDone, onSaved }: Props) {
         });
       }
       onSaved?.();
-      onDone?.();
     });
   };
 
@@ -184,11 +181,6 @@ export function SettingsForm({ client, settings, onDone, onSaved }: Props) {
         </label>
         <FormError error={error} />
         <div class="actions">
-          {!firstStart && onDone && (
-            <button type="button" onClick={onDone}>
-              Cancel
-            </button>
-          )}
           <button type="submit" disabled={busy}>
             {busy ? 'Saving…' : firstStart ? 'Start chatting' : 'Save'}
           </button>

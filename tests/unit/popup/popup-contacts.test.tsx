@@ -133,7 +133,7 @@ describe('the popup with contacts, requests and blocked users', () => {
 describe('settings', () => {
   it('saves "Appear offline" with the rest', async () => {
     const { client, calls } = recordingClient();
-    const root = mount(<SettingsForm client={client} settings={settings} onDone={() => undefined} />);
+    const root = mount(<SettingsForm client={client} settings={settings} />);
     const checkbox = root.querySelector<HTMLInputElement>('input[name="appearOffline"]');
     expect(checkbox?.checked).toBe(false);
     checkbox?.click();
