@@ -9,7 +9,7 @@ export function shownName(contact: Contact): string {
   return contact.profile?.displayName ? contact.profile.displayName : contact.name;
 }
 
-export interface ContactSections {
+export interface ContactsBySection {
   /** Contacts both sides agreed to: online first, then by shown name. */
   readonly accepted: readonly Contact[];
   /** Requests to this user, waiting for an answer. */
@@ -22,7 +22,7 @@ export interface ContactSections {
 const byShownName = (a: Contact, b: Contact): number => shownName(a).localeCompare(shownName(b));
 
 /** Splits the engine's list into the sidebar's sections, each in the order it is shown. */
-export function sectionsOf(contacts: readonly Contact[]): ContactSections {
+export function sectionsOf(contacts: readonly Contact[]): ContactsBySection {
   const of = (state: Contact['state']): Contact[] =>
     contacts.filter((contact) => contact.state === state).sort(byShownName);
   return {
