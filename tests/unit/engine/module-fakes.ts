@@ -5,7 +5,7 @@
  */
 import { presenceToken } from '../../../shared/crypto/contact-secret';
 import { randomId, type UserId } from '../../../shared/ids';
-import type { ChatContent, ContactContent } from '../../../shared/protocol/content';
+import type { ContactContent, OutgoingContent } from '../../../shared/protocol/content';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { RoomId } from '../../../shared/protocol/rooms';
 import type { Admission, ContactBook } from '../../../extension/lib/engine/contact-book';
@@ -103,12 +103,12 @@ export class FakeSessions {
 /** An outbox that records the calls made to it. */
 export class FakeDelivery implements Delivery {
   readonly calls: { method: keyof Delivery; args: unknown[] }[] = [];
-  readonly sent: { peerId: UserId; content: ChatContent; seq: number }[] = [];
+  readonly sent: { peerId: UserId; content: OutgoingContent; seq: number }[] = [];
   readonly confirmed: { peerId: UserId; ids: readonly string[] }[] = [];
   stopFailure: Error | undefined;
 
   load = async () => void this.calls.push({ method: 'load', args: [] });
-  send = async (peerId: UserId, content: ChatContent, seq: number) =>
+  send = async (peerId: UserId, content: OutgoingContent, seq: number) =>
     void this.sent.push({ peerId, content, seq });
   confirm = async (peerId: UserId, ids: readonly string[]) => void this.confirmed.push({ peerId, ids });
   kick = (peerId?: UserId) => void this.calls.push({ method: 'kick', args: [peerId] });
