@@ -5,6 +5,7 @@ import { CallButtons } from '../../components/CallButtons';
 import { ContactMenu } from '../../components/ContactMenu';
 import { RequestPanel } from '../../components/ContactRequest';
 import { ConversationList } from '../../components/ConversationList';
+import { IncomingCalls } from '../../components/IncomingCalls';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { FormError } from '../../components/FormError';
 import { Conversation } from '../../components/Conversation';
@@ -185,6 +186,9 @@ function Chat({ client, state, settings }: ChatProps) {
         </StatusBar>
       </ErrorBoundary>
       <FormError error={settingsError} />
+      <ErrorBoundary part="The incoming calls">
+        <IncomingCalls client={client} />
+      </ErrorBoundary>
       {showTransfers && (
         <ErrorBoundary part="The transfers">
           <TransferList onOpen={open} />
