@@ -53,7 +53,14 @@ export function Composer({
   const inFlight = useRef(false);
   const saving = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const box = useRef<HTMLTextAreaElement>(null);
+  /** Typed since the draft was last handed to the engine. */
+  const unsaved = useRef<string | undefined>(undefined);
   const text = editing ? edited : draft;
+
+  function saveDraft(peerId: ConversationId, kept: string): void {
+    // On failure only the copy kept while the popup is closed is lost: the box still holds the text.
+    client.request('setDraft', { peerId, text: kept }).catch(() => undefined);
+  }
 
   // The draft kept for this conversation, unless something was typed already.
   useEffect(() => {
@@ -67,8 +74,12 @@ export function Composer({
     );
     return () => {
       live = false;
+      // Leaving the conversation: what was typed in the last pause is kept too.
       clearTimeout(saving.current);
+      if (unsaved.current !== undefined) saveDraft(conversationId, unsaved.current);
+      unsaved.current = undefined;
     };
+    // saveDraft reads only the client, a dependency already.
   }, [client, conversationId]);
 
   useEffect(() => {
@@ -78,9 +89,11 @@ export function Composer({
 
   const keepDraft = (next: string): void => {
     setDraft(next);
+    unsaved.current = next;
     clearTimeout(saving.current);
     saving.current = setTimeout(() => {
-      client.request('setDraft', { peerId: conversationId, text: next }).catch(() => undefined); // only the copy kept while the popup is closed is lost: the box holds the text
+      unsaved.current = undefined;
+      saveDraft(conversationId, next);
     }, DRAFT_SAVE_MS);
   };
 
@@ -98,6 +111,7 @@ export function Composer({
           });
         } else {
           clearTimeout(saving.current); // the engine forgets the draft with the message sent
+          unsaved.current = undefined;
           await client.request('sendText', {
             peerId: conversationId,
             text: trimmed,

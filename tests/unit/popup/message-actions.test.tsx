@@ -179,6 +179,21 @@ describe('the composer', () => {
     expect(box.value).toBe('');
   });
 
+  it('hands the engine what was typed just before the conversation closes', async () => {
+    const { client, calls } = eventClient({ getDraft: () => ({ text: '' }) });
+    const root = mount(
+      <Composer client={client} conversationId={bob} title="Bob" canWrite placeholder="Message Bob" />,
+    );
+    const box = root.querySelector('textarea');
+    if (!box) throw new Error('no box');
+    await type(box, 'quick');
+    expect(calls.map(([method]) => method)).not.toContain('setDraft'); // still within the pause
+    unmountAll();
+    // Well within the pause (DRAFT_SAVE_MS, 300 ms): only the closing conversation can have handed it over.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toContainEqual(['setDraft', { peerId: bob, text: 'quick' }]);
+  });
+
   it('edits one’s own message in place of the draft, and Escape cancels without leaving the conversation', async () => {
     const own = message('Yes at 8');
     const { client, calls } = eventClient();
