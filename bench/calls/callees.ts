@@ -41,19 +41,35 @@ export interface Callee {
   ringingWindow(): Promise<CallWindow>;
 }
 
-export function chromeWindow(page: Page): CallWindow {
+/** A page either driver can run a script in and close: Playwright's and Puppeteer's alike. */
+interface ScriptedPage {
+  evaluate<T>(script: () => T): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The frame watch and closing are the same in either browser; the rest is the driver's own. */
+function callWindow(
+  page: ScriptedPage,
+  driven: Pick<CallWindow, 'framesDecoded' | 'click' | 'waitState'>,
+): CallWindow {
   return {
     async watchFrames() {
       await page.evaluate(installFrameWatch);
     },
     frameMarks: () => page.evaluate(readFrameWatch),
+    close: () => page.close(),
+    ...driven,
+  };
+}
+
+export function chromeWindow(page: Page): CallWindow {
+  return callWindow(page, {
     framesDecoded: async () => (await receivedStats(page)).framesDecoded,
     click: (testId) => page.getByTestId(testId).click(),
     async waitState(state, outcome) {
       await waitCallState(page, state, outcome);
     },
-    close: () => page.close(),
-  };
+  });
 }
 
 export function chromeCallee(
@@ -75,18 +91,13 @@ export function chromeCallee(
 }
 
 function firefoxWindow(page: FirefoxPage): CallWindow {
-  return {
-    async watchFrames() {
-      await page.evaluate(installFrameWatch);
-    },
-    frameMarks: () => page.evaluate(readFrameWatch),
+  return callWindow(page, {
     framesDecoded: async () => (await firefoxReceivedStats(page)).framesDecoded,
     click: (testId) => clickTestId(page, testId),
     async waitState(state, outcome) {
       await waitFirefoxCallState(page, state, outcome);
     },
-    close: () => page.close(),
-  };
+  });
 }
 
 export function firefoxCallee(

@@ -15,6 +15,7 @@ import {
 import type { CallView } from '../../extension/lib/messaging/call-protocol';
 import type { EngineMethod, EngineRequest, EngineResponses } from '../../extension/lib/messaging/protocol';
 import { eventually, type ReceivedStats } from './call-window';
+import { askEngineInPage, engineAnswer } from './engine-port';
 import type { FirefoxUser } from './firefox-extension';
 
 /** One request to the Firefox engine from an extension page; rejects with the engine's error message. */
@@ -23,38 +24,7 @@ export async function firefoxEngineCall<M extends EngineMethod>(
   method: M,
   params: EngineRequest<M>,
 ): Promise<EngineResponses[M]> {
-  const result = await page.evaluate(
-    (method: string, params: unknown) =>
-      new Promise<{ ok: boolean; data?: unknown; error?: { message: string } }>((resolve) => {
-        interface Port {
-          onMessage: {
-            addListener(
-              listener: (frame: {
-                kind: string;
-                result?: { ok: boolean; data?: unknown; error?: { message: string } };
-              }) => void,
-            ): void;
-          };
-          postMessage(message: unknown): void;
-          disconnect(): void;
-        }
-        const { chrome } = globalThis as unknown as {
-          chrome: { runtime: { connect(info: { name: string }): Port } };
-        };
-        const port = chrome.runtime.connect({ name: 'engine' });
-        port.onMessage.addListener((frame) => {
-          if (frame.kind !== 'response' || !frame.result) return;
-          port.disconnect();
-          resolve(frame.result);
-        });
-        port.postMessage({ kind: 'request', id: 0, method, params });
-      }),
-    method,
-    params,
-  );
-  if (!result.ok) throw new Error(`${method} failed: ${result.error?.message ?? 'no reason given'}`);
-  // The engine answers `method` with EngineResponses[M]; the page only relays it.
-  return result.data as EngineResponses[M];
+  return engineAnswer(method, await page.evaluate(askEngineInPage, { method, params }));
 }
 
 /** The call ringing in this Firefox user's engine (the first one seen). */
