@@ -2,17 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { mismatchWarning } from '../../extension/lib/engine/calls/calls';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
-import { callContacts, enginePage, signUp } from '../support/call-users';
+import { chromeCallPair, type ChromeCallPair } from '../support/call-users';
 import {
   callEntries,
   eventually,
-  incomingCall,
-  incomingCallPage,
   openCallPage,
   receivedStats,
+  ringingCallPage,
   waitCallState,
+  waitCallStates,
 } from '../support/call-window';
-import { ChromeUser } from '../support/chrome-extension';
 import { receivedMediaPeak, watchReceivedMedia } from '../support/media-watch';
 import {
   startFingerprintRewritingProxy,
@@ -29,41 +28,27 @@ import { startTestServer, type TestServer } from '../support/server';
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a call bound to both identities', () => {
   let server: TestServer;
   let proxy: FingerprintRewritingProxy;
-  let alice: ChromeUser;
-  let bob: ChromeUser;
-  let aliceEngine: Page;
-  let bobEngine: Page;
-  let aliceId: string;
-  let bobId: string;
+  let pair: ChromeCallPair;
 
   beforeAll(async () => {
     server = await startTestServer();
     proxy = await startFingerprintRewritingProxy(server.url);
-    [alice, bob] = await Promise.all([
-      ChromeUser.launch({ fakeMedia: true }),
-      ChromeUser.launch({ fakeMedia: true }),
-    ]);
-    [aliceEngine, bobEngine] = await Promise.all([enginePage(alice), enginePage(bob)]);
-    await signUp(aliceEngine, 'Alice', server.url);
-    await signUp(bobEngine, 'Bob', proxy.url);
-    ({ askerId: aliceId, answererId: bobId } = await callContacts(
-      { page: aliceEngine, name: 'Alice' },
-      { page: bobEngine, name: 'Bob' },
-    ));
+    pair = await chromeCallPair(server.url, proxy.url);
   }, 120_000);
   afterAll(async () => {
-    await Promise.all([alice.close(), bob.close()]);
+    await pair.close();
     await proxy.close();
     await server.close();
   });
 
   /** Alice calls Bob by video and Bob accepts in the window his engine opened: both windows. */
   async function aliceCallsBob(): Promise<{ aliceWindow: Page; bobWindow: Page; callId: string }> {
-    const aliceWindow = await openCallPage(alice, `?peer=${bobId}&media=video`);
+    const aliceWindow = await openCallPage(pair.alice, `?peer=${pair.bobId}&media=video`);
     await waitCallState(aliceWindow, 'ringing');
-    const { callId } = await incomingCall(bobEngine);
-    const bobWindow = await incomingCallPage(bob, callId);
-    await waitCallState(bobWindow, 'ringing');
+    const {
+      call: { callId },
+      page: bobWindow,
+    } = await ringingCallPage(pair.bob, pair.bobEngine);
     await Promise.all([watchReceivedMedia(aliceWindow), watchReceivedMedia(bobWindow)]);
     await bobWindow.getByTestId('call-accept').click();
     return { aliceWindow, bobWindow, callId };
@@ -72,10 +57,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a call bound to bot
   it('ends the call, warns each side by the other’s name and sends no media, when the signaling rewrote the fingerprints', async () => {
     const { aliceWindow, bobWindow, callId } = await aliceCallsBob();
 
-    await Promise.all([
-      waitCallState(aliceWindow, 'ended', 'failed'),
-      waitCallState(bobWindow, 'ended', 'failed'),
-    ]);
+    await waitCallStates([aliceWindow, bobWindow], 'ended', 'failed');
     expect(await aliceWindow.getByTestId('call-warning').textContent()).toBe(mismatchWarning('Bob'));
     expect(await bobWindow.getByTestId('call-warning').textContent()).toBe(mismatchWarning('Alice'));
     // The proxy did sit in the middle: Alice's offer forged on its way to Bob, Bob's answer on its way out.
@@ -92,11 +74,14 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a call bound to bot
         .map((entry) => [entry.call?.outcome, entry.call?.warning]);
     await eventually(
       'both histories log it',
-      async () => [...(await failed(aliceEngine, bobId)), ...(await failed(bobEngine, aliceId))],
+      async () => [
+        ...(await failed(pair.aliceEngine, pair.bobId)),
+        ...(await failed(pair.bobEngine, pair.aliceId)),
+      ],
       (entries) => entries.length === 2,
     );
-    expect(await failed(aliceEngine, bobId)).toEqual([['failed', mismatchWarning('Bob')]]);
-    expect(await failed(bobEngine, aliceId)).toEqual([['failed', mismatchWarning('Alice')]]);
+    expect(await failed(pair.aliceEngine, pair.bobId)).toEqual([['failed', mismatchWarning('Bob')]]);
+    expect(await failed(pair.bobEngine, pair.aliceId)).toEqual([['failed', mismatchWarning('Alice')]]);
     await Promise.all([aliceWindow.close(), bobWindow.close()]);
   }, 90_000);
 
@@ -105,7 +90,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a call bound to bot
     const rewritesBefore = proxy.rewrites.length;
     const { aliceWindow, bobWindow } = await aliceCallsBob();
 
-    await Promise.all([waitCallState(aliceWindow, 'active'), waitCallState(bobWindow, 'active')]);
+    await waitCallStates([aliceWindow, bobWindow], 'active');
     for (const page of [aliceWindow, bobWindow]) {
       const first = await eventually(
         'first frame',
@@ -123,10 +108,7 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('a call bound to bot
     expect(proxy.rewrites).toHaveLength(rewritesBefore);
 
     await aliceWindow.getByTestId('call-hangup').click();
-    await Promise.all([
-      waitCallState(aliceWindow, 'ended', 'ended'),
-      waitCallState(bobWindow, 'ended', 'ended'),
-    ]);
+    await waitCallStates([aliceWindow, bobWindow], 'ended', 'ended');
     // The same watch as above sees what flowed here (so its zeros there are no artefact of the call's end).
     for (const page of [aliceWindow, bobWindow]) {
       const peak = await receivedMediaPeak(page);

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Page as FirefoxPage } from 'puppeteer-core';
 import { CHROMIUM_PATH, FIREFOX_PATH, browserAvailable } from '../support/browsers';
-import { enginePage, signUp } from '../support/call-users';
+import { askContact, enginePage, signUp, signUpWith } from '../support/call-users';
 import {
   eventually,
-  incomingCall,
-  incomingCallPage,
   openCallPage,
   receivedStats,
+  ringingCallPage,
+  soundKeepsArriving,
   waitCallState,
 } from '../support/call-window';
 import { ChromeUser } from '../support/chrome-extension';
@@ -25,7 +25,6 @@ import {
 } from '../support/firefox-calls';
 import { FirefoxUser } from '../support/firefox-extension';
 import { FIREFOX_FAKE_MEDIA_PREFS } from '../support/firefox-media';
-import { TEST_PASSPHRASE } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 
 const browsersPresent =
@@ -49,27 +48,9 @@ describe.runIf(browsersPresent)('a call between a Chrome user and a Firefox user
     carl = await enginePage(chrome);
     fiona = (await firefox.welcomePage()).page;
     await signUp(carl, 'Carl', server.url);
-    await firefoxEngineCall(fiona, 'setUp', {
-      name: 'Fiona',
-      serverUrl: server.url,
-      autoLockMinutes: 0,
-      passphrase: TEST_PASSPHRASE,
-    });
-    await eventually(
-      'Fiona online',
-      () => firefoxEngineCall(fiona, 'getState', {}),
-      (state) => state.connection.status === 'online',
-    );
+    await signUpWith((method, params) => firefoxEngineCall(fiona, method, params), 'Fiona', server.url);
     // Carl asks (until the server has Fiona's keys); Fiona accepts.
-    await eventually(
-      'Carl asks Fiona',
-      () =>
-        engineCall(carl, 'addContact', { query: 'Fiona' }).then(
-          () => true,
-          () => false,
-        ),
-      (asked) => asked,
-    );
+    await askContact((method, params) => engineCall(carl, method, params), 'Carl', 'Fiona');
     const request = await eventually(
       "Carl's request in Firefox",
       async () =>
@@ -96,11 +77,7 @@ describe.runIf(browsersPresent)('a call between a Chrome user and a Firefox user
     await clickTestId(fionaWindow, 'call-accept');
 
     await Promise.all([waitCallState(carlWindow, 'active'), waitFirefoxCallState(fionaWindow, 'active')]);
-    // Live audio each way: the energy each side receives keeps adding up.
-    for (const read of [() => receivedStats(carlWindow), () => firefoxReceivedStats(fionaWindow)]) {
-      const first = await eventually('sound arrives', read, (stats) => stats.audioEnergy > 0);
-      await eventually('sound goes on', read, (stats) => stats.audioEnergy > first.audioEnergy + 1e-4);
-    }
+    await soundKeepsArriving([() => receivedStats(carlWindow), () => firefoxReceivedStats(fionaWindow)]);
     expect(await fionaWindow.$('[data-testid="call-warning"]')).toBeNull();
 
     await clickTestId(fionaWindow, 'call-hangup');
@@ -118,16 +95,11 @@ describe.runIf(browsersPresent)('a call between a Chrome user and a Firefox user
     if (!carlId) throw new Error('Fiona has no contact Carl');
     const fionaWindow = await openFirefoxCallWindow(firefox, fiona, { peer: carlId, media: 'audio' });
     await waitFirefoxCallState(fionaWindow, 'ringing');
-    const { callId } = await incomingCall(carl);
-    const carlWindow = await incomingCallPage(chrome, callId);
-    await waitCallState(carlWindow, 'ringing');
+    const { page: carlWindow } = await ringingCallPage(chrome, carl);
     await carlWindow.getByTestId('call-accept').click();
 
     await Promise.all([waitCallState(carlWindow, 'active'), waitFirefoxCallState(fionaWindow, 'active')]);
-    for (const read of [() => receivedStats(carlWindow), () => firefoxReceivedStats(fionaWindow)]) {
-      const first = await eventually('sound arrives', read, (stats) => stats.audioEnergy > 0);
-      await eventually('sound goes on', read, (stats) => stats.audioEnergy > first.audioEnergy + 1e-4);
-    }
+    await soundKeepsArriving([() => receivedStats(carlWindow), () => firefoxReceivedStats(fionaWindow)]);
 
     await carlWindow.getByTestId('call-hangup').click();
     await Promise.all([

@@ -103,3 +103,29 @@ export const waitCallState = (page: Page, state: string, outcome?: string, timeo
 export async function callEntries(page: Page, peerId: string): Promise<ChatMessage[]> {
   return (await engineCall(page, 'openConversation', { peerId })).filter((message) => message.call);
 }
+
+/** The call ringing in `user`'s engine (`engine`, one of their extension pages) and its window, showing it ringing. */
+export async function ringingCallPage(
+  user: ChromeUser,
+  engine: Page,
+): Promise<{ call: CallView; page: Page }> {
+  const call = await incomingCall(engine);
+  const page = await incomingCallPage(user, call.callId);
+  await waitCallState(page, 'ringing');
+  return { call, page };
+}
+
+/** Waits until each window's status line says `state` (and `outcome`, if given). */
+export async function waitCallStates(pages: readonly Page[], state: string, outcome?: string): Promise<void> {
+  await Promise.all(pages.map((page) => waitCallState(page, state, outcome)));
+}
+
+/** Live audio each way: the energy each side receives (read by `reads`, one per side) keeps adding up. */
+export async function soundKeepsArriving(
+  reads: readonly (() => Promise<Pick<ReceivedStats, 'audioEnergy'>>)[],
+): Promise<void> {
+  for (const read of reads) {
+    const first = await eventually('sound arrives', read, (stats) => stats.audioEnergy > 0);
+    await eventually('sound goes on', read, (stats) => stats.audioEnergy > first.audioEnergy + 1e-4);
+  }
+}
