@@ -6,6 +6,10 @@ import { createSending } from '../../../extension/lib/engine/sending';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { fakeProfile, roomId, userId } from './module-fakes';
 
+/** What a sent content says: only chat messages and edits carry text. */
+const textOf = (content: { kind: string; text?: string }): string | undefined =>
+  'text' in content ? content.text : undefined;
+
 function harness() {
   const fake = fakeProfile();
   const emitted: ChatMessage[] = [];
@@ -33,7 +37,7 @@ describe('sending (engine)', () => {
     });
     expect(emitted).toEqual([first, second]);
     expect(await fake.profile.conversations.list(bob)).toEqual([first, second]);
-    expect(fake.delivery.sent.map((sent) => [sent.peerId, sent.content.text])).toEqual([
+    expect(fake.delivery.sent.map((sent) => [sent.peerId, textOf(sent.content)])).toEqual([
       [bob, 'one'],
       [bob, 'two'],
     ]);
@@ -82,7 +86,7 @@ describe('sending (engine)', () => {
     fake.rooms.members.set(room, [fake.profile.selfId, dave]);
     fake.rooms.joinedRooms.add(room);
     await sending.sendText(fake.profile, room, 'hi room');
-    expect(fake.delivery.sent.map((sent) => [sent.peerId, sent.content.text])).toEqual([
+    expect(fake.delivery.sent.map((sent) => [sent.peerId, textOf(sent.content)])).toEqual([
       [carol, 'waiting for you'],
       [dave, 'hi room'],
     ]);
@@ -108,7 +112,7 @@ describe('sending (engine)', () => {
       { ...message('sending'), direction: 'in' },
       message('sent', { peerId: room, awaiting: { delivered: [carol], read: [carol, bob] } }),
     ]);
-    expect(fake.delivery.sent.map((sent) => [sent.peerId, sent.content.text])).toEqual([
+    expect(fake.delivery.sent.map((sent) => [sent.peerId, textOf(sent.content)])).toEqual([
       [bob, 'sent'],
       [bob, 'failed'],
       [carol, 'sent'],
