@@ -32,7 +32,12 @@ const message = (text: string, fields: Partial<ChatMessage> = {}): ChatMessage =
 
 /** An engine holding `history` as its conversation with Bob. */
 function fakeClient(history: readonly ChatMessage[]): EngineClient {
-  const answers: Record<string, unknown> = { getState: state, openConversation: history, markRead: state };
+  const answers: Record<string, unknown> = {
+    getState: state,
+    openConversation: history,
+    markRead: state,
+    getDraft: { text: '' },
+  };
   return {
     request: (method) => Promise.resolve(answers[method]) as never,
     on: () => () => undefined,

@@ -26,6 +26,7 @@ function fakeClient(history: readonly ChatMessage[], transfers: readonly Transfe
     openConversation: history,
     markRead: state,
     listTransfers: transfers,
+    getDraft: { text: '' },
   };
   const client: EngineClient = {
     request: (method) => {
