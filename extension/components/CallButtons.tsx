@@ -7,6 +7,7 @@ import type { CallView } from '../lib/messaging/call-protocol';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ConversationId } from '../lib/model';
 import { Icon } from './Icon';
+import { errorMessage } from '../lib/errors';
 
 interface Props {
   readonly client: EngineClient;
@@ -36,7 +37,7 @@ export function CallButtons({ client, conversation }: Props) {
       .then((calls) => {
         if (!stopped) setLive(calls.filter((call) => LIVE.has(call.state)));
       })
-      .catch((reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)));
+      .catch((reason: unknown) => setError(errorMessage(reason)));
     return () => {
       stopped = true;
       off();
@@ -48,9 +49,7 @@ export function CallButtons({ client, conversation }: Props) {
   const call = (media: MediaKind): void => {
     setError(undefined);
     openCallWindow({ peer: conversation, media }).catch((reason: unknown) =>
-      setError(
-        `The call window could not open (${reason instanceof Error ? reason.message : String(reason)})`,
-      ),
+      setError(`The call window could not open (${errorMessage(reason)})`),
     );
   };
   const title = busy ? 'You are in a call' : undefined;

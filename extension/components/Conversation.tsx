@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { errorMessage, useAction } from '../hooks/useAction';
+import { useAction } from '../hooks/useAction';
+import { errorMessage } from '../lib/errors';
 import { useConversation } from '../hooks/useConversation';
 import { useTyping } from '../hooks/useTyping';
 import { Composer } from './Composer';

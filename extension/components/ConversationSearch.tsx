@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_SEARCH_QUERY_LENGTH } from '../../shared/limits';
-import { errorMessage } from '../hooks/useAction';
+import { errorMessage } from '../lib/errors';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ChatMessage, ConversationId } from '../lib/model';
 import { FormError } from './FormError';

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { openCallWindow } from '../lib/host/call-windows';
 import type { CallView } from '../lib/messaging/call-protocol';
 import type { EngineClient } from '../lib/messaging/client';
+import { errorMessage } from '../lib/errors';
 
 interface Props {
   readonly client: EngineClient;
@@ -26,7 +27,7 @@ export function IncomingCalls({ client }: Props) {
       .then((calls) => {
         if (!stopped) setRinging(calls.filter(isRinging));
       })
-      .catch((reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)));
+      .catch((reason: unknown) => setError(errorMessage(reason)));
     return () => {
       stopped = true;
       off();
@@ -47,9 +48,7 @@ export function IncomingCalls({ client }: Props) {
             onClick={() => {
               setError(undefined);
               openCallWindow({ call: call.callId }).catch((reason: unknown) =>
-                setError(
-                  `The call window could not open (${reason instanceof Error ? reason.message : String(reason)})`,
-                ),
+                setError(`The call window could not open (${errorMessage(reason)})`),
               );
             }}
           >

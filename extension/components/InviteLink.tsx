@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorMessage, useAction } from '../hooks/useAction';
+import { useAction } from '../hooks/useAction';
+import { errorMessage } from '../lib/errors';
 import type { EngineClient } from '../lib/messaging/client';
 import { FormError } from './FormError';
 import { QrCode } from './QrCode';

@@ -1,5 +1,5 @@
 import { useContext, useRef, useState } from 'preact/hooks';
-import { errorMessage } from '../hooks/useAction';
+import { errorMessage } from '../lib/errors';
 import type { ChatMessage } from '../lib/model';
 import { Icon } from './Icon';
 import { changeable, MessageActionsContext } from './message-actions';

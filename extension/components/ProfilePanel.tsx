@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { MAX_PROFILE_BIO_LENGTH, MAX_PROFILE_NAME_LENGTH } from '../../shared/limits';
-import { errorMessage, useAction } from '../hooks/useAction';
+import { useAction } from '../hooks/useAction';
+import { errorMessage } from '../lib/errors';
 import type { EngineClient } from '../lib/messaging/client';
 import { Avatar } from './Avatar';
 import { FormError } from './FormError';

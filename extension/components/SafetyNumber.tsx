@@ -3,6 +3,7 @@ import { groupDigits } from '../../shared/crypto/safety-number';
 import type { UserId } from '../../shared/ids';
 import type { EngineClient } from '../lib/messaging/client';
 import { QrCode } from './QrCode';
+import { errorMessage } from '../lib/errors';
 
 interface Props {
   readonly client: EngineClient;
@@ -18,7 +19,7 @@ export function SafetyNumber({ client, peerId, peerName }: Props) {
   useEffect(() => {
     client.request('getSafetyNumber', { peerId }).then(
       (result) => setDigits(result.digits),
-      (caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)),
+      (caught: unknown) => setError(errorMessage(caught)),
     );
   }, [client, peerId]);
 

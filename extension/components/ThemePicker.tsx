@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { loadTheme, saveTheme, type ThemeChoice } from '../lib/ui/theme';
-import { errorMessage } from '../hooks/useAction';
+import { errorMessage } from '../lib/errors';
 import { FormError } from './FormError';
 
 const LABELS: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };

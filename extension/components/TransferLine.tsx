@@ -1,4 +1,5 @@
-import { errorMessage, useAction } from '../hooks/useAction';
+import { useAction } from '../hooks/useAction';
+import { errorMessage } from '../lib/errors';
 import type { EngineClient } from '../lib/messaging/client';
 import type { TransferView } from '../lib/messaging/protocol';
 import { shownFileName } from './file-format';

@@ -1,9 +1,5 @@
 import { useState } from 'preact/hooks';
-
-/** The message to show for what a request rejected with (the engine's messages are written for users). */
-export function errorMessage(caught: unknown): string {
-  return caught instanceof Error ? caught.message : String(caught);
-}
+import { errorMessage } from '../lib/errors';
 
 /**
  * Runs an async action from a form, with a busy flag and the error message to show (role=alert). `failed` names

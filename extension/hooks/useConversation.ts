@@ -3,7 +3,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { ChatMessage, ConversationId } from '../lib/model';
 import { renderPromptly } from '../components/render-pace';
 import { MessageList } from './message-list';
-import { errorMessage } from './useAction';
+import { errorMessage } from '../lib/errors';
 
 /**
  * How many messages each request for history asks for: the first, and each "load earlier". A page is all a

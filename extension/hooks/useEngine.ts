@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { connectEngine, type ConnectOptions, type EngineClient } from '../lib/messaging/client';
 import type { EngineState } from '../lib/messaging/protocol';
+import { errorMessage } from '../lib/errors';
 
 export type EngineView =
   | { readonly phase: 'connecting'; readonly error?: string }
@@ -35,7 +36,7 @@ export function useEngine(options: ConnectOptions = {}): EngineView {
         if (!unmounted()) setView({ phase: 'ready', client: connected, state });
       } catch (error) {
         if (unmounted()) return;
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         setView({ phase: 'connecting', error: `Cannot reach the messenger engine: ${reason}` });
         retry = setTimeout(() => void connect(), RETRY_MS);
       }

@@ -5,7 +5,7 @@ import type { MessageId, UserId } from '../../shared/ids';
 import type { EngineClient } from '../lib/messaging/client';
 import type { TransferView } from '../lib/messaging/protocol';
 import type { ConversationId } from '../lib/model';
-import { errorMessage } from './useAction';
+import { errorMessage } from '../lib/errors';
 import { applyTransfer, EMPTY_TABLE, mergeListed, type TransferTable } from './transfer-table';
 
 export interface TransferSnapshot {

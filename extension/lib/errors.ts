@@ -13,3 +13,8 @@ export class EngineError extends Error {
     this.name = 'EngineError';
   }
 }
+
+/** The message to show for what was thrown or rejected (the engine's messages are written for users). */
+export function errorMessage(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}

@@ -7,6 +7,7 @@ import { createCallController, type CallController, type CallUi } from '../../li
 import type { CallWindowParams } from '../../lib/calls/call-window';
 import { canChooseSpeaker } from '../../lib/calls/devices';
 import type { EngineClient } from '../../lib/messaging/client';
+import { errorMessage } from '../../lib/errors';
 
 /**
  * The name under which the window publishes its call's received-media figures, for end-to-end tests (headless
@@ -81,7 +82,7 @@ function CallScreen({
     setFailure(undefined);
     Promise.resolve()
       .then(action)
-      .catch((error: unknown) => setFailure(error instanceof Error ? error.message : String(error)));
+      .catch((error: unknown) => setFailure(errorMessage(error)));
   };
 
   if (!ui || ui.phase === 'loading')

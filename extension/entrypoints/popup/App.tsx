@@ -16,7 +16,7 @@ import type { EngineState } from '../../lib/messaging/protocol';
 import { UnlockForm } from '../../components/UnlockForm';
 import { StatusBar } from '../../components/StatusBar';
 import { conversationFromLocation } from '../../hooks/conversation-from-location';
-import { errorMessage } from '../../hooks/useAction';
+import { errorMessage } from '../../lib/errors';
 import { useEngine } from '../../hooks/useEngine';
 import { FileContext, useTransferStore } from '../../hooks/useTransfers';
 import { nameIn } from '../../components/names';

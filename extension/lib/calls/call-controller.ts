@@ -22,6 +22,7 @@ import {
   type MediaSession,
   type ReceivedStats,
 } from './media-session';
+import { errorMessage } from '../errors';
 
 export interface CallUi {
   /** loading: asking the engine; gone: no such call (it is over and forgotten). */
@@ -190,7 +191,7 @@ export function createCallController(
     } catch (error) {
       set({
         phase: ui.view ? 'ready' : 'gone',
-        problem: error instanceof Error ? error.message : String(error),
+        problem: errorMessage(error),
       });
     }
   })();

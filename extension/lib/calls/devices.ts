@@ -3,6 +3,7 @@
  * (a permission denied, a device missing or busy) in words the user can act on.
  */
 import type { MediaKind } from '../../../shared/protocol/call';
+import { errorMessage } from '../errors';
 
 export interface DeviceChoice {
   readonly microphone?: string;
@@ -30,7 +31,7 @@ export function explainMediaError(error: unknown, media: MediaKind): string {
     case 'AbortError':
       return `The ${what} could not be started: another program may be using it. Close it, then choose Try again.`;
     default:
-      return `The ${what} could not be used (${error instanceof Error ? error.message : String(error)}).`;
+      return `The ${what} could not be used (${errorMessage(error)}).`;
   }
 }
 

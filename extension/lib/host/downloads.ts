@@ -7,6 +7,7 @@ import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { isOwnPage } from '../messaging/serve';
 import { extensionUrl } from '../extension-url';
+import { errorMessage } from '../errors';
 
 /** The engine's page on Chrome, the only one whose download requests the background answers. */
 export const DOWNLOAD_PAGES: readonly string[] = ['/offscreen.html'];
@@ -82,9 +83,7 @@ export function downloadAndWait(url: string, name: string): Promise<string> {
           onDelta({ id: started, state: { current: 'interrupted' }, error: { current: item.error ?? '' } });
         else if (item) onDelta({ id: started, danger: { current: item.danger } });
       })
-      .catch((error: unknown) =>
-        fail(`the browser refused it (${error instanceof Error ? error.message : String(error)})`),
-      );
+      .catch((error: unknown) => fail(`the browser refused it (${errorMessage(error)})`));
   });
 }
 
@@ -124,8 +123,7 @@ export function answerDownloadRequests(): void {
       }
       downloadAndWait(message.url, message.name).then(
         (name) => sendResponse({ ok: true, name }),
-        (error: unknown) =>
-          sendResponse({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => sendResponse({ ok: false, error: errorMessage(error) }),
       );
       return true; // keeps the channel open for the asynchronous answer
     },

@@ -10,6 +10,7 @@ import { buildShareMenu, type MenuItem } from '../share/menu-items';
 import { openShareWindow } from '../share/open-share-window';
 import { describeShare, type ShareRequest } from '../share/pending-share';
 import type { EngineResponses } from '../messaging/protocol';
+import { errorMessage } from '../errors';
 
 /**
  * The name under which the background publishes its ShareMenu on its global object. End-to-end tests cannot
@@ -97,7 +98,7 @@ export function startShareMenu(link: ShareEngineLink): ShareMenu {
             async (error: unknown): Promise<ShareOutcome> => {
               // No notifications permission: the share window opens on the same share, saying what went wrong,
               // so the user can try again or choose another conversation.
-              const reason = `Not sent: ${error instanceof Error ? error.message : String(error)}`;
+              const reason = `Not sent: ${errorMessage(error)}`;
               await openShareWindow({ to: action.to, share: action.share, error: reason });
               return { kind: 'failed', error: reason };
             },
