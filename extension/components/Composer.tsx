@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
@@ -82,7 +82,9 @@ export function Composer({
     // saveDraft reads only the client, a dependency already.
   }, [client, conversationId]);
 
-  useEffect(() => {
+  // Before the box is painted: an effect ran after the paint, so what was typed in the box meanwhile (an edit
+  // typed at once) was overwritten by the message's text, and Enter then sent the message unchanged.
+  useLayoutEffect(() => {
     if (editing) setEdited(editing.text);
     if (editing ?? replyTo) box.current?.focus();
   }, [editing, replyTo]);

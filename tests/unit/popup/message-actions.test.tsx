@@ -225,6 +225,30 @@ describe('the composer', () => {
     expect(escape.defaultPrevented).toBe(true);
     expect(settled).toHaveBeenCalledTimes(2);
   });
+
+  it('edits with what was typed at once, before the page painted the edit box', async () => {
+    const own = message('Yes at 8');
+    const { client, calls } = eventClient();
+    const root = mount(
+      <Composer
+        client={client}
+        conversationId={bob}
+        title="Bob"
+        canWrite
+        placeholder="Message Bob"
+        editing={own}
+      />,
+    );
+    const box = root.querySelector('textarea');
+    if (!box) throw new Error('no box');
+    // In the task that showed the box: no frame, no effect after paint has run yet.
+    await type(box, 'Yes, at 8');
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    await vi.waitFor(() =>
+      expect(calls).toContainEqual(['editMessage', { peerId: bob, messageId: own.id, text: 'Yes, at 8' }]),
+    );
+    expect(box.value).toBe('Yes, at 8');
+  });
 });
 
 describe('the conversation', () => {
