@@ -191,19 +191,21 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
         },
       });
       /** Publishes the signed prekey, and one-time prekeys if the server holds few: at sign-in, and when told. */
-      const publishPrekeys = (): void => {
+      const publishPrekeys = (): Promise<void> =>
         opened.sessions
           .publishPrekeys((request) => activeSignaling.request('prekeys:publish', request))
           .catch((error: unknown) => console.warn('engine: could not publish prekeys', error));
-      };
       const activeSignaling = deps.connectSignaling(current.serverUrl, {
         onConnected() {
-          void startSession(activeSignaling, current, opened.keys).then((result) => {
+          void startSession(activeSignaling, current, opened.keys).then(async (result) => {
             if (signaling !== activeSignaling) return;
             if (!result.ok) {
               deps.setConnection('offline', result.error.message);
               return;
             }
+            // Online means others can add us: a lookup finds no one whose keys the server does not hold yet.
+            await publishPrekeys();
+            if (signaling !== activeSignaling) return;
             online.clear();
             deps.setConnection('online');
             watched = undefined; // a new session presents nothing yet
@@ -212,7 +214,6 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
             void activeSignaling.request('ice:servers', {}).then((ice) => {
               if (ice.ok && signaling === activeSignaling) iceServers = ice.data.iceServers;
             });
-            publishPrekeys();
             opened.book
               .settleOwed()
               .catch((error: unknown) => console.warn('engine: could not send contact messages', error));
@@ -262,7 +263,7 @@ export function createServerLink(deps: ServerLinkDeps): ServerLink {
         },
         onPrekeysLow() {
           // publishPrekeys() asks the server how many it holds and tops up only below the low water mark.
-          publishPrekeys();
+          void publishPrekeys();
         },
         onPresenceOffline(token) {
           const userId = userOfToken(token)?.userId;

@@ -148,6 +148,26 @@ describe('server link (engine)', () => {
     expect(events.indexOf('room:list')).toBeLessThan(events.indexOf('(fetchMail)'));
   });
 
+  it('is online only once the server holds its prekeys: before that, a contact’s lookup of it would fail', async () => {
+    let held: () => void = () => undefined;
+    h.fake.sessions.publishPrekeys = () => new Promise<void>((resolve) => (held = resolve));
+    const signedIn = h.signIn();
+    await waitFor(() => expect(h.requests.map((r) => r.event)).toContain('session:start'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.connection.status).toBe('connecting');
+    held();
+    await signedIn;
+    expect(h.connections.map((c) => c.status)).toEqual(['connecting', 'online']);
+  });
+
+  it('goes online still when publishing its prekeys fails (it tries again when the server asks for more)', async () => {
+    h.fake.sessions.publishPrekeys = () => Promise.reject(new Error('server full'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await h.signIn();
+    expect(warn).toHaveBeenCalledWith('engine: could not publish prekeys', expect.any(Error));
+    warn.mockRestore();
+  });
+
   it('shows the server refusing the session, with its reason', async () => {
     h.answers['session:challenge'] = fail(ErrorCode.RateLimited, 'Too many sign-ins: wait a minute');
     h.link.goOnline(SETTINGS, h.profile);
