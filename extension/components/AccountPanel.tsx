@@ -3,6 +3,7 @@ import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { EngineState } from '../lib/messaging/protocol';
 import { FormError } from './FormError';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -23,7 +24,7 @@ function serverOf(serverUrl: string): string {
 export function AccountPanel({ client, settings }: Props) {
   const [step, setStep] = useState<Step>('choose');
   const [done, setDone] = useState<string>();
-  const action = useAction(step === 'delete' ? 'The account was not deleted' : 'The name was not released');
+  const action = useAction(step === 'delete' ? t('accountNotDeleted') : t('nameNotReleased'));
   const releaseOpener = useRef<HTMLButtonElement>(null);
   const deleteOpener = useRef<HTMLButtonElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -48,10 +49,10 @@ export function AccountPanel({ client, settings }: Props) {
     void action.run(async () => {
       if (step === 'release') {
         await client.request('releaseName', {});
-        setDone(`"${name}" is released on ${server}. To sign in again, choose a new name above and save.`);
+        setDone(t('nameReleased', [name, server]));
       } else {
         await client.request('deleteAccount', {});
-        setDone(`Your account on ${server} is deleted. To use it again, choose a name above and save.`);
+        setDone(t('accountDeleted', [server]));
       }
       setStep('choose');
     });
@@ -65,14 +66,14 @@ export function AccountPanel({ client, settings }: Props) {
 
   return (
     <section class="settings account" aria-labelledby="account-title">
-      <h2 id="account-title">Your account on {server}</h2>
+      <h2 id="account-title">{t('accountOn', [server])}</h2>
       {step === 'choose' && (
         <div class="actions">
           <button type="button" ref={releaseOpener} onClick={() => confirm('release')}>
-            Release my name…
+            {t('releaseMyName')}
           </button>
           <button type="button" ref={deleteOpener} onClick={() => confirm('delete')}>
-            Delete my account…
+            {t('deleteMyAccountEllipsis')}
           </button>
         </div>
       )}
@@ -85,42 +86,33 @@ export function AccountPanel({ client, settings }: Props) {
           onKeyDown={onKeyDown}
         >
           <h3 id="account-confirm-title">
-            {step === 'release' ? `Release the name "${name}"?` : `Delete your account on ${server}?`}
+            {step === 'release' ? t('releaseQuestion', [name]) : t('deleteQuestion', [server])}
           </h3>
           {step === 'release' ? (
             <p id="account-confirm-what" class="hint">
-              Anyone may take “{name}” on {server} once you release it, and you are signed out there. Your
-              key, contacts, rooms, history and the messages waiting for you stay. To sign in again, choose a
-              new name above and save.
+              {t('releaseWhat', [name, server])}
             </p>
           ) : (
             <ul id="account-confirm-what" class="hint">
-              <li>
-                {server} forgets everything it holds for you: your name, your public keys, messages waiting
-                for you, messages of yours nobody has fetched yet, and your place in rooms (you leave each
-                room first; its members see you leave).
-              </li>
-              <li>Your contacts will see you as gone: the server refuses their messages to you.</li>
-              <li>
-                Your history and contacts stay in this browser: deleting the account does not erase them
-                (removing the extension does).
-              </li>
-              <li>You can start a new account on {server} later by choosing a name.</li>
+              <li>{t('deleteWhatServer', [server])}</li>
+              <li>{t('deleteWhatContacts')}</li>
+              <li>{t('deleteWhatLocal')}</li>
+              <li>{t('deleteWhatLater', [server])}</li>
             </ul>
           )}
           <FormError error={action.error} />
           <div class="actions">
             <button type="button" ref={cancel} onClick={back} disabled={action.busy}>
-              Cancel
+              {t('cancel')}
             </button>
             <button type="button" onClick={run} disabled={action.busy}>
               {action.busy
                 ? step === 'release'
-                  ? 'Releasing…'
-                  : 'Deleting…'
+                  ? t('releasing')
+                  : t('deleting')
                 : step === 'release'
-                  ? `Release “${name}”`
-                  : 'Delete my account'}
+                  ? t('releaseName', [name])
+                  : t('deleteMyAccount')}
             </button>
           </div>
         </div>

@@ -5,6 +5,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import { shownName } from './contact-view';
 import { FormError } from './FormError';
 import { InviteLink } from './InviteLink';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -22,7 +23,7 @@ function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
   const [query, setQuery] = useState('');
   const [greeting, setGreeting] = useState('');
   const [done, setDone] = useState<string>();
-  const adding = useAction('Not added');
+  const adding = useAction(t('notAdded'));
   // Set at once, not at the next render: a second Enter in the same tick must not ask twice.
   const inFlight = useRef(false);
   const field = useRef<HTMLInputElement>(null);
@@ -48,11 +49,7 @@ function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
         setQuery('');
         setGreeting('');
         const name = shownName(contact);
-        setDone(
-          contact.state === 'accepted'
-            ? `${name} is now your contact.`
-            : `Request sent to ${name}. They show under “Waiting for an answer” until they accept.`,
-        );
+        setDone(contact.state === 'accepted' ? t('nowYourContact', [name]) : t('requestSent', [name]));
       } finally {
         inFlight.current = false;
       }
@@ -61,9 +58,9 @@ function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
 
   return (
     <form class="settings add-contact-form" onSubmit={submit} aria-labelledby="add-contact-title">
-      <h2 id="add-contact-title">Add a contact</h2>
+      <h2 id="add-contact-title">{t('addAContact')}</h2>
       <label>
-        Name or invite link
+        {t('nameOrInviteLink')}
         <input
           data-testid="add-contact-input"
           ref={field}
@@ -78,10 +75,10 @@ function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
         />
       </label>
       <p id="add-contact-hint" class="hint">
-        Their exact name on your server, or the invite link they sent you (a link also proves their key).
+        {t('addContactHint')}
       </p>
       <label>
-        Greeting (optional)
+        {t('greetingOptional')}
         <textarea
           data-testid="add-contact-greeting"
           value={greeting}
@@ -99,7 +96,7 @@ function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
       )}
       <div class="actions">
         <button type="submit" data-testid="add-contact-submit" disabled={adding.busy || !query.trim()}>
-          {adding.busy ? 'Sending…' : 'Send request'}
+          {adding.busy ? t('sending') : t('sendRequest')}
         </button>
       </div>
     </form>
@@ -109,7 +106,7 @@ function AddContactForm({ client, onAdding }: Omit<Props, 'selfName'>) {
 /** The main pane for adding people: the form, and this profile's own invite link to give out. */
 export function AddContactPanel({ client, selfName, onAdding }: Props) {
   return (
-    <section class="add-contact" aria-label="Add a contact">
+    <section class="add-contact" aria-label={t('addAContact')}>
       <AddContactForm client={client} onAdding={onAdding} />
       <InviteLink client={client} name={selfName} />
     </section>

@@ -4,6 +4,7 @@ import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import { FormError } from './FormError';
 import { PassphraseFields } from './PassphraseFields';
+import { t } from '../lib/i18n';
 
 /** Export identity and history as one encrypted file; restore one (replacing what is here). */
 export function BackupPanel({ client }: { readonly client: EngineClient }) {
@@ -18,7 +19,7 @@ export function BackupPanel({ client }: { readonly client: EngineClient }) {
     event.preventDefault();
     setDone(undefined);
     void exporting.run(async () => {
-      if (exportPassphrase === undefined) throw new Error('The two passphrases differ');
+      if (exportPassphrase === undefined) throw new Error(t('optionsPassphrasesDiffer'));
       const { fileName, backup } = await client.request('exportBackup', { passphrase: exportPassphrase });
       const url = URL.createObjectURL(new Blob([backup], { type: 'application/json' }));
       const link = document.createElement('a');
@@ -26,40 +27,41 @@ export function BackupPanel({ client }: { readonly client: EngineClient }) {
       link.download = fileName;
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setDone(`Saved ${fileName}`);
+      setDone(t('savedFile', [fileName]));
     });
   };
   const importBackup = (event: Event): void => {
     event.preventDefault();
     setDone(undefined);
     void importing.run(async () => {
-      if (!file) throw new Error('Choose a backup file');
+      if (!file) throw new Error(t('chooseBackupFile'));
       if (file.size > MAX_BACKUP_BYTES)
-        throw new Error(`A backup is at most ${MAX_BACKUP_BYTES / 2 ** 20} MiB`);
+        throw new Error(t('backupTooBig', [String(MAX_BACKUP_BYTES / 2 ** 20)]));
       await client.request('importBackup', { passphrase: importPassphrase, backup: await file.text() });
-      setDone('Backup restored');
+      setDone(t('backupRestored'));
     });
   };
 
   return (
     <section class="backup" aria-labelledby="backup-title">
-      <h2 id="backup-title">Backup</h2>
+      <h2 id="backup-title">{t('backup')}</h2>
       <form class="settings" onSubmit={exportBackup}>
         <PassphraseFields
-          legend="Backup passphrase"
-          hint="The file holds your identity and history, encrypted with this passphrase."
+          legend={t('backupPassphrase')}
+          repeatLabel={t('repeatBackupPassphrase')}
+          hint={t('backupPassphraseHint')}
           onChange={setExportPassphrase}
         />
         <FormError error={exporting.error} />
         <div class="actions">
           <button type="submit" disabled={exporting.busy}>
-            {exporting.busy ? 'Encrypting…' : 'Export backup'}
+            {exporting.busy ? t('encrypting') : t('exportBackup')}
           </button>
         </div>
       </form>
       <form class="settings" onSubmit={importBackup}>
         <label>
-          Backup file
+          {t('backupFile')}
           <input
             type="file"
             accept="application/json,.json"
@@ -68,7 +70,7 @@ export function BackupPanel({ client }: { readonly client: EngineClient }) {
           />
         </label>
         <label>
-          Passphrase of the backup
+          {t('backupFilePassphrase')}
           <input
             type="password"
             value={importPassphrase}
@@ -77,11 +79,11 @@ export function BackupPanel({ client }: { readonly client: EngineClient }) {
             onInput={(event) => setImportPassphrase(event.currentTarget.value)}
           />
         </label>
-        <p class="hint">Restoring replaces the identity and history on this computer.</p>
+        <p class="hint">{t('restoreHint')}</p>
         <FormError error={importing.error} />
         <div class="actions">
           <button type="submit" disabled={importing.busy}>
-            {importing.busy ? 'Restoring…' : 'Restore backup'}
+            {importing.busy ? t('restoring') : t('restoreBackup')}
           </button>
         </div>
       </form>

@@ -8,6 +8,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { ConversationId } from '../lib/model';
 import { Icon } from './Icon';
 import { errorMessage } from '../lib/errors';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -49,18 +50,18 @@ export function CallButtons({ client, conversation }: Props) {
   const call = (media: MediaKind): void => {
     setError(undefined);
     openCallWindow({ peer: conversation, media }).catch((reason: unknown) =>
-      setError(`The call window could not open (${errorMessage(reason)})`),
+      setError(t('callWindowNotOpen', [errorMessage(reason)])),
     );
   };
-  const title = busy ? 'You are in a call' : undefined;
+  const title = busy ? t('inACall') : undefined;
   return (
     <span class="call-buttons">
       <button
         type="button"
         class="icon-button"
         data-testid="call-voice"
-        aria-label="Voice call"
-        title={title ?? 'Voice call'}
+        aria-label={t('voiceCall')}
+        title={title ?? t('voiceCall')}
         disabled={busy}
         onClick={() => call('audio')}
       >
@@ -70,8 +71,8 @@ export function CallButtons({ client, conversation }: Props) {
         type="button"
         class="icon-button"
         data-testid="call-video"
-        aria-label="Video call"
-        title={title ?? 'Video call'}
+        aria-label={t('videoCall')}
+        title={title ?? t('videoCall')}
         disabled={busy}
         onClick={() => call('video')}
       >

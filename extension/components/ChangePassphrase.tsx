@@ -47,6 +47,7 @@ export function ChangePassphrase({ client }: { readonly client: EngineClient }) 
         <PassphraseFields
           key={round}
           legend={t('optionsNewPassphrase')}
+          repeatLabel={t('repeatNewPassphrase')}
           hint={t('optionsNewPassphraseHint', [String(MIN_PASSPHRASE_LENGTH)])}
           onChange={setNext}
         />

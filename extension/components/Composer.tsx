@@ -7,6 +7,7 @@ import { FormError } from './FormError';
 import { Icon } from './Icon';
 import { openShareWindow } from '../lib/share/open-share-window';
 import './message-actions.css';
+import { t } from '../lib/i18n';
 
 /** How long the draft waits after a keystroke before the engine keeps it (and tells the contact "typing"), in ms. */
 const DRAFT_SAVE_MS = 300;
@@ -47,8 +48,8 @@ export function Composer({
 }: Props) {
   const [draft, setDraft] = useState('');
   const [edited, setEdited] = useState('');
-  const sending = useAction(editing ? 'Not edited' : 'Not sent');
-  const attaching = useAction('The file window did not open');
+  const sending = useAction(editing ? t('notEdited') : t('notSent'));
+  const attaching = useAction(t('fileWindowNotOpen'));
   // Set at once, not at the next render: a second Enter in the same tick must not send the text twice.
   const inFlight = useRef(false);
   const saving = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -137,14 +138,14 @@ export function Composer({
         <div class="composer-context" data-testid={editing ? 'composer-editing' : 'composer-reply'}>
           <span class="composer-context-text">
             {editing
-              ? 'Editing your message'
-              : `Replying to ${nameOf?.(context) ?? 'a message'}: ${context.text}`}
+              ? t('editingMessage')
+              : t('replyingTo', [nameOf?.(context) ?? t('aMessage'), context.text])}
           </span>
           <button
             type="button"
             class="icon-button"
-            aria-label={editing ? 'Cancel the edit' : 'Cancel the reply'}
-            title="Cancel (Escape)"
+            aria-label={editing ? t('cancelEdit') : t('cancelReply')}
+            title={t('cancelEscape')}
             onClick={() => onSettled?.()}
           >
             <Icon name="close" size={16} />
@@ -162,15 +163,15 @@ export function Composer({
         <button
           type="button"
           class="icon-button attach"
-          aria-label="Send a file"
-          title="Send a file"
+          aria-label={t('sendAFile')}
+          title={t('sendAFile')}
           disabled={!canWrite || attaching.busy || editing !== undefined}
           onClick={() => void attaching.run(() => openShareWindow({ to: conversationId }))}
         >
           <Icon name="attach" />
         </button>
         <label class="visually-hidden" for="composer-text">
-          {editing ? 'Edit your message' : `Message to ${title}`}
+          {editing ? t('editYourMessage') : t('messageTo', [title])}
         </label>
         <textarea
           id="composer-text"
@@ -200,8 +201,8 @@ export function Composer({
         <button
           type="submit"
           class="icon-button primary send"
-          aria-label={editing ? 'Save the edit' : sending.busy ? 'Sending…' : 'Send'}
-          title={editing ? 'Save (Enter)' : 'Send (Enter)'}
+          aria-label={editing ? t('saveEdit') : sending.busy ? t('sending') : t('send')}
+          title={editing ? t('saveEnter') : t('sendEnter')}
           disabled={sending.busy || !text.trim() || !canWrite}
         >
           <Icon name={editing ? 'check' : 'send'} />

@@ -8,6 +8,7 @@ import { sectionsOf, shownName } from './contact-view';
 import { RequestActions, RequestMarks } from './ContactRequest';
 import { FormError } from './FormError';
 import { Unread } from './Unread';
+import { t } from '../lib/i18n';
 
 /** A request to this user: who (and what their name is worth), and the answers. */
 function RequestItem({
@@ -62,7 +63,7 @@ function BlockedItem({
   readonly selected: boolean;
   readonly onSelect: (userId: ConversationId) => void;
 }) {
-  const unblocking = useAction('Not unblocked');
+  const unblocking = useAction(t('notUnblocked'));
   return (
     <li class="blocked" data-testid="blocked-contact">
       <button
@@ -81,14 +82,14 @@ function BlockedItem({
         class="small"
         data-testid="unblock-contact"
         disabled={unblocking.busy}
-        aria-label={`Unblock ${shownName(contact)}`}
+        aria-label={t('unblockName', [shownName(contact)])}
         onClick={() =>
           void unblocking.run(async () => {
             await client.request('blockContact', { userId: contact.userId, blocked: false });
           })
         }
       >
-        Unblock
+        {t('unblock')}
       </button>
       <FormError error={unblocking.error} />
     </li>
@@ -118,7 +119,7 @@ export function ContactSections({ client, contacts, unread, selected, onSelect, 
   if (part === 'requests')
     return incoming.length === 0 ? null : (
       <section class="list-section" aria-labelledby="requests-title" data-testid="requests">
-        <h2 id="requests-title">Requests ({incoming.length})</h2>
+        <h2 id="requests-title">{t('requestsCount', [String(incoming.length)])}</h2>
         <ul>
           {incoming.map((contact) => (
             <RequestItem
@@ -138,7 +139,7 @@ export function ContactSections({ client, contacts, unread, selected, onSelect, 
     <>
       {outgoing.length > 0 && (
         <section class="list-section" aria-labelledby="outgoing-title" data-testid="outgoing-requests">
-          <h2 id="outgoing-title">Waiting for an answer</h2>
+          <h2 id="outgoing-title">{t('waitingForAnswer')}</h2>
           <ul>
             {outgoing.map((contact) => (
               <li key={contact.userId}>
@@ -152,7 +153,7 @@ export function ContactSections({ client, contacts, unread, selected, onSelect, 
                 >
                   <Avatar name={shownName(contact)} size={28} />
                   <span class="row-name">{shownName(contact)}</span>
-                  <span class="presence">asked</span>
+                  <span class="presence">{t('asked')}</span>
                 </button>
               </li>
             ))}
@@ -161,7 +162,7 @@ export function ContactSections({ client, contacts, unread, selected, onSelect, 
       )}
       {blocked.length > 0 && (
         <section class="list-section" aria-labelledby="blocked-title" data-testid="blocked">
-          <h2 id="blocked-title">Blocked</h2>
+          <h2 id="blocked-title">{t('blocked')}</h2>
           <ul>
             {blocked.map((contact) => (
               <BlockedItem

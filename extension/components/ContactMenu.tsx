@@ -7,6 +7,7 @@ import type { Contact } from '../lib/messaging/protocol';
 import { shownName } from './contact-view';
 import { FormError } from './FormError';
 import { Icon } from './Icon';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -46,7 +47,7 @@ function Confirmation({
       <FormError error={error} />
       <div class="actions">
         <button type="button" ref={cancelRef} disabled={busy} onClick={onCancel}>
-          Cancel
+          {t('cancel')}
         </button>
         <button type="button" class="danger" data-testid={action.testId} disabled={busy} onClick={onConfirm}>
           {action.label}
@@ -67,7 +68,7 @@ function RenameForm({
   readonly onDone: () => void;
 }) {
   const [alias, setAlias] = useState(contact.alias ?? '');
-  const renaming = useAction('Not renamed');
+  const renaming = useAction(t('notRenamed'));
   const field = useRef<HTMLInputElement>(null);
   // autofocus works only while a page loads: the field takes the focus from the menu item that opened it.
   useEffect(() => field.current?.focus(), []);
@@ -83,7 +84,7 @@ function RenameForm({
       }}
     >
       <label>
-        Name for {contact.name}
+        {t('nameFor', [contact.name])}
         <input
           data-testid="rename-input"
           ref={field}
@@ -96,15 +97,15 @@ function RenameForm({
         />
       </label>
       <p id="rename-hint" class="hint">
-        Only you see it. Leave it empty to show their own name.
+        {t('renameHint')}
       </p>
       <FormError error={renaming.error} />
       <div class="actions">
         <button type="button" onClick={onDone} disabled={renaming.busy}>
-          Cancel
+          {t('cancel')}
         </button>
         <button type="submit" data-testid="rename-submit" disabled={renaming.busy}>
-          {renaming.busy ? 'Saving…' : 'Save'}
+          {renaming.busy ? t('saving') : t('save')}
         </button>
       </div>
     </form>
@@ -121,9 +122,9 @@ export function ContactMenu({ client, contact }: Props) {
   const opener = useRef<HTMLButtonElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const first = useRef<HTMLButtonElement>(null);
-  const muting = useAction(contact.muted ? 'Not unmuted' : 'Not muted');
-  const blocking = useAction(contact.state === 'blocked' ? 'Not unblocked' : 'Not blocked');
-  const removing = useAction('Not removed');
+  const muting = useAction(t(contact.muted ? 'notUnmuted' : 'notMuted'));
+  const blocking = useAction(t(contact.state === 'blocked' ? 'notUnblocked' : 'notBlocked'));
+  const removing = useAction(t('notRemoved'));
   const name = shownName(contact);
   const { userId } = contact;
   const busy = muting.busy || blocking.busy || removing.busy;
@@ -160,18 +161,18 @@ export function ContactMenu({ client, contact }: Props) {
         aria-haspopup="true"
         aria-expanded={step !== 'closed'}
         aria-controls="contact-menu-panel"
-        title={`Options for ${name}`}
+        title={t('optionsFor', [name])}
         onClick={() => setStep(step === 'closed' ? 'menu' : 'closed')}
       >
         <Icon name="more" />
-        <span class="visually-hidden">Options for {name}</span>
+        <span class="visually-hidden">{t('optionsFor', [name])}</span>
       </button>
       {step !== 'closed' && (
         <div
           id="contact-menu-panel"
           class="menu-panel"
           role="group"
-          aria-label={`Options for ${name}`}
+          aria-label={t('optionsFor', [name])}
           onKeyDown={onKeyDown}
         >
           {step === 'menu' && (
@@ -183,7 +184,7 @@ export function ContactMenu({ client, contact }: Props) {
                   data-testid="rename-contact"
                   onClick={() => setStep('rename')}
                 >
-                  Rename…
+                  {t('renameEllipsis')}
                 </button>
               )}
               {contact.state === 'accepted' && (
@@ -197,7 +198,7 @@ export function ContactMenu({ client, contact }: Props) {
                     })
                   }
                 >
-                  {contact.muted ? 'Unmute' : 'Mute'}
+                  {contact.muted ? t('unmute') : t('mute')}
                 </button>
               )}
               {contact.state === 'blocked' ? (
@@ -208,17 +209,17 @@ export function ContactMenu({ client, contact }: Props) {
                   disabled={busy}
                   onClick={() => setBlocked(false)}
                 >
-                  Unblock
+                  {t('unblock')}
                 </button>
               ) : (
                 <button type="button" data-testid="block-contact" onClick={() => setStep('block')}>
-                  Block…
+                  {t('blockEllipsis')}
                 </button>
               )}
               <button type="button" data-testid="remove-contact" onClick={() => setStep('remove')}>
-                {contact.state === 'outgoing' ? 'Cancel request…' : 'Remove…'}
+                {contact.state === 'outgoing' ? t('cancelRequestEllipsis') : t('removeEllipsis')}
               </button>
-              {contact.muted && <p class="hint">Muted: no badge and no notification for {name}.</p>}
+              {contact.muted && <p class="hint">{t('mutedHint', [name])}</p>}
               <FormError error={muting.error ?? blocking.error} />
             </>
           )}
@@ -228,9 +229,9 @@ export function ContactMenu({ client, contact }: Props) {
           {step === 'block' && (
             <Confirmation
               id="block"
-              title={`Block ${name}?`}
-              what="The server refuses their messages to you, and anything that slips through is dropped. You can unblock them later."
-              action={{ label: blocking.busy ? 'Blocking…' : 'Block', testId: 'confirm-block' }}
+              title={t('blockQuestion', [name])}
+              what={t('blockWhat')}
+              action={{ label: blocking.busy ? t('blocking') : t('block'), testId: 'confirm-block' }}
               error={blocking.error}
               busy={busy}
               cancelRef={cancel}
@@ -241,14 +242,14 @@ export function ContactMenu({ client, contact }: Props) {
           {step === 'remove' && (
             <Confirmation
               id="remove"
-              title={contact.state === 'outgoing' ? `Cancel your request to ${name}?` : `Remove ${name}?`}
-              what={`You stop seeing each other online. Your history with ${name} stays in this browser. To chat again, one of you adds the other.`}
+              title={t(contact.state === 'outgoing' ? 'cancelRequestQuestion' : 'removeQuestion', [name])}
+              what={t('removeWhat', [name])}
               action={{
                 label: removing.busy
-                  ? 'Removing…'
+                  ? t('removing')
                   : contact.state === 'outgoing'
-                    ? 'Cancel request'
-                    : 'Remove',
+                    ? t('cancelRequest')
+                    : t('remove'),
                 testId: 'confirm-remove',
               }}
               error={removing.error}

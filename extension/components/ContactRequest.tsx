@@ -3,6 +3,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { Contact } from '../lib/messaging/protocol';
 import { nameReusedWarning } from './contact-view';
 import { FormError } from './FormError';
+import { t } from '../lib/i18n';
 
 interface ActionsProps {
   readonly client: EngineClient;
@@ -15,14 +16,14 @@ interface ActionsProps {
 
 /** Accept, Decline and Block for a request; a refusal is shown beside them. */
 export function RequestActions({ client, contact, onAccepted, onGone }: ActionsProps) {
-  const accepting = useAction('Not accepted');
-  const declining = useAction('Not declined');
-  const blocking = useAction('Not blocked');
+  const accepting = useAction(t('notAccepted'));
+  const declining = useAction(t('notDeclined'));
+  const blocking = useAction(t('notBlocked'));
   const busy = accepting.busy || declining.busy || blocking.busy;
   const { userId } = contact;
   return (
     <>
-      <div class="request-actions" role="group" aria-label={`Request from ${contact.name}`}>
+      <div class="request-actions" role="group" aria-label={t('requestFrom', [contact.name])}>
         <button
           type="button"
           data-testid="accept-request"
@@ -33,7 +34,7 @@ export function RequestActions({ client, contact, onAccepted, onGone }: ActionsP
             })
           }
         >
-          Accept
+          {t('accept')}
         </button>
         <button
           type="button"
@@ -46,7 +47,7 @@ export function RequestActions({ client, contact, onAccepted, onGone }: ActionsP
             })
           }
         >
-          Decline
+          {t('decline')}
         </button>
         <button
           type="button"
@@ -60,7 +61,7 @@ export function RequestActions({ client, contact, onAccepted, onGone }: ActionsP
             })
           }
         >
-          Block
+          {t('block')}
         </button>
       </div>
       <FormError error={accepting.error ?? declining.error ?? blocking.error} />
@@ -73,12 +74,8 @@ export function RequestMarks({ contact }: { readonly contact: Contact }) {
   return (
     <>
       {!contact.nameVerified && (
-        <span
-          class="unverified"
-          data-testid="request-unverified"
-          title="The server does not confirm that this name belongs to this key"
-        >
-          not verified
+        <span class="unverified" data-testid="request-unverified" title={t('notVerifiedTitle')}>
+          {t('notVerified')}
         </span>
       )}
       {contact.nameReused && (
@@ -94,17 +91,9 @@ export function RequestMarks({ contact }: { readonly contact: Contact }) {
 export function RequestPanel(props: ActionsProps) {
   const { contact } = props;
   return (
-    <div class="request-panel" role="region" aria-label="Contact request" data-testid="request-panel">
-      <p>
-        {contact.name} asks to be your contact. Accept to reply; Decline removes the request without telling
-        them; Block also refuses their messages.
-      </p>
-      {!contact.nameVerified && (
-        <p class="warning">
-          The server does not confirm that the name “{contact.name}” belongs to this key: anyone could have
-          written it.
-        </p>
-      )}
+    <div class="request-panel" role="region" aria-label={t('contactRequest')} data-testid="request-panel">
+      <p>{t('requestPanelText', [contact.name])}</p>
+      {!contact.nameVerified && <p class="warning">{t('requestUnverified', [contact.name])}</p>}
       {contact.nameReused && (
         <p class="warning name-reused" role="alert">
           {nameReusedWarning(contact)}

@@ -17,6 +17,7 @@ import { composerFor, shownName, standingNote } from './contact-view';
 import type { EngineClient } from '../lib/messaging/client';
 import type { Contact, RoomView } from '../lib/messaging/protocol';
 import type { ChatMessage, ConversationId } from '../lib/model';
+import { t, tCount } from '../lib/i18n';
 
 // Loaded when first asked for: it carries a QR code generator, which most openings of the popup never need.
 const SafetyNumber = lazy(() =>
@@ -51,7 +52,7 @@ function pathNote(counterpart: Counterpart): string {
   if (counterpart.kind === 'contact') return standingNote(counterpart.contact, counterpart.direct);
   const online = counterpart.room.members.filter((member) => member.online).length;
   const { length } = counterpart.room.members;
-  return `${length} ${length === 1 ? 'member' : 'members'}, ${online} online; each message end-to-end encrypted to each`;
+  return tCount('roomMembersOne', 'roomMembersOther', length, [String(online)]);
 }
 
 /** Whether the box is open, and what it says. */
@@ -59,7 +60,7 @@ function composerOf(counterpart: Counterpart, title: string) {
   if (counterpart.kind === 'contact') return composerFor(counterpart.contact);
   return {
     canWrite: counterpart.room.joined,
-    placeholder: `Message ${title} (Enter to send, Shift+Enter for a new line)`,
+    placeholder: t('composeRoom', [title]),
   };
 }
 
@@ -84,23 +85,23 @@ export function Conversation({
   const [replyTo, setReplyTo] = useState<ChatMessage>();
   const [editing, setEditing] = useState<ChatMessage>();
   const [searching, setSearching] = useState(false);
-  const removing = useAction('Not deleted');
+  const removing = useAction(t('notDeleted'));
   const typing = useTyping(client, conversationId);
   const title =
     counterpart.kind === 'contact' ? shownName(counterpart.contact) : `# ${counterpart.room.name}`;
   const { canWrite, placeholder } = composerOf(counterpart, title);
   const senderOf = ({ from }: ChatMessage): string | undefined =>
     counterpart.kind === 'room' && from
-      ? (counterpart.room.members.find((member) => member.userId === from)?.name ?? 'a former member')
+      ? (counterpart.room.members.find((member) => member.userId === from)?.name ?? t('formerMember'))
       : undefined;
 
   const nameOfAuthor = (userId: string | undefined): string => {
-    if (userId === undefined) return 'Someone';
-    if (counterpart.kind === 'contact') return userId === counterpart.contact.userId ? title : 'You';
-    return counterpart.room.members.find((member) => member.userId === userId)?.name ?? 'Someone';
+    if (userId === undefined) return t('someone');
+    if (counterpart.kind === 'contact') return userId === counterpart.contact.userId ? title : t('you');
+    return counterpart.room.members.find((member) => member.userId === userId)?.name ?? t('someone');
   };
   const nameOfMessage = (message: ChatMessage): string =>
-    message.direction === 'out' ? 'yourself' : (senderOf(message) ?? title);
+    message.direction === 'out' ? t('yourself') : (senderOf(message) ?? title);
   // The same object while nothing it reads changes: every bubble reads it (MessageBubble is memoized).
   const messageActions = useMemo<MessageActions>(
     () => ({
@@ -142,7 +143,7 @@ export function Conversation({
         if (live) setReadError(undefined);
       },
       (caught: unknown) => {
-        if (live) setReadError(`Not marked as read: ${errorMessage(caught)}`);
+        if (live) setReadError(t('notMarkedRead', [errorMessage(caught)]));
       },
     );
     return () => {
@@ -168,7 +169,7 @@ export function Conversation({
         subtitle={
           <p class="screen-subtitle">
             {contact && title !== contact.name && (
-              <span class="own-name" title="Their name on the server" data-testid="server-name">
+              <span class="own-name" title={t('serverNameTitle')} data-testid="server-name">
                 ({contact.name})
               </span>
             )}{' '}
@@ -183,8 +184,8 @@ export function Conversation({
             <button
               type="button"
               class="icon-button"
-              aria-label="Search this conversation"
-              title="Search this conversation"
+              aria-label={t('searchConversation')}
+              title={t('searchConversation')}
               aria-expanded={searching}
               data-testid="search-toggle"
               onClick={() => setSearching(!searching)}
@@ -195,8 +196,8 @@ export function Conversation({
               <button
                 type="button"
                 class="icon-button"
-                aria-label="Safety number"
-                title="Safety number: check this conversation's keys"
+                aria-label={t('safetyNumber')}
+                title={t('safetyNumberTitle')}
                 aria-expanded={showSafety}
                 onClick={() => setShowSafety(!showSafety)}
               >
@@ -222,7 +223,7 @@ export function Conversation({
         <div class="load-failed">
           <FormError error={history.error} />
           <button type="button" onClick={history.retry}>
-            Try again
+            {t('tryAgain')}
           </button>
         </div>
       )}
@@ -234,7 +235,7 @@ export function Conversation({
       </MessageActionsContext.Provider>
       {contact && (
         <p class="typing-line" aria-live="polite" data-testid="typing">
-          {typing ? `${title} is typing…` : ''}
+          {typing ? t('isTyping', [title]) : ''}
         </p>
       )}
       <Composer

@@ -16,6 +16,7 @@ import { ContactSections } from './ContactList';
 import { sectionsOf, shownName } from './contact-view';
 import { Icon } from './Icon';
 import { Unread } from './Unread';
+import { t, tCount } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -32,23 +33,23 @@ interface Props {
 
 /** Where a contact stands, in words (the row's second line when no message is known, else for screen readers). */
 function contactStatus(contact: Contact, direct: boolean): string {
-  if (!contact.online) return 'offline';
+  if (!contact.online) return t('presenceOffline');
   // A vanished peer's channel lingers until the heartbeat closes it: "direct" only while they are online.
-  return direct ? 'online, direct connection' : 'online';
+  return direct ? t('presenceDirect') : t('presenceOnline');
 }
 
 function roomStatus(room: RoomView): string {
-  if (!room.joined) return 'Open to join or decline';
+  if (!room.joined) return t('roomOpenToJoin');
   const online = room.members.filter((member) => member.online).length;
-  return `${room.members.length} ${room.members.length === 1 ? 'member' : 'members'}, ${online} online`;
+  return tCount('roomStatusOne', 'roomStatusOther', room.members.length, [String(online)]);
 }
 
 /** A room's marks beside its name: an invitation to answer, listed publicly. */
 function RoomTags({ room }: { readonly room: RoomView }) {
   return (
     <>
-      {!room.joined && <span class="tag">invited</span>}
-      {room.listed && <span class="tag">public</span>}
+      {!room.joined && <span class="tag">{t('tagInvited')}</span>}
+      {room.listed && <span class="tag">{t('tagPublic')}</span>}
     </>
   );
 }
@@ -59,7 +60,7 @@ function statusOf(entry: ConversationEntry, direct: boolean): string {
 
 /** Who wrote the newest message, before it: "You", or in a room its writer's name. */
 function Writer({ summary }: { readonly summary: ConversationSummary }) {
-  const writer = summary.direction === 'out' ? 'You' : summary.from && (summary.fromName ?? 'Someone');
+  const writer = summary.direction === 'out' ? t('you') : summary.from && (summary.fromName ?? t('someone'));
   return writer ? <span class="row-you">{writer}: </span> : null;
 }
 
@@ -71,12 +72,12 @@ function Preview({ summary, status }: { readonly summary?: ConversationSummary; 
       <span class="row-preview" data-testid="row-preview">
         <Writer summary={summary} />
         {summary.kind === 'deleted' ? (
-          <em>Message deleted</em>
+          <em>{t('messageDeleted')}</em>
         ) : (
           <>
             {summary.kind === 'file' && <Icon name="attach" size={14} />}
             {summary.kind === 'call' && <Icon name="phone" size={14} />}
-            {summary.kind === 'file' && <span class="visually-hidden">File: </span>}
+            {summary.kind === 'file' && <span class="visually-hidden">{t('filePrefix')}</span>}
             <bdi>{summary.text}</bdi>
           </>
         )}
@@ -123,16 +124,16 @@ function Row({
           <span class="row-line">
             <span class="row-name">{entry.kind === 'room' ? `# ${entry.name}` : entry.name}</span>
             {contact && entry.name !== contact.name && (
-              <span class="server-name" title="Their name on the server">
-                <span class="visually-hidden">, on the server: </span>
+              <span class="server-name" title={t('serverNameTitle')}>
+                <span class="visually-hidden">{t('onTheServer')}</span>
                 {contact.name}
               </span>
             )}
             {entry.kind === 'room' && <RoomTags room={entry.room} />}
             {contact?.muted && (
-              <span class="muted-mark" data-testid="muted" title="Muted: no badge, no notification">
+              <span class="muted-mark" data-testid="muted" title={t('mutedTitle')}>
                 <Icon name="bell-off" size={14} />
-                <span class="visually-hidden"> muted</span>
+                <span class="visually-hidden"> {t('muted')}</span>
               </span>
             )}
             {time && (
@@ -175,14 +176,14 @@ export function ConversationList(props: Props) {
     <nav class="conversation-list" aria-labelledby="conversations-title">
       <div class="list-toolbar">
         <h2 id="conversations-title" class="visually-hidden">
-          Conversations ({online} online)
+          {t('conversationsOnline', [String(online)])}
         </h2>
         <div class="search-field">
           <Icon name="search" size={16} />
           <input
             type="search"
-            aria-label="Filter conversations"
-            placeholder="Search"
+            aria-label={t('filterConversations')}
+            placeholder={t('search')}
             value={query}
             onInput={(event) => setQuery(event.currentTarget.value)}
             onKeyDown={(event) => {
@@ -198,8 +199,8 @@ export function ConversationList(props: Props) {
           type="button"
           class="icon-button primary"
           data-testid="add-contact-open"
-          aria-label="New: add a contact or a room"
-          title="Add a contact or a room"
+          aria-label={t('newContactOrRoom')}
+          title={t('addContactOrRoom')}
           onClick={onNew}
         >
           <Icon name="plus" />
@@ -216,8 +217,7 @@ export function ConversationList(props: Props) {
         />
         {entries.length === 0 && contacts.length === 0 && (
           <p class="empty" data-testid="contacts-empty">
-            No conversations yet. Add someone by their exact name or their invite link, or start a room, with
-            the + button.
+            {t('noConversations')}
           </p>
         )}
         {shown.length > 0 && (
@@ -239,7 +239,7 @@ export function ConversationList(props: Props) {
         )}
         {entries.length > 0 && shown.length === 0 && (
           <p class="empty" role="status">
-            Nothing is called “{query.trim()}”.
+            {t('nothingCalled', [query.trim()])}
           </p>
         )}
         <ContactSections

@@ -6,6 +6,7 @@ import type { ChatMessage, ConversationId } from '../lib/model';
 import { FormError } from './FormError';
 import { shownTime } from './log-rows';
 import './message-actions.css';
+import { t } from '../lib/i18n';
 
 /** How long typing must pause before the engine is asked, in ms. */
 const SEARCH_PAUSE_MS = 250;
@@ -40,7 +41,7 @@ export function ConversationSearch({ client, conversationId }: Props) {
           if (live) setFound(messages);
         },
         (caught: unknown) => {
-          if (live) setError(`Not searched: ${errorMessage(caught)}`);
+          if (live) setError(t('notSearched', [errorMessage(caught)]));
         },
       );
     }, SEARCH_PAUSE_MS);
@@ -53,14 +54,14 @@ export function ConversationSearch({ client, conversationId }: Props) {
   return (
     <div role="search" class="conversation-search" data-testid="conversation-search">
       <label class="visually-hidden" for="conversation-search-text">
-        Search this conversation
+        {t('searchConversation')}
       </label>
       <input
         id="conversation-search-text"
         type="search"
         value={query}
         maxLength={MAX_SEARCH_QUERY_LENGTH}
-        placeholder="Search this conversation"
+        placeholder={t('searchConversation')}
         ref={field}
         onInput={(event) => setQuery(event.currentTarget.value)}
       />
@@ -68,12 +69,12 @@ export function ConversationSearch({ client, conversationId }: Props) {
       {found && (
         <>
           <p class="visually-hidden" role="status">
-            {found.length === 0 ? 'No message found' : `${found.length} found`}
+            {found.length === 0 ? t('noMessageFound') : t('foundCount', [String(found.length)])}
           </p>
           {found.length === 0 ? (
-            <p>No message found</p>
+            <p>{t('noMessageFound')}</p>
           ) : (
-            <ol aria-label="Messages found, newest first">
+            <ol aria-label={t('messagesFound')}>
               {found.map((message) => {
                 const time = shownTime(message.sentAt, Number.NaN);
                 return (

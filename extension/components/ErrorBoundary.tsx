@@ -1,4 +1,5 @@
 import { Component, type ComponentChildren } from 'preact';
+import { t } from '../lib/i18n';
 
 interface Props {
   /** What is inside, as the user knows it ("This conversation"): named in the message if it fails. */
@@ -31,11 +32,11 @@ export class ErrorBoundary extends Component<Props, State> {
     return (
       <div class="failed-part" role="alert" data-testid="error-boundary">
         <p>
-          <strong>{this.props.part} failed to show</strong>: {error.message}
+          <strong>{t('partFailed', [this.props.part])}</strong>: {error.message}
         </p>
-        <p>Your messages are safe: they stay stored, encrypted, in the messenger.</p>
+        <p>{t('partFailedSafe')}</p>
         <button type="button" onClick={() => location.reload()}>
-          Reload
+          {t('reload')}
         </button>
       </div>
     );

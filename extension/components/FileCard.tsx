@@ -8,6 +8,7 @@ import { TransferProgress } from './TransferProgress';
 import { actionsFor, roomProgress, roomSummary } from './transfer-text';
 import { useAction } from '../hooks/useAction';
 import { FormError } from './FormError';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly message: ChatMessage;
@@ -30,7 +31,7 @@ export function FileCard({ message, file }: Props) {
     <div class="file-card" data-testid="file-card">
       <FileIcon kind={fileKind(file)} />
       <div class="file-body">
-        {thumbnail && <img class="file-thumbnail" src={thumbnail} alt={`Picture: ${name}`} />}
+        {thumbnail && <img class="file-thumbnail" src={thumbnail} alt={t('picture', [name])} />}
         <span class="file-name" title={name} data-testid="file-name">
           {name}
         </span>
@@ -62,7 +63,7 @@ function RoomTransfers({
   readonly context: FileContext;
   readonly fileName: string;
 }) {
-  const cancelling = useAction('Not cancelled');
+  const cancelling = useAction(t('notCancelled'));
   const progress = roomProgress(views);
   const first = views[0];
   const cancellable = views.some((view) => actionsFor(view).includes('cancel'));
@@ -78,7 +79,7 @@ function RoomTransfers({
   };
   return (
     <div class="room-transfers" data-testid="room-transfers">
-      {progress && <TransferProgress progress={progress} label={`Sending ${fileName} to the room`} />}
+      {progress && <TransferProgress progress={progress} label={t('sendingToRoom', [fileName])} />}
       <span class="transfer-status" data-testid="room-summary">
         {roomSummary(views)}
       </span>
@@ -87,22 +88,22 @@ function RoomTransfers({
           type="button"
           class="small danger"
           disabled={cancelling.busy}
-          aria-label={`Cancel ${fileName} for everyone`}
+          aria-label={t('cancelForEveryone', [fileName])}
           onClick={cancelAll}
         >
-          Cancel all
+          {t('cancelAll')}
         </button>
       )}
       <FormError error={cancelling.error} />
       <details class="transfer-members">
-        <summary>Each member</summary>
+        <summary>{t('eachMember')}</summary>
         <ul>
           {views.map((view) => {
             const who = context.nameOf(view.peer);
             return (
               <li key={view.peer} data-testid="member-transfer">
                 <span class="member-name">{who}</span>
-                <TransferLine view={view} client={context.client} qualifier={`for ${who}`} />
+                <TransferLine view={view} client={context.client} qualifier={t('forMember', [who])} />
               </li>
             );
           })}

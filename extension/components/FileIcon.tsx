@@ -1,14 +1,15 @@
 import type { JSX } from 'preact';
 import type { FileKind } from './file-format';
+import { t, type MessageKey } from '../lib/i18n';
 
-const LABELS: Record<FileKind, string> = {
-  image: 'Image',
-  audio: 'Audio',
-  video: 'Video',
-  pdf: 'PDF document',
-  archive: 'Archive',
-  text: 'Text',
-  other: 'File',
+const LABELS: Record<FileKind, MessageKey> = {
+  image: 'kindImage',
+  audio: 'kindAudio',
+  video: 'kindVideo',
+  pdf: 'kindPdf',
+  archive: 'kindArchive',
+  text: 'kindText',
+  other: 'kindOther',
 };
 
 // What each kind draws inside the page outline (24 × 24 units, stroked in the text colour).
@@ -54,7 +55,7 @@ export function FileIcon({ kind }: { readonly kind: FileKind }) {
       width="32"
       height="32"
       role="img"
-      aria-label={LABELS[kind]}
+      aria-label={t(LABELS[kind])}
       fill="none"
       stroke="currentColor"
       stroke-width="1.4"

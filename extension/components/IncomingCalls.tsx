@@ -3,6 +3,7 @@ import { openCallWindow } from '../lib/host/call-windows';
 import type { CallView } from '../lib/messaging/call-protocol';
 import type { EngineClient } from '../lib/messaging/client';
 import { errorMessage } from '../lib/errors';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -36,23 +37,21 @@ export function IncomingCalls({ client }: Props) {
 
   if (ringing.length === 0 && !error) return null;
   return (
-    <section class="incoming-calls" aria-label="Incoming calls">
+    <section class="incoming-calls" aria-label={t('incomingCalls')}>
       {ringing.map((call) => (
         <p key={call.callId} class="incoming-call" data-testid="incoming-call">
-          <span>
-            {call.peerName} is calling you ({call.media === 'video' ? 'video' : 'voice'})
-          </span>{' '}
+          <span>{t(call.media === 'video' ? 'callingYouVideo' : 'callingYouVoice', [call.peerName])}</span>{' '}
           <button
             type="button"
             class="primary small"
             onClick={() => {
               setError(undefined);
               openCallWindow({ call: call.callId }).catch((reason: unknown) =>
-                setError(`The call window could not open (${errorMessage(reason)})`),
+                setError(t('callWindowNotOpen', [errorMessage(reason)])),
               );
             }}
           >
-            Answer…
+            {t('answerEllipsis')}
           </button>
         </p>
       ))}

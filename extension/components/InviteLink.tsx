@@ -4,6 +4,7 @@ import { errorMessage } from '../lib/errors';
 import type { EngineClient } from '../lib/messaging/client';
 import { FormError } from './FormError';
 import { QrCode } from './QrCode';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -17,7 +18,7 @@ export function InviteLink({ client, name }: Props) {
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
   const [copied, setCopied] = useState(false);
-  const copy = useAction('Not copied');
+  const copy = useAction(t('notCopied'));
 
   useEffect(() => {
     let live = true;
@@ -27,7 +28,7 @@ export function InviteLink({ client, name }: Props) {
         if (live) setLink(answer.link);
       },
       (caught: unknown) => {
-        if (live) setError(`Your invite link is not available: ${errorMessage(caught)}`);
+        if (live) setError(t('inviteLinkUnavailable', [errorMessage(caught)]));
       },
     );
     return () => {
@@ -46,37 +47,34 @@ export function InviteLink({ client, name }: Props) {
 
   return (
     <section class="invite-link" aria-labelledby="invite-link-title">
-      <h2 id="invite-link-title">Your invite link</h2>
+      <h2 id="invite-link-title">{t('yourInviteLink')}</h2>
       {error ? (
         <div class="load-failed">
           <FormError error={error} />
           <button type="button" onClick={() => setAttempt((count) => count + 1)}>
-            Try again
+            {t('tryAgain')}
           </button>
         </div>
       ) : link === undefined ? (
-        <p class="hint">Getting your link…</p>
+        <p class="hint">{t('gettingLink')}</p>
       ) : (
         <>
-          <p class="hint">
-            Send it to someone, or let them scan the code: it carries your key, so they know the request they
-            send reaches you and nobody else.
-          </p>
+          <p class="hint">{t('inviteLinkHint')}</p>
           <p class="invite-row">
             <code class="invite-code" data-testid="invite-link">
               {link}
             </code>
             <button type="button" data-testid="copy-invite-link" onClick={copyLink} disabled={copy.busy}>
-              Copy
+              {t('copy')}
             </button>
           </p>
           {copied && (
             <p class="done" role="status" data-testid="invite-link-copied">
-              Copied
+              {t('copied')}
             </p>
           )}
           <FormError error={copy.error} />
-          <QrCode text={link} label="Your invite link as a QR code" size={160} />
+          <QrCode text={link} label={t('inviteLinkQr')} size={160} />
         </>
       )}
     </section>

@@ -4,6 +4,7 @@ import type { ChatMessage } from '../lib/model';
 import { Icon } from './Icon';
 import { changeable, MessageActionsContext } from './message-actions';
 import './message-actions.css';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly message: ChatMessage;
@@ -33,29 +34,29 @@ export function MessageMenu({ message }: Props) {
   };
   const items: Item[] = [];
   if (!message.deleted) {
-    items.push({ label: 'Reply', testId: 'message-reply', run: () => actions.reply(message) });
+    items.push({ label: t('reply'), testId: 'message-reply', run: () => actions.reply(message) });
     items.push({
-      label: 'Copy text',
+      label: t('copyText'),
       testId: 'message-copy',
       run: () => {
         navigator.clipboard.writeText(message.text).then(
           () => setCopyError(undefined),
-          (caught: unknown) => setCopyError(`Not copied: ${errorMessage(caught)}`),
+          (caught: unknown) => setCopyError(t('withReason', [t('notCopied'), errorMessage(caught)])),
         );
       },
     });
   }
   if (changeable(message))
-    items.push({ label: 'Edit', testId: 'message-edit', run: () => actions.edit(message) });
+    items.push({ label: t('edit'), testId: 'message-edit', run: () => actions.edit(message) });
   if (!message.deleted)
     items.push({
-      label: 'Delete for me',
+      label: t('deleteForMe'),
       testId: 'message-delete-me',
       run: () => actions.remove(message, false),
     });
   if (changeable(message))
     items.push({
-      label: 'Delete for everyone',
+      label: t('deleteForEveryone'),
       testId: 'message-delete-everyone',
       run: () => actions.remove(message, true),
     });
@@ -75,8 +76,8 @@ export function MessageMenu({ message }: Props) {
         ref={toggle}
         type="button"
         class="message-menu-toggle"
-        aria-label="Message actions"
-        title="Reply, copy, edit or delete"
+        aria-label={t('messageActions')}
+        title={t('messageActionsTitle')}
         aria-haspopup="menu"
         aria-expanded={open}
         data-testid="message-menu"
@@ -85,7 +86,7 @@ export function MessageMenu({ message }: Props) {
         <Icon name="more" size={16} />
       </button>
       {open && (
-        <span class="message-menu" role="menu" aria-label="Message actions">
+        <span class="message-menu" role="menu" aria-label={t('messageActions')}>
           {items.map((item) => (
             <button
               key={item.testId}

@@ -5,6 +5,7 @@ import { AddContactPanel } from './AddContact';
 import { ErrorBoundary } from './ErrorBoundary';
 import { RoomActions } from './RoomList';
 import { ScreenHeader } from './ScreenHeader';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -20,12 +21,12 @@ interface Props {
 export function NewConversation({ client, selfName, rooms, onSelect, onAdding, onBack }: Props) {
   return (
     <section class="screen-body new-conversation" aria-labelledby="new-title">
-      <ScreenHeader title="New conversation" titleId="new-title" onBack={onBack} />
+      <ScreenHeader title={t('newConversation')} titleId="new-title" onBack={onBack} />
       <div class="screen-scroll">
-        <ErrorBoundary part="Add a contact">
+        <ErrorBoundary part={t('addAContact')}>
           <AddContactPanel client={client} selfName={selfName} onAdding={onAdding} />
         </ErrorBoundary>
-        <ErrorBoundary part="Rooms">
+        <ErrorBoundary part={t('rooms')}>
           <RoomActions client={client} rooms={rooms} onSelect={onSelect} />
         </ErrorBoundary>
       </div>

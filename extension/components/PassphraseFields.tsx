@@ -1,15 +1,18 @@
 import { useState } from 'preact/hooks';
 import { MAX_PASSPHRASE_LENGTH, MIN_PASSPHRASE_LENGTH } from '../../shared/limits';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly legend: string;
+  /** The second field's label ("Repeat new passphrase"): worded whole, a language may not build it from the legend. */
+  readonly repeatLabel: string;
   readonly hint: string;
   /** The passphrase once both fields agree, undefined while they differ. */
   readonly onChange: (passphrase: string | undefined) => void;
 }
 
 /** A new passphrase, typed twice. */
-export function PassphraseFields({ legend, hint, onChange }: Props) {
+export function PassphraseFields({ legend, repeatLabel, hint, onChange }: Props) {
   const [first, setFirst] = useState('');
   const [second, setSecond] = useState('');
   const update = (nextFirst: string, nextSecond: string): void => {
@@ -35,7 +38,7 @@ export function PassphraseFields({ legend, hint, onChange }: Props) {
         />
       </label>
       <label>
-        {`Repeat ${legend.toLowerCase()}`}
+        {repeatLabel}
         <input
           type="password"
           value={second}
@@ -45,7 +48,7 @@ export function PassphraseFields({ legend, hint, onChange }: Props) {
           onInput={(event) => update(first, event.currentTarget.value)}
         />
       </label>
-      {mismatch && <p class="error">The two passphrases differ</p>}
+      {mismatch && <p class="error">{t('optionsPassphrasesDiffer')}</p>}
     </fieldset>
   );
 }

@@ -6,6 +6,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import { Avatar } from './Avatar';
 import { FormError } from './FormError';
 import { resizeAvatar } from './avatar-resize';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -25,7 +26,7 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
   const [loadError, setLoadError] = useState<string>();
   const [pictureError, setPictureError] = useState<string>();
   const [saved, setSaved] = useState<string>();
-  const action = useAction('Your profile was not published');
+  const action = useAction(t('profileNotPublished'));
 
   useEffect(() => {
     let live = true;
@@ -37,7 +38,7 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
         setAvatar(own.avatar);
       },
       (caught: unknown) => {
-        if (live) setLoadError(`Your profile could not be read: ${errorMessage(caught)}`);
+        if (live) setLoadError(t('profileNotRead', [errorMessage(caught)]));
       },
     );
     return () => {
@@ -61,21 +62,18 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
         bio,
         ...(avatar ? { avatar } : {}),
       });
-      setSaved(`Published (version ${own.version}): your contacts see it as soon as they are online.`);
+      setSaved(t('profilePublished', [String(own.version)]));
     });
   };
 
   return (
     <section class="settings profile" aria-labelledby="profile-title">
-      <h2 id="profile-title">Your profile</h2>
-      <p class="hint">
-        Shown to your contacts only: the server keeps it encrypted and cannot read it. Anyone may choose any
-        display name, so your contacts still see your name on the server beside it.
-      </p>
+      <h2 id="profile-title">{t('yourProfile')}</h2>
+      <p class="hint">{t('profileHint')}</p>
       <FormError error={loadError} />
       <form onSubmit={save}>
         <label>
-          Display name
+          {t('displayName')}
           <input
             name="displayName"
             value={displayName}
@@ -85,7 +83,7 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
           />
         </label>
         <label>
-          About you
+          {t('aboutYou')}
           <textarea
             name="bio"
             value={bio}
@@ -96,12 +94,12 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
         </label>
         <div class="avatar-picker">
           {avatar ? (
-            <Avatar src={avatar} label="Your picture" size={64} />
+            <Avatar src={avatar} label={t('yourPicture')} size={64} />
           ) : (
-            <span class="hint">No picture</span>
+            <span class="hint">{t('noPicture')}</span>
           )}
           <label>
-            {avatar ? 'Change picture' : 'Choose a picture'}
+            {avatar ? t('changePicture') : t('choosePicture')}
             <input
               type="file"
               name="avatar"
@@ -111,7 +109,7 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
           </label>
           {avatar && (
             <button type="button" onClick={() => setAvatar(undefined)}>
-              Remove picture
+              {t('removePicture')}
             </button>
           )}
         </div>
@@ -119,7 +117,7 @@ export function ProfilePanel({ client, resize = resizeAvatar }: Props) {
         <FormError error={action.error} />
         <div class="actions">
           <button type="submit" disabled={action.busy}>
-            {action.busy ? 'Publishing…' : 'Publish profile'}
+            {action.busy ? t('publishing') : t('publishProfile')}
           </button>
         </div>
       </form>

@@ -6,6 +6,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { RoomView } from '../lib/messaging/protocol';
 import type { ConversationId } from '../lib/model';
 import { FormError } from './FormError';
+import { t, tCount } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -14,7 +15,7 @@ interface Props {
   readonly onSelect: (roomId: ConversationId) => void;
 }
 
-const membersText = (count: number) => (count === 1 ? '1 member' : `${count} members`);
+const membersText = (count: number): string => tCount('membersOne', 'membersOther', count);
 
 /**
  * Public rooms on this server: browse the newest listed, or search by name, and join one. A listed room shows
@@ -23,8 +24,8 @@ const membersText = (count: number) => (count === 1 ? '1 member' : `${count} mem
 export function PublicRooms({ client, rooms, onSelect }: Props) {
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<{ rooms: readonly PublicRoom[]; more: boolean; query: string }>();
-  const search = useAction('Not searched');
-  const join = useAction('Not joined');
+  const search = useAction(t('notSearchedPrefix'));
+  const join = useAction(t('notJoined'));
 
   const load = (text: string, offset: number) =>
     search.run(async () => {
@@ -38,7 +39,7 @@ export function PublicRooms({ client, rooms, onSelect }: Props) {
 
   return (
     <details class="public-rooms">
-      <summary>Find a public room</summary>
+      <summary>{t('findPublicRoom')}</summary>
       <form
         class="inline-form"
         role="search"
@@ -50,18 +51,18 @@ export function PublicRooms({ client, rooms, onSelect }: Props) {
         }}
       >
         <label class="visually-hidden" for="public-room-query">
-          Search public rooms by name
+          {t('searchPublicRooms')}
         </label>
         <input
           id="public-room-query"
           type="search"
           value={query}
           maxLength={MAX_ROOM_QUERY_LENGTH}
-          placeholder="Room name (empty: newest)"
+          placeholder={t('roomQueryPlaceholder')}
           onInput={(event) => setQuery(event.currentTarget.value)}
         />
         <button type="submit" disabled={search.busy}>
-          Search
+          {t('search')}
         </button>
       </form>
       <FormError error={search.error ?? join.error} />
@@ -69,12 +70,10 @@ export function PublicRooms({ client, rooms, onSelect }: Props) {
         <div aria-live="polite">
           {found.rooms.length === 0 ? (
             <p class="hint" data-testid="public-rooms-empty">
-              {found.query
-                ? `No public room is called anything like "${found.query}".`
-                : 'No room is listed yet.'}
+              {found.query ? t('noPublicRoomLike', [found.query]) : t('noRoomListed')}
             </p>
           ) : (
-            <ul aria-label="Public rooms" data-testid="public-rooms">
+            <ul aria-label={t('publicRooms')} data-testid="public-rooms">
               {found.rooms.map((room) => {
                 const mine = rooms.find((own) => own.roomId === room.roomId && own.joined);
                 return (
@@ -83,7 +82,7 @@ export function PublicRooms({ client, rooms, onSelect }: Props) {
                     <button
                       type="button"
                       disabled={join.busy}
-                      aria-label={`${mine ? 'Open' : 'Join'} ${room.name}`}
+                      aria-label={t(mine ? 'openRoom' : 'joinRoomName', [room.name])}
                       onClick={() => {
                         if (mine) return onSelect(room.roomId);
                         void join.run(async () => {
@@ -92,7 +91,7 @@ export function PublicRooms({ client, rooms, onSelect }: Props) {
                         });
                       }}
                     >
-                      {mine ? 'Open' : 'Join'}
+                      {mine ? t('open') : t('join')}
                     </button>
                   </li>
                 );
@@ -105,15 +104,12 @@ export function PublicRooms({ client, rooms, onSelect }: Props) {
               disabled={search.busy}
               onClick={() => void load(found.query, found.rooms.length)}
             >
-              More rooms
+              {t('moreRooms')}
             </button>
           )}
         </div>
       )}
-      <p class="hint">
-        Anyone on this server can find a listed room by name and join it. Messages stay end-to-end encrypted
-        to its members. Up to {ROOM_BROWSE_PAGE} rooms at a time, newest listed first.
-      </p>
+      <p class="hint">{t('publicRoomsHint', [String(ROOM_BROWSE_PAGE)])}</p>
     </details>
   );
 }

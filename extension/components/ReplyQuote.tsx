@@ -1,5 +1,6 @@
 import type { ReplyQuote as Quote } from '../lib/model';
 import './message-actions.css';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly quote: Quote;
@@ -12,7 +13,7 @@ export function ReplyQuote({ quote, name }: Props) {
   return (
     <span class="log-quote" data-testid="message-quote">
       <span class="log-quote-name">{name}</span>
-      <span class="log-quote-text">{quote.text === '' ? 'Deleted message' : quote.text}</span>
+      <span class="log-quote-text">{quote.text === '' ? t('deletedMessage') : quote.text}</span>
     </span>
   );
 }

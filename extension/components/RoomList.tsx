@@ -4,6 +4,7 @@ import type { RoomView } from '../lib/messaging/protocol';
 import type { ConversationId } from '../lib/model';
 import { InlineForm } from './InlineForm';
 import { PublicRooms } from './PublicRooms';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -15,13 +16,13 @@ interface Props {
 export function RoomActions({ client, rooms, onSelect }: Props) {
   return (
     <section class="room-actions" aria-labelledby="rooms-title">
-      <h2 id="rooms-title">Rooms</h2>
+      <h2 id="rooms-title">{t('rooms')}</h2>
       <InlineForm
         id="new-room"
-        label="New room name"
-        placeholder="New room name"
+        label={t('newRoomName')}
+        placeholder={t('newRoomName')}
         maxLength={MAX_NAME_LENGTH}
-        submitLabel="Create"
+        submitLabel={t('create')}
         onSubmit={async (name) => {
           const made = await client.request('createRoom', { name });
           onSelect(made.roomId);
@@ -29,9 +30,9 @@ export function RoomActions({ client, rooms, onSelect }: Props) {
       />
       <InlineForm
         id="invite-code"
-        label="Invite code"
-        placeholder="Invite code (room:…)"
-        submitLabel="Join"
+        label={t('inviteCode')}
+        placeholder={t('inviteCodePlaceholder')}
+        submitLabel={t('join')}
         onSubmit={async (code) => {
           const joined = await client.request('joinRoom', { code });
           onSelect(joined.roomId);

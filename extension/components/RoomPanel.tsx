@@ -5,6 +5,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { RoomTimelineLine, RoomView } from '../lib/messaging/protocol';
 import { FormError } from './FormError';
 import { InlineForm } from './InlineForm';
+import { t } from '../lib/i18n';
 
 /** Lines of the membership timeline shown at once; the rest are one click away. */
 const RECENT_LINES = 4;
@@ -30,11 +31,11 @@ function RoomTimeline({ room }: { readonly room: RoomView }) {
       ))}
       {older.length > 0 && (
         <details class="room-history">
-          <summary>Earlier changes ({older.length})</summary>
+          <summary>{t('earlierChanges', [String(older.length)])}</summary>
           <ol>{older.map(lineItem)}</ol>
         </details>
       )}
-      <ol class="room-timeline" aria-label="Membership changes" data-testid="room-timeline">
+      <ol class="room-timeline" aria-label={t('membershipChanges')} data-testid="room-timeline">
         {room.timeline.slice(-RECENT_LINES).map(lineItem)}
       </ol>
     </>
@@ -46,8 +47,8 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
   const join = useAction();
   const leave = useAction();
   const makeCode = useAction();
-  const copy = useAction('Not copied');
-  const listing = useAction(room.listed ? 'Not unlisted' : 'Not listed');
+  const copy = useAction(t('notCopied'));
+  const listing = useAction(t(room.listed ? 'notUnlisted' : 'notListed'));
   // While the engine lists (or unlists) the room, the box shows what was asked; then what the room says.
   const [asked, setAsked] = useState(false);
   // Declining an invitation and leaving a room are the same request.
@@ -55,10 +56,8 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
     void leave.run(() => client.request('leaveRoom', { roomId: room.roomId }).then(() => undefined));
   if (!room.joined) {
     return (
-      <div class="room-panel" role="region" aria-label="Invitation">
-        <p>
-          You are invited to this room. Its members: {room.members.map((member) => member.name).join(', ')}.
-        </p>
+      <div class="room-panel" role="region" aria-label={t('invitation')}>
+        <p>{t('invitedToRoom', [room.members.map((member) => member.name).join(', ')])}</p>
         <RoomTimeline room={room} />
         <button
           type="button"
@@ -66,46 +65,46 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
             void join.run(() => client.request('joinRoom', { roomId: room.roomId }).then(() => undefined))
           }
         >
-          Join room
+          {t('joinRoom')}
         </button>{' '}
         <button type="button" onClick={leaveRoom}>
-          Decline
+          {t('decline')}
         </button>
         <FormError error={join.error ?? leave.error} />
       </div>
     );
   }
   return (
-    <div class="room-panel" role="region" aria-label="Room members">
+    <div class="room-panel" role="region" aria-label={t('roomMembers')}>
       <ul class="members" data-testid="room-members">
         {room.members.map((member) => (
           <li key={member.userId} class={member.online ? 'member' : 'member offline'}>
             {member.name}
-            <span class="visually-hidden">{member.online ? ' (online)' : ' (offline)'}</span>
+            <span class="visually-hidden">{member.online ? t('memberOnline') : t('memberOffline')}</span>
           </li>
         ))}
         {room.invited.map((member) => (
           <li key={member.userId} class="member invited">
-            {member.name} (invited)
+            {t('memberInvited', [member.name])}
           </li>
         ))}
       </ul>
       <RoomTimeline room={room} />
       <details class="room-options">
-        <summary>Invite people, list the room, or leave</summary>
+        <summary>{t('roomOptions')}</summary>
         <InlineForm
           id="invite-name"
-          label="Invite by name"
-          placeholder="Invite by name"
+          label={t('inviteByName')}
+          placeholder={t('inviteByName')}
           maxLength={MAX_NAME_LENGTH}
-          submitLabel="Invite"
+          submitLabel={t('invite')}
           onSubmit={async (name) => {
             await client.request('inviteToRoom', { roomId: room.roomId, name });
           }}
         />
         {room.inviteCode ? (
           <p class="hint">
-            Or share this invite code:{' '}
+            {t('orShareCode')}{' '}
             <code data-testid="invite-code" class="invite-code">
               {room.inviteCode}
             </code>{' '}
@@ -113,12 +112,12 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
               type="button"
               onClick={() => void copy.run(() => navigator.clipboard.writeText(room.inviteCode ?? ''))}
             >
-              Copy
+              {t('copy')}
             </button>
           </p>
         ) : (
           <p class="hint">
-            Or{' '}
+            {t('or')}{' '}
             <button
               type="button"
               disabled={makeCode.busy}
@@ -128,9 +127,9 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
                 )
               }
             >
-              Make an invite code
+              {t('makeInviteCode')}
             </button>{' '}
-            to share (anyone who has it can join).
+            {t('toShareCode')}
           </p>
         )}
         <FormError error={copy.error ?? makeCode.error} />
@@ -148,15 +147,14 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
                 );
               }}
             />{' '}
-            List this room publicly
+            {t('listRoomPublicly')}
           </label>
           <br />
-          Anyone on this server can then find it by name and join; the server shows them only its name and
-          member count. Unlisting withdraws the code it was listed with.
+          {t('listRoomHint')}
         </p>
         <FormError error={listing.error} />
         <button type="button" onClick={leaveRoom}>
-          Leave room
+          {t('leaveRoom')}
         </button>
       </details>
       <FormError error={leave.error} />

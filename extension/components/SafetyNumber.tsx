@@ -4,6 +4,7 @@ import type { UserId } from '../../shared/ids';
 import type { EngineClient } from '../lib/messaging/client';
 import { QrCode } from './QrCode';
 import { errorMessage } from '../lib/errors';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -29,17 +30,15 @@ export function SafetyNumber({ client, peerId, peerName }: Props) {
         {error}
       </p>
     );
-  if (!digits) return <p class="hint">Computing…</p>;
+  if (!digits) return <p class="hint">{t('computing')}</p>;
   return (
     <figure class="safety-number">
-      <QrCode text={digits} label="Safety number as a QR code" />
+      <QrCode text={digits} label={t('safetyNumberQr')} />
       <figcaption>
         <p data-testid="safety-number" class="digits">
           {groupDigits(digits)}
         </p>
-        <p class="hint">
-          Compare these numbers with {peerName}, in person or on a call. If they match, nobody is in between.
-        </p>
+        <p class="hint">{t('safetyNumberHint', [peerName])}</p>
       </figcaption>
     </figure>
   );

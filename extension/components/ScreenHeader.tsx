@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { Icon } from './Icon';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly title: ComponentChildren;
@@ -23,8 +24,8 @@ export function ScreenHeader({ title, titleId, onBack, before, subtitle, actions
           type="button"
           class="icon-button"
           data-testid="back"
-          aria-label="Back to conversations"
-          title="Back (Escape)"
+          aria-label={t('backToConversations')}
+          title={t('backEscape')}
           onClick={onBack}
         >
           <Icon name="back" />

@@ -12,6 +12,7 @@ import {
 import { AccountPanel } from './AccountPanel';
 import { FormError } from './FormError';
 import { PassphraseFields } from './PassphraseFields';
+import { t, type MessageKey } from '../lib/i18n';
 
 interface Props {
   readonly client: EngineClient;
@@ -20,10 +21,10 @@ interface Props {
   readonly onSaved?: () => void;
 }
 
-const NOTIFICATION_CHOICES: Readonly<Record<NotificationMode, string>> = {
-  off: 'off',
-  'without-content': 'on, without name or text ("New message")',
-  'with-content': 'on, with the sender and the text',
+const NOTIFICATION_CHOICES: Readonly<Record<NotificationMode, MessageKey>> = {
+  off: 'notifyOff',
+  'without-content': 'notifyWithout',
+  'with-content': 'notifyWith',
 };
 
 const AUTO_LOCK_CHOICES = [0, 5, 15, 60, 240].filter((minutes) => minutes <= MAX_AUTO_LOCK_MINUTES);
@@ -49,7 +50,7 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
     event.preventDefault();
     void run(async () => {
       if (firstStart) {
-        if (passphrase === undefined) throw new Error('The two passphrases differ');
+        if (passphrase === undefined) throw new Error(t('optionsPassphrasesDiffer'));
         await client.request('setUp', {
           name,
           serverUrl,
@@ -80,9 +81,9 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
   return (
     <>
       <form class="settings" onSubmit={submit} aria-labelledby="settings-title">
-        <h1 id="settings-title">{firstStart ? 'Welcome! Choose your name' : 'Settings'}</h1>
+        <h1 id="settings-title">{firstStart ? t('welcomeChooseName') : t('settings')}</h1>
         <label>
-          Your name
+          {t('yourName')}
           <input
             name="name"
             value={name}
@@ -94,7 +95,7 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
           />
         </label>
         <label>
-          Signal server
+          {t('signalServer')}
           <input
             name="serverUrl"
             type="url"
@@ -105,13 +106,14 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
         </label>
         {firstStart && (
           <PassphraseFields
-            legend="Passphrase"
-            hint={`It encrypts your keys and history on this computer (at least ${MIN_PASSPHRASE_LENGTH} characters). It cannot be recovered.`}
+            legend={t('passphrase')}
+            repeatLabel={t('repeatPassphrase')}
+            hint={t('firstPassphraseHint', [String(MIN_PASSPHRASE_LENGTH)])}
             onChange={setPassphrase}
           />
         )}
         <label>
-          Lock after
+          {t('lockAfter')}
           <select
             name="autoLockMinutes"
             value={autoLockMinutes}
@@ -119,7 +121,7 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
           >
             {AUTO_LOCK_CHOICES.map((minutes) => (
               <option key={minutes} value={minutes}>
-                {minutes === 0 ? 'never (until the browser closes)' : `${minutes} minutes idle`}
+                {minutes === 0 ? t('lockNever') : t('minutesIdle', [String(minutes)])}
               </option>
             ))}
           </select>
@@ -131,7 +133,7 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
             checked={sendReadReceipts}
             onChange={(event) => setSendReadReceipts(event.currentTarget.checked)}
           />
-          Send read receipts (others see when you have read their messages)
+          {t('sendReadReceipts')}
         </label>
         <label class="checkbox">
           <input
@@ -140,7 +142,7 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
             checked={appearOffline}
             onChange={(event) => setAppearOffline(event.currentTarget.checked)}
           />
-          Appear offline (your contacts do not see when you are online; you still see them)
+          {t('appearOfflineSetting')}
         </label>
         <label class="checkbox">
           <input
@@ -149,10 +151,10 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
             checked={autoAcceptImages}
             onChange={(event) => setAutoAcceptImages(event.currentTarget.checked)}
           />
-          Accept pictures from contacts without asking (up to 10 MB)
+          {t('autoAcceptImages')}
         </label>
         <label>
-          Notifications for messages
+          {t('notificationsForMessages')}
           <select
             name="notifications"
             value={notifications}
@@ -165,7 +167,7 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
           >
             {NotificationModeSchema.options.map((mode) => (
               <option key={mode} value={mode}>
-                {NOTIFICATION_CHOICES[mode]}
+                {t(NOTIFICATION_CHOICES[mode])}
               </option>
             ))}
           </select>
@@ -177,12 +179,12 @@ export function SettingsForm({ client, settings, onSaved }: Props) {
             checked={typingIndicators}
             onChange={(event) => setTypingIndicators(event.currentTarget.checked)}
           />
-          Typing indicators (contacts on a direct link see when you type; you see when they do)
+          {t('typingIndicators')}
         </label>
         <FormError error={error} />
         <div class="actions">
           <button type="submit" disabled={busy}>
-            {busy ? 'Saving…' : firstStart ? 'Start chatting' : 'Save'}
+            {busy ? t('saving') : firstStart ? t('startChatting') : t('save')}
           </button>
         </div>
       </form>

@@ -4,13 +4,14 @@ import type { ComponentChildren } from 'preact';
 import { Avatar } from './Avatar';
 import { FormError } from './FormError';
 import { Icon } from './Icon';
+import { t, type MessageKey } from '../lib/i18n';
 
-const LABELS = {
-  unconfigured: 'Not set up',
-  connecting: 'Connecting…',
-  online: 'Online',
-  offline: 'Offline',
-} as const;
+const LABELS: Record<EngineState['connection']['status'], MessageKey> = {
+  unconfigured: 'connUnconfigured',
+  connecting: 'connConnecting',
+  online: 'connOnline',
+  offline: 'connOffline',
+};
 
 interface Props {
   readonly state: EngineState;
@@ -24,7 +25,7 @@ interface Props {
 /** The popup's top line: who this is and whether they are online; Transfers, Lock and Settings. */
 export function StatusBar({ state, onSettings, onLock, children }: Props) {
   const { status, error } = state.connection;
-  const locking = useAction('Not locked');
+  const locking = useAction(t('notLocked'));
   const name = state.settings?.name ?? '';
   return (
     <header class="status-bar">
@@ -34,8 +35,8 @@ export function StatusBar({ state, onSettings, onLock, children }: Props) {
           {name}
         </strong>
         <span class={`status status-${status}`} role="status" data-testid="connection-status">
-          {LABELS[status]}
-          {status === 'online' && state.settings?.appearOffline && ' (you appear offline)'}
+          {t(LABELS[status])}
+          {status === 'online' && state.settings?.appearOffline && t('appearOffline')}
         </span>
       </div>
       <div class="status-actions">
@@ -45,12 +46,18 @@ export function StatusBar({ state, onSettings, onLock, children }: Props) {
           class="icon-button"
           disabled={locking.busy}
           onClick={() => void locking.run(() => onLock().then(() => undefined))}
-          aria-label="Lock"
-          title="Lock: close the keys and history"
+          aria-label={t('lock')}
+          title={t('lockTitle')}
         >
           <Icon name="lock" />
         </button>
-        <button type="button" class="icon-button" onClick={onSettings} aria-label="Settings" title="Settings">
+        <button
+          type="button"
+          class="icon-button"
+          onClick={onSettings}
+          aria-label={t('settings')}
+          title={t('settings')}
+        >
           <Icon name="settings" />
         </button>
       </div>

@@ -2,8 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { loadTheme, saveTheme, type ThemeChoice } from '../lib/ui/theme';
 import { errorMessage } from '../lib/errors';
 import { FormError } from './FormError';
+import { t, type MessageKey } from '../lib/i18n';
 
-const LABELS: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+const LABELS: Record<ThemeChoice, MessageKey> = {
+  system: 'themeSystem',
+  light: 'themeLight',
+  dark: 'themeDark',
+};
 
 /** Light, dark, or the system's: applied at once, kept outside the vault (the lock screen follows it too). */
 export function ThemePicker() {
@@ -13,7 +18,7 @@ export function ThemePicker() {
     let live = true;
     loadTheme().then(
       (loaded) => live && setChoice(loaded),
-      (caught: unknown) => live && setError(`The theme was not read: ${errorMessage(caught)}`),
+      (caught: unknown) => live && setError(t('themeNotRead', [errorMessage(caught)])),
     );
     return () => {
       live = false;
@@ -23,12 +28,12 @@ export function ThemePicker() {
     setChoice(next);
     saveTheme(next).then(
       () => setError(undefined),
-      (caught: unknown) => setError(`The theme was not saved: ${errorMessage(caught)}`),
+      (caught: unknown) => setError(t('themeNotSaved', [errorMessage(caught)])),
     );
   };
   return (
     <fieldset class="theme-picker">
-      <legend>Theme</legend>
+      <legend>{t('theme')}</legend>
       <div class="segmented">
         {(Object.keys(LABELS) as ThemeChoice[]).map((option) => (
           <label key={option}>
@@ -39,7 +44,7 @@ export function ThemePicker() {
               checked={choice === option}
               onChange={() => pick(option)}
             />
-            {LABELS[option]}
+            {t(LABELS[option])}
           </label>
         ))}
       </div>

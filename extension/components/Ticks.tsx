@@ -1,12 +1,13 @@
 import type { ChatMessage, MessageStatus } from '../lib/model';
+import { t, type MessageKey } from '../lib/i18n';
 
-/** What each status says, to everyone: the icon is its picture, this its words (read aloud, and the tooltip). */
-export const STATUS_WORDS: Record<MessageStatus, string> = {
-  sending: 'Sending…',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  read: 'Read',
-  failed: 'Not sent yet, will retry',
+/** What each status says, to everyone: the icon is its picture, these its words (read aloud, and the tooltip). */
+const STATUS_WORDS: Record<MessageStatus, MessageKey> = {
+  sending: 'statusSending',
+  sent: 'statusSent',
+  delivered: 'statusDelivered',
+  read: 'statusRead',
+  failed: 'statusFailed',
 };
 
 /** 16×16 strokes: a clock, one check, two checks, a warning. */
@@ -20,13 +21,13 @@ const PATHS: Record<MessageStatus, string> = {
 
 /** An outgoing message's delivery, as an icon with its words beside it for screen readers. */
 export function Ticks({ message }: { readonly message: ChatMessage }) {
-  const words = STATUS_WORDS[message.status];
+  const words = t(STATUS_WORDS[message.status]);
   return (
     <span
       class={`log-ticks log-ticks-${message.status}`}
       data-testid="message-status"
       data-status={message.status}
-      title={message.error ? `${words}: ${message.error}` : words}
+      title={message.error ? t('withReason', [words, message.error]) : words}
     >
       <svg class="log-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
         <path d={PATHS[message.status]} />

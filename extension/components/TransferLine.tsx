@@ -6,6 +6,7 @@ import { shownFileName } from './file-format';
 import { FormError } from './FormError';
 import { TransferProgress } from './TransferProgress';
 import { actionsFor, transferStatus } from './transfer-text';
+import { t } from '../lib/i18n';
 
 interface Props {
   readonly view: TransferView;
@@ -25,17 +26,17 @@ export function TransferLine({ view, client, qualifier }: Props) {
       request().then(
         () => undefined,
         (caught: unknown) => {
-          throw new Error(`${failed}: ${errorMessage(caught)}`);
+          throw new Error(t('withReason', [failed, errorMessage(caught)]));
         },
       ),
     );
   const answer = (accept: boolean): void =>
-    act(accept ? 'Not accepted' : 'Not declined', () =>
+    act(accept ? t('notAccepted') : t('notDeclined'), () =>
       client.request('answerFile', { conversation, messageId, accept }),
     );
   // Outgoing: this receiver only (a room's file goes on to the others). Incoming: the one transfer there is.
   const cancel = (): void =>
-    act('Not cancelled', () =>
+    act(t('notCancelled'), () =>
       client.request('cancelFile', {
         conversation,
         messageId,
@@ -43,9 +44,9 @@ export function TransferLine({ view, client, qualifier }: Props) {
       }),
     );
   const buttons = {
-    accept: { label: 'Accept', run: () => answer(true) },
-    decline: { label: 'Decline', run: () => answer(false) },
-    cancel: { label: 'Cancel', run: cancel },
+    accept: { label: t('accept'), named: t('acceptFile', [about]), run: () => answer(true) },
+    decline: { label: t('decline'), named: t('declineFile', [about]), run: () => answer(false) },
+    cancel: { label: t('cancel'), named: t('cancelFile', [about]), run: cancel },
   };
 
   return (
@@ -53,7 +54,7 @@ export function TransferLine({ view, client, qualifier }: Props) {
       {view.state === 'active' ? (
         <TransferProgress
           progress={{ bytes: view.bytes, size: view.file.size, bytesPerSecond: view.bytesPerSecond }}
-          label={view.direction === 'in' ? `Receiving ${about}` : `Sending ${about}`}
+          label={t(view.direction === 'in' ? 'receivingFile' : 'sendingFile', [about])}
         />
       ) : (
         <span class="transfer-status" data-testid="transfer-status">
@@ -67,7 +68,7 @@ export function TransferLine({ view, client, qualifier }: Props) {
             type="button"
             class={action === 'accept' ? 'small' : 'small danger'}
             disabled={acting.busy}
-            aria-label={`${buttons[action].label} ${about}`}
+            aria-label={buttons[action].named}
             onClick={buttons[action].run}
           >
             {buttons[action].label}

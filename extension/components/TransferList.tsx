@@ -6,11 +6,12 @@ import { shownFileName } from './file-format';
 import { FormError } from './FormError';
 import { TransferLine } from './TransferLine';
 import { IN_PROGRESS } from './transfer-text';
+import { t } from '../lib/i18n';
 
 /** "to Bob", "from Bob in # team": the other end, and the room when it is one. */
 function counterpartOf(view: TransferView, nameOf: FileContext['nameOf']): string {
-  const who = `${view.direction === 'out' ? 'to' : 'from'} ${nameOf(view.peer)}`;
-  return view.conversation === view.peer ? who : `${who} in ${nameOf(view.conversation)}`;
+  const who = t(view.direction === 'out' ? 'transferTo' : 'transferFrom', [nameOf(view.peer)]);
+  return view.conversation === view.peer ? who : t('transferWhereIn', [who, nameOf(view.conversation)]);
 }
 
 /** The header's button to the Transfers list, with how many transfers are under way. */
@@ -32,11 +33,11 @@ export function TransfersToggle({
       onClick={onToggle}
       data-testid="transfers-toggle"
     >
-      Transfers
+      {t('transfers')}
       {count > 0 && (
         <span class="unread">
           {count}
-          <span class="visually-hidden"> under way</span>
+          <span class="visually-hidden"> {t('underWay')}</span>
         </span>
       )}
     </button>
@@ -56,17 +57,17 @@ export function TransferList({
   const live = transfersIn(snapshot.table, IN_PROGRESS);
   return (
     <section id="transfers-panel" class="transfers-panel" aria-labelledby="transfers-title">
-      <h2 id="transfers-title">Transfers</h2>
+      <h2 id="transfers-title">{t('transfers')}</h2>
       {snapshot.error && (
         <div class="load-failed">
           <FormError error={snapshot.error} />
           <button type="button" onClick={() => context.store.load()}>
-            Try again
+            {t('tryAgain')}
           </button>
         </div>
       )}
       {live.length === 0 ? (
-        <p class="empty">No file is on its way now.</p>
+        <p class="empty">{t('noTransfers')}</p>
       ) : (
         <ul>
           {live.map((view) => {
@@ -77,7 +78,7 @@ export function TransferList({
                 <button
                   type="button"
                   class="transfer-file"
-                  title={`${name}: open the conversation`}
+                  title={t('openTransferConversation', [name])}
                   onClick={() => onOpen(view.conversation)}
                 >
                   <span class="file-name">{name}</span>

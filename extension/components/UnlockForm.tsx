@@ -3,6 +3,7 @@ import { MAX_PASSPHRASE_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import { FormError } from './FormError';
+import { t } from '../lib/i18n';
 
 /** The history and keys are sealed until the passphrase is given (after a browser restart, or a lock). */
 export function UnlockForm({ client }: { readonly client: EngineClient }) {
@@ -19,10 +20,10 @@ export function UnlockForm({ client }: { readonly client: EngineClient }) {
   };
   return (
     <form class="settings" onSubmit={submit} aria-labelledby="unlock-title">
-      <h1 id="unlock-title">Locked</h1>
-      <p class="hint">Your keys and history are encrypted. Enter your passphrase to open them.</p>
+      <h1 id="unlock-title">{t('locked')}</h1>
+      <p class="hint">{t('lockedHint')}</p>
       <label>
-        Passphrase
+        {t('passphrase')}
         <input
           type="password"
           value={passphrase}
@@ -36,7 +37,7 @@ export function UnlockForm({ client }: { readonly client: EngineClient }) {
       <FormError error={error} />
       <div class="actions">
         <button type="submit" disabled={busy}>
-          {busy ? 'Unlocking…' : 'Unlock'}
+          {busy ? t('unlocking') : t('unlock')}
         </button>
       </div>
     </form>

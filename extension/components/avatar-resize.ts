@@ -4,6 +4,7 @@
  * MAX_AVATAR_BYTES. The engine checks the result again; only what a canvas wrote ever leaves this page.
  */
 import { AVATAR_SIZE_PX, MAX_AVATAR_BYTES } from '../../shared/limits';
+import { t } from '../lib/i18n';
 
 const QUALITIES = [0.85, 0.7, 0.55, 0.4];
 
@@ -22,7 +23,7 @@ async function load(file: Blob): Promise<HTMLImageElement> {
     await image.decode();
     return image;
   } catch {
-    throw new Error('This file is not a picture this browser can open: choose a JPEG, PNG or WebP');
+    throw new Error(t('pictureNotOpened'));
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -35,7 +36,7 @@ export async function resizeAvatar(file: Blob): Promise<string> {
   canvas.width = AVATAR_SIZE_PX;
   canvas.height = AVATAR_SIZE_PX;
   const context = canvas.getContext('2d');
-  if (!context) throw new Error('This browser cannot draw the picture: try another browser');
+  if (!context) throw new Error(t('pictureNotDrawn'));
   const side = Math.min(image.naturalWidth, image.naturalHeight);
   const [x, y] = [(image.naturalWidth - side) / 2, (image.naturalHeight - side) / 2];
   context.drawImage(image, x, y, side, side, 0, 0, AVATAR_SIZE_PX, AVATAR_SIZE_PX);
@@ -45,5 +46,5 @@ export async function resizeAvatar(file: Blob): Promise<string> {
     if (!url.startsWith('data:image/webp;')) url = canvas.toDataURL('image/jpeg', quality);
     if (dataUrlBytes(url) <= MAX_AVATAR_BYTES) return url;
   }
-  throw new Error('This picture stays too large even at low quality: choose a simpler one');
+  throw new Error(t('pictureTooLarge'));
 }

@@ -1,4 +1,5 @@
 import type { Contact } from '../lib/messaging/protocol';
+import { t } from '../lib/i18n';
 
 /**
  * The name the user sees for a contact: the one they gave them, else the display name of the contact's profile,
@@ -35,26 +36,21 @@ export function sectionsOf(contacts: readonly Contact[]): ContactsBySection {
 
 /** The warning a request carries when another key held its name before: loud, and says what to do. */
 export function nameReusedWarning(contact: Contact): string {
-  return (
-    `⚠ Another key held this name before: this may not be the ${contact.name} you know. ` +
-    'Compare safety numbers before you accept.'
-  );
+  return t('nameReused', [contact.name]);
 }
 
 /** What the conversation header says about where things stand with a contact (accepted: the path messages take). */
 export function standingNote(contact: Contact, direct: boolean): string {
   switch (contact.state) {
     case 'incoming':
-      return 'Asks to be your contact: accept to reply';
+      return t('standingIncoming');
     case 'outgoing':
-      return 'Has not accepted your request yet';
+      return t('standingOutgoing');
     case 'blocked':
-      return 'Blocked: their messages are refused';
+      return t('standingBlocked');
     case 'accepted':
-      if (direct) return 'Direct connection';
-      return contact.online
-        ? 'Through the server (encrypted)'
-        : 'Offline: messages wait on the server (encrypted)';
+      if (direct) return t('standingDirect');
+      return contact.online ? t('standingServer') : t('standingOffline');
   }
 }
 
@@ -66,17 +62,15 @@ export function composerFor(contact: Contact): { readonly canWrite: boolean; rea
   const name = shownName(contact);
   switch (contact.state) {
     case 'incoming':
-      return { canWrite: false, placeholder: `Accept ${name}'s request to reply` };
+      return { canWrite: false, placeholder: t('composeIncoming', [name]) };
     case 'blocked':
-      return { canWrite: false, placeholder: `You blocked ${name}: unblock them to write` };
+      return { canWrite: false, placeholder: t('composeBlocked', [name]) };
     case 'outgoing':
-      return { canWrite: true, placeholder: `Message ${name} (they have not accepted your request yet)` };
+      return { canWrite: true, placeholder: t('composeOutgoing', [name]) };
     case 'accepted':
       return {
         canWrite: true,
-        placeholder: contact.online
-          ? `Message ${name} (Enter to send, Shift+Enter for a new line)`
-          : `${name} is offline: messages are delivered when ${name} is back`,
+        placeholder: t(contact.online ? 'composeOnline' : 'composeOffline', [name]),
       };
   }
 }

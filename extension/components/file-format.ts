@@ -1,4 +1,5 @@
 import type { FileInfo } from '../lib/model';
+import { t } from '../lib/i18n';
 
 // Decimal (SI) units, so "MB" means what it says and matches "MB/s".
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
@@ -27,7 +28,7 @@ export function formatSpeed(bytesPerSecond: number): string {
 
 /** Time left for people: "less than a second", "12 s", "2 min 5 s", "1 h 3 min". */
 export function formatDuration(seconds: number): string {
-  if (!(seconds >= 1)) return 'less than a second';
+  if (!(seconds >= 1)) return t('lessThanSecond');
   const whole = Math.ceil(seconds);
   if (whole < 60) return `${whole} s`;
   const minutes = Math.floor(whole / 60);

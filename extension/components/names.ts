@@ -1,6 +1,7 @@
 import type { EngineState } from '../lib/messaging/protocol';
 import type { ConversationId } from '../lib/model';
 import { shownName } from './contact-view';
+import { t } from '../lib/i18n';
 
 /**
  * A user's or a room's name as the popup shows it: a contact's shown name, a room as "# name", else a room
@@ -16,5 +17,5 @@ export function nameIn(state: Pick<EngineState, 'contacts' | 'rooms'>, id: Conve
       members.find((candidate) => candidate.userId === id) ?? invited.find((c) => c.userId === id);
     if (member) return member.name;
   }
-  return 'someone no longer listed';
+  return t('someoneUnlisted');
 }

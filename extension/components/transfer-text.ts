@@ -1,6 +1,7 @@
 import type { TransferView } from '../lib/messaging/protocol';
 import type { TransferState } from '../lib/model';
 import { formatDuration, formatSpeed, percentOf, secondsLeft, shownFileName } from './file-format';
+import { t, type MessageKey } from '../lib/i18n';
 
 /** Under way or about to be: what the popup's Transfers list shows. */
 export const IN_PROGRESS: ReadonlySet<TransferState> = new Set(['accepted', 'active', 'paused']);
@@ -28,54 +29,54 @@ export function progressText({ bytes, size, bytesPerSecond }: Progress): string 
   const parts = [`${percentOf(bytes, size)}%`];
   if (bytesPerSecond !== undefined) parts.push(formatSpeed(bytesPerSecond));
   const left = secondsLeft(size - bytes, bytesPerSecond);
-  if (left !== undefined) parts.push(`${formatDuration(left)} left`);
+  if (left !== undefined) parts.push(t('timeLeft', [formatDuration(left)]));
   return parts.join(' · ');
 }
 
 const withReason = (what: string, reason: string | undefined): string =>
-  reason ? `${what}: ${reason}` : what;
+  reason ? t('withReason', [what, reason]) : what;
 
 /** What a file card says of one transfer, for each state and direction. */
 export function transferStatus(view: TransferView): string {
   switch (view.state) {
     case 'offered':
-      return view.direction === 'in' ? 'Offered to you: accept to receive it' : 'Waiting for an answer';
+      return view.direction === 'in' ? t('transferOfferedIn') : t('transferWaitingAnswer');
     case 'accepted':
-      return 'Waiting for a direct connection…';
+      return t('transferWaitingConnection');
     case 'active':
       return progressText({ bytes: view.bytes, size: view.file.size, bytesPerSecond: view.bytesPerSecond });
     case 'paused':
-      return 'Paused: resumes when the connection is back';
+      return t('transferPaused');
     case 'done':
-      if (view.direction === 'out') return 'Delivered';
-      return view.savedAs ? `Saved as ${shownFileName(view.savedAs)}` : 'Saved';
+      if (view.direction === 'out') return t('transferDelivered');
+      return view.savedAs ? t('transferSavedAs', [shownFileName(view.savedAs)]) : t('transferSaved');
     case 'declined':
-      return withReason('Declined', view.error);
+      return withReason(t('transferDeclined'), view.error);
     case 'cancelled':
-      return withReason('Cancelled', view.error);
+      return withReason(t('transferCancelled'), view.error);
     case 'failed':
-      return withReason('Failed', view.error ?? 'no reason given');
+      return withReason(t('transferFailed'), view.error ?? t('noReasonGiven'));
   }
 }
 
 // The order a room summary names the states in, after "n of m received".
-const SUMMARY_PARTS: readonly [TransferState, string][] = [
-  ['active', 'sending'],
-  ['paused', 'paused'],
-  ['accepted', 'waiting for a connection'],
-  ['offered', 'not answered'],
-  ['declined', 'declined'],
-  ['cancelled', 'cancelled'],
-  ['failed', 'failed'],
+const SUMMARY_PARTS: readonly [TransferState, MessageKey][] = [
+  ['active', 'summarySending'],
+  ['paused', 'summaryPaused'],
+  ['accepted', 'summaryWaiting'],
+  ['offered', 'summaryNotAnswered'],
+  ['declined', 'summaryDeclined'],
+  ['cancelled', 'summaryCancelled'],
+  ['failed', 'summaryFailed'],
 ];
 
 /** One line for a file sent to a room, from its members' transfers: "1 of 3 received, 1 sending, 1 declined". */
 export function roomSummary(views: readonly TransferView[]): string {
   const count = (state: TransferState): number => views.filter((view) => view.state === state).length;
-  const parts = [`${count('done')} of ${views.length} received`];
-  for (const [state, label] of SUMMARY_PARTS) {
+  const parts = [t('summaryReceived', [String(count('done')), String(views.length)])];
+  for (const [state, key] of SUMMARY_PARTS) {
     const n = count(state);
-    if (n > 0) parts.push(`${n} ${label}`);
+    if (n > 0) parts.push(t(key, [String(n)]));
   }
   return parts.join(', ');
 }

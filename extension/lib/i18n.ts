@@ -36,8 +36,19 @@ export function englishMessage(key: MessageKey, substitutions: readonly string[]
 /** The string for `key` in the browser's language; English if the browser gives none. */
 export const t: Translate = (key, substitutions) => {
   // WXT types getMessage by the keys its last build saw; MessageKey is checked against the files themselves.
-  const i18n = browser.i18n as unknown as { getMessage(name: string, substitutions?: string[]): string };
+  // Optional: Chrome's offscreen document has no i18n, and unit tests fake only the parts of `browser` they use.
+  const i18n = (browser as unknown as Partial<typeof browser> | undefined)?.i18n as
+    { getMessage?(name: string, substitutions?: string[]): string } | undefined;
   return (
-    i18n.getMessage(key, substitutions ? [...substitutions] : undefined) || englishMessage(key, substitutions)
+    i18n?.getMessage?.(key, substitutions ? [...substitutions] : undefined) ||
+    englishMessage(key, substitutions)
   );
 };
+
+/** One of two keys by a count, the count as the first substitution: "1 message", "3 messages". */
+export const tCount = (
+  one: MessageKey,
+  other: MessageKey,
+  count: number,
+  rest: readonly string[] = [],
+): string => t(count === 1 ? one : other, [String(count), ...rest]);
