@@ -1,4 +1,5 @@
 import type { CallController, CallUi } from '../../lib/calls/call-controller';
+import { t } from '../../lib/i18n';
 
 interface Props {
   readonly ui: CallUi;
@@ -11,7 +12,6 @@ interface Props {
 export function CallControls({ ui, controller, run }: Props) {
   const view = ui.view;
   if (!view || view.state === 'ended') return null;
-  const kind = view.media === 'video' ? 'video' : 'voice';
   if (view.state === 'ringing' && view.direction === 'in')
     return (
       <div class="call-controls">
@@ -21,7 +21,7 @@ export function CallControls({ ui, controller, run }: Props) {
           data-testid="call-accept"
           onClick={() => run(controller.accept)}
         >
-          Accept {kind} call
+          {t(view.media === 'video' ? 'acceptVideoCall' : 'acceptVoiceCall')}
         </button>
         <button
           type="button"
@@ -29,7 +29,7 @@ export function CallControls({ ui, controller, run }: Props) {
           data-testid="call-decline"
           onClick={() => run(controller.decline)}
         >
-          Decline
+          {t('decline')}
         </button>
       </div>
     );
@@ -41,7 +41,7 @@ export function CallControls({ ui, controller, run }: Props) {
         aria-pressed={ui.muted}
         onClick={() => run(controller.toggleMute)}
       >
-        {ui.muted ? 'Unmute' : 'Mute'}
+        {ui.muted ? t('unmute') : t('mute')}
       </button>
       {view.media === 'video' && (
         <>
@@ -51,7 +51,7 @@ export function CallControls({ ui, controller, run }: Props) {
             aria-pressed={ui.cameraOff}
             onClick={() => run(controller.toggleCamera)}
           >
-            {ui.cameraOff ? 'Turn camera on' : 'Turn camera off'}
+            {ui.cameraOff ? t('cameraOn') : t('cameraOff')}
           </button>
           {'getDisplayMedia' in navigator.mediaDevices && (
             <button
@@ -60,13 +60,13 @@ export function CallControls({ ui, controller, run }: Props) {
               aria-pressed={ui.sharingScreen}
               onClick={() => run(controller.shareScreen)}
             >
-              {ui.sharingScreen ? 'Stop sharing' : 'Share screen'}
+              {ui.sharingScreen ? t('stopSharing') : t('shareScreen')}
             </button>
           )}
         </>
       )}
       <button type="button" class="danger" data-testid="call-hangup" onClick={() => run(controller.hangUp)}>
-        {view.state === 'ringing' ? 'Cancel call' : 'Hang up'}
+        {view.state === 'ringing' ? t('cancelCall') : t('hangUp')}
       </button>
     </div>
   );

@@ -1,35 +1,33 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallView } from '../../lib/messaging/call-protocol';
 import { formatDuration } from '../../lib/engine/calls/call-log';
-
-const mediaWord = (view: CallView): string => (view.media === 'video' ? 'Video' : 'Voice');
+import { t } from '../../lib/i18n';
 
 /** What the call is doing, in words (names as text, never markup). */
 export function callStatusText(view: CallView, now: number): string {
   const name = view.peerName;
   switch (view.state) {
     case 'ringing':
-      return view.direction === 'out'
-        ? `Calling ${name}…`
-        : `${name} is calling you (${mediaWord(view).toLowerCase()} call)`;
+      if (view.direction === 'out') return t('callCalling', [name]);
+      return t(view.media === 'video' ? 'callIncomingVideo' : 'callIncomingVoice', [name]);
     case 'connecting':
-      return `Connecting to ${name} securely…`;
+      return t('callConnecting', [name]);
     case 'active':
-      return `In call with ${name} · ${formatDuration(now - (view.activeAt ?? now))}`;
+      return t('callActive', [name, formatDuration(now - (view.activeAt ?? now))]);
     case 'ended':
       switch (view.outcome) {
         case 'declined':
-          return view.direction === 'out' ? `${name} declined the call` : 'You declined the call';
+          return view.direction === 'out' ? t('callTheyDeclined', [name]) : t('callYouDeclined');
         case 'busy':
-          return `${name} is in another call`;
+          return t('callBusy', [name]);
         case 'missed':
-          return view.direction === 'out' ? `${name} did not answer` : `Missed call from ${name}`;
+          return t(view.direction === 'out' ? 'callNoAnswer' : 'callMissedFrom', [name]);
         case 'cancelled':
-          return 'Call cancelled';
+          return t('callCancelled');
         case 'failed':
-          return 'The call could not connect';
+          return t('callNotConnected');
         default:
-          return `Call ended · ${formatDuration(Date.now() - (view.activeAt ?? Date.now()))}`;
+          return t('callEnded', [formatDuration(Date.now() - (view.activeAt ?? Date.now()))]);
       }
   }
 }

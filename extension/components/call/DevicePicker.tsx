@@ -1,4 +1,5 @@
 import type { CallUi } from '../../lib/calls/call-controller';
+import { t } from '../../lib/i18n';
 
 type DeviceKind = 'microphone' | 'camera' | 'speaker';
 
@@ -21,10 +22,10 @@ export function DevicePicker({ ui, speakerChoosable, choose }: Props) {
           value={ui.chosen[kind] ?? ''}
           onChange={(event) => choose(kind, event.currentTarget.value)}
         >
-          {!ui.chosen[kind] && <option value="">Default</option>}
+          {!ui.chosen[kind] && <option value="">{t('deviceDefault')}</option>}
           {list.map((device, index) => (
             <option key={device.deviceId} value={device.deviceId}>
-              {device.label || `${label} ${index + 1}`}
+              {device.label || t('deviceNumbered', [label, String(index + 1)])}
             </option>
           ))}
         </select>
@@ -32,10 +33,10 @@ export function DevicePicker({ ui, speakerChoosable, choose }: Props) {
     );
   return (
     <fieldset class="devices">
-      <legend>Devices</legend>
-      {select('microphone', 'Microphone', devices.microphones)}
-      {ui.view?.media === 'video' && select('camera', 'Camera', devices.cameras)}
-      {speakerChoosable && select('speaker', 'Speaker', devices.speakers)}
+      <legend>{t('devices')}</legend>
+      {select('microphone', t('microphone'), devices.microphones)}
+      {ui.view?.media === 'video' && select('camera', t('camera'), devices.cameras)}
+      {speakerChoosable && select('speaker', t('speaker'), devices.speakers)}
     </fieldset>
   );
 }

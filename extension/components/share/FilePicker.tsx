@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { MAX_FILE_BYTES, MAX_FILES_PER_SEND } from '../../../shared/limits';
+import { t } from '../../lib/i18n';
 
 interface Props {
   readonly files: readonly File[];
@@ -9,22 +10,22 @@ interface Props {
 
 /** "1.5 MB": sizes as people read them. */
 export function formatSize(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB'];
+  const units = ['', 'KB', 'MB', 'GB'];
   let value = bytes;
   let unit = 0;
   while (value >= 1000 && unit < units.length - 1) {
     value /= 1000;
     unit++;
   }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  return unit === 0 ? t('sizeBytes', [String(bytes)]) : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 /** What is wrong with this choice of files, if anything: the engine refuses the same (protocol.ts). */
 export function filesProblem(files: readonly File[]): string | undefined {
   if (files.length > MAX_FILES_PER_SEND)
-    return `At most ${MAX_FILES_PER_SEND} files at once: remove ${files.length - MAX_FILES_PER_SEND}.`;
+    return t('tooManyFiles', [String(MAX_FILES_PER_SEND), String(files.length - MAX_FILES_PER_SEND)]);
   const big = files.find((file) => file.size > MAX_FILE_BYTES);
-  if (big) return `“${big.name}” is larger than ${formatSize(MAX_FILE_BYTES)}, the most a file can be.`;
+  if (big) return t('fileTooLarge', [big.name, formatSize(MAX_FILE_BYTES)]);
   return undefined;
 }
 
@@ -54,7 +55,7 @@ export function FilePicker({ files, onChange, disabled }: Props) {
           if (!disabled) add(event.dataTransfer?.files);
         }}
       >
-        <label for="share-files">Choose files</label>
+        <label for="share-files">{t('chooseFiles')}</label>
         <input
           id="share-files"
           type="file"
@@ -65,10 +66,10 @@ export function FilePicker({ files, onChange, disabled }: Props) {
             event.currentTarget.value = ''; // the same file may be picked again after it was removed
           }}
         />
-        <p class="hint">or drop them here</p>
+        <p class="hint">{t('orDropHere')}</p>
       </div>
       {files.length > 0 && (
-        <ul class="chosen-files" aria-label="Chosen files">
+        <ul class="chosen-files" aria-label={t('chosenFiles')}>
           {files.map((file, index) => (
             <li key={`${index}:${file.name}`}>
               <span class="file-name">{file.name}</span>{' '}
@@ -76,7 +77,7 @@ export function FilePicker({ files, onChange, disabled }: Props) {
               <button
                 type="button"
                 disabled={disabled}
-                aria-label={`Remove ${file.name}`}
+                aria-label={t('removeName', [file.name])}
                 onClick={() => onChange(files.filter((_, at) => at !== index))}
               >
                 ×

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ShareTarget } from '../../lib/messaging/protocol';
 import type { ConversationId } from '../../lib/model';
+import { t } from '../../lib/i18n';
 
 interface Props {
   readonly targets: readonly ShareTarget[];
@@ -21,16 +22,16 @@ export function TargetChooser({ targets, selected, onSelect }: Props) {
   );
   return (
     <fieldset class="share-targets">
-      <legend>Send to</legend>
+      <legend>{t('sendTo')}</legend>
       <label class="share-search">
-        <span>Search contacts and rooms</span>
+        <span>{t('searchContactsRooms')}</span>
         <input type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
       </label>
       {targets.length === 0 ? (
-        <p class="empty">Nobody to send to yet: add a contact or join a room from the messenger first.</p>
+        <p class="empty">{t('nobodyToSendTo')}</p>
       ) : shown.length === 0 ? (
         <p class="empty" role="status">
-          No contact or room is named like “{query.trim()}”.
+          {t('noTargetLike', [query.trim()])}
         </p>
       ) : (
         <ul>
@@ -45,7 +46,7 @@ export function TargetChooser({ targets, selected, onSelect }: Props) {
                   onChange={() => onSelect(target.id)}
                 />
                 <span>{target.name}</span>
-                {target.kind === 'room' && <span class="share-kind">room</span>}
+                {target.kind === 'room' && <span class="share-kind">{t('roomKind')}</span>}
               </label>
             </li>
           ))}

@@ -8,6 +8,7 @@ import type { CallWindowParams } from '../../lib/calls/call-window';
 import { canChooseSpeaker } from '../../lib/calls/devices';
 import type { EngineClient } from '../../lib/messaging/client';
 import { errorMessage } from '../../lib/errors';
+import { t } from '../../lib/i18n';
 
 /**
  * The name under which the window publishes its call's received-media figures, for end-to-end tests (headless
@@ -26,7 +27,7 @@ export function CallApp({ params }: Props) {
     return (
       <main class="call">
         <p class="error" role="alert">
-          This window names no call. Start a call from a conversation in the messenger.
+          {t('callNoCall')}
         </p>
       </main>
     );
@@ -34,7 +35,7 @@ export function CallApp({ params }: Props) {
     return (
       <main class="call">
         <p class="loading" role="status">
-          {engine.error ?? 'Starting…'}
+          {engine.error ?? t('starting')}
         </p>
       </main>
     );
@@ -73,9 +74,7 @@ function CallScreen({
     const element = remote.current;
     // Not every browser has it (Firefox only behind a setting): canChooseSpeaker hides the choice there.
     if (speaker && element && canChooseSpeaker(element))
-      element
-        .setSinkId(speaker)
-        .catch((error: unknown) => setFailure(`The speaker could not be used (${String(error)})`));
+      element.setSinkId(speaker).catch((error: unknown) => setFailure(t('speakerNotUsed', [String(error)])));
   }, [ui?.chosen.speaker]);
 
   const run = (action: () => Promise<void> | void): void => {
@@ -89,7 +88,7 @@ function CallScreen({
     return (
       <main class="call">
         <p class="loading" role="status">
-          Starting the call…
+          {t('startingCall')}
         </p>
       </main>
     );
@@ -97,10 +96,10 @@ function CallScreen({
     return (
       <main class="call">
         <p class="error" role="alert" data-testid="call-gone">
-          {ui.problem ?? 'This call is over.'}
+          {ui.problem ?? t('callOver')}
         </p>
         <button type="button" onClick={() => window.close()}>
-          Close window
+          {t('closeWindow')}
         </button>
       </main>
     );
@@ -116,7 +115,7 @@ function CallScreen({
           ref={remote}
           class="remote"
           data-testid="remote-video"
-          aria-label={`${view.peerName}'s video`}
+          aria-label={t('peerVideo', [view.peerName])}
           autoplay
           playsInline
           hidden={!video}
@@ -126,7 +125,7 @@ function CallScreen({
             ref={local}
             class="local"
             data-testid="local-video"
-            aria-label="Your camera"
+            aria-label={t('yourCamera')}
             autoplay
             playsInline
             muted
@@ -138,7 +137,7 @@ function CallScreen({
           <p>{ui.problem}</p>
           {view.state !== 'ended' && current && (
             <button type="button" onClick={() => run(current.retryMedia)}>
-              Try again
+              {t('tryAgain')}
             </button>
           )}
         </div>
@@ -158,7 +157,7 @@ function CallScreen({
       )}
       {view.state === 'ended' && (
         <button type="button" data-testid="call-close" onClick={() => window.close()}>
-          Close window
+          {t('closeWindow')}
         </button>
       )}
     </main>

@@ -6,13 +6,16 @@ import { CallApp } from './CallApp';
 // The popup's look (colours, buttons, errors), then this window's own layout.
 import '../popup/style.css';
 import './call.css';
+import { t } from '../../lib/i18n';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('call: #app is missing from call.html');
 // The theme picked on the options page, from the first frame, as in the popup.
 startTheme();
+document.title = t('callTitle');
+document.documentElement.lang = t('locale');
 render(
-  <ErrorBoundary part="The call window">
+  <ErrorBoundary part={t('partCallWindow')}>
     <CallApp params={parseCallWindowQuery(location.search)} />
   </ErrorBoundary>,
   root,

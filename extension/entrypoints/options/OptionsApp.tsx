@@ -40,7 +40,7 @@ export function OptionsApp() {
   if (state.vault === 'locked')
     return (
       <main class="options narrow">
-        <ErrorBoundary part="The unlock form">
+        <ErrorBoundary part={t('partUnlockForm')}>
           <UnlockForm client={client} />
         </ErrorBoundary>
       </main>
@@ -63,7 +63,7 @@ export function OptionsApp() {
         {!settings && <p class="hint">{t('optionsFirstStart')}</p>}
         {/* "Saved" speaks of what the form shows: a change after it takes it back. */}
         <section id="settings" onInput={() => setSaved(false)} onChange={() => setSaved(false)}>
-          <ErrorBoundary part="Settings">
+          <ErrorBoundary part={t('partSettings')}>
             <SettingsForm client={client} settings={settings} onSaved={() => setSaved(true)} />
             {saved && <p role="status">{t('optionsSaved')}</p>}
           </ErrorBoundary>
@@ -79,15 +79,15 @@ export function OptionsApp() {
               <p class="hint">{t('optionsNetworkText')}</p>
             </section>
             <section id="profile">
-              <ErrorBoundary part="The profile">
+              <ErrorBoundary part={t('partProfile')}>
                 <ProfilePanel client={client} />
               </ErrorBoundary>
             </section>
-            <ErrorBoundary part="Changing the passphrase">
+            <ErrorBoundary part={t('partChangePassphrase')}>
               <ChangePassphrase client={client} />
             </ErrorBoundary>
             <section id="backup">
-              <ErrorBoundary part="Backup">
+              <ErrorBoundary part={t('partBackup')}>
                 <BackupPanel client={client} />
               </ErrorBoundary>
             </section>

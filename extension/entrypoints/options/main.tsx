@@ -13,7 +13,7 @@ document.documentElement.lang = t('locale');
 // Before the first render: the theme picked (here or in another page) shows from the first frame.
 startTheme();
 render(
-  <ErrorBoundary part="The options page">
+  <ErrorBoundary part={t('partOptions')}>
     <OptionsApp />
   </ErrorBoundary>,
   root,

@@ -6,14 +6,31 @@ import { useAction } from '../../hooks/useAction';
 import { useShareEngine } from '../../hooks/useShareEngine';
 import type { EngineClient } from '../../lib/messaging/client';
 import type { ConversationId } from '../../lib/model';
-import { describeShare, shareRequest, type PendingShare } from '../../lib/share/pending-share';
+import { shareRequest, type PendingShare } from '../../lib/share/pending-share';
 import type { parseShareWindowQuery } from '../../lib/share/share-window';
+import { t } from '../../lib/i18n';
 
 /** How long "Sent" stays before the window closes itself, in ms: long enough to be read and announced. */
 export const CLOSE_AFTER_MS = 1_500;
 
 interface Props {
   readonly params: ReturnType<typeof parseShareWindowQuery>;
+}
+
+/** The window's heading: what Send will send, worded whole (a language may not build it from "Send" and a noun). */
+function headingOf(share: PendingShare | undefined): string {
+  switch (share?.kind) {
+    case undefined:
+      return t('shareSendFiles');
+    case 'link':
+      return t('shareSendLink');
+    case 'selection':
+      return t('shareSendSelection');
+    case 'page':
+      return t('shareSendPage');
+    case 'media':
+      return t(share.src.startsWith('data:') ? 'shareSendInlineMedia' : 'shareSendMedia');
+  }
 }
 
 /**
@@ -25,10 +42,10 @@ export function ShareApp({ params }: Props) {
   const [selected, setSelected] = useState<ConversationId | undefined>(params.to);
   const [files, setFiles] = useState<readonly File[]>([]);
   const [sent, setSent] = useState<string>();
-  const sending = useAction('Not sent');
+  const sending = useAction(t('notSent'));
   const { share } = params;
 
-  const heading = share ? `Send ${describeShare(share)}` : 'Send files';
+  const heading = headingOf(share);
   const header = (
     <>
       <h1>{heading}</h1>
@@ -46,7 +63,7 @@ export function ShareApp({ params }: Props) {
       <main class="share">
         {header}
         <p class="loading" role="status">
-          {view.phase === 'connecting' ? (view.error ?? 'Starting…') : view.reason}
+          {view.phase === 'connecting' ? (view.error ?? t('starting')) : view.reason}
         </p>
       </main>
     );
@@ -57,14 +74,14 @@ export function ShareApp({ params }: Props) {
   const send = (): void => {
     if (sending.busy || sent) return;
     void sending.run(async () => {
-      if (!target) throw new Error('choose whom to send to');
+      if (!target) throw new Error(t('chooseWhom'));
       if (!share) {
-        if (files.length === 0) throw new Error('choose at least one file');
+        if (files.length === 0) throw new Error(t('chooseAFile'));
         const problem = filesProblem(files);
         if (problem) throw new Error(problem);
       }
       await sendTo(client, target.id, share, files);
-      setSent(`Sent to ${target.name}.`);
+      setSent(t('sentTo', [target.name]));
       setTimeout(() => window.close(), CLOSE_AFTER_MS);
     });
   };
@@ -87,14 +104,14 @@ export function ShareApp({ params }: Props) {
         )}
         <FormError error={sending.error} />
         <p class="share-status" role="status" aria-live="polite">
-          {sending.busy ? 'Sending…' : sent}
+          {sending.busy ? t('sending') : sent}
         </p>
         <div class="actions">
           <button type="button" onClick={() => window.close()}>
-            {sent ? 'Close' : 'Cancel'}
+            {sent ? t('close') : t('cancel')}
           </button>
           <button type="submit" disabled={sending.busy || sent !== undefined}>
-            Send
+            {t('send')}
           </button>
         </div>
       </form>
@@ -123,10 +140,10 @@ function SharePreview({ share }: { readonly share: PendingShare }) {
   const address = share.kind === 'media' ? share.src : share.url;
   const text = share.kind === 'media' ? undefined : share.text;
   return (
-    <section class="share-preview" aria-label="What will be sent">
+    <section class="share-preview" aria-label={t('whatWillBeSent')}>
       <p class="share-url">{address.length > 200 ? `${address.slice(0, 200)}…` : address}</p>
       {text && <blockquote>{text}</blockquote>}
-      {share.kind === 'media' && share.url && <p class="hint">from {share.url}</p>}
+      {share.kind === 'media' && share.url && <p class="hint">{t('fromPage', [share.url])}</p>}
     </section>
   );
 }

@@ -23,6 +23,7 @@ import {
   type ReceivedStats,
 } from './media-session';
 import { errorMessage } from '../errors';
+import { t } from '../i18n';
 
 export interface CallUi {
   /** loading: asking the engine; gone: no such call (it is over and forgotten). */
@@ -120,7 +121,7 @@ export function createCallController(
     lostTimer = undefined;
     if (connected) return ui.problem === CONNECTION_DROPPED ? set({ problem: undefined }) : undefined;
     lostTimer = setTimeout(() => {
-      problem('The connection was lost.');
+      problem(t('callConnectionLost'));
       void client.request('hangUp', { callId: id }).then(follow, () => undefined);
     }, CALL_CONNECTION_LOST_MS);
   }
@@ -129,7 +130,7 @@ export function createCallController(
     if (!session) return Promise.resolve(void earlySignals.push(signal));
     return session
       .receive(signal)
-      .catch((error: unknown) => problem(`The connection failed: ${String(error)}`));
+      .catch((error: unknown) => problem(t('callConnectionFailed', [String(error)])));
   }
 
   function follow(view: CallView): void {
@@ -138,7 +139,7 @@ export function createCallController(
     if (view.state === 'connecting' && !session && view.direction === 'out')
       void startSession(view.callId)
         .offer()
-        .catch((error: unknown) => problem(`The call could not start: ${String(error)}`));
+        .catch((error: unknown) => problem(t('callNotStarted', [String(error)])));
     if (view.state === 'active' && session && !sent) {
       sent = true;
       void session.send();
@@ -243,7 +244,7 @@ export function createCallController(
         set({ sharingScreen: true });
       } catch (error) {
         if (error instanceof DOMException && error.name === 'NotAllowedError') return; // the user chose nothing
-        problem(`The screen could not be shared (${String(error)}).`);
+        problem(t('screenNotShared', [String(error)]));
       }
     },
     chooseDevice: async (kind, deviceId) => {

@@ -4,6 +4,7 @@
  */
 import type { MediaKind } from '../../../shared/protocol/call';
 import { errorMessage } from '../errors';
+import { t } from '../i18n';
 
 export interface DeviceChoice {
   readonly microphone?: string;
@@ -18,20 +19,21 @@ export interface DeviceLists {
 
 /** What went wrong getting a camera or microphone, and how to fix it. */
 export function explainMediaError(error: unknown, media: MediaKind): string {
-  const what = media === 'video' ? 'camera and microphone' : 'microphone';
+  // Worded whole for each kind of call: "the microphone" and "the camera and microphone" decline differently.
+  const video = media === 'video';
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return `The browser did not allow the ${what}. Allow them for this extension (the icon at the left of the address bar, or the browser's site settings), then choose Try again.`;
+      return t(video ? 'mediaNotAllowedVideo' : 'mediaNotAllowedVoice');
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return `No ${what} was found. Plug one in (or pick another below), then choose Try again. You can still hear and see the other side.`;
+      return t(video ? 'mediaNotFoundVideo' : 'mediaNotFoundVoice');
     case 'NotReadableError':
     case 'AbortError':
-      return `The ${what} could not be started: another program may be using it. Close it, then choose Try again.`;
+      return t(video ? 'mediaBusyVideo' : 'mediaBusyVoice');
     default:
-      return `The ${what} could not be used (${errorMessage(error)}).`;
+      return t(video ? 'mediaFailedVideo' : 'mediaFailedVoice', [errorMessage(error)]);
   }
 }
 

@@ -7,9 +7,10 @@
 import type { MediaKind } from '../../../shared/protocol/call';
 import type { CallSignal } from '../messaging/call-protocol';
 import { sdpFingerprint } from './sdp';
+import { t } from '../i18n';
 
 /** What the window says while the connection is down and the caller's side restarts it. */
-export const CONNECTION_DROPPED = 'The connection dropped; waiting for the other side to reconnect…';
+export const CONNECTION_DROPPED = t('connectionDropped');
 
 export interface MediaSessionOptions {
   readonly media: MediaKind;
@@ -68,7 +69,7 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
         kind: 'candidate',
         candidate: { candidate: candidate ?? '', sdpMid, sdpMLineIndex, usernameFragment },
       })
-      .catch((error: unknown) => options.onProblem(`A connection detail was not sent: ${String(error)}`));
+      .catch((error: unknown) => options.onProblem(t('connectionDetailNotSent', [String(error)])));
   };
   pc.ontrack = (event) => {
     remoteStream.addTrack(event.track);
@@ -92,7 +93,7 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
   pc.onnegotiationneeded = () => {
     if (!restarting) return;
     restarting = false;
-    void sendOffer().catch((error: unknown) => options.onProblem(`Could not reconnect: ${String(error)}`));
+    void sendOffer().catch((error: unknown) => options.onProblem(t('couldNotReconnect', [String(error)])));
   };
 
   async function sendOffer(): Promise<void> {
@@ -104,7 +105,7 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
   /** A description after the first (an ICE restart) must keep the other side's certificate. */
   function sameCertificate(sdp: string): boolean {
     if (remoteSdp === undefined || sdpFingerprint(sdp) === sdpFingerprint(remoteSdp)) return true;
-    options.onProblem("The other side's connection changed keys during the call; it was not taken.");
+    options.onProblem(t('keysChanged'));
     return false;
   }
 
@@ -113,7 +114,7 @@ export function createMediaSession(options: MediaSessionOptions): MediaSession {
     if (reported || !pc.localDescription || remoteSdp === undefined) return;
     const local = sdpFingerprint(pc.localDescription.sdp);
     const remote = sdpFingerprint(remoteSdp);
-    if (!local || !remote) return options.onProblem('The connection offers no usable DTLS fingerprint.');
+    if (!local || !remote) return options.onProblem(t('noFingerprint'));
     reported = true;
     await options.fingerprints(local, remote);
   }

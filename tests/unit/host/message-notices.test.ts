@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import type { EngineListener } from '../../../extension/lib/engine/view';
@@ -231,4 +232,105 @@ describe('locales', () => {
       expect(german[key]?.message, key).not.toBe('');
     }
   });
+
+  it('finds the keys a source names: t and tCount, both sides of a choice, never a compared word', () => {
+    const source = [
+      "t('plain'); t( 'spaced', [name]); tCount('one', 'other', n);",
+      "t(video ? 'withVideo' : 'withVoice'); t(view.media === 'video' ? 'yes' : 'no', [x]);",
+      "format('notAKey'); const at = 'alsoNot';",
+      "t('nested', [String(count('done')), t('inner')]); tCount('many', 'lots', list.filter((x) => f(x, 'y')).length);",
+    ].join('\n');
+    expect([...keysUsedIn(source)].sort()).toEqual(
+      [
+        'inner',
+        'lots',
+        'many',
+        'nested',
+        'no',
+        'one',
+        'other',
+        'plain',
+        'spaced',
+        'withVideo',
+        'withVoice',
+        'yes',
+      ].sort(),
+    );
+  });
+
+  it('every English key is used: quoted in the extension, or named in the manifest (__MSG_key__)', () => {
+    const sources = [...sourcesUnder('extension'), 'wxt.config.ts']
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    const unused = Object.keys(read('en')).filter(
+      (key) => !sources.includes(`'${key}'`) && !sources.includes(`__MSG_${key}__`),
+    );
+    expect(unused, 'keys in messages.json that no code uses').toEqual([]);
+  });
+
+  it('every key the extension names in t() or tCount() is in both files', () => {
+    const used = new Set(
+      sourcesUnder('extension').flatMap((file) => [...keysUsedIn(readFileSync(file, 'utf8'))]),
+    );
+    expect(used.size).toBeGreaterThan(300);
+    for (const lang of ['en', 'de']) {
+      const messages = read(lang);
+      expect(
+        [...used].filter((key) => !(key in messages)),
+        `keys used in code but missing from ${lang}`,
+      ).toEqual([]);
+    }
+  });
 });
+
+/** The .ts and .tsx files under `dir` (generated output and dependencies left out). */
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory())
+      return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : sourcesUnder(path);
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+/**
+ * The message keys a source names in a t() or tCount() call: each quoted word that starts an argument or a branch
+ * of a choice (`t(video ? 'a' : 'b')`), not one compared against (`media === 'video'`). Keys picked from a typed
+ * record (Record<…, MessageKey>) are checked by the compiler against the English file, and the test above checks
+ * German against English.
+ */
+function keysUsedIn(source: string): Set<string> {
+  const keys = new Set<string>();
+  for (const call of source.matchAll(/\b(t|tCount)\(/g)) {
+    // t: its first argument; tCount: its first two (the one and the other).
+    for (const argument of argumentsAt(source, call.index + call[0].length).slice(
+      0,
+      call[1] === 'tCount' ? 2 : 1,
+    ))
+      for (const [, key] of argument.matchAll(/(?:^|[?:])\s*'(\w+)'/g)) if (key) keys.add(key);
+  }
+  return keys;
+}
+
+/** A call's arguments as written, from just after its opening bracket: split at its own commas, to its own `)`. */
+function argumentsAt(source: string, from: number): string[] {
+  const found: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = from;
+  for (let at = from; at < source.length; at++) {
+    const char = source.charAt(at);
+    if (quote) {
+      if (char === '\\') at++;
+      else if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"' || char === '`') quote = char;
+    else if ('([{'.includes(char)) depth++;
+    else if (depth > 0 && ')]}'.includes(char)) depth--;
+    else if (char === ',' || char === ')') {
+      found.push(source.slice(start, at));
+      if (char === ')') break;
+      start = at + 1;
+    }
+  }
+  return found;
+}
