@@ -8,7 +8,7 @@ import { ConversationList } from '../../components/ConversationList';
 import { IncomingCalls } from '../../components/IncomingCalls';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { FormError } from '../../components/FormError';
-import { Conversation } from '../../components/Conversation';
+import { Conversation, type Counterpart } from '../../components/Conversation';
 import { RoomPanel } from '../../components/RoomPanel';
 import type { ConversationId } from '../../lib/model';
 import type { EngineClient } from '../../lib/messaging/client';
@@ -22,6 +22,7 @@ import { FileContext, useTransferStore } from '../../hooks/useTransfers';
 import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
 import { useSummaries } from '../../lib/ui/use-summaries';
+import { useSame } from '../../hooks/useSame';
 
 // Screens most openings never show load when first shown: the popup's own JavaScript stays small (issue 13:
 // at most 60 KB gzipped), and what is opened every time (the list, a conversation) is there at once.
@@ -129,6 +130,13 @@ function Chat({ client, state, settings }: ChatProps) {
   const focusSoon = usePendingFocus();
   const peer = state.contacts.find((contact) => contact.userId === selected);
   const room = state.rooms.find((candidate) => candidate.roomId === selected);
+  // The same object while the conversation's contact or room is unchanged: each state push would otherwise give
+  // the conversation a new one, and every message shown would render again.
+  const counterpart = useSame<Counterpart | undefined>(
+    peer
+      ? { kind: 'contact', contact: peer, direct: peer.online && state.links[peer.userId] === 'open' }
+      : room && { kind: 'room', room },
+  );
   const nobody = state.contacts.length === 0 && state.rooms.length === 0;
   // Someone with nobody to talk to yet is shown how to add people rather than an empty list.
   const screen: Screen =
@@ -228,14 +236,10 @@ function Chat({ client, state, settings }: ChatProps) {
           // Keyed by what is shown: another one picked gets a fresh chance.
           <div class="screen" key={selected}>
             <ErrorBoundary part="This conversation">
-              {peer ? (
+              {counterpart?.kind === 'contact' && peer ? (
                 <Conversation
                   client={client}
-                  with={{
-                    kind: 'contact',
-                    contact: peer,
-                    direct: peer.online && state.links[peer.userId] === 'open',
-                  }}
+                  with={counterpart}
                   onBack={back}
                   onLatest={seen}
                   calls={
@@ -256,9 +260,9 @@ function Chat({ client, state, settings }: ChatProps) {
                   )}
                 </Conversation>
               ) : (
-                room && (
-                  <Conversation client={client} with={{ kind: 'room', room }} onBack={back} onLatest={seen}>
-                    <RoomPanel client={client} room={room} />
+                counterpart?.kind === 'room' && (
+                  <Conversation client={client} with={counterpart} onBack={back} onLatest={seen}>
+                    <RoomPanel client={client} room={counterpart.room} />
                   </Conversation>
                 )
               )}
