@@ -1,11 +1,11 @@
-import type { UserId } from '../../../shared/ids';
-import type { ChatMessage } from '../model';
+import type { ChatMessage, ConversationId } from '../model';
 import type { HistoryStore } from '../storage/history-store';
 import type { Durability } from '../storage/writes';
 
 /**
- * Messages per contact, in the order this engine learned of them; a message id is stored once. Backed by the
- * encrypted history, with each conversation cached in memory once read.
+ * Messages per conversation, in the order this engine learned of them; a message id is stored once. Backed by the
+ * encrypted history: what a page shows and what changes is read by the conversation's index (a page, one message),
+ * never a whole history, unless asked for it (`list`).
  */
 export interface Conversations {
   /**
@@ -20,57 +20,172 @@ export interface Conversations {
    * change (unknown, or `change` gave undefined).
    */
   change(
-    peerId: UserId,
+    peerId: ConversationId,
     id: string,
     direction: ChatMessage['direction'],
     change: (known: ChatMessage) => ChatMessage | undefined,
   ): Promise<ChatMessage | undefined>;
-  list(peerId: UserId): Promise<readonly ChatMessage[]>;
+  /** The whole conversation: read once from disk, whole, then held in memory for this run. */
+  list(peerId: ConversationId): Promise<readonly ChatMessage[]>;
   /**
    * The newest `limit` messages (all without it) before the message `before` (the newest of all without it),
    * oldest first: a page of history. None when `before` is not known.
    */
-  page(peerId: UserId, before?: string, limit?: number): Promise<readonly ChatMessage[]>;
+  page(peerId: ConversationId, before?: string, limit?: number): Promise<readonly ChatMessage[]>;
+  /**
+   * The incoming messages not read yet, oldest first: the newest messages back to the last incoming one that is
+   * read. Every incoming message before that one is read too, since marking a conversation read marks all of it
+   * (receipts.ts); so this reads a page or so, not the whole history.
+   */
+  unread(peerId: ConversationId): Promise<readonly ChatMessage[]>;
   /** The message with this id (of this direction, when given). */
-  get(peerId: UserId, id: string, direction?: ChatMessage['direction']): Promise<ChatMessage | undefined>;
-  /** The message that took the edit or delete `changeId` (ChatMessage.changes), if any: O(1) once indexed. */
-  withChange(peerId: UserId, changeId: string): Promise<ChatMessage | undefined>;
+  get(
+    peerId: ConversationId,
+    id: string,
+    direction?: ChatMessage['direction'],
+  ): Promise<ChatMessage | undefined>;
+  /** The message that took the edit or delete `changeId` (ChatMessage.changes), if any. */
+  withChange(peerId: ConversationId, changeId: string): Promise<ChatMessage | undefined>;
   /** Resolves once every message added to the conversation so far is on disk, or forgotten for failing to be. */
-  settled(peerId: UserId): Promise<void>;
+  settled(peerId: ConversationId): Promise<void>;
+}
+
+/** How many of its newest messages a conversation's first use reads: a page of the popup and then some. */
+export const NEWEST_HELD = 200;
+
+/** How many messages each step back through the history reads (see unread). */
+const STEP_BACK = 200;
+
+/** What is in memory of one conversation. */
+interface Held {
+  /**
+   * Its newest messages, oldest first, as they are now: the NEWEST_HELD read first, and every one added since.
+   * With `complete`, the whole conversation.
+   */
+  readonly newest: ChatMessage[];
+  complete: boolean;
+  /** Older messages read or changed since (their version now), by id. */
+  readonly older: Map<string, ChatMessage>;
+  /** Reads of older messages under way, by id: changes of one message wait for the same read. */
+  readonly reading: Map<string, Promise<void>>;
+  /** By id of each edit or delete taken by a message held, the id of that message. */
+  readonly changes: Map<string, string>;
+  /** The duplicate checks of adds, one after another: messages are added in the order they came. */
+  adding: Promise<unknown>;
+  /** The whole conversation being read (see list). */
+  whole?: Promise<void>;
+}
+
+/** A message of the conversation in memory, and how to put its next version there. */
+interface Spot {
+  readonly message: ChatMessage;
+  readonly replace: (next: ChatMessage) => void;
 }
 
 export function createConversations(history: HistoryStore): Conversations {
-  const byPeer = new Map<UserId, Promise<ChatMessage[]>>();
-  const writing = new Map<UserId, Set<Promise<void>>>();
-  /** By conversation: the id of each edit or delete taken, to the id of the message that took it. */
-  const changeIndex = new Map<UserId, Map<string, string>>();
-  const changesOf = async (peerId: UserId): Promise<Map<string, string>> => {
-    const messages = await load(peerId);
-    let index = changeIndex.get(peerId);
-    if (!index) {
-      index = new Map();
-      for (const message of messages)
-        for (const change of message.changes ?? []) index.set(change, message.id);
-      changeIndex.set(peerId, index);
-    }
-    return index;
+  const held = new Map<ConversationId, Promise<Held>>();
+  const writing = new Map<ConversationId, Set<Promise<void>>>();
+
+  const noteChanges = (state: Held, message: ChatMessage): void => {
+    for (const taken of message.changes ?? []) state.changes.set(taken, message.id);
   };
-  const load = (peerId: UserId): Promise<ChatMessage[]> => {
-    let loading = byPeer.get(peerId);
+
+  const hold = (peerId: ConversationId): Promise<Held> => {
+    let loading = held.get(peerId);
     if (!loading) {
-      loading = history.list(peerId);
-      byPeer.set(peerId, loading);
+      loading = history.page(peerId, undefined, NEWEST_HELD).then((newest) => {
+        const state: Held = {
+          newest,
+          complete: newest.length < NEWEST_HELD,
+          older: new Map(),
+          reading: new Map(),
+          changes: new Map(),
+          adding: Promise.resolve(),
+        };
+        for (const message of newest) noteChanges(state, message);
+        return state;
+      });
+      // A failed read is tried again by the next use.
+      loading.catch(() => held.delete(peerId));
+      held.set(peerId, loading);
     }
     return loading;
   };
+
+  /** Where message `id` is in memory: the newest (from the end: the latest copy of an id), else the older. */
+  function spot(state: Held, id: string): Spot | undefined {
+    const at = state.newest.findLastIndex((message) => message.id === id);
+    const inNewest = state.newest[at];
+    if (inNewest) return { message: inNewest, replace: (next) => void (state.newest[at] = next) };
+    const older = state.older.get(id);
+    return older && { message: older, replace: (next) => void state.older.set(id, next) };
+  }
+
+  /** Message `id` from memory, else read from disk into `older` (one read for any number asking at once). */
+  async function find(peerId: ConversationId, state: Held, id: string): Promise<Spot | undefined> {
+    if (state.complete || spot(state, id)) return spot(state, id);
+    let reading = state.reading.get(id);
+    if (!reading) {
+      reading = history.get(peerId, id).then((stored) => {
+        // Held meanwhile (the whole conversation read, or the message added): that version is the newer one.
+        if (stored && !spot(state, id) && !state.complete) {
+          state.older.set(id, stored);
+          noteChanges(state, stored);
+        }
+      });
+      state.reading.set(id, reading);
+      const done = (): void => void state.reading.delete(id);
+      reading.then(done, done);
+    }
+    await reading;
+    return spot(state, id); // after the await: where it is now
+  }
+
+  /** The messages before the held newest ones (all before `before` when given), newest `limit`, from disk. */
+  async function olderPage(
+    peerId: ConversationId,
+    state: Held,
+    before: string,
+    limit: number,
+  ): Promise<ChatMessage[]> {
+    const stored = await history.page(peerId, before, limit);
+    // A message changed in memory is newer than its copy on disk (its write may still be waiting).
+    return stored.map((message) => state.older.get(message.id) ?? message);
+  }
+
+  /** The whole conversation, read once (the messages before the newest held) and held from then on. */
+  async function whole(peerId: ConversationId): Promise<readonly ChatMessage[]> {
+    const state = await hold(peerId);
+    if (!state.complete) {
+      state.whole ??= (async () => {
+        const first = state.newest[0];
+        // Not complete, so the first held message was read from disk: the rest is before it.
+        const before = first ? await olderPage(peerId, state, first.id, Infinity) : [];
+        state.newest.unshift(...before.map((message) => state.older.get(message.id) ?? message));
+        for (const message of before) noteChanges(state, message);
+        state.older.clear();
+        state.complete = true;
+      })();
+      state.whole.catch(() => (state.whole = undefined)); // tried again by the next list
+      await state.whole;
+    }
+    return [...state.newest];
+  }
+
   return {
     async add(message, durability) {
-      const messages = await load(message.peerId);
-      if (messages.some((known) => known.id === message.id)) return false;
-      messages.push(message);
+      const state = await hold(message.peerId);
+      // The duplicate checks one after another: each message is pushed right after its own, in order.
+      const check = state.adding.then(() => find(message.peerId, state, message.id));
+      state.adding = check.catch(() => undefined);
+      await check;
+      if (spot(state, message.id)) return false; // in this same task as the push below
+      const { newest } = state;
+      newest.push(message);
+      noteChanges(state, message);
       const stored = history.put(message, durability).catch((error: unknown) => {
-        const index = messages.indexOf(message);
-        if (index >= 0) messages.splice(index, 1);
+        const index = newest.indexOf(message);
+        if (index >= 0) newest.splice(index, 1);
         throw error;
       });
       const pending = writing.get(message.peerId) ?? new Set();
@@ -81,36 +196,75 @@ export function createConversations(history: HistoryStore): Conversations {
       return { stored };
     },
     async change(peerId, id, direction, change) {
-      const messages = await load(peerId);
-      const index = messages.findIndex((known) => known.id === id && known.direction === direction);
-      const known = messages[index];
-      const next = known && change(known);
+      const state = await hold(peerId);
+      await find(peerId, state, id);
+      // Where it is now, in this same task as the change: nothing can change it in between.
+      const found = spot(state, id);
+      if (!found || found.message.direction !== direction) return undefined;
+      const next = change(found.message);
       if (!next) return undefined;
-      messages[index] = next;
-      for (const taken of next.changes ?? []) changeIndex.get(peerId)?.set(taken, next.id);
+      found.replace(next);
+      noteChanges(state, next);
       await history.put(next, 'soon'); // a status a crash loses is made good again by the next receipt
       return next;
     },
-    async list(peerId) {
-      return [...(await load(peerId))];
-    },
+    list: whole,
     async page(peerId, before, limit) {
-      const messages = await load(peerId);
+      if (limit === undefined) {
+        const all = await whole(peerId);
+        const end = before === undefined ? all.length : all.findLastIndex(({ id }) => id === before);
+        return end < 0 ? [] : all.slice(0, end);
+      }
+      const state = await hold(peerId);
+      const { newest } = state;
       // The newest copy of an id: ids are chosen by their senders, so an incoming one may repeat an outgoing one.
-      const end = before === undefined ? messages.length : messages.findLastIndex(({ id }) => id === before);
-      return end < 0 ? [] : messages.slice(limit === undefined ? 0 : Math.max(0, end - limit), end);
+      const end = before === undefined ? newest.length : newest.findLastIndex(({ id }) => id === before);
+      if (end >= 0) {
+        const held = newest.slice(Math.max(0, end - limit), end);
+        const first = newest[0];
+        if (held.length === limit || state.complete || !first) return held;
+        return [...(await olderPage(peerId, state, first.id, limit - held.length)), ...held];
+      }
+      if (state.complete) return [];
+      return olderPage(peerId, state, before ?? '', limit);
+    },
+    async unread(peerId) {
+      const state = await hold(peerId);
+      const unread: ChatMessage[] = [];
+      // Newest first, until an incoming message that is read.
+      const take = (messages: readonly ChatMessage[]): boolean => {
+        for (let at = messages.length - 1; at >= 0; at--) {
+          const message = messages[at];
+          if (message?.direction !== 'in') continue;
+          if (message.status === 'read') return true;
+          unread.push(message);
+        }
+        return false;
+      };
+      let messages: readonly ChatMessage[] = state.newest;
+      let complete = state.complete;
+      while (!take(messages) && !complete) {
+        const first = messages[0];
+        if (!first) break;
+        messages = await olderPage(peerId, state, first.id, STEP_BACK);
+        complete = messages.length < STEP_BACK;
+      }
+      return unread.reverse();
     },
     async get(peerId, id, direction) {
-      return (await load(peerId)).find(
-        (message) => message.id === id && (direction === undefined || message.direction === direction),
-      );
+      const found = await find(peerId, await hold(peerId), id);
+      return found && (direction === undefined || found.message.direction === direction)
+        ? found.message
+        : undefined;
     },
     async withChange(peerId, changeId) {
-      const messageId = (await changesOf(peerId)).get(changeId);
+      const state = await hold(peerId);
+      const messageId =
+        state.changes.get(changeId) ??
+        (state.complete ? undefined : await history.changeTarget(peerId, changeId));
       if (messageId === undefined) return undefined;
-      return (await load(peerId)).find(
-        (message) => message.id === messageId && message.changes?.includes(changeId),
-      );
+      const found = await find(peerId, state, messageId);
+      return found?.message.changes?.includes(changeId) ? found.message : undefined;
     },
     async settled(peerId) {
       await Promise.allSettled([...(writing.get(peerId) ?? [])]);

@@ -161,9 +161,8 @@ export function createReceipts(deps: ReceiptsDeps): Receipts {
       void sendControl(opened, peerId, { v: CONTENT_VERSION, kind: 'reset', ids: [id] }, via);
     },
     async readConversation(opened, conversation) {
-      const shown = (await opened.conversations.list(conversation)).filter(
-        (message) => message.direction === 'in' && message.status !== 'read',
-      );
+      // The newest messages back to the last one read, not the whole history (see Conversations.unread).
+      const shown = await opened.conversations.unread(conversation);
       if (shown.length === 0) return;
       // All at once: one write for the lot (see storage/writes.ts).
       await Promise.all(

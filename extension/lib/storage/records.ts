@@ -21,7 +21,7 @@ export interface Records {
 export const sealRecord = (keys: VaultKeys, key: string, value: unknown): Sealed =>
   seal(keys.records, `records/${key}`, value);
 
-const openRecord = (keys: VaultKeys, key: string, sealed: Sealed): unknown =>
+export const openRecord = (keys: VaultKeys, key: string, sealed: Sealed): unknown =>
   open(keys.records, `records/${key}`, sealed);
 
 export function createRecords(db: IDBPDatabase<MessengerDB>, writes: Writes, keys: VaultKeys): Records {

@@ -14,7 +14,14 @@ import type { VaultContent } from '../vault/backup';
 import { DEFAULT_KDF, type KdfParams } from '../vault/kdf';
 import { createVault, rewrapVault, unlockVault, type VaultKeys } from '../vault/vault';
 import { contactRecordKey, createContactStore } from './contact-store';
-import { createHistoryStore, messageKey, storedMessage, type HistoryStore } from './history-store';
+import {
+  CHANGES_INDEXED_KEY,
+  changeRecords,
+  createHistoryStore,
+  messageKey,
+  storedMessage,
+  type HistoryStore,
+} from './history-store';
 import { createOutboxStore, type OutboxStore } from './outbox-store';
 import { createRecords, sealRecord, tagOf } from './records';
 import { createLocalRoomStore, type LocalRoomStore } from './room-store';
@@ -197,5 +204,7 @@ function writeContent<S extends StoreNames<MessengerDB>[]>(
     const seq = places.get(message.peerId) ?? 0;
     places.set(message.peerId, seq + 1);
     void messages.put(storedMessage(keys, key, message, seq), key);
+    for (const change of changeRecords(keys, message)) void records.put(change.sealed, change.key);
   }
+  put(CHANGES_INDEXED_KEY, true); // every change just written has its record
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
-import { createConversations } from '../../../extension/lib/engine/conversations';
+import { NEWEST_HELD, createConversations } from '../../../extension/lib/engine/conversations';
+import { openMessengerDB } from '../../../extension/lib/storage/db';
+import { CHANGES_INDEXED_KEY } from '../../../extension/lib/storage/history-store';
 import type { ChatMessage } from '../../../extension/lib/model';
-import { testVaultStorage } from '../../support/vault';
+import { present, testVaultStorage } from '../../support/vault';
 
 const peerId = randomId();
 const message = (overrides: Partial<ChatMessage> = {}): ChatMessage => ({
@@ -127,5 +129,108 @@ describe('conversations: the changes messages took', () => {
     const reopened = createConversations((await storage.unlock('correct horse')).history);
     expect(await reopened.withChange(peerId, change)).toMatchObject({ id: edited.id });
     expect(await reopened.get(peerId, edited.id, 'out')).toBeUndefined();
+  });
+});
+
+describe('conversations: a history longer than what is held', () => {
+  /** A profile whose history holds `count` messages with the peer (by a restore: one transaction), reopened. */
+  async function longHistory(count: number, overrides: (index: number) => Partial<ChatMessage> = () => ({})) {
+    const { storage, vault } = await history();
+    const messages = Array.from({ length: count }, (_, index) =>
+      message({ text: `m${index}`, status: 'read', ...overrides(index) }),
+    );
+    await vault.restore({ identity: vault.identity, contacts: [], messages });
+    const reopened = await storage.unlock('correct horse'); // a restarted engine: nothing cached
+    const lists = vi.spyOn(reopened.history, 'list');
+    return { storage, messages, history: reopened.history, lists };
+  }
+  const texts = (page: readonly ChatMessage[]): string[] => page.map(({ text }) => text);
+  const range = (from: number, to: number): string[] =>
+    Array.from({ length: to - from }, (_, index) => `m${from + index}`);
+  const COUNT = NEWEST_HELD + 150;
+
+  it('gives pages from anywhere in the history without reading it whole', async () => {
+    const { messages, history: stored, lists } = await longHistory(COUNT);
+    const conversations = createConversations(stored);
+    const id = (index: number): string | undefined => messages[index]?.id;
+    expect(texts(await conversations.page(peerId, undefined, 100))).toEqual(range(COUNT - 100, COUNT));
+    // Across the start of what is held, and wholly before it.
+    expect(texts(await conversations.page(peerId, id(160), 30))).toEqual(range(130, 160));
+    expect(texts(await conversations.page(peerId, id(20), 30))).toEqual(range(0, 20));
+    expect(await conversations.page(peerId, id(0), 30)).toEqual([]);
+    expect(await conversations.page(peerId, randomId(), 30)).toEqual([]);
+    expect(lists).not.toHaveBeenCalled();
+    // The whole of it, when asked: the same messages, in the same order.
+    expect(texts(await conversations.list(peerId))).toEqual(range(0, COUNT));
+    expect(texts(await conversations.page(peerId, id(20), 30))).toEqual(range(0, 20));
+  });
+
+  it('finds, changes and refuses again a message older than those held, and sees its change in the pages', async () => {
+    const {
+      storage,
+      messages,
+      history: stored,
+      lists,
+    } = await longHistory(COUNT, (index) => (index === 5 ? { direction: 'out', status: 'sent' } : {}));
+    const conversations = createConversations(stored);
+    const old = present(messages[5], 'an old message');
+    expect(await conversations.get(peerId, old.id, 'out')).toEqual(old);
+    expect(await conversations.get(peerId, old.id, 'in')).toBeUndefined();
+    expect(await conversations.add({ ...old, direction: 'in', text: 'spoofed' })).toBe(false);
+    // Two changes at once: neither is lost.
+    await Promise.all([
+      conversations.change(peerId, old.id, 'out', (known) => ({ ...known, status: 'delivered' })),
+      conversations.change(peerId, old.id, 'out', (known) => ({ ...known, text: `${known.text}!` })),
+    ]);
+    const changed = { ...old, status: 'delivered', text: 'm5!' };
+    expect(await conversations.get(peerId, old.id)).toEqual(changed);
+    expect((await conversations.page(peerId, messages[6]?.id, 1))[0]).toEqual(changed);
+    expect(lists).not.toHaveBeenCalled();
+    await conversations.settled(peerId);
+    const reopened = createConversations((await storage.unlock('correct horse')).history);
+    expect(await reopened.get(peerId, old.id)).toEqual(changed);
+    expect((await reopened.list(peerId))[5]).toEqual(changed);
+  });
+
+  it('finds the message that took a change, however old, also in a database written before change records', async () => {
+    const change = randomId();
+    const {
+      storage,
+      messages,
+      history: stored,
+    } = await longHistory(COUNT, (index) => (index === 3 ? { changes: [change], text: 'edited' } : {}));
+    const target = present(messages[3], 'an edited message');
+    expect(await createConversations(stored).withChange(peerId, change)).toEqual(target);
+    expect(await createConversations(stored).withChange(peerId, randomId())).toBeUndefined();
+    // A database from before change records: none of them, and not the mark that says they are all there.
+    const db = await openMessengerDB(storage.dbName);
+    const keys = (await db.getAllKeys('records')).filter(
+      (key) => key.startsWith('change:') || key === CHANGES_INDEXED_KEY,
+    );
+    expect(keys.length).toBe(2);
+    for (const key of keys) await db.delete('records', key);
+    db.close();
+    const upgraded = (await storage.unlock('correct horse')).history;
+    expect(await createConversations(upgraded).withChange(peerId, change)).toEqual(target);
+    // Written once: a later engine finds them without walking the history again.
+    const again = (await storage.unlock('correct horse')).history;
+    const walks = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+    expect(await createConversations(again).withChange(peerId, change)).toEqual(target);
+    expect(walks).not.toHaveBeenCalled();
+  });
+
+  it('gives the unread incoming messages back to the last one read, however many', async () => {
+    const unreadFrom = 100;
+    const { history: stored, lists } = await longHistory(COUNT, (index) =>
+      index >= unreadFrom && index % 2 === 0
+        ? { status: 'delivered' } // incoming, not read
+        : index % 2 === 1
+          ? { direction: 'out', status: 'sent' }
+          : {},
+    );
+    const conversations = createConversations(stored);
+    const unread = await conversations.unread(peerId);
+    expect(texts(unread)).toEqual(range(unreadFrom, COUNT).filter((_, index) => index % 2 === 0));
+    expect(lists).not.toHaveBeenCalled();
   });
 });

@@ -40,6 +40,15 @@ export function memoryHistory(): HistoryStore {
       if (index >= 0) messages[index] = message;
       else messages.push(message);
     },
+    get: async (peerId, id) => messages.find((known) => known.peerId === peerId && known.id === id),
+    page: async (peerId, before, limit) => {
+      const conversation = messages.filter((message) => message.peerId === peerId);
+      const end =
+        before === undefined ? conversation.length : conversation.findIndex(({ id }) => id === before);
+      return end < 0 ? [] : conversation.slice(Math.max(0, end - limit), end);
+    },
+    changeTarget: async (peerId, changeId) =>
+      messages.find((known) => known.peerId === peerId && known.changes?.includes(changeId))?.id,
     newest: async (peerIds) =>
       new Map(
         peerIds.flatMap((peerId) => {
