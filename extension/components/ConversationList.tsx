@@ -77,7 +77,7 @@ function Preview({ summary, status }: { readonly summary?: ConversationSummary; 
           <>
             {summary.kind === 'file' && <Icon name="attach" size={14} />}
             {summary.kind === 'call' && <Icon name="phone" size={14} />}
-            {summary.kind === 'file' && <span class="visually-hidden">{t('filePrefix')}</span>}
+            {summary.kind === 'file' && <span class="visually-hidden">{`${t('filePrefix')} `}</span>}
             <bdi>{summary.text}</bdi>
           </>
         )}
@@ -125,7 +125,7 @@ function Row({
             <span class="row-name">{entry.kind === 'room' ? `# ${entry.name}` : entry.name}</span>
             {contact && entry.name !== contact.name && (
               <span class="server-name" title={t('serverNameTitle')}>
-                <span class="visually-hidden">{t('onTheServer')}</span>
+                <span class="visually-hidden">{`, ${t('onTheServer')} `}</span>
                 {contact.name}
               </span>
             )}

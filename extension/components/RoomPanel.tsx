@@ -80,7 +80,7 @@ export function RoomPanel({ client, room }: { readonly client: EngineClient; rea
         {room.members.map((member) => (
           <li key={member.userId} class={member.online ? 'member' : 'member offline'}>
             {member.name}
-            <span class="visually-hidden">{member.online ? t('memberOnline') : t('memberOffline')}</span>
+            <span class="visually-hidden">{` ${t(member.online ? 'memberOnline' : 'memberOffline')}`}</span>
           </li>
         ))}
         {room.invited.map((member) => (

@@ -36,7 +36,7 @@ export function StatusBar({ state, onSettings, onLock, children }: Props) {
         </strong>
         <span class={`status status-${status}`} role="status" data-testid="connection-status">
           {t(LABELS[status])}
-          {status === 'online' && state.settings?.appearOffline && t('appearOffline')}
+          {status === 'online' && state.settings?.appearOffline && ` ${t('appearOffline')}`}
         </span>
       </div>
       <div class="status-actions">
