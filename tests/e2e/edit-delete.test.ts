@@ -3,14 +3,9 @@ import { axeViolations, describeViolations } from '../support/axe';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { ChromeUser } from '../support/chrome-extension';
 import { becomeContacts } from '../support/e2e-contacts';
+import { fromMenu } from '../support/message-actions';
 import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
-
-/** Opens a message's menu and picks an item of it (message-reply, message-edit, message-delete-everyone…). */
-async function fromMenu(popup: PopupPage, text: string, item: string): Promise<void> {
-  await popup.bubble(text).getByTestId('message-menu').click();
-  await popup.page.getByTestId(item).click();
-}
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
   'reply, edit, delete and typing between two Chrome users',
