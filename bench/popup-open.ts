@@ -25,6 +25,7 @@ import { becomeContacts } from '../tests/support/e2e-contacts';
 import { engineCall } from '../tests/support/engine-port';
 import { TEST_PASSPHRASE } from '../tests/support/popup-page';
 import { startTestServer } from '../tests/support/server';
+import { startProfile, startTimeline, stopProfile } from './cpu-profile';
 import { summary } from './engine-round-trips';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
@@ -110,7 +111,70 @@ interface Run {
   readonly shown: number;
 }
 
-async function openTimes(): Promise<{ first: Run; warm: Run[]; restoreMs: number }> {
+/**
+ * BENCH_POPUP_PROFILE=<dir>: the first run and one more open (a reload of an opened popup) CPU-profiled, each
+ * written to that folder, with its busiest functions. Extension pages share one process: the engine's session
+ * (the offscreen document) samples the popup's main thread too, across the popup's navigation.
+ */
+const PROFILE_DIR = process.env.BENCH_POPUP_PROFILE;
+
+async function profileReload(user: ChromeUser, dir: string): Promise<string[]> {
+  const page = await user.context.newPage();
+  await page.goto(`chrome-extension://${user.extensionId}/popup.html`);
+  const shown = () =>
+    page.waitForFunction(() => (window as unknown as { __shownAt?: number }).__shownAt, null, {
+      timeout: 120_000,
+    });
+  await shown();
+  const session = await user.engineCdp();
+  await startProfile(session);
+  await page.reload();
+  await shown();
+  const top = await stopProfile(session, join(dir, 'popup-open.warm.cpuprofile'));
+  // The same again, traced: script, style, layout and paint of the process.
+  const tracing = await user.engineCdp();
+  const timeline = await startTimeline(tracing);
+  await page.reload();
+  await shown();
+  const kinds = await timeline.stop(join(dir, 'popup-open.warm.trace.json'));
+  await page.close();
+  return ['warm open (a reload), popup and engine', ...top, 'warm open (a reload), traced', ...kinds];
+}
+
+/** The engine's own answers, asked over a port of a page as the popup asks (a new port each: a few ms more). */
+interface EngineTimes {
+  /** openConversation for the newest page (100 messages), the conversation held: each answer's time. */
+  readonly page: number[];
+  /** A search that finds nothing (the whole history read): the first (read from disk), then held. */
+  readonly search: readonly [number, number];
+}
+
+async function engineTimes(user: ChromeUser, peerId: string): Promise<EngineTimes> {
+  const page = await user.context.newPage();
+  await page.goto(`chrome-extension://${user.extensionId}/popup.html`);
+  const timed = async (ask: () => Promise<unknown>): Promise<number> => {
+    const start = performance.now();
+    await ask();
+    return performance.now() - start;
+  };
+  const pages: number[] = [];
+  for (let run = 0; run < RUNS; run++)
+    pages.push(await timed(() => engineCall(page, 'openConversation', { peerId, limit: 100 })));
+  const search = () =>
+    timed(() => engineCall(page, 'searchConversation', { peerId, query: 'nowhere to be found' }));
+  const first = await search();
+  const held = await search();
+  await page.close();
+  return { page: pages, search: [first, held] };
+}
+
+async function openTimes(): Promise<{
+  first: Run;
+  warm: Run[];
+  restoreMs: number;
+  profile: string[];
+  engine: EngineTimes;
+}> {
   const server = await startTestServer();
   const [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
   try {
@@ -135,7 +199,10 @@ async function openTimes(): Promise<{ first: Run; warm: Run[]; restoreMs: number
     const newest = messages.at(-1)?.text ?? '';
     await alice.context.addInitScript(watchPopup({ contact: 'Bob', newest, shown: SHOWN }));
     const times: { shown: number; clicked: number }[] = [];
+    const profile: string[] = [];
     for (let run = 0; run < RUNS + 1; run++) {
+      const profiling = PROFILE_DIR && run === 0 ? await alice.engineCdp() : undefined;
+      if (profiling) await startProfile(profiling);
       const page = await alice.context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
@@ -159,6 +226,11 @@ async function openTimes(): Promise<{ first: Run; warm: Run[]; restoreMs: number
         });
       const clickedAt = await page.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
       times.push({ shown: Number(await shownAt.jsonValue()), clicked: clickedAt });
+      if (profiling && PROFILE_DIR)
+        profile.push(
+          'first open, popup and engine',
+          ...(await stopProfile(profiling, join(PROFILE_DIR, 'popup-open.first.cpuprofile'))),
+        );
       // BENCH_POPUP_SCREENSHOT=<file.png>: what the last run showed, to look at.
       const screenshot = process.env.BENCH_POPUP_SCREENSHOT;
       if (screenshot && run === RUNS) await page.screenshot({ path: screenshot });
@@ -166,14 +238,16 @@ async function openTimes(): Promise<{ first: Run; warm: Run[]; restoreMs: number
     }
     const [first, ...warm] = times;
     if (!first) throw new Error('popup-open: no run');
-    return { first, warm, restoreMs };
+    if (PROFILE_DIR) profile.push(...(await profileReload(alice, PROFILE_DIR)));
+    const engine = await engineTimes(alice, bobId);
+    return { first, warm, restoreMs, profile, engine };
   } finally {
     await Promise.all([alice.close(), bob.close().catch(() => undefined)]);
     await server.close();
   }
 }
 
-const { first, warm, restoreMs } = await openTimes();
+const { first, warm, restoreMs, profile, engine } = await openTimes();
 const scripts = popupScriptBytes();
 const open = summary(warm.map(({ shown }) => shown));
 const list = summary(warm.map(({ clicked }) => clicked));
@@ -187,7 +261,7 @@ console.log(
   `popup open: a conversation of ${HISTORY} messages (seeded by a backup restore in ${ms(restoreMs)}); load average now ${load} on ${availableParallelism()} cores`,
 );
 console.log(
-  `  popup opened to the newest ${SHOWN} messages shown: p50 ${ms(open.p50)}, max ${ms(open.max)} (${warm.length} runs, the engine holding the conversation; of which the list shown and clicked at p50 ${ms(list.p50)}, then the conversation shown in p50 ${ms(conversationOpen.p50)})`,
+  `  popup opened to the newest ${SHOWN} messages shown: p50 ${ms(open.p50)}, p95 ${ms(open.p95)}, max ${ms(open.max)} (${warm.length} runs, the engine holding the conversation; of which the list shown and clicked at p50 ${ms(list.p50)}, then the conversation shown in p50 ${ms(conversationOpen.p50)})`,
 );
 console.log(
   `  first open after the restore (the engine reads the conversation from disk): ${ms(first.shown)} (the conversation shown ${ms(first.shown - first.clicked)} after the click)`,
@@ -195,3 +269,8 @@ console.log(
 console.log(
   `  popup page JavaScript: ${kb(scripts.gzip)} gzipped (${kb(scripts.raw)} raw, ${scripts.files} files loaded by popup.html)`,
 );
+const enginePage = summary(engine.page);
+console.log(
+  `  the engine's answer for the newest 100 messages: p50 ${ms(enginePage.p50)}, max ${ms(enginePage.max)}; a search that finds nothing: ${ms(engine.search[0])} the first time (the whole history read), then ${ms(engine.search[1])}`,
+);
+for (const line of profile) console.log(`  ${line}`);
