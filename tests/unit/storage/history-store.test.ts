@@ -86,3 +86,31 @@ describe('the history store, each conversation’s newest message', () => {
     expect(steps).not.toHaveBeenCalled();
   });
 });
+
+describe('the history store, a page of a conversation', () => {
+  it('reads the newest messages before one through the index, past a place left empty', async () => {
+    const storage = testVaultStorage();
+    const vault = await storage.create(PASSPHRASE);
+    const messages = Array.from({ length: 10 }, (_, index) => message(`m${index}`));
+    await vault.restore({ identity: vault.identity, contacts: [], messages });
+    // A place left empty (a write that failed, say): the page takes the next message below it.
+    const db = await openMessengerDB(storage.dbName);
+    const keys = await db.getAllKeysFromIndex('messages', 'by-conversation');
+    await db.delete('messages', keys[5] ?? '');
+    db.close();
+    const reopened = await storage.unlock(PASSPHRASE); // nothing cached
+    const texts = (page: readonly ChatMessage[]): string[] => page.map(({ text }) => text);
+    expect(texts(await reopened.history.page(alice, undefined, 3))).toEqual(['m7', 'm8', 'm9']);
+    expect(texts(await reopened.history.page(alice, messages[8]?.id, 4))).toEqual(['m3', 'm4', 'm6', 'm7']);
+    expect(texts(await reopened.history.page(alice, messages[2]?.id, 4))).toEqual(['m0', 'm1']);
+    expect(await reopened.history.page(alice, messages[5]?.id, 4)).toEqual([]); // not stored
+    expect(await reopened.history.page(randomId(), undefined, 4)).toEqual([]);
+    expect((await reopened.history.get(alice, messages[9]?.id ?? ''))?.text).toBe('m9');
+    expect(await reopened.history.get(alice, messages[5]?.id ?? '')).toBeUndefined();
+    // A new message after a page read goes after the last, without reading its place first.
+    const gets = vi.spyOn(IDBObjectStore.prototype, 'get');
+    await reopened.history.put(message('m10'));
+    expect(gets).not.toHaveBeenCalled();
+    expect(texts(await reopened.history.page(alice, undefined, 2))).toEqual(['m9', 'm10']);
+  });
+});
