@@ -62,7 +62,7 @@ interface Held {
    * Its newest messages, oldest first, as they are now: the NEWEST_HELD read first, and every one added since.
    * With `complete`, the whole conversation.
    */
-  readonly newest: ChatMessage[];
+  newest: ChatMessage[];
   complete: boolean;
   /** Older messages read or changed since (their version now), by id. */
   readonly older: Map<string, ChatMessage>;
@@ -161,7 +161,8 @@ export function createConversations(history: HistoryStore): Conversations {
         const first = state.newest[0];
         // Not complete, so the first held message was read from disk: the rest is before it.
         const before = first ? await olderPage(peerId, state, first.id, Infinity) : [];
-        state.newest.unshift(...before.map((message) => state.older.get(message.id) ?? message));
+        // A new array, not unshift(...before): a call's arguments are limited in number.
+        state.newest = before.map((message) => state.older.get(message.id) ?? message).concat(state.newest);
         for (const message of before) noteChanges(state, message);
         state.older.clear();
         state.complete = true;
@@ -180,12 +181,11 @@ export function createConversations(history: HistoryStore): Conversations {
       state.adding = check.catch(() => undefined);
       await check;
       if (spot(state, message.id)) return false; // in this same task as the push below
-      const { newest } = state;
-      newest.push(message);
+      state.newest.push(message);
       noteChanges(state, message);
       const stored = history.put(message, durability).catch((error: unknown) => {
-        const index = newest.indexOf(message);
-        if (index >= 0) newest.splice(index, 1);
+        const index = state.newest.lastIndexOf(message);
+        if (index >= 0) state.newest.splice(index, 1);
         throw error;
       });
       const pending = writing.get(message.peerId) ?? new Set();
