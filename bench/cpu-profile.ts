@@ -83,7 +83,7 @@ export interface TracingSession {
   once(event: 'Tracing.tracingComplete', listener: () => void): unknown;
 }
 
-interface TraceEvent {
+export interface TraceEvent {
   readonly name: string;
   readonly ph: string;
   readonly ts: number;
@@ -121,21 +121,24 @@ export async function startTimeline(
  * The extension process's main thread: time of its own per kind of work (script, style, layout, paint…), in ms,
  * from complete events (a nested event's time is its own, not its parent's).
  */
-function timelineSummary(events: readonly TraceEvent[], top: number): string[] {
-  const main = events.find(
-    (event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain' && event.ph === 'M',
+export function timelineSummary(events: readonly TraceEvent[], top: number): string[] {
+  const mains = new Set(
+    events
+      .filter(
+        (event) => event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain',
+      )
+      .map((event) => `${event.pid}/${event.tid}`),
   );
-  // The renderer main threads: the extension's pages share one process, whose thread is the busiest.
   const threads = new Map<string, TraceEvent[]>();
   for (const event of events) {
-    if (event.ph !== 'X' || event.dur === undefined) continue;
     const key = `${event.pid}/${event.tid}`;
+    if (event.ph !== 'X' || event.dur === undefined || !mains.has(key)) continue;
     threads.set(key, [...(threads.get(key) ?? []), event]);
   }
-  const busiest = [...threads.values()].sort(
-    (a, b) => b.reduce((sum, e) => sum + (e.dur ?? 0), 0) - a.reduce((sum, e) => sum + (e.dur ?? 0), 0),
-  );
-  const thread = main ? (threads.get(`${main.pid}/${main.tid}`) ?? busiest[0] ?? []) : (busiest[0] ?? []);
+  // The extension's pages share one renderer process: its main thread is the busiest.
+  const total = (thread: readonly TraceEvent[]): number =>
+    thread.reduce((sum, event) => sum + (event.dur ?? 0), 0);
+  const thread = [...threads.values()].sort((a, b) => total(b) - total(a))[0] ?? [];
   const sorted = [...thread].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
   const self = new Map<string, number>();
   const open: TraceEvent[] = [];
