@@ -71,9 +71,12 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
     });
 
     it('the share window: its list of conversations, what a "Choose…" share sends, and what is missing', async () => {
+      // A room too: the list marks rooms with a word of their own.
+      await engineCall(pair.aliceEngine, 'createRoom', { name: 'Hikers' });
       const page = await pair.alice.context.newPage();
       await page.goto(`chrome-extension://${pair.alice.extensionId}/share.html`);
       await page.getByRole('radio', { name: 'Bob' }).waitFor();
+      await page.getByRole('radio', { name: 'Hikers' }).waitFor();
       await check(page, 'share');
       // Send with nothing chosen says what is missing.
       await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -117,6 +120,18 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       ])
         await bobWindow.getByTestId(control).waitFor();
       await check(bobWindow, 'call-active');
+      // The call uses the whole window (not the popup's 400 px box its shared sheet gives the body), and hang-up
+      // is in view under the video, not pushed below it.
+      expect(
+        await bobWindow.evaluate(
+          () => document.body.getBoundingClientRect().width >= document.documentElement.clientWidth,
+        ),
+      ).toBe(true);
+      expect(
+        await bobWindow
+          .getByTestId('call-hangup')
+          .evaluate((element) => element.getBoundingClientRect().bottom <= window.innerHeight),
+      ).toBe(true);
 
       // Mute by Tab and Space, unmute by Enter; the button says which it is.
       await bobWindow.bringToFront();
