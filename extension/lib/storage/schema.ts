@@ -25,7 +25,10 @@ export interface MessengerDB extends DBSchema {
   contacts: { key: string; value: unknown };
   /** The vault header: KDF parameters, salt, and the wrapped data key. */
   vault: { key: 'header'; value: VaultHeader };
-  /** Sealed records by opaque key: settings, identity, prekeys, contacts, sessions. */
+  /**
+   * Sealed records by opaque key: settings, identity, prekeys, contacts, sessions, and which message took each
+   * edit or delete (`change:` and an HMAC, see history-store's changeRecordKey).
+   */
   records: { key: string; value: Sealed };
   /** The encrypted history, by HMAC of (contact, message id). */
   messages: { key: string; value: StoredMessage; indexes: { 'by-conversation': [string, number] } };
