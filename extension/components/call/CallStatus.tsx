@@ -13,7 +13,8 @@ export function callStatusText(view: CallView, now: number): string {
     case 'connecting':
       return t('callConnecting', [name]);
     case 'active':
-      return t('callActive', [name, formatDuration(now - (view.activeAt ?? now))]);
+      // Never below zero: this window's clock may lag the moment the engine marked the call active.
+      return t('callActive', [name, formatDuration(Math.max(0, now - (view.activeAt ?? now)))]);
     case 'ended':
       switch (view.outcome) {
         case 'declined':
@@ -38,6 +39,7 @@ export function CallStatus({ view }: { readonly view: CallView }) {
   const [endedAt] = useState(() => Date.now());
   useEffect(() => {
     if (view.state !== 'active') return undefined;
+    setNow(Date.now()); // the clock starts with the call, not with the window
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [view.state]);

@@ -26,6 +26,7 @@ export function CallApp({ params }: Props) {
   if (!params)
     return (
       <main class="call">
+        <h1 class="visually-hidden">{t('callTitle')}</h1>
         <p class="error" role="alert">
           {t('callNoCall')}
         </p>
@@ -34,6 +35,7 @@ export function CallApp({ params }: Props) {
   if (engine.phase !== 'ready')
     return (
       <main class="call">
+        <h1 class="visually-hidden">{t('callTitle')}</h1>
         <p class="loading" role="status">
           {engine.error ?? t('starting')}
         </p>
@@ -87,6 +89,7 @@ function CallScreen({
   if (!ui || ui.phase === 'loading')
     return (
       <main class="call">
+        <h1 class="visually-hidden">{t('callTitle')}</h1>
         <p class="loading" role="status">
           {t('startingCall')}
         </p>
@@ -95,6 +98,7 @@ function CallScreen({
   if (ui.phase === 'gone' || !ui.view)
     return (
       <main class="call">
+        <h1 class="visually-hidden">{t('callTitle')}</h1>
         <p class="error" role="alert" data-testid="call-gone">
           {ui.problem ?? t('callOver')}
         </p>

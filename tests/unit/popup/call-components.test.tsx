@@ -105,6 +105,12 @@ describe('the call window status line', () => {
       'Missed call from <b>Bob</b>',
     );
   });
+
+  it('never counts below zero: the window’s clock may lag the moment the call became active', () => {
+    const text = callStatusText(view({ state: 'active', activeAt: 5_000 }), 4_000);
+    expect(text).toContain('0:00');
+    expect(text).not.toContain('-');
+  });
 });
 
 describe('IncomingCalls', () => {
