@@ -6,7 +6,13 @@ export default defineConfig({
     projects: [
       {
         plugins: [preact()],
-        test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.{ts,tsx}'],
+          environment: 'node',
+          // The English table as the strings' fallback, as the background has it (a page loads it on demand).
+          setupFiles: ['tests/unit/support/english.ts'],
+        },
       },
       {
         test: {

@@ -1,3 +1,5 @@
+// Chromium sometimes gives no strings at all (see i18n.ts): notices and menu titles fall back to English.
+import '../lib/english';
 import { answerBadgeRequests } from '../lib/host/badge';
 import { answerCallWindowRequests } from '../lib/host/call-windows';
 import { answerDownloadRequests } from '../lib/host/downloads';

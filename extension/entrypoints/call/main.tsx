@@ -1,3 +1,5 @@
+// First: lib/calls words a string as it loads, so English must be there before (this window's size matters little).
+import '../../lib/english';
 import { render } from 'preact';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { parseCallWindowQuery } from '../../lib/calls/call-window';

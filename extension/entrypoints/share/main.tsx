@@ -5,15 +5,18 @@ import { ShareApp } from './ShareApp';
 // The popup's look (colours, buttons, errors), then this window's own layout.
 import '../popup/style.css';
 import './share.css';
-import { t } from '../../lib/i18n';
+import { loadEnglishIfNeeded, t } from '../../lib/i18n';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('share: #app is missing from share.html');
-document.title = t('shareTitle');
-document.documentElement.lang = t('locale');
-render(
-  <ErrorBoundary part={t('partShareWindow')}>
-    <ShareApp params={parseShareWindowQuery(location.search)} />
-  </ErrorBoundary>,
-  root,
-);
+// Worded once the browser is known to give strings (or the English table is here); it never rejects.
+void loadEnglishIfNeeded().then(() => {
+  document.title = t('shareTitle');
+  document.documentElement.lang = t('locale');
+  render(
+    <ErrorBoundary part={t('partShareWindow')}>
+      <ShareApp params={parseShareWindowQuery(location.search)} />
+    </ErrorBoundary>,
+    root,
+  );
+});

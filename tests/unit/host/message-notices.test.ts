@@ -6,7 +6,8 @@ import type { EngineListener } from '../../../extension/lib/engine/view';
 import type { Contact, EngineState, RoomView } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import type { NotificationMode } from '../../../extension/lib/settings';
-import { englishMessage, type MessageKey, type Translate } from '../../../extension/lib/i18n';
+import { englishMessage } from '../../../extension/lib/english';
+import type { MessageKey, Translate } from '../../../extension/lib/i18n';
 import { conversationFromLocation } from '../../../extension/hooks/conversation-from-location';
 import {
   conversationOfNotice,
