@@ -38,6 +38,13 @@ export interface Conversations {
    * (receipts.ts); so this reads a page or so, not the whole history.
    */
   unread(peerId: ConversationId): Promise<readonly ChatMessage[]>;
+  /**
+   * Visits the conversation's messages newest first (those it has now) while `visit` returns true: the newest held,
+   * then pages read from disk. A walk that reaches the first message holds the whole conversation from then on,
+   * as `list` does: a search typed letter by letter reads the history once, and a search that finds enough among
+   * the newest reads no more.
+   */
+  scan(peerId: ConversationId, visit: (message: ChatMessage) => boolean): Promise<void>;
   /** The message with this id (of this direction, when given). */
   get(
     peerId: ConversationId,
@@ -55,6 +62,9 @@ export const NEWEST_HELD = 200;
 
 /** How many messages each step back through the history reads (see unread). */
 const STEP_BACK = 200;
+
+/** How many messages each step of a scan reads from disk. */
+const SCAN_PAGE = 2000;
 
 /** What is in memory of one conversation. */
 interface Held {
@@ -153,6 +163,19 @@ export function createConversations(history: HistoryStore): Conversations {
     return stored.map((message) => state.older.get(message.id) ?? message);
   }
 
+  /**
+   * Holds `before` (every message before the first held, read from disk, oldest first) with the newest: the whole
+   * conversation. A message changed meanwhile keeps its version now.
+   */
+  function holdWhole(state: Held, before: readonly ChatMessage[]): void {
+    if (state.complete) return; // held whole meanwhile (another scan)
+    // A new array, not unshift(...before): a call's arguments are limited in number.
+    state.newest = before.map((message) => state.older.get(message.id) ?? message).concat(state.newest);
+    for (const message of before) noteChanges(state, message);
+    state.older.clear();
+    state.complete = true;
+  }
+
   /** The whole conversation, read once (the messages before the newest held) and held from then on. */
   async function whole(peerId: ConversationId): Promise<readonly ChatMessage[]> {
     const state = await hold(peerId);
@@ -160,12 +183,7 @@ export function createConversations(history: HistoryStore): Conversations {
       state.whole ??= (async () => {
         const first = state.newest[0];
         // Not complete, so the first held message was read from disk: the rest is before it.
-        const before = first ? await olderPage(peerId, state, first.id, Infinity) : [];
-        // A new array, not unshift(...before): a call's arguments are limited in number.
-        state.newest = before.map((message) => state.older.get(message.id) ?? message).concat(state.newest);
-        for (const message of before) noteChanges(state, message);
-        state.older.clear();
-        state.complete = true;
+        holdWhole(state, first ? await olderPage(peerId, state, first.id, Infinity) : []);
       })();
       state.whole.catch(() => (state.whole = undefined)); // tried again by the next list
       await state.whole;
@@ -250,6 +268,28 @@ export function createConversations(history: HistoryStore): Conversations {
         complete = messages.length < STEP_BACK;
       }
       return unread.reverse();
+    },
+    async scan(peerId, visit) {
+      const state = await hold(peerId);
+      const walk = (messages: readonly ChatMessage[]): boolean => {
+        for (let at = messages.length - 1; at >= 0; at--) {
+          const message = messages[at];
+          if (message && !visit(message)) return false;
+        }
+        return true;
+      };
+      if (!walk(state.newest) || state.complete) return;
+      const first = state.newest[0];
+      const pages: ChatMessage[][] = [];
+      for (let oldest = first; oldest;) {
+        const page = await olderPage(peerId, state, oldest.id, SCAN_PAGE);
+        pages.unshift(page);
+        if (!walk(page)) return;
+        if (page.length < SCAN_PAGE) break;
+        oldest = page[0];
+      }
+      // The whole of it read: held, unless it is already (a list meanwhile) or the first held is another now.
+      if (!state.whole && state.newest[0] === first) holdWhole(state, pages.flat());
     },
     async get(peerId, id, direction) {
       const found = await find(peerId, await hold(peerId), id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
-import { search } from '../../../extension/lib/engine/conversation-api';
+import { searchConversation } from '../../../extension/lib/engine/conversation-search';
+import type { Conversations } from '../../../extension/lib/engine/conversations';
 import { preview } from '../../../extension/lib/engine/quotes';
 import { MAX_QUOTE_LENGTH } from '../../../shared/limits';
 import type { ChatMessage } from '../../../extension/lib/model';
@@ -16,19 +17,28 @@ const message = (text: string, extra: Partial<ChatMessage> = {}): ChatMessage =>
   ...extra,
 });
 
+/** A conversation of these messages (oldest first), scanned as Conversations.scan does: newest first. */
+const held = (messages: readonly ChatMessage[]): Pick<Conversations, 'scan'> => ({
+  scan: async (_peerId, visit) => {
+    for (const message of [...messages].reverse()) if (!visit(message)) return;
+  },
+});
+
 describe('search in a conversation', () => {
-  it('matches any case, newest first, up to the limit, and skips tombstones', () => {
-    const history = [
+  it('matches any case, newest first, up to the limit, and skips tombstones', async () => {
+    const history = held([
       message('Straße'),
       message('STRASSE'),
       message('strasse'),
       message('', { deleted: { at: 2, forEveryone: true } }),
       message('ÉTÉ à Paris'),
-    ];
-    expect(search(history, 'STRASSE', 10).map((found) => found.text)).toEqual(['strasse', 'STRASSE']);
-    expect(search(history, 'été', 10).map((found) => found.text)).toEqual(['ÉTÉ à Paris']);
-    expect(search(history, 'strasse', 1).map((found) => found.text)).toEqual(['strasse']);
-    expect(search(history, 'nowhere', 10)).toEqual([]);
+    ]);
+    const texts = async (query: string, limit: number): Promise<string[]> =>
+      (await searchConversation(history, peerId, query, limit)).map((found) => found.text);
+    expect(await texts('STRASSE', 10)).toEqual(['strasse', 'STRASSE']);
+    expect(await texts('été', 10)).toEqual(['ÉTÉ à Paris']);
+    expect(await texts('strasse', 1)).toEqual(['strasse']);
+    expect(await texts('nowhere', 10)).toEqual([]);
   });
 });
 

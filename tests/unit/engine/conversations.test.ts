@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
+import { searchConversation } from '../../../extension/lib/engine/conversation-search';
 import { NEWEST_HELD, createConversations } from '../../../extension/lib/engine/conversations';
 import { openMessengerDB } from '../../../extension/lib/storage/db';
 import { CHANGES_INDEXED_KEY } from '../../../extension/lib/storage/history-store';
@@ -232,5 +233,34 @@ describe('conversations: a history longer than what is held', () => {
     const unread = await conversations.unread(peerId);
     expect(texts(unread)).toEqual(range(unreadFrom, COUNT).filter((_, index) => index % 2 === 0));
     expect(lists).not.toHaveBeenCalled();
+  });
+});
+
+describe('conversations: a search through a long history', () => {
+  it('reads no further than the matches it needs, and reads the whole of it once for a search that finds nothing', async () => {
+    const { storage, vault } = await history();
+    const count = NEWEST_HELD + 2500;
+    const messages = Array.from({ length: count }, (_, index) =>
+      message({ text: index === 10 ? 'the old one' : `m${index}`, status: 'read' }),
+    );
+    await vault.restore({ identity: vault.identity, contacts: [], messages });
+    const stored = (await storage.unlock('correct horse')).history;
+    const pages = vi.spyOn(stored, 'page');
+    const conversations = createConversations(stored);
+    const found = await searchConversation(conversations, peerId, `M${count - 1}`.slice(0, -1), 3);
+    expect(found.map(({ text }) => text)).toEqual([`m${count - 1}`, `m${count - 2}`, `m${count - 3}`]);
+    expect(pages).toHaveBeenCalledTimes(1); // the newest held, and nothing before them
+    expect((await searchConversation(conversations, peerId, 'OLD', 5)).map(({ text }) => text)).toEqual([
+      'the old one',
+    ]);
+    expect(await searchConversation(conversations, peerId, 'nowhere', 5)).toEqual([]);
+    pages.mockClear();
+    // Held whole now: another search, and a page anywhere, read nothing from disk.
+    expect(await searchConversation(conversations, peerId, 'nowhere either', 5)).toEqual([]);
+    expect((await conversations.page(peerId, messages[11]?.id, 2)).map(({ text }) => text)).toEqual([
+      'm9',
+      'the old one',
+    ]);
+    expect(pages).not.toHaveBeenCalled();
   });
 });
