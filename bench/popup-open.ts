@@ -7,8 +7,12 @@
  * - Each run opens popup.html in a new tab; a script of the page's own (added before the popup's, so no automation
  *   is in the path) clicks the contact once it is listed and notes the time at which the newest SHOWN messages are
  *   in the DOM and a frame has been painted, counted from the page's navigation start.
- * - The first run after the restore is the engine's first read of the conversation (every message opened from
- *   IndexedDB); the runs after it find it in the engine's memory, as a popup opened again does.
+ * - The first run after the restore is the engine's first read of the conversation (its newest messages read from
+ *   IndexedDB by the conversation's index); the runs after it find them in the engine's memory, as a popup opened
+ *   again does.
+ * - Then the engine's own answers over a port: the newest page, and searches (one finding its matches among the
+ *   newest, one finding nothing, which reads the whole history once).
+ * - BENCH_POPUP_PROFILE=<dir>: CPU profiles of the first open and of a warm one, and a trace of a warm one.
  * - The popup page's JavaScript: every script popup.html loads at once (its module and the chunks it preloads),
  *   gzipped at the default level.
  * Prints figures; asserts nothing.
