@@ -8,13 +8,11 @@ import { MessageMenu } from './MessageMenu';
 import { ReplyQuote } from './ReplyQuote';
 import { Ticks } from './Ticks';
 import { shownTime } from './log-rows';
+import { t, type MessageKey } from '../lib/i18n';
 
-const PATH_LABELS: Record<NonNullable<ChatMessage['via']>, { label: string; title: string }> = {
-  direct: { label: 'direct', title: 'Sent peer to peer over an encrypted data channel' },
-  server: {
-    label: 'via server',
-    title: 'Relayed by the server as ciphertext (no direct connection, or the contact was offline)',
-  },
+const PATH_LABELS: Record<NonNullable<ChatMessage['via']>, { label: MessageKey; title: MessageKey }> = {
+  direct: { label: 'viaDirect', title: 'viaDirectTitle' },
+  server: { label: 'viaServer', title: 'viaServerTitle' },
 };
 
 interface Props {
@@ -33,8 +31,8 @@ interface Props {
 
 /** What is left in a deleted message's place. */
 function deletedNote(message: ChatMessage): string {
-  if (!message.deleted?.forEveryone) return 'You deleted this message here';
-  return message.direction === 'out' ? 'You deleted this message' : 'This message was deleted';
+  if (!message.deleted?.forEveryone) return t('deletedHere');
+  return t(message.direction === 'out' ? 'deletedByYou' : 'deletedByThem');
 }
 
 /**
@@ -64,7 +62,7 @@ export const MessageBubble = memo(function MessageBubble({
           {sender}
         </span>
       )}
-      {reply && !deleted && <ReplyQuote quote={reply} name={actions?.nameOf(reply.from) ?? 'Someone'} />}
+      {reply && !deleted && <ReplyQuote quote={reply} name={actions?.nameOf(reply.from) ?? t('someone')} />}
       {file && !deleted && <FileCard message={message} file={file} />}
       {deleted && (
         <span class="log-text log-deleted" data-testid="message-deleted">
@@ -79,8 +77,8 @@ export const MessageBubble = memo(function MessageBubble({
       )}
       <span class="log-meta">
         {edited && !deleted && (
-          <span class="log-edited" data-testid="message-edited" title={`Edited ${edited.title}`}>
-            edited
+          <span class="log-edited" data-testid="message-edited" title={t('editedAt', [edited.title])}>
+            {t('edited')}
           </span>
         )}
         {time && (
@@ -89,8 +87,8 @@ export const MessageBubble = memo(function MessageBubble({
           </time>
         )}
         {message.via && (
-          <span class="log-path" data-testid="message-path" title={PATH_LABELS[message.via].title}>
-            {PATH_LABELS[message.via].label}
+          <span class="log-path" data-testid="message-path" title={t(PATH_LABELS[message.via].title)}>
+            {t(PATH_LABELS[message.via].label)}
           </span>
         )}
         {message.direction === 'out' && <Ticks message={message} />}

@@ -5,6 +5,7 @@ import { CallLogEntry } from './CallLogEntry';
 import { DateDivider } from './DateDivider';
 import { MessageBubble } from './MessageBubble';
 import { RELATIVE_UNTIL, logRows } from './log-rows';
+import { t } from '../lib/i18n';
 import {
   AT_BOTTOM,
   STEP_ROWS,
@@ -148,7 +149,7 @@ export function MessageLog({ messages, senderOf, earlier: history }: Props) {
         ref={scroller}
         onScroll={onScroll}
         role="region"
-        aria-label="Messages"
+        aria-label={t('messages')}
         tabIndex={0}
       >
         <div class="log-column">
@@ -163,7 +164,7 @@ export function MessageLog({ messages, senderOf, earlier: history }: Props) {
               }}
               disabled={start === 0 && history?.loading}
             >
-              {start === 0 && history?.loading ? 'Loading earlier messages…' : 'Show earlier messages'}
+              {t(start === 0 && history?.loading ? 'loadingEarlier' : 'showEarlier')}
             </button>
           )}
           <div class="log-rows" role="log" aria-live="polite" ref={log} data-testid="messages">
@@ -192,7 +193,7 @@ export function MessageLog({ messages, senderOf, earlier: history }: Props) {
       </div>
       {end < messages.length && (
         <button type="button" class="log-newest" onClick={jumpToNewest}>
-          Newest messages
+          {t('newestMessages')}
         </button>
       )}
     </div>

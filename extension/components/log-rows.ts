@@ -1,3 +1,4 @@
+import { t } from '../lib/i18n';
 import type { ChatMessage } from '../lib/model';
 
 /** Consecutive messages of one sender at most this far apart form one group of bubbles. */
@@ -32,11 +33,11 @@ const fullFormat = new Intl.DateTimeFormat([], { dateStyle: 'full', timeStyle: '
 /** A day's divider: "Today", "Yesterday", the weekday within the week, else the date. */
 export function dayLabel(time: number, now: number): string {
   const day = dayStart(time);
-  if (Number.isNaN(day)) return 'Unknown date';
+  if (Number.isNaN(day)) return t('unknownDate');
   // Rounded: a day with a change of clock (summer time) is 23 or 25 hours long.
   const daysAgo = Math.round((dayStart(now) - day) / DAY);
-  if (daysAgo === 0) return 'Today';
-  if (daysAgo === 1) return 'Yesterday';
+  if (daysAgo === 0) return t('today');
+  if (daysAgo === 1) return t('yesterday');
   if (daysAgo > 1 && daysAgo < 7) return weekdayFormat.format(day);
   return dateFormat.format(day);
 }
@@ -60,8 +61,8 @@ export function shownTime(sentAt: number, now: number): ShownTime | undefined {
   if (Number.isNaN(date.getTime())) return undefined;
   const ago = now - sentAt;
   let label: string;
-  if (ago >= 0 && ago < JUST_NOW) label = 'now';
-  else if (ago >= 0 && ago < RELATIVE_UNTIL) label = `${Math.floor(ago / 60_000)} min ago`;
+  if (ago >= 0 && ago < JUST_NOW) label = t('justNow');
+  else if (ago >= 0 && ago < RELATIVE_UNTIL) label = t('minutesAgo', [String(Math.floor(ago / 60_000))]);
   else label = timeFormat.format(date);
   return { label, title: fullFormat.format(date), iso: date.toISOString() };
 }

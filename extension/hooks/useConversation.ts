@@ -4,6 +4,7 @@ import type { ChatMessage, ConversationId } from '../lib/model';
 import { renderPromptly } from '../components/render-pace';
 import { MessageList } from './message-list';
 import { errorMessage } from '../lib/errors';
+import { t } from '../lib/i18n';
 
 /**
  * How many messages each request for history asks for: the first, and each "load earlier". A page is all a
@@ -80,7 +81,7 @@ export function useConversation(client: EngineClient, peerId: ConversationId): C
           busy = false;
           setLoading(false);
           setMore(false); // not asked again by itself: "Try again" (retry) starts over
-          setError(`The history did not load: ${errorMessage(caught)}`);
+          setError(t('historyNotLoaded', [errorMessage(caught)]));
         },
       );
     };

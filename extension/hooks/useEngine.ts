@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { connectEngine, type ConnectOptions, type EngineClient } from '../lib/messaging/client';
 import type { EngineState } from '../lib/messaging/protocol';
 import { errorMessage } from '../lib/errors';
+import { t } from '../lib/i18n';
 
 export type EngineView =
   | { readonly phase: 'connecting'; readonly error?: string }
@@ -29,7 +30,7 @@ export function useEngine(options: ConnectOptions = {}): EngineView {
         connected.on('state', (state) => setView({ phase: 'ready', client: connected, state }));
         connected.onClose(() => {
           if (unmounted()) return;
-          setView({ phase: 'connecting', error: 'The messenger engine restarted; reconnecting…' });
+          setView({ phase: 'connecting', error: t('engineRestarted') });
           retry = setTimeout(() => void connect(), RETRY_MS);
         });
         const state = await connected.request('getState', {});
@@ -37,7 +38,7 @@ export function useEngine(options: ConnectOptions = {}): EngineView {
       } catch (error) {
         if (unmounted()) return;
         const reason = errorMessage(error);
-        setView({ phase: 'connecting', error: `Cannot reach the messenger engine: ${reason}` });
+        setView({ phase: 'connecting', error: t('engineUnreachable', [reason]) });
         retry = setTimeout(() => void connect(), RETRY_MS);
       }
     };

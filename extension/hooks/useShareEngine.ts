@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { EngineClient } from '../lib/messaging/client';
 import type { EngineState, ShareTarget } from '../lib/messaging/protocol';
 import { useEngine } from './useEngine';
+import { t } from '../lib/i18n';
 
 export type ShareEngineView =
   | { readonly phase: 'connecting'; readonly error?: string }
@@ -11,9 +12,8 @@ export type ShareEngineView =
 
 /** Why nothing can be shared in this state, if so. */
 function unavailable(state: EngineState): string | undefined {
-  if (state.vault === 'locked')
-    return 'The messenger is locked. Unlock it from its toolbar button; this window follows.';
-  if (!state.settings) return 'The messenger is not set up yet. Choose a name from its toolbar button first.';
+  if (state.vault === 'locked') return t('shareLocked');
+  if (!state.settings) return t('shareNotSetUp');
   return undefined;
 }
 

@@ -6,6 +6,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { TransferView } from '../lib/messaging/protocol';
 import type { ConversationId } from '../lib/model';
 import { errorMessage } from '../lib/errors';
+import { t } from '../lib/i18n';
 import { applyTransfer, EMPTY_TABLE, mergeListed, type TransferTable } from './transfer-table';
 
 export interface TransferSnapshot {
@@ -60,7 +61,7 @@ export class TransferStore {
         const listed = await this.#client.request('listTransfers', {});
         if (this.#stop) this.#set({ table: mergeListed(this.#snapshot.table, listed) });
       } catch (caught) {
-        if (this.#stop) this.#set({ error: `The transfers did not load: ${errorMessage(caught)}` });
+        if (this.#stop) this.#set({ error: t('transfersNotLoaded', [errorMessage(caught)]) });
       }
     })();
   }

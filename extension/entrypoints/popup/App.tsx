@@ -1,3 +1,4 @@
+import type { JSX } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
@@ -23,6 +24,7 @@ import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
 import { useSummaries } from '../../lib/ui/use-summaries';
 import { useSame } from '../../hooks/useSame';
+import { t } from '../../lib/i18n';
 
 // Screens most openings never show load when first shown: the popup's own JavaScript stays small (issue 13:
 // at most 60 KB gzipped), and what is opened every time (the list, a conversation) is there at once.
@@ -32,12 +34,14 @@ const FirstStart = lazy(() =>
 );
 const NewConversation = lazy(() => import('../../components/NewConversation'));
 
-/** What a lazy screen shows for the moment it takes to load. */
-const LOADING = (
-  <p class="loading" role="status">
-    Loading…
-  </p>
-);
+/** What a lazy screen shows for the moment it takes to load (worded when shown: English may load after this module). */
+function Loading(): JSX.Element {
+  return (
+    <p class="loading" role="status">
+      {t('loading')}
+    </p>
+  );
+}
 
 /** What fills the popup under its top line: the list, one conversation, or the screen to start one. */
 type Screen = 'list' | 'conversation' | 'new';
@@ -77,7 +81,7 @@ export function App() {
     return (
       <main>
         <p class="loading" role="status">
-          {view.error ?? 'Starting…'}
+          {view.error ?? t('starting')}
         </p>
       </main>
     );
@@ -86,7 +90,7 @@ export function App() {
   if (state.vault === 'locked') {
     return (
       <main class="centered">
-        <ErrorBoundary part="The unlock form">
+        <ErrorBoundary part={t('partUnlockForm')}>
           <UnlockForm client={client} />
         </ErrorBoundary>
       </main>
@@ -95,8 +99,8 @@ export function App() {
   if (!state.settings) {
     return (
       <main class="scroll">
-        <ErrorBoundary part="The first start">
-          <Suspense fallback={LOADING}>
+        <ErrorBoundary part={t('partFirstStart')}>
+          <Suspense fallback={<Loading />}>
             <FirstStart client={client} settings={null} />
           </Suspense>
         </ErrorBoundary>
@@ -167,7 +171,7 @@ function Chat({ client, state, settings }: ChatProps) {
     setSettingsError(undefined);
     browser.runtime
       .openOptionsPage()
-      .catch((caught: unknown) => setSettingsError(`Settings did not open: ${errorMessage(caught)}`));
+      .catch((caught: unknown) => setSettingsError(t('settingsNotOpened', [errorMessage(caught)])));
   };
   // The New screen puts the focus in its first field itself (it may load after this render).
   const startNew = (): void => setChosen('new');
@@ -187,24 +191,24 @@ function Chat({ client, state, settings }: ChatProps) {
   return (
     <main class="chat">
       {/* The page's title for screen readers; each screen's own heading comes under it. */}
-      <h1 class="visually-hidden">Toolbar Messenger</h1>
-      <ErrorBoundary part="The status bar">
+      <h1 class="visually-hidden">{t('extName')}</h1>
+      <ErrorBoundary part={t('partStatusBar')}>
         <StatusBar state={state} onSettings={openSettings} onLock={() => client.request('lock', {})}>
           <TransfersToggle open={showTransfers} onToggle={() => setShowTransfers(!showTransfers)} />
         </StatusBar>
       </ErrorBoundary>
       <FormError error={settingsError} />
-      <ErrorBoundary part="The incoming calls">
+      <ErrorBoundary part={t('partIncomingCalls')}>
         <IncomingCalls client={client} />
       </ErrorBoundary>
       {showTransfers && (
-        <ErrorBoundary part="The transfers">
+        <ErrorBoundary part={t('partTransfers')}>
           <TransferList onOpen={open} />
         </ErrorBoundary>
       )}
       <div class="stage">
         <div class={screen === 'list' ? 'screen' : 'screen screen-behind'} inert={screen !== 'list'}>
-          <ErrorBoundary part="The list of conversations">
+          <ErrorBoundary part={t('partConversationList')}>
             <ConversationList
               client={client}
               contacts={state.contacts}
@@ -220,7 +224,7 @@ function Chat({ client, state, settings }: ChatProps) {
         </div>
         {screen === 'new' && (
           <div class="screen">
-            <Suspense fallback={LOADING}>
+            <Suspense fallback={<Loading />}>
               <NewConversation
                 client={client}
                 selfName={settings.name}
@@ -235,7 +239,7 @@ function Chat({ client, state, settings }: ChatProps) {
         {screen === 'conversation' && (
           // Keyed by what is shown: another one picked gets a fresh chance.
           <div class="screen" key={selected}>
-            <ErrorBoundary part="This conversation">
+            <ErrorBoundary part={t('partConversation')}>
               {counterpart?.kind === 'contact' && peer ? (
                 <Conversation
                   client={client}

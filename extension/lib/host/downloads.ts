@@ -2,12 +2,15 @@
  * Saving a received file to the user's downloads folder. The downloads API is the background's on Chrome (the
  * offscreen document, where the engine runs, has only the runtime API): the engine makes a blob: URL of the file
  * and asks the background to download it. On Firefox the engine's background page downloads it itself.
+ * The background words why a download failed (the popup shows it on the file); what the offscreen document says
+ * itself stays English (it has no i18n API).
  */
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { isOwnPage } from '../messaging/serve';
 import { extensionUrl } from '../extension-url';
 import { errorMessage } from '../errors';
+import { t } from '../i18n';
 
 /** The engine's page on Chrome, the only one whose download requests the background answers. */
 export const DOWNLOAD_PAGES: readonly string[] = ['/offscreen.html'];
@@ -53,17 +56,17 @@ export function downloadAndWait(url: string, name: string): Promise<string> {
       browser.downloads.onChanged.removeListener(listener);
       outcome();
     };
-    const fail = (why: string) => settle(() => reject(new Error(`Saving “${name}” failed: ${why}.`)));
+    const fail = (why: string) => settle(() => reject(new Error(t('saveFailed', [name, why]))));
     const onDelta = (delta: Browser.downloads.DownloadDelta): void => {
       if (id === undefined || delta.id !== id) return;
       const found = id;
       if (delta.state?.current === 'complete')
         settle(() => resolve(finalName(found, name).catch(() => name)));
       else if (delta.state?.current === 'interrupted')
-        fail(`the download was interrupted (${delta.error?.current ?? 'no reason given'})`);
+        fail(t('downloadInterrupted', [delta.error?.current ?? t('noReasonGiven')]));
       else if (delta.danger?.current !== undefined && WAITING_DANGERS.has(delta.danger.current)) {
         void browser.downloads.cancel(found).catch(() => undefined);
-        fail(`the browser held the file as dangerous (${delta.danger.current}) and it was cancelled`);
+        fail(t('downloadDangerous', [delta.danger.current]));
       }
     };
     const listener = (delta: Browser.downloads.DownloadDelta): void => {
@@ -83,7 +86,7 @@ export function downloadAndWait(url: string, name: string): Promise<string> {
           onDelta({ id: started, state: { current: 'interrupted' }, error: { current: item.error ?? '' } });
         else if (item) onDelta({ id: started, danger: { current: item.danger } });
       })
-      .catch((error: unknown) => fail(`the browser refused it (${errorMessage(error)})`));
+      .catch((error: unknown) => fail(t('downloadRefused', [errorMessage(error)])));
   });
 }
 

@@ -8,9 +8,10 @@ import type { ShareTarget } from '../messaging/protocol';
 import { menuAction, type ClickedTab, type MenuClick } from '../share/menu-click';
 import { buildShareMenu, type MenuItem } from '../share/menu-items';
 import { openShareWindow } from '../share/open-share-window';
-import { describeShare, type ShareRequest } from '../share/pending-share';
+import { describeSent, type ShareRequest } from '../share/pending-share';
 import type { EngineResponses } from '../messaging/protocol';
 import { errorMessage } from '../errors';
+import { t } from '../i18n';
 
 /**
  * The name under which the background publishes its ShareMenu on its global object. End-to-end tests cannot
@@ -92,13 +93,13 @@ export function startShareMenu(link: ShareEngineLink): ShareMenu {
           .then(() => link.send(action.request))
           .then(
             async (message): Promise<ShareOutcome> => {
-              await showSent(`Sent ${describeShare(action.share)}`);
+              await showSent(describeSent(action.share));
               return { kind: 'sent', messageId: message.id };
             },
             async (error: unknown): Promise<ShareOutcome> => {
               // No notifications permission: the share window opens on the same share, saying what went wrong,
               // so the user can try again or choose another conversation.
-              const reason = `Not sent: ${errorMessage(error)}`;
+              const reason = t('withReason', [t('notSent'), errorMessage(error)]);
               await openShareWindow({ to: action.to, share: action.share, error: reason });
               return { kind: 'failed', error: reason };
             },
@@ -141,7 +142,7 @@ function askHostAccess(origin: string): Promise<boolean> {
 async function showSent(title: string): Promise<void> {
   const action = (browser.action as typeof browser.action | undefined) ?? browser.browserAction;
   try {
-    await action.setTitle({ title: `Messenger: ${title}` });
+    await action.setTitle({ title: t('toolbarNote', [title]) });
   } catch {
     // Only a tooltip: the message is in the conversation either way.
   }

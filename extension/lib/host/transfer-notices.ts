@@ -3,13 +3,15 @@
  * a transfer that failed. The engine host watches its own `transfer` events; on Chrome the offscreen document has
  * no notifications API and asks the background's worker (a validated runtime message, only from that document),
  * on Firefox the background page shows them itself (notice-display.ts). Plain text only: notifications render no
- * markup.
+ * markup. Worded where the engine runs: in the browser's language on Firefox, in English on Chrome (its offscreen
+ * document has no i18n API; wording them in the worker, as message-notices.ts does, would carry the transfer instead).
  */
 import * as v from 'valibot';
 import { MAX_FILE_NAME_LENGTH, MAX_NAME_LENGTH } from '../../../shared/limits';
 import type { EngineListener } from '../engine/view';
 import type { EngineState, TransferView } from '../messaging/protocol';
 import type { TransferState } from '../model';
+import { t } from '../i18n';
 
 export const NoticeSchema = v.strictObject({
   type: v.literal('transfer-notice:show'),
@@ -36,23 +38,23 @@ export function noticeOf(
   if (transfer.direction === 'in' && transfer.state === 'offered' && previous === undefined)
     return {
       id,
-      title: `${from} sends you a file`,
-      message: `${name} (${megabytes(size)}): open the conversation to accept it`,
+      title: t('noticeFileOffered', [from]),
+      message: t('noticeFileOfferedBody', [name, megabytes(size)]),
     };
   if (transfer.direction === 'in' && transfer.state === 'done')
     return {
       id,
-      title: 'File received',
-      message: `${name} from ${from} is in your downloads as ${transfer.savedAs ?? name}`,
+      title: t('noticeFileReceived'),
+      message: t('noticeFileReceivedBody', [name, from, transfer.savedAs ?? name]),
     };
   if (transfer.state === 'failed')
     return {
       id,
-      title: 'File transfer failed',
-      message: `${name}: ${transfer.error ?? 'it could not be completed'}`,
+      title: t('noticeFileFailed'),
+      message: t('withReason', [name, transfer.error ?? t('noticeFileNotCompleted')]),
     };
   if (transfer.direction === 'out' && transfer.state === 'done')
-    return { id, title: 'File delivered', message: `${from} received ${name}` };
+    return { id, title: t('noticeFileDelivered'), message: t('noticeFileDeliveredBody', [from, name]) };
   return undefined;
 }
 
@@ -74,7 +76,7 @@ export function watchTransferNotices(engine: NoticeSource, show: (notice: Notice
     if (name !== 'transfer') return;
     const transfer = data as TransferView;
     const key = `${transfer.messageId}:${transfer.peer}`;
-    const notice = noticeOf(transfer, states.get(key), names.get(transfer.peer) ?? 'A contact');
+    const notice = noticeOf(transfer, states.get(key), names.get(transfer.peer) ?? t('aContact'));
     states.set(key, transfer.state);
     if (notice) show(notice);
   });

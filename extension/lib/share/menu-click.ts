@@ -3,6 +3,7 @@
  * carries it out, see host/share-menu.ts).
  */
 import * as v from 'valibot';
+import { t } from '../i18n';
 import type { ConversationId } from '../model';
 import { MENU_IDS, targetOfMenuItem } from './menu-items';
 import {
@@ -66,9 +67,15 @@ export function pendingShareOf(
           : { kind: 'page', url: click.pageUrl ?? '', ...textField(tab?.title) };
   const parsed = v.safeParse(PendingShareSchema, candidate);
   if (parsed.success) return { share: parsed.output };
-  const what =
-    candidate.kind === 'media' ? 'This medium' : candidate.kind === 'link' ? 'This link' : 'This page';
-  return { reason: `${what} cannot be shared: only web addresses (http, https) can.` };
+  return {
+    reason: t(
+      candidate.kind === 'media'
+        ? 'unshareableMedia'
+        : candidate.kind === 'link'
+          ? 'unshareableLink'
+          : 'unshareablePage',
+    ),
+  };
 }
 
 /** What a click on one of our items does: send now (a listed conversation), open the share window, or refuse. */

@@ -5,6 +5,7 @@
  * so a click maps to a request without any state (Chrome's worker may have been restarted since the menu was built).
  */
 import * as v from 'valibot';
+import { t } from '../i18n';
 import { ConversationIdSchema, type ConversationId } from '../model';
 import type { ShareTarget } from '../messaging/protocol';
 
@@ -39,7 +40,7 @@ export function buildShareMenu(targets: readonly ShareTarget[], actionContext: A
   const contexts = SHARE_CONTEXTS;
   const listed = targets.slice(0, MAX_MENU_TARGETS);
   return [
-    { id: MENU_IDS.sendTo, title: 'Send to…', contexts },
+    { id: MENU_IDS.sendTo, title: t('menuSendTo'), contexts },
     ...listed.map((target) => ({
       id: targetMenuId(target.id),
       parentId: MENU_IDS.sendTo,
@@ -57,8 +58,8 @@ export function buildShareMenu(targets: readonly ShareTarget[], actionContext: A
           },
         ]
       : []),
-    { id: MENU_IDS.choose, parentId: MENU_IDS.sendTo, title: 'Choose…', contexts },
-    { id: MENU_IDS.sendFile, title: 'Send a file…', contexts: ['page', actionContext] },
+    { id: MENU_IDS.choose, parentId: MENU_IDS.sendTo, title: t('menuChoose'), contexts },
+    { id: MENU_IDS.sendFile, title: t('menuSendFile'), contexts: ['page', actionContext] },
   ];
 }
 

@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { MAX_TEXT_LENGTH, MAX_URL_LENGTH } from '../../../shared/limits';
+import { t } from '../i18n';
 import type { ConversationId } from '../model';
 import type { EngineRequest } from '../messaging/protocol';
 
@@ -77,16 +78,16 @@ export function mediaOriginPattern(src: string): string | undefined {
   }
 }
 
-/** One line saying what a share is, for the share window and for the outcome of a click. */
-export function describeShare(share: PendingShare): string {
+/** One line saying what was sent, for the outcome of a click (whole phrases: languages order them differently). */
+export function describeSent(share: PendingShare): string {
   switch (share.kind) {
     case 'link':
-      return 'a link';
+      return t('sentLink');
     case 'selection':
-      return 'the selected text';
+      return t('sentSelection');
     case 'page':
-      return 'this page';
+      return t('sentPage');
     case 'media':
-      return share.src.startsWith('data:') ? 'an inline image or media' : 'an image or media';
+      return t(share.src.startsWith('data:') ? 'sentInlineMedia' : 'sentMedia');
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { MAX_TEXT_LENGTH } from '../../../shared/limits';
+import { t } from '../i18n';
 import { ConversationIdSchema, type ConversationId } from '../model';
 import { PendingShareSchema, type PendingShare } from './pending-share';
 
@@ -46,7 +47,7 @@ export function parseShareWindowQuery(search: string): ShareWindowParams & { rea
   const problems: string[] = [];
   const toText = query.get('to');
   const to = toText === null ? undefined : v.safeParse(ConversationIdSchema, toText);
-  if (to && !to.success) problems.push('the conversation to send to is not one the messenger knows');
+  if (to && !to.success) problems.push(t('shareProblemTarget'));
 
   let share: PendingShare | undefined;
   const kind = query.get('kind');
@@ -57,14 +58,15 @@ export function parseShareWindowQuery(search: string): ShareWindowParams & { rea
         : { kind, url: query.get('url') ?? '', ...optional('text', query.get('text')) };
     const parsed = v.safeParse(PendingShareSchema, fields);
     if (parsed.success) share = parsed.output;
-    else problems.push(`what to share is not valid (${parsed.issues.map(describeIssue).join('; ')})`);
+    // The schema's own words (valibot's issues) stay English: they name fields of the address.
+    else problems.push(t('shareProblemWhat', [parsed.issues.map(describeIssue).join('; ')]));
   }
   const error = query.get('error')?.slice(0, MAX_TEXT_LENGTH) || undefined;
   return {
     ...(to?.success ? { to: to.output } : {}),
     ...(share ? { share } : {}),
     ...(error ? { error } : {}),
-    ...(problems.length > 0 ? { problem: `This window was opened wrongly: ${problems.join(', ')}.` } : {}),
+    ...(problems.length > 0 ? { problem: t('shareOpenedWrongly', [problems.join(', ')]) } : {}),
   };
 }
 
