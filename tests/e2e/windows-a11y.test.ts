@@ -32,6 +32,15 @@ const focusRing = (page: Page): Promise<string> =>
  * Issue 13: the share window and the call window, each screen checked with axe-core in light and in dark (the
  * popup's and the options page's are in popup-a11y.test.ts), and the call window's controls used by keyboard alone.
  */
+/** The part of an extension page's chrome API these tests use. */
+interface WithStorage {
+  readonly chrome: {
+    readonly storage: {
+      readonly local: { set(items: object): Promise<void> };
+    };
+  };
+}
+
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
   'the share window and the call window: accessible in light and dark, calls by keyboard',
   () => {
@@ -92,6 +101,17 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
       await page.getByRole('region', { name: 'What will be sent' }).waitFor();
       await page.getByRole('radio', { name: 'Bob' }).waitFor();
       await check(page, 'share-selection');
+
+      // The theme picked on the options page reaches this window too, at once, whatever the system's.
+      await page.evaluate(() =>
+        (globalThis as unknown as WithStorage).chrome.storage.local.set({ theme: 'dark' }),
+      );
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+      // Back to following the system, as the options page sets it (the windows below are checked in both schemes).
+      await page.evaluate(() =>
+        (globalThis as unknown as WithStorage).chrome.storage.local.set({ theme: 'system' }),
+      );
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBeUndefined();
       await page.close();
     });
 

@@ -13,8 +13,7 @@ export function callStatusText(view: CallView, now: number): string {
     case 'connecting':
       return t('callConnecting', [name]);
     case 'active':
-      // Never below zero: this window's clock may lag the moment the engine marked the call active.
-      return t('callActive', [name, formatDuration(Math.max(0, now - (view.activeAt ?? now)))]);
+      return t('callActive', [name]);
     case 'ended':
       switch (view.outcome) {
         case 'declined':
@@ -28,18 +27,27 @@ export function callStatusText(view: CallView, now: number): string {
         case 'failed':
           return t('callNotConnected');
         default:
-          return t('callEnded', [formatDuration(Date.now() - (view.activeAt ?? Date.now()))]);
+          return t('callEnded', [callDuration(view, now)]);
       }
   }
 }
 
-/** The status line (live: a screen reader announces each change), with the duration ticking while in a call. */
+/** How long the call has lasted, `now`. */
+export function callDuration(view: CallView, now: number): string {
+  // Never below zero: this window's clock may lag the moment the engine marked the call active.
+  return formatDuration(Math.max(0, now - (view.activeAt ?? now)));
+}
+
+/**
+ * The status line (live: a screen reader announces each change), and the duration ticking while in a call beside
+ * it, outside the live region (announced every second, it would drown everything else).
+ */
 export function CallStatus({ view }: { readonly view: CallView }) {
   const [now, setNow] = useState(Date.now());
-  const [endedAt] = useState(() => Date.now());
   useEffect(() => {
+    // Read again at each change: the clock starts with the call (not with the window) and stops at its end.
+    setNow(Date.now());
     if (view.state !== 'active') return undefined;
-    setNow(Date.now()); // the clock starts with the call, not with the window
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [view.state]);
@@ -52,8 +60,13 @@ export function CallStatus({ view }: { readonly view: CallView }) {
         data-state={view.state}
         data-outcome={view.outcome}
       >
-        {callStatusText(view, view.state === 'ended' ? endedAt : now)}
+        {callStatusText(view, now)}
       </p>
+      {view.state === 'active' && (
+        <p class="call-duration" data-testid="call-duration">
+          <time>{callDuration(view, now)}</time>
+        </p>
+      )}
       {view.warning && (
         <p class="error" role="alert" data-testid="call-warning">
           {view.warning}
