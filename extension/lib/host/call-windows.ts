@@ -16,6 +16,7 @@ import type { CallView } from '../messaging/call-protocol';
 import { isOwnPage } from '../messaging/serve';
 import { NOTICE_PAGES } from './notice-display';
 import type { Notice } from './transfer-notices';
+import { words } from './notice-words';
 import { extensionUrl } from '../extension-url';
 
 const OpenCallWindowSchema = v.strictObject({ type: v.literal('call-window:open'), callId: CallIdSchema });
@@ -91,6 +92,6 @@ export function answerCallWindowRequests(): void {
 /** The notification of an incoming call: plain text, the contact's shown name. */
 export const ringingNotice = (call: CallView): Notice => ({
   id: `${NOTICE_PREFIX}${call.callId}`,
-  title: `${call.peerName} is calling you`,
-  message: `${call.media === 'video' ? 'Video' : 'Voice'} call: answer it in the call window`,
+  title: words(call.media === 'video' ? 'callIncomingVideo' : 'callIncomingVoice', [call.peerName]),
+  message: words('noticeAnswerInCallWindow'),
 });

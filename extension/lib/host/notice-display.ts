@@ -4,14 +4,20 @@ import * as v from 'valibot';
 import { isOwnPage } from '../messaging/serve';
 import { NoticeSchema, type Notice } from './transfer-notices';
 import { extensionUrl } from '../extension-url';
+import { worded } from './notice-words';
 
 /** The engine's page on Chrome: the only one that may ask for a notification. */
 export const NOTICE_PAGES: readonly string[] = ['/offscreen.html'];
 
-/** Shows a notice here (the background: Chrome's worker, or Firefox's page). */
+/** Shows a notice here (the background: Chrome's worker, or Firefox's page), worded in the browser's language. */
 export function showNotice({ id, title, message }: Notice): void {
   void browser.notifications
-    .create(id, { type: 'basic', iconUrl: extensionUrl('/icon/128.png'), title, message })
+    .create(id, {
+      type: 'basic',
+      iconUrl: extensionUrl('/icon/128.png'),
+      title: worded(title),
+      message: worded(message),
+    })
     .catch((error: unknown) => console.warn('notifications: could not show one', error));
 }
 

@@ -3,21 +3,19 @@
  * a transfer that failed. The engine host watches its own `transfer` events; on Chrome the offscreen document has
  * no notifications API and asks the background's worker (a validated runtime message, only from that document),
  * on Firefox the background page shows them itself (notice-display.ts). Plain text only: notifications render no
- * markup. Worded where the engine runs: in the browser's language on Firefox, in English on Chrome (its offscreen
- * document has no i18n API; wording them in the worker, as message-notices.ts does, would carry the transfer instead).
+ * markup. Said as keys and substitutions (notice-words.ts): worded where shown, in the browser's language.
  */
 import * as v from 'valibot';
-import { MAX_FILE_NAME_LENGTH, MAX_NAME_LENGTH } from '../../../shared/limits';
 import type { EngineListener } from '../engine/view';
 import type { EngineState, TransferView } from '../messaging/protocol';
 import type { TransferState } from '../model';
-import { t } from '../i18n';
+import { words, WordsSchema, type Words } from './notice-words';
 
 export const NoticeSchema = v.strictObject({
   type: v.literal('transfer-notice:show'),
   id: v.pipe(v.string(), v.maxLength(128)),
-  title: v.pipe(v.string(), v.maxLength(2 * MAX_NAME_LENGTH + 64)),
-  message: v.pipe(v.string(), v.maxLength(MAX_FILE_NAME_LENGTH + 256)),
+  title: WordsSchema,
+  message: WordsSchema,
 });
 export type Notice = Omit<v.InferOutput<typeof NoticeSchema>, 'type'>;
 
@@ -30,7 +28,7 @@ const megabytes = (bytes: number): string =>
 export function noticeOf(
   transfer: TransferView,
   previous: TransferState | undefined,
-  from: string,
+  from: Words['words'][number],
 ): Notice | undefined {
   if (transfer.state === previous) return undefined;
   const { name, size } = transfer.file;
@@ -38,23 +36,27 @@ export function noticeOf(
   if (transfer.direction === 'in' && transfer.state === 'offered' && previous === undefined)
     return {
       id,
-      title: t('noticeFileOffered', [from]),
-      message: t('noticeFileOfferedBody', [name, megabytes(size)]),
+      title: words('noticeFileOffered', [from]),
+      message: words('noticeFileOfferedBody', [name, megabytes(size)]),
     };
   if (transfer.direction === 'in' && transfer.state === 'done')
     return {
       id,
-      title: t('noticeFileReceived'),
-      message: t('noticeFileReceivedBody', [name, from, transfer.savedAs ?? name]),
+      title: words('noticeFileReceived'),
+      message: words('noticeFileReceivedBody', [name, from, transfer.savedAs ?? name]),
     };
   if (transfer.state === 'failed')
     return {
       id,
-      title: t('noticeFileFailed'),
-      message: t('withReason', [name, transfer.error ?? t('noticeFileNotCompleted')]),
+      title: words('noticeFileFailed'),
+      message: words('withReason', [name, transfer.error ?? { key: 'noticeFileNotCompleted' }]),
     };
   if (transfer.direction === 'out' && transfer.state === 'done')
-    return { id, title: t('noticeFileDelivered'), message: t('noticeFileDeliveredBody', [from, name]) };
+    return {
+      id,
+      title: words('noticeFileDelivered'),
+      message: words('noticeFileDeliveredBody', [from, name]),
+    };
   return undefined;
 }
 
@@ -76,7 +78,7 @@ export function watchTransferNotices(engine: NoticeSource, show: (notice: Notice
     if (name !== 'transfer') return;
     const transfer = data as TransferView;
     const key = `${transfer.messageId}:${transfer.peer}`;
-    const notice = noticeOf(transfer, states.get(key), names.get(transfer.peer) ?? t('aContact'));
+    const notice = noticeOf(transfer, states.get(key), names.get(transfer.peer) ?? { key: 'aContact' });
     states.set(key, transfer.state);
     if (notice) show(notice);
   });

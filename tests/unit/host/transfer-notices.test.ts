@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import type { EngineListener } from '../../../extension/lib/engine/view';
 import type { EngineState, TransferView } from '../../../extension/lib/messaging/protocol';
-import { watchTransferNotices, type Notice } from '../../../extension/lib/host/transfer-notices';
+import { NoticeSchema, watchTransferNotices } from '../../../extension/lib/host/transfer-notices';
+import { worded } from '../../../extension/lib/host/notice-words';
+import * as v from 'valibot';
 
 const bob = randomId();
 
@@ -20,10 +22,13 @@ function transfer(state: TransferView['state'], direction: TransferView['directi
   };
 }
 
-/** Watches a fake engine and returns what it showed, after `events`. */
-function shown(events: [string, unknown][]): Notice[] {
+/**
+ * Watches a fake engine and returns what it showed after `events`, worded as the background words it (each one
+ * passes the schema the background checks Chrome's requests with).
+ */
+function shown(events: [string, unknown][]): { title: string; message: string }[] {
   let listener: EngineListener | undefined;
-  const notices: Notice[] = [];
+  const notices: { title: string; message: string }[] = [];
   watchTransferNotices(
     {
       subscribe: (added) => {
@@ -31,7 +36,10 @@ function shown(events: [string, unknown][]): Notice[] {
         return () => undefined;
       },
     },
-    (notice) => notices.push(notice),
+    (notice) => {
+      expect(v.is(NoticeSchema, { type: 'transfer-notice:show', ...notice })).toBe(true);
+      notices.push({ title: worded(notice.title), message: worded(notice.message) });
+    },
   );
   for (const [name, data] of events) (listener as (name: string, data: unknown) => void)(name, data);
   return notices;

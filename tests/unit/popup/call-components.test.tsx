@@ -6,6 +6,10 @@ import { CallButtons } from '../../../extension/components/CallButtons';
 import { CallLogEntry } from '../../../extension/components/CallLogEntry';
 import { IncomingCalls } from '../../../extension/components/IncomingCalls';
 import { callDuration, callStatusText } from '../../../extension/components/call/CallStatus';
+import { ringingNotice } from '../../../extension/lib/host/call-windows';
+import { worded } from '../../../extension/lib/host/notice-words';
+import { NoticeSchema } from '../../../extension/lib/host/transfer-notices';
+import * as v from 'valibot';
 import type { CallView } from '../../../extension/lib/messaging/call-protocol';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { ChatMessage } from '../../../extension/lib/model';
@@ -109,6 +113,20 @@ describe('the call window status line', () => {
 
   it('never counts below zero: the window’s clock may lag the moment the call became active', () => {
     expect(callDuration(view({ state: 'active', activeAt: 5_000 }), 4_000)).toBe('0:00');
+  });
+});
+
+describe('the ringing notice', () => {
+  it('goes to the background as words it accepts, and says who calls, how, and where to answer', () => {
+    const notice = ringingNotice(view({ direction: 'in', media: 'voice' }));
+    expect(v.is(NoticeSchema, { type: 'transfer-notice:show', ...notice })).toBe(true);
+    expect(worded(notice.title)).toBe('<b>Bob</b> is calling you (voice call)');
+    expect(worded(notice.message)).toBe('Answer it in the call window');
+  });
+  it('is refused by the background with a key it does not word for the engine', () => {
+    const notice = ringingNotice(view());
+    const forged = { type: 'transfer-notice:show', ...notice, title: { key: 'extName', words: [] } };
+    expect(v.is(NoticeSchema, forged)).toBe(false);
   });
 });
 
