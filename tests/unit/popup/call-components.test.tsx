@@ -118,7 +118,7 @@ describe('the call window status line', () => {
 
 describe('the ringing notice', () => {
   it('goes to the background as words it accepts, and says who calls, how, and where to answer', () => {
-    const notice = ringingNotice(view({ direction: 'in', media: 'voice' }));
+    const notice = ringingNotice(view({ direction: 'in', media: 'audio' }));
     expect(v.is(NoticeSchema, { type: 'transfer-notice:show', ...notice })).toBe(true);
     expect(worded(notice.title)).toBe('<b>Bob</b> is calling you (voice call)');
     expect(worded(notice.message)).toBe('Answer it in the call window');
