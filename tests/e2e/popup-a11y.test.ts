@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, describeViolations } from '../support/axe';
+import { axeViolations, checkInBothSchemes } from '../support/axe';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { ChromeUser } from '../support/chrome-extension';
 import { TEST_PASSPHRASE, type PopupPage } from '../support/popup-page';
@@ -22,7 +22,6 @@ const SCREENSHOTS = resolve('docs/screenshots');
 const POPUP = { width: 400, height: 600 };
 /** The options page is a tab: a small laptop's window. */
 const OPTIONS = { width: 1024, height: 960 };
-const SCHEMES = ['light', 'dark'] as const;
 
 /** Is the element's box inside the page's viewport (seen without scrolling)? */
 async function inViewport(popup: PopupPage, selector: string): Promise<boolean> {
@@ -55,20 +54,9 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
      * every screen is checked even when one fails.
      */
     async function check(page: Page, screen: string, size = POPUP): Promise<void> {
-      for (const scheme of SCHEMES) {
-        await page.emulateMedia({ colorScheme: scheme });
-        const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-        expect
-          .soft(background, `${screen}: ${scheme} background`)
-          .toBe(scheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(18, 20, 24)');
-        const violations = await axeViolations(page);
-        expect.soft(violations, `${screen} (${scheme}):\n${describeViolations(violations)}`).toEqual([]);
-        await page.screenshot({
-          path: `${SCREENSHOTS}/${screen}-${scheme}.png`,
-          clip: { x: 0, y: 0, ...size },
-        });
-      }
-      await page.emulateMedia({ colorScheme: 'light' });
+      await checkInBothSchemes(page, screen, (scheme) =>
+        page.screenshot({ path: `${SCREENSHOTS}/${screen}-${scheme}.png`, clip: { x: 0, y: 0, ...size } }),
+      );
       checked.push(screen);
     }
 

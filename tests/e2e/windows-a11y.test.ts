@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, describeViolations } from '../support/axe';
+import { checkInBothSchemes } from '../support/axe';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { chromeCallPair, type ChromeCallPair } from '../support/call-users';
 import {
@@ -14,8 +14,6 @@ import {
 import { engineCall } from '../support/engine-port';
 import { tabTo } from '../support/popup-screens';
 import { startTestServer, type TestServer } from '../support/server';
-
-const SCHEMES = ['light', 'dark'] as const;
 
 /** Is the element the page's focused one? */
 const focused = (page: Page, testId: string): Promise<boolean> =>
@@ -49,21 +47,9 @@ describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))(
     /** Screens checked, each in both schemes: the last test compares the list with what it expects. */
     const checked: string[] = [];
 
-    /**
-     * Runs axe on the screen shown with the system in light, then in dark (these windows follow it when no theme
-     * was picked). Soft: every screen is checked even when one fails.
-     */
+    /** Checks the screen shown in both schemes (see checkInBothSchemes). */
     async function check(page: Page, screen: string): Promise<void> {
-      for (const scheme of SCHEMES) {
-        await page.emulateMedia({ colorScheme: scheme });
-        const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-        expect
-          .soft(background, `${screen}: ${scheme} background`)
-          .toBe(scheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(18, 20, 24)');
-        const violations = await axeViolations(page);
-        expect.soft(violations, `${screen} (${scheme}):\n${describeViolations(violations)}`).toEqual([]);
-      }
-      await page.emulateMedia({ colorScheme: 'light' });
+      await checkInBothSchemes(page, screen);
       checked.push(screen);
     }
 

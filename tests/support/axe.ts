@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** axe-core's browser bundle, read once. */
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -61,4 +62,31 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
       ),
     )
     .join('\n');
+}
+
+/** The colour schemes every screen is checked in. */
+export const SCHEMES = ['light', 'dark'] as const;
+export type Scheme = (typeof SCHEMES)[number];
+
+/**
+ * Runs axe on the screen shown with the system in light, then in dark (the extension's pages follow it when no
+ * theme was picked), and checks the page's background follows; `each` runs in each scheme after the check (a
+ * screenshot, say). Soft: every screen is checked even when one fails. Leaves the page in light.
+ */
+export async function checkInBothSchemes(
+  page: Page,
+  screen: string,
+  each?: (scheme: Scheme) => Promise<unknown>,
+): Promise<void> {
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect
+      .soft(background, `${screen}: ${scheme} background`)
+      .toBe(scheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(18, 20, 24)');
+    const violations = await axeViolations(page);
+    expect.soft(violations, `${screen} (${scheme}):\n${describeViolations(violations)}`).toEqual([]);
+    await each?.(scheme);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
