@@ -9,8 +9,7 @@
  *   in the DOM and a frame has been painted, counted from the page's navigation start.
  * - The first run after the restore is the engine's first read of the conversation (its newest messages read from
  *   IndexedDB by the conversation's index); the runs after it find them in the engine's memory, as a popup opened
- *   again does: first popups reopened on the conversation (the popup opens where it was left), then popups left on
- *   the list, where the script clicks the contact.
+ *   again does.
  * - Then the engine's own answers over a port: the newest page, and searches (one finding its matches among the
  *   newest, one finding nothing, which reads the whole history once).
  * - BENCH_POPUP_PROFILE=<dir>: CPU profiles of the first open and of a warm one, and a trace of a warm one.
@@ -25,7 +24,6 @@ import { gzipSync } from 'node:zlib';
 import { randomId } from '../shared/ids';
 import { decryptBackup, encryptBackup } from '../extension/lib/vault/backup';
 import type { ChatMessage } from '../extension/lib/model';
-import type { Page } from 'playwright-core';
 import { ChromeUser } from '../tests/support/chrome-extension';
 import { becomeContacts } from '../tests/support/e2e-contacts';
 import { engineCall } from '../tests/support/engine-port';
@@ -111,7 +109,7 @@ function watchPopup({ contact, newest, shown }: { contact: string; newest: strin
   })();`;
 }
 
-/** When, in ms from the page's navigation start, the list was first clicked (NaN: it opened on the conversation) and the conversation shown. */
+/** When, in ms from the page's navigation start, the list was first clicked and the conversation shown. */
 interface Run {
   readonly clicked: number;
   readonly shown: number;
@@ -177,26 +175,9 @@ async function engineTimes(user: ChromeUser, peerId: string): Promise<EngineTime
   return { page: pages, found, search: [first, held] };
 }
 
-/** Goes back to the list, as a user does before closing the popup, and waits until the popup has noted it. */
-async function leaveOnList(page: Page): Promise<void> {
-  await page.getByTestId('back').click();
-  await page.locator('.screen:not([inert]) .conversation-list').waitFor();
-  await page.waitForFunction(
-    async () =>
-      (
-        await (
-          globalThis as unknown as {
-            chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } } };
-          }
-        ).chrome.storage.session.get('lastConversation')
-      )['lastConversation'] === undefined,
-  );
-}
-
 async function openTimes(): Promise<{
   first: Run;
-  reopened: Run[];
-  fromList: Run[];
+  warm: Run[];
   restoreMs: number;
   profile: string[];
   engine: EngineTimes;
@@ -224,12 +205,9 @@ async function openTimes(): Promise<{
 
     const newest = messages.at(-1)?.text ?? '';
     await alice.context.addInitScript(watchPopup({ contact: 'Bob', newest, shown: SHOWN }));
-    const times: Run[] = [];
+    const times: { shown: number; clicked: number }[] = [];
     const profile: string[] = [];
-    // Run 0: the first open, from the list. Then RUNS reopened on the conversation the last one showed (as the
-    // popup does), then RUNS from the list: each of those follows a popup left on the list (back, then closed).
-    const LIST_FROM = RUNS + 1;
-    for (let run = 0; run < 2 * RUNS + 1; run++) {
+    for (let run = 0; run < RUNS + 1; run++) {
       const profiling = PROFILE_DIR && run === 0 ? await alice.engineCdp() : undefined;
       if (profiling) await startProfile(profiling);
       const page = await alice.context.newPage();
@@ -253,11 +231,8 @@ async function openTimes(): Promise<{
             },
           );
         });
-      const clickedAt = await page.evaluate(
-        () => (window as unknown as { __clickedAt?: number }).__clickedAt ?? Number.NaN,
-      );
+      const clickedAt = await page.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
       times.push({ shown: Number(await shownAt.jsonValue()), clicked: clickedAt });
-      if (run + 1 >= LIST_FROM) await leaveOnList(page);
       if (profiling && PROFILE_DIR)
         profile.push(
           'first open, popup and engine',
@@ -265,33 +240,25 @@ async function openTimes(): Promise<{
         );
       // BENCH_POPUP_SCREENSHOT=<file.png>: what the last run showed, to look at.
       const screenshot = process.env.BENCH_POPUP_SCREENSHOT;
-      if (screenshot && run === 2 * RUNS) await page.screenshot({ path: screenshot });
+      if (screenshot && run === RUNS) await page.screenshot({ path: screenshot });
       await page.close();
     }
     const [first, ...warm] = times;
     if (!first) throw new Error('popup-open: no run');
-    const reopened = warm.slice(0, RUNS);
-    const fromList = warm.slice(RUNS);
-    if (
-      reopened.some(({ clicked }) => !Number.isNaN(clicked)) ||
-      fromList.some(({ clicked }) => Number.isNaN(clicked))
-    )
-      throw new Error('popup-open: a reopened popup showed the list, or one left on the list did not');
     if (PROFILE_DIR) profile.push(...(await profileReload(alice, PROFILE_DIR)));
     const engine = await engineTimes(alice, bobId);
-    return { first, reopened, fromList, restoreMs, profile, engine };
+    return { first, warm, restoreMs, profile, engine };
   } finally {
     await Promise.all([alice.close(), bob.close().catch(() => undefined)]);
     await server.close();
   }
 }
 
-const { first, reopened, fromList, restoreMs, profile, engine } = await openTimes();
+const { first, warm, restoreMs, profile, engine } = await openTimes();
 const scripts = popupScriptBytes();
-const reopen = summary(reopened.map(({ shown }) => shown));
-const open = summary(fromList.map(({ shown }) => shown));
-const list = summary(fromList.map(({ clicked }) => clicked));
-const conversationOpen = summary(fromList.map(({ clicked, shown }) => shown - clicked));
+const open = summary(warm.map(({ shown }) => shown));
+const list = summary(warm.map(({ clicked }) => clicked));
+const conversationOpen = summary(warm.map(({ clicked, shown }) => shown - clicked));
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 const load = loadavg()
@@ -301,10 +268,7 @@ console.log(
   `popup open: a conversation of ${HISTORY} messages (seeded by a backup restore in ${ms(restoreMs)}); load average now ${load} on ${availableParallelism()} cores`,
 );
 console.log(
-  `  popup reopened on the conversation it showed last, to the newest ${SHOWN} messages shown: p50 ${ms(reopen.p50)}, p95 ${ms(reopen.p95)}, max ${ms(reopen.max)} (${reopened.length} runs, the engine holding the conversation)`,
-);
-console.log(
-  `  popup opened on the list, the conversation clicked, to the newest ${SHOWN} messages shown: p50 ${ms(open.p50)}, p95 ${ms(open.p95)}, max ${ms(open.max)} (${fromList.length} runs; the list shown and clicked at p50 ${ms(list.p50)}, then the conversation shown in p50 ${ms(conversationOpen.p50)})`,
+  `  popup opened to the newest ${SHOWN} messages shown: p50 ${ms(open.p50)}, p95 ${ms(open.p95)}, max ${ms(open.max)} (${warm.length} runs, the engine holding the conversation; of which the list shown and clicked at p50 ${ms(list.p50)}, then the conversation shown in p50 ${ms(conversationOpen.p50)})`,
 );
 console.log(
   `  first open after the restore (the engine reads the conversation from disk): ${ms(first.shown)} (the conversation shown ${ms(first.shown - first.clicked)} after the click)`,

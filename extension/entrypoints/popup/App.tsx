@@ -24,7 +24,6 @@ import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
 import { useSummaries } from '../../lib/ui/use-summaries';
 import { useSame } from '../../hooks/useSame';
-import { lastConversation, rememberConversation } from '../../lib/ui/last-conversation';
 import { t } from '../../lib/i18n';
 
 // Screens most openings never show load when first shown: the popup's own JavaScript stays small (issue 13:
@@ -126,11 +125,8 @@ interface ChatProps {
  * out of sight) while a conversation is open, so coming back finds it as it was left: its filter and its scroll.
  */
 function Chat({ client, state, settings }: ChatProps) {
-  // A notice clicked opens the popup on its conversation (popup.html?conversation=<id>); else it opens where it was
-  // left: on the conversation it showed when it closed, if one was open.
-  const [selected, setSelected] = useState<ConversationId | undefined>(
-    () => conversationFromLocation() ?? lastConversation(),
-  );
+  // A notice clicked opens the popup on its conversation (popup.html?conversation=<id>).
+  const [selected, setSelected] = useState<ConversationId | undefined>(conversationFromLocation);
   const [chosen, setChosen] = useState<Screen | undefined>(() => (selected ? 'conversation' : undefined));
   const [showTransfers, setShowTransfers] = useState(false);
   const [settingsError, setSettingsError] = useState<string>();
@@ -149,11 +145,6 @@ function Chat({ client, state, settings }: ChatProps) {
   // Someone with nobody to talk to yet is shown how to add people rather than an empty list.
   const screen: Screen =
     chosen === 'conversation' && !peer && !room ? 'list' : (chosen ?? (nobody ? 'new' : 'list'));
-
-  const shown = screen === 'conversation' ? selected : undefined;
-  // Noted as the screen is put on the page, before it is painted: a popup closed right after leaving a conversation
-  // must not open on it again.
-  useLayoutEffect(() => rememberConversation(shown), [shown]);
 
   const open = (id: ConversationId): void => {
     setSelected(id);
