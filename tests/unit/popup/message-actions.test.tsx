@@ -65,6 +65,25 @@ function recordingActions() {
   return { done, actions };
 }
 
+/** A composer editing `own` in Bob's conversation: the calls its client got, and its box. */
+function editing(own: ChatMessage, onSettled?: () => void) {
+  const { client, calls } = eventClient();
+  const root = mount(
+    <Composer
+      client={client}
+      conversationId={bob}
+      title="Bob"
+      canWrite
+      placeholder="Message Bob"
+      editing={own}
+      onSettled={onSettled}
+    />,
+  );
+  const box = root.querySelector('textarea');
+  if (!box) throw new Error('no box');
+  return { calls, root, box };
+}
+
 const click = async (element: Element): Promise<void> => {
   (element as HTMLElement).click();
   await settle();
@@ -196,21 +215,8 @@ describe('the composer', () => {
 
   it('edits one’s own message in place of the draft, and Escape cancels without leaving the conversation', async () => {
     const own = message('Yes at 8');
-    const { client, calls } = eventClient();
     const settled = vi.fn();
-    const root = mount(
-      <Composer
-        client={client}
-        conversationId={bob}
-        title="Bob"
-        canWrite
-        placeholder="Message Bob"
-        editing={own}
-        onSettled={settled}
-      />,
-    );
-    const box = root.querySelector('textarea');
-    if (!box) throw new Error('no box');
+    const { calls, root, box } = editing(own, settled);
     await vi.waitFor(() => expect(box.value).toBe('Yes at 8'));
     byTestId(root, 'composer-editing');
     await type(box, 'Yes, at 8');
@@ -228,19 +234,7 @@ describe('the composer', () => {
 
   it('edits with what was typed at once, before the page painted the edit box', async () => {
     const own = message('Yes at 8');
-    const { client, calls } = eventClient();
-    const root = mount(
-      <Composer
-        client={client}
-        conversationId={bob}
-        title="Bob"
-        canWrite
-        placeholder="Message Bob"
-        editing={own}
-      />,
-    );
-    const box = root.querySelector('textarea');
-    if (!box) throw new Error('no box');
+    const { calls, box } = editing(own);
     // In the task that showed the box: no frame, no effect after paint has run yet.
     await type(box, 'Yes, at 8');
     box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
