@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { lintClean } from './build/lint-clean';
+import { pageChunks } from './build/page-chunks';
 
 // Chrome builds as MV3 (the engine lives in an offscreen document);
 // Firefox builds as MV2 (the engine lives in the persistent background page).
@@ -13,7 +14,7 @@ export default defineConfig({
   // Chrome as on Firefox, where it is a no-op.
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
-    plugins: [preact(), lintClean()],
+    plugins: [preact(), lintClean(), pageChunks()],
     // Maps beside the bundles, not linked from them: the bench reads them to name the code a CPU profile samples.
     build: { sourcemap: 'hidden' },
   }),

@@ -18,6 +18,8 @@ interface Page {
  * title, language and app under a last-resort boundary (a screen's own boundary should catch errors first).
  */
 export function mountPage({ name, title, part, app }: Page): void {
+  // When the page's script began (its files loaded): DevTools and the bench (popup-open) split an opening there.
+  performance.mark(`${name}:start`);
   const root = document.getElementById('app');
   if (!root) throw new Error(`${name}: #app is missing from ${name}.html`);
   startTheme();

@@ -37,13 +37,18 @@ export interface ConnectOptions {
 }
 
 /**
- * Makes sure the engine runs (the background creates it if needed), then opens a port to it, and a direct channel
+ * Makes sure the engine runs (the background creates it if it is not in reach), then opens a port to it, and a direct channel
  * when the engine's window is in reach (see channels.ts): frames then go over the channel, and the port tells
  * when the engine is gone.
  */
 export async function connectEngine({ requireDirect = false }: ConnectOptions = {}): Promise<EngineClient> {
-  await browser.runtime.sendMessage(ENSURE_ENGINE);
-  const channel = offerChannel(browser.extension.getViews(), location.origin);
+  // The engine's window in reach means it runs: the background (a service worker that may be asleep) is asked to
+  // start it only when it is not, which spares an opening popup that round trip.
+  let channel = offerChannel(browser.extension.getViews(), location.origin);
+  if (!channel) {
+    await browser.runtime.sendMessage(ENSURE_ENGINE);
+    channel = offerChannel(browser.extension.getViews(), location.origin);
+  }
   if (!channel && requireDirect)
     throw new Error(
       'connectEngine: the messenger engine is not in reach of this window (no direct channel), so files cannot be handed to it; close this window and open it again from the messenger',
