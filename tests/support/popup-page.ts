@@ -65,6 +65,8 @@ export class PopupPage {
    * from any screen; to click one, the list is shown first.
    */
   async showList(): Promise<void> {
+    // A screen first: a popup opens on the conversation it was closed on (its back button leads to the list).
+    await this.page.locator('.screen:not([inert])').first().waitFor();
     const back = this.page.getByTestId('back');
     if (await back.isVisible()) await back.click();
     await this.page.locator('.screen:not([inert]) .conversation-list').waitFor();

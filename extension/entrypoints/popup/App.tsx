@@ -24,6 +24,12 @@ import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
 import { useSummaries } from '../../lib/ui/use-summaries';
 import { useSame } from '../../hooks/useSame';
+import {
+  lastConversation,
+  lastConversationKnown,
+  loadLastConversation,
+  rememberConversation,
+} from '../../lib/ui/last-conversation';
 import { t } from '../../lib/i18n';
 
 // Screens most openings never show load when first shown: the popup's own JavaScript stays small (issue 13:
@@ -67,8 +73,31 @@ function usePendingFocus(): (find: FindFocus) => void {
   };
 }
 
+/**
+ * Whether the popup knows where it was left (lastConversation()): its read starts with the page's script and is in
+ * long before the engine answers, so this waits only when it is not.
+ */
+function useLastConversationKnown(): boolean {
+  const [known, setKnown] = useState(lastConversationKnown);
+  useEffect(() => {
+    if (!known) void loadLastConversation().then(() => setKnown(true));
+  }, [known]);
+  return known;
+}
+
+function Starting({ error }: { readonly error?: string }): JSX.Element {
+  return (
+    <main>
+      <p class="loading" role="status">
+        {error ?? t('starting')}
+      </p>
+    </main>
+  );
+}
+
 export function App() {
   const view = useEngine();
+  const whereLeftKnown = useLastConversationKnown();
   // Transfers are read once the vault is open (the engine has none to tell before), and again after a restart.
   const ready = view.phase === 'ready' && view.state.vault === 'unlocked' ? view : undefined;
   const store = useTransferStore(ready?.client);
@@ -77,15 +106,7 @@ export function App() {
     [ready?.client, ready?.state, store],
   );
 
-  if (view.phase === 'connecting') {
-    return (
-      <main>
-        <p class="loading" role="status">
-          {view.error ?? t('starting')}
-        </p>
-      </main>
-    );
-  }
+  if (view.phase === 'connecting') return <Starting error={view.error} />;
   const { client, state } = view;
   if (state.vault === 'locked') {
     return (
@@ -107,6 +128,8 @@ export function App() {
       </main>
     );
   }
+  // A notice's conversation needs not know where the popup was left.
+  if (!whereLeftKnown && !conversationFromLocation()) return <Starting />;
   return (
     <FileContext.Provider value={files}>
       <Chat client={client} state={state} settings={state.settings} />
@@ -125,8 +148,11 @@ interface ChatProps {
  * out of sight) while a conversation is open, so coming back finds it as it was left: its filter and its scroll.
  */
 function Chat({ client, state, settings }: ChatProps) {
-  // A notice clicked opens the popup on its conversation (popup.html?conversation=<id>).
-  const [selected, setSelected] = useState<ConversationId | undefined>(conversationFromLocation);
+  // A notice clicked opens the popup on its conversation (popup.html?conversation=<id>); else it opens where it was
+  // left: on the conversation it showed when it closed, if one was open (one no longer there shows the list).
+  const [selected, setSelected] = useState<ConversationId | undefined>(
+    () => conversationFromLocation() ?? lastConversation(),
+  );
   const [chosen, setChosen] = useState<Screen | undefined>(() => (selected ? 'conversation' : undefined));
   const [showTransfers, setShowTransfers] = useState(false);
   const [settingsError, setSettingsError] = useState<string>();
@@ -146,7 +172,14 @@ function Chat({ client, state, settings }: ChatProps) {
   const screen: Screen =
     chosen === 'conversation' && !peer && !room ? 'list' : (chosen ?? (nobody ? 'new' : 'list'));
 
+  // Where the popup opens next time. Noted as the user goes somewhere (open, back, new), so that a popup closed
+  // right after opens there; and as a screen is put on the page, before it is painted, for the changes no handler
+  // makes (the conversation's contact removed: the list).
+  const shown = screen === 'conversation' ? selected : undefined;
+  useLayoutEffect(() => rememberConversation(shown), [shown]);
+
   const open = (id: ConversationId): void => {
+    rememberConversation(id);
     setSelected(id);
     setChosen('conversation');
     focusSoon(() => {
@@ -157,6 +190,7 @@ function Chat({ client, state, settings }: ChatProps) {
     });
   };
   const back = (): void => {
+    rememberConversation(undefined);
     setChosen('list');
     const left = selected;
     focusSoon(
@@ -174,7 +208,10 @@ function Chat({ client, state, settings }: ChatProps) {
       .catch((caught: unknown) => setSettingsError(t('settingsNotOpened', [errorMessage(caught)])));
   };
   // The New screen puts the focus in its first field itself (it may load after this render).
-  const startNew = (): void => setChosen('new');
+  const startNew = (): void => {
+    rememberConversation(undefined);
+    setChosen('new');
+  };
 
   // Escape leaves a conversation or the new screen, unless something inside used it (a menu, a filter).
   useEffect(() => {

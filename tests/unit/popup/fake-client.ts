@@ -2,6 +2,7 @@ import { render, type ComponentChild } from 'preact';
 import { vi } from 'vitest';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
+import { rememberConversation } from '../../../extension/lib/ui/last-conversation';
 
 export type Answer = (params: unknown) => Promise<unknown>;
 
@@ -58,6 +59,8 @@ export function unmountAll(): void {
     render(null, root);
     root.remove();
   }
+  // The popup reopens on the conversation it showed last: each test starts from the list.
+  rememberConversation(undefined);
 }
 
 /** Lets pending promise callbacks and Preact's re-render run. */

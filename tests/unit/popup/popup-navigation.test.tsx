@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import type { ChatMessage } from '../../../extension/lib/model';
@@ -79,6 +80,37 @@ describe('the popup, one screen at a time', () => {
     const root = popup();
     await shown(root, '#composer-text');
     expect(root.querySelector('#conversation-title')?.textContent).toBe('Bob');
+  });
+
+  it('opens again where it was left: on the conversation it showed when closed, on the list once left', async () => {
+    const first = popup();
+    (await shown(first, '[data-testid="contact"]')).click();
+    await shown(first, '#composer-text');
+    render(null, first); // the popup closed on Bob's conversation
+
+    const again = popup();
+    await shown(again, '#composer-text');
+    expect(again.querySelector('#conversation-title')?.textContent).toBe('Bob');
+    (await shown(again, '[data-testid="back"]')).click();
+    await vi.waitFor(() => expect(listInFront(again)).toBe(true));
+    render(null, again); // closed on the list
+
+    const third = popup();
+    await shown(third, '[data-testid="contact"]');
+    expect(listInFront(third)).toBe(true);
+    expect(third.querySelector('#composer-text')).toBeNull();
+  });
+
+  it('opens on the list when closed right after Back, before the list was drawn again', async () => {
+    const first = popup();
+    (await shown(first, '[data-testid="contact"]')).click();
+    (await shown(first, '[data-testid="back"]')).click();
+    render(null, first); // closed in the same task as the click: no render of the list came
+
+    const again = popup();
+    await shown(again, '[data-testid="contact"]');
+    expect(listInFront(again)).toBe(true);
+    expect(again.querySelector('#composer-text')).toBeNull();
   });
 
   it('shows the list when the address names no conversation it has', async () => {
