@@ -3,6 +3,7 @@ import type { EngineClient } from '../lib/messaging/client';
 import type { ChatMessage, ConversationId } from '../lib/model';
 import { renderPromptly } from '../components/render-pace';
 import { MessageList } from './message-list';
+import { takeFirstPage } from './first-page';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
 
@@ -34,13 +35,17 @@ export interface ConversationView {
 
 /** The messages of a conversation (a contact or a room), kept current from the engine's `message` events. */
 export function useConversation(client: EngineClient, peerId: ConversationId): ConversationView {
-  const [list, setList] = useState(() => new MessageList());
+  // The newest page, if the popup asked for it as it connected (first-page.ts): shown from the first render when in.
+  const [ahead] = useState(() => takeFirstPage(client, peerId, HISTORY_PAGE));
+  /** The page asked for ahead, for the first run of the effect below only. */
+  const taken = useRef(ahead);
+  const [list, setList] = useState(() => ahead?.list ?? new MessageList());
   // The list changes in place (see MessageList): a new version asks for the render that reads it.
   const [, setVersion] = useState(0);
   const [error, setError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
-  const [more, setMore] = useState(false);
-  const [loading, setLoading] = useState(true);
+  const [more, setMore] = useState(() => ahead?.page?.length === HISTORY_PAGE);
+  const [loading, setLoading] = useState(() => !ahead?.page);
   /** Asks for the page before the oldest message held; replaced for each conversation opened. */
   const loadEarlier = useRef<() => void>(() => undefined);
 
@@ -49,23 +54,29 @@ export function useConversation(client: EngineClient, peerId: ConversationId): C
   useLayoutEffect(() => {
     let live = true;
     let busy = false;
-    const messages = new MessageList();
-    setList(messages);
-    setError(undefined);
-    setMore(false);
+    const first = taken.current;
+    taken.current = undefined;
+    // The first run goes on from the page asked for ahead, already in the state.
+    const messages = first?.list ?? new MessageList();
+    if (!first) {
+      setList(messages);
+      setError(undefined);
+      setMore(false);
+    }
     const changed = (): void => setVersion((version) => version + 1);
     const unsubscribe = client.on('message', (message) => {
       if (message.peerId !== peerId) return;
       messages.upsert(message);
       changed();
     });
-    /** The page before `before` (the newest without it), put before what is held. */
-    const page = (before: string | undefined): void => {
+    /** The page before `before` (the newest without it), put before what is held; `asked`: on its way already. */
+    const page = (before: string | undefined, asked?: Promise<readonly ChatMessage[]>): void => {
       busy = true;
       setLoading(true);
       const request =
         before === undefined ? { peerId, limit: HISTORY_PAGE } : { peerId, before, limit: HISTORY_PAGE };
-      client.request('openConversation', request).then(
+      const ask = (): Promise<readonly ChatMessage[]> => client.request('openConversation', request);
+      (asked ? asked.catch(ask) : ask()).then(
         (history) => {
           if (!live) return;
           busy = false;
@@ -89,7 +100,7 @@ export function useConversation(client: EngineClient, peerId: ConversationId): C
       const oldest = messages.all[0];
       if (!busy && oldest) page(oldest.id);
     };
-    page(undefined);
+    if (!first?.page) page(undefined, first?.answer);
     return () => {
       live = false;
       unsubscribe();

@@ -24,6 +24,8 @@ import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
 import { useSummaries } from '../../lib/ui/use-summaries';
 import { useSame } from '../../hooks/useSame';
+import { HISTORY_PAGE } from '../../hooks/useConversation';
+import { askFirstPage } from '../../hooks/first-page';
 import {
   lastConversation,
   lastConversationKnown,
@@ -95,8 +97,21 @@ function Starting({ error }: { readonly error?: string }): JSX.Element {
   );
 }
 
+/**
+ * Asks, beside the engine's state, for the newest page of the conversation the popup opens on (a notice's, else
+ * where it was left), so that it is shown with its messages from its first frame.
+ */
+function askOpeningPage(client: EngineClient): void {
+  const ask = (): void => {
+    const opening = conversationFromLocation() ?? lastConversation();
+    if (opening) askFirstPage(client, opening, HISTORY_PAGE);
+  };
+  if (lastConversationKnown() || conversationFromLocation()) ask();
+  else void loadLastConversation().then(ask);
+}
+
 export function App() {
-  const view = useEngine();
+  const view = useEngine({ onConnected: askOpeningPage });
   const whereLeftKnown = useLastConversationKnown();
   // Transfers are read once the vault is open (the engine has none to tell before), and again after a restart.
   const ready = view.phase === 'ready' && view.state.vault === 'unlocked' ? view : undefined;

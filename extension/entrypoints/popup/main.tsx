@@ -2,10 +2,12 @@ import { App } from './App';
 import { mountPage } from '../../components/mount-page';
 import { paceRendering } from '../../components/render-pace';
 import { loadLastConversation } from '../../lib/ui/last-conversation';
+import { connectEngineEarly } from '../../hooks/useEngine';
 import './style.css';
 
-// Where the popup was left is read at once, beside the rest of the start: it is in by the time the engine answers
-// (App waits for it only if not).
+// The engine's connection and where the popup was left, asked for at once, beside the rest of the start: the
+// popup waits for the engine's answer, and where it was left is in by then (App waits for it only if not).
+connectEngineEarly();
 void loadLastConversation();
 // Before the first render: the engine's changes are rendered at a pace (render-pace.ts).
 paceRendering();

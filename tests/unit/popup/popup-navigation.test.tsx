@@ -5,6 +5,7 @@ import { randomId } from '../../../shared/ids';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
 import { byTestId, mount, recordingClient, unmountAll } from './fake-client';
+import { HISTORY_PAGE } from '../../../extension/hooks/useConversation';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
 const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
@@ -99,6 +100,33 @@ describe('the popup, one screen at a time', () => {
     await shown(third, '[data-testid="contact"]');
     expect(listInFront(third)).toBe(true);
     expect(third.querySelector('#composer-text')).toBeNull();
+  });
+
+  it('asks for the newest page of the conversation it reopens on as it connects, once, and shows it', async () => {
+    const first = popup();
+    (await shown(first, '[data-testid="contact"]')).click();
+    await shown(first, '#composer-text');
+    render(null, first); // the popup closed on Bob's conversation
+
+    // The engine's state is held back until the page has asked for the conversation: asked beside the state, not
+    // once the conversation is on the page.
+    let giveState!: () => void;
+    const state = new Promise<void>((resolve) => (giveState = resolve));
+    const fake = recordingClient({
+      getState: () => state.then(() => aliceWithBob(alice, bob)),
+      openConversation: () => Promise.resolve([fromBob]),
+      listCalls: () => Promise.resolve([]),
+    });
+    engine.client = fake.client;
+    const again = mount(<App />);
+    await vi.waitFor(() =>
+      expect(fake.calls).toContainEqual(['openConversation', { peerId: bob, limit: HISTORY_PAGE }]),
+    );
+    expect(again.querySelector('#composer-text')).toBeNull();
+    giveState();
+    expect((await shown(again, '[data-testid="message-text"]')).textContent).toBe(fromBob.text);
+    // The conversation took that answer rather than ask again.
+    expect(fake.calls.filter(([method]) => method === 'openConversation')).toHaveLength(1);
   });
 
   it('opens on the list when closed right after Back, before the list was drawn again', async () => {
