@@ -4,12 +4,14 @@
  * - A profile with one contact and a conversation of HISTORY messages with them: two real users become contacts,
  *   then the history is put in through the product's own backup restore (a backup file built here, sealed as the
  *   extension seals one), which writes it the way the vault stores every message.
- * - Each run opens popup.html in a new tab; a script of the page's own (added before the popup's, so no automation
- *   is in the path) clicks the contact once it is listed and notes the time at which the newest SHOWN messages are
- *   in the DOM and a frame has been painted, counted from the page's navigation start.
+ * - Each run opens popup.html in a new tab; a script of the page's own (added before the popup's) clicks the
+ *   contact once it is listed and tells on the console the time at which the newest SHOWN messages are in the DOM
+ *   and a frame has been painted, counted from the page's navigation start, and when the popup's own script started
+ *   (its files loaded). The bench waits for that message: no automation runs in the page while it opens.
  * - The first run after the restore is the engine's first read of the conversation (its newest messages read from
  *   IndexedDB by the conversation's index); the runs after it find them in the engine's memory, as a popup opened
- *   again does.
+ *   again does: first popups reopened on the conversation (the popup opens where it was left), then popups left on
+ *   the list, where the script clicks the contact.
  * - Then the engine's own answers over a port: the newest page, and searches (one finding its matches among the
  *   newest, one finding nothing, which reads the whole history once).
  * - BENCH_POPUP_PROFILE=<dir>: CPU profiles of the first open and of a warm one, and a trace of a warm one.
@@ -24,6 +26,7 @@ import { gzipSync } from 'node:zlib';
 import { randomId } from '../shared/ids';
 import { decryptBackup, encryptBackup } from '../extension/lib/vault/backup';
 import type { ChatMessage } from '../extension/lib/model';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { ChromeUser } from '../tests/support/chrome-extension';
 import { becomeContacts } from '../tests/support/e2e-contacts';
 import { engineCall } from '../tests/support/engine-port';
@@ -71,14 +74,25 @@ function conversation(peerId: string, count: number): ChatMessage[] {
   });
 }
 
+/** The console message with a run's times (see watchPopup). */
+const OPENED = 'popup-open:shown';
+
 /**
- * Installed in each new page before its scripts: opens the conversation with `contact` once listed, and puts in
- * `window.__shownAt` the time (ms since navigation start) the newest `shown` messages were in the DOM, painted.
+ * Installed in each new page before its scripts: opens the conversation with `contact` once listed, and tells on
+ * the console (OPENED, then a Run as JSON) when the newest `shown` messages were in the DOM, painted.
  * Source text, not a function: what tsx compiles names its functions through a helper the page does not have.
  */
 function watchPopup({ contact, newest, shown }: { contact: string; newest: string; shown: number }): string {
   return `(() => {
-    const [contact, newest, shown] = ${JSON.stringify([contact, newest, shown])};
+    const [contact, newest, shown, OPENED] = ${JSON.stringify([contact, newest, shown, OPENED])};
+    // Whether an animation frame is being made: from its first callback until a task after it (its paint is between).
+    let inFrame = false;
+    const nextFrame = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => nextFrame((time) => {
+      if (!inFrame) setTimeout(() => { inFrame = false; });
+      inFrame = true;
+      callback(time);
+    });
     // The entry clicked, and when: clicked again if nothing came of it (the app may not listen yet).
     let clicked;
     let clickedAt = -Infinity;
@@ -100,8 +114,17 @@ function watchPopup({ contact, newest, shown }: { contact: string; newest: strin
       if (texts.length < shown || texts[texts.length - 1].textContent !== newest) return;
       observer.disconnect();
       clearInterval(timer);
-      // After the next frame's paint: what the user sees.
-      requestAnimationFrame(() => setTimeout(() => { window.__shownAt = performance.now(); }));
+      // After the paint of the frame that shows them: what the user sees. Changed by an animation frame's callback
+      // (the popup renders there), they are painted with that frame; else with the next one. Told on the console:
+      // the bench waits for that message rather than poll the page, so no automation runs in it while it opens.
+      (inFrame ? (report) => report() : requestAnimationFrame)(() => setTimeout(() => {
+        const started = performance.getEntriesByName('popup:start')[0];
+        console.info(OPENED, JSON.stringify({
+          shown: performance.now(),
+          clicked: window.__clickedAt ?? null,
+          started: started ? started.startTime : null,
+        }));
+      }));
     };
     const observer = new MutationObserver(check);
     const timer = setInterval(check, 100);
@@ -109,10 +132,51 @@ function watchPopup({ contact, newest, shown }: { contact: string; newest: strin
   })();`;
 }
 
-/** When, in ms from the page's navigation start, the list was first clicked and the conversation shown. */
+/**
+ * In ms from the page's navigation start: when the popup's script started (its files loaded; mount-page.tsx marks
+ * it), when the list was first clicked (null: the popup opened on the conversation) and when the conversation was shown.
+ */
 interface Run {
-  readonly clicked: number;
+  readonly started: number;
+  readonly clicked: number | null;
   readonly shown: number;
+}
+
+/** Opens popup.html in a new tab and waits for its run's times, told on its console. */
+async function openPopup(user: ChromeUser, errors: string[]): Promise<{ page: Page; run: Promise<Run> }> {
+  const page = await user.context.newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const run = nextRun(page);
+  await page.goto(`chrome-extension://${user.extensionId}/popup.html`);
+  return { page, run };
+}
+
+/** The times the page tells next (after a load or a reload), waited for up to two minutes. */
+function nextRun(page: Page): Promise<Run> {
+  const told = new Promise<Run>((resolve) => {
+    const listener = (message: ConsoleMessage): void => {
+      const text = message.text();
+      if (!text.startsWith(`${OPENED} `)) return;
+      page.off('console', listener);
+      // Our own init script's JSON (watchPopup).
+      resolve(JSON.parse(text.slice(OPENED.length + 1)) as Run);
+    };
+    page.on('console', listener);
+  });
+  return within(told, 120_000, 'the conversation shown');
+}
+
+/** A promise that rejects after `ms`, naming what did not come. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`popup-open: ${what} within ${ms} ms`)), ms),
+    ),
+  ]);
 }
 
 /**
@@ -123,23 +187,20 @@ interface Run {
 const PROFILE_DIR = process.env.BENCH_POPUP_PROFILE;
 
 async function profileReload(user: ChromeUser, dir: string): Promise<string[]> {
-  const page = await user.context.newPage();
-  await page.goto(`chrome-extension://${user.extensionId}/popup.html`);
-  const shown = () =>
-    page.waitForFunction(() => (window as unknown as { __shownAt?: number }).__shownAt, null, {
-      timeout: 120_000,
-    });
-  await shown();
+  const { page, run } = await openPopup(user, []);
+  await run;
   const session = await user.engineCdp();
   await startProfile(session);
+  let next = nextRun(page);
   await page.reload();
-  await shown();
+  await next;
   const top = await stopProfile(session, join(dir, 'popup-open.warm.cpuprofile'));
   // The same again, traced: script, style, layout and paint of the process.
   const tracing = await user.engineCdp();
   const timeline = await startTimeline(tracing);
+  next = nextRun(page);
   await page.reload();
-  await shown();
+  await next;
   const kinds = await timeline.stop(join(dir, 'popup-open.warm.trace.json'));
   await page.close();
   return ['warm open (a reload), popup and engine', ...top, 'warm open (a reload), traced', ...kinds];
@@ -175,9 +236,26 @@ async function engineTimes(user: ChromeUser, peerId: string): Promise<EngineTime
   return { page: pages, found, search: [first, held] };
 }
 
+/** Goes back to the list, as a user does before closing the popup, and waits until the popup has noted it. */
+async function leaveOnList(page: Page): Promise<void> {
+  await page.getByTestId('back').click();
+  await page.locator('.screen:not([inert]) .conversation-list').waitFor();
+  await page.waitForFunction(
+    async () =>
+      (
+        await (
+          globalThis as unknown as {
+            chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } } };
+          }
+        ).chrome.storage.session.get('lastConversation')
+      )['lastConversation'] === undefined,
+  );
+}
+
 async function openTimes(): Promise<{
   first: Run;
-  warm: Run[];
+  reopened: Run[];
+  fromList: Run[];
   restoreMs: number;
   profile: string[];
   engine: EngineTimes;
@@ -205,34 +283,27 @@ async function openTimes(): Promise<{
 
     const newest = messages.at(-1)?.text ?? '';
     await alice.context.addInitScript(watchPopup({ contact: 'Bob', newest, shown: SHOWN }));
-    const times: { shown: number; clicked: number }[] = [];
+    const times: Run[] = [];
     const profile: string[] = [];
-    for (let run = 0; run < RUNS + 1; run++) {
+    // Run 0: the first open, from the list. Then RUNS reopened on the conversation the last one showed (as the
+    // popup does), then RUNS from the list: each of those follows a popup left on the list (back, then closed).
+    const LIST_FROM = RUNS + 1;
+    for (let run = 0; run < 2 * RUNS + 1; run++) {
       const profiling = PROFILE_DIR && run === 0 ? await alice.engineCdp() : undefined;
       if (profiling) await startProfile(profiling);
-      const page = await alice.context.newPage();
       const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
-      });
-      await page.goto(`chrome-extension://${alice.extensionId}/popup.html`);
-      const shownAt = await page
-        .waitForFunction(() => (window as unknown as { __shownAt?: number }).__shownAt, null, {
-          timeout: 120_000,
-        })
-        .catch(async (error: unknown) => {
+      const { page, run: opened } = await openPopup(alice, errors);
+      times.push(
+        await opened.catch(async (error: unknown) => {
           const shot = join(tmpdir(), `popup-open-${run}.png`);
           await page.screenshot({ path: shot });
           throw new Error(
             `popup-open: run ${run} never showed the conversation (the page: ${shot}; errors: ${errors.join('; ')})`,
-            {
-              cause: error,
-            },
+            { cause: error },
           );
-        });
-      const clickedAt = await page.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
-      times.push({ shown: Number(await shownAt.jsonValue()), clicked: clickedAt });
+        }),
+      );
+      if (run + 1 >= LIST_FROM) await leaveOnList(page);
       if (profiling && PROFILE_DIR)
         profile.push(
           'first open, popup and engine',
@@ -240,27 +311,33 @@ async function openTimes(): Promise<{
         );
       // BENCH_POPUP_SCREENSHOT=<file.png>: what the last run showed, to look at.
       const screenshot = process.env.BENCH_POPUP_SCREENSHOT;
-      if (screenshot && run === RUNS) await page.screenshot({ path: screenshot });
+      if (screenshot && run === 2 * RUNS) await page.screenshot({ path: screenshot });
       await page.close();
     }
     const [first, ...warm] = times;
     if (!first) throw new Error('popup-open: no run');
+    const reopened = warm.slice(0, RUNS);
+    const fromList = warm.slice(RUNS);
+    if (reopened.some(({ clicked }) => clicked !== null) || fromList.some(({ clicked }) => clicked === null))
+      throw new Error('popup-open: a reopened popup showed the list, or one left on the list did not');
     if (PROFILE_DIR) profile.push(...(await profileReload(alice, PROFILE_DIR)));
     const engine = await engineTimes(alice, bobId);
-    return { first, warm, restoreMs, profile, engine };
+    return { first, reopened, fromList, restoreMs, profile, engine };
   } finally {
     await Promise.all([alice.close(), bob.close().catch(() => undefined)]);
     await server.close();
   }
 }
 
-const { first, warm, restoreMs, profile, engine } = await openTimes();
+const { first, reopened, fromList, restoreMs, profile, engine } = await openTimes();
 const scripts = popupScriptBytes();
-const open = summary(warm.map(({ shown }) => shown));
-const list = summary(warm.map(({ clicked }) => clicked));
-const conversationOpen = summary(warm.map(({ clicked, shown }) => shown - clicked));
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+const figures = ({ p50, p95, max }: { p50: number; p95: number; max: number }): string =>
+  `p50 ${ms(p50)}, p95 ${ms(p95)}, max ${ms(max)}`;
+/** From navigation start to the script's start (the page and its files loaded), and from there to the messages shown. */
+const split = (runs: readonly Run[]): string =>
+  `the popup's script started at p50 ${ms(summary(runs.map(({ started }) => started)).p50)}, then the messages shown in ${figures(summary(runs.map(({ started, shown }) => shown - started)))}`;
 const load = loadavg()
   .map((value) => value.toFixed(1))
   .join(' ');
@@ -268,10 +345,14 @@ console.log(
   `popup open: a conversation of ${HISTORY} messages (seeded by a backup restore in ${ms(restoreMs)}); load average now ${load} on ${availableParallelism()} cores`,
 );
 console.log(
-  `  popup opened to the newest ${SHOWN} messages shown: p50 ${ms(open.p50)}, p95 ${ms(open.p95)}, max ${ms(open.max)} (${warm.length} runs, the engine holding the conversation; of which the list shown and clicked at p50 ${ms(list.p50)}, then the conversation shown in p50 ${ms(conversationOpen.p50)})`,
+  `  popup reopened on the conversation it showed last, to the newest ${SHOWN} messages shown: ${figures(summary(reopened.map(({ shown }) => shown)))} (${reopened.length} runs, the engine holding the conversation; ${split(reopened)})`,
+);
+const clicked = (run: Run): number => run.clicked ?? Number.NaN;
+console.log(
+  `  popup opened on the list, the conversation clicked, to the newest ${SHOWN} messages shown: ${figures(summary(fromList.map(({ shown }) => shown)))} (${fromList.length} runs; the list shown and clicked at p50 ${ms(summary(fromList.map(clicked)).p50)}, then the conversation shown in p50 ${ms(summary(fromList.map((run) => run.shown - clicked(run))).p50)}; ${split(fromList)})`,
 );
 console.log(
-  `  first open after the restore (the engine reads the conversation from disk): ${ms(first.shown)} (the conversation shown ${ms(first.shown - first.clicked)} after the click)`,
+  `  first open after the restore (the engine reads the conversation from disk): ${ms(first.shown)} (the conversation shown ${ms(first.shown - clicked(first))} after the click)`,
 );
 console.log(
   `  popup page JavaScript: ${kb(scripts.gzip)} gzipped (${kb(scripts.raw)} raw, ${scripts.files} files loaded by popup.html)`,
