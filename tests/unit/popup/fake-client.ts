@@ -1,7 +1,7 @@
 import { render, type ComponentChild } from 'preact';
 import { vi } from 'vitest';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
+import type { EngineEvents, EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
 import { rememberConversation } from '../../../extension/lib/ui/last-conversation';
 
 export type Answer = (params: unknown) => Promise<unknown>;
@@ -18,7 +18,7 @@ const DEFAULT_ANSWERS: Partial<Record<EngineMethod, Answer>> = {
 export function recordingClient(given: Partial<Record<EngineMethod, Answer>> = {}) {
   const answers = { ...DEFAULT_ANSWERS, ...given };
   const calls: [EngineMethod, unknown][] = [];
-  const stateListeners = new Set<(state: EngineState) => void>();
+  const listeners = new Map<string, Set<(data: unknown) => void>>();
   const client: EngineClient = {
     request: (method, params) => {
       calls.push([method, params]);
@@ -27,20 +27,25 @@ export function recordingClient(given: Partial<Record<EngineMethod, Answer>> = {
       return (answer ? answer(params) : Promise.resolve({})) as never;
     },
     on: (name, listener) => {
-      if (name !== 'state') return () => undefined;
-      // Only state events are pushed by these tests; `name` narrowed the listener's data to EngineState.
-      const onState = listener as (state: EngineState) => void;
-      stateListeners.add(onState);
-      return () => stateListeners.delete(onState);
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
+      // Each event's data is what its name says: the test pushes it through `push`, typed by name.
+      const untyped = listener as (data: unknown) => void;
+      set.add(untyped);
+      return () => set.delete(untyped);
     },
     onClose: () => undefined,
     close: () => undefined,
   };
-  /** Pushes a new engine state to the page, as the engine does after a change. */
-  const pushState = (state: EngineState): void => {
-    for (const listener of stateListeners) listener(state);
+  /** Sends the page an engine event, as the engine does after a change. */
+  const push = <E extends keyof EngineEvents>(name: E, data: EngineEvents[E]): void => {
+    for (const listener of listeners.get(name) ?? []) listener(data);
   };
-  return { client, calls, pushState };
+  /** Pushes a new engine state to the page, as the engine does after a change. */
+  const pushState = (state: EngineState): void => push('state', state);
+  /** How many listeners the page has for engine event `name`. */
+  const listening = (name: keyof EngineEvents): number => listeners.get(name)?.size ?? 0;
+  return { client, calls, push, pushState, listening };
 }
 
 const roots: HTMLElement[] = [];

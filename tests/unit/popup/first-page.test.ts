@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { askFirstPage, takeFirstPage } from '../../../extension/hooks/first-page';
-import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { ChatMessage } from '../../../extension/lib/model';
+import { recordingClient } from './fake-client';
 
 const bob = randomId();
 const carol = randomId();
@@ -19,28 +19,16 @@ const message = (peerId: string, text: string): ChatMessage => ({
 /** An engine whose answer to openConversation the test gives, and whose message events it sends. */
 function fakeEngine() {
   let answer!: { resolve(page: ChatMessage[]): void; reject(error: Error): void };
-  const listeners = new Set<(message: ChatMessage) => void>();
-  const asked: unknown[] = [];
-  const client: EngineClient = {
-    request: (method, params) => {
-      asked.push([method, params]);
-      // Only openConversation is asked here; its answer type is ChatMessage[].
-      return new Promise((resolve, reject) => (answer = { resolve, reject })) as never;
-    },
-    on: (name, listener) => {
-      if (name !== 'message') return () => undefined;
-      // `name` narrowed the listener's data to ChatMessage.
-      const onMessage = listener as (message: ChatMessage) => void;
-      listeners.add(onMessage);
-      return () => listeners.delete(onMessage);
-    },
-    onClose: () => undefined,
-    close: () => undefined,
+  const fake = recordingClient({
+    openConversation: () => new Promise((resolve, reject) => (answer = { resolve, reject })),
+  });
+  return {
+    client: fake.client,
+    asked: fake.calls,
+    send: (sent: ChatMessage) => fake.push('message', sent),
+    answer: () => answer,
+    listening: () => fake.listening('message'),
   };
-  const send = (sent: ChatMessage): void => {
-    for (const listener of listeners) listener(sent);
-  };
-  return { client, asked, send, answer: () => answer, listeners };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -70,7 +58,7 @@ describe('the page asked for ahead (first-page)', () => {
     ]);
     // Taken once; and it stopped listening (the taker listens from then on).
     expect(takeFirstPage(engine.client, bob, 100)).toBeUndefined();
-    expect(engine.listeners.size).toBe(0);
+    expect(engine.listening()).toBe(0);
   });
 
   it('leaves a page that comes after it was taken to the taker', async () => {
@@ -98,7 +86,7 @@ describe('the page asked for ahead (first-page)', () => {
     const engine = fakeEngine();
     askFirstPage(engine.client, bob, 100);
     askFirstPage(engine.client, carol, 100);
-    expect(engine.listeners.size).toBe(1);
+    expect(engine.listening()).toBe(1);
     expect(takeFirstPage(engine.client, bob, 100)).toBeUndefined();
     expect(takeFirstPage(engine.client, carol, 100)).toBeDefined();
   });
