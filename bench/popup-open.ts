@@ -27,6 +27,7 @@ import { gzipSync } from 'node:zlib';
 import { randomId } from '../shared/ids';
 import { decryptBackup, encryptBackup } from '../extension/lib/vault/backup';
 import type { ChatMessage } from '../extension/lib/model';
+import { LAST_CONVERSATION_KEY } from '../extension/lib/ui/last-conversation';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { ChromeUser } from '../tests/support/chrome-extension';
 import { becomeContacts } from '../tests/support/e2e-contacts';
@@ -171,14 +172,13 @@ function nextRun(page: Page): Promise<Run> {
   return within(told, 120_000, 'the conversation shown');
 }
 
-/** A promise that rejects after `ms`, naming what did not come. */
+/** `promise`, or a rejection naming what did not come after `ms` (its timer cleared either way). */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`popup-open: ${what} within ${ms} ms`)), ms),
-    ),
-  ]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`popup-open: ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -243,14 +243,15 @@ async function leaveOnList(page: Page): Promise<void> {
   await page.getByTestId('back').click();
   await page.locator('.screen:not([inert]) .conversation-list').waitFor();
   await page.waitForFunction(
-    async () =>
+    async (key) =>
       (
         await (
           globalThis as unknown as {
             chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } } };
           }
-        ).chrome.storage.session.get('lastConversation')
-      )['lastConversation'] === undefined,
+        ).chrome.storage.session.get(key)
+      )[key] === undefined,
+    LAST_CONVERSATION_KEY,
   );
 }
 

@@ -44,8 +44,9 @@ export function useEngine(options: EngineOptions = {}): EngineView {
 
     const connect = async (): Promise<void> => {
       try {
+        // The early connection has no direct-channel requirement: a page that needs one connects itself.
         const started = requireDirect ? undefined : early;
-        early = undefined;
+        if (started) early = undefined;
         const connected = await (started ?? connectEngine({ requireDirect }));
         if (unmounted()) return connected.close();
         client = connected;

@@ -98,12 +98,19 @@ function Starting({ error }: { readonly error?: string }): JSX.Element {
 }
 
 /**
- * Asks, beside the engine's state, for the newest page of the conversation the popup opens on (a notice's, else
- * where it was left), so that it is shown with its messages from its first frame.
+ * The conversation the popup opens on: a notice's (popup.html?conversation=<id>), else the one it showed when it
+ * closed, if one was open (one no longer there shows the list).
+ */
+const openingConversation = (): ConversationId | undefined =>
+  conversationFromLocation() ?? lastConversation();
+
+/**
+ * Asks, beside the engine's state, for the newest page of the conversation the popup opens on, so that it is shown
+ * with its messages from its first frame.
  */
 function askOpeningPage(client: EngineClient): void {
   const ask = (): void => {
-    const opening = conversationFromLocation() ?? lastConversation();
+    const opening = openingConversation();
     if (opening) askFirstPage(client, opening, HISTORY_PAGE);
   };
   if (lastConversationKnown() || conversationFromLocation()) ask();
@@ -163,11 +170,7 @@ interface ChatProps {
  * out of sight) while a conversation is open, so coming back finds it as it was left: its filter and its scroll.
  */
 function Chat({ client, state, settings }: ChatProps) {
-  // A notice clicked opens the popup on its conversation (popup.html?conversation=<id>); else it opens where it was
-  // left: on the conversation it showed when it closed, if one was open (one no longer there shows the list).
-  const [selected, setSelected] = useState<ConversationId | undefined>(
-    () => conversationFromLocation() ?? lastConversation(),
-  );
+  const [selected, setSelected] = useState<ConversationId | undefined>(openingConversation);
   const [chosen, setChosen] = useState<Screen | undefined>(() => (selected ? 'conversation' : undefined));
   const [showTransfers, setShowTransfers] = useState(false);
   const [settingsError, setSettingsError] = useState<string>();

@@ -37,9 +37,9 @@ export interface ConnectOptions {
 }
 
 /**
- * Makes sure the engine runs (the background creates it if it is not in reach), then opens a port to it, and a direct channel
- * when the engine's window is in reach (see channels.ts): frames then go over the channel, and the port tells
- * when the engine is gone.
+ * Makes sure the engine runs (the background creates it if it is not in reach), then opens a port to it, and a
+ * direct channel when the engine's window is in reach (see channels.ts): frames then go over the channel, and the
+ * port tells when the engine is gone.
  */
 export async function connectEngine({ requireDirect = false }: ConnectOptions = {}): Promise<EngineClient> {
   // The engine's window in reach means it runs: the background (a service worker that may be asleep) is asked to

@@ -7,7 +7,8 @@ import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { ConversationIdSchema, type ConversationId } from '../model';
 
-const KEY = 'lastConversation';
+/** Its key in browser.storage.session. */
+export const LAST_CONVERSATION_KEY = 'lastConversation';
 
 let last: ConversationId | undefined;
 /** Set once the read is done (or once a conversation was noted here, which is newer than anything read). */
@@ -24,8 +25,8 @@ const sessionArea = () => (browser as Partial<typeof browser> | undefined)?.stor
 export function loadLastConversation(): Promise<void> {
   reading ??= (async () => {
     try {
-      const stored = await sessionArea()?.get(KEY);
-      const parsed = v.safeParse(ConversationIdSchema, stored?.[KEY]);
+      const stored = await sessionArea()?.get(LAST_CONVERSATION_KEY);
+      const parsed = v.safeParse(ConversationIdSchema, stored?.[LAST_CONVERSATION_KEY]);
       // A conversation noted meanwhile is newer than what was read.
       if (!known) last = parsed.success ? parsed.output : undefined;
     } catch (error) {
@@ -52,6 +53,9 @@ export function rememberConversation(conversation: ConversationId | undefined): 
   known = true;
   if (!changed) return;
   const area = sessionArea();
-  const saved = conversation === undefined ? area?.remove(KEY) : area?.set({ [KEY]: conversation });
+  const saved =
+    conversation === undefined
+      ? area?.remove(LAST_CONVERSATION_KEY)
+      : area?.set({ [LAST_CONVERSATION_KEY]: conversation });
   saved?.catch((error: unknown) => console.warn('popup: the conversation shown could not be kept', error));
 }
