@@ -135,8 +135,12 @@ export function Conversation({
   useEffect(() => {
     if (newest) onLatest?.(newest);
   }, [newest, onLatest]);
+  // The newest message from the other side, whether or not a reply came after it: a reply sent (or received)
+  // before this screen rendered again must not leave it unread. Read marks everything before it too (receipts.ts).
+  const newestIn = useMemo(() => messages.findLast((message) => message.direction === 'in'), [messages]);
+  const unreadId = newestIn && newestIn.status !== 'read' ? newestIn.id : undefined;
   useEffect(() => {
-    if (newest?.direction !== 'in') return;
+    if (unreadId === undefined) return;
     let live = true;
     client.request('markRead', { peerId: conversationId }).then(
       () => {
@@ -149,7 +153,7 @@ export function Conversation({
     return () => {
       live = false;
     };
-  }, [client, conversationId, newest?.id, newest?.direction]);
+  }, [client, conversationId, unreadId]);
 
   const contact = counterpart.kind === 'contact' ? counterpart.contact : undefined;
   return (

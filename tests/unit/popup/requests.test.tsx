@@ -209,3 +209,22 @@ describe('the popup, when a request to the engine fails', () => {
     expect(alerts(root)).toEqual([]);
   });
 });
+
+describe('the popup, on a conversation it shows', () => {
+  it('marks the newest incoming message read though a reply came after it, and none read already', async () => {
+    const reply: ChatMessage = { ...incoming('yes'), direction: 'out', status: 'sent' };
+    const unread = fakeClient(baseState, {
+      openConversation: () => Promise.resolve([incoming('are you there?'), reply]),
+    });
+    await openBob(await popup(unread.client));
+    await vi.waitFor(() => expect(unread.calls).toContainEqual(['markRead', { peerId: bob }]));
+
+    const read = fakeClient(baseState, {
+      openConversation: () => Promise.resolve([{ ...incoming('seen before'), status: 'read' }, reply]),
+    });
+    const root = await popup(read.client);
+    await openBob(root);
+    await vi.waitFor(() => expect(root.textContent).toContain('seen before'));
+    expect(read.calls.map(([method]) => method)).not.toContain('markRead');
+  });
+});
