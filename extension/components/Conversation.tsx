@@ -130,6 +130,17 @@ export function Conversation({
     [client, conversationId, counterpart, title],
   );
 
+  // While this conversation is on screen and in sight, the engine takes its new messages as read as they come.
+  useEffect(() => {
+    const tell = (): void => client.show(document.visibilityState === 'visible' ? conversationId : undefined);
+    tell();
+    document.addEventListener('visibilitychange', tell);
+    return () => {
+      document.removeEventListener('visibilitychange', tell);
+      client.show(undefined);
+    };
+  }, [client, conversationId]);
+
   // A message that arrives while this conversation is on screen has been seen.
   const newest = messages.at(-1);
   useEffect(() => {

@@ -33,7 +33,7 @@ import { createServerLink } from './server-link';
 import { createShares } from './shares';
 import { createTransfers, type FileServices } from './transfers/transfers';
 import { createVaultLifecycle } from './vault-lifecycle';
-import { contactOf, createView, type EngineListener } from './view';
+import { contactOf, createView, type EngineListener, type PageScreen } from './view';
 
 export type { EngineListener } from './view';
 
@@ -43,6 +43,8 @@ export interface Engine extends EngineApi {
   /** Finds out whether a passphrase is set; nothing else is readable before it is given. */
   start(): Promise<void>;
   subscribe(listener: EngineListener): () => void;
+  /** A page session's part of what is on screen (serve.ts gives each page one). */
+  screen(): PageScreen;
 }
 
 export interface EngineDeps {
@@ -157,6 +159,7 @@ export function createEngine({
     receipts,
     unread: (conversation) => view.unread(conversation),
     setUnread: (conversation, count) => view.setUnread(conversation, count),
+    shown: (conversation) => view.shown(conversation),
     now,
     calls,
     changes,
@@ -256,6 +259,7 @@ export function createEngine({
   return {
     start: () => lifecycle.ready(),
     subscribe: (listener) => view.subscribe(listener),
+    screen: () => view.screen(),
     async getState() {
       await lifecycle.ready();
       return view.state();

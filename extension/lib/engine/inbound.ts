@@ -12,7 +12,7 @@ import { decodeContent } from './content';
 import type { MessageLog } from './message-log';
 import type { Profile } from './profile';
 import { createKeyedQueue } from './queue';
-import type { Receipts } from './receipts';
+import { tellsRead, type Receipts } from './receipts';
 import type { Transfers } from './transfers/transfers';
 import type { Calls } from './calls/calls';
 import type { OpenedMessage } from './sessions';
@@ -31,6 +31,8 @@ export interface InboundDeps {
   readonly receipts: Pick<Receipts, 'soon' | 'take' | 'requestReset'>;
   readonly unread: (conversation: ConversationId) => number;
   readonly setUnread: (conversation: ConversationId, count: number) => void;
+  /** Whether a page shows the conversation now: its new messages are read as they come. */
+  readonly shown: (conversation: ConversationId) => boolean;
   readonly now: () => number;
   /** File offers, answers and pulls (transfers/transfers.ts). */
   readonly files: Pick<Transfers, 'offered' | 'control' | 'pulled' | 'part'>;
@@ -257,6 +259,8 @@ export function createInbound(deps: InboundDeps): Inbound {
     }
     if (!(await mayWrite(opened, peerId, content.room))) return undefined;
     const conversation = content.room ?? peerId;
+    // Shown as it comes (a page has the conversation in sight): read at once, no unread count, a receipt that says so.
+    const seen = deps.shown(conversation);
     const reply =
       content.reply && (await resolveReply(opened.conversations, conversation, content.reply, opened.selfId));
     const message: ChatMessage = {
@@ -266,7 +270,7 @@ export function createInbound(deps: InboundDeps): Inbound {
       direction: 'in',
       text: content.text,
       sentAt: content.sentAt,
-      status: 'delivered',
+      status: seen ? 'read' : 'delivered',
       via,
       ...(content.file
         ? { file: { name: content.file.name, size: content.file.size, type: content.file.type } }
@@ -278,7 +282,7 @@ export function createInbound(deps: InboundDeps): Inbound {
     if (!recording) return undefined;
     await deps.changes?.arrived(opened, message);
     // Unread until a page shows it (openConversation, markRead).
-    deps.setUnread(conversation, deps.unread(conversation) + 1);
+    if (!seen) deps.setUnread(conversation, deps.unread(conversation) + 1);
     const room = content.room;
     const file = content.file;
     // The offer's key and hash are stored before the message is receipted, like the message itself.
@@ -286,8 +290,10 @@ export function createInbound(deps: InboundDeps): Inbound {
     return async () => {
       await recording.stored;
       await offered;
-      if ((await stateStored) && answers(opened, peerId, room))
-        deps.receipts.soon(opened, peerId, id, via, room);
+      if ((await stateStored) && answers(opened, peerId, room)) {
+        const told = seen && tellsRead(opened, conversation) ? 'read' : 'delivered';
+        deps.receipts.soon(opened, peerId, id, via, room, told);
+      }
     };
   }
 

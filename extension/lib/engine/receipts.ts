@@ -42,10 +42,18 @@ export interface Receipts {
     room?: RoomId,
   ): Promise<void>;
   /**
-   * Queues a `delivered` receipt, sent RECEIPT_DELAY_MS later with whatever else arrived from that sender by the
-   * same path meanwhile: one seal and one frame for a burst (a mailbox batch), and none in the way of a reply.
+   * Queues a `delivered` receipt (`read` for a message shown as it came), sent RECEIPT_DELAY_MS later with
+   * whatever else arrived from that sender by the same path meanwhile: one seal and one frame for a burst (a
+   * mailbox batch), and none in the way of a reply.
    */
-  soon(opened: Profile, peerId: UserId, id: string, via: MessagePath, room?: RoomId): void;
+  soon(
+    opened: Profile,
+    peerId: UserId,
+    id: string,
+    via: MessagePath,
+    room?: RoomId,
+    status?: ReceiptContent['status'],
+  ): void;
   /** A receipt from `peerId`: their copies leave the outbox; a room message counts who has it. */
   take(opened: Profile, peerId: UserId, receipt: ReceiptContent): Promise<void>;
   /**
@@ -68,6 +76,15 @@ interface Batch {
   readonly via: MessagePath;
   readonly room: RoomId | undefined;
   readonly ids: Record<ReceiptContent['status'], Set<string>>;
+}
+
+/**
+ * Whether the senders in a conversation are told what was read there: not when Settings say so (read here, but not
+ * told), and never a request or a blocked user, only contacts and rooms.
+ */
+export function tellsRead(opened: Profile, conversation: ConversationId): boolean {
+  if (opened.settings?.sendReadReceipts === false) return false;
+  return opened.rooms.has(conversation) || opened.book.get(conversation)?.state === 'accepted';
 }
 
 export function createReceipts(deps: ReceiptsDeps): Receipts {
@@ -129,8 +146,8 @@ export function createReceipts(deps: ReceiptsDeps): Receipts {
         await sendControl(opened, peerId, content, via);
       }
     },
-    soon(opened, peerId, id, via, room) {
-      batchFor(opened, peerId, via, room).ids.delivered.add(id);
+    soon(opened, peerId, id, via, room, status = 'delivered') {
+      batchFor(opened, peerId, via, room).ids[status].add(id);
     },
     async take(opened, peerId, receipt) {
       await opened.delivery.confirm(peerId, receipt.ids); // a read receipt also says the messages arrived
@@ -170,9 +187,7 @@ export function createReceipts(deps: ReceiptsDeps): Receipts {
           deps.log.advance(opened.conversations, conversation, message.id, 'in', withStatus('read')),
         ),
       );
-      if (opened.settings?.sendReadReceipts === false) return; // read here, but the senders are not told
-      // A request (or a blocked user) is not told that it was read: only contacts and rooms are.
-      if (!opened.rooms.has(conversation) && opened.book.get(conversation)?.state !== 'accepted') return;
+      if (!tellsRead(opened, conversation)) return;
       // Only what is on disk: a receipt lets the sender drop its copy.
       await opened.conversations.settled(conversation);
       const room = opened.rooms.has(conversation) ? conversation : undefined;

@@ -18,6 +18,13 @@ export const contactOf = (contact: ContactRecord, online: boolean, profile?: Con
 
 export type EngineListener = <E extends keyof EngineEvents>(name: E, data: EngineEvents[E]) => void;
 
+/** One page's part of what is on screen: the conversation it shows now, in sight (see PortShowing). */
+export interface PageScreen {
+  show(conversation: ConversationId | undefined): void;
+  /** The page's session ended: it shows nothing any more. */
+  close(): void;
+}
+
 export interface ViewDeps {
   /** Shows the number of unread messages outside the popup (the toolbar badge). */
   readonly showUnread: (count: number) => void;
@@ -58,6 +65,10 @@ export interface View {
   resetConnection(): void;
   unread(conversation: ConversationId): number;
   setUnread(conversation: ConversationId, count: number): void;
+  /** A page's place in what is on screen, for as long as its session lasts. */
+  screen(): PageScreen;
+  /** Whether some page shows this conversation now: a message that arrives in it is read at once. */
+  shown(conversation: ConversationId): boolean;
   /** Counts the badge again (a contact was muted, accepted…). */
   recountBadge(): void;
   /** Forgets a closed profile's counts (and clears the badge if it showed any); no push. */
@@ -67,6 +78,8 @@ export interface View {
 export function createView(deps: ViewDeps): View {
   const listeners = new Set<EngineListener>();
   const unread = new Map<ConversationId, number>();
+  /** What each page session shows now, by session. */
+  const showing = new Map<PageScreen, ConversationId>();
   let connection: EngineState['connection'] = { status: 'unconfigured' };
 
   const emit: EngineListener = (name, data) => {
@@ -134,6 +147,17 @@ export function createView(deps: ViewDeps): View {
       showBadge();
       publish();
     },
+    screen() {
+      const screen: PageScreen = {
+        show(conversation) {
+          if (conversation === undefined) showing.delete(screen);
+          else showing.set(screen, conversation);
+        },
+        close: () => void showing.delete(screen),
+      };
+      return screen;
+    },
+    shown: (conversation) => [...showing.values()].includes(conversation),
     recountBadge: showBadge,
     clearUnread() {
       if (unread.size > 0) deps.showUnread(0); // the badge showed this profile's count

@@ -9,7 +9,9 @@ import {
   type PortEvent,
   type PortRequest,
   type PortResponse,
+  type PortShowing,
 } from './protocol';
+import type { ConversationId } from '../model';
 import { ENSURE_ENGINE } from '../host/ensure';
 import { offerChannel } from './channels';
 
@@ -25,6 +27,8 @@ export interface EngineClient {
   on<E extends keyof EngineEvents>(name: E, listener: (data: EngineEvents[E]) => void): () => void;
   /** Called once if the engine goes away (its document was closed); connect again to go on. */
   onClose(listener: () => void): void;
+  /** Tells the engine which conversation this page shows now, in sight (undefined: none); see PortShowing. */
+  show(conversation: ConversationId | undefined): void;
   close(): void;
 }
 
@@ -55,7 +59,7 @@ export async function connectEngine({ requireDirect = false }: ConnectOptions = 
     );
   const port = browser.runtime.connect({ name: ENGINE_PORT });
   if (channel) port.postMessage(channel.frame);
-  const send = (frame: PortRequest): void =>
+  const send = (frame: PortRequest | PortShowing): void =>
     channel ? channel.port.postMessage(frame) : port.postMessage(frame);
   let nextId = 0;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -102,6 +106,9 @@ export async function connectEngine({ requireDirect = false }: ConnectOptions = 
     },
     onClose(listener) {
       closeListeners.add(listener);
+    },
+    show(conversation) {
+      send({ kind: 'showing', conversation: conversation ?? null });
     },
     close() {
       port.disconnect();

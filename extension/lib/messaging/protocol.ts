@@ -379,6 +379,16 @@ export const PortRequestSchema = v.strictObject({
   params: v.unknown(),
 });
 
+/**
+ * Which conversation a page shows now, while it is in sight (null: none). A message that arrives in it is read at
+ * once: no unread count, no badge, no notice, and its receipt says read. Ends with the page's session.
+ */
+export type PortShowing = { readonly kind: 'showing'; readonly conversation: ConversationId | null };
+export const PortShowingSchema = v.strictObject({
+  kind: v.literal('showing'),
+  conversation: v.nullable(ConversationIdSchema),
+});
+
 /** The first frame of a page that asks for a direct channel: its MessagePort comes to the engine's window. */
 export type PortChannel = { readonly kind: 'channel'; readonly token: string };
 export const CHANNEL_TOKEN_LENGTH = 32; // hex digits

@@ -9,6 +9,7 @@ import {
   ENGINE_PORT,
   PortChannelSchema,
   PortRequestSchema,
+  PortShowingSchema,
   engineRequestSchemas,
   isEngineMethod,
   type EngineMethod,
@@ -87,6 +88,8 @@ export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
       return;
     }
     const allowed = page ? undefined : WORKER_METHODS;
+    // What this page shows (the background's worker shows nothing), until its session ends.
+    const screen = page ? engine.screen() : undefined;
     let open = true;
     let carrier: Carrier | 'pairing' | undefined;
     let unsubscribe = (): void => undefined;
@@ -99,6 +102,11 @@ export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
         unsubscribe = engine.subscribe((name, data) => post({ kind: 'event', name, data } as PortEvent));
     };
     const answerFrame = (message: unknown): void => {
+      const showing = v.safeParse(PortShowingSchema, message);
+      if (showing.success) {
+        screen?.show(showing.output.conversation ?? undefined);
+        return;
+      }
       const request = parse(PortRequestSchema, message);
       if (!request.ok) {
         console.warn(`serveEngine: dropped a malformed frame: ${request.message}`);
@@ -119,6 +127,7 @@ export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
     };
     port.onDisconnect.addListener(() => {
       open = false;
+      screen?.close();
       unsubscribe();
       if (typeof carrier === 'object') carrier.close();
     });

@@ -11,14 +11,16 @@ import { createMessageLog } from '../../../extension/lib/engine/message-log';
 import type { Profile } from '../../../extension/lib/engine/profile';
 import type { ChatMessage, ContactState, ConversationId, MessagePath } from '../../../extension/lib/model';
 import type { SignalingConnection } from '../../../extension/lib/transport/signaling';
-import { fakeProfile, randomKey, roomId, userId, type FakeProfile } from './module-fakes';
+import { fakeProfile, randomKey, roomId, SETTINGS, userId, type FakeProfile } from './module-fakes';
 
 let fake: FakeProfile;
 let current: Profile | undefined;
 let inbound: Inbound;
 let emitted: ChatMessage[];
 let unread: Map<ConversationId, number>;
-let receipted: { peerId: UserId; id: string; via: MessagePath; room?: string }[];
+let receipted: { peerId: UserId; id: string; via: MessagePath; room?: string; status?: string }[];
+/** The conversations a page shows now. */
+let shown: Set<ConversationId>;
 let taken: Content[];
 let resets: string[];
 let acked: string[];
@@ -44,6 +46,7 @@ beforeEach(() => {
   current = fake.profile;
   [emitted, receipted, taken, resets, acked, batches, files] = [[], [], [], [], [], [], []];
   unread = new Map();
+  shown = new Set();
   syncs = 0;
   joinsOnSync = undefined;
   activeSignaling = signaling;
@@ -56,13 +59,20 @@ beforeEach(() => {
     },
     log: createMessageLog({ emit: (message) => emitted.push(message) }),
     receipts: {
-      soon: (_opened, peerId, id, via, room) =>
-        void receipted.push({ peerId, id, via, ...(room ? { room } : {}) }),
+      soon: (_opened, peerId, id, via, room, status) =>
+        void receipted.push({
+          peerId,
+          id,
+          via,
+          ...(room ? { room } : {}),
+          ...(status && status !== 'delivered' ? { status } : {}),
+        }),
       take: async (_opened, _peerId, receipt) => void taken.push(receipt),
       requestReset: (_opened, _peerId, id) => void resets.push(id),
     },
     unread: (conversation) => unread.get(conversation) ?? 0,
     setUnread: (conversation, count) => void unread.set(conversation, count),
+    shown: (conversation) => shown.has(conversation),
     now: () => 7,
     files: {
       offered: async (_opened, from, _conversation, id) =>
@@ -165,6 +175,24 @@ describe('inbound (engine)', () => {
     expect(emitted).toHaveLength(1);
     expect(unread.get(bob)).toBe(1);
     expect(receipted).toHaveLength(2);
+  });
+
+  it('takes a message in a conversation a page shows as read: not counted unread, and its receipt says read', async () => {
+    const bob = contactOf('accepted');
+    shown.add(bob);
+    const id = randomId();
+    await inbound.receiveMail([mailOf(bob, chat(id), id)]);
+    expect(emitted).toEqual([
+      { id, peerId: bob, direction: 'in', text: 'hello', sentAt: 5, status: 'read', via: 'server' },
+    ]);
+    expect(unread.get(bob)).toBeUndefined();
+    expect(receipted).toEqual([{ peerId: bob, id, via: 'server', status: 'read' }]);
+    // With read receipts off, it is read here, and the sender hears only that it arrived.
+    current = { ...fake.profile, settings: { ...SETTINGS, sendReadReceipts: false } };
+    const next = randomId();
+    await inbound.receiveMail([mailOf(bob, chat(next), next)]);
+    expect(emitted[1]?.status).toBe('read');
+    expect(receipted[1]).toEqual({ peerId: bob, id: next, via: 'server' });
   });
 
   it('asks a contact to start over when a message cannot be opened, and stores nothing; a stranger is not answered', async () => {

@@ -147,6 +147,22 @@ describe('view (engine)', () => {
     expect(world.roomsAsked.at(-1)?.(world.selfId)).toBe(true);
   });
 
+  it('knows which conversations pages show: each page its own, until it shows another, none, or closes', () => {
+    const { view } = harness();
+    const [bob, carol] = [userId(), userId()];
+    const popup = view.screen();
+    const other = view.screen();
+    popup.show(bob);
+    other.show(bob);
+    expect(view.shown(bob)).toBe(true);
+    popup.show(carol);
+    expect([view.shown(bob), view.shown(carol)]).toEqual([true, true]);
+    other.close();
+    expect([view.shown(bob), view.shown(carol)]).toEqual([false, true]);
+    popup.show(undefined);
+    expect(view.shown(carol)).toBe(false);
+  });
+
   it('stops pushing to a page that unsubscribed', async () => {
     const { view } = harness();
     const seen: string[] = [];

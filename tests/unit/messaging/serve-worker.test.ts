@@ -40,6 +40,7 @@ function fakeEngine() {
     getState: vi.fn(() => Promise.resolve({ vault: 'unlocked' })),
     getShareTargets: vi.fn(() => Promise.resolve({ targets: [] })),
     subscribe: vi.fn(() => () => undefined),
+    screen: vi.fn(() => ({ show: () => undefined, close: () => undefined })),
   };
   // Only these are reached by the requests below.
   return { engine: calls as unknown as Engine, calls };
@@ -60,10 +61,12 @@ describe('the background worker’s port to the engine (Chrome)', () => {
     const { posted, send } = connect(worker);
     send({ kind: 'request', id: 1, method: 'getShareTargets', params: {} });
     send({ kind: 'request', id: 2, method: 'getState', params: {} });
+    send({ kind: 'showing', conversation: 'd'.repeat(32) }); // the worker shows nothing
     await settle();
     expect(calls.getShareTargets).toHaveBeenCalledTimes(1);
     expect(calls.getState).not.toHaveBeenCalled();
     expect(calls.subscribe).not.toHaveBeenCalled();
+    expect(calls.screen).not.toHaveBeenCalled();
     expect(posted).toHaveLength(2);
     expect(posted).toContainEqual({ kind: 'response', id: 1, result: { ok: true, data: { targets: [] } } });
     const refused = posted.find((frame) => (frame as { id: number }).id === 2) as {

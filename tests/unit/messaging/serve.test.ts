@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../../extension/lib/engine/engine';
+import type { PageScreen } from '../../../extension/lib/engine/view';
 
 const OWN = 'ownextension';
 type Listener = (value: unknown) => void;
@@ -43,12 +44,19 @@ function connect(sender: unknown) {
   };
 }
 
-/** Just the part of an engine serveEngine touches here: events, and one method. */
+/** Just the part of an engine serveEngine touches here: events, one method, and what pages show. */
 function fakeEngine() {
   const getState = vi.fn(() => Promise.resolve({ vault: 'locked' }));
   const subscribe = vi.fn(() => () => undefined);
-  // Only subscribe and getState are reached by these requests; the rest of Engine is never called.
-  return { engine: { getState, subscribe } as unknown as Engine, getState, subscribe };
+  /** What each page session shows, in the order it was told: a conversation, undefined, or 'closed'. */
+  const screens: (string | undefined)[][] = [];
+  const screen = vi.fn((): PageScreen => {
+    const told: (string | undefined)[] = [];
+    screens.push(told);
+    return { show: (conversation) => void told.push(conversation), close: () => void told.push('closed') };
+  });
+  // Only these are reached by these requests; the rest of Engine is never called.
+  return { engine: { getState, subscribe, screen } as unknown as Engine, getState, subscribe, screens };
 }
 
 afterEach(() => {
@@ -139,6 +147,23 @@ describe('the port between the popup and the engine', () => {
     page.close();
     expect(push).toBeUndefined(); // no more events for a page that is gone
     channel.port1.close();
+  });
+
+  it('tells the engine which conversation a page shows, until it shows none or goes; a bad frame changes nothing', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { engine, screens } = fakeEngine();
+    serveEngine(engine);
+    const page = connect({ id: OWN, url: `chrome-extension://${OWN}/popup.html` });
+    const room = 'r' + 'c'.repeat(32);
+    const bob = 'd'.repeat(32);
+    page.send({ kind: 'showing', conversation: bob });
+    page.send({ kind: 'showing', conversation: '<img src=x>' });
+    page.send({ kind: 'showing', conversation: bob, more: true });
+    page.send({ kind: 'showing', conversation: room });
+    page.send({ kind: 'showing', conversation: null });
+    page.close();
+    expect(screens).toHaveLength(1);
+    expect(screens[0]).toEqual([bob, room, undefined, 'closed']);
   });
 
   it('hangs up on a page whose channel never came, so that it connects again', async () => {

@@ -23,6 +23,7 @@ function fakeClient(answer: () => Promise<unknown>) {
     },
     on: () => () => undefined,
     onClose: () => undefined,
+    show: () => undefined,
     close: () => undefined,
   };
   return { client, calls };

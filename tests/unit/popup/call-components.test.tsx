@@ -21,6 +21,7 @@ function fakeClient(calls: readonly CallView[]): EngineClient {
     request: (() => Promise.resolve(calls)) as EngineClient['request'],
     on: () => () => undefined,
     onClose: () => undefined,
+    show: () => undefined,
     close: () => undefined,
   };
 }

@@ -42,6 +42,7 @@ function fakeClient(history: readonly ChatMessage[]): EngineClient {
     request: (method) => Promise.resolve(answers[method]) as never,
     on: () => () => undefined,
     onClose: () => undefined,
+    show: () => undefined,
     close: () => undefined,
   };
 }

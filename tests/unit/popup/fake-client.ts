@@ -2,6 +2,7 @@ import { render, type ComponentChild } from 'preact';
 import { vi } from 'vitest';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { EngineEvents, EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
+import type { ConversationId } from '../../../extension/lib/model';
 import { rememberConversation } from '../../../extension/lib/ui/last-conversation';
 
 export type Answer = (params: unknown) => Promise<unknown>;
@@ -19,6 +20,8 @@ export function recordingClient(given: Partial<Record<EngineMethod, Answer>> = {
   const answers = { ...DEFAULT_ANSWERS, ...given };
   const calls: [EngineMethod, unknown][] = [];
   const listeners = new Map<string, Set<(data: unknown) => void>>();
+  /** What the page said it shows, in order (see EngineClient.show). */
+  const shows: (ConversationId | undefined)[] = [];
   const client: EngineClient = {
     request: (method, params) => {
       calls.push([method, params]);
@@ -35,6 +38,7 @@ export function recordingClient(given: Partial<Record<EngineMethod, Answer>> = {
       return () => set.delete(untyped);
     },
     onClose: () => undefined,
+    show: (conversation) => void shows.push(conversation),
     close: () => undefined,
   };
   /** Sends the page an engine event, as the engine does after a change. */
@@ -45,7 +49,7 @@ export function recordingClient(given: Partial<Record<EngineMethod, Answer>> = {
   const pushState = (state: EngineState): void => push('state', state);
   /** How many listeners the page has for engine event `name`. */
   const listening = (name: keyof EngineEvents): number => listeners.get(name)?.size ?? 0;
-  return { client, calls, push, pushState, listening };
+  return { client, calls, push, pushState, listening, shows };
 }
 
 const roots: HTMLElement[] = [];

@@ -31,6 +31,7 @@ function fakeEngine(listed: readonly TransferView[], answers: Partial<Record<Eng
       return () => listeners.delete(onTransfer);
     },
     onClose: () => undefined,
+    show: () => undefined,
     close: () => undefined,
   };
   const push = (view: TransferView): void => {

@@ -46,6 +46,7 @@ function eventClient(answers: Partial<Record<EngineMethod, (params: unknown) => 
       return () => set.delete(untyped);
     },
     onClose: () => undefined,
+    show: () => undefined,
     close: () => undefined,
   };
   const push = <E extends keyof EngineEvents>(name: E, data: EngineEvents[E]): void => {

@@ -31,13 +31,17 @@ const fromBob: ChatMessage = {
 };
 
 function popup() {
-  engine.client = recordingClient({
+  const fake = recordingClient({
     getState: () => Promise.resolve(aliceWithBob(alice, bob)),
     openConversation: () => Promise.resolve([fromBob]),
     listCalls: () => Promise.resolve([]),
-  }).client;
+  });
+  engine.client = fake.client;
+  popupShows = fake.shows;
   return mount(<App />);
 }
+/** What the last popup told the engine it shows. */
+let popupShows: unknown[] = [];
 
 const shown = (root: HTMLElement, selector: string): Promise<HTMLElement> =>
   vi.waitFor(() => {
@@ -74,6 +78,20 @@ describe('the popup, one screen at a time', () => {
     (await shown(root, '[data-testid="contact"]')).click();
     (await shown(root, '[data-testid="back"]')).click();
     await vi.waitFor(() => expect(listInFront(root)).toBe(true));
+  });
+
+  it('tells the engine the conversation it shows while in sight (its new messages are read), and none once left or hidden', async () => {
+    const root = popup();
+    (await shown(root, '[data-testid="contact"]')).click();
+    await vi.waitFor(() => expect(popupShows).toEqual([bob]));
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    visibility.mockReturnValue('visible');
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(popupShows).toEqual([bob, undefined, bob]);
+    (await shown(root, '[data-testid="back"]')).click();
+    await vi.waitFor(() => expect(popupShows).toEqual([bob, undefined, bob, undefined]));
+    visibility.mockRestore();
   });
 
   it('opens on the conversation a notice named (popup.html?conversation=<id>)', async () => {

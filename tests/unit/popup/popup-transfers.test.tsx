@@ -35,6 +35,7 @@ function fakeClient(history: readonly ChatMessage[], transfers: readonly Transfe
     },
     on: () => () => undefined,
     onClose: () => undefined,
+    show: () => undefined,
     close: () => undefined,
   };
   return { client, calls };

@@ -51,6 +51,7 @@ function fakeClient(state: EngineState, answers: Partial<Record<EngineMethod, An
     },
     on: () => () => undefined,
     onClose: () => undefined,
+    show: () => undefined,
     close: () => undefined,
   };
   return { client, calls };

@@ -10,6 +10,7 @@ const client: EngineClient = {
   request: () => Promise.resolve(undefined) as never,
   on: () => () => undefined,
   onClose: () => undefined,
+  show: () => undefined,
   close: () => undefined,
 };
 
