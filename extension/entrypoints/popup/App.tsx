@@ -1,4 +1,4 @@
-import type { JSX } from 'preact';
+import type { ComponentProps, JSX } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
@@ -22,7 +22,7 @@ import { useEngine } from '../../hooks/useEngine';
 import { FileContext, useTransferStore } from '../../hooks/useTransfers';
 import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
-import { useSummaries } from '../../lib/ui/use-summaries';
+import { useSummaries, useSummaryStore, type SummaryStore } from '../../lib/ui/use-summaries';
 import { useSame } from '../../hooks/useSame';
 import { HISTORY_PAGE } from '../../hooks/useConversation';
 import { askFirstPage } from '../../hooks/first-page';
@@ -159,6 +159,14 @@ export function App() {
   );
 }
 
+/** The conversation list, with the previews it alone re-renders for (a conversation beside it does not). */
+function ListScreen({
+  summaries: store,
+  ...props
+}: Omit<ComponentProps<typeof ConversationList>, 'summaries'> & { readonly summaries: SummaryStore }) {
+  return <ConversationList {...props} summaries={useSummaries(store)} />;
+}
+
 interface ChatProps {
   readonly client: EngineClient;
   readonly state: EngineState;
@@ -174,7 +182,7 @@ function Chat({ client, state, settings }: ChatProps) {
   const [chosen, setChosen] = useState<Screen | undefined>(() => (selected ? 'conversation' : undefined));
   const [showTransfers, setShowTransfers] = useState(false);
   const [settingsError, setSettingsError] = useState<string>();
-  const { summaries, seen } = useSummaries(client);
+  const summaries = useSummaryStore(client);
   const focusSoon = usePendingFocus();
   const peer = state.contacts.find((contact) => contact.userId === selected);
   const room = state.rooms.find((candidate) => candidate.roomId === selected);
@@ -264,7 +272,7 @@ function Chat({ client, state, settings }: ChatProps) {
       <div class="stage">
         <div class={screen === 'list' ? 'screen' : 'screen screen-behind'} inert={screen !== 'list'}>
           <ErrorBoundary part={t('partConversationList')}>
-            <ConversationList
+            <ListScreen
               client={client}
               contacts={state.contacts}
               rooms={state.rooms}
@@ -300,7 +308,7 @@ function Chat({ client, state, settings }: ChatProps) {
                   client={client}
                   with={counterpart}
                   onBack={back}
-                  onLatest={seen}
+                  onLatest={summaries.seen}
                   calls={
                     peer.state === 'accepted' ? (
                       <CallButtons client={client} conversation={peer.userId} />
@@ -320,7 +328,7 @@ function Chat({ client, state, settings }: ChatProps) {
                 </Conversation>
               ) : (
                 counterpart?.kind === 'room' && (
-                  <Conversation client={client} with={counterpart} onBack={back} onLatest={seen}>
+                  <Conversation client={client} with={counterpart} onBack={back} onLatest={summaries.seen}>
                     <RoomPanel client={client} room={counterpart.room} />
                   </Conversation>
                 )

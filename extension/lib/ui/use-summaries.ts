@@ -1,31 +1,54 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { EngineClient } from '../messaging/client';
 import type { ChatMessage } from '../model';
 import { withMessage, withRecent, type Summaries } from './conversation-list';
 
 /**
  * The newest message of each conversation, as the engine previews it: its whole list once (`listRecent`: the
- * history's newest of each, so also after a browser restart), then each change it tells (`recent` events). `seen`
- * takes a message a page shows, for a conversation the engine's list has not covered yet.
+ * history's newest of each, so also after a browser restart), then each change it tells (`recent` events). Held
+ * outside the screens: a message's preview re-renders the list that shows it (useSummaries), not the conversation
+ * beside it (the popup renders on the thread the engine runs on).
  */
-export function useSummaries(client: EngineClient | undefined): {
-  readonly summaries: Summaries;
+export interface SummaryStore {
+  readonly current: () => Summaries;
+  readonly subscribe: (listener: () => void) => () => void;
+  /** Takes a message a page shows, for a conversation the engine's list has not covered yet. */
   readonly seen: (message: ChatMessage) => void;
-} {
-  const [summaries, setSummaries] = useState<Summaries>(() => new Map());
-  const seen = useCallback((message: ChatMessage): void => {
-    setSummaries((current) => withMessage(current, message));
-  }, []);
+}
+
+function createSummaryStore(): SummaryStore & { update(change: (current: Summaries) => Summaries): void } {
+  let summaries: Summaries = new Map();
+  const listeners = new Set<() => void>();
+  const update = (change: (current: Summaries) => Summaries): void => {
+    const next = change(summaries);
+    if (next === summaries) return;
+    summaries = next;
+    for (const listener of listeners) listener();
+  };
+  return {
+    current: () => summaries,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    seen: (message) => update((current) => withMessage(current, message)),
+    update,
+  };
+}
+
+/** The previews of `client`'s engine, kept for as long as the component that asks lives. */
+export function useSummaryStore(client: EngineClient | undefined): SummaryStore {
+  const store = useMemo(createSummaryStore, []);
   useEffect(() => {
     if (!client) return undefined;
     let live = true;
     // Listening first: a change told before the list's answer is in that answer too (one ordered channel), and
     // one told after it is applied over it.
-    const stop = client.on('recent', (list) => setSummaries((current) => withRecent(current, list)));
+    const stop = client.on('recent', (list) => store.update((current) => withRecent(current, list)));
     client
       .request('listRecent', {})
       .then((list) => {
-        if (live) setSummaries((current) => withRecent(current, list));
+        if (live) store.update((current) => withRecent(current, list));
       })
       // The rows then say where each conversation stands instead (and show each change from now on).
       .catch((error: unknown) =>
@@ -35,6 +58,16 @@ export function useSummaries(client: EngineClient | undefined): {
       live = false;
       stop();
     };
-  }, [client]);
-  return { summaries, seen };
+  }, [client, store]);
+  return store;
+}
+
+/** The previews as they are now; the component re-renders as they change. */
+export function useSummaries(store: SummaryStore): Summaries {
+  const [summaries, setSummaries] = useState(store.current);
+  useEffect(() => {
+    setSummaries(store.current()); // a change between the first render and this effect
+    return store.subscribe(() => setSummaries(store.current()));
+  }, [store]);
+  return summaries;
 }

@@ -5,7 +5,7 @@ import { ConversationList } from '../../../extension/components/ConversationList
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { RecentList } from '../../../extension/lib/messaging/conversation-protocol';
 import type { Contact, EngineMethod, RoomView } from '../../../extension/lib/messaging/protocol';
-import { useSummaries } from '../../../extension/lib/ui/use-summaries';
+import { useSummaries, useSummaryStore } from '../../../extension/lib/ui/use-summaries';
 import { contactOf } from '../../support/popup-state';
 import { mount, settle, unmountAll } from '../popup/fake-client';
 
@@ -29,6 +29,7 @@ function recentEngine(listed: RecentList) {
       return () => listeners.delete(onRecent);
     },
     onClose: () => undefined,
+    show: () => undefined,
     close: () => undefined,
   };
   const tell = (list: RecentList): void => {
@@ -38,7 +39,7 @@ function recentEngine(listed: RecentList) {
 }
 
 function Rows(props: { client: EngineClient; contacts: readonly Contact[]; rooms: readonly RoomView[] }) {
-  const { summaries } = useSummaries(props.client);
+  const summaries = useSummaries(useSummaryStore(props.client));
   return (
     <ConversationList
       client={props.client}
