@@ -159,12 +159,20 @@ export function App() {
   );
 }
 
-/** The conversation list, with the previews it alone re-renders for (a conversation beside it does not). */
+/**
+ * The conversation list, with the previews it alone re-renders for (a conversation beside it does not). Behind a
+ * conversation it takes no preview: each message would lay out and paint a list nobody sees, on the thread the
+ * engine runs on; it shows the newest as it comes back.
+ */
 function ListScreen({
   summaries: store,
+  behind,
   ...props
-}: Omit<ComponentProps<typeof ConversationList>, 'summaries'> & { readonly summaries: SummaryStore }) {
-  return <ConversationList {...props} summaries={useSummaries(store)} />;
+}: Omit<ComponentProps<typeof ConversationList>, 'summaries'> & {
+  readonly summaries: SummaryStore;
+  readonly behind: boolean;
+}) {
+  return <ConversationList {...props} summaries={useSummaries(store, behind)} />;
 }
 
 interface ChatProps {
@@ -273,6 +281,7 @@ function Chat({ client, state, settings }: ChatProps) {
         <div class={screen === 'list' ? 'screen' : 'screen screen-behind'} inert={screen !== 'list'}>
           <ErrorBoundary part={t('partConversationList')}>
             <ListScreen
+              behind={screen !== 'list'}
               client={client}
               contacts={state.contacts}
               rooms={state.rooms}

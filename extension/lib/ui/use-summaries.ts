@@ -62,12 +62,16 @@ export function useSummaryStore(client: EngineClient | undefined): SummaryStore 
   return store;
 }
 
-/** The previews as they are now; the component re-renders as they change. */
-export function useSummaries(store: SummaryStore): Summaries {
-  const [summaries, setSummaries] = useState(store.current);
+/**
+ * The previews as they are now; the component re-renders as they change, unless `paused` (a list out of sight,
+ * behind a conversation, waits: it shows the newest again as it renders, when it comes back).
+ */
+export function useSummaries(store: SummaryStore, paused = false): Summaries {
+  const [, changed] = useState(0);
   useEffect(() => {
-    setSummaries(store.current()); // a change between the first render and this effect
-    return store.subscribe(() => setSummaries(store.current()));
-  }, [store]);
-  return summaries;
+    if (paused) return undefined;
+    changed((count) => count + 1); // a change between the render and this effect
+    return store.subscribe(() => changed((count) => count + 1));
+  }, [store, paused]);
+  return store.current();
 }

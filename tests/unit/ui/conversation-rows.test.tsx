@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { ConversationList } from '../../../extension/components/ConversationList';
@@ -38,8 +39,16 @@ function recentEngine(listed: RecentList) {
   return { client, asked, tell };
 }
 
-function Rows(props: { client: EngineClient; contacts: readonly Contact[]; rooms: readonly RoomView[] }) {
-  const summaries = useSummaries(useSummaryStore(props.client));
+/** Preact runs effects after the next frame, or its 100 ms fallback where no frame comes. */
+const afterEffects = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+function Rows(props: {
+  client: EngineClient;
+  contacts: readonly Contact[];
+  rooms: readonly RoomView[];
+  behind?: boolean;
+}) {
+  const summaries = useSummaries(useSummaryStore(props.client), props.behind);
   return (
     <ConversationList
       client={props.client}
@@ -119,5 +128,31 @@ describe('the conversation list, from the engine’s previews', () => {
     await settle();
     expect(rowsOf(root).map(([name]) => name)).toEqual(['Bob', 'Cid', '# Hikers', 'Ana']);
     expect(rowsOf(root)[0]?.[1]).toBe('Missed voice call');
+  });
+
+  it('takes no preview while behind a conversation, and shows the newest as it comes back', async () => {
+    const bob = randomId();
+    const { client, tell } = recentEngine({
+      whole: true,
+      conversations: { [bob]: { kind: 'text', text: 'first', at: Date.UTC(2026, 0, 2), direction: 'in' } },
+    });
+    const contacts = [contactOf(bob, 'Bob')];
+    const root = mount(<Rows client={client} contacts={contacts} rooms={[]} />);
+    await vi.waitFor(() => expect(rowsOf(root)).toEqual([['Bob', 'first']]));
+    render(<Rows client={client} contacts={contacts} rooms={[]} behind />, root);
+    await afterEffects(); // from here on the list listens no more
+    const later = (text: string, day: number): RecentList => ({
+      whole: false,
+      conversations: { [bob]: { kind: 'text', text, at: Date.UTC(2026, 0, day), direction: 'in' } },
+    });
+    tell(later('second', 3));
+    await settle();
+    expect(rowsOf(root)).toEqual([['Bob', 'first']]);
+    render(<Rows client={client} contacts={contacts} rooms={[]} />, root);
+    expect(rowsOf(root)).toEqual([['Bob', 'second']]); // in the render that brings it back, not after
+    await afterEffects(); // and it listens again
+    tell(later('third', 4));
+    await settle();
+    expect(rowsOf(root)).toEqual([['Bob', 'third']]);
   });
 });
