@@ -250,7 +250,7 @@ export function Conversation({
       </MessageActionsContext.Provider>
       {contact && (
         <p class="typing-line" aria-live="polite" data-testid="typing">
-          {typing ? t('isTyping', [title]) : ''}
+          {typing && t('isTyping', [title])}
         </p>
       )}
       <Composer
