@@ -22,9 +22,13 @@ export function useTyping(client: EngineClient, conversationId: ConversationId):
       setTyping(event.typing);
       if (event.typing) timer = setTimeout(stop, TYPING_SHOWN_MS);
     });
+    // A message of theirs that is new here (not a change of one already told: read, edited): they stopped. It may
+    // come read already, when this conversation is on screen.
+    const told = new Set<string>();
     const offMessage = client.on('message', (message) => {
-      if (message.peerId === conversationId && message.direction === 'in' && message.status !== 'read')
-        stop();
+      if (message.peerId !== conversationId || message.direction !== 'in' || told.has(message.id)) return;
+      told.add(message.id);
+      stop();
     });
     return () => {
       clearTimeout(timer);

@@ -264,6 +264,11 @@ describe('the conversation', () => {
     expect(line.textContent).toBe('Bob is typing…');
     push('typing', { peerId: bob, typing: false });
     await vi.waitFor(() => expect(line.textContent).toBe(''));
+    // A message of theirs ends it too, also one that comes read (this conversation is on screen).
+    push('typing', { peerId: bob, typing: true });
+    await vi.waitFor(() => expect(line.textContent).toBe('Bob is typing…'));
+    push('message', message('here it is', { direction: 'in', status: 'read' }));
+    await vi.waitFor(() => expect(line.textContent).toBe(''));
 
     vi.useFakeTimers();
     push('typing', { peerId: bob, typing: true });
