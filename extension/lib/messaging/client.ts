@@ -108,7 +108,12 @@ export async function connectEngine({ requireDirect = false }: ConnectOptions = 
       closeListeners.add(listener);
     },
     show(conversation) {
-      send({ kind: 'showing', conversation: conversation ?? null });
+      try {
+        send({ kind: 'showing', conversation: conversation ?? null });
+      } catch {
+        // The engine went away (a disconnected Port throws): it takes no message for this page now anyway, and the
+        // page tells the next engine when it connects again.
+      }
     },
     close() {
       port.disconnect();
