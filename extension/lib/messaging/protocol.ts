@@ -389,6 +389,9 @@ export const PortShowingSchema = v.strictObject({
   conversation: v.nullable(ConversationIdSchema),
 });
 
+/** A frame a page sends once its carrier is chosen: a request, or what it shows. */
+export const PortPageFrameSchema = v.variant('kind', [PortRequestSchema, PortShowingSchema]);
+
 /** The first frame of a page that asks for a direct channel: its MessagePort comes to the engine's window. */
 export type PortChannel = { readonly kind: 'channel'; readonly token: string };
 export const CHANNEL_TOKEN_LENGTH = 32; // hex digits

@@ -8,8 +8,7 @@ import type { ChannelDesk } from './channels';
 import {
   ENGINE_PORT,
   PortChannelSchema,
-  PortRequestSchema,
-  PortShowingSchema,
+  PortPageFrameSchema,
   engineRequestSchemas,
   isEngineMethod,
   type EngineMethod,
@@ -102,17 +101,16 @@ export function serveEngine(engine: Engine, desk?: ChannelDesk): void {
         unsubscribe = engine.subscribe((name, data) => post({ kind: 'event', name, data } as PortEvent));
     };
     const answerFrame = (message: unknown): void => {
-      const showing = v.safeParse(PortShowingSchema, message);
-      if (showing.success) {
-        screen?.show(showing.output.conversation ?? undefined);
+      const frame = parse(PortPageFrameSchema, message);
+      if (!frame.ok) {
+        console.warn(`serveEngine: dropped a malformed frame: ${frame.message}`);
         return;
       }
-      const request = parse(PortRequestSchema, message);
-      if (!request.ok) {
-        console.warn(`serveEngine: dropped a malformed frame: ${request.message}`);
+      if (frame.value.kind === 'showing') {
+        screen?.show(frame.value.conversation ?? undefined);
         return;
       }
-      const { id, method, params } = request.value;
+      const { id, method, params } = frame.value;
       void answer(engine, method, params, allowed).then((result) => post({ kind: 'response', id, result }));
     };
     const pair = (token: string, claiming: ChannelDesk): void => {
