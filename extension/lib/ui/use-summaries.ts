@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { EngineClient } from '../messaging/client';
 import type { ChatMessage } from '../model';
 import { withMessage, withRecent, type Summaries } from './conversation-list';
@@ -68,10 +68,15 @@ export function useSummaryStore(client: EngineClient | undefined): SummaryStore 
  */
 export function useSummaries(store: SummaryStore, paused = false): Summaries {
   const [, changed] = useState(0);
+  const rendered = useRef<Summaries | undefined>(undefined);
   useEffect(() => {
     if (paused) return undefined;
-    changed((count) => count + 1); // a change between the render and this effect
-    return store.subscribe(() => changed((count) => count + 1));
+    const renderAgain = (): void => {
+      if (store.current() !== rendered.current) changed((count) => count + 1);
+    };
+    renderAgain(); // a change between the render and this effect
+    return store.subscribe(renderAgain);
   }, [store, paused]);
-  return store.current();
+  rendered.current = store.current();
+  return rendered.current;
 }
