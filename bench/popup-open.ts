@@ -18,6 +18,8 @@
  * - BENCH_POPUP_PROFILE=<dir>: CPU profiles of the first open and of a warm one, and a trace of a warm one.
  * - The popup page's JavaScript: every script popup.html loads at once (its module and the chunks it preloads),
  *   gzipped at the default level.
+ * - The browser's own part, in a Chromium with no automation attached (page-start.ts): when popup.html's script
+ *   starts, beside a blank extension page's: the floor under every figure above.
  * Prints figures; asserts nothing.
  */
 import { readFileSync } from 'node:fs';
@@ -37,6 +39,7 @@ import { startTestServer } from '../tests/support/server';
 import { startProfile, startTimeline, stopProfile } from './cpu-profile';
 import { machineBusyMs } from './server-load/server-process';
 import { summary } from './engine-round-trips';
+import { pageStarts } from './page-start';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 /** The newest messages that must be on screen. */
@@ -353,6 +356,7 @@ async function openTimes(): Promise<{
 }
 
 const { first, reopened, fromList, restoreMs, settled, profile, engine } = await openTimes();
+const starts = await pageStarts(RUNS);
 const scripts = popupScriptBytes();
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
@@ -383,5 +387,8 @@ console.log(
 const enginePage = summary(engine.page);
 console.log(
   `  the engine's answer for the newest 100 messages: p50 ${ms(enginePage.p50)}, max ${ms(enginePage.max)}; a search finding its matches among the newest: ${ms(engine.found)}; a search that finds nothing: ${ms(engine.search[0])} the first time (the whole history read), then ${ms(engine.search[1])}`,
+);
+console.log(
+  `  the browser's own part (Chromium with nothing attached, the two pages alternating, ${RUNS} runs each): an extension page with one empty module script starts it at p50 ${ms(summary(starts.blank).p50)}, popup.html's script at p50 ${ms(summary(starts.popup).p50)} (its ${scripts.files} files loaded and run up to the app's start)`,
 );
 for (const line of profile) console.log(`  ${line}`);
