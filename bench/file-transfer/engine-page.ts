@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { CHANNEL_OFFER, ENGINE_WINDOW_MARK } from '../../extension/lib/messaging/channels';
-import { ENGINE_PORT } from '../../extension/lib/messaging/protocol';
+import { ENGINE_PORT } from '../../extension/lib/messaging/engine-port';
 import type { ChromeUser } from '../../tests/support/chrome-extension';
 import { defineNameHelper } from '../../tests/support/peerjs-page';
 

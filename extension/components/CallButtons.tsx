@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import * as v from 'valibot';
 import { UserIdSchema } from '../../shared/ids';
 import type { MediaKind } from '../../shared/protocol/call';
-import { openCallWindow } from '../lib/host/call-windows';
+import { openCallWindow } from '../lib/calls/call-window';
 import type { CallView } from '../lib/messaging/call-protocol';
 import type { EngineClient } from '../lib/messaging/client';
 import type { ConversationId } from '../lib/model';

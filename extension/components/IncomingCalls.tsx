@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { openCallWindow } from '../lib/host/call-windows';
+import { openCallWindow } from '../lib/calls/call-window';
 import type { CallView } from '../lib/messaging/call-protocol';
 import type { EngineClient } from '../lib/messaging/client';
 import { errorMessage } from '../lib/errors';

@@ -3,14 +3,13 @@ import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
 import type { WireError } from '../../shared/errors';
 import { CHANNEL_OFFER, ENGINE_WINDOW_MARK } from '../../extension/lib/messaging/channels';
-import {
-  CHANNEL_TOKEN_LENGTH,
-  ENGINE_PORT,
-  type EngineMethod,
-  type EngineRequest,
-  type EngineResponses,
-  type TransferView,
+import type {
+  EngineMethod,
+  EngineRequest,
+  EngineResponses,
+  TransferView,
 } from '../../extension/lib/messaging/protocol';
+import { CHANNEL_TOKEN_LENGTH, ENGINE_PORT } from '../../extension/lib/messaging/engine-port';
 import type { ChatMessage, ConversationId, TransferState } from '../../extension/lib/model';
 
 /** What the helpers need of an extension page (popup.html or share.html), in Chromium or in Firefox. */

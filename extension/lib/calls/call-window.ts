@@ -1,12 +1,14 @@
 /**
- * The call window's address: `call.html?peer=<user id>&media=audio|video` places a call (the conversation's call
+ * The call window's address, and opening it: `call.html?peer=<user id>&media=audio|video` places a call (the conversation's call
  * buttons open it so), `call.html?call=<call id>` shows one that exists (an incoming call: the engine's host opens
  * it). Parsed with a schema: the window acts on nothing else.
  */
+import { browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { UserIdSchema } from '../../../shared/ids';
 import { CallIdSchema, MediaKindSchema, type CallId, type MediaKind } from '../../../shared/protocol/call';
 import type { UserId } from '../../../shared/ids';
+import { extensionUrl } from '../extension-url';
 
 export const CALL_WINDOW_PATH = '/call.html';
 /** Room for two videos side by side and the controls. */
@@ -28,4 +30,14 @@ export function callWindowQuery(params: CallWindowParams): string {
 export function parseCallWindowQuery(search: string): CallWindowParams | undefined {
   const parsed = v.safeParse(ParamsSchema, Object.fromEntries(new URLSearchParams(search)));
   return parsed.success ? parsed.output : undefined;
+}
+
+/** Opens a call window here (Firefox's background page, the popup placing a call or answering one); gives its window id. */
+export async function openCallWindow(params: CallWindowParams): Promise<number | undefined> {
+  const created = await browser.windows.create({
+    url: extensionUrl(`${CALL_WINDOW_PATH}${callWindowQuery(params)}`),
+    type: 'popup',
+    ...CALL_WINDOW_SIZE,
+  });
+  return created?.id;
 }

@@ -1,6 +1,6 @@
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { isOwnPage } from '../messaging/serve';
+import { isOwnPage } from '../messaging/own-page';
 
 /** The engine's page on Chrome (the offscreen document, which has only the runtime API): the only one that sets the badge. */
 export const BADGE_PAGES: readonly string[] = ['/offscreen.html'];

@@ -6,34 +6,18 @@
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { CallIdSchema, type CallId } from '../../../shared/protocol/call';
-import {
-  CALL_WINDOW_PATH,
-  CALL_WINDOW_SIZE,
-  callWindowQuery,
-  type CallWindowParams,
-} from '../calls/call-window';
+import { openCallWindow } from '../calls/call-window';
 import type { CallView } from '../messaging/call-protocol';
-import { isOwnPage } from '../messaging/serve';
+import { isOwnPage } from '../messaging/own-page';
 import { NOTICE_PAGES } from './notice-display';
 import type { Notice } from './transfer-notices';
 import { words } from './notice-words';
-import { extensionUrl } from '../extension-url';
 
 const OpenCallWindowSchema = v.strictObject({ type: v.literal('call-window:open'), callId: CallIdSchema });
 
 /** The windows this context opened for incoming calls, by call (a click on the call's notice brings it forward). */
 const incomingWindows = new Map<CallId, number>();
 const NOTICE_PREFIX = 'call:';
-
-/** Opens a call window here (Firefox's background page, or the popup placing a call); gives its window id. */
-export async function openCallWindow(params: CallWindowParams): Promise<number | undefined> {
-  const created = await browser.windows.create({
-    url: extensionUrl(`${CALL_WINDOW_PATH}${callWindowQuery(params)}`),
-    type: 'popup',
-    ...CALL_WINDOW_SIZE,
-  });
-  return created?.id;
-}
 
 /** Brings the window of an incoming call forward, or opens it (the first time, or once it was closed). */
 async function showIncomingCall(callId: CallId): Promise<void> {

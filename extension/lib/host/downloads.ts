@@ -7,7 +7,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { isOwnPage } from '../messaging/serve';
+import { isOwnPage } from '../messaging/own-page';
 import { extensionUrl } from '../extension-url';
 import { errorMessage } from '../errors';
 import { t } from '../i18n';

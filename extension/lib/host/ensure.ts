@@ -1,6 +1,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { ENGINE_PAGES, isOwnPage } from '../messaging/serve';
+import { ENGINE_PAGES } from '../messaging/engine-port';
+import { isOwnPage } from '../messaging/own-page';
 
 /** The one runtime message: a page asks the background to make sure the engine runs. */
 export const ENSURE_ENGINE = { type: 'engine:ensure' } as const;

@@ -5,8 +5,8 @@
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { t } from '../i18n';
-import { ENGINE_PORT } from '../messaging/protocol';
-import { isOwnPage } from '../messaging/serve';
+import { ENGINE_PORT } from '../messaging/engine-port';
+import { isOwnPage } from '../messaging/own-page';
 import type { ConversationId } from '../model';
 import {
   conversationOfNotice,

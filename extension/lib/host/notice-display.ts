@@ -1,7 +1,7 @@
 /** Where transfer notices are shown: the background (Chrome's worker, Firefox's page), asked by the engine on Chrome. */
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { isOwnPage } from '../messaging/serve';
+import { isOwnPage } from '../messaging/own-page';
 import { NoticeSchema, type Notice } from './transfer-notices';
 import { extensionUrl } from '../extension-url';
 import { worded } from './notice-words';

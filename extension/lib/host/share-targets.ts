@@ -9,7 +9,7 @@ import { MAX_NAME_LENGTH } from '../../../shared/limits';
 import type { EngineListener } from '../engine/view';
 import { ConversationIdSchema } from '../model';
 import type { EngineResponses, ShareTarget } from '../messaging/protocol';
-import { isOwnPage } from '../messaging/serve';
+import { isOwnPage } from '../messaging/own-page';
 import { MAX_MENU_TARGETS } from '../share/menu-items';
 
 /** The engine's page on Chrome: the only one that may tell the background the targets. */

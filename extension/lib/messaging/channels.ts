@@ -10,7 +10,7 @@
  */
 import * as v from 'valibot';
 import { randomId } from '../../../shared/ids';
-import { PortChannelSchema, type PortChannel } from './protocol';
+import { PortChannelSchema, type PortChannel } from './engine-port';
 
 /** The window message that carries a page's MessagePort to the engine. */
 export const CHANNEL_OFFER = 'messenger:engine-channel';

@@ -1,16 +1,16 @@
 import { browser } from 'wxt/browser';
 import type { WireError } from '../../../shared/errors';
-import {
-  ENGINE_PORT,
-  type EngineEvents,
-  type EngineMethod,
-  type EngineRequest,
-  type EngineResponses,
-  type PortEvent,
-  type PortRequest,
-  type PortResponse,
-  type PortShowing,
+import type {
+  EngineEvents,
+  EngineMethod,
+  EngineRequest,
+  EngineResponses,
+  PortEvent,
+  PortRequest,
+  PortResponse,
+  PortShowing,
 } from './protocol';
+import { ENGINE_PORT } from './engine-port';
 import type { ConversationId } from '../model';
 import { ENSURE_ENGINE } from '../host/ensure';
 import { offerChannel } from './channels';

@@ -1,13 +1,7 @@
 import { browser } from 'wxt/browser';
 import { EngineRequestError } from './client';
-import {
-  ENGINE_PORT,
-  type EngineMethod,
-  type EngineRequest,
-  type EngineResponses,
-  type PortRequest,
-  type PortResponse,
-} from './protocol';
+import type { EngineMethod, EngineRequest, EngineResponses, PortRequest, PortResponse } from './protocol';
+import { ENGINE_PORT } from './engine-port';
 
 /**
  * One request to the engine over a runtime Port of its own, for a context with no DOM and no extension views

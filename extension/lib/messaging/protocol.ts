@@ -48,8 +48,6 @@ import {
   type RecentList,
 } from './conversation-protocol';
 
-export const ENGINE_PORT = 'engine';
-
 export const engineRequestSchemas = {
   getState: v.strictObject({}),
   /** First start: the name, the server and the passphrase that will protect everything stored. */
@@ -391,14 +389,6 @@ export const PortShowingSchema = v.strictObject({
 
 /** A frame a page sends once its carrier is chosen: a request, or what it shows. */
 export const PortPageFrameSchema = v.variant('kind', [PortRequestSchema, PortShowingSchema]);
-
-/** The first frame of a page that asks for a direct channel: its MessagePort comes to the engine's window. */
-export type PortChannel = { readonly kind: 'channel'; readonly token: string };
-export const CHANNEL_TOKEN_LENGTH = 32; // hex digits
-export const PortChannelSchema = v.strictObject({
-  kind: v.literal('channel'),
-  token: v.pipe(v.string(), v.regex(new RegExp(`^[0-9a-f]{${CHANNEL_TOKEN_LENGTH}}$`))),
-});
 
 export function isEngineMethod(method: string): method is EngineMethod {
   return Object.hasOwn(engineRequestSchemas, method);

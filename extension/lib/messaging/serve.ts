@@ -6,8 +6,6 @@ import type { Engine } from '../engine/engine';
 import { EngineError } from '../errors';
 import type { ChannelDesk } from './channels';
 import {
-  ENGINE_PORT,
-  PortChannelSchema,
   PortPageFrameSchema,
   engineRequestSchemas,
   isEngineMethod,
@@ -15,15 +13,10 @@ import {
   type PortEvent,
   type PortResponse,
 } from './protocol';
-import { extensionUrl } from '../extension-url';
+import { ENGINE_PAGES, ENGINE_PORT, PortChannelSchema } from './engine-port';
+import { isOwnPage } from './own-page';
 
 type Port = Browser.runtime.Port;
-
-/**
- * The pages that drive the engine: the popup (also opened in a tab to greet a new user), the share window, the call
- * window and the options page.
- */
-export const ENGINE_PAGES: readonly string[] = ['/popup.html', '/share.html', '/call.html', '/options.html'];
 
 /**
  * Chrome's background service worker, as WXT builds it: it has no DOM and reaches the engine over a runtime Port
@@ -35,34 +28,6 @@ export const WORKER_METHODS: ReadonlySet<string> = new Set<EngineMethod>([
   'sharePage',
   'shareMedia',
 ]);
-
-/**
- * Only the named pages of this extension (paths such as `/popup.html`; a query or a fragment does not matter) may
- * talk to it; its other pages, content scripts, web pages and other extensions may not.
- */
-export function isOwnPage(
-  sender: Browser.runtime.MessageSender | undefined,
-  pages: readonly string[],
-): boolean {
-  if (!sender?.url || sender.id !== browser.runtime.id || sender.tab?.url?.startsWith('http')) return false;
-  const own = new URL(extensionRoot());
-  const url = urlOf(sender.url);
-  if (url?.protocol !== own.protocol || url.host !== own.host) return false;
-  return pages.includes(url.pathname);
-}
-
-/** This extension's origin, as a URL (`chrome-extension://<id>/`, `moz-extension://<uuid>/`). */
-function extensionRoot(): string {
-  return extensionUrl('/');
-}
-
-function urlOf(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Where a session's frames go: the runtime Port itself, or a direct channel paired with it. */
 interface Carrier {

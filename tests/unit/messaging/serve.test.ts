@@ -16,7 +16,8 @@ vi.mock('wxt/browser', () => ({
     },
   },
 }));
-const { isOwnPage, serveEngine } = await import('../../../extension/lib/messaging/serve');
+const { serveEngine } = await import('../../../extension/lib/messaging/serve');
+const { isOwnPage } = await import('../../../extension/lib/messaging/own-page');
 
 /** A port as serveEngine sees it, recording what the engine posts and whether it hung up. */
 function connect(sender: unknown) {
