@@ -18,6 +18,8 @@
  * - BENCH_POPUP_PROFILE=<dir>: CPU profiles of the first open and of a warm one, and a trace of a warm one.
  * - The popup page's JavaScript: every script popup.html loads at once (its module and the chunks it preloads),
  *   gzipped at the default level.
+ * - The same opens again with nothing attached to the popup (popup-unattached.ts): Playwright instruments every page
+ *   it sees while it loads, which the popup's users never have.
  * - The browser's own part, in a Chromium with no automation attached (page-start.ts): when popup.html's script
  *   starts, beside a blank extension page's: the floor under every figure above.
  * Prints figures; asserts nothing.
@@ -40,6 +42,8 @@ import { startProfile, startTimeline, stopProfile } from './cpu-profile';
 import { machineBusyMs } from './server-load/server-process';
 import { summary } from './engine-round-trips';
 import { pageStarts } from './page-start';
+import { unattachedOpens, type UnattachedOpens } from './popup-unattached';
+import { WATCH_POPUP, type Run, type Target } from './popup-watch';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 /** The newest messages that must be on screen. */
@@ -84,68 +88,14 @@ function conversation(peerId: string, count: number): ChatMessage[] {
 const OPENED = 'popup-open:shown';
 
 /**
- * Installed in each new page before its scripts: opens the conversation with `contact` once listed, and tells on
- * the console (OPENED, then a Run as JSON) when the newest `shown` messages were in the DOM, painted.
- * Source text, not a function: what tsx compiles names its functions through a helper the page does not have.
+ * Installed in each new page before its scripts: watches it (WATCH_POPUP) and tells on the console (OPENED, then its
+ * Run as JSON). The bench waits for that message rather than poll the page, so no automation runs in it while it opens.
  */
-function watchPopup({ contact, newest, shown }: { contact: string; newest: string; shown: number }): string {
-  return `(() => {
-    const [contact, newest, shown, OPENED] = ${JSON.stringify([contact, newest, shown, OPENED])};
-    // Whether an animation frame is being made: from its first callback until a task after it (its paint is between).
-    let inFrame = false;
-    const nextFrame = window.requestAnimationFrame.bind(window);
-    window.requestAnimationFrame = (callback) => nextFrame((time) => {
-      if (!inFrame) setTimeout(() => { inFrame = false; });
-      inFrame = true;
-      callback(time);
-    });
-    // The entry clicked, and when: clicked again if nothing came of it (the app may not listen yet).
-    let clicked;
-    let clickedAt = -Infinity;
-    const check = () => {
-      const log = document.querySelector('[data-testid="messages"]');
-      if (!log) {
-        const entry = [...document.querySelectorAll('[data-testid="contact"]')].find((candidate) =>
-          candidate.textContent.includes(contact),
-        );
-        if (entry && (entry !== clicked || performance.now() - clickedAt > 500)) {
-          clicked = entry;
-          clickedAt = performance.now();
-          window.__clickedAt ??= clickedAt;
-          entry.click();
-        }
-        return;
-      }
-      const texts = log.querySelectorAll('[data-testid="message-text"]');
-      if (texts.length < shown || texts[texts.length - 1].textContent !== newest) return;
-      observer.disconnect();
-      clearInterval(timer);
-      // After the paint of the frame that shows them: what the user sees. Changed by an animation frame's callback
-      // (the popup renders there), they are painted with that frame; else with the next one. Told on the console:
-      // the bench waits for that message rather than poll the page, so no automation runs in it while it opens.
-      (inFrame ? (report) => report() : requestAnimationFrame)(() => setTimeout(() => {
-        const started = performance.getEntriesByName('popup:start')[0];
-        console.info(OPENED, JSON.stringify({
-          shown: performance.now(),
-          clicked: window.__clickedAt ?? null,
-          started: started ? started.startTime : null,
-        }));
-      }));
-    };
-    const observer = new MutationObserver(check);
-    const timer = setInterval(check, 100);
-    observer.observe(document, { childList: true, subtree: true, characterData: true });
-  })();`;
-}
-
-/**
- * In ms from the page's navigation start: when the popup's script started (its files loaded; mount-page.tsx marks
- * it), when the list was first clicked (null: the popup opened on the conversation) and when the conversation was shown.
- */
-interface Run {
-  readonly started: number;
-  readonly clicked: number | null;
-  readonly shown: number;
+function watchPopup(target: Target): string {
+  return `(${WATCH_POPUP})(window, ${JSON.stringify(target)}).then(
+    (run) => console.info(${JSON.stringify(OPENED)}, JSON.stringify(run)),
+    (error) => console.error(String(error)),
+  );`;
 }
 
 /** Opens popup.html in a new tab and waits for its run's times, told on its console. */
@@ -284,6 +234,7 @@ async function openTimes(): Promise<{
   settled: number;
   profile: string[];
   engine: EngineTimes;
+  unattached: UnattachedOpens;
 }> {
   const server = await startTestServer();
   const [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
@@ -348,14 +299,25 @@ async function openTimes(): Promise<{
       throw new Error('popup-open: a reopened popup showed the list, or one left on the list did not');
     if (PROFILE_DIR) profile.push(...(await profileReload(alice, PROFILE_DIR)));
     const engine = await engineTimes(alice, bobId);
-    return { first, reopened, fromList, restoreMs, settled, profile, engine };
+    // The same opens in a browser with nothing attached to the popup, on the same profile.
+    const unattached = await unattachedOpens(await alice.closeBrowser(), {
+      contact: 'Bob',
+      newest,
+      shown: SHOWN,
+      passphrase: TEST_PASSPHRASE,
+      runs: RUNS,
+      lastConversationKey: LAST_CONVERSATION_KEY,
+      settle: quiet,
+    });
+    return { first, reopened, fromList, restoreMs, settled, profile, engine, unattached };
   } finally {
     await Promise.all([alice.close(), bob.close().catch(() => undefined)]);
     await server.close();
   }
 }
 
-const { first, reopened, fromList, restoreMs, settled, profile, engine } = await openTimes();
+const { first, reopened, fromList, restoreMs, settled, profile, engine, unattached } = await openTimes();
+await quiet();
 const starts = await pageStarts(RUNS);
 const scripts = popupScriptBytes();
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
@@ -387,6 +349,9 @@ console.log(
 const enginePage = summary(engine.page);
 console.log(
   `  the engine's answer for the newest 100 messages: p50 ${ms(enginePage.p50)}, max ${ms(enginePage.max)}; a search finding its matches among the newest: ${ms(engine.found)}; a search that finds nothing: ${ms(engine.search[0])} the first time (the whole history read), then ${ms(engine.search[1])}`,
+);
+console.log(
+  `  the same with nothing attached to the popup (Chromium launched by the bench on this profile, a watcher in another extension page; ${RUNS} runs each): reopened on the conversation p50 ${ms(summary(unattached.reopened.map(({ shown }) => shown)).p50)} (${split(unattached.reopened)}); opened on the list and clicked p50 ${ms(summary(unattached.fromList.map(({ shown }) => shown)).p50)} (${split(unattached.fromList)})`,
 );
 console.log(
   `  the browser's own part (Chromium with nothing attached, the two pages alternating, ${RUNS} runs each): an extension page with one empty module script starts it at p50 ${ms(summary(starts.blank).p50)}, popup.html's script at p50 ${ms(summary(starts.popup).p50)} (its ${scripts.files} files loaded and run up to the app's start)`,

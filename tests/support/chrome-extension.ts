@@ -128,9 +128,16 @@ export class ChromeUser {
   }
 
   async close(): Promise<void> {
-    await this.devtools?.disconnect();
-    await this.context.close();
+    await this.closeBrowser();
     rmSync(this.profileDir, { recursive: true, force: true });
+  }
+
+  /** Closes the browser and keeps its profile on disk, for another browser to open; gives its folder. */
+  async closeBrowser(): Promise<string> {
+    await this.devtools?.disconnect();
+    this.devtools = undefined;
+    await this.context.close();
+    return this.profileDir;
   }
 
   private devtools: PuppeteerBrowser | undefined;
