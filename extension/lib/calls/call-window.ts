@@ -1,7 +1,7 @@
 /**
- * The call window's address, and opening it: `call.html?peer=<user id>&media=audio|video` places a call (the conversation's call
- * buttons open it so), `call.html?call=<call id>` shows one that exists (an incoming call: the engine's host opens
- * it). Parsed with a schema: the window acts on nothing else.
+ * The call window's address, and opening it: `call.html?peer=<user id>&media=audio|video` places a call (the
+ * conversation's call buttons open it so), `call.html?call=<call id>` shows one that exists (an incoming call: the
+ * engine's host opens it). Parsed with a schema: the window acts on nothing else.
  */
 import { browser } from 'wxt/browser';
 import * as v from 'valibot';
@@ -32,7 +32,10 @@ export function parseCallWindowQuery(search: string): CallWindowParams | undefin
   return parsed.success ? parsed.output : undefined;
 }
 
-/** Opens a call window here (Firefox's background page, the popup placing a call or answering one); gives its window id. */
+/**
+ * Opens a call window here (Firefox's background page, the popup placing a call or answering one); gives its
+ * window id.
+ */
 export async function openCallWindow(params: CallWindowParams): Promise<number | undefined> {
   const created = await browser.windows.create({
     url: extensionUrl(`${CALL_WINDOW_PATH}${callWindowQuery(params)}`),
