@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { useAction } from '../hooks/useAction';
 import { errorMessage } from '../lib/errors';
 import { useConversation } from '../hooks/useConversation';
@@ -141,9 +141,10 @@ export function Conversation({
     };
   }, [client, conversationId]);
 
-  // A message that arrives while this conversation is on screen has been seen.
+  // A message that arrives while this conversation is on screen has been seen. Told as it renders, not after its
+  // paint: a conversation left at once (Escape) would go before its effects, and the list would miss its newest.
   const newest = messages.at(-1);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (newest) onLatest?.(newest);
   }, [newest, onLatest]);
   // The newest message from the other side, whether or not a reply came after it: a reply sent (or received)

@@ -247,8 +247,10 @@ function Chat({ client, state, settings }: ChatProps) {
     setChosen('new');
   };
 
-  // Escape leaves a conversation or the new screen, unless something inside used it (a menu, a filter).
-  useEffect(() => {
+  // Escape leaves a conversation or the new screen, unless something inside used it (a menu, a filter). Listened to
+  // from the render that shows the screen, before its paint: an effect comes a frame later, and an Escape pressed
+  // as the screen appears was lost.
+  useLayoutEffect(() => {
     if (screen === 'list') return;
     const onKey = (event: KeyboardEvent): void => {
       if (event.key !== 'Escape' || event.defaultPrevented || (screen === 'new' && nobody)) return;
