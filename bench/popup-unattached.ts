@@ -6,10 +6,12 @@
  * when the list shows, and tells when the newest messages are in the DOM and painted, in ms from the popup's
  * navigation start.
  *
- * After the browser restarts, the vault is locked: the watcher unlocks it over the engine's port, as a page does.
+ * After the browser restarts, the vault is locked: the watcher unlocks it over the engine's port, as a page does
+ * (askEngineInPage, as the tests ask).
  */
 import { launchRawChromium, type RawChromium } from './raw-chromium';
 import { WATCH_POPUP, type Run, type Target } from './popup-watch';
+import { askEngineInPage } from '../tests/support/engine-port';
 
 export interface UnattachedOpens {
   readonly reopened: Run[];
@@ -41,17 +43,10 @@ function watcher({
     const seen = new WeakSet();
     let popup;
     let running;
-    const ask = (method, params) => new Promise((resolve, reject) => {
-      const port = chrome.runtime.connect({ name: 'engine' });
-      // No engine listening yet (the browser is starting): the port closes unanswered.
-      port.onDisconnect.addListener(() => reject(new Error(method + ': no engine answered')));
-      port.onMessage.addListener((frame) => {
-        if (frame.kind !== 'response' || !frame.result) return;
-        port.disconnect();
-        if (frame.result.ok) resolve(frame.result.data);
-        else reject(new Error(method + ': ' + frame.result.error?.message));
-      });
-      port.postMessage({ kind: 'request', id: 0, method, params });
+    const askPage = ${askEngineInPage.toString()};
+    const ask = (method, params) => askPage({ method, params }).then((result) => {
+      if (!result.ok) throw new Error(method + ': ' + result.error?.message);
+      return result.data;
     });
     const watch = ${WATCH_POPUP};
     globalThis.__bench = {

@@ -18,6 +18,7 @@ export function askEngineInPage(request: { method: string; params: unknown }): P
       onMessage: {
         addListener(listener: (frame: { kind: string; result?: EngineResult }) => void): void;
       };
+      onDisconnect: { addListener(listener: () => void): void };
       postMessage(message: unknown): void;
       disconnect(): void;
     }
@@ -25,6 +26,8 @@ export function askEngineInPage(request: { method: string; params: unknown }): P
       chrome: { runtime: { connect(info: { name: string }): Port } };
     };
     const port = chrome.runtime.connect({ name: 'engine' });
+    // No engine listening (yet: a browser starting): the port closes unanswered.
+    port.onDisconnect.addListener(() => resolve({ ok: false, error: { message: 'no engine answered' } }));
     port.onMessage.addListener((frame) => {
       if (frame.kind !== 'response' || !frame.result) return;
       port.disconnect();
