@@ -24,12 +24,23 @@ export function atNextFrame(callback: () => void): void {
  * frame, a stream of messages spent most of the thread on the popup. Twenty a second still looks immediate.
  */
 export const ENGINE_RENDER_INTERVAL = 50; // ms
+/**
+ * The least time between two renders while the engine's changes keep coming (a mailbox emptied, a fast exchange):
+ * once STREAM_RENDERS renders in a row each had changes waiting for them, until a change finds the popup quiet or
+ * the user does something in it (which renders what waits at once, see options.event below). At 20 renders a
+ * second, the popup's frames still took about 10 ms of every round trip of a message stream on the engine's thread
+ * (bench/chat-latency.ts); at 4 a second the stream runs about as fast as with no popup open. A message at a time,
+ * as people write them, still shows at the next frame.
+ */
+export const STREAM_RENDER_INTERVAL = 250; // ms
+/** How many renders in a row with changes waiting make a stream (at ENGINE_RENDER_INTERVAL: 0.3 s of them). */
+export const STREAM_RENDERS = 6;
 
 /**
- * Makes Preact render what the engine changed at most once per ENGINE_RENDER_INTERVAL, at an animation frame. In
- * Chrome the popup shares one thread with the engine: a burst of engine events then costs one render and one
- * layout, not one of each per event (Preact's default renders after each event, in a microtask), and a stream of
- * them leaves most of the thread to the engine.
+ * Makes Preact render what the engine changed at most once per ENGINE_RENDER_INTERVAL, at an animation frame, and
+ * less often while the changes keep coming (STREAM_RENDER_INTERVAL). In Chrome the popup shares one thread with the
+ * engine: a burst of engine events then costs one render and one layout, not one of each per event (Preact's
+ * default renders after each event, in a microtask), and a stream of them leaves most of the thread to the engine.
  *
  * What the user does still renders at once, right after the handler (as by default): the next keystroke's handler
  * must see the state the last one set. Rendered a frame later, an Enter pressed right after typing read the draft
@@ -52,6 +63,8 @@ export function paceRendering(): void {
   let waiting: (() => void) | undefined;
   let scheduled = false;
   let lastEngineRender = -Infinity;
+  /** Renders in a row that changes had to wait for: STREAM_RENDERS of them make a stream. */
+  let waitedInARow = 0;
   /** The timer of a render put off to keep the interval, if one is. */
   let delayed: ReturnType<typeof setTimeout> | undefined;
   let prompt = false;
@@ -77,17 +90,23 @@ export function paceRendering(): void {
     waiting = render;
     if (scheduled) return;
     scheduled = true;
-    const wait = prompt ? 0 : lastEngineRender + ENGINE_RENDER_INTERVAL - performance.now();
+    const interval = waitedInARow < STREAM_RENDERS ? ENGINE_RENDER_INTERVAL : STREAM_RENDER_INTERVAL;
+    const wait = prompt ? 0 : lastEngineRender + interval - performance.now();
     prompt = false;
-    if (wait <= 0) atNextFrame(renderEngineChanges);
-    else
-      delayed = setTimeout(() => {
-        delayed = undefined;
-        atNextFrame(renderEngineChanges);
-      }, wait);
+    if (wait <= 0) {
+      waitedInARow = 0;
+      atNextFrame(renderEngineChanges);
+      return;
+    }
+    waitedInARow++;
+    delayed = setTimeout(() => {
+      delayed = undefined;
+      atNextFrame(renderEngineChanges);
+    }, wait);
   };
   const previous = options.event?.bind(options);
   options.event = (event: Event): unknown => {
+    waitedInARow = 0; // someone is using the popup: what the engine changes next shows at the usual pace
     queueMicrotask(renderWaiting); // runs after the handler this event is handed to
     return previous ? previous(event) : event;
   };

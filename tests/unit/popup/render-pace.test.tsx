@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ENGINE_RENDER_INTERVAL,
   NO_FRAME_DELAY,
+  STREAM_RENDERS,
+  STREAM_RENDER_INTERVAL,
   paceRendering,
   renderPromptly,
 } from '../../../extension/components/render-pace';
@@ -83,6 +85,67 @@ describe('paceRendering', () => {
     runFrame();
     expect(counter.renders).toBe(2);
     expect(root.textContent).toBe('3');
+  });
+
+  it('renders a stream of changes less often, until a change finds the popup quiet', () => {
+    const counter = mountCounter();
+    /** Each interval: a change that has to wait for the last render's interval, then its render. */
+    const pacedRender = (interval: number): void => {
+      counter.bump();
+      runFrame(); // too soon after the last one
+      const before = counter.renders;
+      vi.advanceTimersByTime(interval - 1);
+      runFrame();
+      expect(counter.renders).toBe(before);
+      vi.advanceTimersByTime(1);
+      runFrame();
+      expect(counter.renders).toBe(before + 1);
+    };
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    counter.bump();
+    runFrame();
+    expect(counter.renders).toBe(1);
+    for (let i = 0; i < STREAM_RENDERS; i++) pacedRender(ENGINE_RENDER_INTERVAL);
+    // Changes kept coming for STREAM_RENDERS renders: a stream, rendered at its own pace.
+    pacedRender(STREAM_RENDER_INTERVAL);
+    pacedRender(STREAM_RENDER_INTERVAL);
+    // A quiet moment: the next change goes at the next frame, and the ones after it at the usual pace.
+    vi.advanceTimersByTime(STREAM_RENDER_INTERVAL);
+    counter.bump();
+    runFrame();
+    expect(counter.renders).toBe(STREAM_RENDERS + 4);
+    pacedRender(ENGINE_RENDER_INTERVAL);
+    expect(root.textContent).toBe(String(STREAM_RENDERS + 5));
+  });
+
+  it('goes back to the usual pace as soon as the user does something during a stream', () => {
+    const seen = { renders: 0 };
+    let bump = (): void => undefined;
+    function Clicked() {
+      const [count, setCount] = useState(0);
+      seen.renders++;
+      useEffect(() => {
+        bump = () => setCount((current) => current + 1);
+      }, []);
+      return <button onClick={() => undefined}>{count}</button>;
+    }
+    render(<Clicked />, root);
+    runFrame();
+    vi.runOnlyPendingTimers();
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    bump();
+    runFrame();
+    for (let i = 0; i < STREAM_RENDERS; i++) {
+      bump();
+      vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+      runFrame();
+    }
+    const streaming = seen.renders;
+    root.querySelector('button')?.click();
+    bump();
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    runFrame();
+    expect(seen.renders).toBe(streaming + 1); // not STREAM_RENDER_INTERVAL later
   });
 
   it('renders an answer the user waits for at the next frame, however soon after the last render', () => {
