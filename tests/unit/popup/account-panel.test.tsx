@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { AccountPanel } from '../../../extension/components/AccountPanel';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { EngineMethod } from '../../../extension/lib/messaging/protocol';
+import { recordingClient } from './fake-client';
 
 const settings = {
   name: 'Alice',
@@ -12,22 +12,6 @@ const settings = {
   autoLockMinutes: 0,
   userId: randomId(),
 };
-
-/** A fake engine that answers the account methods with `answer` and records what it was asked. */
-function fakeClient(answer: () => Promise<unknown>) {
-  const calls: EngineMethod[] = [];
-  const client: EngineClient = {
-    request: (method) => {
-      calls.push(method);
-      return answer() as never;
-    },
-    on: () => () => undefined,
-    onClose: () => undefined,
-    show: () => undefined,
-    close: () => undefined,
-  };
-  return { client, calls };
-}
 
 const roots: HTMLElement[] = [];
 afterEach(() => {
@@ -50,7 +34,7 @@ const button = (root: HTMLElement, label: string): HTMLButtonElement => {
 
 describe('the account panel', () => {
   it('asks before releasing the name, with the focus on Cancel; Escape goes back to where it was', async () => {
-    const { client, calls } = fakeClient(() => Promise.resolve({}));
+    const { client, calls } = recordingClient();
     const root = panel(client);
     button(root, 'Release my name…').click();
     await vi.waitFor(() => expect(root.querySelector('[role="group"]')).not.toBeNull());
@@ -69,13 +53,14 @@ describe('the account panel', () => {
     await vi.waitFor(() =>
       expect(root.querySelector('[role="status"]')?.textContent).toContain('"Alice" is released'),
     );
-    expect(calls).toEqual(['releaseName']);
+    expect(calls).toEqual([['releaseName', {}]]);
   });
 
   it('says what deleting removes and what stays; a refusal is shown and the confirmation stays', async () => {
-    const { client, calls } = fakeClient(() =>
-      Promise.reject(new Error('Not connected to the server: wait until it says Online, then try again')),
-    );
+    const { client, calls } = recordingClient({
+      deleteAccount: () =>
+        Promise.reject(new Error('Not connected to the server: wait until it says Online, then try again')),
+    });
     const root = panel(client);
     button(root, 'Delete my account…').click();
     await vi.waitFor(() => expect(root.querySelector('[role="group"]')).not.toBeNull());
@@ -94,7 +79,7 @@ describe('the account panel', () => {
         'The account was not deleted: Not connected to the server: wait until it says Online, then try again',
       ),
     );
-    expect(calls).toEqual(['deleteAccount']);
+    expect(calls).toEqual([['deleteAccount', {}]]);
     expect(root.querySelector('[role="group"]')).not.toBeNull();
   });
 });

@@ -11,20 +11,14 @@ import { worded } from '../../../extension/lib/host/notice-words';
 import { NoticeSchema } from '../../../extension/lib/host/transfer-notices';
 import * as v from 'valibot';
 import type { CallView } from '../../../extension/lib/messaging/call-protocol';
-import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { ChatMessage } from '../../../extension/lib/model';
+import { recordingClient } from './fake-client';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function fakeClient(calls: readonly CallView[]): EngineClient {
-  return {
-    request: (() => Promise.resolve(calls)) as EngineClient['request'],
-    on: () => () => undefined,
-    onClose: () => undefined,
-    show: () => undefined,
-    close: () => undefined,
-  };
-}
+/** An engine whose calls going on are `ongoing`. */
+const fakeClient = (ongoing: readonly CallView[]) =>
+  recordingClient({ listCalls: () => Promise.resolve(ongoing) }).client;
 
 const view = (change: Partial<CallView> = {}): CallView => ({
   callId: randomId(),

@@ -2,10 +2,10 @@
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
-import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { EngineState } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
+import { recordingClient } from './fake-client';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
 const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
@@ -31,21 +31,15 @@ const message = (text: string, fields: Partial<ChatMessage> = {}): ChatMessage =
 });
 
 /** An engine holding `history` as its conversation with Bob. */
-function fakeClient(history: readonly ChatMessage[]): EngineClient {
-  const answers: Record<string, unknown> = {
-    getState: state,
-    openConversation: history,
-    markRead: state,
-    getDraft: { text: '' },
-  };
-  return {
-    request: (method) => Promise.resolve(answers[method]) as never,
-    on: () => () => undefined,
-    onClose: () => undefined,
-    show: () => undefined,
-    close: () => undefined,
-  };
-}
+const fakeClient = (history: readonly ChatMessage[]) =>
+  recordingClient({
+    getState: () => Promise.resolve(state),
+    openConversation: () => Promise.resolve(history),
+    markRead: () => Promise.resolve(state),
+    getDraft: () => Promise.resolve({ text: '' }),
+    // The call buttons in Bob's header ask which calls are going on.
+    listCalls: () => Promise.resolve([]),
+  }).client;
 
 const roots: HTMLElement[] = [];
 afterEach(() => {

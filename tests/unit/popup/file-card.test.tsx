@@ -4,41 +4,10 @@ import { randomId } from '../../../shared/ids';
 import { MessageBubble } from '../../../extension/components/MessageBubble';
 import { TransferList } from '../../../extension/components/TransferList';
 import { FileContext, TransferStore } from '../../../extension/hooks/useTransfers';
-import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { EngineMethod, TransferView } from '../../../extension/lib/messaging/protocol';
+import type { TransferView } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage, ConversationId } from '../../../extension/lib/model';
-import { alerts, mount, settle, unmountAll } from './fake-client';
+import { alerts, mount, recordingClient, settle, unmountAll } from './fake-client';
 import { roomTransfers, transferOf } from './transfer-views';
-
-type Answer = (params: unknown) => Promise<unknown>;
-
-/** A fake engine: lists `listed`, answers as `answers` says (else `{}`), records requests, pushes transfer events. */
-function fakeEngine(listed: readonly TransferView[], answers: Partial<Record<EngineMethod, Answer>> = {}) {
-  const calls: [EngineMethod, unknown][] = [];
-  const listeners = new Set<(view: TransferView) => void>();
-  const client: EngineClient = {
-    request: (method, params) => {
-      calls.push([method, params]);
-      const answer = answers[method] ?? (() => Promise.resolve(method === 'listTransfers' ? listed : {}));
-      // The answer's type is the test's to get right, as the engine's is the engine's.
-      return answer(params) as never;
-    },
-    on: (name, listener) => {
-      if (name !== 'transfer') return () => undefined;
-      // `name` narrowed the listener's data to a TransferView.
-      const onTransfer = listener as (view: TransferView) => void;
-      listeners.add(onTransfer);
-      return () => listeners.delete(onTransfer);
-    },
-    onClose: () => undefined,
-    show: () => undefined,
-    close: () => undefined,
-  };
-  const push = (view: TransferView): void => {
-    for (const listener of listeners) listener(view);
-  };
-  return { client, calls, push };
-}
 
 const names = new Map<ConversationId, string>();
 const stores: TransferStore[] = [];
@@ -60,13 +29,13 @@ const messageOf = (view: TransferView, fields: Partial<ChatMessage> = {}): ChatM
   ...fields,
 });
 
-/** Renders `node` inside the popup's file context, with an engine that lists `listed`. */
+/** Renders `node` in the popup's file context; its engine lists `listed` unless `answers` says otherwise. */
 async function renderWithFiles(
   node: preact.ComponentChild,
   listed: readonly TransferView[],
-  answers: Partial<Record<EngineMethod, Answer>> = {},
+  answers: Parameters<typeof recordingClient>[0] = {},
 ) {
-  const engine = fakeEngine(listed, answers);
+  const engine = recordingClient({ listTransfers: () => Promise.resolve(listed), ...answers });
   const store = new TransferStore(engine.client);
   stores.push(store);
   store.start();
@@ -149,7 +118,7 @@ describe('a file card', () => {
     const offer = transferOf({ state: 'accepted' });
     const { root, push } = await renderWithFiles(<MessageBubble message={messageOf(offer)} />, [offer]);
     await vi.waitFor(() => expect(text(root, 'transfer-status')).toBe('Waiting for a direct connection…'));
-    push({ ...offer, state: 'active', bytes: 2_500_000, bytesPerSecond: 2_500_000 });
+    push('transfer', { ...offer, state: 'active', bytes: 2_500_000, bytesPerSecond: 2_500_000 });
     const bar = await vi.waitFor(() => {
       const found = root.querySelector<HTMLProgressElement>('progress[data-testid="transfer-progress"]');
       if (!found) throw new Error('no progress bar yet');
@@ -160,7 +129,7 @@ describe('a file card', () => {
     expect(bar.getAttribute('aria-label')).toBe('Receiving report.pdf');
     expect(text(root, 'transfer-line')).toBe('25% · 2.5 MB/s · 3 s left');
     expect(button(root, 'Cancel report.pdf')).toBeTruthy();
-    push({ ...offer, state: 'done', bytes: offer.file.size, savedAs: 'report (1).pdf' });
+    push('transfer', { ...offer, state: 'done', bytes: offer.file.size, savedAs: 'report (1).pdf' });
     await vi.waitFor(() => expect(text(root, 'transfer-status')).toBe('Saved as report (1).pdf'));
     expect(root.querySelector('progress')).toBeNull();
     expect(root.querySelector('button')).toBeNull();
@@ -247,7 +216,7 @@ describe('the Transfers list', () => {
     expect(button(root, 'Cancel report.pdf to Bob')).toBeTruthy();
     root.querySelector<HTMLButtonElement>('.transfer-file')?.click();
     expect(opened).toEqual([bob]);
-    push({ ...moving, state: 'done' });
+    push('transfer', { ...moving, state: 'done' });
     await vi.waitFor(() => expect(rows()).toEqual(['b.zipfrom someone']));
   });
 

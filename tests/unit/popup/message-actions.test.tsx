@@ -7,11 +7,9 @@ import { Composer } from '../../../extension/components/Composer';
 import { ConversationSearch } from '../../../extension/components/ConversationSearch';
 import { MessageBubble } from '../../../extension/components/MessageBubble';
 import { MessageActionsContext, type MessageActions } from '../../../extension/components/message-actions';
-import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { EngineEvents, EngineMethod } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { contactOf } from '../../support/popup-state';
-import { byTestId, mount, settle, type, unmountAll, waitForTestId } from './fake-client';
+import { byTestId, mount, recordingClient, settle, type, unmountAll, waitForTestId } from './fake-client';
 
 const bob = randomId();
 const alice = randomId();
@@ -26,35 +24,6 @@ const message = (text: string, fields: Partial<ChatMessage> = {}): ChatMessage =
   ...fields,
 });
 
-/** A fake engine that answers as `answers` says, records every request, and lets the test push events. */
-function eventClient(answers: Partial<Record<EngineMethod, (params: unknown) => unknown>> = {}) {
-  const calls: [EngineMethod, unknown][] = [];
-  const listeners = new Map<string, Set<(data: unknown) => void>>();
-  const client: EngineClient = {
-    request: (method, params) => {
-      calls.push([method, params]);
-      const answer = answers[method];
-      // The answer's type is the test's to get right, as the engine's is the engine's.
-      return Promise.resolve(answer ? answer(params) : {}) as never;
-    },
-    on: (name, listener) => {
-      const set = listeners.get(name) ?? new Set();
-      listeners.set(name, set);
-      // Stored untyped; `push` below hands each listener the data of its own event.
-      const untyped = listener as (data: unknown) => void;
-      set.add(untyped);
-      return () => set.delete(untyped);
-    },
-    onClose: () => undefined,
-    show: () => undefined,
-    close: () => undefined,
-  };
-  const push = <E extends keyof EngineEvents>(name: E, data: EngineEvents[E]): void => {
-    for (const listener of listeners.get(name) ?? []) listener(data);
-  };
-  return { client, calls, push };
-}
-
 function recordingActions() {
   const done: string[] = [];
   const actions: MessageActions = {
@@ -68,7 +37,7 @@ function recordingActions() {
 
 /** A composer editing `own` in Bob's conversation: the calls its client got, and its box. */
 function editing(own: ChatMessage, onSettled?: () => void) {
-  const { client, calls } = eventClient();
+  const { client, calls } = recordingClient();
   const root = mount(
     <Composer
       client={client}
@@ -168,7 +137,7 @@ describe('a message and its menu', () => {
 describe('the composer', () => {
   it('restores the kept draft, keeps each change in the engine, and answers a message with its quote', async () => {
     const answered = message('Dinner at eight?', { direction: 'in' });
-    const { client, calls } = eventClient({ getDraft: () => ({ text: 'half a' }) });
+    const { client, calls } = recordingClient({ getDraft: () => Promise.resolve({ text: 'half a' }) });
     const settled = vi.fn();
     const root = mount(
       <Composer
@@ -200,7 +169,7 @@ describe('the composer', () => {
   });
 
   it('hands the engine what was typed just before the conversation closes', async () => {
-    const { client, calls } = eventClient({ getDraft: () => ({ text: '' }) });
+    const { client, calls } = recordingClient({ getDraft: () => Promise.resolve({ text: '' }) });
     const root = mount(
       <Composer client={client} conversationId={bob} title="Bob" canWrite placeholder="Message Bob" />,
     );
@@ -248,7 +217,10 @@ describe('the composer', () => {
 
 describe('the conversation', () => {
   it('says the contact is typing until they stop, or until TYPING_SHOWN_MS pass without another word', async () => {
-    const { client, push } = eventClient({ openConversation: () => [], getDraft: () => ({ text: '' }) });
+    const { client, push } = recordingClient({
+      openConversation: () => Promise.resolve([]),
+      getDraft: () => Promise.resolve({ text: '' }),
+    });
     const root = mount(
       <Conversation
         client={client}
@@ -279,7 +251,7 @@ describe('the conversation', () => {
 
   it('searches its history in the engine and lists what it found, newest first', async () => {
     const found = [message('pizza again'), message('Pizza?', { direction: 'in' })];
-    const { client, calls } = eventClient({ searchConversation: () => found });
+    const { client, calls } = recordingClient({ searchConversation: () => Promise.resolve(found) });
     const root = mount(<ConversationSearch client={client} conversationId={bob} />);
     const field = root.querySelector('input');
     if (!field) throw new Error('no field');

@@ -1,11 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
-import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { EngineMethod, TransferView } from '../../../extension/lib/messaging/protocol';
+import type { TransferView } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
-import { mount, unmountAll } from './fake-client';
+import { mount, recordingClient, unmountAll } from './fake-client';
 import { transferOf } from './transfer-views';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
@@ -19,27 +18,16 @@ const bob = randomId();
 const state = aliceWithBob(randomId(), bob);
 
 /** An engine with Bob as a contact, `history` as their conversation, and `transfers` listed. */
-function fakeClient(history: readonly ChatMessage[], transfers: readonly TransferView[]) {
-  const calls: EngineMethod[] = [];
-  const answers: Partial<Record<EngineMethod, unknown>> = {
-    getState: state,
-    openConversation: history,
-    markRead: state,
-    listTransfers: transfers,
-    getDraft: { text: '' },
-  };
-  const client: EngineClient = {
-    request: (method) => {
-      calls.push(method);
-      return Promise.resolve(answers[method]) as never;
-    },
-    on: () => () => undefined,
-    onClose: () => undefined,
-    show: () => undefined,
-    close: () => undefined,
-  };
-  return { client, calls };
-}
+const fakeClient = (history: readonly ChatMessage[], transfers: readonly TransferView[]) =>
+  recordingClient({
+    getState: () => Promise.resolve(state),
+    openConversation: () => Promise.resolve(history),
+    markRead: () => Promise.resolve(state),
+    listTransfers: () => Promise.resolve(transfers),
+    getDraft: () => Promise.resolve({ text: '' }),
+    // The call buttons in Bob's header ask which calls are going on.
+    listCalls: () => Promise.resolve([]),
+  });
 
 afterEach(unmountAll);
 
@@ -85,6 +73,6 @@ describe('the popup and its transfers', () => {
         'Sending report.pdf',
       ),
     );
-    expect(fake.calls.filter((method) => method === 'listTransfers')).toHaveLength(1);
+    expect(fake.calls.filter(([method]) => method === 'listTransfers')).toHaveLength(1);
   });
 });

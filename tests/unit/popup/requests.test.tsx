@@ -3,9 +3,10 @@ import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
-import type { EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
+import type { EngineState } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
+import { recordingClient } from './fake-client';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
 const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
@@ -29,33 +30,17 @@ const incoming = (text: string): ChatMessage => ({
   status: 'delivered',
 });
 
-type Answer = (params: unknown) => Promise<unknown>;
-
-/** A fake engine: each method answers as `answers` says (by default as a healthy engine would), and is recorded. */
-function fakeClient(state: EngineState, answers: Partial<Record<EngineMethod, Answer>>) {
-  const calls: [EngineMethod, unknown][] = [];
-  const defaults: Partial<Record<EngineMethod, Answer>> = {
+/** A fake engine in `state`: each method answers as `answers` says (by default as a healthy engine would). */
+const fakeClient = (state: EngineState, answers: Parameters<typeof recordingClient>[0]) =>
+  recordingClient({
     getState: () => Promise.resolve(state),
     openConversation: () => Promise.resolve([]),
     markRead: () => Promise.resolve(state),
     getSafetyNumber: () => Promise.resolve({ digits: '1'.repeat(60) }),
     // The call buttons in a contact's header ask which calls are going on.
     listCalls: () => Promise.resolve([]),
-  };
-  const client: EngineClient = {
-    request: (method, params) => {
-      calls.push([method, params]);
-      const answer = answers[method] ?? defaults[method];
-      if (!answer) return Promise.reject(new Error(`fake engine: no answer for ${method}`));
-      return answer(params) as never;
-    },
-    on: () => () => undefined,
-    onClose: () => undefined,
-    show: () => undefined,
-    close: () => undefined,
-  };
-  return { client, calls };
-}
+    ...answers,
+  });
 
 /** A promise the test settles when it wants to. */
 function deferred<T>() {

@@ -3,16 +3,10 @@ import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import { RoomPanel } from '../../../extension/components/RoomPanel';
-import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { RoomView } from '../../../extension/lib/messaging/protocol';
+import { recordingClient } from './fake-client';
 
-const client: EngineClient = {
-  request: () => Promise.resolve(undefined) as never,
-  on: () => () => undefined,
-  onClose: () => undefined,
-  show: () => undefined,
-  close: () => undefined,
-};
+const { client } = recordingClient();
 
 const WARNING =
   'The server listed Mallory as a member without their signed join: messages are not sent to them';
@@ -57,22 +51,15 @@ describe('room panel', () => {
   });
 
   it('lets a member without a code of their own ask the engine for one', async () => {
-    const asked: [string, unknown][] = [];
-    const recording: EngineClient = {
-      ...client,
-      request: (method, params) => {
-        asked.push([method, params]);
-        return Promise.resolve(undefined) as never;
-      },
-    };
+    const recording = recordingClient();
     const root = document.createElement('div');
     roots.push(root);
     document.body.append(root);
-    render(<RoomPanel client={recording} room={room} />, root);
+    render(<RoomPanel client={recording.client} room={room} />, root);
     expect(root.querySelector('[data-testid="invite-code"]')).toBeNull();
     const make = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Make an invite code');
     make?.click();
-    await vi.waitFor(() => expect(asked).toEqual([['makeInviteCode', { roomId: room.roomId }]]));
+    await vi.waitFor(() => expect(recording.calls).toEqual([['makeInviteCode', { roomId: room.roomId }]]));
   });
 
   it('says so when the invite code could not be copied', async () => {
