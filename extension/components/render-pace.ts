@@ -51,7 +51,7 @@ let promptly: (() => void) | undefined;
 
 /**
  * The change just made is an answer the user waits for (a conversation they opened): it is rendered at the next
- * frame rather than ENGINE_RENDER_INTERVAL after the last render, as a stream of engine events is. Without pacing
+ * frame rather than an interval after the last render, as the engine's other changes are. Without pacing
  * (tests, other pages), Preact renders soon anyway: nothing to do.
  */
 export function renderPromptly(): void {
@@ -79,12 +79,22 @@ export function paceRendering(): void {
     renderWaiting();
   };
   promptly = () => {
-    prompt = true;
+    // Nothing waits yet: the next change goes at the next frame. One goes there already: nothing to do.
+    if (!scheduled) prompt = true;
     if (delayed === undefined) return;
     // Put off for the interval: brought forward to the next frame.
     clearTimeout(delayed);
     delayed = undefined;
     atNextFrame(renderEngineChanges);
+  };
+  /** Someone uses the popup: what the engine changes next shows at the usual pace, not a stream's. */
+  const endStream = (): void => {
+    waitedInARow = 0;
+    if (delayed === undefined) return;
+    // Put off for the interval: what waits renders after the handler (below), and the next change is paced anew.
+    clearTimeout(delayed);
+    delayed = undefined;
+    scheduled = false;
   };
   options.debounceRendering = (render) => {
     waiting = render;
@@ -106,7 +116,8 @@ export function paceRendering(): void {
   };
   const previous = options.event?.bind(options);
   options.event = (event: Event): unknown => {
-    waitedInARow = 0; // someone is using the popup: what the engine changes next shows at the usual pace
+    // A scroll may be the page's own (the log keeps its place): only what people do ends a stream.
+    if (event.type !== 'scroll') endStream();
     queueMicrotask(renderWaiting); // runs after the handler this event is handed to
     return previous ? previous(event) : event;
   };

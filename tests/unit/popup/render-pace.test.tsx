@@ -118,7 +118,7 @@ describe('paceRendering', () => {
     expect(root.textContent).toBe(String(STREAM_RENDERS + 5));
   });
 
-  it('goes back to the usual pace as soon as the user does something during a stream', () => {
+  it('goes back to the usual pace as soon as the user does something during a stream', async () => {
     const seen = { renders: 0 };
     let bump = (): void => undefined;
     function Clicked() {
@@ -141,11 +141,36 @@ describe('paceRendering', () => {
       runFrame();
     }
     const streaming = seen.renders;
-    root.querySelector('button')?.click();
+    // A change put off for a stream's interval: the click renders it, and what comes after goes at the usual pace.
     bump();
     vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
     runFrame();
-    expect(seen.renders).toBe(streaming + 1); // not STREAM_RENDER_INTERVAL later
+    expect(seen.renders).toBe(streaming);
+    root.querySelector('button')?.click();
+    await Promise.resolve(); // the render after the handler
+    expect(seen.renders).toBe(streaming + 1);
+    bump();
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    runFrame();
+    expect(seen.renders).toBe(streaming + 2); // not STREAM_RENDER_INTERVAL after the last stream render
+    expect(root.textContent).toBe(String(STREAM_RENDERS + 3));
+  });
+
+  it('brings one waiting render forward for an answer, and paces the change after it', () => {
+    const counter = mountCounter();
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    counter.bump();
+    runFrame();
+    counter.bump();
+    renderPromptly();
+    runFrame();
+    expect(counter.renders).toBe(2);
+    counter.bump();
+    runFrame(); // right after the answer: paced as usual
+    expect(counter.renders).toBe(2);
+    vi.advanceTimersByTime(ENGINE_RENDER_INTERVAL);
+    runFrame();
+    expect(counter.renders).toBe(3);
   });
 
   it('renders an answer the user waits for at the next frame, however soon after the last render', () => {
