@@ -5,7 +5,7 @@ import { randomId } from '../../../shared/ids';
 import type { EngineState } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
-import { recordingClient } from './fake-client';
+import { chatAnswers, recordingClient } from './fake-client';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
 const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
@@ -31,15 +31,7 @@ const message = (text: string, fields: Partial<ChatMessage> = {}): ChatMessage =
 });
 
 /** An engine holding `history` as its conversation with Bob. */
-const fakeClient = (history: readonly ChatMessage[]) =>
-  recordingClient({
-    getState: () => Promise.resolve(state),
-    openConversation: () => Promise.resolve(history),
-    markRead: () => Promise.resolve(state),
-    getDraft: () => Promise.resolve({ text: '' }),
-    // The call buttons in Bob's header ask which calls are going on.
-    listCalls: () => Promise.resolve([]),
-  }).client;
+const fakeClient = (history: readonly ChatMessage[]) => recordingClient(chatAnswers(state, history)).client;
 
 const roots: HTMLElement[] = [];
 afterEach(() => {

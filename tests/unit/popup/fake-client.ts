@@ -2,7 +2,7 @@ import { render, type ComponentChild } from 'preact';
 import { vi } from 'vitest';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { EngineEvents, EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
-import type { ConversationId } from '../../../extension/lib/model';
+import type { ChatMessage, ConversationId } from '../../../extension/lib/model';
 import { rememberConversation } from '../../../extension/lib/ui/last-conversation';
 
 export type Answer = (params: unknown) => Promise<unknown>;
@@ -51,6 +51,19 @@ export function recordingClient(given: Partial<Record<EngineMethod, Answer>> = {
   const listening = (name: keyof EngineEvents): number => listeners.get(name)?.size ?? 0;
   return { client, calls, push, pushState, listening, shows };
 }
+
+/** What a popup showing a conversation asks, answered by an engine in `state` whose history there is `history`. */
+export const chatAnswers = (
+  state: EngineState,
+  history: readonly ChatMessage[] = [],
+): Partial<Record<EngineMethod, Answer>> => ({
+  getState: () => Promise.resolve(state),
+  openConversation: () => Promise.resolve(history),
+  markRead: () => Promise.resolve(state),
+  getDraft: () => Promise.resolve({ text: '' }),
+  // The call buttons in a contact's header ask which calls are going on.
+  listCalls: () => Promise.resolve([]),
+});
 
 const roots: HTMLElement[] = [];
 

@@ -4,7 +4,7 @@ import { randomId } from '../../../shared/ids';
 import type { TransferView } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
-import { mount, recordingClient, unmountAll } from './fake-client';
+import { chatAnswers, mount, recordingClient, unmountAll } from './fake-client';
 import { transferOf } from './transfer-views';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
@@ -19,15 +19,7 @@ const state = aliceWithBob(randomId(), bob);
 
 /** An engine with Bob as a contact, `history` as their conversation, and `transfers` listed. */
 const fakeClient = (history: readonly ChatMessage[], transfers: readonly TransferView[]) =>
-  recordingClient({
-    getState: () => Promise.resolve(state),
-    openConversation: () => Promise.resolve(history),
-    markRead: () => Promise.resolve(state),
-    listTransfers: () => Promise.resolve(transfers),
-    getDraft: () => Promise.resolve({ text: '' }),
-    // The call buttons in Bob's header ask which calls are going on.
-    listCalls: () => Promise.resolve([]),
-  });
+  recordingClient({ ...chatAnswers(state, history), listTransfers: () => Promise.resolve(transfers) });
 
 afterEach(unmountAll);
 

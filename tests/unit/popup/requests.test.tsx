@@ -6,7 +6,7 @@ import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { EngineState } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { aliceWithBob } from '../../support/popup-state';
-import { recordingClient } from './fake-client';
+import { chatAnswers, recordingClient } from './fake-client';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
 const engine = vi.hoisted((): { client: unknown } => ({ client: undefined }));
@@ -33,12 +33,8 @@ const incoming = (text: string): ChatMessage => ({
 /** A fake engine in `state`: each method answers as `answers` says (by default as a healthy engine would). */
 const fakeClient = (state: EngineState, answers: Parameters<typeof recordingClient>[0]) =>
   recordingClient({
-    getState: () => Promise.resolve(state),
-    openConversation: () => Promise.resolve([]),
-    markRead: () => Promise.resolve(state),
+    ...chatAnswers(state),
     getSafetyNumber: () => Promise.resolve({ digits: '1'.repeat(60) }),
-    // The call buttons in a contact's header ask which calls are going on.
-    listCalls: () => Promise.resolve([]),
     ...answers,
   });
 
