@@ -10,7 +10,7 @@
  * (askEngineInPage, as the tests ask).
  */
 import { launchRawChromium, type RawChromium } from './raw-chromium';
-import { WATCH_POPUP, type Run, type Target } from './popup-watch';
+import { WATCH_MS, WATCH_POPUP, type Run, type Target } from './popup-watch';
 import { askEngineInPage } from '../tests/support/engine-port';
 
 export interface UnattachedOpens {
@@ -53,7 +53,7 @@ function watcher({
       arm() {
         const before = new Set(chrome.extension.getViews({ type: 'tab' }));
         running = new Promise((resolve, reject) => {
-          const deadline = performance.now() + 120000;
+          const deadline = performance.now() + ${WATCH_MS};
           const find = () => {
             const win = chrome.extension.getViews({ type: 'tab' }).find((view) =>
               view.location.pathname === '/popup.html' && !before.has(view) && !seen.has(view));

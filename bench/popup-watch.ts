@@ -22,8 +22,8 @@ export interface Target {
   readonly shown: number;
 }
 
-/** How long a popup is watched before the watch gives up, in ms. */
-const WATCH_MS = 120_000;
+/** How long a popup is watched (or waited for) before the watch gives up, in ms. */
+export const WATCH_MS = 120_000;
 
 /** A function expression, `(win, target) => Promise<Run>`, that watches the popup window `win`. */
 export const WATCH_POPUP = `(win, { contact, newest, shown }) => new Promise((resolve, reject) => {
