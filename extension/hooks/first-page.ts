@@ -29,8 +29,11 @@ interface Asked extends FirstPage {
 
 let asked: Asked | undefined;
 
-/** Asks `client` now for the newest `limit` messages of `peerId`, for takeFirstPage. */
-export function askFirstPage(client: EngineClient, peerId: ConversationId, limit: number): void {
+/**
+ * Asks `client` now for the newest `limit` messages of `peerId`, for takeFirstPage. Resolves once the answer is in
+ * (or failed: never rejects).
+ */
+export function askFirstPage(client: EngineClient, peerId: ConversationId, limit: number): Promise<void> {
   asked?.stop();
   const list = new MessageList();
   const stop = client.on('message', (message) => {
@@ -38,7 +41,7 @@ export function askFirstPage(client: EngineClient, peerId: ConversationId, limit
   });
   const answer = client.request('openConversation', { peerId, limit });
   const entry: Asked = { client, peerId, limit, list, page: undefined, answer, stop };
-  answer.then(
+  const settled = answer.then(
     (page) => {
       // Taken before it came: the taker puts it in.
       if (asked !== entry) return;
@@ -49,6 +52,7 @@ export function askFirstPage(client: EngineClient, peerId: ConversationId, limit
     () => undefined,
   );
   asked = entry;
+  return settled;
 }
 
 /** The page asked for ahead with the same client, conversation and limit, once; undefined if there is none. */

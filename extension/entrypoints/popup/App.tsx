@@ -106,15 +106,15 @@ const openingConversation = (): ConversationId | undefined =>
 
 /**
  * Asks, beside the engine's state, for the newest page of the conversation the popup opens on, so that it is shown
- * with its messages from its first frame.
+ * with its messages from its first frame. Resolves once that is in (or failed), or at once if it opens on the list.
  */
-function askOpeningPage(client: EngineClient): void {
-  const ask = (): void => {
+export function askOpeningPage(client: EngineClient): Promise<void> {
+  const ask = (): Promise<void> => {
     const opening = openingConversation();
-    if (opening) askFirstPage(client, opening, HISTORY_PAGE);
+    return opening ? askFirstPage(client, opening, HISTORY_PAGE) : Promise.resolve();
   };
-  if (lastConversationKnown() || conversationFromLocation()) ask();
-  else void loadLastConversation().then(ask);
+  if (lastConversationKnown() || conversationFromLocation()) return ask();
+  return loadLastConversation().then(ask);
 }
 
 export function App() {

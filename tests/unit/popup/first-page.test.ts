@@ -36,7 +36,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('the page asked for ahead (first-page)', () => {
   it('keeps what arrives for the conversation meanwhile, with the page before it, for one taker', async () => {
     const engine = fakeEngine();
-    askFirstPage(engine.client, bob, 100);
+    void askFirstPage(engine.client, bob, 100);
     expect(engine.asked).toEqual([['openConversation', { peerId: bob, limit: 100 }]]);
     const early = message(bob, 'before the answer');
     engine.send(early);
@@ -63,7 +63,7 @@ describe('the page asked for ahead (first-page)', () => {
 
   it('leaves a page that comes after it was taken to the taker', async () => {
     const engine = fakeEngine();
-    askFirstPage(engine.client, bob, 100);
+    void askFirstPage(engine.client, bob, 100);
     const taken = takeFirstPage(engine.client, bob, 100);
     expect(taken?.page).toBeUndefined();
     const older = message(bob, 'in the page');
@@ -74,7 +74,7 @@ describe('the page asked for ahead (first-page)', () => {
 
   it('hands on a failed answer for the taker to ask again', async () => {
     const engine = fakeEngine();
-    askFirstPage(engine.client, bob, 100);
+    void askFirstPage(engine.client, bob, 100);
     engine.answer().reject(new Error('locked'));
     await settle();
     const taken = takeFirstPage(engine.client, bob, 100);
@@ -84,8 +84,8 @@ describe('the page asked for ahead (first-page)', () => {
 
   it('keeps only the last one asked for', () => {
     const engine = fakeEngine();
-    askFirstPage(engine.client, bob, 100);
-    askFirstPage(engine.client, carol, 100);
+    void askFirstPage(engine.client, bob, 100);
+    void askFirstPage(engine.client, carol, 100);
     expect(engine.listening()).toBe(1);
     expect(takeFirstPage(engine.client, bob, 100)).toBeUndefined();
     expect(takeFirstPage(engine.client, carol, 100)).toBeDefined();
