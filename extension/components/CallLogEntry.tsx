@@ -6,6 +6,10 @@ import { t, type MessageKey } from '../lib/i18n';
 interface Props {
   /** A history entry with `call` set (see model.ts CallInfo). */
   readonly message: ChatMessage;
+  /** Its row's key in the log (its element's data-key). */
+  readonly rowKey?: string;
+  /** The first of its group in the log: space above it. */
+  readonly groupStart?: boolean;
 }
 
 type Voiced = readonly [voice: MessageKey, video: MessageKey];
@@ -45,15 +49,16 @@ export function callEntryText(call: CallInfo, direction: ChatMessage['direction'
 }
 
 /** One call in a conversation's history: voice or video, who called, how it ended, and how long it lasted. */
-export function CallLogEntry({ message }: Props) {
+export function CallLogEntry({ message, rowKey, groupStart = true }: Props) {
   const call = message.call;
   if (!call) return null;
   const time = new Date(message.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const missed = call.outcome === 'missed' && message.direction === 'in';
   return (
     <div
-      class={`call-entry ${call.outcome}${missed ? ' missed-in' : ''}`}
+      class={`call-entry ${call.outcome}${missed ? ' missed-in' : ''}${groupStart ? ' log-group-start' : ''}`}
       data-testid="call-entry"
+      data-key={rowKey}
       data-outcome={call.outcome}
       data-direction={message.direction}
       role={call.outcome === 'failed' && call.warning ? 'alert' : undefined}

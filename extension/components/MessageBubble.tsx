@@ -17,6 +17,8 @@ const PATH_LABELS: Record<NonNullable<ChatMessage['via']>, { label: MessageKey; 
 
 interface Props {
   readonly message: ChatMessage;
+  /** Its row's key in the log (its element's data-key: the log finds the row by it). */
+  readonly rowKey?: string;
   /** In a room: who wrote an incoming message. */
   readonly sender?: string | undefined;
   /** The first of a group of one sender's messages (its name shows); false: it continues the one above. */
@@ -42,6 +44,7 @@ function deletedNote(message: ChatMessage): string {
  */
 export const MessageBubble = memo(function MessageBubble({
   message,
+  rowKey,
   sender,
   groupStart = true,
   groupEnd = true,
@@ -55,7 +58,7 @@ export const MessageBubble = memo(function MessageBubble({
   const Bubble = file ? 'div' : 'p';
   const place = `${groupStart ? ' log-group-start' : ''}${groupEnd ? ' log-group-end' : ''}`;
   return (
-    <Bubble class={`log-bubble log-${message.direction}${place}`} data-testid="message">
+    <Bubble class={`log-bubble log-${message.direction}${place}`} data-testid="message" data-key={rowKey}>
       {sender && (
         // Said for each message to a screen reader; seen only at the top of a group.
         <span class={groupStart ? 'log-sender' : 'log-visually-hidden'} data-testid="message-sender">

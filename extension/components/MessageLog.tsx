@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { EarlierHistory } from '../hooks/useConversation';
 import type { ChatMessage } from '../lib/model';
@@ -32,7 +33,10 @@ const NEAR = 200; // px
 /** How often relative times ("5 min ago") and day names ("Today") are said again. */
 const CLOCK_TICK = 60_000; // ms
 
-/** A row's key and the DOM's: the id, and the side (ids are chosen by their senders; one may copy another's). */
+/**
+ * A row's key and the DOM's (its element's data-key): the id, and the side (ids are chosen by their senders; one
+ * may copy another's).
+ */
 const keyOf = (message: ChatMessage): string => `${message.direction}:${message.id}`;
 
 /** The row element of `message` among the log's rows, if it is in the DOM. */
@@ -168,25 +172,24 @@ export function MessageLog({ messages, senderOf, earlier: history }: Props) {
             </button>
           )}
           <div class="log-rows" role="log" aria-live="polite" ref={log} data-testid="messages">
+            {/* A message and its day's divider, side by side: no element around each row, which 50 rows of (the
+                window an opening popup draws) would lay out as 50 more boxes. */}
             {rows.map(({ message, day, groupStart, groupEnd }) => (
-              <div
-                class={groupStart ? 'log-row log-row-start' : 'log-row'}
-                key={keyOf(message)}
-                data-key={keyOf(message)}
-              >
+              <Fragment key={keyOf(message)}>
                 {day && <DateDivider label={day} />}
                 {message.call ? (
-                  <CallLogEntry message={message} />
+                  <CallLogEntry message={message} rowKey={keyOf(message)} groupStart={groupStart} />
                 ) : (
                   <MessageBubble
                     message={message}
+                    rowKey={keyOf(message)}
                     sender={senderOf(message)}
                     groupStart={groupStart}
                     groupEnd={groupEnd}
                     now={now - message.sentAt < RELATIVE_UNTIL ? now : undefined}
                   />
                 )}
-              </div>
+              </Fragment>
             ))}
           </div>
         </div>

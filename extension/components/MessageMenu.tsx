@@ -62,16 +62,16 @@ export function MessageMenu({ message }: Props) {
     });
   if (items.length === 0) return null;
 
+  // Escape closes it and gives the focus back, from the toggle or an item.
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && open) {
+      event.preventDefault(); // the menu, not the conversation, is what Escape leaves (App.tsx)
+      close();
+    }
+  };
+  // No element around them: the menu is placed by the message's meta line (message-actions.css).
   return (
-    <span
-      class="message-menu-anchor"
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && open) {
-          event.preventDefault(); // the menu, not the conversation, is what Escape leaves (App.tsx)
-          close();
-        }
-      }}
-    >
+    <>
       <button
         ref={toggle}
         type="button"
@@ -82,11 +82,12 @@ export function MessageMenu({ message }: Props) {
         aria-expanded={open}
         data-testid="message-menu"
         onClick={() => setOpen(!open)}
+        onKeyDown={onKeyDown}
       >
         <Icon name="more" size={16} />
       </button>
       {open && (
-        <span class="message-menu" role="menu" aria-label={t('messageActions')}>
+        <span class="message-menu" role="menu" aria-label={t('messageActions')} onKeyDown={onKeyDown}>
           {items.map((item) => (
             <button
               key={item.testId}
@@ -108,6 +109,6 @@ export function MessageMenu({ message }: Props) {
           {copyError}
         </span>
       )}
-    </span>
+    </>
   );
 }

@@ -19,21 +19,29 @@ const PATHS: Record<MessageStatus, string> = {
   failed: 'M8 3v6M8 11.5v1.5',
 };
 
-/** An outgoing message's delivery, as an icon with its words beside it for screen readers. */
+/**
+ * An outgoing message's delivery: an icon named by its words (read aloud, and its tooltip), and why it failed
+ * beside it. Three elements: each of a conversation's rows has one, and an opening popup draws 50 of them.
+ */
 export function Ticks({ message }: { readonly message: ChatMessage }) {
   const words = t(STATUS_WORDS[message.status]);
   return (
-    <span
-      class={`log-ticks log-ticks-${message.status}`}
-      data-testid="message-status"
-      data-status={message.status}
-      title={message.error ? t('withReason', [words, message.error]) : words}
-    >
-      <svg class="log-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+    <>
+      <svg
+        class={`log-icon log-ticks log-ticks-${message.status}`}
+        data-testid="message-status"
+        data-status={message.status}
+        role="img"
+        aria-label={words}
+        viewBox="0 0 16 16"
+        width="16"
+        height="16"
+        focusable="false"
+      >
+        <title>{message.error ? t('withReason', [words, message.error]) : words}</title>
         <path d={PATHS[message.status]} />
       </svg>
-      <span class="log-visually-hidden">{words}</span>
       {message.error && <span class="log-ticks-error">{message.error}</span>}
-    </span>
+    </>
   );
 }

@@ -3,8 +3,12 @@
  * whatever the length of the conversation. Pure: the component (MessageLog.tsx) keeps the state and the DOM.
  */
 
-/** Rows in the DOM at once when at the newest: a tall popup's worth of short messages, and as many again. */
-export const WINDOW_ROWS = 60;
+/**
+ * Rows in the DOM at once when at the newest: the newest 50, a few popups' worth of short messages. Each row is
+ * drawn, laid out and painted when a conversation opens, on the thread the engine shares (Chrome): 60 took a sixth
+ * more of that than the 50 an opening shows.
+ */
+export const WINDOW_ROWS = 50;
 /** Rows the window moves by when the reader nears its top or bottom. */
 export const STEP_ROWS = 20;
 /** Scrolled up, the window keeps growing with new messages up to this many rows, then stops taking them. */

@@ -34,7 +34,10 @@ afterEach(() => {
 const texts = (root: HTMLElement): string[] =>
   [...root.querySelectorAll('[data-testid="message-text"]')].map((node) => node.textContent);
 
-/** Every row 40 px high in a scroller 400 px high, laid out bottom-up as a browser does (message-log.css). */
+/**
+ * Every row 40 px high in a scroller 400 px high, laid out bottom-up as a browser does (message-log.css). The rows
+ * are the log's children with a data-key (bubbles, call entries); the days' dividers between them take no room here.
+ */
 const ROW = 40; // px
 const VIEW = 400; // px
 
@@ -53,7 +56,8 @@ function showLog(
   const scroller = root.querySelector<HTMLElement>('.log-scroller');
   const log = root.querySelector<HTMLElement>('[role="log"]');
   if (!scroller || !log) throw new Error('no log');
-  const height = (): number => log.children.length * ROW;
+  const rows = (): Element[] => [...log.children].filter((child) => child.hasAttribute('data-key'));
+  const height = (): number => rows().length * ROW;
   // Bottom-up: 0 at the newest, negative above it, as far as the content reaches.
   let scrollTop = 0;
   const setScrollTop = vi.fn((value: number) => {
@@ -64,7 +68,7 @@ function showLog(
   Object.defineProperty(scroller, 'clientHeight', { get: () => VIEW });
   // A row's top on screen: its place in the content, less what is scrolled past above the view.
   vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-    const index = [...log.children].indexOf(this);
+    const index = rows().indexOf(this);
     return new DOMRect(0, index * ROW - (height() - VIEW + scrollTop), 300, ROW);
   });
   /** The reader scrolls to `fromBottom` px above the newest message. */
@@ -75,18 +79,22 @@ function showLog(
   };
   /** Where the row of `text` is on screen. */
   const topOf = (text: string): number | undefined =>
-    [...log.children]
+    rows()
       .find((row) => row.querySelector('[data-testid="message-text"]')?.textContent === text)
       ?.getBoundingClientRect().top;
-  return { root, scroller, log, draw, scrollTo, topOf, setScrollTop, top: () => height() - VIEW };
+  return { root, scroller, log, rows, draw, scrollTo, topOf, setScrollTop, top: () => height() - VIEW };
 }
 
 describe('the message log', () => {
   it('puts only a window of rows in the DOM, the newest last, however long the conversation', () => {
-    const { root, log } = showLog(conversation(0, 100_000));
+    const { root, log, rows } = showLog(conversation(0, 100_000));
     expect(texts(root)).toHaveLength(WINDOW_ROWS);
     expect(texts(root).at(-1)).toBe('message 99999');
-    expect(log.children).toHaveLength(WINDOW_ROWS);
+    // Each row is one element of the log (no box around it), a day's divider beside the day's first.
+    expect(rows()).toHaveLength(WINDOW_ROWS);
+    expect(log.children.length - WINDOW_ROWS).toBe(
+      log.querySelectorAll('[data-testid="date-divider"]').length,
+    );
     // A log to screen readers, read politely; the scroller is reached by Tab and scrolled by the keyboard.
     expect(log.getAttribute('aria-live')).toBe('polite');
     expect(root.querySelector('.log-scroller')?.getAttribute('tabindex')).toBe('0');
@@ -147,8 +155,9 @@ describe('the message log', () => {
     const earlier = { more: true, loading: false, load };
     const page = conversation(900, 1000);
     const { root, draw, scrollTo, topOf, top } = showLog(page, earlier);
-    // Up through what is held: two steps, then the engine is asked (once, while it answers).
-    for (let i = 0; i < 3; i++) await scrollTo(top() - 50);
+    // Up through what is held, a step at a time, then the engine is asked (once, while it answers).
+    const steps = Math.ceil((page.length - WINDOW_ROWS) / STEP_ROWS);
+    for (let i = 0; i <= steps; i++) await scrollTo(top() - 50);
     expect(texts(root)[0]).toBe('message 900');
     expect(load).toHaveBeenCalledTimes(1);
     draw(page, { ...earlier, loading: true });
@@ -252,9 +261,13 @@ describe('the message log', () => {
     ]);
     const ticks = [...root.querySelectorAll<HTMLElement>('[data-testid="message-status"]')];
     expect(ticks.map((tick) => tick.dataset.status)).toEqual(['read', 'failed']);
-    expect(ticks[0]?.querySelector('svg')?.getAttribute('aria-hidden')).toBe('true');
-    expect(ticks[0]?.textContent).toBe('Read');
-    expect(ticks[1]?.textContent).toContain('no link');
+    // A picture named by its words, which are its tooltip too; why it failed is written beside it.
+    expect(ticks[0]?.getAttribute('role')).toBe('img');
+    expect(ticks[0]?.getAttribute('aria-label')).toBe('Read');
+    expect(ticks[0]?.querySelector('title')?.textContent).toBe('Read');
+    expect(ticks[1]?.getAttribute('aria-label')).toBe('Not sent yet, will retry');
+    expect(ticks[1]?.querySelector('title')?.textContent).toContain('no link');
+    expect(ticks[1]?.nextElementSibling?.textContent).toBe('no link');
     expect(root.querySelector('.log')?.textContent).not.toMatch(/✓/u);
   });
 
