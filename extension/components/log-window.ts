@@ -4,9 +4,8 @@
  */
 
 /**
- * Rows in the DOM at once when at the newest: the newest 50, a few popups' worth of short messages. Each row is
- * drawn, laid out and painted when a conversation opens, on the thread the engine shares (Chrome): 60 took a sixth
- * more of that than the 50 an opening shows.
+ * Rows in the DOM at once when at the newest: the newest 50, a few popups' worth of short messages. Each one is
+ * drawn, laid out and painted as a conversation opens, on the thread the engine shares (Chrome): no more than that.
  */
 export const WINDOW_ROWS = 50;
 /** Rows the window moves by when the reader nears its top or bottom. */
