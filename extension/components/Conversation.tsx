@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { lazy, Suspense } from 'preact/compat';
+import { lazy } from './lazy';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { useAction } from '../hooks/useAction';
 import { errorMessage } from '../lib/errors';
@@ -20,9 +20,7 @@ import type { ChatMessage, ConversationId } from '../lib/model';
 import { t, tCount } from '../lib/i18n';
 
 // Loaded when first asked for: it carries a QR code generator, which most openings of the popup never need.
-const SafetyNumber = lazy(() =>
-  import('./SafetyNumber').then(({ SafetyNumber }) => ({ default: SafetyNumber })),
-);
+const SafetyNumber = lazy(() => import('./SafetyNumber').then(({ SafetyNumber }) => SafetyNumber));
 
 /** Who the conversation is with: one contact (or request, or blocked user), or a room. */
 export type Counterpart =
@@ -231,9 +229,7 @@ export function Conversation({
       )}
       {children}
       {counterpart.kind === 'contact' && showSafety && (
-        <Suspense fallback={null}>
-          <SafetyNumber client={client} peerId={counterpart.contact.userId} peerName={title} />
-        </Suspense>
+        <SafetyNumber client={client} peerId={counterpart.contact.userId} peerName={title} />
       )}
       {history.error && (
         <div class="load-failed">

@@ -1,4 +1,4 @@
-import { memo } from 'preact/compat';
+import { memo } from './memo';
 import { useContext } from 'preact/hooks';
 import type { ChatMessage } from '../lib/model';
 import { FileCard } from './FileCard';

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
-import { useSyncExternalStore } from 'preact/compat';
 import { useContext, useEffect, useMemo } from 'preact/hooks';
+import { useStore } from './useStore';
 import type { MessageId, UserId } from '../../shared/ids';
 import type { EngineClient } from '../lib/messaging/client';
 import type { TransferView } from '../lib/messaging/protocol';
@@ -18,7 +18,7 @@ export interface TransferSnapshot {
 /**
  * The popup's transfers, kept current from the engine: its list once, then its `transfer` events. Held outside
  * Preact's state, so the progress events (a few a second per transfer) re-render only the parts that read them
- * (useSyncExternalStore), not the whole popup.
+ * (useStore), not the whole popup.
  */
 export class TransferStore {
   #snapshot: TransferSnapshot = { table: EMPTY_TABLE, error: undefined };
@@ -86,7 +86,7 @@ const NOTHING = (): (() => void) => () => undefined;
 
 /** `store`'s snapshot, re-rendering the caller at each change. */
 export function useTransferSnapshot(store: TransferStore | undefined): TransferSnapshot | undefined {
-  return useSyncExternalStore(store?.subscribe ?? NOTHING, () => store?.snapshot);
+  return useStore(store?.subscribe ?? NOTHING, () => store?.snapshot);
 }
 
 /** The transfers of one message's file (by peer), re-rendering the caller only when they change. */
@@ -94,7 +94,7 @@ export function useMessageTransfers(
   store: TransferStore | undefined,
   messageId: MessageId,
 ): ReadonlyMap<UserId, TransferView> | undefined {
-  return useSyncExternalStore(store?.subscribe ?? NOTHING, () => store?.snapshot.table.get(messageId));
+  return useStore(store?.subscribe ?? NOTHING, () => store?.snapshot.table.get(messageId));
 }
 
 /** What file cards need from the popup: the engine to answer and cancel through, the transfers, people's names. */

@@ -1,8 +1,8 @@
 import type { ComponentProps, JSX } from 'preact';
-import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { CallButtons } from '../../components/CallButtons';
+import { lazy } from '../../components/lazy';
 import { ContactMenu } from '../../components/ContactMenu';
 import { RequestPanel } from '../../components/ContactRequest';
 import { ConversationList } from '../../components/ConversationList';
@@ -38,9 +38,11 @@ import { t } from '../../lib/i18n';
 // at most 60 KB gzipped), and what is opened every time (the list, a conversation) is there at once.
 // The first start's form: shown once per profile. Settings after it are on the options page.
 const FirstStart = lazy(() =>
-  import('../../components/SettingsForm').then(({ SettingsForm }) => ({ default: SettingsForm })),
+  import('../../components/SettingsForm').then(({ SettingsForm }) => SettingsForm),
 );
-const NewConversation = lazy(() => import('../../components/NewConversation'));
+const NewConversation = lazy(() =>
+  import('../../components/NewConversation').then((module) => module.default),
+);
 
 /** What a lazy screen shows for the moment it takes to load (worded when shown: English may load after this module). */
 function Loading(): JSX.Element {
@@ -143,9 +145,7 @@ export function App() {
     return (
       <main class="scroll">
         <ErrorBoundary part={t('partFirstStart')}>
-          <Suspense fallback={<Loading />}>
-            <FirstStart client={client} settings={null} />
-          </Suspense>
+          <FirstStart client={client} settings={null} fallback={<Loading />} />
         </ErrorBoundary>
       </main>
     );
@@ -298,16 +298,15 @@ function Chat({ client, state, settings }: ChatProps) {
         </div>
         {screen === 'new' && (
           <div class="screen">
-            <Suspense fallback={<Loading />}>
-              <NewConversation
-                client={client}
-                selfName={settings.name}
-                rooms={state.rooms}
-                onSelect={open}
-                onAdding={() => setChosen('new')}
-                onBack={nobody ? undefined : back}
-              />
-            </Suspense>
+            <NewConversation
+              client={client}
+              selfName={settings.name}
+              rooms={state.rooms}
+              onSelect={open}
+              onAdding={() => setChosen('new')}
+              onBack={nobody ? undefined : back}
+              fallback={<Loading />}
+            />
           </div>
         )}
         {screen === 'conversation' && (
