@@ -21,7 +21,7 @@ const PATHS: Record<MessageStatus, string> = {
 
 /**
  * An outgoing message's delivery: an icon named by its words (read aloud, and its tooltip), and why it failed
- * beside it. Three elements: each of a conversation's rows has one, and an opening popup draws 50 of them.
+ * beside it. Three elements: each outgoing message in the log has them, and an opening popup draws 50 rows.
  */
 export function Ticks({ message }: { readonly message: ChatMessage }) {
   const words = t(STATUS_WORDS[message.status]);

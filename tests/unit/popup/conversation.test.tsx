@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
 import type { EngineState } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
-import { aliceWithBob } from '../../support/popup-state';
+import { aliceWithBob, messageFrom } from '../../support/popup-state';
 import { chatAnswers, recordingClient } from './fake-client';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
@@ -20,15 +20,8 @@ const bob = randomId();
 
 const state: EngineState = aliceWithBob(randomId(), bob);
 
-const message = (text: string, fields: Partial<ChatMessage> = {}): ChatMessage => ({
-  id: randomId(),
-  peerId: bob,
-  direction: 'in',
-  text,
-  sentAt: Date.UTC(2026, 0, 1, 12, 30),
-  status: 'delivered',
-  ...fields,
-});
+const message = (text: string, fields: Partial<ChatMessage> = {}): ChatMessage =>
+  messageFrom(bob, text, { sentAt: Date.UTC(2026, 0, 1, 12, 30), ...fields });
 
 /** An engine holding `history` as its conversation with Bob. */
 const fakeClient = (history: readonly ChatMessage[]) => recordingClient(chatAnswers(state, history)).client;

@@ -3,18 +3,12 @@ import { randomId } from '../../../shared/ids';
 import { askFirstPage, takeFirstPage } from '../../../extension/hooks/first-page';
 import type { ChatMessage } from '../../../extension/lib/model';
 import { recordingClient } from './fake-client';
+import { messageFrom } from '../../support/popup-state';
 
 const bob = randomId();
 const carol = randomId();
 
-const message = (peerId: string, text: string): ChatMessage => ({
-  id: randomId(),
-  peerId,
-  direction: 'in',
-  text,
-  sentAt: Date.now(),
-  status: 'delivered',
-});
+const message = (peerId: string, text: string): ChatMessage => messageFrom(peerId, text);
 
 /** An engine whose answer to openConversation the test gives, and whose message events it sends. */
 function fakeEngine() {

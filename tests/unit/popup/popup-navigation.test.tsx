@@ -2,8 +2,7 @@
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
-import type { ChatMessage } from '../../../extension/lib/model';
-import { aliceWithBob } from '../../support/popup-state';
+import { aliceWithBob, messageFrom } from '../../support/popup-state';
 import { byTestId, mount, recordingClient, unmountAll } from './fake-client';
 import { HISTORY_PAGE } from '../../../extension/hooks/useConversation';
 
@@ -21,14 +20,7 @@ afterEach(() => {
 
 const alice = randomId();
 const bob = randomId();
-const fromBob: ChatMessage = {
-  id: randomId(),
-  peerId: bob,
-  direction: 'in',
-  text: 'Lunch at noon?',
-  sentAt: Date.now(),
-  status: 'delivered',
-};
+const fromBob = messageFrom(bob, 'Lunch at noon?');
 
 function popup() {
   const fake = recordingClient({

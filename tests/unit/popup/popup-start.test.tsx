@@ -1,12 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../../shared/ids';
-import type { ChatMessage } from '../../../extension/lib/model';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import { rememberConversation } from '../../../extension/lib/ui/last-conversation';
 import { HISTORY_PAGE } from '../../../extension/hooks/useConversation';
 import { FIRST_RENDER_WAIT, mountPage } from '../../../extension/components/mount-page';
-import { aliceWithBob } from '../../support/popup-state';
+import { aliceWithBob, messageFrom } from '../../support/popup-state';
 import { chatAnswers, mount, recordingClient, settle, unmountAll } from './fake-client';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
@@ -32,14 +31,7 @@ afterEach(() => {
 
 const alice = randomId();
 const bob = randomId();
-const fromBob: ChatMessage = {
-  id: randomId(),
-  peerId: bob,
-  direction: 'in',
-  text: 'Lunch at noon?',
-  sentAt: Date.now(),
-  status: 'delivered',
-};
+const fromBob = messageFrom(bob, 'Lunch at noon?');
 
 const texts = (root: ParentNode): string[] =>
   [...root.querySelectorAll('[data-testid="message-text"]')].map((node) => node.textContent);

@@ -5,7 +5,7 @@ import { randomId } from '../../../shared/ids';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { EngineState } from '../../../extension/lib/messaging/protocol';
 import type { ChatMessage } from '../../../extension/lib/model';
-import { aliceWithBob } from '../../support/popup-state';
+import { aliceWithBob, messageFrom } from '../../support/popup-state';
 import { chatAnswers, recordingClient } from './fake-client';
 
 // The popup reaches the engine through connectEngine(); here it gets a fake engine instead.
@@ -21,14 +21,8 @@ const STOPPED = 'The messenger engine stopped; reopen the popup';
 
 const baseState: EngineState = aliceWithBob(randomId(), bob);
 
-const incoming = (text: string): ChatMessage => ({
-  id: randomId(),
-  peerId: bob,
-  direction: 'in',
-  text,
-  sentAt: Date.UTC(2026, 0, 1, 12, 30),
-  status: 'delivered',
-});
+const incoming = (text: string): ChatMessage =>
+  messageFrom(bob, text, { sentAt: Date.UTC(2026, 0, 1, 12, 30) });
 
 /** A fake engine in `state`: each method answers as `answers` says (by default as a healthy engine would). */
 const fakeClient = (state: EngineState, answers: Parameters<typeof recordingClient>[0]) =>
