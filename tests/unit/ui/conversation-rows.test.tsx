@@ -5,38 +5,22 @@ import { randomId } from '../../../shared/ids';
 import { ConversationList } from '../../../extension/components/ConversationList';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { RecentList } from '../../../extension/lib/messaging/conversation-protocol';
-import type { Contact, EngineMethod, RoomView } from '../../../extension/lib/messaging/protocol';
+import type { Contact, RoomView } from '../../../extension/lib/messaging/protocol';
 import { useSummaries, useSummaryStore } from '../../../extension/lib/ui/use-summaries';
 import { contactOf } from '../../support/popup-state';
-import { mount, settle, unmountAll } from '../popup/fake-client';
+import { mount, recordingClient, settle, unmountAll } from '../popup/fake-client';
 
 afterEach(unmountAll);
 
-/** An engine that answers listRecent with `listed` and can tell `recent` changes; other requests are refused. */
+/** An engine that answers listRecent with `listed` and can tell `recent` changes. */
 function recentEngine(listed: RecentList) {
-  const listeners = new Set<(list: RecentList) => void>();
-  const asked: EngineMethod[] = [];
-  const client: EngineClient = {
-    request: (method) => {
-      asked.push(method);
-      // The fake's answer is listRecent's type, the only method it answers.
-      return (method === 'listRecent' ? Promise.resolve(listed) : Promise.reject(new Error(method))) as never;
-    },
-    on: (name, listener) => {
-      if (name !== 'recent') return () => undefined;
-      // `name` narrowed the listener's data to a RecentList.
-      const onRecent = listener as (list: RecentList) => void;
-      listeners.add(onRecent);
-      return () => listeners.delete(onRecent);
-    },
-    onClose: () => undefined,
-    show: () => undefined,
-    close: () => undefined,
+  const fake = recordingClient({ listRecent: () => Promise.resolve(listed) });
+  return {
+    client: fake.client,
+    /** The methods asked, in order. */
+    asked: () => fake.calls.map(([method]) => method),
+    tell: (list: RecentList) => fake.push('recent', list),
   };
-  const tell = (list: RecentList): void => {
-    for (const listener of listeners) listener(list);
-  };
-  return { client, asked, tell };
 }
 
 /** Preact runs effects after the next frame, or its 100 ms fallback where no frame comes. */
@@ -103,7 +87,7 @@ describe('the conversation list, from the engine’s previews', () => {
     const root = mount(<Rows client={client} contacts={contacts} rooms={[room]} />);
     // Preact runs effects after the frame is painted: the rows fill once the list is in.
     await vi.waitFor(() => expect(root.querySelectorAll('time')).toHaveLength(3));
-    expect(asked).toEqual(['listRecent']);
+    expect(asked()).toEqual(['listRecent']);
     expect(rowsOf(root)).toEqual([
       ['# Hikers', 'Mia: Sunday?'],
       ['Ana', hostile],
