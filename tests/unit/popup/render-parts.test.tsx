@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import type { FunctionComponent } from 'preact';
 import { useState } from 'preact/hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorBoundary } from '../../../extension/components/ErrorBoundary';
@@ -35,8 +36,9 @@ describe('memo, lazy and useStore (what preact/compat gave, without it)', () => 
   });
 
   it('lazy shows its fallback until the module is in, then the component with its props', async () => {
-    let give: undefined | ((component: (props: { readonly name: string }) => preact.JSX.Element) => void);
-    const Screen = lazy(() => new Promise((resolve) => (give = resolve)));
+    type Named = { readonly name: string };
+    let give: undefined | ((component: FunctionComponent<Named>) => void);
+    const Screen = lazy<Named>(() => new Promise<FunctionComponent<Named>>((resolve) => (give = resolve)));
     const root = mount(<Screen name="Bob" fallback={<p>Loading</p>} />);
     expect(root.textContent).toBe('Loading');
     await vi.waitFor(() => expect(give).toBeDefined()); // asked for once rendered
