@@ -106,8 +106,9 @@ export function useEngine(options: EngineOptions = {}): EngineView {
     let client: EngineClient | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
 
-    const reconnect = (): void => {
-      setView({ phase: 'connecting', error: t('engineRestarted') });
+    /** Says why the page is not connected, and connects again after RETRY_MS. */
+    const connectAgain = (error: string): void => {
+      setView({ phase: 'connecting', error });
       retry = setTimeout(() => void connect(), RETRY_MS);
     };
     const connect = async (): Promise<void> => {
@@ -121,9 +122,9 @@ export function useEngine(options: EngineOptions = {}): EngineView {
         const session = await (started ?? openSession({ requireDirect }, (c) => onConnected.current?.(c)));
         if (unmounted()) return session.client.close();
         client = session.client;
-        if (session.closed) return reconnect();
+        if (session.closed) return connectAgain(t('engineRestarted'));
         session.client.onClose(() => {
-          if (!unmounted()) reconnect();
+          if (!unmounted()) connectAgain(t('engineRestarted'));
         });
         const show = (state: EngineState): void => setView({ phase: 'ready', client: session.client, state });
         session.follow = show;
@@ -134,10 +135,7 @@ export function useEngine(options: EngineOptions = {}): EngineView {
         show(session.state);
         renderPromptly(); // the page is waiting for it: not paced as the engine's changes are
       } catch (error) {
-        if (unmounted()) return;
-        const reason = errorMessage(error);
-        setView({ phase: 'connecting', error: t('engineUnreachable', [reason]) });
-        retry = setTimeout(() => void connect(), RETRY_MS);
+        if (!unmounted()) connectAgain(t('engineUnreachable', [errorMessage(error)]));
       }
     };
     void connect();
