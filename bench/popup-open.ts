@@ -19,12 +19,14 @@
  * - The popup page's JavaScript: every script popup.html loads at once (its module and the chunks it preloads),
  *   gzipped at the default level.
  * - The same opens again with nothing attached to the popup (popup-unattached.ts): Playwright instruments every page
- *   it sees while it loads, which the popup's users never have.
+ *   it sees while it loads, which the popup's users never have. Each reopened popup there is followed by the floor
+ *   page (floor-page.ts): a page that only asks the engine for the newest messages and writes them as paragraphs.
+ *   The bench runs on a copy of the build with that page added.
  * - The browser's own part, in a Chromium with no automation attached (page-start.ts): when popup.html's script
  *   starts, beside a blank extension page's: the floor under every figure above.
  * Prints figures; asserts nothing.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -33,7 +35,8 @@ import { decryptBackup, encryptBackup } from '../extension/lib/vault/backup';
 import type { ChatMessage } from '../extension/lib/model';
 import { LAST_CONVERSATION_KEY } from '../extension/lib/ui/last-conversation';
 import type { ConsoleMessage, Page } from 'playwright-core';
-import { ChromeUser } from '../tests/support/chrome-extension';
+import { CHROME_BUILD, ChromeUser } from '../tests/support/chrome-extension';
+import { HISTORY_PAGE } from '../extension/hooks/useConversation';
 import { becomeContacts } from '../tests/support/e2e-contacts';
 import { engineCall } from '../tests/support/engine-port';
 import { TEST_PASSPHRASE } from '../tests/support/popup-page';
@@ -44,6 +47,7 @@ import { summary } from './engine-round-trips';
 import { pageStarts } from './page-start';
 import { unattachedOpens, type UnattachedOpens } from './popup-unattached';
 import { WATCH_POPUP, type Run, type Target } from './popup-watch';
+import { FLOOR_PAGE, writeFloorPage } from './floor-page';
 
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 /** The newest messages that must be on screen. */
@@ -181,7 +185,7 @@ async function engineTimes(user: ChromeUser, peerId: string): Promise<EngineTime
   };
   const pages: number[] = [];
   for (let run = 0; run < RUNS; run++)
-    pages.push(await timed(() => engineCall(page, 'openConversation', { peerId, limit: 100 })));
+    pages.push(await timed(() => engineCall(page, 'openConversation', { peerId, limit: HISTORY_PAGE })));
   const found = await timed(() => engineCall(page, 'searchConversation', { peerId, query: 'the station' }));
   const search = () =>
     timed(() => engineCall(page, 'searchConversation', { peerId, query: 'nowhere to be found' }));
@@ -237,7 +241,14 @@ async function openTimes(): Promise<{
   unattached: UnattachedOpens;
 }> {
   const server = await startTestServer();
-  const [alice, bob] = await Promise.all([ChromeUser.launch(), ChromeUser.launch()]);
+  // A copy of the build, for the floor page to go in beside the popup (the profile's extension is that copy).
+  const copy = mkdtempSync(join(tmpdir(), 'messenger-popup-open-'));
+  const extension = join(copy, 'extension');
+  cpSync(CHROME_BUILD, extension, { recursive: true });
+  const [alice, bob] = await Promise.all([
+    ChromeUser.launch({ extension }),
+    ChromeUser.launch({ extension }),
+  ]);
   try {
     const [a, b] = await Promise.all([alice.openPopup(), bob.openPopup()]);
     await a.chooseName('Alice', server.url);
@@ -246,6 +257,7 @@ async function openTimes(): Promise<{
     await becomeContacts({ page: a.page, name: 'Alice' }, { page: b.page, name: 'Bob' });
     const bobId = await b.selfId();
     await bob.close();
+    writeFloorPage(extension, { peerId: bobId, limit: HISTORY_PAGE, shown: SHOWN });
 
     // Alice's own backup, with the long conversation put in, restored: the history as the vault writes it.
     const { backup } = await engineCall(a.page, 'exportBackup', { passphrase: TEST_PASSPHRASE });
@@ -308,11 +320,14 @@ async function openTimes(): Promise<{
       runs: RUNS,
       lastConversationKey: LAST_CONVERSATION_KEY,
       settle: quiet,
+      extension,
+      floorPage: FLOOR_PAGE,
     });
     return { first, reopened, fromList, restoreMs, settled, profile, engine, unattached };
   } finally {
     await Promise.all([alice.close(), bob.close().catch(() => undefined)]);
     await server.close();
+    rmSync(copy, { recursive: true, force: true });
   }
 }
 
@@ -325,8 +340,8 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 const figures = ({ p50, p95, max }: { p50: number; p95: number; max: number }): string =>
   `p50 ${ms(p50)}, p95 ${ms(p95)}, max ${ms(max)}`;
 /** From navigation start to the script's start (the page and its files loaded), and from there to the messages shown. */
-const split = (runs: readonly Run[]): string =>
-  `the popup's script started at p50 ${ms(summary(runs.map(({ started }) => started)).p50)}, then the messages shown in ${figures(summary(runs.map(({ started, shown }) => shown - started)))}`;
+const split = (runs: readonly Run[], page = "the popup's"): string =>
+  `${page} script started at p50 ${ms(summary(runs.map(({ started }) => started)).p50)}, then the messages shown in ${figures(summary(runs.map(({ started, shown }) => shown - started)))}`;
 const load = loadavg()
   .map((value) => value.toFixed(1))
   .join(' ');
@@ -352,6 +367,9 @@ console.log(
 );
 console.log(
   `  the same with nothing attached to the popup (Chromium launched by the bench on this profile, a watcher in another extension page; ${RUNS} runs each): reopened on the conversation p50 ${ms(summary(unattached.reopened.map(({ shown }) => shown)).p50)} (${split(unattached.reopened)}); opened on the list and clicked p50 ${ms(summary(unattached.fromList.map(({ shown }) => shown)).p50)} (${split(unattached.fromList)})`,
+);
+console.log(
+  `  the floor, in the same browser, each right after a reopened popup: a page that only asks the engine for the newest ${HISTORY_PAGE} messages first thing and writes the newest ${SHOWN} as paragraphs, no styles: shown at p50 ${ms(summary(unattached.floor.map(({ shown }) => shown)).p50)} (${split(unattached.floor, 'its')}); the popup over it by p50 ${ms(summary(unattached.reopened.map(({ shown }, run) => shown - (unattached.floor[run]?.shown ?? Number.NaN))).p50)}`,
 );
 console.log(
   `  the browser's own part (Chromium with nothing attached, the two pages alternating, ${RUNS} runs each): an extension page with one empty module script starts it at p50 ${ms(summary(starts.blank).p50)}, popup.html's script at p50 ${ms(summary(starts.popup).p50)} (its ${scripts.files} files loaded and run up to the app's start)`,

@@ -16,6 +16,8 @@ import { askEngineInPage } from '../tests/support/engine-port';
 export interface UnattachedOpens {
   readonly reopened: Run[];
   readonly fromList: Run[];
+  /** The floor page (floor-page.ts), each opened right after a reopened popup. */
+  readonly floor: Run[];
 }
 
 interface Options extends Target {
@@ -25,19 +27,24 @@ interface Options extends Target {
   readonly lastConversationKey: string;
   /** Waits for the machine to be quiet: a browser that opens a large profile compacts its storage for a while. */
   readonly settle: () => Promise<unknown>;
+  /** The unpacked extension the profile was seeded with (its id comes from its folder). */
+  readonly extension: string;
+  /** The floor page's file, in that extension. */
+  readonly floorPage: string;
 }
 
 /**
- * The watcher, as source text (the page gets only its source): `__bench.arm()` starts looking for the next popup
- * window, `__bench.result()` gives its run, `__bench.leave()` goes back to the list as a user does before closing
- * the popup, `__bench.unlock(passphrase)` opens the vault over the engine's port.
+ * The watcher, as source text (the page gets only its source): `__bench.arm(path)` starts looking for the next
+ * window of the page at `path` (the popup's, or the floor's), `__bench.result()` gives its run, `__bench.leave()`
+ * goes back to the list as a user does before closing the popup, `__bench.unlock(passphrase)` opens the vault over
+ * the engine's port.
  */
 function watcher({
   contact,
   newest,
   shown,
   lastConversationKey,
-}: Omit<Options, 'runs' | 'passphrase' | 'settle'>): string {
+}: Omit<Options, 'runs' | 'passphrase' | 'settle' | 'extension' | 'floorPage'>): string {
   return `(() => {
     const [target, lastKey] = ${JSON.stringify([{ contact, newest, shown }, lastConversationKey])};
     const seen = new WeakSet();
@@ -50,13 +57,13 @@ function watcher({
     });
     const watch = ${WATCH_POPUP};
     globalThis.__bench = {
-      arm() {
+      arm(path) {
         const before = new Set(chrome.extension.getViews({ type: 'tab' }));
         running = new Promise((resolve, reject) => {
           const deadline = performance.now() + ${WATCH_MS};
           const find = () => {
             const win = chrome.extension.getViews({ type: 'tab' }).find((view) =>
-              view.location.pathname === '/popup.html' && !before.has(view) && !seen.has(view));
+              view.location.pathname === path && !before.has(view) && !seen.has(view));
             if (win) {
               seen.add(win);
               popup = win;
@@ -95,9 +102,12 @@ function watcher({
   })()`;
 }
 
-/** Runs popup-open.ts's opens again (a first one not counted, then reopened, then from the list) in a Chromium of its own. */
+/**
+ * Runs popup-open.ts's opens again (a first one not counted, then reopened, each followed by the floor page, then
+ * from the list) in a Chromium of its own.
+ */
 export async function unattachedOpens(profileDir: string, options: Options): Promise<UnattachedOpens> {
-  const chromium = await launchRawChromium(profileDir);
+  const chromium = await launchRawChromium(profileDir, options.extension);
   try {
     // Only the bench's pages: a tab the profile had open comes back as the browser starts, and would render too.
     const { targetInfos } = (await chromium.send('Target.getTargets')) as {
@@ -109,9 +119,9 @@ export async function unattachedOpens(profileDir: string, options: Options): Pro
     await chromium.evaluate(watcherTab, watcher(options));
     await chromium.evaluate(watcherTab, `__bench.unlock(${JSON.stringify(options.passphrase)})`);
     await options.settle();
-    const open = async (leave: boolean): Promise<Run> => {
-      await chromium.evaluate(watcherTab, '__bench.arm()');
-      const tab = await chromium.open('popup.html');
+    const open = async (leave: boolean, page = 'popup.html'): Promise<Run> => {
+      await chromium.evaluate(watcherTab, `__bench.arm(${JSON.stringify(`/${page}`)})`);
+      const tab = await chromium.open(page);
       const run = (await chromium.evaluate(watcherTab, '__bench.result()')) as Run; // the watcher's own
       if (leave) await chromium.evaluate(watcherTab, '__bench.leave()');
       await chromium.close(tab);
@@ -120,12 +130,17 @@ export async function unattachedOpens(profileDir: string, options: Options): Pro
     // The first open after the restart reads the conversation from disk: not counted. It leaves the popup on it.
     await open(false);
     const reopened: Run[] = [];
-    for (let run = 0; run < options.runs; run++) reopened.push(await open(run === options.runs - 1));
+    const floor: Run[] = [];
+    for (let run = 0; run < options.runs; run++) {
+      // The last one is left on the list, for the opens from it (the floor page does not move the popup).
+      reopened.push(await open(run === options.runs - 1));
+      floor.push(await open(false, options.floorPage));
+    }
     const fromList: Run[] = [];
     for (let run = 0; run < options.runs; run++) fromList.push(await open(true));
     if (reopened.some(({ clicked }) => clicked !== null) || fromList.some(({ clicked }) => clicked === null))
       throw new Error('popup-unattached: a reopened popup showed the list, or one left on the list did not');
-    return { reopened, fromList };
+    return { reopened, fromList, floor };
   } finally {
     await chromium.quit();
   }

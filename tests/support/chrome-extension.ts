@@ -21,6 +21,8 @@ export const REFUSED_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--deny
 export interface LaunchOptions {
   /** true: fake camera and microphone, allowed; 'refused': the user refuses them. */
   readonly fakeMedia?: boolean | 'refused';
+  /** The unpacked extension to load: the build by default (the bench loads a copy with a page of its own added). */
+  readonly extension?: string;
 }
 
 /** One user: a fresh Chromium profile with the built extension loaded. */
@@ -51,7 +53,10 @@ export class ChromeUser {
   ) {}
 
   /** `fakeMedia`: a fake camera and microphone for calls, allowed without asking (or refused). */
-  static async launch({ fakeMedia = false }: LaunchOptions = {}): Promise<ChromeUser> {
+  static async launch({
+    fakeMedia = false,
+    extension = CHROME_BUILD,
+  }: LaunchOptions = {}): Promise<ChromeUser> {
     const profileDir = mkdtempSync(join(tmpdir(), 'messenger-e2e-'));
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
@@ -60,8 +65,8 @@ export class ChromeUser {
         ...CHROMIUM_ARGS,
         // A DevTools port on loopback as well, for what Playwright cannot reach: the offscreen document.
         '--remote-debugging-port=0',
-        `--disable-extensions-except=${CHROME_BUILD}`,
-        `--load-extension=${CHROME_BUILD}`,
+        `--disable-extensions-except=${extension}`,
+        `--load-extension=${extension}`,
         ...(fakeMedia === 'refused' ? REFUSED_MEDIA_ARGS : fakeMedia ? FAKE_MEDIA_ARGS : []),
       ],
     });
