@@ -16,6 +16,21 @@ export const MessageIdSchema = v.pipe(
 );
 export type MessageId = v.InferOutput<typeof MessageIdSchema>;
 
+/** A room's id: `r` and 32 lowercase hex digits, never mistaken for a user id. */
+export const RoomIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^r[0-9a-f]{32}$/, 'must be "r" and 32 lowercase hex digits'),
+);
+export type RoomId = v.InferOutput<typeof RoomIdSchema>;
+
+/** A conversation: with a contact (their user id) or in a room (its id). */
+export const ConversationIdSchema = v.union([UserIdSchema, RoomIdSchema]);
+export type ConversationId = v.InferOutput<typeof ConversationIdSchema>;
+
+/** A call's id: 32 lowercase hex digits (128 random bits), chosen by the caller. */
+export const CallIdSchema = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits'));
+export type CallId = v.InferOutput<typeof CallIdSchema>;
+
 /** The part of Web Crypto that shared/ needs; browsers and Node 20 both have it on globalThis. */
 interface RandomSource {
   getRandomValues(array: Uint8Array): Uint8Array;

@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as v from 'valibot';
-import { UserIdSchema } from '../../shared/ids';
-import type { MediaKind } from '../../shared/protocol/call';
+import { UserIdSchema, type ConversationId } from '../../shared/ids';
 import { openCallWindow } from '../lib/calls/call-window';
 import type { CallView } from '../lib/messaging/call-protocol';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ConversationId } from '../lib/model';
 import { Icon } from './Icon';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
+import type { MediaKind } from '../../shared/protocol/media-kind';
 
 interface Props {
   readonly client: EngineClient;

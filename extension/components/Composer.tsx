@@ -2,12 +2,13 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { MAX_TEXT_LENGTH } from '../../shared/limits';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ChatMessage, ConversationId } from '../lib/model';
+import type { ChatMessage } from '../lib/model';
 import { FormError } from './FormError';
 import { Icon } from './Icon';
 import { openShareWindow } from '../lib/share/open-share-window';
 import './message-actions.css';
 import { t } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 /** How long the draft waits after a keystroke before the engine keeps it (and tells the contact "typing"), in ms. */
 const DRAFT_SAVE_MS = 300;

@@ -1,8 +1,7 @@
-import type { UserId } from '../../shared/ids';
+import type { UserId, ConversationId } from '../../shared/ids';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { Contact } from '../lib/messaging/protocol';
-import type { ConversationId } from '../lib/model';
 import { Avatar } from './Avatar';
 import { sectionsOf, shownName } from './contact-view';
 import { RequestActions, RequestMarks } from './ContactRequest';

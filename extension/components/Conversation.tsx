@@ -16,8 +16,9 @@ import { MessageLog } from './MessageLog';
 import { composerFor, shownName, standingNote } from './contact-view';
 import type { EngineClient } from '../lib/messaging/client';
 import type { Contact, RoomView } from '../lib/messaging/protocol';
-import type { ChatMessage, ConversationId } from '../lib/model';
+import type { ChatMessage } from '../lib/model';
 import { t, tCount } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 // Loaded when first asked for: it carries a QR code generator, which most openings of the popup never need.
 const SafetyNumber = lazy(() => import('./SafetyNumber').then(({ SafetyNumber }) => SafetyNumber));

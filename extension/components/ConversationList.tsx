@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { UserId } from '../../shared/ids';
+import type { UserId, ConversationId } from '../../shared/ids';
 import type { EngineClient } from '../lib/messaging/client';
 import type { Contact, RoomView } from '../lib/messaging/protocol';
-import type { ConversationId, LinkStatus } from '../lib/model';
+import type { LinkStatus } from '../lib/model';
 import {
   matches,
   shortTime,

@@ -2,11 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_SEARCH_QUERY_LENGTH } from '../../shared/limits';
 import { errorMessage } from '../lib/errors';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ChatMessage, ConversationId } from '../lib/model';
+import type { ChatMessage } from '../lib/model';
 import { FormError } from './FormError';
 import { shownTime } from './log-rows';
 import './message-actions.css';
 import { t } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 /** How long typing must pause before the engine is asked, in ms. */
 const SEARCH_PAUSE_MS = 250;

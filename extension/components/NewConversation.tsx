@@ -1,11 +1,11 @@
 import type { EngineClient } from '../lib/messaging/client';
 import type { RoomView } from '../lib/messaging/protocol';
-import type { ConversationId } from '../lib/model';
 import { AddContactPanel } from './AddContact';
 import { ErrorBoundary } from './ErrorBoundary';
 import { RoomActions } from './RoomList';
 import { ScreenHeader } from './ScreenHeader';
 import { t } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 interface Props {
   readonly client: EngineClient;

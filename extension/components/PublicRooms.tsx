@@ -4,9 +4,9 @@ import type { PublicRoom } from '../../shared/protocol/rooms';
 import { useAction } from '../hooks/useAction';
 import type { EngineClient } from '../lib/messaging/client';
 import type { RoomView } from '../lib/messaging/protocol';
-import type { ConversationId } from '../lib/model';
 import { FormError } from './FormError';
 import { t, tCount } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 interface Props {
   readonly client: EngineClient;

@@ -1,10 +1,10 @@
 import { MAX_NAME_LENGTH } from '../../shared/limits';
 import type { EngineClient } from '../lib/messaging/client';
 import type { RoomView } from '../lib/messaging/protocol';
-import type { ConversationId } from '../lib/model';
 import { InlineForm } from './InlineForm';
 import { PublicRooms } from './PublicRooms';
 import { t } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 interface Props {
   readonly client: EngineClient;

@@ -1,12 +1,12 @@
 import { useFileContext, useTransferSnapshot, type FileContext } from '../hooks/useTransfers';
 import { transfersIn } from '../hooks/transfer-table';
 import type { TransferView } from '../lib/messaging/protocol';
-import type { ConversationId } from '../lib/model';
 import { shownFileName } from './file-format';
 import { FormError } from './FormError';
 import { TransferLine } from './TransferLine';
 import { IN_PROGRESS } from './transfer-text';
 import { t } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 /** "to Bob", "from Bob in # team": the other end, and the room when it is one. */
 function counterpartOf(view: TransferView, nameOf: FileContext['nameOf']): string {

@@ -1,7 +1,7 @@
 import type { EngineState } from '../lib/messaging/protocol';
-import type { ConversationId } from '../lib/model';
 import { shownName } from './contact-view';
 import { t } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 /**
  * A user's or a room's name as the popup shows it: a contact's shown name, a room as "# name", else a room

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ConversationIdSchema, type ConversationId } from '../lib/model';
+import { ConversationIdSchema, type ConversationId } from '../../shared/ids';
 
 /**
  * The conversation a page was opened on (`popup.html?conversation=<id>`, as a message notice opens it), checked;

@@ -7,8 +7,9 @@
  * whoever takes it.
  */
 import type { EngineClient } from '../lib/messaging/client';
-import type { ChatMessage, ConversationId } from '../lib/model';
+import type { ChatMessage } from '../lib/model';
 import { MessageList } from './message-list';
+import type { ConversationId } from '../../shared/ids';
 
 export interface FirstPage {
   /** What arrived for the conversation since the ask, with the page before it once that is in. */

@@ -1,11 +1,12 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ChatMessage, ConversationId } from '../lib/model';
+import type { ChatMessage } from '../lib/model';
 import { renderPromptly } from '../components/render-pace';
 import { MessageList } from './message-list';
 import { takeFirstPage } from './first-page';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
+import type { ConversationId } from '../../shared/ids';
 
 /**
  * How many messages each request for history asks for: the first, and each "load earlier". A page is all a

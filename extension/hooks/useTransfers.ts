@@ -1,10 +1,9 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useMemo } from 'preact/hooks';
 import { useStore } from './useStore';
-import type { MessageId, UserId } from '../../shared/ids';
+import type { MessageId, UserId, ConversationId } from '../../shared/ids';
 import type { EngineClient } from '../lib/messaging/client';
 import type { TransferView } from '../lib/messaging/protocol';
-import type { ConversationId } from '../lib/model';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
 import { applyTransfer, EMPTY_TABLE, mergeListed, type TransferTable } from './transfer-table';

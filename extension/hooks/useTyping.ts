@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { TYPING_SHOWN_MS } from '../../shared/limits';
 import type { EngineClient } from '../lib/messaging/client';
-import type { ConversationId } from '../lib/model';
+import type { ConversationId } from '../../shared/ids';
 
 /**
  * Whether the contact of this conversation is typing now, from the engine's `typing` events: true until they stop,

@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { bytesSchema, SIGNING_KEY_LENGTH } from '../../shared/crypto/key-encoding';
-import { MessageIdSchema, UserIdSchema } from '../../shared/ids';
+import { ConversationIdSchema, MessageIdSchema, UserIdSchema } from '../../shared/ids';
 import {
   CONTACT_SECRET_LENGTH,
   MAX_EDITS_PER_MESSAGE,
@@ -15,11 +15,6 @@ import {
 } from '../../shared/limits';
 import { FileOfferSchema, ReplyToSchema, TimestampSchema } from '../../shared/protocol/content';
 import { ProfileCardSchema, ProfileKeySchema, ProfileVersionSchema } from '../../shared/protocol/profile';
-import { RoomIdSchema } from '../../shared/protocol/rooms';
-
-/** A conversation: with a contact (their user id) or in a room (its id). */
-export const ConversationIdSchema = v.union([UserIdSchema, RoomIdSchema]);
-export type ConversationId = v.InferOutput<typeof ConversationIdSchema>;
 
 export type ConnectionStatus = 'unconfigured' | 'connecting' | 'online' | 'offline';
 /** A data channel to a contact: being opened, or open and verified. */

@@ -4,7 +4,7 @@
  */
 import { utf8 } from '@scure/base';
 import nacl from 'tweetnacl';
-import type { RoomId } from '../protocol/rooms';
+import type { RoomId } from '../ids';
 
 const CODE_CONTEXT = 'toolbar-messenger room-code v1\n';
 

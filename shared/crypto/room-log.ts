@@ -7,16 +7,10 @@
 import { utf8 } from '@scure/base';
 import nacl from 'tweetnacl';
 import * as v from 'valibot';
-import { UserIdSchema, type UserId } from '../ids';
+import { UserIdSchema, type UserId, type RoomId } from '../ids';
 import { MAX_ROOM_LOG_ENTRIES, MAX_ROOM_MEMBERS } from '../limits';
 import { WireNameSchema } from '../names';
-import {
-  MAX_ROOM_LOG_LENGTH,
-  ROOM_ENTRY_HASH_LENGTH,
-  type RoomEntry,
-  type RoomId,
-  type RoomOp,
-} from '../protocol/rooms';
+import { MAX_ROOM_LOG_LENGTH, ROOM_ENTRY_HASH_LENGTH, type RoomEntry, type RoomOp } from '../protocol/rooms';
 import {
   SIGNING_KEY_LENGTH,
   bytesSchema,

@@ -11,10 +11,8 @@ import {
   MAX_FINGERPRINT_LENGTH,
   MAX_TIMESTAMP_MS,
 } from '../limits';
-
-/** A call's id: 32 lowercase hex digits (128 random bits), chosen by the caller. */
-export const CallIdSchema = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits'));
-export type CallId = v.InferOutput<typeof CallIdSchema>;
+import { CallIdSchema, type CallId } from '../ids';
+import { MediaKindSchema } from './media-kind';
 
 /** PeerJS names a media connection `mc_…`; a call's is `mc_` and its call id, so each side finds the call from it. */
 export const MediaConnectionIdSchema = v.pipe(
@@ -23,9 +21,6 @@ export const MediaConnectionIdSchema = v.pipe(
 );
 export const mediaConnectionId = (callId: CallId): string => `mc_${callId}`;
 export const callIdOfConnection = (connectionId: string): CallId => connectionId.slice(3);
-
-export const MediaKindSchema = v.picklist(['audio', 'video']);
-export type MediaKind = v.InferOutput<typeof MediaKindSchema>;
 
 const description = <T extends 'offer' | 'answer'>(type: T) =>
   v.strictObject({

@@ -3,7 +3,7 @@
  * network) may be hostile.
  */
 import * as v from 'valibot';
-import { MessageIdSchema } from '../ids';
+import { MessageIdSchema, RoomIdSchema } from '../ids';
 import {
   CONTACT_SECRET_LENGTH,
   FILE_HASH_LENGTH,
@@ -23,7 +23,6 @@ import { bytesSchema } from '../crypto/key-encoding';
 import { WireNameSchema } from '../names';
 import { CallContentSchema } from './call';
 import { ProfileKeySchema, ProfileVersionSchema } from './profile';
-import { RoomIdSchema } from './rooms';
 
 export const CONTENT_VERSION = 1;
 

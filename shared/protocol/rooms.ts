@@ -17,13 +17,7 @@ import {
   ROOM_BROWSE_PAGE,
 } from '../limits';
 import { DisplayNameSchema, WireNameSchema, nameKey } from '../names';
-
-/** `r` and 32 lowercase hex digits: never mistaken for a user id. */
-export const RoomIdSchema = v.pipe(
-  v.string(),
-  v.regex(/^r[0-9a-f]{32}$/, 'must be "r" and 32 lowercase hex digits'),
-);
-export type RoomId = v.InferOutput<typeof RoomIdSchema>;
+import { RoomIdSchema } from '../ids';
 
 export const ROOM_ENTRY_HASH_LENGTH = 32; // bytes, of SHA-512
 /** Longest a log can get: MAX_ROOM_LOG_ENTRIES, then one leave per member or invitee (see limits.ts). */

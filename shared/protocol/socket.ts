@@ -14,7 +14,7 @@ import {
   bytesSchema,
   isUserIdOf,
 } from '../crypto/identity';
-import { UserIdSchema } from '../ids';
+import { UserIdSchema, RoomIdSchema } from '../ids';
 import { WireNameSchema } from '../names';
 import {
   PrekeyBundleSchema,
@@ -51,7 +51,6 @@ import {
   RoomListedCodeAnswerSchema,
   RoomListedCodeSchema,
   RoomListingSchema,
-  RoomIdSchema,
   RoomInviteeLookupSchema,
   RoomListSchema,
   RoomPeekSchema,

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeFileName } from '../../extension/lib/files/file-names';
 import { TRANSFERS_DIRECTORY } from '../../extension/lib/files/opfs-files';
 import type { TransferView } from '../../extension/lib/messaging/protocol';
-import type { ConversationId } from '../../extension/lib/model';
 import { CHROMIUM_PATH, FIREFOX_PATH, browserAvailable } from '../support/browsers';
 import { becomeContacts } from '../support/e2e-contacts';
 import { baseName, downloadNamed, listDownloads } from '../support/downloads';
@@ -17,6 +16,7 @@ import { KillableChromeUser } from '../support/killable-chrome';
 import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 import { sha256OfFile, writePseudoRandomFile } from '../support/test-files';
+import type { ConversationId } from '../../shared/ids';
 
 const MiB = 1024 * 1024;
 /** Seconds since `start`, to one decimal. */

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationId } from '../../extension/lib/model';
 import { MENU_IDS, targetMenuId } from '../../extension/lib/share/menu-items';
 import { CHROMIUM_PATH, FIREFOX_PATH, browserAvailable } from '../support/browsers';
 import { ChromeUser } from '../support/chrome-extension';
@@ -10,6 +9,7 @@ import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 import { FirefoxShareMenuDriver } from '../support/share-menu';
 import { TEST_PNG, startSharePages, type SharePages } from '../support/share-pages';
+import type { ConversationId } from '../../shared/ids';
 
 const browsersPresent =
   browserAvailable(CHROMIUM_PATH, 'Chromium') && browserAvailable(FIREFOX_PATH, 'Firefox');

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationId } from '../../extension/lib/model';
 import { MENU_IDS, targetMenuId } from '../../extension/lib/share/menu-items';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { onlineUsers, type ChromeUser } from '../support/chrome-extension';
@@ -11,6 +10,7 @@ import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 import { ShareMenuDriver } from '../support/share-menu';
 import { TEST_PNG, startSharePages, type SharePages } from '../support/share-pages';
+import type { ConversationId } from '../../shared/ids';
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('sharing from the context menu (Chrome)', () => {
   let server: TestServer;

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationId } from '../../extension/lib/model';
 import { MENU_IDS } from '../../extension/lib/share/menu-items';
 import { CHROMIUM_PATH, browserAvailable } from '../support/browsers';
 import { onlineUsers, type ChromeUser } from '../support/chrome-extension';
@@ -8,6 +7,7 @@ import { waitForMessage } from '../support/e2e-messages';
 import type { PopupPage } from '../support/popup-page';
 import { startTestServer, type TestServer } from '../support/server';
 import { ShareMenuDriver } from '../support/share-menu';
+import type { ConversationId } from '../../shared/ids';
 
 describe.runIf(browserAvailable(CHROMIUM_PATH, 'Chromium'))('the share window (Chrome)', () => {
   let server: TestServer;

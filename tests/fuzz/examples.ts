@@ -5,7 +5,7 @@
  */
 import nacl from 'tweetnacl';
 import { encodeBytes, userIdOf } from '../../shared/crypto/identity';
-import { randomId, type UserId } from '../../shared/ids';
+import { randomId, type UserId, type RoomId } from '../../shared/ids';
 import type { Content } from '../../shared/protocol/content';
 import type { SealedMessage } from '../../shared/protocol/envelope';
 import type { MailItem } from '../../shared/protocol/mailbox';
@@ -22,7 +22,7 @@ import {
   type IdentityKeys,
 } from '../../extension/lib/crypto/identity';
 import { signRoomEntry } from '../../extension/lib/crypto/room-entries';
-import type { RoomEntry, RoomId } from '../../shared/protocol/rooms';
+import type { RoomEntry } from '../../shared/protocol/rooms';
 import type * as v from 'valibot';
 
 const bytes = (length: number): string => encodeBytes(nacl.randomBytes(length));

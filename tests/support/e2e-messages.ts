@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
-import type { ChatMessage, ConversationId } from '../../extension/lib/model';
+import type { ChatMessage } from '../../extension/lib/model';
 import { engineCall } from './engine-port';
+import type { ConversationId } from '../../shared/ids';
 
 /** Polls a profile's conversation with `peerId` (through the engine) until a message matches, and returns it. */
 export async function waitForMessage(

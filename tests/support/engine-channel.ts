@@ -10,7 +10,8 @@ import type {
   TransferView,
 } from '../../extension/lib/messaging/protocol';
 import { CHANNEL_TOKEN_LENGTH, ENGINE_PORT } from '../../extension/lib/messaging/engine-port';
-import type { ChatMessage, ConversationId, TransferState } from '../../extension/lib/model';
+import type { ChatMessage, TransferState } from '../../extension/lib/model';
+import type { ConversationId } from '../../shared/ids';
 
 /** What the helpers need of an extension page (popup.html or share.html), in Chromium or in Firefox. */
 export interface ExtensionPage {

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ShareTarget } from '../../lib/messaging/protocol';
-import type { ConversationId } from '../../lib/model';
 import { t } from '../../lib/i18n';
+import type { ConversationId } from '../../../shared/ids';
 
 interface Props {
   readonly targets: readonly ShareTarget[];

@@ -11,7 +11,6 @@ import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { FormError } from '../../components/FormError';
 import { Conversation, type Counterpart } from '../../components/Conversation';
 import { RoomPanel } from '../../components/RoomPanel';
-import type { ConversationId } from '../../lib/model';
 import type { EngineClient } from '../../lib/messaging/client';
 import type { EngineState } from '../../lib/messaging/protocol';
 import { UnlockForm } from '../../components/UnlockForm';
@@ -33,6 +32,7 @@ import {
   rememberConversation,
 } from '../../lib/ui/last-conversation';
 import { t } from '../../lib/i18n';
+import type { ConversationId } from '../../../shared/ids';
 
 // Screens most openings never show load when first shown: the popup's own JavaScript stays small (issue 13:
 // at most 60 KB gzipped), and what is opened every time (the list, a conversation) is there at once.

@@ -5,10 +5,10 @@ import { FormError } from '../../components/FormError';
 import { useAction } from '../../hooks/useAction';
 import { useShareEngine } from '../../hooks/useShareEngine';
 import type { EngineClient } from '../../lib/messaging/client';
-import type { ConversationId } from '../../lib/model';
 import { shareRequest, type PendingShare } from '../../lib/share/pending-share';
 import type { parseShareWindowQuery } from '../../lib/share/share-window';
 import { t } from '../../lib/i18n';
+import type { ConversationId } from '../../../shared/ids';
 
 /** How long "Sent" stays before the window closes itself, in ms: long enough to be read and announced. */
 export const CLOSE_AFTER_MS = 1_500;

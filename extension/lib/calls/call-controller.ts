@@ -4,7 +4,6 @@
  * Preact tree only renders `CallUi` and calls these methods.
  */
 import { CALL_CONNECTION_LOST_MS, CALL_REFRESH_INTERVAL_MS } from '../../../shared/limits';
-import type { CallId, MediaKind } from '../../../shared/protocol/call';
 import type { CallView } from '../messaging/call-protocol';
 import type { EngineClient } from '../messaging/client';
 import type { CallWindowParams } from './call-window';
@@ -24,6 +23,8 @@ import {
 } from './media-session';
 import { errorMessage } from '../errors';
 import { t } from '../i18n';
+import type { CallId } from '../../../shared/ids';
+import type { MediaKind } from '../../../shared/protocol/media-kind';
 
 export interface CallUi {
   /** loading: asking the engine; gone: no such call (it is over and forgotten). */

@@ -5,10 +5,10 @@
  */
 import { browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { UserIdSchema } from '../../../shared/ids';
-import { CallIdSchema, MediaKindSchema, type CallId, type MediaKind } from '../../../shared/protocol/call';
+import { UserIdSchema, CallIdSchema, type CallId } from '../../../shared/ids';
 import type { UserId } from '../../../shared/ids';
 import { extensionUrl } from '../extension-url';
+import { MediaKindSchema, type MediaKind } from '../../../shared/protocol/media-kind';
 
 export const CALL_WINDOW_PATH = '/call.html';
 /** Room for two videos side by side and the controls. */

@@ -2,9 +2,9 @@
  * Cameras, microphones and speakers for a call: asking for them, and saying what to do when the browser refuses
  * (a permission denied, a device missing or busy) in words the user can act on.
  */
-import type { MediaKind } from '../../../shared/protocol/call';
 import { errorMessage } from '../errors';
 import { t } from '../i18n';
+import type { MediaKind } from '../../../shared/protocol/media-kind';
 
 export interface DeviceChoice {
   readonly microphone?: string;

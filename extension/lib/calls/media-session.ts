@@ -4,10 +4,10 @@
  * window cannot hold a PeerJS Peer (peer ids are bound to the engine's signed-in session), and the binding needs the
  * transceivers negotiated with no track, so that nothing is sent until both identities are bound (`send`).
  */
-import type { MediaKind } from '../../../shared/protocol/call';
 import type { CallSignal } from '../messaging/call-protocol';
 import { sdpFingerprint } from './sdp';
 import { t } from '../i18n';
+import type { MediaKind } from '../../../shared/protocol/media-kind';
 
 /** What the window says while the connection is down and the caller's side restarts it. */
 export const CONNECTION_DROPPED = t('connectionDropped');

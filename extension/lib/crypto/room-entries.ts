@@ -2,8 +2,9 @@ import nacl from 'tweetnacl';
 import { encodeBytes } from '../../../shared/crypto/identity';
 import { roomCodeKeys } from '../../../shared/crypto/room-code';
 import { roomEntryStatement } from '../../../shared/crypto/room-log';
-import type { RoomEntry, RoomId } from '../../../shared/protocol/rooms';
+import type { RoomEntry } from '../../../shared/protocol/rooms';
 import { userIdOfKeys, type IdentityKeys } from './identity';
+import type { RoomId } from '../../../shared/ids';
 
 const CODE_SECRET_BYTES = 16; // 128 bits, as 32 hex digits in the invite code
 

@@ -1,9 +1,8 @@
 /** The engine's conversation requests (messaging/conversation-protocol.ts), on the modules that do the work. */
-import type { UserId } from '../../../shared/ids';
+import type { UserId, ConversationId } from '../../../shared/ids';
 import { MAX_SEARCH_RESULTS } from '../../../shared/limits';
 import type { ConversationResponses } from '../messaging/conversation-protocol';
 import type { EngineParams } from '../messaging/protocol';
-import type { ConversationId } from '../model';
 import { searchConversation } from './conversation-search';
 import type { Drafts } from './drafts';
 import type { MessageChanges } from './message-changes';

@@ -4,8 +4,9 @@
  * to the first message leaves the conversation held whole, so the next search (the next letter typed) reads no
  * disk. Linear in the length of what it reads; no index of the plaintext is kept anywhere.
  */
-import type { ChatMessage, ConversationId } from '../model';
+import type { ChatMessage } from '../model';
 import type { Conversations } from './conversations';
+import type { ConversationId } from '../../../shared/ids';
 
 /** Whether `message` is one a search for `needle` (lower case) finds: its text holds it, and it is not deleted. */
 const matches = (message: ChatMessage, needle: string): boolean =>

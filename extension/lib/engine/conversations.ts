@@ -1,6 +1,7 @@
-import type { ChatMessage, ConversationId } from '../model';
+import type { ChatMessage } from '../model';
 import type { HistoryStore } from '../storage/history-store';
 import type { Durability } from '../storage/writes';
+import type { ConversationId } from '../../../shared/ids';
 
 /**
  * Messages per conversation, in the order this engine learned of them; a message id is stored once. Backed by the

@@ -1,9 +1,9 @@
+import type { ConversationId } from '../../../shared/ids';
 /**
  * What the user is writing, per conversation: in the engine's memory only, so it outlives a closed popup but not a
  * lock or a restart, and is never written to disk in the clear (the vault seals everything it stores; a draft
  * is not worth a disk write per keystroke).
  */
-import type { ConversationId } from '../model';
 
 export interface Drafts {
   get(conversation: ConversationId): string;

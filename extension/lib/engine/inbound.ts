@@ -1,12 +1,11 @@
-import type { UserId } from '../../../shared/ids';
+import type { UserId, RoomId, ConversationId } from '../../../shared/ids';
 import type { Content } from '../../../shared/protocol/content';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailItem } from '../../../shared/protocol/mailbox';
 import { PeerFrameSchema } from '../../../shared/protocol/peer';
-import type { RoomId } from '../../../shared/protocol/rooms';
 import { parse } from '../../../shared/validate';
 import { isUserIdOf } from '../../../shared/crypto/identity';
-import type { ChatMessage, ConversationId, MessagePath } from '../model';
+import type { ChatMessage, MessagePath } from '../model';
 import type { SignalingConnection } from '../transport/signaling';
 import { decodeContent } from './content';
 import type { MessageLog } from './message-log';

@@ -4,11 +4,11 @@
  * conversation the change names).
  */
 import { ErrorCode } from '../../../shared/errors';
-import { randomId, type UserId } from '../../../shared/ids';
+import { randomId, type UserId, type ConversationId } from '../../../shared/ids';
 import { MAX_EDITS_PER_MESSAGE } from '../../../shared/limits';
 import { CONTENT_VERSION, type DeleteContent, type EditContent } from '../../../shared/protocol/content';
 import { EngineError } from '../errors';
-import type { ChatMessage, ConversationId } from '../model';
+import type { ChatMessage } from '../model';
 import type { MessageLog } from './message-log';
 import type { Profile } from './profile';
 

@@ -1,6 +1,7 @@
-import type { ChatMessage, ConversationId, MessageStatus } from '../model';
+import type { ChatMessage, MessageStatus } from '../model';
 import type { Durability } from '../storage/writes';
 import type { Conversations } from './conversations';
+import type { ConversationId } from '../../../shared/ids';
 
 /** How far each status is along; a message's status only moves forward (a late `sent` never undoes `read`). */
 export const STATUS_RANK: Record<MessageStatus, number> = {

@@ -4,10 +4,11 @@
  * The signed log stays the only truth of who is in a room: nothing here adds anyone to it.
  */
 import { ErrorCode } from '../../../shared/errors';
-import type { PublicRoom, RoomId } from '../../../shared/protocol/rooms';
+import type { PublicRoom } from '../../../shared/protocol/rooms';
 import type { RequestPayload, ResponseMap } from '../../../shared/protocol/socket';
 import { EngineError } from '../errors';
 import type { RoomMembership } from './room-membership';
+import type { RoomId } from '../../../shared/ids';
 
 export type PublicRoomEvent = 'room:listing' | 'room:browse' | 'room:listed-code';
 

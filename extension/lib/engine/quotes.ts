@@ -1,8 +1,8 @@
 /** Replies: the quote a reply shows of the message it answers, taken from this profile's own history when it can. */
-import type { UserId } from '../../../shared/ids';
+import type { UserId, ConversationId } from '../../../shared/ids';
 import { MAX_QUOTE_LENGTH } from '../../../shared/limits';
 import type { ReplyTo } from '../../../shared/protocol/content';
-import type { ChatMessage, ConversationId, ReplyQuote } from '../model';
+import type { ChatMessage, ReplyQuote } from '../model';
 import type { Conversations } from './conversations';
 
 /** The start of a text, at most MAX_QUOTE_LENGTH characters, never ending in half a surrogate pair. */

@@ -1,9 +1,8 @@
-import { randomId, type UserId } from '../../../shared/ids';
+import { randomId, type UserId, type RoomId, type ConversationId } from '../../../shared/ids';
 import { MAX_RECEIPT_IDS } from '../../../shared/limits';
 import { CONTENT_VERSION, type Content, type ReceiptContent } from '../../../shared/protocol/content';
 import type { SealedFrame } from '../../../shared/protocol/peer';
-import type { RoomId } from '../../../shared/protocol/rooms';
-import type { ConversationId, MessagePath } from '../model';
+import type { MessagePath } from '../model';
 import { encodeContent } from './content';
 import { sealedFrame, type DeliveryDeps } from './delivery';
 import { withStatus, type MessageLog } from './message-log';

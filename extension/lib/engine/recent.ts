@@ -4,10 +4,10 @@
  * edited or deleted. Pages ask for the whole list once (`listRecent`) and get each change as a `recent` event: a
  * state push stays the size it was, whatever the number of conversations.
  */
-import type { UserId } from '../../../shared/ids';
+import type { UserId, ConversationId } from '../../../shared/ids';
 import type { RecentList, RecentMessage } from '../messaging/conversation-protocol';
 import { previewOf } from '../message-preview';
-import type { ChatMessage, ConversationId } from '../model';
+import type { ChatMessage } from '../model';
 import type { Profile } from './profile';
 
 export interface RecentDeps {

@@ -1,10 +1,10 @@
 /** The engine's room requests: make, invite, join, leave, invite codes, public listing (rooms as the state lists them). */
 import { ErrorCode } from '../../../shared/errors';
-import type { RoomId } from '../../../shared/protocol/rooms';
 import { EngineError } from '../errors';
 import type { EngineParams, EngineResponses, EngineState, RoomView } from '../messaging/protocol';
 import type { Profile } from './profile';
 import type { PublicRooms } from './public-rooms';
+import type { RoomId } from '../../../shared/ids';
 
 type RoomMethod =
   | 'createRoom'

@@ -1,14 +1,8 @@
 import { encodeBytes } from '../../../shared/crypto/identity';
 import { readRoomLog, type ReadLog, type RoomLogEvent } from '../../../shared/crypto/room-log';
 import { ErrorCode } from '../../../shared/errors';
-import { randomId, type UserId } from '../../../shared/ids';
-import {
-  inviteCode,
-  type Room,
-  type RoomEntry,
-  type RoomId,
-  type RoomOp,
-} from '../../../shared/protocol/rooms';
+import { randomId, type UserId, type RoomId } from '../../../shared/ids';
+import { inviteCode, type Room, type RoomEntry, type RoomOp } from '../../../shared/protocol/rooms';
 import type { RequestPayload, ResponseMap } from '../../../shared/protocol/socket';
 import type { IdentityKeys } from '../crypto/identity';
 import { newCodeSecret, roomCodeKeys, signRoomEntry } from '../crypto/room-entries';

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../../shared/errors';
-import { randomId, type UserId } from '../../../shared/ids';
-import type { ChatMessage, ConversationId, ReplyQuote } from '../model';
+import { randomId, type UserId, type ConversationId } from '../../../shared/ids';
+import type { ChatMessage, ReplyQuote } from '../model';
 import type { Admission } from './contact-book';
 import type { FileOffer } from '../../../shared/protocol/content';
 import type { MessageChange } from './message-changes';

@@ -7,8 +7,9 @@ import { ErrorCode } from '../../../shared/errors';
 import { MAX_FILE_BYTES, MAX_FILE_NAME_LENGTH } from '../../../shared/limits';
 import { EngineError } from '../errors';
 import type { EngineParams, ShareTarget } from '../messaging/protocol';
-import type { ChatMessage, ConversationId } from '../model';
+import type { ChatMessage } from '../model';
 import type { Profile } from './profile';
+import type { ConversationId } from '../../../shared/ids';
 
 export interface SharesDeps {
   readonly sendText: (opened: Profile, peerId: ConversationId, text: string) => Promise<ChatMessage>;

@@ -3,11 +3,10 @@
  * sent through the server), rate-limited, sent and shown only when the user's setting allows it (unset: on), and
  * only between accepted contacts (not in rooms).
  */
-import type { UserId } from '../../../shared/ids';
+import type { UserId, ConversationId } from '../../../shared/ids';
 import { TYPING_SEND_INTERVAL_MS } from '../../../shared/limits';
 import { PEER_PROTOCOL_VERSION, type TypingFrame } from '../../../shared/protocol/peer';
 import type { TypingView } from '../messaging/conversation-protocol';
-import type { ConversationId } from '../model';
 import type { Profile } from './profile';
 
 export interface TypingDeps {

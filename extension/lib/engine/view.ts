@@ -1,7 +1,7 @@
-import type { UserId } from '../../../shared/ids';
+import type { UserId, ConversationId } from '../../../shared/ids';
 import type { User } from '../../../shared/protocol/socket';
 import type { Contact, ContactProfile, EngineEvents, EngineState, RoomView } from '../messaging/protocol';
-import type { ConnectionStatus, ContactRecord, ConversationId, LinkStatus, VaultStatus } from '../model';
+import type { ConnectionStatus, ContactRecord, LinkStatus, VaultStatus } from '../model';
 
 /** A contact as pages see it; the profile they chose only once accepted (a request shows no stranger's picture). */
 export const contactOf = (contact: ContactRecord, online: boolean, profile?: ContactProfile): Contact => ({

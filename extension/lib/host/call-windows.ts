@@ -5,13 +5,13 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
-import { CallIdSchema, type CallId } from '../../../shared/protocol/call';
 import { openCallWindow } from '../calls/call-window';
 import type { CallView } from '../messaging/call-protocol';
 import { isOwnPage } from '../messaging/own-page';
 import { NOTICE_PAGES } from './notice-display';
 import type { Notice } from './transfer-notices';
 import { words } from './notice-words';
+import { CallIdSchema, type CallId } from '../../../shared/ids';
 
 const OpenCallWindowSchema = v.strictObject({ type: v.literal('call-window:open'), callId: CallIdSchema });
 

@@ -7,7 +7,6 @@ import * as v from 'valibot';
 import { t } from '../i18n';
 import { ENGINE_PORT } from '../messaging/engine-port';
 import { isOwnPage } from '../messaging/own-page';
-import type { ConversationId } from '../model';
 import {
   conversationOfNotice,
   messageNoticeId,
@@ -18,6 +17,7 @@ import {
   type MessageNoticeDisplay,
 } from './message-notices';
 import { extensionUrl } from '../extension-url';
+import type { ConversationId } from '../../../shared/ids';
 
 /** The engine's page on Chrome: the only one that may ask for a message notice, or take one back. */
 export const MESSAGE_NOTICE_PAGES: readonly string[] = ['/offscreen.html'];

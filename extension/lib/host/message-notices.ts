@@ -9,9 +9,10 @@ import * as v from 'valibot';
 import { MAX_NAME_LENGTH } from '../../../shared/limits';
 import type { Translate } from '../i18n';
 import type { EngineState } from '../messaging/protocol';
-import { ConversationIdSchema, type ChatMessage, type ConversationId } from '../model';
+import { type ChatMessage } from '../model';
 import { DEFAULT_NOTIFICATION_MODE } from '../settings';
 import type { NoticeSource } from './transfer-notices';
+import { ConversationIdSchema, type ConversationId } from '../../../shared/ids';
 
 /** How much of a message a notice shows (the popup shows the rest). */
 export const NOTICE_TEXT_LENGTH = 200;

@@ -7,10 +7,10 @@ import { browser, type Browser } from 'wxt/browser';
 import * as v from 'valibot';
 import { MAX_NAME_LENGTH } from '../../../shared/limits';
 import type { EngineListener } from '../engine/view';
-import { ConversationIdSchema } from '../model';
 import type { EngineResponses, ShareTarget } from '../messaging/protocol';
 import { isOwnPage } from '../messaging/own-page';
 import { MAX_MENU_TARGETS } from '../share/menu-items';
+import { ConversationIdSchema } from '../../../shared/ids';
 
 /** The engine's page on Chrome: the only one that may tell the background the targets. */
 export const TARGETS_PAGES: readonly string[] = ['/offscreen.html'];

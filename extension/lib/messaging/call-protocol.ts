@@ -4,17 +4,11 @@
  * PeerJS socket and binds it to both identities (extension/lib/engine/calls/).
  */
 import * as v from 'valibot';
-import { UserIdSchema, type UserId } from '../../../shared/ids';
-import {
-  CallIdSchema,
-  FingerprintSchema,
-  MediaCandidateSchema,
-  MediaKindSchema,
-  type CallId,
-  type MediaKind,
-} from '../../../shared/protocol/call';
+import { UserIdSchema, type UserId, CallIdSchema, type CallId } from '../../../shared/ids';
+import { FingerprintSchema, MediaCandidateSchema } from '../../../shared/protocol/call';
 import { MAX_CALL_SDP_LENGTH } from '../../../shared/limits';
 import type { CallInfo } from '../model';
+import { MediaKindSchema, type MediaKind } from '../../../shared/protocol/media-kind';
 
 /** What a call window hands the engine to relay, and what it gets back from the other side: PeerJS's frames' contents. */
 export const CallSignalSchema = v.variant('kind', [

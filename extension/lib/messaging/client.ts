@@ -11,9 +11,9 @@ import type {
   PortShowing,
 } from './protocol';
 import { ENGINE_PORT } from './engine-port';
-import type { ConversationId } from '../model';
 import { ENSURE_ENGINE } from '../host/ensure';
 import { offerChannel } from './channels';
+import type { ConversationId } from '../../../shared/ids';
 
 export class EngineRequestError extends Error {
   constructor(readonly error: WireError) {

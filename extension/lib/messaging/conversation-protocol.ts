@@ -3,10 +3,10 @@
  * too), editing and deleting messages, searching the history, drafts, and the typing indicator.
  */
 import * as v from 'valibot';
-import { MessageIdSchema, type UserId } from '../../../shared/ids';
+import { MessageIdSchema, type UserId, ConversationIdSchema, type ConversationId } from '../../../shared/ids';
 import { MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_RESULTS, MAX_TEXT_LENGTH } from '../../../shared/limits';
 import { TextMessageSchema } from '../../../shared/protocol/content';
-import { ConversationIdSchema, type ChatMessage, type ConversationId } from '../model';
+import { type ChatMessage } from '../model';
 
 /** The most messages one page of history holds (openConversation's `limit`). */
 export const MAX_HISTORY_PAGE = 1000;

@@ -6,14 +6,21 @@
  */
 import * as v from 'valibot';
 import type { Result } from '../../../shared/errors';
-import { MessageIdSchema, UserIdSchema, type MessageId, type UserId } from '../../../shared/ids';
+import {
+  MessageIdSchema,
+  UserIdSchema,
+  type MessageId,
+  type UserId,
+  RoomIdSchema,
+  type RoomId,
+  ConversationIdSchema,
+  type ConversationId,
+} from '../../../shared/ids';
 import {
   InviteCodeSchema,
   RoomBrowseSchema,
-  RoomIdSchema,
   RoomNameInputSchema,
   type PublicRoom,
-  type RoomId,
 } from '../../../shared/protocol/rooms';
 import { ProfileCardSchema } from '../../../shared/protocol/profile';
 import {
@@ -30,11 +37,9 @@ import { DisplayNameSchema } from '../../../shared/names';
 import { TextMessageSchema } from '../../../shared/protocol/content';
 import { PassphraseSchema, SettingsInputSchema, type SettingsInput } from '../settings';
 import {
-  ConversationIdSchema,
   type ChatMessage,
   type ConnectionStatus,
   type ContactState,
-  type ConversationId,
   type FileInfo,
   type TransferState,
   type LinkStatus,

@@ -4,7 +4,6 @@
  */
 import * as v from 'valibot';
 import { t } from '../i18n';
-import type { ConversationId } from '../model';
 import { MENU_IDS, targetOfMenuItem } from './menu-items';
 import {
   PendingShareSchema,
@@ -14,6 +13,7 @@ import {
   type PendingShare,
   type ShareRequest,
 } from './pending-share';
+import type { ConversationId } from '../../../shared/ids';
 
 /** The part of the browsers' OnClickData this reads (Firefox adds `linkText`). */
 export interface MenuClick {

@@ -6,8 +6,8 @@
  */
 import * as v from 'valibot';
 import { t } from '../i18n';
-import { ConversationIdSchema, type ConversationId } from '../model';
 import type { ShareTarget } from '../messaging/protocol';
+import { ConversationIdSchema, type ConversationId } from '../../../shared/ids';
 
 /** What "Send to…" appears on (the browsers' context names). */
 export const SHARE_CONTEXTS = ['image', 'link', 'selection', 'page', 'audio', 'video'] as const;

@@ -7,8 +7,8 @@
 import * as v from 'valibot';
 import { MAX_TEXT_LENGTH, MAX_URL_LENGTH } from '../../../shared/limits';
 import { t } from '../i18n';
-import type { ConversationId } from '../model';
 import type { EngineRequest } from '../messaging/protocol';
+import type { ConversationId } from '../../../shared/ids';
 
 /** Longest text a sharePage request takes (protocol.ts): the message also names the page. */
 export const MAX_SHARE_TEXT = MAX_TEXT_LENGTH - MAX_URL_LENGTH - 64;

@@ -6,8 +6,8 @@
 import * as v from 'valibot';
 import { MAX_TEXT_LENGTH } from '../../../shared/limits';
 import { t } from '../i18n';
-import { ConversationIdSchema, type ConversationId } from '../model';
 import { PendingShareSchema, type PendingShare } from './pending-share';
+import { ConversationIdSchema, type ConversationId } from '../../../shared/ids';
 
 export const SHARE_WINDOW_PATH = '/share.html';
 /** Small: a chooser, a picker and a button. */

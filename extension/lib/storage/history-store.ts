@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
-import type { UserId } from '../../../shared/ids';
-import type { ChatMessage, ConversationId } from '../model';
+import type { UserId, ConversationId } from '../../../shared/ids';
+import type { ChatMessage } from '../model';
 import { open, seal } from '../vault/seal';
 import type { VaultKeys } from '../vault/vault';
 import { openRecord, sealRecord, tagOf } from './records';

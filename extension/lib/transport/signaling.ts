@@ -12,8 +12,9 @@ import {
   type ServerToClientEvents,
 } from '../../../shared/protocol/socket';
 import type { MailItem } from '../../../shared/protocol/mailbox';
-import type { Room, RoomId } from '../../../shared/protocol/rooms';
+import type { Room } from '../../../shared/protocol/rooms';
 import { parse } from '../../../shared/validate';
+import type { RoomId } from '../../../shared/ids';
 
 /** How long a request waits for the server's acknowledgement, in ms. */
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -1,7 +1,8 @@
 import type { RecentList, RecentMessage } from '../messaging/conversation-protocol';
 import type { Contact, RoomView } from '../messaging/protocol';
 import { previewOf } from '../message-preview';
-import type { ChatMessage, ConversationId } from '../model';
+import type { ChatMessage } from '../model';
+import type { ConversationId } from '../../../shared/ids';
 
 /** The newest message of a conversation, as its row in the list shows it: the engine's preview of it. */
 export type ConversationSummary = RecentMessage;

@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
-import { ConversationIdSchema, type ConversationId } from '../model';
+import { ConversationIdSchema, type ConversationId } from '../../../shared/ids';
 
 /** Its key in browser.storage.session. */
 export const LAST_CONVERSATION_KEY = 'lastConversation';

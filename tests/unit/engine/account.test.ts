@@ -3,7 +3,6 @@ import { accountStatement, type AccountAction } from '../../../shared/crypto/acc
 import { decodeBytes, encodeBytes, verifySignature } from '../../../shared/crypto/identity';
 import { ErrorCode, fail, ok, type Result } from '../../../shared/errors';
 import type { AccountRequest } from '../../../shared/protocol/account';
-import type { RoomId } from '../../../shared/protocol/rooms';
 import { createIdentityKeys, publicIdentity, userIdOfKeys } from '../../../extension/lib/crypto/identity';
 import { createAccount } from '../../../extension/lib/engine/account';
 import type { Profile } from '../../../extension/lib/engine/profile';
@@ -12,6 +11,7 @@ import type { Settings } from '../../../extension/lib/settings';
 import type { UnlockedVault } from '../../../extension/lib/storage/vault-storage';
 import type { SignalingConnection } from '../../../extension/lib/transport/signaling';
 import { SETTINGS, fakeProfile, roomId } from './module-fakes';
+import type { RoomId } from '../../../shared/ids';
 
 const CHALLENGE = encodeBytes(new Uint8Array(32).fill(9));
 

@@ -2,14 +2,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import nacl from 'tweetnacl';
 import { encodeBytes, userIdOf } from '../../../shared/crypto/identity';
 import { ok } from '../../../shared/errors';
-import { randomId, type UserId } from '../../../shared/ids';
+import { randomId, type UserId, type ConversationId } from '../../../shared/ids';
 import type { ContactContent, Content } from '../../../shared/protocol/content';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
 import type { MailItem } from '../../../shared/protocol/mailbox';
 import { createInbound, type Inbound } from '../../../extension/lib/engine/inbound';
 import { createMessageLog } from '../../../extension/lib/engine/message-log';
 import type { Profile } from '../../../extension/lib/engine/profile';
-import type { ChatMessage, ContactState, ConversationId, MessagePath } from '../../../extension/lib/model';
+import type { ChatMessage, ContactState, MessagePath } from '../../../extension/lib/model';
 import type { SignalingConnection } from '../../../extension/lib/transport/signaling';
 import { fakeProfile, randomKey, roomId, SETTINGS, userId, type FakeProfile } from './module-fakes';
 

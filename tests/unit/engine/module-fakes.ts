@@ -4,10 +4,9 @@
  * tests/support/engine.ts.)
  */
 import { presenceToken } from '../../../shared/crypto/contact-secret';
-import { randomId, type UserId } from '../../../shared/ids';
+import { randomId, type UserId, type RoomId } from '../../../shared/ids';
 import type { ContactContent, OutgoingContent } from '../../../shared/protocol/content';
 import type { SealedMessage } from '../../../shared/protocol/envelope';
-import type { RoomId } from '../../../shared/protocol/rooms';
 import type { Admission, ContactBook } from '../../../extension/lib/engine/contact-book';
 import { createConversations } from '../../../extension/lib/engine/conversations';
 import type { Delivery } from '../../../extension/lib/engine/delivery';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { randomId } from '../../../shared/ids';
+import { randomId, type ConversationId } from '../../../shared/ids';
 import { MAX_PREVIEW_LENGTH } from '../../../shared/limits';
 import { createConversations } from '../../../extension/lib/engine/conversations';
 import { createMessageLog, withStatus } from '../../../extension/lib/engine/message-log';
@@ -8,7 +8,7 @@ import { createRecent } from '../../../extension/lib/engine/recent';
 import { previewOf, previewText } from '../../../extension/lib/message-preview';
 import type { RecentList } from '../../../extension/lib/messaging/conversation-protocol';
 import type { RoomView } from '../../../extension/lib/messaging/protocol';
-import type { ChatMessage, ConversationId } from '../../../extension/lib/model';
+import type { ChatMessage } from '../../../extension/lib/model';
 import type { HistoryStore } from '../../../extension/lib/storage/history-store';
 import { fakeProfile, memoryHistory, roomId, userId } from './module-fakes';
 

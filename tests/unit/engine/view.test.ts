@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { UserId } from '../../../shared/ids';
+import type { UserId, ConversationId } from '../../../shared/ids';
 import type { User } from '../../../shared/protocol/socket';
 import { createView, type View } from '../../../extension/lib/engine/view';
 import type { EngineState, RoomView } from '../../../extension/lib/messaging/protocol';
-import type { ContactRecord, ConversationId, LinkStatus } from '../../../extension/lib/model';
+import type { ContactRecord, LinkStatus } from '../../../extension/lib/model';
 import { contactRecord, userId } from './module-fakes';
 
 /** A view over plain maps the test fills in, with every push and badge change recorded. */

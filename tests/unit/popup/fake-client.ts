@@ -2,8 +2,9 @@ import { render, type ComponentChild } from 'preact';
 import { vi } from 'vitest';
 import type { EngineClient } from '../../../extension/lib/messaging/client';
 import type { EngineEvents, EngineMethod, EngineState } from '../../../extension/lib/messaging/protocol';
-import type { ChatMessage, ConversationId } from '../../../extension/lib/model';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { rememberConversation } from '../../../extension/lib/ui/last-conversation';
+import type { ConversationId } from '../../../shared/ids';
 
 export type Answer = (params: unknown) => Promise<unknown>;
 

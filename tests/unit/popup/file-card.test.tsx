@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { randomId } from '../../../shared/ids';
+import { randomId, type ConversationId } from '../../../shared/ids';
 import { MessageBubble } from '../../../extension/components/MessageBubble';
 import { TransferList } from '../../../extension/components/TransferList';
 import { FileContext, TransferStore } from '../../../extension/hooks/useTransfers';
 import type { TransferView } from '../../../extension/lib/messaging/protocol';
-import type { ChatMessage, ConversationId } from '../../../extension/lib/model';
+import type { ChatMessage } from '../../../extension/lib/model';
 import { alerts, mount, recordingClient, settle, unmountAll } from './fake-client';
 import { roomTransfers, transferOf } from './transfer-views';
 

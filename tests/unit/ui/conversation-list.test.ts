@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { randomId } from '../../../shared/ids';
-import type { ChatMessage, ConversationId } from '../../../extension/lib/model';
+import { randomId, type ConversationId } from '../../../shared/ids';
+import type { ChatMessage } from '../../../extension/lib/model';
 import type { RoomView } from '../../../extension/lib/messaging/protocol';
 import {
   matches,

@@ -7,8 +7,7 @@
  */
 import nacl from 'tweetnacl';
 import { encodeBytes, verifySignature } from '../../../../shared/crypto/identity';
-import type { UserId } from '../../../../shared/ids';
-import type { CallId } from '../../../../shared/protocol/call';
+import type { UserId, CallId } from '../../../../shared/ids';
 import type { IdentityKeys } from '../../crypto/identity';
 
 /** The fingerprints of one side's media connection: its own, and the other side's as its remote SDP states it. */

@@ -2,8 +2,8 @@
 import type { CallResponses, CallView } from '../../messaging/call-protocol';
 import type { EngineParams } from '../../messaging/protocol';
 import type { Profile } from '../profile';
-import type { CallId } from '../../../../shared/protocol/call';
 import type { Calls } from './calls';
+import type { CallId } from '../../../../shared/ids';
 
 type CallApi = { [M in keyof CallResponses]: (params: EngineParams<M>) => Promise<CallResponses[M]> };
 

@@ -5,15 +5,13 @@
  * the call's entry in the history (call-log.ts). The media connection itself lives in the call window.
  */
 import { ErrorCode } from '../../../../shared/errors';
-import { randomId, type UserId } from '../../../../shared/ids';
+import { randomId, type UserId, type CallId } from '../../../../shared/ids';
 import { CALL_BINDING_TIMEOUT_MS, CALL_RING_TIMEOUT_MS, MAX_CALLS_KEPT } from '../../../../shared/limits';
 import {
   CALL_CONTENT_V,
   callIdOfConnection,
   type CallContent,
-  type CallId,
   type MediaFrame,
-  type MediaKind,
 } from '../../../../shared/protocol/call';
 import { EngineError } from '../../errors';
 import type { CallSignal, CallView } from '../../messaging/call-protocol';
@@ -23,6 +21,7 @@ import type { EngineListener } from '../view';
 import { checkBinding, signBinding, type CallFingerprints, type SignedBinding } from './binding';
 import { callEntry } from './call-log';
 import { candidateBudget, frameOf, signalOf, type CandidateBudget } from './media-relay';
+import type { MediaKind } from '../../../../shared/protocol/media-kind';
 
 export interface CallsDeps {
   readonly current: () => Profile | undefined;

@@ -4,8 +4,9 @@
  * window as `callSignal` events. Candidates are bounded per call and direction (MAX_CALL_CANDIDATES).
  */
 import { MAX_CALL_CANDIDATES } from '../../../../shared/limits';
-import { mediaConnectionId, type CallId, type MediaFrame } from '../../../../shared/protocol/call';
+import { mediaConnectionId, type MediaFrame } from '../../../../shared/protocol/call';
 import type { CallSignal } from '../../messaging/call-protocol';
+import type { CallId } from '../../../../shared/ids';
 
 /** The frame that carries `signal` of call `callId`. */
 export function frameOf(callId: CallId, signal: CallSignal): MediaFrame {

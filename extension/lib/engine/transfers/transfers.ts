@@ -8,7 +8,7 @@
  */
 import { encodeBytes } from '../../../../shared/crypto/identity';
 import { ErrorCode } from '../../../../shared/errors';
-import { randomId, type UserId } from '../../../../shared/ids';
+import { randomId, type UserId, type ConversationId } from '../../../../shared/ids';
 import {
   DIRECT_LINK_TIMEOUT_MS,
   MAX_AUTO_ACCEPT_IMAGE_BYTES,
@@ -23,7 +23,7 @@ import { newFileKey } from '../../files/file-chunks';
 import type { ReceivedFiles } from '../../files/received-files';
 import { PICTURE_TYPES } from '../../files/thumbnail';
 import type { TransferView } from '../../messaging/protocol';
-import type { ChatMessage, ConversationId, TransferRecord } from '../../model';
+import type { ChatMessage, TransferRecord } from '../../model';
 import type { Profile } from '../profile';
 import { pull, serve } from './direct-runs';
 import type { FileChannel } from './file-channel';

@@ -1,13 +1,13 @@
 import { isUserIdOf } from '../../../../shared/crypto/identity';
 import { applyRoomEntry, readRoomLog, type RoomLogState } from '../../../../shared/crypto/room-log';
 import { ErrorCode, fail, ok, type Result } from '../../../../shared/errors';
-import type { UserId } from '../../../../shared/ids';
+import type { UserId, RoomId } from '../../../../shared/ids';
 import {
   MAX_PENDING_INVITATIONS_PER_INVITEE,
   MAX_PENDING_INVITATIONS_PER_INVITER,
   MAX_ROOMS_PER_USER,
 } from '../../../../shared/limits';
-import type { RoomEntry, RoomId } from '../../../../shared/protocol/rooms';
+import type { RoomEntry } from '../../../../shared/protocol/rooms';
 import { nativeRoomLogCrypto } from '../../crypto/room-log';
 import { keepListing, peopleOf, publicRoom, withdrawnCode, type StoredRoom } from '../../stores/rooms';
 import { userRoom, type Handler, type HandlerContext, type SessionContext } from '../context';
