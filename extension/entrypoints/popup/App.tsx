@@ -23,6 +23,7 @@ import { nameIn } from '../../components/names';
 import { TransferList, TransfersToggle } from '../../components/TransferList';
 import { useSummaries, useSummaryStore, type SummaryStore } from '../../lib/ui/use-summaries';
 import { useSame } from '../../hooks/useSame';
+import { useDrawnAfterPaint } from '../../hooks/useDrawnAfterPaint';
 import { HISTORY_PAGE } from '../../hooks/useConversation';
 import { askFirstPage } from '../../hooks/first-page';
 import {
@@ -205,6 +206,8 @@ function Chat({ client, state, settings }: ChatProps) {
   // Someone with nobody to talk to yet is shown how to add people rather than an empty list.
   const screen: Screen =
     chosen === 'conversation' && !peer && !room ? 'list' : (chosen ?? (nobody ? 'new' : 'list'));
+  // Opened on a conversation, the list behind it is drawn once the conversation is painted.
+  const listDrawn = useDrawnAfterPaint(screen === 'list');
 
   // Where the popup opens next time. Noted as the user goes somewhere (open, back, new), so that a popup closed
   // right after opens there; and as a screen is put on the page, before it is painted, for the changes no handler
@@ -281,20 +284,22 @@ function Chat({ client, state, settings }: ChatProps) {
       )}
       <div class="stage">
         <div class={screen === 'list' ? 'screen' : 'screen screen-behind'} inert={screen !== 'list'}>
-          <ErrorBoundary part={t('partConversationList')}>
-            <ListScreen
-              behind={screen !== 'list'}
-              client={client}
-              contacts={state.contacts}
-              rooms={state.rooms}
-              links={state.links}
-              unread={state.unread}
-              summaries={summaries}
-              selected={selected}
-              onSelect={open}
-              onNew={startNew}
-            />
-          </ErrorBoundary>
+          {listDrawn && (
+            <ErrorBoundary part={t('partConversationList')}>
+              <ListScreen
+                behind={screen !== 'list'}
+                client={client}
+                contacts={state.contacts}
+                rooms={state.rooms}
+                links={state.links}
+                unread={state.unread}
+                summaries={summaries}
+                selected={selected}
+                onSelect={open}
+                onNew={startNew}
+              />
+            </ErrorBoundary>
+          )}
         </div>
         {screen === 'new' && (
           <div class="screen">

@@ -63,6 +63,30 @@ describe('the popup, started before its first render (connectEngineEarly)', () =
     expect(texts(root)).toEqual(['Lunch at noon?']);
   });
 
+  it('draws the list behind the conversation it opens on only after that first render, and at once when it opens on the list', async () => {
+    const fake = recordingClient(chatAnswers(aliceWithBob(alice, bob), [fromBob]));
+    engine.client = fake.client;
+    rememberConversation(bob);
+    await connectEngineEarly(askOpeningPage);
+    const root = mount(<App />);
+    expect(texts(root)).toEqual(['Lunch at noon?']);
+    expect(root.querySelector('.conversation-list')).toBeNull();
+    // Once painted, the list is there behind it (inert), for the way back.
+    await vi.waitFor(() => {
+      expect(
+        root.querySelector('.screen[inert] .conversation-list [data-testid="contact"]')?.textContent,
+      ).toContain('Bob');
+    });
+    unmountAll();
+
+    rememberConversation(undefined);
+    await connectEngineEarly(askOpeningPage);
+    const onList = mount(<App />);
+    expect(
+      onList.querySelector('.screen:not([inert]) .conversation-list [data-testid="contact"]')?.textContent,
+    ).toContain('Bob');
+  });
+
   it('follows the states the engine told between its answer and the page taking the connection', async () => {
     const fake = recordingClient(chatAnswers(aliceWithBob(alice, bob), [fromBob]));
     engine.client = fake.client;
