@@ -1,7 +1,7 @@
 /**
  * The browser's own part of opening the popup, measured with nothing attached while the pages load
  * (raw-chromium.ts): when an extension page's script starts, for popup.html and for a page with one empty module
- * script (the floor: what Chromium takes here to open any extension page before a line of its script runs). The
+ * script (what Chromium takes here to open any extension page before a line of its script runs). The
  * blank page goes in a copy of the build; each page is attached to only once it has loaded, to read its
  * `popup:start` mark (mount-page.tsx sets it in popup.html; the blank page's script sets it too).
  */

@@ -23,7 +23,7 @@
  *   page (floor-page.ts): a page that only asks the engine for the newest messages and writes them as paragraphs.
  *   The bench runs on a copy of the build with that page added.
  * - The browser's own part, in a Chromium with no automation attached (page-start.ts): when popup.html's script
- *   starts, beside a blank extension page's: the floor under every figure above.
+ *   starts, beside a blank extension page's: what any extension page takes here before its script runs.
  * Prints figures; asserts nothing.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -48,7 +48,7 @@ function watcher({
   return `(() => {
     const [target, lastKey] = ${JSON.stringify([{ contact, newest, shown }, lastConversationKey])};
     const seen = new WeakSet();
-    let popup;
+    let popup; // the window armed for last: leave() is asked after a popup's
     let running;
     const askPage = ${askEngineInPage.toString()};
     const ask = (method, params) => askPage({ method, params }).then((result) => {
@@ -68,7 +68,7 @@ function watcher({
               seen.add(win);
               popup = win;
               watch(win, target).then(resolve, reject);
-            } else if (performance.now() > deadline) reject(new Error('no popup window came'));
+            } else if (performance.now() > deadline) reject(new Error('no ' + path + ' window came'));
             else setTimeout(find, 2);
           };
           find();
