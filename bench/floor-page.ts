@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHANNEL_OFFER, ENGINE_WINDOW_MARK } from '../extension/lib/messaging/channels';
 import { ENGINE_PAGES, ENGINE_PORT } from '../extension/lib/messaging/engine-port';
+import type { EngineRequest, PortRequest } from '../extension/lib/messaging/protocol';
 
 export const FLOOR_PAGE = 'share.html';
 const FLOOR_SCRIPT = 'bench-floor.js';
@@ -27,6 +28,13 @@ export interface FloorTarget {
 
 /** Writes the floor page into the build copy at `build` (the extension reads its files when a page asks for them). */
 export function writeFloorPage(build: string, target: FloorTarget): void {
+  // The popup's own request for the newest page, typed here against the engine's protocol.
+  const request = {
+    kind: 'request',
+    id: 1,
+    method: 'openConversation',
+    params: { peerId: target.peerId, limit: target.limit } satisfies EngineRequest<'openConversation'>,
+  } satisfies PortRequest;
   writeFileSync(
     join(build, FLOOR_PAGE),
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>floor</title><script type="module" src="/${FLOOR_SCRIPT}"></script></head><body></body></html>`,
@@ -35,14 +43,14 @@ export function writeFloorPage(build: string, target: FloorTarget): void {
   writeFileSync(
     join(build, FLOOR_SCRIPT),
     `performance.mark('popup:start');
-const [target, offer, mark, portName] = ${JSON.stringify([target, CHANNEL_OFFER, ENGINE_WINDOW_MARK, ENGINE_PORT])};
+const [target, request, offer, mark, portName] = ${JSON.stringify([target, request, CHANNEL_OFFER, ENGINE_WINDOW_MARK, ENGINE_PORT])};
 const engine = chrome.extension.getViews().find((view) => view[mark] === true);
 const token = [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 const channel = new MessageChannel();
 engine.postMessage({ type: offer, token }, location.origin, [channel.port2]);
 chrome.runtime.connect({ name: portName }).postMessage({ kind: 'channel', token });
 channel.port1.onmessage = ({ data: frame }) => {
-  if (frame.kind !== 'response' || frame.id !== 1 || !frame.result.ok) return;
+  if (frame.kind !== 'response' || frame.id !== request.id || !frame.result.ok) return;
   const log = document.createElement('div');
   log.dataset.testid = 'messages';
   for (const message of frame.result.data.slice(-target.shown)) {
@@ -53,7 +61,7 @@ channel.port1.onmessage = ({ data: frame }) => {
   }
   document.body.append(log);
 };
-channel.port1.postMessage({ kind: 'request', id: 1, method: 'openConversation', params: { peerId: target.peerId, limit: target.limit } });
+channel.port1.postMessage(request);
 `,
   );
 }
